@@ -1,0 +1,83 @@
+/**
+ * The result file, `schema: "emubench.result/1"` (SPEC §5). One JSON file per run.
+ * @module
+ */
+import type { ResultRow } from "../metrics/rows.ts";
+
+/** Schema tag written into every result file. */
+export const RESULT_SCHEMA = "emubench.result/1";
+
+/** A prediction/reference pair of one field of one IC at one step, for report plots. */
+export interface Snapshot {
+  ic: number;
+  step: number;
+  field: string;
+  pred: (number | null)[];
+  ref: number[];
+}
+
+/** Per-IC divergence record: `step` is the first step with a NaN/Inf output, or null. */
+export interface Divergence {
+  ic: number;
+  step: number | null;
+}
+
+/** A whole result file. */
+export interface Result {
+  schema: typeof RESULT_SCHEMA;
+  /** ISO time the run finished. */
+  created: string;
+  suite: { id: string; version: string; tier: string; title: string; fields: string[]; dt: number };
+  model: {
+    name: string;
+    /** `model` for submissions, `baseline` for built-ins. */
+    kind: "model" | "baseline";
+    description?: string;
+    authors?: string[];
+    /** Files with their sha256, relative to the model path. */
+    files: { path: string; sha256: string; bytes: number }[];
+    /** sha256 over the sorted `path:sha256` lines of `files`: one hash for the submission. */
+    sha256: string;
+    /** Contract form: `step`, `latent` (encode/step/decode). */
+    form: string;
+    history: number;
+    carry: string[];
+  };
+  config: {
+    ics: number;
+    steps: number;
+    seed: number;
+    backend: string;
+    batch: number;
+    /** Where ICs and reference came from: `solver` or a data file path. */
+    data: string;
+    summarySteps: number[];
+  };
+  environment: {
+    emubench: string;
+    gitCommit: string | null;
+    deno: string;
+    v8: string;
+    os: string;
+    arch: string;
+    onnxruntime: { web: string; node: string | null };
+    /** What actually ran: backend and adapter description. */
+    backend: string;
+    adapter: string | null;
+  };
+  timings: {
+    /** Seconds inside `session.run` (and GPU readback). */
+    modelSeconds: number;
+    /** Seconds computing metrics. */
+    metricSeconds: number;
+    /** Seconds generating or loading the reference. */
+    referenceSeconds: number;
+    /** Model steps (IC × step) per wall second of the rollout loop. */
+    stepsPerSecond: number;
+    totalSeconds: number;
+  };
+  /** Tidy rows: curves (mean over ICs), per-IC summaries, spectra. */
+  rows: ResultRow[];
+  divergence: Divergence[];
+  snapshots: Snapshot[];
+}

@@ -1,0 +1,25 @@
+/**
+ * Tidy result rows (SPEC §5): one number per row, keyed by metric, field and step. Reports,
+ * leaderboards and gates read only these.
+ * @module
+ */
+
+/** One tidy result row. */
+export interface ResultRow {
+  /** Metric id, e.g. `"mse"`, `"nrmse"`, `"dissipation"`, `"energy_pred"`, `"spectrum_ref"`. */
+  metric: string;
+  /** Field name, or `"*"` for a quantity over all fields. */
+  field: string;
+  /** Model step (1-based; 0 is the IC). Omitted for step-free summaries. */
+  step?: number;
+  /** The value; `null` where every IC had diverged before this step (never NaN). */
+  value: number | null;
+  /** IC index for per-IC rows; absent for means over ICs. */
+  ic?: number;
+  /** Wavenumber for spectrum rows. */
+  k?: number;
+  /** Number of ICs averaged into `value` (ICs that had not diverged), for means over ICs. */
+  n?: number;
+  /** How the value was reduced, e.g. `"mean_over_ics"`, `"geomean_over_steps"`. */
+  reduction?: string;
+}
