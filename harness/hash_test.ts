@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { float32LeBytes, sha256Float32, sha256Hex } from "./hash.ts";
+
+// FIPS 180-2 appendix B test vectors.
+Deno.test("sha256Hex matches the FIPS 180-2 vectors", async () => {
+  const enc = new TextEncoder();
+  assert.deepEqual(
+    await sha256Hex(enc.encode("abc")),
+    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+  );
+  assert.deepEqual(
+    await sha256Hex(enc.encode("")),
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+  );
+  assert.deepEqual(
+    await sha256Hex(enc.encode("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+  );
+});
+
+Deno.test("sha256Hex hashes only a view's bytes, and accepts an ArrayBuffer", async () => {
+  const buf = new TextEncoder().encode("xxabcxx");
+  const view = buf.subarray(2, 5);
+  const abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  assert.deepEqual(await sha256Hex(view), abc);
+  assert.deepEqual(await sha256Hex(view.slice().buffer), abc);
+  assert.deepEqual(await sha256Hex(new DataView(buf.buffer, 2, 3)), abc);
+});
+
+Deno.test("float32 arrays hash by their little-endian bytes", async () => {
+  // 1.0f = 0x3F800000, -2.0f = 0xC0000000 (IEEE 754 binary32).
+  const v = new Float32Array([1, -2]);
+  assert.deepEqual([...float32LeBytes(v)], [0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0]);
+  assert.deepEqual(
+    await sha256Float32(v),
+    await sha256Hex(new Uint8Array([0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0])),
+  );
+  // A subarray hashes its own elements only.
+  const big = new Float32Array([9, 1, -2, 9]);
+  assert.deepEqual(await sha256Float32(big.subarray(1, 3)), await sha256Float32(v));
+});

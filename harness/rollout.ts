@@ -1,0 +1,311 @@
+/**
+ * The rollout engine: feeds a model its own outputs for `steps` steps from batches of initial
+ * conditions and streams each step to an observer (metrics, trajectory writers), so memory does
+ * not grow with the horizon.
+ *
+ * - history windows (`history = k`): the first k states come from the reference; the window is
+ *   advanced by a tiny ONNX graph on the same backend, so on webgpu it never leaves the device;
+ * - carried tensors start at zero (or from the `init` graph) and are fed back each step;
+ * - latent models are encoded once, stepped in latent space and decoded only at the steps the
+ *   observer asks for;
+ * - a NaN/Inf in an IC's output marks that IC diverged at that step; the batch carries on.
+ *
+ * @module
+ */
+import { type Backend, disposeTensor, float32ToFloat16, type Session, type Tensor, toHost } from "./backend.ts";
+import type { ModelPlan } from "./validate.ts";
+import type { ModelSource } from "./model.ts";
+import { GraphBuilder } from "../baselines/graph.ts";
+import { ShapeError } from "./errors.ts";
+
+/** Receives the rollout step by step. `pred` and `ref` are one IC's state `[C, ...grid]`. */
+export interface RolloutObserver {
+  /** Called once per IC with its initial state (step 0). */
+  initial?(ic: number, state: Float32Array): void;
+  /** Called for every IC and predicted step that has not diverged. */
+  step(ic: number, step: number, pred: Float32Array, ref: Float32Array): void;
+  /** Called once when an IC first produces a non-finite value. */
+  diverged(ic: number, step: number): void;
+  /** Steps at which physical fields are needed (latent models decode only there). Default: all. */
+  needsStep?(step: number): boolean;
+}
+
+/** Sessions for one model on one backend. */
+export interface ModelSessions {
+  backend: Backend;
+  plan: ModelPlan;
+  model: ModelSource;
+  step: Session;
+  encode?: Session;
+  decode?: Session;
+  init?: Session;
+  /** Advances a history window by one state (history > 1 only). */
+  shift?: Session;
+}
+
+/** Graph that drops the oldest state of a window and appends a new one: `[B,k,...] × [B,...]`. */
+export function historyShiftGraph(rank: number, dtype: "float32" | "float16"): Uint8Array {
+  const g = new GraphBuilder("history_shift");
+  const elem = dtype === "float16" ? 10 : 1;
+  const dims = ["B", "K", ...Array.from({ length: rank - 2 }, (_, i) => `d${i}`)];
+  const w = g.input("window", dims, elem);
+  const s = g.input("state", ["B", ...dims.slice(2)], elem);
+  const tail = g.op("Slice", [w, g.ints([1]), g.ints([2 ** 62]), g.ints([1])]);
+  const next = g.op("Concat", [tail, g.op("Unsqueeze", [s, g.ints([1])])], { axis: 1 });
+  g.output(next, "next", dims, elem);
+  return g.build();
+}
+
+/**
+ * Create the sessions a model needs on `backend`. `stateRank` is the rank of a batched state
+ * `[B, C, ...grid]` (3 for 1D suites).
+ */
+export async function openSessions(
+  backend: Backend,
+  model: ModelSource,
+  plan: ModelPlan,
+  stateRank: number,
+): Promise<ModelSessions> {
+  const s: ModelSessions = {
+    backend,
+    plan,
+    model,
+    step: await backend.createSession(model.graphs.step.bytes),
+  };
+  if (model.graphs.encode) s.encode = await backend.createSession(model.graphs.encode.bytes);
+  if (model.graphs.decode) s.decode = await backend.createSession(model.graphs.decode.bytes);
+  if (model.graphs.init) s.init = await backend.createSession(model.graphs.init.bytes);
+  if (plan.history > 1) {
+    s.shift = await backend.createSession(historyShiftGraph(stateRank + 1, plan.dtype));
+  }
+  return s;
+}
+
+/** Release every session. */
+export async function closeSessions(s: ModelSessions): Promise<void> {
+  for (const x of [s.step, s.encode, s.decode, s.init, s.shift]) await x?.release();
+}
+
+/** What a rollout measured. */
+export interface RolloutStats {
+  /** Seconds inside session.run and device→host reads. */
+  modelSeconds: number;
+  /** Seconds inside observer callbacks. */
+  observerSeconds: number;
+  /** Wall seconds of the whole loop. */
+  wallSeconds: number;
+  /** Model calls × batch size (IC-steps) per wall second. */
+  stepsPerSecond: number;
+  /** First non-finite step per IC, or null. */
+  divergence: (number | null)[];
+}
+
+/** Inputs of {@link rollout}. */
+export interface RolloutOptions {
+  sessions: ModelSessions;
+  /** Channels C. */
+  channels: number;
+  /** Grid shape, e.g. `[1024]`. */
+  shape: readonly number[];
+  /** Number of ICs N. */
+  count: number;
+  /** Reference `[N, refSteps + 1, C, ...grid]` (step 0 = IC); must cover the history window. */
+  reference: Float32Array;
+  refSteps: number;
+  /** Horizon T. Reference values beyond `refSteps` are passed as empty arrays. */
+  steps: number;
+  /** Largest batch to run at once (dynamic-batch models). */
+  maxBatch?: number;
+  observer: RolloutObserver;
+  progress?: (done: number, total: number) => void;
+}
+
+function product(a: readonly number[]): number {
+  return a.reduce((x, y) => x * y, 1);
+}
+
+/**
+ * Roll the model out over all ICs in batches and stream every step to the observer.
+ */
+export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
+  const { sessions, channels: C, shape, count: N, reference, refSteps, steps: T } = o;
+  const { backend, plan, model } = sessions;
+  const k = plan.history;
+  const S = C * product(shape);
+  const stride = (refSteps + 1) * S;
+  if (reference.length !== N * stride) {
+    throw new ShapeError({
+      field: "reference",
+      expected: `${N}×${refSteps + 1}×${S} values`,
+      found: `${reference.length}`,
+    });
+  }
+  if (k > refSteps + 1 || k > T) {
+    throw new ShapeError({
+      field: "history",
+      expected: `a window of at most ${Math.min(refSteps + 1, T)} reference states`,
+      found: `history ${k}`,
+    });
+  }
+  const norm = model.manifest.normalize;
+  const fixed = plan.batch === "dynamic" ? null : plan.batch;
+  const B = fixed ?? Math.max(1, Math.min(o.maxBatch ?? 32, N));
+  const divergence: (number | null)[] = new Array(N).fill(null);
+  const needs = (n: number) => o.observer.needsStep ? o.observer.needsStep(n) : true;
+  let modelSeconds = 0, observerSeconds = 0;
+  const t0 = performance.now();
+  let done = 0;
+  const total = N * (T - k + 1);
+
+  const toModel = (host: Float32Array, dims: number[]): Tensor => {
+    let data = host;
+    if (norm) {
+      data = new Float32Array(host.length);
+      const per = product(shape);
+      for (let i = 0; i < host.length; i++) {
+        const c = Math.floor(i / per) % C;
+        data[i] = (host[i] - norm.mean[c]) / norm.std[c];
+      }
+    }
+    return plan.dtype === "float16"
+      ? backend.tensor("float16", float32ToFloat16(data), dims)
+      : backend.tensor("float32", data, dims);
+  };
+  const fromModel = async (t: Tensor): Promise<Float32Array> => {
+    const host = await toHost(t);
+    if (!norm) return host;
+    const out = new Float32Array(host.length);
+    const per = product(shape);
+    for (let i = 0; i < host.length; i++) {
+      const c = Math.floor(i / per) % C;
+      out[i] = host[i] * norm.std[c] + norm.mean[c];
+    }
+    return out;
+  };
+  const run = async (s: Session, feeds: Record<string, Tensor>) => {
+    const t = performance.now();
+    const r = await s.run(feeds);
+    modelSeconds += (performance.now() - t) / 1000;
+    return r;
+  };
+
+  for (let first = 0; first < N; first += B) {
+    const real = Math.min(B, N - first);
+    const ics = Array.from({ length: B }, (_, j) => first + Math.min(j, real - 1));
+    // Initial window from the reference: [B, k, C, ...] (or [B, C, ...] for k = 1).
+    const win = new Float32Array(B * k * S);
+    for (let j = 0; j < B; j++) {
+      for (let h = 0; h < k; h++) {
+        const src = ics[j] * stride + h * S;
+        win.set(reference.subarray(src, src + S), (j * k + h) * S);
+      }
+    }
+    const tObs = performance.now();
+    for (let j = 0; j < real; j++) {
+      o.observer.initial?.(ics[j], reference.subarray(ics[j] * stride, ics[j] * stride + S));
+    }
+    observerSeconds += (performance.now() - tObs) / 1000;
+    const winDims = k > 1 ? [B, k, C, ...shape] : [B, C, ...shape];
+    let window: Tensor = toModel(win, winDims);
+
+    // Carries: init graph or zeros.
+    const carries: Record<string, Tensor> = {};
+    if (sessions.init && plan.init) {
+      const r = await run(sessions.init, { [plan.init.input]: window });
+      for (const [i] of plan.step.carry) carries[i] = r[i];
+    } else {
+      for (const [i] of plan.step.carry) {
+        const dims = plan.carryDims[i].map((d, a) => (a === 0 ? B : Number(d)));
+        const n = product(dims);
+        carries[i] = plan.dtype === "float16"
+          ? backend.tensor("float16", new Uint16Array(n), dims)
+          : backend.tensor("float32", new Float32Array(n), dims);
+      }
+    }
+    // Latent models: encode once.
+    let latent: Tensor | undefined;
+    if (sessions.encode && plan.encode) {
+      latent = (await run(sessions.encode, { [plan.encode.input]: window }))[plan.encode.output];
+    }
+
+    for (let n = k; n <= T; n++) {
+      const feeds: Record<string, Tensor> = { ...carries };
+      feeds[plan.step.input] = latent ?? window;
+      const out = await run(sessions.step, feeds);
+      for (const [i, ou] of plan.step.carry) {
+        disposeTensor(carries[i]);
+        carries[i] = out[ou];
+      }
+      let state: Tensor | undefined;
+      if (latent) {
+        disposeTensor(latent);
+        latent = out[plan.step.output];
+        if (needs(n)) state = (await run(sessions.decode!, { [plan.decode!.input]: latent }))[plan.decode!.output];
+      } else {
+        state = out[plan.step.output];
+      }
+      if (state) {
+        const tr = performance.now();
+        const host = await fromModel(state);
+        modelSeconds += (performance.now() - tr) / 1000;
+        if (host.length !== B * S) {
+          throw new ShapeError({
+            file: model.graphs[latent ? "decode" : "step"]!.path,
+            field: `output ${latent ? plan.decode!.output : plan.step.output}`,
+            expected: `${B * S} values [${[B, C, ...shape]}]`,
+            found: `${host.length} values [${state.dims}]`,
+          });
+        }
+        const to = performance.now();
+        for (let j = 0; j < real; j++) {
+          const ic = ics[j];
+          if (divergence[ic] !== null) continue;
+          const pred = host.subarray(j * S, (j + 1) * S);
+          let finite = true;
+          for (let i = 0; i < S; i++) {
+            if (!Number.isFinite(pred[i])) {
+              finite = false;
+              break;
+            }
+          }
+          if (!finite) {
+            divergence[ic] = n;
+            o.observer.diverged(ic, n);
+            continue;
+          }
+          const ref = n <= refSteps
+            ? reference.subarray(ic * stride + n * S, ic * stride + (n + 1) * S)
+            : new Float32Array(0);
+          o.observer.step(ic, n, pred, ref);
+        }
+        observerSeconds += (performance.now() - to) / 1000;
+      }
+      if (!latent) {
+        if (k > 1) {
+          const next = (await run(sessions.shift!, { window, state: state! })).next;
+          disposeTensor(window);
+          disposeTensor(state);
+          window = next;
+        } else {
+          disposeTensor(window);
+          window = state!;
+        }
+      } else if (state) {
+        disposeTensor(state);
+      }
+      done += real;
+      o.progress?.(done, total);
+    }
+    disposeTensor(window);
+    disposeTensor(latent);
+    for (const t of Object.values(carries)) disposeTensor(t);
+  }
+  const wallSeconds = (performance.now() - t0) / 1000;
+  return {
+    modelSeconds,
+    observerSeconds,
+    wallSeconds,
+    stepsPerSecond: total / wallSeconds,
+    divergence,
+  };
+}
