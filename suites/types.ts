@@ -68,6 +68,8 @@ export interface Suite {
   readonly citation: string;
   /** The grid of every field. */
   readonly grid: Grid;
+  /** Physical parameters (e.g. `{ beta: 1 }`, `{ nu: 0.01 }`), for data cards and baselines. */
+  readonly params?: Readonly<Record<string, number>>;
   /** Field (channel) names in model order. */
   readonly fields: readonly string[];
   /** Physical time per model step. */

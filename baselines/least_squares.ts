@@ -1,0 +1,81 @@
+/**
+ * Fit a translation-invariant linear stencil `u^{n+1}_i ≈ Σ_j a_j u^n_{i+j−h}` to trajectories by
+ * ordinary least squares (normal equations in float64, solved by Cholesky with a tiny ridge for
+ * conditioning). This is the "learned linear stencil" baseline: the best linear, local,
+ * shift-invariant one-step map the training data admits.
+ *
+ * @example
+ * ```ts
+ * import { fitStencil } from "./least_squares.ts";
+ * // Data from an exact shift by one cell: the fit recovers [1, 0, 0] (u_i ← u_{i−1}).
+ * const x = Float32Array.from({ length: 64 }, (_, i) => Math.sin(i) + Math.cos(3 * i));
+ * const y = x.map((_, i) => x[(i + 63) % 64]);
+ * const a = fitStencil([[x, y]], 1);
+ * if (Math.abs(a[0] - 1) > 1e-6 || Math.abs(a[1]) > 1e-6) throw new Error(a.join());
+ * ```
+ * @module
+ */
+
+/**
+ * Least-squares stencil of half-width `h` from `(input, target)` pairs of periodic 1D fields.
+ * `ridge` is relative to the mean diagonal of the normal matrix.
+ */
+export function fitStencil(
+  pairs: Iterable<readonly [ArrayLike<number>, ArrayLike<number>]>,
+  h: number,
+  ridge = 1e-10,
+): Float64Array {
+  const K = 2 * h + 1;
+  const A = new Float64Array(K * K), b = new Float64Array(K);
+  const row = new Float64Array(K);
+  for (const [x, y] of pairs) {
+    const n = x.length;
+    if (y.length !== n) {
+      throw new TypeError(`Cannot fit stencil: input has ${n} points, target has ${y.length}`);
+    }
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < K; j++) row[j] = x[(((i + j - h) % n) + n) % n];
+      const t = y[i];
+      for (let p = 0; p < K; p++) {
+        b[p] += row[p] * t;
+        for (let q = p; q < K; q++) A[p * K + q] += row[p] * row[q];
+      }
+    }
+  }
+  let trace = 0;
+  for (let p = 0; p < K; p++) {
+    for (let q = 0; q < p; q++) A[p * K + q] = A[q * K + p];
+    trace += A[p * K + p];
+  }
+  for (let p = 0; p < K; p++) A[p * K + p] += (ridge * trace) / K;
+  return choleskySolve(A, b, K);
+}
+
+/** Solve `A x = b` for symmetric positive definite `A` (row-major K×K). */
+export function choleskySolve(A: Float64Array, b: Float64Array, K: number): Float64Array {
+  const L = new Float64Array(K * K);
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i * K + j];
+      for (let k = 0; k < j; k++) s -= L[i * K + k] * L[j * K + k];
+      if (i === j) {
+        if (!(s > 0)) {
+          throw new RangeError(`Cannot solve: matrix is not positive definite (pivot ${i} is ${s})`);
+        }
+        L[i * K + i] = Math.sqrt(s);
+      } else L[i * K + j] = s / L[j * K + j];
+    }
+  }
+  const z = new Float64Array(K), x = new Float64Array(K);
+  for (let i = 0; i < K; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= L[i * K + k] * z[k];
+    z[i] = s / L[i * K + i];
+  }
+  for (let i = K - 1; i >= 0; i--) {
+    let s = z[i];
+    for (let k = i + 1; k < K; k++) s -= L[k * K + i] * x[k];
+    x[i] = s / L[i * K + i];
+  }
+  return x;
+}
