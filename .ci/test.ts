@@ -1,0 +1,50 @@
+/**
+ * The test command (`deno task test`): format check, lint, then every test (with doc examples),
+ * ending with one plain line `N passed, N failed, N skipped` that CI reads. Exits non-zero when
+ * anything failed.
+ *
+ * Extra arguments are passed to `deno test` (e.g. a path to run one folder).
+ */
+const deno = Deno.execPath();
+const extra = Deno.args;
+
+async function step(args: string[]): Promise<boolean> {
+  const p = new Deno.Command(deno, { args, stdout: "inherit", stderr: "inherit" }).spawn();
+  return (await p.status).success;
+}
+
+let passed = 0, failed = 0, skipped = 0;
+if (extra.length === 0) {
+  for (const [name, args] of [["fmt", ["fmt", "--check"]], ["lint", ["lint"]]] as const) {
+    const ok = await step([...args]);
+    console.log(`${name}: ${ok ? "ok" : "FAILED"}`);
+    if (ok) passed++;
+    else failed++;
+  }
+}
+await Deno.mkdir(".test-results", { recursive: true });
+const junit = ".test-results/junit.xml";
+await Deno.remove(junit).catch(() => {});
+const testsOk = await step([
+  "test",
+  "--allow-all",
+  "--doc",
+  "--parallel",
+  `--junit-path=${junit}`,
+  ...extra,
+]);
+let xml = "";
+try {
+  xml = await Deno.readTextFile(junit);
+} catch {
+  console.error("test runner wrote no junit report");
+}
+const cases = xml.match(/<testcase\b[\s\S]*?(?:\/>|<\/testcase>)/g) ?? [];
+for (const c of cases) {
+  if (/<failure\b|<error\b/.test(c)) failed++;
+  else if (/<skipped\b/.test(c)) skipped++;
+  else passed++;
+}
+if (!testsOk && !cases.some((c) => /<failure\b|<error\b/.test(c))) failed++; // e.g. type errors
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+Deno.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,295 @@
+/**
+ * The `emubench` command line (SPEC §6): a thin layer that parses flags and calls the library.
+ *
+ * Exit codes: 0 ok, 1 gate failed, 2 bad input (model, data, flags), 3 internal error,
+ * 130 interrupted (nothing partial is left behind: every file is written atomically).
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { listSuites } from "../suites/mod.ts";
+import { listBaselines } from "../baselines/mod.ts";
+import { BACKEND_CHOICES, type BackendChoice } from "./backend.ts";
+import { isInputError, ValueRangeError } from "./errors.ts";
+import { evaluate, type EvaluateOptions } from "./run.ts";
+import { validateModel } from "./validate_command.ts";
+import { readResult } from "./result_io.ts";
+import { writeReport } from "../reports/mod.ts";
+import type { Result } from "./result_schema.ts";
+import type { TierName } from "../suites/types.ts";
+import { EMUBENCH_VERSION } from "./environment.ts";
+
+const HELP = `emubench ${EMUBENCH_VERSION}: evaluate neural PDE emulators (ONNX) against reference solvers
+
+Usage:
+  emubench list [--json]
+  emubench validate <model> --suite S [--backend B] [--json]
+  emubench run --suite S --model <path|baseline:NAME> [--tier T] [--backend B] [--ics N]
+               [--steps N] [--seed N] [--batch N] [--data FILE] [--out DIR]
+               [--save-trajectories] [--no-report] [--json]
+  emubench report <result.json...> [--out FILE]
+  emubench demo [--tier T] [--backend B] [--out DIR]
+
+Examples:
+  emubench run --suite burgers1d --model baseline:coarse_solver --tier smoke
+  emubench run --suite burgers1d --model my_model.onnx --backend wasm --out out/mine
+  emubench validate my_model/ --suite burgers1d
+  emubench run --suite burgers1d --model baseline:persistence --data burgers.h5 --ics 16
+
+Backends: ${BACKEND_CHOICES.join(", ")} (auto: webgpu on a hardware adapter, else native, else wasm).
+Exit codes: 0 ok, 1 gate failed, 2 bad input, 3 internal error, 130 interrupted.`;
+
+/** A status line writer: redraws in place on a TTY, plain lines otherwise. */
+export class Status {
+  readonly #tty: boolean;
+  readonly #quiet: boolean;
+  #last = 0;
+  #lastPct = -1;
+  #open = false;
+  constructor(quiet = false) {
+    this.#tty = Deno.stderr.isTerminal();
+    this.#quiet = quiet;
+  }
+  #write(s: string) {
+    Deno.stderr.writeSync(new TextEncoder().encode(s));
+  }
+  /** A one-off message on its own line. */
+  log(msg: string) {
+    if (this.#quiet) return;
+    if (this.#open) this.#write("\n");
+    this.#open = false;
+    this.#write(`${msg}\n`);
+  }
+  /** Progress of a phase; throttled. */
+  progress(label: string, done: number, total: number) {
+    if (this.#quiet) return;
+    const pct = Math.floor((100 * done) / Math.max(1, total));
+    const now = performance.now();
+    if (this.#tty) {
+      if (done < total && now - this.#last < 100) return;
+      this.#last = now;
+      const width = 24, fill = Math.round((width * done) / Math.max(1, total));
+      this.#write(`\r${label} [${"#".repeat(fill)}${".".repeat(width - fill)}] ${pct}% (${done}/${total})`);
+      this.#open = done < total;
+      if (done >= total) this.#write("\n");
+    } else if (pct >= this.#lastPct + 25 || done >= total) {
+      this.#lastPct = done >= total ? -1 : pct;
+      this.#write(`${label}: ${pct}% (${done}/${total})\n`);
+    }
+  }
+}
+
+function intFlag(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new ValueRangeError({ field: flag, expected: "an integer", found: JSON.stringify(v) });
+  return n;
+}
+
+function slug(s: string): string {
+  return s.replace(/^baseline:/, "").replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80) || "model";
+}
+
+function summaryLine(r: Result): string {
+  const nr = r.rows.filter((x) => x.metric === "nrmse" && x.reduction === "mean_over_ics" && x.step !== undefined);
+  const at = (s: number) => nr.find((x) => x.step === s)?.value;
+  const last = r.config.steps;
+  const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "—" : v.toPrecision(3));
+  const div = r.divergence.filter((d) => d.step !== null).length;
+  return `${r.suite.id} ${r.model.name}: nrmse@1 ${fmt(at(1))}, nrmse@${last} ${fmt(at(last))}, diverged ${div}/${r.config.ics}, ${Math.round(r.timings.stepsPerSecond)} IC-steps/s on ${r.environment.backend}`;
+}
+
+async function cmdRun(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      suite: { type: "string" },
+      model: { type: "string" },
+      tier: { type: "string" },
+      backend: { type: "string" },
+      ics: { type: "string" },
+      steps: { type: "string" },
+      seed: { type: "string" },
+      batch: { type: "string" },
+      data: { type: "string" },
+      out: { type: "string" },
+      "save-trajectories": { type: "boolean" },
+      "no-report": { type: "boolean" },
+      json: { type: "boolean" },
+    },
+  });
+  if (!values.suite) throw new ValueRangeError({ field: "--suite", expected: "a suite id (see emubench list)", found: "nothing" });
+  if (!values.model) throw new ValueRangeError({ field: "--model", expected: "a model path or baseline:NAME", found: "nothing" });
+  const status = new Status(values.json);
+  const outDir = values.out ?? join("out", values.suite, slug(values.model));
+  const opts: EvaluateOptions = {
+    suite: values.suite,
+    model: values.model,
+    tier: values.tier as TierName | undefined,
+    backend: values.backend as BackendChoice | undefined,
+    ics: intFlag(values.ics, "--ics"),
+    steps: intFlag(values.steps, "--steps"),
+    seed: intFlag(values.seed, "--seed"),
+    batch: intFlag(values.batch, "--batch"),
+    data: values.data,
+    outDir,
+    saveTrajectories: values["save-trajectories"],
+    log: (m) => status.log(m),
+    progress: (phase, d, t) => status.progress(phase, d, t),
+  };
+  const { result, files } = await evaluate(opts);
+  let report: string | undefined;
+  if (!values["no-report"]) {
+    report = join(outDir, "report.html");
+    await writeReport(report, [result]);
+  }
+  if (values.json) {
+    console.log(JSON.stringify({ ...files, report, summary: summaryLine(result) }));
+  } else {
+    status.log(summaryLine(result));
+    for (const f of [files.result, report, files.pred, files.ref]) if (f) status.log(`wrote ${f}`);
+  }
+  return 0;
+}
+
+async function cmdDemo(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      tier: { type: "string", default: "standard" },
+      backend: { type: "string" },
+      out: { type: "string", default: join("out", "demo") },
+    },
+  });
+  const status = new Status();
+  const suites = ["convection1d", "burgers1d"];
+  const written: string[] = [];
+  for (const suiteId of suites) {
+    const results: Result[] = [];
+    for (const b of listBaselines().filter((x) => x.inDemo && x.suites.includes(suiteId))) {
+      const model = `baseline:${b.id}`;
+      status.log(`== ${suiteId} · ${model}`);
+      const { result } = await evaluate({
+        suite: suiteId,
+        model,
+        tier: values.tier as TierName,
+        backend: values.backend as BackendChoice | undefined,
+        outDir: join(values.out, suiteId, b.id),
+        log: (m) => status.log(`   ${m}`),
+        progress: (phase, d, t) => status.progress(`   ${phase}`, d, t),
+      });
+      status.log(`   ${summaryLine(result)}`);
+      await writeReport(join(values.out, suiteId, b.id, "report.html"), [result]);
+      results.push(result);
+    }
+    const page = join(values.out, `${suiteId}.html`);
+    await writeReport(page, results);
+    written.push(page);
+  }
+  for (const w of written) status.log(`wrote ${w}`);
+  return 0;
+}
+
+async function cmdReport(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: "string" } },
+  });
+  if (positionals.length === 0) {
+    throw new ValueRangeError({ field: "report", expected: "one or more result.json files", found: "none" });
+  }
+  const results = [];
+  for (const p of positionals) results.push(await readResult(p));
+  const out = values.out ?? (positionals.length === 1 ? positionals[0].replace(/\.json$/, "") + ".html" : "report.html");
+  await writeReport(out, results);
+  console.error(`wrote ${out}`);
+  return 0;
+}
+
+function cmdList(args: string[]): number {
+  const { values } = parseArgs({ args, options: { json: { type: "boolean" } } });
+  const suites = listSuites().map((s) => ({
+    id: s.id,
+    version: s.version,
+    title: s.title,
+    tiers: s.tiers,
+    baselines: listBaselines().filter((b) => b.suites.includes(s.id)).map((b) => b.id),
+  }));
+  if (values.json) {
+    console.log(JSON.stringify(suites, null, 1));
+    return 0;
+  }
+  for (const s of suites) {
+    console.log(`${s.id} v${s.version}: ${s.title}`);
+    for (const [t, v] of Object.entries(s.tiers)) console.log(`  tier ${t}: ${v.ics} ICs × ${v.steps} steps`);
+    console.log(`  baselines: ${s.baselines.join(", ")}`);
+  }
+  return 0;
+}
+
+async function cmdValidate(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { suite: { type: "string" }, backend: { type: "string" }, json: { type: "boolean" } },
+  });
+  if (positionals.length !== 1) {
+    throw new ValueRangeError({ field: "validate", expected: "exactly one model path", found: `${positionals.length}` });
+  }
+  const report = await validateModel(positionals[0], {
+    suite: values.suite,
+    backend: values.backend as BackendChoice | undefined,
+  });
+  if (values.json) console.log(JSON.stringify(report, null, 1));
+  else console.log(report.text);
+  return report.ok ? 0 : 2;
+}
+
+/** Run the CLI with `args`; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const [cmd, ...rest] = args;
+  try {
+    switch (cmd) {
+      case "run":
+        return await cmdRun(rest);
+      case "demo":
+        return await cmdDemo(rest);
+      case "report":
+        return await cmdReport(rest);
+      case "list":
+        return cmdList(rest);
+      case "validate":
+        return await cmdValidate(rest);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        console.log(HELP);
+        return 0;
+      case "--version":
+        console.log(EMUBENCH_VERSION);
+        return 0;
+      default:
+        console.error(`emubench: unknown command "${cmd}"; expected one of list, validate, run, report, demo\n\n${HELP}`);
+        return 2;
+    }
+  } catch (e) {
+    // node:util parseArgs reports unknown flags with this code.
+    const code = (e as { code?: string }).code;
+    if (isInputError(e) || code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      console.error(`emubench: ${(e as Error).message}`);
+      return 2;
+    }
+    console.error(`emubench: internal error: ${(e as Error).stack ?? e}`);
+    return 3;
+  }
+}
+
+if (import.meta.main) {
+  Deno.addSignalListener("SIGINT", () => {
+    console.error("\nemubench: interrupted; no partial files were written");
+    Deno.exit(130);
+  });
+  Deno.exit(await main(Deno.args));
+}

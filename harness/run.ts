@@ -1,0 +1,266 @@
+/**
+ * One evaluation, as a library call: resolve the suite and model, validate, obtain the
+ * reference (cached solver output or a data file), roll out, stream metrics, and write the
+ * result (and optionally trajectories) atomically. The CLI is a thin layer over this.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { getSuite } from "../suites/mod.ts";
+import { gridShape, gridSize, type Suite, type TierName } from "../suites/types.ts";
+import { getBaseline } from "../baselines/mod.ts";
+import { type BackendChoice, openBackend } from "./backend.ts";
+import { ShapeError, ValueRangeError } from "./errors.ts";
+import { loadModel, type ModelSource } from "./model.ts";
+import { formatProblems, type ModelPlan, planModel } from "./validate.ts";
+import { closeSessions, openSessions, rollout } from "./rollout.ts";
+import { RolloutScorer } from "../metrics/scorer.ts";
+import { loadOrGenerateReference } from "./reference_cache.ts";
+import { loadDataset } from "./dataset.ts";
+import { sha256Hex } from "./hash.ts";
+import { writeNpy } from "./npy.ts";
+import { writeFileAtomic } from "./atomic.ts";
+import { type Result, RESULT_SCHEMA, type Snapshot } from "./result_schema.ts";
+import { environment } from "./environment.ts";
+
+/** Options of {@link evaluate}; CLI flags map one to one. */
+export interface EvaluateOptions {
+  suite: string;
+  /** A path to a `.onnx` file or model directory, or `baseline:NAME`. */
+  model: string;
+  tier?: TierName;
+  backend?: BackendChoice;
+  ics?: number;
+  steps?: number;
+  seed?: number;
+  /** Read ICs and reference from this file instead of the built-in solver. */
+  data?: string;
+  /** Directory for result.json (and pred.npy/ref.npy); nothing is written when absent. */
+  outDir?: string;
+  saveTrajectories?: boolean;
+  /** Reference cache directory (default `.cache/emubench`). */
+  cacheDir?: string;
+  /** Largest batch of ICs per session.run. */
+  batch?: number;
+  /** Progress of a phase: `reference`, `rollout`. */
+  progress?: (phase: string, done: number, total: number) => void;
+  /** One-line status messages. */
+  log?: (message: string) => void;
+}
+
+/** A finished evaluation. */
+export interface Evaluation {
+  result: Result;
+  /** Files written (empty when no outDir). */
+  files: { result?: string; pred?: string; ref?: string };
+}
+
+function positiveInt(v: number | undefined, field: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < 1) {
+    throw new ValueRangeError({ field, expected: "a positive integer", found: String(v) });
+  }
+  return v;
+}
+
+/** Resolve `baseline:NAME` or a path into a model for `suite`. */
+export async function resolveModel(spec: string, suite: Suite): Promise<ModelSource> {
+  if (spec.startsWith("baseline:")) return await getBaseline(spec.slice(9), suite.id).build(suite);
+  const model = await loadModel(spec, suite.id);
+  if (model.manifest.suite !== suite.id) {
+    throw new ValueRangeError({
+      file: `${spec}/emulator.json`,
+      field: "suite",
+      expected: `"${suite.id}" (the suite asked for with --suite)`,
+      found: `"${model.manifest.suite}"`,
+    });
+  }
+  return model;
+}
+
+/** Validate `model` against `suite`, throwing one error that lists every problem. */
+export function planOrThrow(model: ModelSource, suite: Suite): ModelPlan {
+  const { plan, problems } = planModel(model, { fields: suite.fields, shape: gridShape(suite.grid) });
+  if (!plan) {
+    throw new ShapeError({
+      file: model.origin,
+      expected: `a model that fits suite ${suite.id} (state [B, ${suite.fields.length}, ${gridShape(suite.grid).join(", ")}])`,
+      found: `${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${formatProblems(problems)}`,
+    });
+  }
+  return plan;
+}
+
+/** Hash every file of a model; the model hash is sha256 over sorted `path:sha256` lines. */
+export async function hashModel(model: ModelSource): Promise<Result["model"]["files"] & { sha?: never }> {
+  const files = [model.manifestFile, ...Object.values(model.graphs)].filter((f) => f !== undefined);
+  const out = [];
+  for (const f of files) out.push({ path: f!.path, sha256: await sha256Hex(f!.bytes), bytes: f!.bytes.length });
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Run one evaluation end to end. */
+export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
+  const t0 = performance.now();
+  const log = o.log ?? (() => {});
+  const suite = getSuite(o.suite);
+  const tierName: TierName = o.tier ?? "standard";
+  const tier = suite.tiers[tierName];
+  if (!tier) {
+    throw new ValueRangeError({
+      field: "--tier",
+      expected: `one of ${Object.keys(suite.tiers).join(", ")} for ${suite.id}`,
+      found: JSON.stringify(tierName),
+    });
+  }
+  const seed = o.seed ?? suite.seed;
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new ValueRangeError({ field: "--seed", expected: "a non-negative integer", found: String(seed) });
+  }
+  const model = await resolveModel(o.model, suite);
+  const plan = planOrThrow(model, suite);
+  const files = await hashModel(model);
+  const modelSha = await sha256Hex(new TextEncoder().encode(files.map((f) => `${f.path}:${f.sha256}`).join("\n")));
+
+  // Ground truth.
+  const tr = performance.now();
+  let N: number, T: number, ics: Float32Array, reference: Float32Array, dataSource: string;
+  if (o.data) {
+    const ds = await loadDataset(o.data, suite, { ics: positiveInt(o.ics, "--ics"), steps: positiveInt(o.steps, "--steps") });
+    ({ count: N, steps: T, ics, reference } = ds);
+    dataSource = o.data;
+  } else {
+    N = positiveInt(o.ics, "--ics") ?? tier.ics;
+    T = positiveInt(o.steps, "--steps") ?? tier.steps;
+    log(`reference: ${suite.id} v${suite.version}, ${N} ICs × ${T} steps (seed ${seed})`);
+    const ref = await loadOrGenerateReference(suite, { seed, ics: N, steps: T }, {
+      cacheDir: o.cacheDir ?? join(".cache", "emubench"),
+      progress: (d, t) => o.progress?.("reference", d, t),
+      log,
+    });
+    ({ ics, reference } = ref);
+    dataSource = ref.cached ? `solver (cache hit, sha256 ${ref.sha256.slice(0, 12)})` : `solver (sha256 ${ref.sha256.slice(0, 12)})`;
+  }
+  const referenceSeconds = (performance.now() - tr) / 1000;
+  void ics;
+
+  // Backend and sessions.
+  const backend = await openBackend(o.backend ?? "auto");
+  log(`model: ${model.manifest.name} (${plan.form}, history ${plan.history}) on ${backend.name}${backend.adapter ? ` [${backend.adapter}]` : ""}`);
+  const sessions = await openSessions(backend, model, plan, 2 + gridShape(suite.grid).length);
+
+  // Streaming metrics, snapshots and optional trajectories.
+  const S = suite.fields.length * gridSize(suite.grid);
+  const X = gridSize(suite.grid);
+  const summarySteps = suite.summarySteps.filter((s) => s <= T);
+  const scorer = new RolloutScorer({
+    fields: suite.fields,
+    pointsPerField: X,
+    ics: N,
+    steps: T,
+    summarySteps,
+    energy: (s) => suite.energy(s),
+  });
+  const snapshotSteps = new Set([...summarySteps, T].filter((s) => s >= 1));
+  const snapshots: Snapshot[] = [];
+  const pred = o.saveTrajectories ? new Float32Array(N * (T + 1) * S).fill(NaN) : undefined;
+  if (pred) {
+    // Steps the model does not predict (IC and history window) come from the reference.
+    for (let i = 0; i < N; i++) {
+      const a = i * (T + 1) * S;
+      pred.set(reference.subarray(a, a + plan.history * S), a);
+    }
+  }
+  const stats = await rollout({
+    sessions,
+    channels: suite.fields.length,
+    shape: gridShape(suite.grid),
+    count: N,
+    reference,
+    refSteps: T,
+    steps: T,
+    maxBatch: o.batch,
+    observer: {
+      initial: (ic, state) => scorer.observeInitial(ic, state),
+      step: (ic, n, p, y) => {
+        scorer.observe(ic, n, p, y);
+        pred?.set(p, (ic * (T + 1) + n) * S);
+        if (ic === 0 && snapshotSteps.has(n)) {
+          suite.fields.forEach((field, c) =>
+            snapshots.push({
+              ic,
+              step: n,
+              field,
+              pred: Array.from(p.subarray(c * X, (c + 1) * X)),
+              ref: Array.from(y.subarray(c * X, (c + 1) * X)),
+            })
+          );
+        }
+      },
+      diverged: (ic, n) => {
+        scorer.diverged(ic, n);
+        log(`IC ${ic} diverged at step ${n}`);
+      },
+    },
+    progress: (d, t) => o.progress?.("rollout", d, t),
+  });
+  await closeSessions(sessions);
+
+  const env = await environment(backend);
+  const result: Result = {
+    schema: RESULT_SCHEMA,
+    created: new Date().toISOString(),
+    suite: {
+      id: suite.id,
+      version: suite.version,
+      tier: o.data ? "data" : tierName,
+      title: suite.title,
+      fields: [...suite.fields],
+      dt: suite.dt,
+    },
+    model: {
+      name: model.manifest.name,
+      kind: model.kind,
+      description: model.manifest.description,
+      authors: model.manifest.authors,
+      files,
+      sha256: modelSha,
+      form: plan.form,
+      history: plan.history,
+      carry: plan.step.carry.map(([i]) => i),
+    },
+    config: {
+      ics: N,
+      steps: T,
+      seed,
+      backend: o.backend ?? "auto",
+      batch: plan.batch === "dynamic" ? Math.max(1, Math.min(o.batch ?? 32, N)) : plan.batch,
+      data: dataSource,
+      summarySteps,
+    },
+    environment: env,
+    timings: {
+      modelSeconds: stats.modelSeconds,
+      metricSeconds: scorer.seconds,
+      referenceSeconds,
+      stepsPerSecond: stats.stepsPerSecond,
+      totalSeconds: (performance.now() - t0) / 1000,
+    },
+    rows: scorer.rows(),
+    divergence: stats.divergence.map((step, ic) => ({ ic, step })),
+    snapshots,
+  };
+  const written: Evaluation["files"] = {};
+  if (o.outDir) {
+    if (pred) {
+      const shape = [N, T + 1, ...[suite.fields.length], ...gridShape(suite.grid)];
+      written.pred = join(o.outDir, "pred.npy");
+      written.ref = join(o.outDir, "ref.npy");
+      await writeNpy(written.pred, pred, shape);
+      await writeNpy(written.ref, reference, shape);
+    }
+    written.result = join(o.outDir, "result.json");
+    await writeFileAtomic(written.result, JSON.stringify(result, null, 1));
+  }
+  return { result, files: written };
+}
