@@ -3,6 +3,9 @@
  * float64). Convention: forward `X_k = Σ_j x_j e^{-2πi jk/N}` (unnormalised); inverse applies
  * `+i` and divides by N, so `ifft(fft(x)) = x`. Parseval: `Σ|x_j|² = (1/N) Σ|X_k|²`.
  *
+ * every export of the module into each example, which fails type checking under
+ * `noUnusedLocals` (denoland/deno#26900). The examples still run.
+ *
  * @example
  * ```ts
  * import { fft } from "./fft.ts";
@@ -39,8 +42,18 @@ function plan(n: number) {
 }
 
 /**
- * In-place complex FFT of `(re, im)`, both of power-of-two length N.
- * `inverse = true` computes `x_j = (1/N) Σ_k X_k e^{+2πi jk/N}`.
+ * In-place complex FFT of `(re, im)`, both of power-of-two length N:
+ * `X_k = Σ_j x_j e^{-2πi jk/N}`. `inverse = true` computes `x_j = (1/N) Σ_k X_k e^{+2πi jk/N}`.
+ * Throws `TypeError` when the lengths differ and `RangeError` when N is not a power of two.
+ *
+ * @example
+ * ```ts
+ * import { fft } from "./fft.ts";
+ * const re = new Float64Array([1, 2, 3, 4]), im = new Float64Array(4);
+ * fft(re, im);
+ * fft(re, im, true); // round trip
+ * if (Math.abs(re[2] - 3) > 1e-15 || Math.abs(im[2]) > 1e-15) throw new Error("round trip");
+ * ```
  */
 export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
   const n = re.length;
@@ -85,17 +98,84 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
 }
 
 /**
- * Forward transform of a real signal: returns `{re, im}` of length N (full spectrum, unnormalised).
+ * Forward transform of a real signal: returns `{re, im}` of length N (full spectrum,
+ * unnormalised, `X_k = Σ_j x_j e^{-2πi jk/N}`), so `X_{N−k} = conj(X_k)`.
+ *
+ * @example
+ * ```ts
+ * import { rfftFull } from "./fft.ts";
+ * const { re, im } = rfftFull([1, 1, 1, 1]); // a constant lands in bin 0 only
+ * if (re[0] !== 4 || re.slice(1).some((v) => v !== 0) || im.some((v) => v !== 0)) {
+ *   throw new Error("rfftFull");
+ * }
+ * ```
  */
 export function rfftFull(x: ArrayLike<number>): { re: Float64Array; im: Float64Array } {
-  const re = Float64Array.from(x as ArrayLike<number>);
+  const re = Float64Array.from(x);
   const im = new Float64Array(re.length);
   fft(re, im);
   return { re, im };
 }
 
 /**
+ * Forward transform of a real signal of power-of-two length N, non-negative bins only:
+ * `X_k = Σ_j x_j e^{-2πi jk/N}` for `k = 0..N/2` (length `⌊N/2⌋ + 1`; the rest follow from
+ * `X_{N−k} = conj(X_k)`). Computed with one complex FFT of length N/2 on the packed signal
+ * `z_j = x_{2j} + i x_{2j+1}`, about twice as fast as {@link rfftFull}.
+ *
+ * @example
+ * ```ts
+ * import { rfft } from "./fft.ts";
+ * // cos(2πj/8) has X_1 = X_7 = 4 and nothing else
+ * const x = Array.from({ length: 8 }, (_, j) => Math.cos((2 * Math.PI * j) / 8));
+ * const { re, im } = rfft(x);
+ * if (re.length !== 5 || Math.abs(re[1] - 4) > 1e-12 || Math.abs(re[2]) > 1e-12) {
+ *   throw new Error("rfft");
+ * }
+ * if (im.some((v) => Math.abs(v) > 1e-12)) throw new Error("rfft imaginary part");
+ * ```
+ */
+export function rfft(x: ArrayLike<number>): { re: Float64Array; im: Float64Array } {
+  const n = x.length;
+  if (n <= 2) {
+    const { re, im } = rfftFull(x);
+    const keep = Math.floor(n / 2) + 1;
+    return { re: re.slice(0, keep), im: im.slice(0, keep) };
+  }
+  const { cos, sin } = plan(n); // also rejects non-power-of-two lengths
+  const m = n / 2;
+  const zr = new Float64Array(m), zi = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    zr[j] = x[2 * j];
+    zi[j] = x[2 * j + 1];
+  }
+  fft(zr, zi);
+  const re = new Float64Array(m + 1), im = new Float64Array(m + 1);
+  // Bins 0 and N/2: E = Re Z_0, O = Im Z_0, twiddle ±1.
+  re[0] = zr[0] + zi[0];
+  re[m] = zr[0] - zi[0];
+  for (let k = 1; k < m; k++) {
+    // E_k = (Z_k + conj Z_{m−k}) / 2 (even samples), O_k = (Z_k − conj Z_{m−k}) / 2i (odd).
+    const a = zr[k], b = zi[k], c = zr[m - k], d = zi[m - k];
+    const er = 0.5 * (a + c), ei = 0.5 * (b - d);
+    const or = 0.5 * (b + d), oi = -0.5 * (a - c);
+    const wr = cos[k], wi = -sin[k]; // e^{-2πik/N}
+    re[k] = er + wr * or - wi * oi;
+    im[k] = ei + wr * oi + wi * or;
+  }
+  return { re, im };
+}
+
+/**
  * Signed integer wavenumber of FFT bin `k` for length N: `k` for `k ≤ N/2`, else `k − N`.
+ *
+ * @example
+ * ```ts
+ * import { wavenumber } from "./fft.ts";
+ * if (wavenumber(3, 8) !== 3 || wavenumber(4, 8) !== 4 || wavenumber(5, 8) !== -3) {
+ *   throw new Error("wavenumber");
+ * }
+ * ```
  */
 export function wavenumber(k: number, n: number): number {
   return k <= n / 2 ? k : k - n;

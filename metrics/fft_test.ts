@@ -1,0 +1,111 @@
+import { fft, rfft, rfftFull, wavenumber } from "./fft.ts";
+import { assertClose, assertThrowsType, randomArray } from "./_test_util.ts";
+
+/** Direct O(N²) DFT, `X_k = Σ_j x_j e^{∓2πi jk/N}`, angles reduced mod N for accuracy. */
+function naiveDft(re: Float64Array, im: Float64Array, inverse = false) {
+  const n = re.length, sign = inverse ? 1 : -1;
+  const outRe = new Float64Array(n), outIm = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    let sr = 0, si = 0;
+    for (let j = 0; j < n; j++) {
+      const angle = (sign * 2 * Math.PI * ((j * k) % n)) / n;
+      const c = Math.cos(angle), s = Math.sin(angle);
+      sr += re[j] * c - im[j] * s;
+      si += re[j] * s + im[j] * c;
+    }
+    outRe[k] = inverse ? sr / n : sr;
+    outIm[k] = inverse ? si / n : si;
+  }
+  return { re: outRe, im: outIm };
+}
+
+const SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+
+Deno.test("fft matches the naive DFT for random complex inputs, N = 1..1024", () => {
+  for (const n of SIZES) {
+    const re = randomArray(n, 11 + n), im = randomArray(n, 23 + n);
+    const want = naiveDft(re, im);
+    fft(re, im);
+    // Both are O(ε log N)–O(ε N) accurate relative to the scale √N·|x| of the coefficients.
+    const tol = 1e-13 * n + 1e-15;
+    assertClose(re, want.re, tol, `re, N=${n}`);
+    assertClose(im, want.im, tol, `im, N=${n}`);
+  }
+});
+
+Deno.test("inverse fft matches the naive inverse DFT and round-trips", () => {
+  for (const n of SIZES) {
+    const re0 = randomArray(n, 5 + n), im0 = randomArray(n, 7 + n);
+    const re = re0.slice(), im = im0.slice();
+    const want = naiveDft(re0, im0, true);
+    fft(re, im, true);
+    assertClose(re, want.re, 1e-13, `inverse re, N=${n}`);
+    assertClose(im, want.im, 1e-13, `inverse im, N=${n}`);
+    fft(re, im);
+    assertClose(re, re0, 1e-14, `round trip re, N=${n}`);
+    assertClose(im, im0, 1e-14, `round trip im, N=${n}`);
+  }
+});
+
+Deno.test("fft keeps Parseval: Σ|x|² = (1/N) Σ|X|²", () => {
+  for (const n of SIZES) {
+    const re = randomArray(n, 100 + n), im = randomArray(n, 200 + n);
+    let energyX = 0;
+    for (let j = 0; j < n; j++) energyX += re[j] * re[j] + im[j] * im[j];
+    fft(re, im);
+    let energyK = 0;
+    for (let k = 0; k < n; k++) energyK += re[k] * re[k] + im[k] * im[k];
+    assertClose(energyK / n, energyX, 1e-13 * energyX, `Parseval, N=${n}`);
+  }
+});
+
+Deno.test("fft of analytic inputs: delta, constant, single mode", () => {
+  const n = 16;
+  const re = new Float64Array(n), im = new Float64Array(n);
+  re[3] = 1; // delta at j = 3 → X_k = e^{-2πi 3k/N}
+  fft(re, im);
+  for (let k = 0; k < n; k++) {
+    const angle = (-2 * Math.PI * 3 * k) / n;
+    assertClose([re[k], im[k]], [Math.cos(angle), Math.sin(angle)], 1e-14, `delta bin ${k}`);
+  }
+  // e^{2πi 5j/N} → N at bin 5, zero elsewhere
+  const mr = new Float64Array(n), mi = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    mr[j] = Math.cos((2 * Math.PI * 5 * j) / n);
+    mi[j] = Math.sin((2 * Math.PI * 5 * j) / n);
+  }
+  fft(mr, mi);
+  const wantRe = new Float64Array(n);
+  wantRe[5] = n;
+  assertClose(mr, wantRe, 1e-13, "mode re");
+  assertClose(mi, new Float64Array(n), 1e-13, "mode im");
+});
+
+Deno.test("rfft equals the first N/2+1 bins of the full transform", () => {
+  for (const n of SIZES) {
+    const x = randomArray(n, 300 + n);
+    const full = naiveDft(x, new Float64Array(n));
+    const half = rfft(x);
+    const keep = Math.floor(n / 2) + 1;
+    if (half.re.length !== keep || half.im.length !== keep) {
+      throw new Error(`rfft length for N=${n}: expected ${keep}, found ${half.re.length}`);
+    }
+    const tol = 1e-13 * n + 1e-15;
+    assertClose(half.re, full.re.slice(0, keep), tol, `rfft re, N=${n}`);
+    assertClose(half.im, full.im.slice(0, keep), tol, `rfft im, N=${n}`);
+    const viaFull = rfftFull(x);
+    assertClose(viaFull.re, full.re, tol, `rfftFull re, N=${n}`);
+    assertClose(viaFull.im, full.im, tol, `rfftFull im, N=${n}`);
+  }
+});
+
+Deno.test("fft rejects mismatched and non-power-of-two lengths", () => {
+  assertThrowsType(() => fft(new Float64Array(4), new Float64Array(2)), TypeError, "length 2");
+  assertThrowsType(() => fft(new Float64Array(6), new Float64Array(6)), RangeError, "found 6");
+  assertThrowsType(() => rfft(new Float64Array(12)), RangeError, "found 12");
+});
+
+Deno.test("wavenumber maps bins to signed wavenumbers", () => {
+  const got = Array.from({ length: 8 }, (_, k) => wavenumber(k, 8));
+  assertClose(got, [0, 1, 2, 3, 4, -3, -2, -1], 0, "wavenumbers");
+});

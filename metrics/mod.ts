@@ -1,0 +1,49 @@
+/**
+ * Metrics of emubench (SPEC §4): pure functions of one field (or one scalar series) that sum in
+ * float64, plus the streaming {@link RolloutScorer} that applies them over ICs, steps and fields
+ * and emits tidy {@link ResultRow}s.
+ *
+ * - `pointwise.ts`: `mse`, `rmse`, `nrmse` over one kernel, `sumSquares`.
+ * - `split.ts`: Takacs dissipation / dispersion split of the MSE.
+ * - `energy.ts`: `½⟨u²⟩` and per-field sums.
+ * - `spectrum.ts`: shell energy spectrum (Parseval-exact) and its log error, binned by band.
+ * - `autocorr.ts`: temporal autocorrelation and temporal spectrum, and their errors.
+ * - `fft.ts`: radix-2 FFT (power-of-two lengths) with the normalisation stated.
+ * - `scorer.ts`: the streaming accumulator the rollout engine calls.
+ *
+ * every export of the documented module into each example, and under `noUnusedLocals` the
+ * unused ones fail type checking (denoland/deno#26900). The examples still run.
+ *
+ * @example
+ * ```ts
+ * import { halfMeanSquare, mse, mseSplit, nrmse, spectrum1d } from "./mod.ts";
+ * const y = [1, 0, -1, 0], p = [0.5, 0, -0.5, 0];
+ * const { dissipation, dispersion } = mseSplit(p, y);
+ * if (Math.abs(dissipation + dispersion - mse(p, y)) > 1e-16) throw new Error("split");
+ * if (dispersion > 1e-30 || nrmse(p, y) !== 0.5) throw new Error("pure damping");
+ * const total = spectrum1d(y).reduce((a, b) => a + b, 0);
+ * if (Math.abs(total - halfMeanSquare(y)) > 1e-15) throw new Error("Parseval");
+ * ```
+ * @module
+ */
+export { meanSquare, mse, nrmse, rmse, sumSquares } from "./pointwise.ts";
+export { type MseSplit, mseSplit } from "./split.ts";
+export { halfMeanSquare, sumOverFields } from "./energy.ts";
+export {
+  type SpectralBand,
+  spectralBand,
+  spectrum1d,
+  spectrumError,
+  type SpectrumErrorBands,
+  spectrumErrorBands,
+  type SpectrumErrorOptions,
+} from "./spectrum.ts";
+export {
+  autocorrelation,
+  autocorrelationError,
+  temporalSpectrum,
+  temporalSpectrumError,
+} from "./autocorr.ts";
+export { fft, rfft, rfftFull, wavenumber } from "./fft.ts";
+export { RolloutScorer, type ScorerOptions } from "./scorer.ts";
+export type { ResultRow } from "./rows.ts";

@@ -1,0 +1,511 @@
+/**
+ * Streaming scorer: the rollout engine hands it one IC's prediction and reference at each step;
+ * it keeps per-IC scalars only and turns them into tidy rows at the end (SPEC §4, §5).
+ *
+ * Memory: per (IC, step, field) it stores 8 float64 scalars (mse, nrmse, dissipation,
+ * dispersion, spectrum error and its three bands), per (IC, step) one observed flag and two
+ * energies, and per (IC, summary step, field) the two spectra (`K` shells each). That is
+ * `O(N·T·C + N·S·C·K)` numbers; fields themselves are never kept, so memory does not grow with
+ * the horizon beyond the curves.
+ *
+ * Rows emitted by {@link RolloutScorer.rows} (`n` = ICs averaged, `null` with `n: 0` where none
+ * contributes; an IC contributes at step s when it was observed at s and had not diverged at a
+ * step ≤ s):
+ *
+ * - `mse`, `nrmse`, `dissipation`, `dispersion`, `spectrum_error` per field and step 1..T,
+ *   `reduction: "mean_over_ics"`: mean over ICs of the per-IC value. `spectrum_error` compares
+ *   the `spectrum` of pred and ref with the `spectrumErrorBands` defaults (shells 1..K−1, floor
+ *   `1e-14` of the reference field's energy).
+ * - `spectrum_error_low`, `_mid`, `_high`: the same per log band (`spectrumErrorBands`); a band
+ *   with no shell on this grid gets no rows.
+ * - `rmse` per field and step, `reduction: "mean_over_ics_then_sqrt"`: `√(mean over ICs of mse)`
+ *   (WeatherBench 2 style, the square root after averaging), so `rmse² = mse` row by row.
+ * - `energy_pred`, `energy_ref`, field `"*"`, steps 0..T, `"mean_over_ics"`: mean energy of the
+ *   whole state (step 0: the IC energy for both).
+ * - `mse`, `nrmse` per field, summary step and IC (`ic` set, no reduction): the per-IC value,
+ *   `null` once the IC diverged.
+ * - `mse`, `nrmse` per field and IC (no step), `"geomean_over_steps"`:
+ *   `exp(mean over steps 1..T of ln value)`, only for ICs observed at every step that never
+ *   diverged; and per field `"geomean_over_steps_then_mean_over_ics"`: their mean over ICs.
+ * - `spectrum_pred`, `spectrum_ref` per field, summary step and shell `k`, `"mean_over_ics"`:
+ *   mean shell energy.
+ *
+ * `nrmse` is undefined (`Infinity` from `pointwise.nrmse`) where a reference field is
+ * identically zero; such an IC is left out of that nrmse mean (and `n` says so), its per-IC rows
+ * are `null`, and so is its nrmse geometric mean.
+ *
+ * @example
+ * ```ts
+ * import { RolloutScorer } from "./scorer.ts";
+ * import { halfMeanSquare } from "./energy.ts";
+ * const scorer = new RolloutScorer({
+ *   fields: ["u"], pointsPerField: 4, ics: 1, steps: 1, summarySteps: [1], energy: halfMeanSquare,
+ * });
+ * const ref = new Float32Array([1, -1, 1, -1]);
+ * scorer.observeInitial(0, ref);
+ * scorer.observe(0, 1, ref.map((v) => v + 0.5), ref); // pred = ref + ½
+ * const mse = scorer.rows().find((r) => r.metric === "mse" && r.reduction === "mean_over_ics");
+ * if (mse?.value !== 0.25 || mse.n !== 1) throw new Error(JSON.stringify(mse));
+ * ```
+ * @module
+ */
+import type { ResultRow } from "./rows.ts";
+import { nrmse } from "./pointwise.ts";
+import { mseSplit } from "./split.ts";
+import { spectrum1d, spectrumErrorBands } from "./spectrum.ts";
+
+/** What the scorer is scoring: shapes, horizon, and the suite's derived quantities. */
+export interface ScorerOptions {
+  /** Channel names, `C = fields.length`. */
+  readonly fields: readonly string[];
+  /** Points per field, `X ≥ 2` (a state is `C·X` values, channel-major). */
+  readonly pointsPerField: number;
+  /** Number of ICs, `N`. */
+  readonly ics: number;
+  /** Horizon in model steps, `T`. */
+  readonly steps: number;
+  /** Steps at which per-IC rows and spectra are emitted (outside 1..T are dropped). */
+  readonly summarySteps: readonly number[];
+  /** Energy of one whole state `[C·X]`. */
+  readonly energy: (state: Float32Array | Float64Array) => number;
+  /** Shell spectrum of one field (default `spectrum1d`, which needs a power-of-two `X`). */
+  readonly spectrum?: (field: Float32Array | Float64Array) => Float64Array;
+}
+
+/** Per-step metric ids in storage order. */
+const STEP_METRICS = [
+  "mse",
+  "nrmse",
+  "dissipation",
+  "dispersion",
+  "spectrum_error",
+  "spectrum_error_low",
+  "spectrum_error_mid",
+  "spectrum_error_high",
+] as const;
+const M = STEP_METRICS.length;
+const MSE = 0, NRMSE = 1, DISSIPATION = 2, DISPERSION = 3, SPEC = 4, LOW = 5, MID = 6, HIGH = 7;
+
+/**
+ * Streaming accumulator of rollout metrics: call {@link RolloutScorer.observeInitial} once per
+ * IC, {@link RolloutScorer.observe} per IC and step (any order), {@link RolloutScorer.diverged}
+ * at an IC's first non-finite output, then {@link RolloutScorer.rows}. The row catalogue is in
+ * the module documentation.
+ *
+ * @example
+ * ```ts
+ * import { RolloutScorer } from "./scorer.ts";
+ * import { halfMeanSquare } from "./energy.ts";
+ * const s = new RolloutScorer({
+ *   fields: ["u"], pointsPerField: 2, ics: 2, steps: 2, summarySteps: [], energy: halfMeanSquare,
+ * });
+ * const y = new Float32Array([1, -1]);
+ * for (const ic of [0, 1]) s.observeInitial(ic, y);
+ * s.observe(0, 1, y, y);
+ * s.observe(1, 1, new Float32Array([0, 0]), y);
+ * s.diverged(1, 2); // IC 1 produced NaN at step 2
+ * s.observe(0, 2, y, y);
+ * const n = s.rows().filter((r) => r.metric === "mse" && r.reduction === "mean_over_ics")
+ *   .map((r) => [r.step, r.value, r.n]);
+ * if (JSON.stringify(n) !== "[[1,0.5,2],[2,0,1]]") throw new Error(JSON.stringify(n));
+ * ```
+ */
+export class RolloutScorer {
+  readonly #fields: readonly string[];
+  readonly #x: number;
+  readonly #n: number;
+  readonly #t: number;
+  readonly #summary: readonly number[];
+  /** `summarySlot[step]`: index into `#summary`, or −1. */
+  readonly #summarySlot: Int32Array;
+  readonly #energy: (state: Float32Array | Float64Array) => number;
+  readonly #spectrum: (field: Float32Array | Float64Array) => Float64Array;
+  /** Shells per spectrum. */
+  readonly #k: number;
+  /** Which of low/mid/high hold at least one shell for this grid. */
+  readonly #bands: readonly boolean[];
+  /** `[N, T, C, M]` per-step metrics. */
+  readonly #values: Float64Array;
+  /** `[N, T]`: 1 once observed. */
+  readonly #observed: Uint8Array;
+  /** `[N]`: 1 once the IC energy is recorded. */
+  readonly #observedInitial: Uint8Array;
+  /** `[N, T + 1]` energies. */
+  readonly #energyPred: Float64Array;
+  readonly #energyRef: Float64Array;
+  /** `[N]` first diverged step, `Infinity` if none. */
+  readonly #divergedAt: Float64Array;
+  /** `[N, S, C, K]` spectra at summary steps. */
+  readonly #spectraPred: Float64Array;
+  readonly #spectraRef: Float64Array;
+  #seconds = 0;
+
+  /** Validate the options and allocate the per-IC storage. */
+  constructor(options: ScorerOptions) {
+    const { fields, pointsPerField, ics, steps } = options;
+    const bad = (what: string, expected: string, found: unknown) =>
+      new RangeError(
+        `Cannot create a RolloutScorer: ${what}: expected ${expected}, found ${found}`,
+      );
+    if (!Array.isArray(fields) || fields.length === 0) {
+      throw bad("fields", "a non-empty list of names", JSON.stringify(fields));
+    }
+    if (!Number.isInteger(pointsPerField) || pointsPerField < 2) {
+      throw bad("pointsPerField", "an integer ≥ 2", pointsPerField);
+    }
+    if (!Number.isInteger(ics) || ics < 1) throw bad("ics", "an integer ≥ 1", ics);
+    if (!Number.isInteger(steps) || steps < 1) throw bad("steps", "an integer ≥ 1", steps);
+    if (typeof options.energy !== "function") throw bad("energy", "a function", options.energy);
+    this.#fields = [...fields];
+    this.#x = pointsPerField;
+    this.#n = ics;
+    this.#t = steps;
+    this.#summary = [...new Set(options.summarySteps)]
+      .filter((s) => Number.isInteger(s) && s >= 1 && s <= steps)
+      .sort((a, b) => a - b);
+    this.#summarySlot = new Int32Array(steps + 1).fill(-1);
+    this.#summary.forEach((s, i) => (this.#summarySlot[s] = i));
+    this.#energy = options.energy;
+    this.#spectrum = options.spectrum ?? spectrum1d;
+    // Probe the spectrum once: shell count, and a non-power-of-two X fails here, not mid-run.
+    this.#k = this.#spectrum(new Float64Array(pointsPerField)).length;
+    if (this.#k < 2) throw bad("spectrum", "at least 2 shells", `${this.#k}`);
+    const probe = spectrumErrorBands(new Float64Array(this.#k), new Float64Array(this.#k));
+    this.#bands = [probe.low !== null, probe.mid !== null, probe.high !== null];
+    const c = fields.length;
+    this.#values = new Float64Array(ics * steps * c * M);
+    this.#observed = new Uint8Array(ics * steps);
+    this.#observedInitial = new Uint8Array(ics);
+    this.#energyPred = new Float64Array(ics * (steps + 1));
+    this.#energyRef = new Float64Array(ics * (steps + 1));
+    this.#divergedAt = new Float64Array(ics).fill(Infinity);
+    this.#spectraPred = new Float64Array(ics * this.#summary.length * c * this.#k);
+    this.#spectraRef = new Float64Array(ics * this.#summary.length * c * this.#k);
+  }
+
+  /** Seconds spent inside `observeInitial()` and `observe()`, for the result's timings. */
+  get seconds(): number {
+    return this.#seconds;
+  }
+
+  /**
+   * Step 0: record the IC energy (`energy_pred` and `energy_ref` at step 0 both equal
+   * `energy(ic)`). Throws `RangeError` on a bad IC index or a non-finite state or energy,
+   * `TypeError` on a wrong state length.
+   */
+  observeInitial(ic: number, state: Float32Array): void {
+    const start = performance.now();
+    try {
+      this.#checkIc("observe the initial condition of", ic);
+      this.#checkState(ic, 0, "state", state);
+      const e = this.#energyOf(ic, 0, state);
+      const at = ic * (this.#t + 1);
+      this.#energyPred[at] = e;
+      this.#energyRef[at] = e;
+      this.#observedInitial[ic] = 1;
+    } finally {
+      this.#seconds += (performance.now() - start) / 1000;
+    }
+  }
+
+  /**
+   * Score one IC's prediction against its reference at `step` (1..T). `pred` and `ref` are
+   * states `[C·X]` and may be subarray views. Non-finite data is a caller error (call
+   * {@link RolloutScorer.diverged} instead): `RangeError` naming the IC, step, field and point.
+   */
+  observe(ic: number, step: number, pred: Float32Array, ref: Float32Array): void {
+    const start = performance.now();
+    try {
+      this.#checkIc("observe", ic);
+      this.#checkStep("observe", ic, step);
+      this.#checkState(ic, step, "pred", pred);
+      this.#checkState(ic, step, "ref", ref);
+      const x = this.#x, c = this.#fields.length;
+      for (let f = 0; f < c; f++) {
+        const p = pred.subarray(f * x, (f + 1) * x), y = ref.subarray(f * x, (f + 1) * x);
+        const split = mseSplit(p, y);
+        const ep = this.#spectrum(p), ey = this.#spectrum(y);
+        if (ep.length !== this.#k || ey.length !== this.#k) {
+          throw new TypeError(
+            `Cannot observe IC ${ic} at step ${step}: the spectrum of field ` +
+              `"${this.#fields[f]}" has ${ep.length} and ${ey.length} shells, expected ${this.#k}`,
+          );
+        }
+        const bands = spectrumErrorBands(ep, ey);
+        const at = ((ic * this.#t + step - 1) * c + f) * M;
+        const v = this.#values;
+        v[at + MSE] = split.mse;
+        v[at + NRMSE] = nrmse(p, y);
+        v[at + DISSIPATION] = split.dissipation;
+        v[at + DISPERSION] = split.dispersion;
+        v[at + SPEC] = bands.all;
+        v[at + LOW] = bands.low ?? NaN;
+        v[at + MID] = bands.mid ?? NaN;
+        v[at + HIGH] = bands.high ?? NaN;
+        const slot = this.#summarySlot[step];
+        if (slot >= 0) {
+          const s = ((ic * this.#summary.length + slot) * c + f) * this.#k;
+          this.#spectraPred.set(ep, s);
+          this.#spectraRef.set(ey, s);
+        }
+      }
+      const at = ic * (this.#t + 1) + step;
+      this.#energyPred[at] = this.#energyOf(ic, step, pred);
+      this.#energyRef[at] = this.#energyOf(ic, step, ref);
+      this.#observed[ic * this.#t + step - 1] = 1;
+    } finally {
+      this.#seconds += (performance.now() - start) / 1000;
+    }
+  }
+
+  /**
+   * Mark IC `ic` diverged (first NaN/Inf output) at `step` (1..T): from `step` on it
+   * contributes to no mean, whether or not it was observed there. A second call keeps the
+   * earlier step.
+   */
+  diverged(ic: number, step: number): void {
+    this.#checkIc("mark divergence of", ic);
+    this.#checkStep("mark divergence of", ic, step);
+    this.#divergedAt[ic] = Math.min(this.#divergedAt[ic], step);
+  }
+
+  /** Per-IC first diverged step (`null` if it never diverged), for the result file. */
+  divergence(): { ic: number; step: number | null }[] {
+    return Array.from(this.#divergedAt, (s, ic) => ({ ic, step: Number.isFinite(s) ? s : null }));
+  }
+
+  /**
+   * Energies of IC `ic` at steps 0..T (`null` where not observed or at/after divergence), for
+   * stability rates and temporal statistics.
+   */
+  energySeries(ic: number): { pred: (number | null)[]; ref: (number | null)[] } {
+    this.#checkIc("read energies of", ic);
+    const pred: (number | null)[] = [], ref: (number | null)[] = [];
+    for (let s = 0; s <= this.#t; s++) {
+      const ok = this.#contributes(ic, s);
+      pred.push(ok ? this.#energyPred[ic * (this.#t + 1) + s] : null);
+      ref.push(ok ? this.#energyRef[ic * (this.#t + 1) + s] : null);
+    }
+    return { pred, ref };
+  }
+
+  /** Emit the tidy rows (catalogue in the module documentation). Values are finite or null. */
+  rows(): ResultRow[] {
+    const rows: ResultRow[] = [];
+    const n = this.#n, t = this.#t, c = this.#fields.length, v = this.#values;
+    const at = (ic: number, step: number, f: number) => ((ic * t + step - 1) * c + f) * M;
+
+    // Curves: mean over contributing ICs at every step.
+    const sums = new Float64Array(M), counts = new Float64Array(M);
+    for (let step = 1; step <= t; step++) {
+      for (let f = 0; f < c; f++) {
+        sums.fill(0);
+        counts.fill(0);
+        for (let ic = 0; ic < n; ic++) {
+          if (!this.#contributes(ic, step)) continue;
+          const base = at(ic, step, f);
+          for (let m = 0; m < M; m++) {
+            const value = v[base + m];
+            if (!Number.isFinite(value)) continue; // undefined nrmse, empty band
+            sums[m] += value;
+            counts[m]++;
+          }
+        }
+        const field = this.#fields[f];
+        const mean = (m: number) => (counts[m] > 0 ? sums[m] / counts[m] : null);
+        for (let m = 0; m < M; m++) {
+          if (m >= LOW && !this.#bands[m - LOW]) continue;
+          rows.push({
+            metric: STEP_METRICS[m],
+            field,
+            step,
+            value: mean(m),
+            n: counts[m],
+            reduction: "mean_over_ics",
+          });
+          if (m === MSE) {
+            const mse = mean(MSE);
+            rows.push({
+              metric: "rmse",
+              field,
+              step,
+              value: mse === null ? null : Math.sqrt(mse),
+              n: counts[MSE],
+              reduction: "mean_over_ics_then_sqrt",
+            });
+          }
+        }
+      }
+    }
+
+    // Energies of the whole state, steps 0..T.
+    for (let step = 0; step <= t; step++) {
+      let sp = 0, sr = 0, count = 0;
+      for (let ic = 0; ic < n; ic++) {
+        if (!this.#contributes(ic, step)) continue;
+        sp += this.#energyPred[ic * (t + 1) + step];
+        sr += this.#energyRef[ic * (t + 1) + step];
+        count++;
+      }
+      for (const [metric, total] of [["energy_pred", sp], ["energy_ref", sr]] as const) {
+        rows.push({
+          metric,
+          field: "*",
+          step,
+          value: count > 0 ? total / count : null,
+          n: count,
+          reduction: "mean_over_ics",
+        });
+      }
+    }
+
+    // Per-IC values at summary steps (null once diverged or where undefined).
+    for (const step of this.#summary) {
+      for (let f = 0; f < c; f++) {
+        for (let ic = 0; ic < n; ic++) {
+          const ok = this.#contributes(ic, step), base = at(ic, step, f);
+          for (const m of [MSE, NRMSE]) {
+            const value = ok ? v[base + m] : NaN;
+            rows.push({
+              metric: STEP_METRICS[m],
+              field: this.#fields[f],
+              step,
+              ic,
+              value: Number.isFinite(value) ? value : null,
+            });
+          }
+        }
+      }
+    }
+
+    // Geometric means over steps 1..T per IC (complete, never-diverged rollouts), then their
+    // mean over ICs.
+    for (let f = 0; f < c; f++) {
+      for (const m of [MSE, NRMSE]) {
+        let total = 0, count = 0;
+        for (let ic = 0; ic < n; ic++) {
+          if (this.#divergedAt[ic] <= t) continue;
+          let complete = true, logSum = 0;
+          for (let step = 1; step <= t && complete; step++) {
+            complete = this.#observed[ic * t + step - 1] === 1;
+            logSum += Math.log(v[at(ic, step, f) + m]); // log 0 = −∞ → geomean 0
+          }
+          if (!complete) continue;
+          const g = Math.exp(logSum / t);
+          const value = Number.isFinite(g) ? g : null; // NaN/∞ only from an undefined nrmse
+          rows.push({
+            metric: STEP_METRICS[m],
+            field: this.#fields[f],
+            ic,
+            value,
+            reduction: "geomean_over_steps",
+          });
+          if (value !== null) {
+            total += value;
+            count++;
+          }
+        }
+        rows.push({
+          metric: STEP_METRICS[m],
+          field: this.#fields[f],
+          value: count > 0 ? total / count : null,
+          n: count,
+          reduction: "geomean_over_steps_then_mean_over_ics",
+        });
+      }
+    }
+
+    // Mean spectra at summary steps.
+    const k = this.#k, nS = this.#summary.length;
+    const meanP = new Float64Array(k), meanR = new Float64Array(k);
+    this.#summary.forEach((step, slot) => {
+      for (let f = 0; f < c; f++) {
+        meanP.fill(0);
+        meanR.fill(0);
+        let count = 0;
+        for (let ic = 0; ic < n; ic++) {
+          if (!this.#contributes(ic, step)) continue;
+          const s = ((ic * nS + slot) * c + f) * k;
+          for (let q = 0; q < k; q++) {
+            meanP[q] += this.#spectraPred[s + q];
+            meanR[q] += this.#spectraRef[s + q];
+          }
+          count++;
+        }
+        for (const [metric, sum] of [["spectrum_pred", meanP], ["spectrum_ref", meanR]] as const) {
+          for (let q = 0; q < k; q++) {
+            rows.push({
+              metric,
+              field: this.#fields[f],
+              step,
+              k: q,
+              value: count > 0 ? sum[q] / count : null,
+              n: count,
+              reduction: "mean_over_ics",
+            });
+          }
+        }
+      }
+    });
+    return rows;
+  }
+
+  /** True when IC `ic` has data at `step` (0 = IC) and had not diverged at or before it. */
+  #contributes(ic: number, step: number): boolean {
+    if (step === 0) return this.#observedInitial[ic] === 1;
+    return step < this.#divergedAt[ic] && this.#observed[ic * this.#t + step - 1] === 1;
+  }
+
+  #checkIc(action: string, ic: number): void {
+    if (!Number.isInteger(ic) || ic < 0 || ic >= this.#n) {
+      throw new RangeError(
+        `Cannot ${action} IC ${ic}: expected an integer IC index in [0, ${this.#n - 1}]`,
+      );
+    }
+  }
+
+  #checkStep(action: string, ic: number, step: number): void {
+    if (!Number.isInteger(step) || step < 1 || step > this.#t) {
+      throw new RangeError(
+        `Cannot ${action} IC ${ic}: expected an integer step in [1, ${this.#t}], found ${step}`,
+      );
+    }
+  }
+
+  #checkState(ic: number, step: number, name: string, state: Float32Array | Float64Array): void {
+    const length = this.#fields.length * this.#x;
+    if (!(state instanceof Float32Array || state instanceof Float64Array)) {
+      throw new TypeError(
+        `Cannot observe IC ${ic} at step ${step}: ${name}: expected a Float32Array of ${length} ` +
+          `values, found ${Object.prototype.toString.call(state)}`,
+      );
+    }
+    if (state.length !== length) {
+      throw new TypeError(
+        `Cannot observe IC ${ic} at step ${step}: ${name}: expected ${length} values ` +
+          `(${this.#fields.length} fields × ${this.#x} points), found ${state.length}`,
+      );
+    }
+    for (let i = 0; i < length; i++) {
+      if (!Number.isFinite(state[i])) {
+        const field = this.#fields[Math.floor(i / this.#x)], point = i % this.#x;
+        throw new RangeError(
+          `Cannot observe IC ${ic} at step ${step}: ${name} has ${state[i]} in field ` +
+            `"${field}" at point ${point}; a rollout with NaN/Inf output must be reported with ` +
+            `diverged(${ic}, ${step}) instead`,
+        );
+      }
+    }
+  }
+
+  #energyOf(ic: number, step: number, state: Float32Array | Float64Array): number {
+    const e = this.#energy(state);
+    if (typeof e !== "number" || !Number.isFinite(e)) {
+      throw new RangeError(
+        `Cannot observe IC ${ic} at step ${step}: expected a finite energy of a finite state, ` +
+          `found ${e}`,
+      );
+    }
+    return e;
+  }
+}

@@ -1,0 +1,319 @@
+import { RolloutScorer, type ScorerOptions } from "./scorer.ts";
+import type { ResultRow } from "./rows.ts";
+import { halfMeanSquare } from "./energy.ts";
+import { assertClose, assertThrowsType, randomArray } from "./_test_util.ts";
+
+/** Alternating ±1 pattern: exact in float32, ‖y‖² = X, all energy in the Nyquist shell. */
+function alternating(x: number, amp = 1): Float32Array {
+  return Float32Array.from({ length: x }, (_, i) => (i % 2 === 0 ? amp : -amp));
+}
+
+function scorer(overrides: Partial<ScorerOptions> = {}): RolloutScorer {
+  return new RolloutScorer({
+    fields: ["u"],
+    pointsPerField: 8,
+    ics: 1,
+    steps: 1,
+    summarySteps: [],
+    energy: halfMeanSquare,
+    ...overrides,
+  });
+}
+
+function pick(rows: ResultRow[], where: Partial<ResultRow>): ResultRow[] {
+  return rows.filter((r) =>
+    Object.entries(where).every(([key, value]) => r[key as keyof ResultRow] === value)
+  );
+}
+
+function one(rows: ResultRow[], where: Partial<ResultRow>): ResultRow {
+  const found = pick(rows, where);
+  if (found.length !== 1) {
+    throw new Error(`expected one row for ${JSON.stringify(where)}, found ${found.length}`);
+  }
+  return found[0];
+}
+
+function assertJsonSafe(rows: ResultRow[]): void {
+  for (const r of rows) {
+    if (r.value !== null && !Number.isFinite(r.value)) {
+      throw new Error(`non-finite value in row ${JSON.stringify(r)}: ${r.value}`);
+    }
+  }
+}
+
+Deno.test("pred = ref + c: mse = dissipation = c², dispersion 0, rmse = |c|, nrmse = |c|", () => {
+  // Two fields, offsets c = (0.5, −2), reference ±1 per field (‖y‖₂ = √X).
+  const x = 8, offsets = [0.5, -2];
+  const s = scorer({ fields: ["u", "v"], pointsPerField: x, ics: 2, steps: 3, summarySteps: [2] });
+  const ref = new Float32Array(2 * x);
+  ref.set(alternating(x), 0);
+  ref.set(alternating(x, 3), x);
+  const pred = ref.map((v, i) => v + offsets[Math.floor(i / x)]);
+  for (let ic = 0; ic < 2; ic++) {
+    s.observeInitial(ic, ref);
+    for (let step = 1; step <= 3; step++) s.observe(ic, step, pred, ref);
+  }
+  const rows = s.rows();
+  assertJsonSafe(rows);
+  for (let step = 1; step <= 3; step++) {
+    for (const [f, field] of ["u", "v"].entries()) {
+      const c = offsets[f], norm = f === 0 ? 1 : 3; // ‖y‖/√X
+      const get = (metric: string) =>
+        one(rows, { metric, field, step, reduction: "mean_over_ics" });
+      assertClose(get("mse").value!, c * c, 0, `mse ${field}`);
+      assertClose(get("dissipation").value!, c * c, 1e-15, `dissipation ${field}`);
+      assertClose(get("dispersion").value!, 0, 1e-15, `dispersion ${field}`);
+      assertClose(get("nrmse").value!, Math.abs(c) / norm, 1e-15, `nrmse ${field}`);
+      assertClose(get("spectrum_error").value!, 0, 1e-12, `spectrum error ${field} (mean only)`);
+      if (get("mse").n !== 2) throw new Error("n should be 2");
+      const rmse = one(rows, { metric: "rmse", field, step, reduction: "mean_over_ics_then_sqrt" });
+      assertClose(rmse.value!, Math.abs(c), 0, `rmse ${field}`);
+    }
+  }
+  // Energy of the whole state, ½⟨u²⟩ over 2X values: ref = ½(1 + 9)/2, pred = ½((1.25) + (1+4))/2
+  // (⟨(±1 + ½)²⟩ = 1 + ¼, ⟨(±3 − 2)²⟩ = 9 + 4).
+  for (let step = 0; step <= 3; step++) {
+    const er = one(rows, { metric: "energy_ref", field: "*", step });
+    const ep = one(rows, { metric: "energy_pred", field: "*", step });
+    assertClose(er.value!, 0.5 * (1 + 9) / 2, 1e-15, `energy_ref step ${step}`);
+    assertClose(ep.value!, step === 0 ? er.value! : 0.5 * (1.25 + 13) / 2, 1e-15, `pred ${step}`);
+  }
+  // Per-IC rows at the summary step only.
+  const perIc = pick(rows, { metric: "mse", field: "v", ic: 1 }).filter((r) =>
+    r.step !== undefined
+  );
+  if (perIc.length !== 1 || perIc[0].step !== 2 || perIc[0].value !== 4) {
+    throw new Error(`per-IC rows: ${JSON.stringify(perIc)}`);
+  }
+});
+
+Deno.test("rmse is √(mean over ICs of mse), not the mean of per-IC rmse", () => {
+  const s = scorer({ ics: 2 });
+  const y = alternating(8);
+  s.observe(0, 1, y.map((v) => v + 1), y); // mse 1
+  s.observe(1, 1, y.map((v) => v + 3), y); // mse 9
+  const rows = s.rows();
+  assertClose(one(rows, { metric: "mse", reduction: "mean_over_ics" }).value!, 5, 0, "mean mse");
+  assertClose(one(rows, { metric: "rmse" }).value!, Math.sqrt(5), 0, "√5, not (1 + 3)/2");
+});
+
+Deno.test("a diverged IC leaves every mean from its divergence step on, and n drops", () => {
+  const n = 3, t = 5, x = 8;
+  const s = scorer({ ics: n, steps: t, summarySteps: [1, 4], pointsPerField: x });
+  const y = alternating(x);
+  for (let ic = 0; ic < n; ic++) {
+    s.observeInitial(ic, y);
+    for (let step = 1; step <= t; step++) {
+      if (ic === 2 && step >= 3) {
+        if (step === 3) s.diverged(2, 3);
+        continue;
+      }
+      // IC ic is off by (ic + 1): mse (ic + 1)² while it runs.
+      s.observe(ic, step, y.map((v) => v + ic + 1), y);
+    }
+  }
+  const rows = s.rows();
+  assertJsonSafe(rows);
+  for (let step = 1; step <= t; step++) {
+    const mse = one(rows, { metric: "mse", step, reduction: "mean_over_ics" });
+    const want = step < 3 ? { n: 3, value: (1 + 4 + 9) / 3 } : { n: 2, value: (1 + 4) / 2 };
+    if (mse.n !== want.n) throw new Error(`step ${step}: n = ${mse.n}, expected ${want.n}`);
+    assertClose(mse.value!, want.value, 1e-15, `mse at step ${step}`);
+    const energy = one(rows, { metric: "energy_pred", step });
+    if (energy.n !== want.n) throw new Error(`energy n at step ${step}: ${energy.n}`);
+  }
+  if (one(rows, { metric: "energy_pred", step: 0 }).n !== 3) throw new Error("step 0 has all ICs");
+  // Per-IC summary rows: IC 2 is missing (null) at step 4, present at step 1.
+  if (one(rows, { metric: "mse", step: 4, ic: 2 }).value !== null) throw new Error("IC 2 step 4");
+  assertClose(one(rows, { metric: "mse", step: 1, ic: 2 }).value!, 9, 0, "IC 2 at step 1");
+  // Geometric means: only ICs 0 and 1 (constant mse 1 and 4), mean (1 + 2²)/2.
+  const geo = pick(rows, { metric: "mse", reduction: "geomean_over_steps" });
+  assertClose(geo.map((r) => r.ic!), [0, 1], 0, "no geomean row for the diverged IC");
+  assertClose(geo.map((r) => r.value!), [1, 4], 1e-14, "per-IC geomeans");
+  const geoMean = one(rows, { metric: "mse", reduction: "geomean_over_steps_then_mean_over_ics" });
+  assertClose(geoMean.value!, 2.5, 1e-14, "mean of geomeans");
+  if (geoMean.n !== 2) throw new Error(`geomean n = ${geoMean.n}`);
+  // Spectra at summary step 4 average the two surviving ICs.
+  const spec = pick(rows, { metric: "spectrum_ref", step: 4 });
+  if (spec.length !== 5 || spec.some((r) => r.n !== 2)) throw new Error(JSON.stringify(spec));
+  assertClose(spec[4].value!, 0.5, 1e-15, "Nyquist shell of ±1 holds ½⟨y²⟩ = ½");
+  if (
+    JSON.stringify(s.divergence()) !== '[{"ic":0,"step":null},{"ic":1,"step":null},' +
+        '{"ic":2,"step":3}]'
+  ) throw new Error(JSON.stringify(s.divergence()));
+});
+
+Deno.test("divergence reported after observing still excludes those steps", () => {
+  const s = scorer({ ics: 2, steps: 2 });
+  const y = alternating(8);
+  for (let ic = 0; ic < 2; ic++) {
+    for (let step = 1; step <= 2; step++) s.observe(ic, step, y.map((v) => v + ic + 1), y);
+  }
+  s.diverged(1, 2);
+  const rows = s.rows();
+  const at2 = one(rows, { metric: "mse", step: 2, reduction: "mean_over_ics" });
+  if (at2.n !== 1 || at2.value !== 1) throw new Error(JSON.stringify(at2));
+  const at1 = one(rows, { metric: "mse", step: 1, reduction: "mean_over_ics" });
+  if (at1.n !== 2 || at1.value !== 2.5) throw new Error(JSON.stringify(at1));
+});
+
+Deno.test("a repeated divergence report keeps the earliest step", () => {
+  const s = scorer({ ics: 1, steps: 3 });
+  s.diverged(0, 2);
+  s.diverged(0, 3);
+  if (s.divergence()[0].step !== 2) throw new Error(JSON.stringify(s.divergence()));
+});
+
+Deno.test("all ICs diverged: null values with n = 0, never NaN", () => {
+  const s = scorer({ ics: 2, steps: 3, summarySteps: [1, 2, 3] });
+  const y = alternating(8);
+  for (let ic = 0; ic < 2; ic++) {
+    s.observeInitial(ic, y);
+    s.diverged(ic, 1);
+  }
+  const rows = s.rows();
+  assertJsonSafe(rows);
+  const means = rows.filter((r) => r.reduction !== undefined && r.step !== 0 && r.ic === undefined);
+  if (means.length === 0 || means.some((r) => r.value !== null || r.n !== 0)) {
+    throw new Error(`expected null/0 rows: ${JSON.stringify(means.find((r) => r.value !== null))}`);
+  }
+  if (pick(rows, { reduction: "geomean_over_steps" }).length !== 0) throw new Error("geomean row");
+  if (one(rows, { metric: "energy_ref", step: 0 }).n !== 2) throw new Error("step 0 keeps ICs");
+  const text = JSON.stringify(rows);
+  if (text.includes("NaN") || text.includes("Infinity")) throw new Error("non-JSON number");
+});
+
+Deno.test("dissipation + dispersion = mse in the emitted rows (random fields)", () => {
+  const x = 64, n = 4, t = 3;
+  const s = scorer({ fields: ["a", "b"], pointsPerField: x, ics: n, steps: t });
+  for (let ic = 0; ic < n; ic++) {
+    for (let step = 1; step <= t; step++) {
+      const y = Float32Array.from(randomArray(2 * x, 100 * ic + step));
+      const noise = randomArray(2 * x, 1000 + 100 * ic + step);
+      const p = y.map((v, i) => 0.8 * v + 0.3 * noise[i] + 0.1 * step);
+      s.observe(ic, step, p, y);
+    }
+  }
+  const rows = s.rows();
+  for (let step = 1; step <= t; step++) {
+    for (const field of ["a", "b"]) {
+      const get = (metric: string) =>
+        one(rows, { metric, field, step, reduction: "mean_over_ics" }).value!;
+      const mse = get("mse");
+      assertClose(get("dissipation") + get("dispersion"), mse, 1e-12 * mse, `${field} ${step}`);
+      const rmse = one(rows, { metric: "rmse", field, step }).value!;
+      assertClose(rmse * rmse, mse, 1e-15 * mse, "rmse² = mse");
+      for (const band of ["low", "mid", "high"]) {
+        if (pick(rows, { metric: `spectrum_error_${band}`, field, step }).length !== 1) {
+          throw new Error(`missing band ${band}`);
+        }
+      }
+    }
+  }
+});
+
+Deno.test("geometric mean over steps is exp(mean ln) and a perfect step gives 0", () => {
+  const s = scorer({ ics: 2, steps: 3 });
+  const y = alternating(8);
+  [1, 2, 4].forEach((c, i) => s.observe(0, i + 1, y.map((v) => v + c), y)); // mse 1, 4, 16
+  [1, 0, 1].forEach((c, i) => s.observe(1, i + 1, y.map((v) => v + c), y)); // mse 1, 0, 1
+  const rows = s.rows();
+  const geo = pick(rows, { metric: "mse", reduction: "geomean_over_steps" });
+  assertClose(geo.map((r) => r.value!), [4, 0], 1e-14, "∛(1·4·16) = 4; a zero step gives 0");
+  const nr = pick(rows, { metric: "nrmse", reduction: "geomean_over_steps" });
+  assertClose(nr.map((r) => r.value!), [2, 0], 1e-14, "nrmse = |c| here: ∛(1·2·4) = 2");
+});
+
+Deno.test("an incomplete rollout gets no geometric mean", () => {
+  const s = scorer({ ics: 2, steps: 2 });
+  const y = alternating(8);
+  s.observe(0, 1, y, y);
+  s.observe(0, 2, y, y);
+  s.observe(1, 1, y, y); // IC 1 never reaches step 2 (and never diverged)
+  const rows = s.rows();
+  const geo = pick(rows, { metric: "mse", reduction: "geomean_over_steps" });
+  assertClose(geo.map((r) => r.ic!), [0], 0, "only IC 0");
+  if (one(rows, { metric: "mse", step: 2, reduction: "mean_over_ics" }).n !== 1) {
+    throw new Error("n at step 2 should be 1");
+  }
+});
+
+Deno.test("a zero reference field leaves nrmse undefined for that IC only", () => {
+  const s = scorer({ ics: 2, summarySteps: [1] });
+  const y = alternating(8);
+  s.observe(0, 1, y.map((v) => 2 * v), y); // nrmse 1
+  s.observe(1, 1, y, new Float32Array(8)); // ref ≡ 0: nrmse undefined
+  const rows = s.rows();
+  assertJsonSafe(rows);
+  const nr = one(rows, { metric: "nrmse", step: 1, reduction: "mean_over_ics" });
+  if (nr.value !== 1 || nr.n !== 1) throw new Error(JSON.stringify(nr));
+  if (one(rows, { metric: "mse", step: 1, reduction: "mean_over_ics" }).n !== 2) {
+    throw new Error("mse still averages both ICs");
+  }
+  if (one(rows, { metric: "nrmse", step: 1, ic: 1 }).value !== null) throw new Error("per-IC");
+  const geo = pick(rows, { metric: "nrmse", reduction: "geomean_over_steps" });
+  if (geo[1].value !== null) throw new Error("geomean of undefined nrmse should be null");
+});
+
+Deno.test("spectra rows average the ICs' shell spectra at summary steps", () => {
+  // IC 0: cos mode 1 of amplitude 2 (E(1) = 1); IC 1: mode 2 amplitude 2 (E(2) = 1).
+  const x = 16;
+  const s = scorer({ ics: 2, pointsPerField: x, steps: 2, summarySteps: [0, 2, 2, 7] });
+  const wave = (k: number) =>
+    Float32Array.from({ length: x }, (_, j) => 2 * Math.cos((2 * Math.PI * k * j) / x));
+  for (const ic of [0, 1]) {
+    for (const step of [1, 2]) s.observe(ic, step, wave(ic + 1), wave(ic + 1));
+  }
+  const rows = s.rows();
+  const steps = new Set(pick(rows, { metric: "spectrum_pred" }).map((r) => r.step));
+  if (steps.size !== 1 || !steps.has(2)) throw new Error(`summary steps: ${[...steps]}`);
+  const spec = pick(rows, { metric: "spectrum_ref", step: 2 });
+  const want = new Float64Array(x / 2 + 1);
+  want[1] = 0.5;
+  want[2] = 0.5;
+  assertClose(spec.map((r) => r.value!), want, 1e-6, "mean spectrum"); // float32 cosines
+  assertClose(spec.map((r) => r.k!), [...want.keys()], 0, "k = 0..X/2");
+});
+
+Deno.test("observe rejects non-finite data, bad shapes and bad indices", () => {
+  const s = scorer({ ics: 2, steps: 3 });
+  const y = alternating(8), p = y.slice();
+  p[5] = NaN;
+  assertThrowsType(() => s.observe(1, 2, p, y), RangeError, "IC 1 at step 2");
+  const e = assertThrowsType(() => s.observe(1, 2, p, y), RangeError, "diverged(1, 2)");
+  if (!e.message.includes("point 5")) throw new Error(e.message);
+  assertThrowsType(() => s.observe(0, 1, y, Float32Array.of(Infinity, ...y.slice(1))), RangeError);
+  assertThrowsType(() => s.observe(0, 1, y.subarray(0, 4), y), TypeError, "found 4");
+  assertThrowsType(() => s.observe(2, 1, y, y), RangeError, "[0, 1]");
+  assertThrowsType(() => s.observe(0, 0, y, y), RangeError, "[1, 3], found 0");
+  assertThrowsType(() => s.observe(0, 4, y, y), RangeError, "found 4");
+  assertThrowsType(() => s.diverged(0, 1.5), RangeError, "found 1.5");
+  assertThrowsType(() => s.observeInitial(0, p), RangeError, "IC 0 at step 0");
+  const badEnergy = scorer({ energy: () => NaN });
+  assertThrowsType(() => badEnergy.observe(0, 1, y, y), RangeError, "finite energy");
+});
+
+Deno.test("the constructor validates options and the spectrum grid", () => {
+  assertThrowsType(() => scorer({ pointsPerField: 12 }), RangeError, "power-of-two");
+  assertThrowsType(() => scorer({ fields: [] }), RangeError, "fields");
+  assertThrowsType(() => scorer({ ics: 0 }), RangeError, "ics");
+  assertThrowsType(() => scorer({ steps: 1.5 }), RangeError, "steps");
+  // A custom spectrum lifts the power-of-two requirement.
+  const custom = scorer({ pointsPerField: 12, spectrum: (f) => Float64Array.of(f[0] ** 2, 1) });
+  const y = new Float32Array(12).fill(1);
+  custom.observe(0, 1, y, y);
+  assertClose(one(custom.rows(), { metric: "spectrum_error" }).value!, 0, 0, "custom spectrum");
+});
+
+Deno.test("views into a batch buffer are accepted and seconds accumulate", () => {
+  const x = 8, batch = new Float32Array(3 * x);
+  batch.set(alternating(x), x);
+  const s = scorer();
+  const view = batch.subarray(x, 2 * x);
+  s.observe(0, 1, view, view);
+  if (!(s.seconds >= 0) || !Number.isFinite(s.seconds)) throw new Error(`seconds ${s.seconds}`);
+  assertClose(one(s.rows(), { metric: "mse", reduction: "mean_over_ics" }).value!, 0, 0, "mse");
+  const energy = s.energySeries(0);
+  if (energy.pred[0] !== null || energy.pred[1] !== 0.5) throw new Error(JSON.stringify(energy));
+});

@@ -1,0 +1,187 @@
+/**
+ * Energy spectra and their log error (SPEC §4).
+ *
+ * 1D: for a periodic field of power-of-two length N with `û = FFT(u)/N`
+ * (`û_k = (1/N) Σ_j u_j e^{-2πi jk/N}`), the shell spectrum is
+ * `E(k) = Σ_{|k'| = k} ½|û_{k'}|²` for `k = 0..N/2`: `E(0) = ½|û_0|²`,
+ * `E(k) = ½(|û_k|² + |û_{−k}|²) = |û_k|²` for `0 < k < N/2`, and `E(N/2) = ½|û_{N/2}|²` (the
+ * Nyquist bin is its own mirror image and is counted once). Parseval then gives
+ * `Σ_k E(k) = ½ Σ_k |û_k|² = ½⟨u²⟩` exactly (to rounding).
+ *
+ * @example
+ * ```ts
+ * import { spectrum1d } from "./spectrum.ts";
+ * const n = 16, u = Array.from({ length: n }, (_, j) => 2 * Math.cos((2 * Math.PI * 3 * j) / n));
+ * const e = spectrum1d(u); // all of ½⟨u²⟩ = 1 sits in shell 3
+ * if (e.length !== 9 || Math.abs(e[3] - 1) > 1e-14) throw new Error("shell 3");
+ * ```
+ * @module
+ */
+import { rfft } from "./fft.ts";
+
+/**
+ * Shell energy spectrum `E(k) = Σ_{|k'| = k} ½|û_{k'}|²`, `û = FFT(u)/N`, `k = 0..N/2`, of a
+ * real periodic 1D field of power-of-two length N (float64). `Σ_k E(k) = ½⟨u²⟩`. Returns
+ * `N/2 + 1` values (one for N = 1). Throws `RangeError` unless N is a power of two.
+ *
+ * @example
+ * ```ts
+ * import { spectrum1d } from "./spectrum.ts";
+ * const u = [1, 2, 3, 4];
+ * const total = spectrum1d(u).reduce((a, b) => a + b, 0);
+ * if (Math.abs(total - (1 + 4 + 9 + 16) / 8) > 1e-15) throw new Error("Parseval");
+ * ```
+ */
+export function spectrum1d(u: ArrayLike<number>): Float64Array {
+  const n = u.length;
+  if (n < 1 || (n & (n - 1)) !== 0) {
+    throw new RangeError(`Cannot compute spectrum1d: expected a power-of-two length, found ${n}`);
+  }
+  const { re, im } = rfft(u);
+  const half = n >> 1, scale = 1 / (n * n);
+  const e = new Float64Array(half + 1);
+  for (let k = 0; k <= half; k++) {
+    const power = (re[k] * re[k] + im[k] * im[k]) * scale; // |û_k|²
+    // Bins 0 and N/2 have no distinct mirror bin: ½|û|². Others pair k with −k: |û_k|².
+    e[k] = k === 0 || k === half ? 0.5 * power : power;
+  }
+  return e;
+}
+
+/** Options of {@link spectrumError} and {@link spectrumErrorBands}. */
+export interface SpectrumErrorOptions {
+  /** First shell compared (default 1: the mean, shell 0, is left to the MSE). */
+  kMin?: number;
+  /** Last shell compared (default: the last shell, `E.length − 1`). */
+  kMax?: number;
+  /**
+   * Energies below `relativeFloor · Σ_k E_ref(k)` are raised to that floor before the log
+   * (default `1e-14`). Float32 round-off puts white noise of total energy about
+   * `2⁻⁴⁸/3 ≈ 4·10⁻¹⁵` of `⟨u²⟩` into a field, spread over all shells, so shells below the
+   * default floor hold rounding noise, not signal: two such shells compare as equal instead of
+   * adding random `O(1)` log differences. The floor is never below `1e-300` (so a zero reference
+   * still gives a finite error).
+   */
+  relativeFloor?: number;
+}
+
+/** Spectrum error over all compared shells and per log-spaced band; null for an empty band. */
+export interface SpectrumErrorBands {
+  /** Mean over every shell in `[kMin, kMax]`. */
+  all: number;
+  /** Mean over the low band (largest scales), or null when it holds no shell. */
+  low: number | null;
+  /** Mean over the middle band, or null when it holds no shell. */
+  mid: number | null;
+  /** Mean over the high band (smallest scales), or null when it holds no shell. */
+  high: number | null;
+}
+
+/** Band name of a shell. */
+export type SpectralBand = "low" | "mid" | "high";
+
+const DEFAULT_RELATIVE_FLOOR = 1e-14;
+const ABSOLUTE_FLOOR = 1e-300;
+
+/**
+ * Log spectrum error: the mean over shells `k = kMin..kMax` of `|ln Ê_p(k) − ln Ê_y(k)|`
+ * (natural log), with `Ê = max(E, f)` and `f = max(relativeFloor · Σ_k E_y(k), 1e-300)` (see
+ * {@link SpectrumErrorOptions}). Scaling p by `a` gives `|2 ln a|` on every shell above the
+ * floor. `pred` and `ref` are spectra (e.g. from {@link spectrum1d}) of equal length.
+ *
+ * @example
+ * ```ts
+ * import { spectrumError } from "./spectrum.ts";
+ * const ey = [1, 0.5, 0.25, 0.125];
+ * const ep = ey.map((e) => 4 * e); // p = 2y
+ * if (Math.abs(spectrumError(ep, ey) - 2 * Math.log(2)) > 1e-15) throw new Error("2 ln 2");
+ * ```
+ */
+export function spectrumError(
+  pred: ArrayLike<number>,
+  ref: ArrayLike<number>,
+  options: SpectrumErrorOptions = {},
+): number {
+  return spectrumErrorBands(pred, ref, options).all;
+}
+
+/**
+ * {@link spectrumError} over all shells plus its means over three bands of equal width in
+ * `ln k` between `max(kMin, 1)` and `kMax` (see {@link spectralBand}); for N = 1024 and the
+ * defaults: low = shells 1–7, mid = 8–63, high = 64–512. Log bands give each band the same
+ * span of scales (a factor `(kMax/kMin)^{1/3}`), so "high" is the small scales where emulators
+ * usually lose energy.
+ *
+ * @example
+ * ```ts
+ * import { spectrumErrorBands } from "./spectrum.ts";
+ * const ey = Array.from({ length: 513 }, (_, k) => 1 / (1 + k * k));
+ * const ep = ey.map((e, k) => (k >= 64 ? e / Math.E : e)); // energy lost at small scales only
+ * const b = spectrumErrorBands(ep, ey);
+ * if (b.low !== 0 || b.mid !== 0 || Math.abs((b.high ?? NaN) - 1) > 1e-12) throw new Error("bands");
+ * ```
+ */
+export function spectrumErrorBands(
+  pred: ArrayLike<number>,
+  ref: ArrayLike<number>,
+  options: SpectrumErrorOptions = {},
+): SpectrumErrorBands {
+  const n = ref.length;
+  if (pred.length !== n) {
+    throw new TypeError(
+      `Cannot compute a spectrum error: expected spectra of equal length, found pred length ` +
+        `${pred.length} and ref length ${n}`,
+    );
+  }
+  const kMin = options.kMin ?? 1, kMax = options.kMax ?? n - 1;
+  if (!Number.isInteger(kMin) || !Number.isInteger(kMax) || kMin < 0 || kMax >= n || kMin > kMax) {
+    throw new RangeError(
+      `Cannot compute a spectrum error: expected integer shells 0 ≤ kMin ≤ kMax ≤ ${n - 1}, ` +
+        `found kMin = ${kMin}, kMax = ${kMax}`,
+    );
+  }
+  const relativeFloor = options.relativeFloor ?? DEFAULT_RELATIVE_FLOOR;
+  if (!(relativeFloor >= 0) || !Number.isFinite(relativeFloor)) {
+    throw new RangeError(
+      `Cannot compute a spectrum error: expected a finite relativeFloor ≥ 0, found ` +
+        `${relativeFloor}`,
+    );
+  }
+  let total = 0;
+  for (let k = 0; k < n; k++) total += ref[k];
+  const floor = Math.max(relativeFloor * total, ABSOLUTE_FLOOR);
+  const sums = [0, 0, 0], counts = [0, 0, 0];
+  let sum = 0;
+  for (let k = kMin; k <= kMax; k++) {
+    const d = Math.abs(Math.log(Math.max(pred[k], floor)) - Math.log(Math.max(ref[k], floor)));
+    sum += d;
+    const b = bandIndex(k, kMin, kMax);
+    sums[b] += d;
+    counts[b]++;
+  }
+  const mean = (b: number) => (counts[b] > 0 ? sums[b] / counts[b] : null);
+  return { all: sum / (kMax - kMin + 1), low: mean(0), mid: mean(1), high: mean(2) };
+}
+
+/**
+ * Band of shell `k` among `kMin..kMax`: with `k₀ = max(kMin, 1)` and
+ * `t = ln(k/k₀) / ln(kMax/k₀)`, low for `t < ⅓`, mid for `⅓ ≤ t < ⅔`, high for `t ≥ ⅔` (a shell
+ * on a boundary goes to the upper band). Shell 0 and every shell when `kMax ≤ k₀` are low.
+ *
+ * @example
+ * ```ts
+ * import { spectralBand } from "./spectrum.ts";
+ * const bands = [1, 7, 8, 63, 64, 512].map((k) => spectralBand(k, 1, 512));
+ * if (bands.join() !== "low,low,mid,mid,high,high") throw new Error(bands.join());
+ * ```
+ */
+export function spectralBand(k: number, kMin: number, kMax: number): SpectralBand {
+  return (["low", "mid", "high"] as const)[bandIndex(k, kMin, kMax)];
+}
+
+function bandIndex(k: number, kMin: number, kMax: number): number {
+  const k0 = Math.max(kMin, 1);
+  if (k < k0 || kMax <= k0) return 0;
+  // The 1e-9 guards boundaries such as k = 8 of 1..512 (3·ln 8 / ln 512 = 1 up to rounding).
+  return Math.min(2, Math.floor((3 * Math.log(k / k0)) / Math.log(kMax / k0) + 1e-9));
+}

@@ -1,0 +1,135 @@
+import { spectralBand, spectrum1d, spectrumError, spectrumErrorBands } from "./spectrum.ts";
+import { halfMeanSquare } from "./energy.ts";
+import { assertClose, assertThrowsType, randomArray } from "./_test_util.ts";
+
+const SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+function sum(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
+function mode(n: number, k: number, amp: number, phase: number): Float64Array {
+  return Float64Array.from(
+    { length: n },
+    (_, j) => amp * Math.cos((2 * Math.PI * k * j) / n + phase),
+  );
+}
+
+Deno.test("Parseval: Σ_k E(k) = ½⟨u²⟩ to 1e-12 for every power-of-two N", () => {
+  for (const n of SIZES) {
+    const u = randomArray(n, 17 + n).map((v) => v + 0.3); // non-zero mean: shell 0 counts too
+    const e = spectrum1d(u);
+    if (e.length !== Math.floor(n / 2) + 1) throw new Error(`length for N=${n}: ${e.length}`);
+    const energy = halfMeanSquare(u);
+    assertClose(sum(e), energy, 1e-12 * energy, `Parseval, N=${n}`);
+  }
+});
+
+Deno.test("a single Fourier mode puts all its energy A²/4 in its shell", () => {
+  const n = 64;
+  for (const k of [1, 2, 5, 17, 31]) {
+    const e = spectrum1d(mode(n, k, 1.5, 0.7));
+    for (let q = 0; q < e.length; q++) {
+      assertClose(e[q], q === k ? 1.5 ** 2 / 4 : 0, 1e-14, `mode ${k}, shell ${q}`);
+    }
+  }
+  // Nyquist: u_j = A(−1)^j has ½⟨u²⟩ = A²/2, all in shell N/2 (counted once).
+  const nyq = spectrum1d(mode(n, n / 2, 2, 0));
+  assertClose(nyq[n / 2], 2, 1e-14, "Nyquist shell");
+  assertClose(sum(nyq.subarray(0, n / 2)), 0, 1e-14, "nothing below Nyquist");
+  // Mean: u = c has E(0) = ½c².
+  const mean = spectrum1d(new Float32Array(8).fill(-3));
+  assertClose(mean, [4.5, 0, 0, 0, 0], 1e-15, "mean shell");
+});
+
+Deno.test("spectrum1d matches the defining sum over ±k of ½|û|²", () => {
+  const n = 32, u = randomArray(n, 5);
+  const e = spectrum1d(u);
+  for (let k = 0; k <= n / 2; k++) {
+    let want = 0;
+    const mirrors = k === 0 || k === n / 2 ? [k] : [k, n - k];
+    for (const b of mirrors) {
+      let re = 0, im = 0;
+      for (let j = 0; j < n; j++) {
+        const angle = (-2 * Math.PI * ((j * b) % n)) / n;
+        re += u[j] * Math.cos(angle);
+        im += u[j] * Math.sin(angle);
+      }
+      want += 0.5 * (re * re + im * im) / (n * n);
+    }
+    assertClose(e[k], want, 1e-15, `shell ${k}`);
+  }
+});
+
+Deno.test("a shift of the field leaves its spectrum unchanged", () => {
+  const n = 128, u = randomArray(n, 9);
+  const shifted = Float64Array.from({ length: n }, (_, j) => u[(j + 37) % n]);
+  assertClose(spectrum1d(shifted), spectrum1d(u), 1e-15, "shift invariance");
+  assertClose(spectrumError(spectrum1d(shifted), spectrum1d(u)), 0, 1e-12, "error ≈ 0");
+});
+
+Deno.test("identical spectra have error 0; p = a·y gives |2 ln a| in every band", () => {
+  const ey = spectrum1d(randomArray(1024, 21));
+  const same = spectrumErrorBands(ey, ey);
+  if (same.all !== 0 || same.low !== 0 || same.mid !== 0 || same.high !== 0) {
+    throw new Error(`identical spectra: ${JSON.stringify(same)}`);
+  }
+  for (const a of [0.5, 0.9, 1.1, 3]) {
+    const ep = ey.map((e) => a * a * e); // spectrum of a·y, exactly
+    const b = spectrumErrorBands(ep, ey);
+    const want = Math.abs(2 * Math.log(a));
+    for (const key of ["all", "low", "mid", "high"] as const) {
+      assertClose(b[key]!, want, 1e-13, `a = ${a}, band ${key}`);
+    }
+    // Through the FFT: spectrum1d(a·u) = a²·spectrum1d(u) to rounding.
+    const u = randomArray(256, 22);
+    const viaFft = spectrumError(spectrum1d(u.map((v) => a * v)), spectrum1d(u));
+    assertClose(viaFft, want, 1e-12, `a = ${a} through spectrum1d`);
+  }
+});
+
+Deno.test("the error is symmetric away from the floor and uses natural logs", () => {
+  const ey = [1, 1, 2, 4], ep = [1, Math.E, 2, 4 / Math.E ** 2];
+  assertClose(spectrumError(ep, ey), (1 + 0 + 2) / 3, 1e-15, "mean over shells 1..3");
+  assertClose(spectrumError(ey, ep), (1 + 0 + 2) / 3, 1e-15, "swapped");
+  assertClose(spectrumError(ep, ey, { kMin: 0 }), (0 + 1 + 0 + 2) / 4, 1e-15, "kMin = 0");
+  assertClose(spectrumError(ep, ey, { kMin: 2, kMax: 2 }), 0, 0, "one shell");
+});
+
+Deno.test("energies below the floor compare equal; zero reference stays finite", () => {
+  // Total reference energy 1: default floor 1e-14. Shells 2 and 3 hold only "round-off".
+  const ey = [0.5, 0.5, 1e-20, 0], ep = [0.5, 0.5, 3e-18, 1e-25];
+  assertClose(spectrumError(ep, ey), 0, 0, "both below floor");
+  const withTiny = spectrumError(ep, ey, { relativeFloor: 1e-30 });
+  assertClose(withTiny, (0 + Math.log(300) + Math.log(1e-25 / 1e-30)) / 3, 1e-12, "1e-30");
+  const zero = spectrumError([0, 1, 1], [0, 0, 0]);
+  if (!Number.isFinite(zero) || zero <= 0) throw new Error(`zero reference: ${zero}`);
+  assertClose(zero, -Math.log(1e-300), 1e-9, "ln(1 / 1e-300)");
+});
+
+Deno.test("log bands: thirds of ln k, boundary shells go up, empty bands are null", () => {
+  const b = (k: number) => spectralBand(k, 1, 512);
+  const counts = { low: 0, mid: 0, high: 0 };
+  for (let k = 1; k <= 512; k++) counts[b(k)]++;
+  assertClose([counts.low, counts.mid, counts.high], [7, 56, 449], 0, "N = 1024 band sizes");
+  if (spectralBand(0, 0, 512) !== "low") throw new Error("shell 0 is low");
+  // N = 4: shells 1..2, t(2) = 1 → high; no mid shell.
+  const small = spectrumErrorBands([0, 1, 1], [0, 1, 1]);
+  if (small.low !== 0 || small.mid !== null || small.high !== 0) {
+    throw new Error(`N = 4 bands: ${JSON.stringify(small)}`);
+  }
+});
+
+Deno.test("spectrum functions validate their inputs", () => {
+  assertThrowsType(() => spectrum1d(new Float64Array(100)), RangeError, "found 100");
+  assertThrowsType(() => spectrum1d([]), RangeError, "found 0");
+  assertThrowsType(() => spectrumError([1, 2], [1, 2, 3]), TypeError, "pred length 2");
+  assertThrowsType(() => spectrumError([1, 2], [1, 2], { kMin: 2 }), RangeError, "kMin = 2");
+  assertThrowsType(() => spectrumError([1, 2], [1, 2], { kMax: 5 }), RangeError, "kMax = 5");
+  assertThrowsType(
+    () => spectrumError([1, 2], [1, 2], { relativeFloor: -1 }),
+    RangeError,
+    "relativeFloor",
+  );
+});
