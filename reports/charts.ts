@@ -1,0 +1,557 @@
+/**
+ * Which charts a report shows and what goes in them, decided on the server from result rows:
+ * error curves, the dissipation/dispersion split, energy, spectra and snapshots (SPEC §4). The
+ * output is plain data ({@link ChartSpec}) that the client only draws.
+ *
+ * One result gives a run page (one colour); several results give a comparison page where each
+ * model keeps one colour across every chart and the reference is drawn once, in dark grey.
+ * @module
+ */
+import type { Result } from "../harness/result_schema.ts";
+import type { ResultRow } from "../metrics/rows.ts";
+import type { ChartSpec, Dash, MarkerSpec, SeriesSpec } from "./chart_spec.ts";
+
+/** Okabe–Ito colours (colour-blind safe), in the order models get them. */
+export const PALETTE: readonly string[] = [
+  "#0072B2",
+  "#D55E00",
+  "#009E73",
+  "#CC79A7",
+  "#E69F00",
+  "#56B4E9",
+  "#7F3C8D",
+  "#8C6D31",
+];
+/** Colour of reference (ground-truth) lines: a wide grey band under the predictions. */
+export const REF_COLOR = "#a3a3a3";
+const REF_WIDTH = 3.2;
+const DIVERGE_COLOR = "#C62828";
+
+/** A model as the page shows it: unique label and fixed colour. */
+export interface Entry {
+  result: Result;
+  /** Unique display label (model name, suffixed when two results share a name). */
+  label: string;
+  color: string;
+}
+
+/** A legend swatch. */
+export interface LegendItem {
+  label: string;
+  color: string;
+  dash: Dash;
+}
+
+/** One figure: a chart plus the server-rendered title, legend and caption around it. */
+export interface FigureSpec {
+  chart: ChartSpec;
+  title: string;
+  caption: string;
+  legend: LegendItem[];
+}
+
+/** A section of figures under one heading. */
+export interface SectionSpec {
+  id: string;
+  title: string;
+  intro: string;
+  figures: FigureSpec[];
+}
+
+/** Labels and colours for results, in order; duplicate model names get ` #2`, ` #3`. */
+export function entriesFor(results: readonly Result[]): Entry[] {
+  const seen = new Map<string, number>();
+  return results.map((result, i) => {
+    const name = result.model.name;
+    const count = (seen.get(name) ?? 0) + 1;
+    seen.set(name, count);
+    return {
+      result,
+      label: count === 1 ? name : `${name} #${count}`,
+      color: PALETTE[i % PALETTE.length],
+    };
+  });
+}
+
+const round = (v: number | null): number | null =>
+  v === null || !Number.isFinite(v) ? null : Number(v.toPrecision(6));
+
+/** Mean-over-ICs curve of `metric` on `field`: one value per step, sorted by step. */
+export function curveOf(
+  rows: readonly ResultRow[],
+  metric: string,
+  field: string,
+): { x: number[]; y: (number | null)[] } {
+  const byStep = new Map<number, number | null>();
+  for (const r of rows) {
+    if (r.metric !== metric || r.field !== field || r.step === undefined) continue;
+    if (r.ic !== undefined || r.k !== undefined) continue;
+    if (!byStep.has(r.step)) byStep.set(r.step, r.value);
+  }
+  const steps = [...byStep.keys()].sort((a, b) => a - b);
+  return { x: steps, y: steps.map((s) => round(byStep.get(s) ?? null)) };
+}
+
+/** Spectrum rows of `metric` on `field` at `step`, for k ≥ 1, sorted by k. */
+export function spectrumOf(
+  rows: readonly ResultRow[],
+  metric: string,
+  field: string,
+  step: number,
+): { x: number[]; y: (number | null)[] } {
+  const byK = new Map<number, number | null>();
+  for (const r of rows) {
+    if (r.metric !== metric || r.field !== field || r.step !== step) continue;
+    if (r.k === undefined || r.k < 1 || r.ic !== undefined) continue;
+    if (!byK.has(r.k)) byK.set(r.k, r.value);
+  }
+  const ks = [...byK.keys()].sort((a, b) => a - b);
+  return { x: ks, y: ks.map((k) => round(byK.get(k) ?? null)) };
+}
+
+function hasCurve(rows: readonly ResultRow[], metric: string, field: string): boolean {
+  return rows.some((r) =>
+    r.metric === metric && r.field === field && r.step !== undefined && r.ic === undefined &&
+    r.k === undefined
+  );
+}
+
+/** Fields in suite order, then any other field found in the rows. */
+function fieldsOf(entries: readonly Entry[], metric: (m: string) => boolean): string[] {
+  const out: string[] = [];
+  const add = (f: string) => {
+    if (!out.includes(f)) out.push(f);
+  };
+  const found = new Set<string>();
+  for (const e of entries) {
+    for (const r of e.result.rows) if (metric(r.metric)) found.add(r.field);
+  }
+  for (const e of entries) for (const f of e.result.suite.fields) if (found.has(f)) add(f);
+  for (const f of [...found].sort()) add(f);
+  return out;
+}
+
+/** Divergence rules for one result: one per distinct step, labelled with its ICs. */
+function divergenceMarkers(entry: Entry, comparison: boolean): MarkerSpec[] {
+  const bySteps = new Map<number, number[]>();
+  for (const d of entry.result.divergence) {
+    if (d.step === null) continue;
+    bySteps.set(d.step, [...(bySteps.get(d.step) ?? []), d.ic]);
+  }
+  return [...bySteps.entries()].sort((a, b) => a[0] - b[0]).map(([step, ics]) => ({
+    x: step,
+    label: `${ics.length === 1 ? "IC" : "ICs"} ${ics.slice(0, 3).join(", ")}${
+      ics.length > 3 ? ", …" : ""
+    }${comparison ? "" : " diverged"}`,
+    color: comparison ? entry.color : DIVERGE_COLOR,
+  }));
+}
+
+const fieldName = (f: string) => (f === "*" ? "all fields" : f);
+
+function series(
+  label: string,
+  color: string,
+  data: { x: number[]; y: (number | null)[] },
+  dash: Dash = "solid",
+  width = 1.8,
+): SeriesSpec {
+  return { label, color, dash, width, x: data.x, y: data.y };
+}
+
+const legendOf = (s: readonly SeriesSpec[]): LegendItem[] =>
+  s.map(({ label, color, dash }) => ({ label, color, dash }));
+
+function logDomain(
+  values: Iterable<number | null>,
+  floorRatio: number,
+): [number, number] | undefined {
+  let hi = 0, lo = Infinity;
+  for (const v of values) {
+    if (v === null || !(v > 0) || !Number.isFinite(v)) continue;
+    if (v > hi) hi = v;
+    if (v < lo) lo = v;
+  }
+  if (hi === 0) return undefined;
+  const floor = Math.max(lo, hi * floorRatio);
+  return [Math.pow(10, Math.floor(Math.log10(floor))), Math.pow(10, Math.ceil(Math.log10(hi)))];
+}
+
+/**
+ * Linear domain that contains the reference and every prediction value not far outside it; a
+ * prediction that blows up leaves the top of the plot instead of flattening the reference.
+ */
+function robustDomain(
+  ref: Iterable<number | null>,
+  others: Iterable<number | null>,
+  slackRatio: number,
+): [number, number] | undefined {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of ref) {
+    if (v === null || !Number.isFinite(v)) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  if (!(lo <= hi)) return undefined;
+  const slack = slackRatio * Math.max(hi - lo, 0.1 * Math.max(Math.abs(hi), Math.abs(lo)), 1e-12);
+  let a = lo, b = hi;
+  for (const v of others) {
+    if (v === null || !Number.isFinite(v)) continue;
+    if (v >= lo - slack && v <= hi + slack) {
+      a = Math.min(a, v);
+      b = Math.max(b, v);
+    }
+  }
+  const pad = 0.05 * (b - a || Math.abs(b) || 1);
+  return [a - pad, b + pad];
+}
+
+const stepWord = (r: Result, step: number) =>
+  `step ${step} (t = ${+(step * r.suite.dt).toPrecision(6)})`;
+
+/** The chart sections for a page of one or more results. */
+export function buildSections(entries: readonly Entry[]): SectionSpec[] {
+  if (entries.length === 0) {
+    throw new RangeError("Cannot build charts: expected ≥ 1 result, found 0");
+  }
+  const comparison = entries.length > 1;
+  const first = entries[0].result;
+  const xLabel = `model step (Δt = ${first.suite.dt})`;
+  const maxSteps = Math.max(...entries.map((e) => e.result.config.steps));
+  const stepDomain: [number, number] = [0, maxSteps];
+  let nextId = 0;
+  const id = () => `c${nextId++}`;
+  const markers = entries.flatMap((e) => divergenceMarkers(e, comparison));
+  const markerNote = markers.length > 0
+    ? comparison
+      ? " Vertical rules in a model's colour mark steps where its ICs diverged; from there its means average fewer ICs."
+      : " Red rules mark divergence steps; from there the means average only the ICs still finite."
+    : "";
+  const sections: SectionSpec[] = [];
+
+  // 1. Error curves.
+  const errorFigures: FigureSpec[] = [];
+  const ERR: Record<string, { y: string; what: string }> = {
+    mse: { y: "MSE ⟨(p − y)²⟩", what: "Mean squared error" },
+    nrmse: { y: "nRMSE ‖p − y‖₂ / ‖y‖₂", what: "Normalised RMSE (per IC, then mean over ICs)" },
+  };
+  for (const field of fieldsOf(entries, (m) => m in ERR)) {
+    for (const metric of Object.keys(ERR)) {
+      const have = entries.filter((e) => hasCurve(e.result.rows, metric, field));
+      if (have.length === 0) continue;
+      const s = have.map((e) => series(e.label, e.color, curveOf(e.result.rows, metric, field)));
+      errorFigures.push({
+        chart: {
+          id: id(),
+          title: `${metric} of ${fieldName(field)} vs step`,
+          xLabel,
+          yLabel: ERR[metric].y,
+          xScale: "linear",
+          yScale: "log",
+          xDomain: stepDomain,
+          series: s,
+          markers,
+        },
+        title: `${metric} · ${fieldName(field)}`,
+        caption: `${ERR[metric].what} of ${
+          fieldName(field)
+        } at every step, mean over ICs, log scale. Gaps are steps with no finite value.${markerNote}`,
+        legend: comparison ? legendOf(s) : [],
+      });
+    }
+  }
+  if (errorFigures.length > 0) {
+    sections.push({
+      id: "errors",
+      title: "Error growth",
+      intro: "How fast the rollout leaves the reference. Lower is better.",
+      figures: errorFigures,
+    });
+  }
+
+  // 2. Dissipation / dispersion split.
+  const splitFigures: FigureSpec[] = [];
+  const splitFields = fieldsOf(entries, (m) => m === "dissipation" || m === "dispersion");
+  for (const field of splitFields) {
+    if (!comparison) {
+      const rows = first.rows;
+      const s: SeriesSpec[] = [];
+      if (hasCurve(rows, "dissipation", field)) {
+        s.push(series("dissipation", "#D55E00", curveOf(rows, "dissipation", field)));
+      }
+      if (hasCurve(rows, "dispersion", field)) {
+        s.push(series("dispersion", "#0072B2", curveOf(rows, "dispersion", field)));
+      }
+      if (hasCurve(rows, "mse", field)) {
+        s.push(series("mse (= sum)", "#8a8a8a", curveOf(rows, "mse", field), "dotted", 1.6));
+      }
+      splitFigures.push({
+        chart: {
+          id: id(),
+          title: `dissipation and dispersion of ${fieldName(field)} vs step`,
+          xLabel,
+          yLabel: "error part (field units²)",
+          xScale: "linear",
+          yScale: "log",
+          xDomain: stepDomain,
+          series: s,
+          markers,
+        },
+        title: `dissipation vs dispersion · ${fieldName(field)}`,
+        caption: `Takacs split of the MSE of ${
+          fieldName(field)
+        }: dissipation (σₚ − σᵧ)² + (μₚ − μᵧ)² (amplitude and mean errors) and dispersion 2(1 − ρ)σₚσᵧ (phase errors); the two sum to the MSE. Log scale, mean over ICs.${markerNote}`,
+        legend: legendOf(s),
+      });
+    } else {
+      for (const metric of ["dissipation", "dispersion"]) {
+        const have = entries.filter((e) => hasCurve(e.result.rows, metric, field));
+        if (have.length === 0) continue;
+        const s = have.map((e) => series(e.label, e.color, curveOf(e.result.rows, metric, field)));
+        splitFigures.push({
+          chart: {
+            id: id(),
+            title: `${metric} of ${fieldName(field)} vs step`,
+            xLabel,
+            yLabel: `${metric} (field units²)`,
+            xScale: "linear",
+            yScale: "log",
+            xDomain: stepDomain,
+            series: s,
+            markers,
+          },
+          title: `${metric} · ${fieldName(field)}`,
+          caption: metric === "dissipation"
+            ? `Dissipation part of the MSE of ${
+              fieldName(field)
+            }: (σₚ − σᵧ)² + (μₚ − μᵧ)², amplitude and mean errors. Log scale, mean over ICs.${markerNote}`
+            : `Dispersion part of the MSE of ${
+              fieldName(field)
+            }: 2(1 − ρ)σₚσᵧ, phase and pattern errors. Log scale, mean over ICs.${markerNote}`,
+          legend: legendOf(s),
+        });
+      }
+    }
+  }
+  // 3. Energy.
+  const energyFigures: FigureSpec[] = [];
+  for (const field of fieldsOf(entries, (m) => m === "energy_pred" || m === "energy_ref")) {
+    const refs = entries.filter((e) => hasCurve(e.result.rows, "energy_ref", field));
+    const preds = entries.filter((e) => hasCurve(e.result.rows, "energy_pred", field));
+    const refCurves = refs.map((e) => curveOf(e.result.rows, "energy_ref", field));
+    const shared = refCurves.every((c) => sameCurve(c, refCurves[0]));
+    const refS = refCurves.length > 0 && shared
+      ? [series("reference", REF_COLOR, refCurves[0], "solid", REF_WIDTH)]
+      : refs.map((e, i) => series(`reference (${e.label})`, e.color, refCurves[i], "dashed"));
+    const s: SeriesSpec[] = [...refS];
+    for (const e of preds) {
+      s.push(
+        series(
+          comparison ? e.label : "prediction",
+          e.color,
+          curveOf(e.result.rows, "energy_pred", field),
+        ),
+      );
+    }
+    const refVals = refS.flatMap((x) => x.y);
+    const predVals = s.flatMap((x) => x.y);
+    energyFigures.push({
+      chart: {
+        id: id(),
+        title: `energy of ${fieldName(field)} vs step`,
+        xLabel,
+        yLabel: "energy (suite-defined)",
+        xScale: "linear",
+        yScale: "linear",
+        xDomain: stepDomain,
+        yDomain: robustDomain(refVals, predVals, 2),
+        series: s,
+        markers,
+      },
+      title: `energy · ${fieldName(field)}`,
+      caption: `Suite-defined energy of ${
+        fieldName(field)
+      } (1D: ½⟨u²⟩), mean over ICs, prediction against reference. The y axis is fitted to the reference; a prediction that runs far away leaves the plot.${markerNote}`,
+      legend: legendOf(s),
+    });
+  }
+  const physics = [...splitFigures, ...energyFigures];
+  if (physics.length > 0) {
+    sections.push({
+      id: "physics",
+      title: "Dissipation, dispersion and energy",
+      intro: "Whether the error comes from wrong amplitudes (dissipation) or wrong phases " +
+        "(dispersion), and whether the emulator keeps the energy: drift is the usual first sign " +
+        "of an unstable or over-damped model.",
+      figures: physics,
+    });
+  }
+
+  // 4. Spectra at the summary steps.
+  const specFigures: FigureSpec[] = [];
+  for (const field of fieldsOf(entries, (m) => m === "spectrum_pred" || m === "spectrum_ref")) {
+    const steps = [
+      ...new Set(
+        entries.flatMap((e) =>
+          e.result.rows
+            .filter((r) =>
+              (r.metric === "spectrum_ref" || r.metric === "spectrum_pred") && r.field === field &&
+              r.k !== undefined && r.step !== undefined && r.ic === undefined
+            )
+            .map((r) => r.step as number)
+        ),
+      ),
+    ].sort((a, b) => a - b);
+    const perStep = steps.map((step) => {
+      const refs = entries.map((e) => spectrumOf(e.result.rows, "spectrum_ref", field, step));
+      const present = refs.filter((c) => c.x.length > 0);
+      const refS: SeriesSpec[] = present.length === 0
+        ? []
+        : present.every((c) => sameCurve(c, present[0]))
+        ? [series("reference", REF_COLOR, present[0], "solid", REF_WIDTH)]
+        : entries.flatMap((e, i) =>
+          refs[i].x.length > 0
+            ? [series(`reference (${e.label})`, e.color, refs[i], "dashed", 1.4)]
+            : []
+        );
+      const s: SeriesSpec[] = [...refS];
+      for (const e of entries) {
+        const c = spectrumOf(e.result.rows, "spectrum_pred", field, step);
+        if (c.x.length > 0) s.push(series(comparison ? e.label : "prediction", e.color, c));
+      }
+      return { step, s, refS };
+    });
+    // One y range for all steps of a field, so panels compare; deep tails below 1e-14 × max
+    // (round-off) are cut.
+    const yDomain = logDomain(perStep.flatMap((p) => p.refS.flatMap((x) => x.y)), 1e-14);
+    for (const { step, s } of perStep) {
+      const gone = s.filter((x) => x.y.every((v) => v === null)).map((x) => x.label);
+      specFigures.push({
+        chart: {
+          id: id(),
+          title: `energy spectrum of ${fieldName(field)} at step ${step}`,
+          xLabel: "wavenumber k",
+          yLabel: "E(k)",
+          xScale: "log",
+          yScale: "log",
+          yDomain,
+          series: s,
+          markers: [],
+          note: gone.length > 0 ? `no finite spectrum: ${listLabels(gone)}` : undefined,
+        },
+        title: `spectrum · ${fieldName(field)} · ${stepWord(first, step)}`,
+        caption: `${stepWord(first, step)}: ${
+          comparison ? "each model's" : "the"
+        } mean over its ICs still finite, against the reference.${
+          gone.length > 0 ? " A model whose ICs had all diverged has no line." : ""
+        }`,
+        legend: legendOf(s),
+      });
+    }
+  }
+  if (specFigures.length > 0) {
+    sections.push({
+      id: "spectra",
+      title: "Energy spectra",
+      intro: "Which scales the emulator keeps, loses or invents: high-k pile-up precedes " +
+        "blow-up. E(k) = Σ ½|û(k′)|² over |k′| = k, with û = FFT/N, for k ≥ 1, at the summary " +
+        "steps, " +
+        "log–log. All panels of a field share their axes; values under 10⁻¹⁴ of the peak " +
+        "(round-off) are cut.",
+      figures: specFigures,
+    });
+  }
+
+  // 5. Snapshots.
+  const snapFigures: FigureSpec[] = [];
+  const keyOf = (s: { ic: number; step: number; field: string }) =>
+    `${s.field}\u0000${s.ic}\u0000${s.step}`;
+  const common = first.snapshots.filter((s0) =>
+    entries.every((e) => e.result.snapshots.some((s) => keyOf(s) === keyOf(s0)))
+  );
+  const snapFields = [...new Set(common.map((s) => s.field))];
+  for (const field of snapFields) {
+    const list = common.filter((s) => s.field === field).sort((a, b) =>
+      a.ic - b.ic || a.step - b.step
+    );
+    const yDomain = robustDomain(
+      list.flatMap((s) => s.ref),
+      entries.flatMap((e) =>
+        e.result.snapshots.filter((s) => s.field === field).flatMap((s) => s.pred)
+      ),
+      0.25,
+    );
+    for (const s0 of list) {
+      const x = s0.ref.map((_, i) => i);
+      const s: SeriesSpec[] = [
+        series("reference", REF_COLOR, { x, y: s0.ref.map(round) }, "solid", REF_WIDTH),
+      ];
+      const holes: string[] = [];
+      let missing = 0;
+      for (const e of entries) {
+        const snap = e.result.snapshots.find((s) => keyOf(s) === keyOf(s0));
+        if (!snap) continue;
+        const y = snap.pred.map((v) => round(v));
+        const label = comparison ? e.label : "prediction";
+        const nan = y.filter((v) => v === null).length;
+        if (nan > 0) holes.push(`${label} (${nan === y.length ? "all" : nan})`);
+        missing += nan;
+        s.push(series(label, e.color, { x: snap.pred.map((_, i) => i), y }, "solid", 1.5));
+      }
+      const n = s0.ref.length;
+      snapFigures.push({
+        chart: {
+          id: id(),
+          title: `${fieldName(field)} along x, IC ${s0.ic}, step ${s0.step}`,
+          xLabel: "grid point i",
+          yLabel: fieldName(field),
+          xScale: "linear",
+          yScale: "linear",
+          xDomain: [0, n - 1],
+          yDomain,
+          series: s,
+          markers: [],
+          note: holes.length > 0 ? `NaN/Inf points: ${listLabels(holes)}` : undefined,
+        },
+        title: `${fieldName(field)} · IC ${s0.ic} · ${stepWord(first, s0.step)}`,
+        caption: `${fieldName(field)} on the ${n}-point grid, IC ${s0.ic}, ${
+          stepWord(first, s0.step)
+        }.${missing > 0 ? " Gaps: the prediction was NaN or infinite there." : ""}`,
+        legend: legendOf(s),
+      });
+    }
+  }
+  if (snapFigures.length > 0) {
+    sections.push({
+      id: "snapshots",
+      title: "Snapshots",
+      intro: "The fields themselves: prediction (colour) over the reference (grey band) along " +
+        "the grid at a few steps. Panels of a field share the y axis, fitted to the reference; " +
+        "a prediction far outside it leaves the plot.",
+      figures: snapFigures,
+    });
+  }
+  return sections;
+}
+
+/** At most two labels, then a count of the rest. */
+function listLabels(labels: readonly string[]): string {
+  return labels.length <= 2
+    ? labels.join(", ")
+    : `${labels.slice(0, 2).join(", ")} and ${labels.length - 2} more`;
+}
+
+function sameCurve(
+  a: { x: number[]; y: (number | null)[] },
+  b: { x: number[]; y: (number | null)[] },
+): boolean {
+  if (a.x.length !== b.x.length) return false;
+  for (let i = 0; i < a.x.length; i++) {
+    if (a.x[i] !== b.x[i]) return false;
+    const u = a.y[i], v = b.y[i];
+    if (u === null || v === null) {
+      if (u !== v) return false;
+    } else if (Math.abs(u - v) > 1e-9 * Math.max(Math.abs(u), Math.abs(v), 1e-300)) return false;
+  }
+  return true;
+}

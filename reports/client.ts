@@ -1,0 +1,257 @@
+/**
+ * The in-page chart renderer. {@link renderCharts} is inlined into the report as source text
+ * (`renderCharts.toString()`), so it must be self-contained: no imports at run time, no
+ * references to anything outside its own body. It draws what the server decided
+ * ({@link ClientData}); every string from the data goes in with `.text()` or `.attr()`, never
+ * `.html()`.
+ * @module
+ */
+import type { ChartSpec, ClientData, SeriesSpec } from "./chart_spec.ts";
+
+/** The d3 v7 namespace (UMD global in the page). Untyped: npm:d3 ships no type declarations. */
+// deno-lint-ignore no-explicit-any
+export type D3 = any;
+
+/**
+ * Render every chart of `data` into the figure whose `data-chart` attribute equals the chart id,
+ * and re-render when the page width changes. Each SVG gets a `viewBox` equal to its drawn size
+ * and scales with its container; text stays legible because the drawn size follows the
+ * container width. Missing values (`null`, non-finite, or ≤ 0 on a log axis) are gaps.
+ */
+export function renderCharts(d3: D3, data: ClientData): void {
+  const SUPERSCRIPT: Record<string, string> = {
+    "-": "\u207b",
+    "0": "\u2070",
+    "1": "\u00b9",
+    "2": "\u00b2",
+    "3": "\u00b3",
+    "4": "\u2074",
+    "5": "\u2075",
+    "6": "\u2076",
+    "7": "\u2077",
+    "8": "\u2078",
+    "9": "\u2079",
+  };
+  const DASHES: Record<string, string | null> = { solid: null, dashed: "6 4", dotted: "1.5 3" };
+
+  const pow10Label = (e: number): string =>
+    e === 0 ? "1" : e === 1 ? "10" : "10" + String(e).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c]);
+
+  const finite = (v: number | null | undefined): v is number =>
+    typeof v === "number" && Number.isFinite(v);
+
+  /** Tick values and formatter for an axis. */
+  function ticksFor(
+    scale: D3,
+    kind: string,
+    maxTicks: number,
+  ): { values: number[]; format: (v: number) => string } {
+    const [a, b] = scale.domain();
+    const lo = Math.min(a, b), hi = Math.max(a, b);
+    if (kind === "log") {
+      const e0 = Math.ceil(Math.log10(lo) - 1e-9);
+      const e1 = Math.floor(Math.log10(hi) + 1e-9);
+      if (e1 - e0 >= 1) {
+        const stride = Math.max(1, Math.ceil((e1 - e0 + 1) / maxTicks));
+        const values: number[] = [];
+        // Decades that are multiples of the stride: 10⁻⁸, 10⁻⁴, 1 rather than 10⁻⁷, 10⁻³.
+        for (let e = e0; e <= e1; e++) if (e % stride === 0) values.push(Math.pow(10, e));
+        if (values.length < 2) values.splice(0, values.length, Math.pow(10, e0), Math.pow(10, e1));
+        return { values, format: (v) => pow10Label(Math.round(Math.log10(v))) };
+      }
+      let values: number[] = scale.ticks(maxTicks);
+      if (values.length > maxTicks) {
+        const k = Math.ceil(values.length / maxTicks);
+        values = values.filter((_, i) => i % k === 0);
+      }
+      const f = d3.format(".2~g");
+      return { values, format: (v) => f(v) };
+    }
+    const values: number[] = scale.ticks(maxTicks);
+    const span = hi - lo;
+    const big = Math.max(Math.abs(lo), Math.abs(hi));
+    const f = big !== 0 && (big >= 1e5 || big < 1e-3 || span / big < 1e-3)
+      ? d3.format(".3~e")
+      : scale.tickFormat(maxTicks, "~f");
+    return { values, format: (v) => (v === 0 ? "0" : f(v)) };
+  }
+
+  function defined(s: SeriesSpec, spec: ChartSpec, i: number): boolean {
+    const x = s.x[i], y = s.y[i];
+    if (!finite(x) || !finite(y)) return false;
+    if (spec.xScale === "log" && x <= 0) return false;
+    if (spec.yScale === "log" && y <= 0) return false;
+    return true;
+  }
+
+  function extent(values: number[], log: boolean): [number, number] | null {
+    let lo = Infinity, hi = -Infinity;
+    for (const v of values) {
+      if (!finite(v) || (log && v <= 0)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return lo <= hi ? [lo, hi] : null;
+  }
+
+  function makeScale(kind: string, domain: [number, number] | null, range: [number, number]) {
+    const log = kind === "log";
+    const scale = log ? d3.scaleLog() : d3.scaleLinear();
+    let [lo, hi] = domain ?? (log ? [1, 10] : [0, 1]);
+    if (lo === hi) {
+      const pad = log ? 10 : Math.abs(lo) * 0.1 || 1;
+      lo = log ? lo / pad : lo - pad;
+      hi = log ? hi * pad : hi + pad;
+    }
+    scale.domain([lo, hi]).range(range);
+    return scale;
+  }
+
+  function draw(spec: ChartSpec, holder: D3): void {
+    const width = Math.max(260, Math.floor(holder.node().getBoundingClientRect().width) || 640);
+    const height = Math.round(Math.max(210, Math.min(340, width * 0.6)));
+    const hasMarkers = spec.markers.length > 0;
+    const m = { top: hasMarkers || spec.note ? 24 : 12, right: 18, bottom: 46, left: 64 };
+    const iw = width - m.left - m.right, ih = height - m.top - m.bottom;
+
+    const xs: number[] = [], ys: number[] = [];
+    for (const s of spec.series) {
+      for (let i = 0; i < s.x.length; i++) {
+        if (defined(s, spec, i)) {
+          xs.push(s.x[i]);
+          ys.push(s.y[i] as number);
+        }
+      }
+    }
+    const xLog = spec.xScale === "log", yLog = spec.yScale === "log";
+    const x = makeScale(spec.xScale, spec.xDomain ?? extent(xs, xLog), [0, iw]);
+    let yDom = spec.yDomain ?? extent(ys, yLog);
+    if (yDom && yLog && !spec.yDomain && Math.log10(yDom[1] / yDom[0]) >= 1) {
+      yDom = [
+        Math.pow(10, Math.floor(Math.log10(yDom[0]))),
+        Math.pow(10, Math.ceil(Math.log10(yDom[1]))),
+      ];
+    }
+    const y = makeScale(spec.yScale, yDom, [ih, 0]);
+    if (!spec.yDomain && !(yLog && yDom && Math.log10(yDom[1] / yDom[0]) >= 1)) y.nice(5);
+    if (!spec.xDomain && !xLog) x.nice(6);
+
+    holder.selectAll("*").remove();
+    const svg = holder.append("svg")
+      .attr("class", "chart-svg")
+      .attr("viewBox", `0 0 ${width} ${height}`)
+      .attr("width", width)
+      .attr("height", height)
+      .attr("role", "img")
+      .attr("aria-label", spec.title);
+    const clipId = `clip-${spec.id}`;
+    svg.append("defs").append("clipPath").attr("id", clipId)
+      .append("rect").attr("x", 0).attr("y", -2).attr("width", iw).attr("height", ih + 4);
+    const g = svg.append("g").attr("transform", `translate(${m.left},${m.top})`);
+
+    const xt = ticksFor(x, spec.xScale, Math.max(2, Math.floor(iw / 80)));
+    const yt = ticksFor(y, spec.yScale, Math.max(3, Math.floor(ih / (yLog ? 32 : 45))));
+
+    g.append("g").attr("class", "grid")
+      .selectAll("line").data(yt.values).join("line")
+      .attr("x1", 0).attr("x2", iw)
+      .attr("y1", (v: number) => y(v)).attr("y2", (v: number) => y(v));
+
+    g.append("g").attr("class", "axis x-axis").attr("transform", `translate(0,${ih})`)
+      .call(d3.axisBottom(x).tickValues(xt.values).tickFormat(xt.format).tickSizeOuter(0));
+    g.append("g").attr("class", "axis y-axis")
+      .call(d3.axisLeft(y).tickValues(yt.values).tickFormat(yt.format).tickSizeOuter(0));
+
+    g.append("text").attr("class", "axis-label")
+      .attr("x", iw / 2).attr("y", ih + 38).attr("text-anchor", "middle")
+      .text(
+        spec.xLabel.length > iw / 6.4
+          ? spec.xLabel.slice(0, Math.floor(iw / 6.4) - 1) + "\u2026"
+          : spec.xLabel,
+      );
+    // Long labels (submitter field names) are shortened to the plot height, full text in a title.
+    const fit = (text: string, px: number) => {
+      const max = Math.max(4, Math.floor(px / 6.4));
+      return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
+    };
+    const yl = g.append("text").attr("class", "axis-label")
+      .attr("transform", `translate(${-m.left + 14},${ih / 2}) rotate(-90)`)
+      .attr("text-anchor", "middle")
+      .text(fit(spec.yLabel, ih + m.top));
+    yl.append("title").text(spec.yLabel);
+
+    const plot = g.append("g").attr("clip-path", `url(#${clipId})`);
+    let anyDefined = false;
+    for (const s of spec.series) {
+      const idx = s.x.map((_, i) => i);
+      const ok = (i: number) => defined(s, spec, i);
+      const line = d3.line()
+        .defined(ok)
+        .x((i: number) => x(s.x[i]))
+        .y((i: number) => y(s.y[i] as number));
+      const path = plot.append("path")
+        .attr("class", "series")
+        .attr("fill", "none")
+        .attr("stroke", s.color)
+        .attr("stroke-width", s.width)
+        .attr("stroke-linejoin", "round")
+        .attr("stroke-linecap", "round")
+        .attr("d", line(idx));
+      const dash = DASHES[s.dash];
+      if (dash) path.attr("stroke-dasharray", dash);
+      path.append("title").text(s.label);
+      // A defined point between two gaps draws no line segment: show it as a dot.
+      const lonely = idx.filter((i) => ok(i) && !(i > 0 && ok(i - 1)) && !ok(i + 1));
+      plot.selectAll(null).data(lonely).join("circle")
+        .attr("cx", (i: number) => x(s.x[i])).attr("cy", (i: number) => y(s.y[i] as number))
+        .attr("r", Math.max(1.5, s.width)).attr("fill", s.color);
+      if (idx.some(ok)) anyDefined = true;
+    }
+
+    let lastEnd = -Infinity;
+    const markers = [...spec.markers].sort((a, b) => a.x - b.x);
+    for (const mk of markers) {
+      const px = x(mk.x);
+      if (!finite(px) || px < -1 || px > iw + 1) continue;
+      g.append("line").attr("class", "marker")
+        .attr("x1", px).attr("x2", px).attr("y1", -4).attr("y2", ih)
+        .attr("stroke", mk.color);
+      const approx = mk.label.length * 6.2;
+      const anchor = px + approx / 2 > iw ? "end" : px - approx / 2 < 0 ? "start" : "middle";
+      const start = anchor === "end" ? px - approx : anchor === "start" ? px : px - approx / 2;
+      if (start > lastEnd + 6) {
+        g.append("text").attr("class", "marker-label")
+          .attr("x", px).attr("y", -8).attr("text-anchor", anchor).attr("fill", mk.color)
+          .text(mk.label);
+        lastEnd = start + approx;
+      }
+    }
+
+    const note = !anyDefined ? "no finite values to plot" : spec.note;
+    if (note) {
+      g.append("text").attr("class", "plot-note")
+        .attr("x", iw).attr("y", hasMarkers ? 14 : -8).attr("text-anchor", "end")
+        .text(note);
+    }
+    svg.attr("data-rendered", "true");
+  }
+
+  const widths = new Map<string, number>();
+  function renderAll(force: boolean): void {
+    for (const spec of data.charts) {
+      const holder = d3.select(`[data-chart="${spec.id}"] .plot`);
+      if (holder.empty()) continue;
+      const w = Math.floor(holder.node().getBoundingClientRect().width);
+      if (!force && widths.get(spec.id) === w) continue;
+      widths.set(spec.id, w);
+      draw(spec, holder);
+    }
+  }
+
+  renderAll(true);
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  globalThis.addEventListener("resize", () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => renderAll(false), 120);
+  });
+}

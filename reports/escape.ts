@@ -1,0 +1,70 @@
+/**
+ * Escaping for the two places submitter-controlled text enters a report: HTML text and
+ * attribute values ({@link escapeHtml}), and JSON embedded in an inline `<script>` block
+ * ({@link jsonForScript}).
+ * @module
+ */
+
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/**
+ * Escape a value for HTML text content and for double- or single-quoted attribute values.
+ * `null` and `undefined` become the empty string; everything else goes through `String()`.
+ *
+ * @example
+ * ```ts
+ * import { escapeHtml } from "./escape.ts";
+ * const s = escapeHtml('"><img src=x onerror=alert(1)>');
+ * if (s !== "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;") throw new Error(s);
+ * ```
+ */
+export function escapeHtml(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+const SCRIPT_ESCAPES: Record<string, string> = {
+  "<": "\\u003c",
+  ">": "\\u003e",
+  "&": "\\u0026",
+  "\u2028": "\\u2028",
+  "\u2029": "\\u2029",
+};
+
+/**
+ * Serialise `value` as JSON that is safe inside `<script type="application/json">…</script>`
+ * (and inside an executable `<script>`): `<`, `>`, `&`, U+2028 and U+2029 become `\uXXXX`
+ * escapes, so no string in the data can close the element (`</script>`), open a comment
+ * (`<!--`) or end a JavaScript line. `JSON.parse` of the element's text gives back `value`.
+ *
+ * Throws a `TypeError` when `value` has no JSON form (`undefined`, a function, a symbol) or
+ * holds a non-finite number, which JSON would silently turn into `null`.
+ *
+ * @example
+ * ```ts
+ * import { jsonForScript } from "./escape.ts";
+ * const s = jsonForScript({ name: "</script><script>alert(1)</script>" });
+ * if (s.includes("<")) throw new Error(s);
+ * if (JSON.parse(s).name !== "</script><script>alert(1)</script>") throw new Error("round trip");
+ * ```
+ */
+export function jsonForScript(value: unknown): string {
+  const json = JSON.stringify(value, (key, v) => {
+    if (typeof v === "number" && !Number.isFinite(v)) {
+      throw new TypeError(
+        `Cannot embed JSON in a report: expected finite numbers, found ${v} at key "${key}"`,
+      );
+    }
+    return v;
+  });
+  if (json === undefined) {
+    throw new TypeError(`Cannot embed JSON in a report: found a value of type ${typeof value}`);
+  }
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c]);
+}

@@ -1,0 +1,422 @@
+/**
+ * Static, self-contained HTML reports (SPEC §6 `emubench report`): one result gives a run page,
+ * several give a comparison page. The file needs no network: styles, d3 and the chart data are
+ * inline, and a Content-Security-Policy forbids every fetch and every script but the page's own
+ * (by hash), so even text that slipped past escaping could not run or load anything.
+ *
+ * Submitter-controlled text (model name, description, authors, file paths, field names, suite
+ * strings) is escaped with {@link escapeHtml} in server-rendered HTML, goes through arquero's
+ * escaping in tables, and reaches the client only inside JSON ({@link jsonForScript}) that the
+ * client inserts with `.text()`.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { writeFileAtomic } from "../harness/atomic.ts";
+import { type Result, RESULT_SCHEMA } from "../harness/result_schema.ts";
+import type { ClientData } from "./chart_spec.ts";
+import {
+  buildSections,
+  entriesFor,
+  type Entry,
+  type FigureSpec,
+  type SectionSpec,
+} from "./charts.ts";
+import { renderCharts } from "./client.ts";
+import { d3Source, d3Version } from "./d3_source.ts";
+import { escapeHtml, jsonForScript } from "./escape.ts";
+import { REPORT_CSS } from "./style.ts";
+import {
+  comparisonTable,
+  formatNumber,
+  hasPartialMeans,
+  modelsTable,
+  scalarTable,
+  summaryTable,
+} from "./tables.ts";
+
+/** Options of {@link renderReport}. */
+export interface ReportOptions {
+  /** Page `<title>`; default: model name (run page) or suite and model count (comparison). */
+  title?: string;
+  /**
+   * Metric of the comparison table; default: the first of `nrmse`, `rmse`, `mse` that the first
+   * result has.
+   */
+  headline?: string;
+}
+
+const h = escapeHtml;
+
+/** Reject input that is not a list of result files; say which one and why. */
+function checkResults(results: readonly Result[]): void {
+  if (!Array.isArray(results) || results.length === 0) {
+    throw new RangeError(
+      `Cannot render report: expected at least one result, found ${
+        Array.isArray(results) ? 0 : typeof results
+      }`,
+    );
+  }
+  results.forEach((r, i) => {
+    if (r === null || typeof r !== "object" || r.schema !== RESULT_SCHEMA) {
+      throw new TypeError(
+        `Cannot render report: result ${i}: expected schema "${RESULT_SCHEMA}", found ${
+          JSON.stringify((r as { schema?: unknown } | null)?.schema ?? null)
+        }`,
+      );
+    }
+    for (const key of ["suite", "model", "config", "environment", "timings"] as const) {
+      if (r[key] === null || typeof r[key] !== "object") {
+        throw new TypeError(
+          `Cannot render report: result ${i} (${
+            r.model?.name ?? "?"
+          }): expected object "${key}", found ${typeof r[key]}`,
+        );
+      }
+    }
+    for (const key of ["rows", "divergence", "snapshots"] as const) {
+      if (!Array.isArray(r[key])) {
+        throw new TypeError(
+          `Cannot render report: result ${i} (${r.model.name}): expected array "${key}", found ${typeof r[
+            key
+          ]}`,
+        );
+      }
+    }
+  });
+  const suites = [...new Set(results.map((r) => r.suite.id))];
+  if (suites.length > 1) {
+    throw new RangeError(
+      `Cannot compare results of different suites: found ${suites.join(", ")}; ` +
+        `pass results of one suite`,
+    );
+  }
+}
+
+function formatDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const units = ["B", "kB", "MB", "GB"];
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  return `${i === 0 ? n : n.toPrecision(3)} ${units[i]}`;
+}
+
+const seconds = (s: number) => `${formatNumber(s)} s`;
+
+function metaItem(label: string, valueHtml: string): string {
+  return `<div><dt>${h(label)}</dt><dd>${valueHtml}</dd></div>`;
+}
+
+function stabilityBadge(r: Result): string {
+  const bad = r.divergence.filter((d) => d.step !== null).length;
+  return bad === 0
+    ? `<span class="badge good">all ${r.config.ics} ICs finite to step ${r.config.steps}</span>`
+    : `<span class="badge bad">${bad} of ${r.config.ics} ICs diverged</span>`;
+}
+
+function stabilityText(r: Result): string {
+  const gone = r.divergence.filter((d) => d.step !== null)
+    .sort((a, b) => (a.step as number) - (b.step as number));
+  if (gone.length === 0) {
+    return `<p class="stability">All ${r.config.ics} ICs stayed finite for ${r.config.steps} steps.</p>`;
+  }
+  const shown = gone.slice(0, 12).map((d) =>
+    `<li>IC ${h(d.ic)}: first NaN/Inf at step ${h(d.step)}</li>`
+  );
+  if (gone.length > 12) shown.push(`<li>… and ${gone.length - 12} more</li>`);
+  return `<div class="stability"><p>${gone.length} of ${r.config.ics} ICs diverged ` +
+    `(first at step ${h(gone[0].step)}). Their errors from that step on are missing, not ` +
+    `averaged; means after it cover only the ICs still finite.</p><ul>${shown.join("")}</ul></div>`;
+}
+
+function runMeta(r: Result): string {
+  const m = r.model, env = r.environment, c = r.config, t = r.timings;
+  const files = m.files.map((f) =>
+    `<div><span class="mono">${h(f.path)}</span> · ${h(formatBytes(f.bytes))} · ` +
+    `<span class="mono" title="${h(f.sha256)}">${h(f.sha256.slice(0, 12))}</span></div>`
+  ).join("");
+  const items = [
+    metaItem(
+      "Suite",
+      `${h(r.suite.title)} · <span class="mono">${h(r.suite.id)}</span> v${h(r.suite.version)}`,
+    ),
+    metaItem("Tier", h(r.suite.tier)),
+    metaItem("Fields", r.suite.fields.map((f) => `<span class="mono">${h(f)}</span>`).join(", ")),
+    metaItem("Δt per step", h(r.suite.dt)),
+    metaItem("Model", `${h(m.name)} (${h(m.kind)})`),
+    metaItem(
+      "Model sha256",
+      `<span class="mono" title="${h(m.sha256)}">${h(m.sha256.slice(0, 12))}</span>`,
+    ),
+    metaItem("Files", files || "—"),
+    metaItem(
+      "Contract",
+      `${h(m.form)}, history ${h(m.history)}${
+        m.carry.length > 0
+          ? `, carry ${m.carry.map((x) => `<span class="mono">${h(x)}</span>`).join(", ")}`
+          : ""
+      }`,
+    ),
+    metaItem(
+      "Rollout",
+      `${h(c.ics)} ICs × ${h(c.steps)} steps, seed ${h(c.seed)}, batch ${h(c.batch)}`,
+    ),
+    metaItem("Data", `<span class="mono">${h(c.data)}</span>`),
+    metaItem(
+      "Backend",
+      `${h(env.backend)}${c.backend !== env.backend ? ` (asked: ${h(c.backend)})` : ""}${
+        env.adapter ? ` · ${h(env.adapter)}` : ""
+      }`,
+    ),
+    metaItem(
+      "emubench",
+      `${h(env.emubench)}${
+        env.gitCommit ? ` · <span class="mono">${h(env.gitCommit.slice(0, 12))}</span>` : ""
+      }`,
+    ),
+    metaItem(
+      "Runtime",
+      `Deno ${h(env.deno)} · V8 ${h(env.v8)} · ${h(env.os)}/${h(env.arch)} · ORT web ${
+        h(env.onnxruntime.web)
+      }${env.onnxruntime.node ? `, node ${h(env.onnxruntime.node)}` : ""}`,
+    ),
+    metaItem(
+      "Timings",
+      `model ${h(seconds(t.modelSeconds))} · metrics ${h(seconds(t.metricSeconds))} · ` +
+        `reference ${h(seconds(t.referenceSeconds))} · total ${h(seconds(t.totalSeconds))} · ` +
+        `${h(formatNumber(t.stepsPerSecond))} steps/s`,
+    ),
+    metaItem("Finished", h(formatDate(r.created))),
+  ];
+  return `<div class="card"><dl class="meta">${items.join("")}</dl></div>`;
+}
+
+function legendHtml(figure: FigureSpec): string {
+  if (figure.legend.length === 0) return "";
+  const dash = {
+    solid: "",
+    dashed: ' stroke-dasharray="5 3"',
+    dotted: ' stroke-dasharray="1.5 3"',
+  };
+  const items = figure.legend.map((l) =>
+    `<li><svg width="24" height="10" aria-hidden="true"><line x1="1" y1="5" x2="23" y2="5" ` +
+    `stroke="${h(l.color)}" stroke-width="2.4" stroke-linecap="round"${dash[l.dash]}/></svg>` +
+    `<span>${h(l.label)}</span></li>`
+  );
+  return `<ul class="legend">${items.join("")}</ul>`;
+}
+
+function figureHtml(f: FigureSpec): string {
+  return `<figure class="chart" data-chart="${h(f.chart.id)}"><h3>${h(f.title)}</h3>` +
+    `${legendHtml(f)}<div class="plot"></div><figcaption>${h(f.caption)}</figcaption></figure>`;
+}
+
+function sectionsHtml(sections: readonly SectionSpec[]): string {
+  return sections.map((s) => {
+    // One figure: full width; two or four: two columns; otherwise three.
+    const n = s.figures.length;
+    const cols = n === 1 ? "one" : n === 2 || n === 4 ? "two" : "three";
+    return `<section id="${h(s.id)}"><h2>${h(s.title)}</h2><p class="intro">${h(s.intro)}</p>` +
+      `<div class="figures ${cols}">${s.figures.map(figureHtml).join("")}</div></section>`;
+  }).join("\n");
+}
+
+function runBody(e: Entry, sections: readonly SectionSpec[]): string {
+  const r = e.result;
+  const authors = r.model.authors && r.model.authors.length > 0
+    ? `<p class="byline">${h(r.model.authors.join(", "))}</p>`
+    : "";
+  const description = r.model.description ? `<p class="lede">${h(r.model.description)}</p>` : "";
+  const partial = hasPartialMeans(r)
+    ? `<p class="note">† Mean over the ICs that had not diverged by that step, fewer than all ` +
+      `${h(r.config.ics)}. — no value: every IC had diverged.</p>`
+    : "";
+  const scalars = scalarTable(r);
+  return `<header class="page">
+<p class="eyebrow">emubench report · run</p>
+<h1>${h(r.model.name)}</h1>
+${description}
+${authors}
+<div class="badges"><span class="badge">${h(r.suite.id)} v${h(r.suite.version)}</span>` +
+    `<span class="badge">tier ${h(r.suite.tier)}</span>` +
+    `<span class="badge">${h(r.environment.backend)}</span>` +
+    `<span class="badge mono" title="model sha256 ${h(r.model.sha256)}">${
+      h(r.model.sha256.slice(0, 12))
+    }</span>` +
+    `${stabilityBadge(r)}</div>
+</header>
+<section id="run"><h2>Run</h2>${runMeta(r)}</section>
+<section id="summary"><h2>Summary</h2>
+<p class="intro">Means over ICs at the suite's summary steps, and the geometric mean over all steps.</p>
+<div class="table-wrap summary">${summaryTable(r)}</div>${partial}${stabilityText(r)}
+${
+      scalars
+        ? `<h3 style="margin-top:18px">Other scalars</h3><div class="table-wrap">${scalars}</div>`
+        : ""
+    }
+</section>
+${sectionsHtml(sections)}`;
+}
+
+function pickHeadline(results: readonly Result[], asked?: string): string {
+  if (asked) return asked;
+  const has = (m: string) => results[0].rows.some((r) => r.metric === m && r.step !== undefined);
+  return ["nrmse", "rmse", "mse"].find(has) ?? results[0].rows[0]?.metric ?? "nrmse";
+}
+
+function comparisonBody(
+  entries: readonly Entry[],
+  sections: readonly SectionSpec[],
+  headline: string,
+): string {
+  const r0 = entries[0].result;
+  const variants = [
+    ...new Set(entries.map((e) => `v${e.result.suite.version} / ${e.result.suite.tier}`)),
+  ];
+  const mixed = variants.length > 1
+    ? `<p class="note">Results come from different suite versions or tiers (${
+      h(variants.join("; "))
+    }): numbers may not be comparable.</p>`
+    : "";
+  const partial = entries.some((e) => hasPartialMeans(e.result))
+    ? `<p class="note">† Mean over the ICs that had not diverged by that step. — no value: every IC had diverged.</p>`
+    : "";
+  return `<header class="page">
+<p class="eyebrow">emubench report · comparison</p>
+<h1>${h(r0.suite.title)}: ${entries.length} models</h1>
+<p class="lede">Suite <span class="mono">${h(r0.suite.id)}</span> v${h(r0.suite.version)}, tier ${
+    h(r0.suite.tier)
+  }, fields ${r0.suite.fields.map((f) => `<span class="mono">${h(f)}</span>`).join(", ")}, Δt ${
+    h(r0.suite.dt)
+  }.</p>
+<div class="badges">${
+    entries.map((e) =>
+      `<span class="badge"><span class="dot" style="background: ${h(e.color)}"></span>` +
+      `${h(e.label)}</span>`
+    ).join("")
+  }</div>
+</header>
+<section id="models"><h2>Models</h2><div class="table-wrap models">${
+    modelsTable(entries)
+  }</div>${mixed}</section>
+<section id="comparison"><h2>Comparison</h2>
+<p class="intro"><span class="mono">${
+    h(headline)
+  }</span> (mean over ICs) at the summary steps, its geometric mean over steps, divergence and throughput.</p>
+<div class="table-wrap">${comparisonTable(entries, headline)}</div>${partial}</section>
+${sectionsHtml(sections)}`;
+}
+
+/** `<script>` bodies must not contain text that closes the element or opens a comment. */
+function checkInlineScript(name: string, text: string): string {
+  if (/<\/script|<!--/i.test(text)) {
+    throw new Error(`Cannot inline ${name}: it contains "</script" or "<!--"`);
+  }
+  return text;
+}
+
+const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+
+/**
+ * Render results as one self-contained HTML page: a run page for one result, a comparison page
+ * for several (same suite). Deterministic: the same results give the same bytes.
+ *
+ * Throws a `RangeError` for no results or results of different suites, a `TypeError` for an
+ * object that is not an `emubench.result/1` file.
+ *
+ * @example
+ * ```ts
+ * import { renderReport } from "./html.ts";
+ * import { sampleResult } from "./sample_result.ts";
+ * const page = renderReport([sampleResult({ name: "</script><b>x</b>", steps: 20, ics: 2 })]);
+ * if (!page.startsWith("<!doctype html>") || page.includes("<b>x</b>")) throw new Error("bad page");
+ * ```
+ */
+export function renderReport(results: readonly Result[], options: ReportOptions = {}): string {
+  checkResults(results);
+  const entries = entriesFor(results);
+  const sections = buildSections(entries);
+  const data: ClientData = { charts: sections.flatMap((s) => s.figures.map((f) => f.chart)) };
+  const comparison = results.length > 1;
+  const body = comparison
+    ? comparisonBody(entries, sections, pickHeadline(results, options.headline))
+    : runBody(entries[0], sections);
+  const r0 = results[0];
+  const title = options.title ??
+    (comparison
+      ? `${r0.suite.id}: ${results.length} models · emubench`
+      : `${r0.model.name} on ${r0.suite.id} · emubench`);
+  const d3 = checkInlineScript("d3", d3Source());
+  const boot = checkInlineScript(
+    "the chart renderer",
+    `"use strict";\n(${renderCharts.toString()})(d3, JSON.parse(` +
+      `document.getElementById("emubench-data").textContent));`,
+  );
+  const csp = [
+    "default-src 'none'",
+    `script-src ${sha256(d3)} ${sha256(boot)}`,
+    "style-src 'unsafe-inline'",
+    "img-src data:",
+    "font-src 'none'",
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+  const generator = `emubench ${r0.environment.emubench}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${h(csp)}">
+<meta name="generator" content="${h(generator)}">
+<title>${h(title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<main>
+<noscript><p>Charts need JavaScript; tables and captions work without it.</p></noscript>
+${body}
+<footer>Generated by ${h(generator)} from ${results.length} result file${
+    results.length === 1 ? "" : "s"
+  } (schema ${h(RESULT_SCHEMA)}). Self-contained: d3 v${
+    h(d3Version())
+  } and all data are inline; the page makes no network requests.</footer>
+</main>
+<script type="application/json" id="emubench-data">${jsonForScript(data)}</script>
+<script>${d3}</script>
+<script>${boot}</script>
+</body>
+</html>
+`;
+}
+
+/**
+ * Render `results` with {@link renderReport} and write the page to `path` atomically (temporary
+ * sibling, then rename), creating parent directories.
+ *
+ * @example
+ * ```ts
+ * import { writeReport } from "./html.ts";
+ * import { sampleResult } from "./sample_result.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeReport(`${dir}/report.html`, [sampleResult({ steps: 20, ics: 2 })]);
+ * if ((await Deno.stat(`${dir}/report.html`)).size === 0) throw new Error("empty");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function writeReport(
+  path: string,
+  results: readonly Result[],
+  options: ReportOptions = {},
+): Promise<void> {
+  await writeFileAtomic(path, renderReport(results, options));
+}

@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import type { Result } from "../harness/result_schema.ts";
+import type { ClientData } from "./chart_spec.ts";
+import { d3Source, d3Version } from "./d3_source.ts";
+import { renderReport, writeReport } from "./html.ts";
+import { sampleResult } from "./sample_result.ts";
+
+const small = (o: Parameters<typeof sampleResult>[0] = {}) =>
+  sampleResult({
+    steps: 40,
+    ics: 3,
+    points: 128,
+    summarySteps: [1, 20, 40],
+    diverge: { 1: 30 },
+    ...o,
+  });
+
+const HOSTILE = [
+  "<script>alert(1)</script>",
+  '"><img src=x onerror=alert(1)>',
+  "</script><script>window.__pwned=1</script>",
+  "<!-- <script>",
+  "a\u2028b\u2029c",
+];
+
+/** The page without the inlined d3 bundle (third-party code we do not scan for our markup). */
+const withoutD3 = (html: string) => html.replace(d3Source(), "");
+
+function embedded(html: string): ClientData {
+  const m = html.match(/<script type="application\/json" id="emubench-data">([^<]*)<\/script>/);
+  assert.ok(m, "no data block");
+  return JSON.parse(m[1]);
+}
+
+Deno.test("d3 bundle is found in the npm package and matches its version", () => {
+  const src = d3Source();
+  assert.match(d3Version(), /^7\.\d+\.\d+$/);
+  assert.ok(src.startsWith(`// https://d3js.org v${d3Version()} `));
+  assert.ok(src.length > 200_000);
+});
+
+Deno.test("run page: self-contained, three scripts, CSP hashes match them", () => {
+  const html = renderReport([small()]);
+  assert.ok(html.startsWith("<!doctype html>"));
+  assert.ok(html.includes(d3Source()), "d3 inlined verbatim");
+  const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+  assert.equal(scripts.length, 3);
+  assert.equal((html.match(/<script/gi) ?? []).length, 3);
+  assert.equal(scripts[0][1], ' type="application/json" id="emubench-data"');
+  const csp = (html.match(/http-equiv="Content-Security-Policy" content="([^"]*)"/)?.[1] ?? "")
+    .replaceAll("&#39;", "'");
+  assert.match(csp, /default-src 'none'/);
+  for (const [, attrs, body] of scripts.slice(1)) {
+    assert.equal(attrs, "");
+    const hash = createHash("sha256").update(body).digest("base64");
+    assert.ok(csp.includes(`'sha256-${hash}'`), "script hash in CSP");
+  }
+  assert.ok(!/\b(src|href)=/.test(withoutD3(html)), "no external resources");
+});
+
+Deno.test("run page: every figure has chart data; nulls stay null", () => {
+  const html = renderReport([small()]);
+  const data = embedded(html);
+  const ids = [...html.matchAll(/<figure class="chart" data-chart="([^"]+)">/g)].map((m) => m[1]);
+  assert.deepEqual(ids, data.charts.map((c) => c.id));
+  assert.equal(ids.length, 2 + 2 + 3 + 4);
+  const blowUp = data.charts.find((c) => c.title.includes("IC 1, step 30"));
+  assert.ok(blowUp, "snapshot at the divergence step");
+  assert.ok(blowUp.series[1].y.some((v) => v === null));
+  assert.match(html, /<h1>sample-unet<\/h1>/);
+  assert.match(html, /1 of 3 ICs diverged/);
+  assert.match(html, /IC 1: first NaN\/Inf at step 30/);
+});
+
+Deno.test("hostile submitter strings are escaped everywhere", () => {
+  for (const evil of HOSTILE) {
+    const r = small({ name: evil, description: evil, authors: [evil, "ok"], fields: [evil] });
+    r.model.files[0].path = evil;
+    r.suite.title = evil;
+    r.suite.tier = evil;
+    r.config.data = evil;
+    r.environment.adapter = evil;
+    r.model.carry = [evil];
+    const pages = [
+      renderReport([r]),
+      renderReport([r, { ...r, model: { ...r.model, name: "x" } }]),
+    ];
+    for (const html of pages) {
+      const ours = withoutD3(html);
+      if (/[<>"]/.test(evil)) assert.ok(!ours.includes(evil), `raw ${JSON.stringify(evil)}`);
+      assert.equal((ours.match(/<script/gi) ?? []).length, 3);
+      assert.equal((ours.match(/<\/script/gi) ?? []).length, 3);
+      assert.ok(!/<img|<!--/i.test(ours));
+      // Inside script elements not even the JavaScript line terminators appear raw.
+      const scripts = [...ours.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+      assert.ok(scripts.every((body) => !/[\u2028\u2029]/.test(body)));
+      // The data block round-trips the strings for `.text()` on the client.
+      assert.ok(JSON.stringify(embedded(html)).includes(JSON.stringify(evil).slice(1, -1)));
+    }
+  }
+});
+
+Deno.test("comparison page: models table, comparison table, overlays", () => {
+  const a = small({ name: "unet" });
+  const b = small({ name: "fno", phaseError: 0.01, diverge: { 0: 25, 1: 25, 2: 35 } });
+  const html = renderReport([a, b]);
+  assert.match(html, /<h1>1D linear convection \(periodic\): 2 models<\/h1>/);
+  assert.match(html, /<section id="models">/);
+  assert.match(html, /<section id="comparison">/);
+  const data = embedded(html);
+  assert.equal(data.charts.length, 2 + 3 + 3 + 3);
+  const nrmse = data.charts[1];
+  assert.deepEqual(nrmse.series.map((s) => s.label), ["unet", "fno"]);
+  assert.ok(nrmse.series[1].y.slice(34).every((v) => v === null));
+});
+
+Deno.test("renderReport is deterministic and honours title and headline", () => {
+  const r = [small(), small({ name: "b" })];
+  assert.equal(renderReport(r), renderReport(r));
+  const html = renderReport(r, { title: "T <1>", headline: "mse" });
+  assert.match(html, /<title>T &lt;1&gt;<\/title>/);
+  assert.match(html, /<span class="mono">mse<\/span> \(mean over ICs\)/);
+});
+
+Deno.test("renderReport refuses bad input with a message naming the problem", () => {
+  assert.throws(() => renderReport([]), { name: "RangeError", message: /at least one result/ });
+  const other = small();
+  other.suite = { ...other.suite, id: "burgers1d" };
+  assert.throws(() => renderReport([small(), other]), {
+    name: "RangeError",
+    message: /different suites: found convection1d, burgers1d/,
+  });
+  const bad = { ...small(), schema: "emubench.result/0" } as unknown as Result;
+  assert.throws(() => renderReport([bad]), {
+    name: "TypeError",
+    message: /result 0: expected schema "emubench.result\/1", found "emubench.result\/0"/,
+  });
+  const noRows = { ...small(), rows: undefined } as unknown as Result;
+  assert.throws(() => renderReport([noRows]), { name: "TypeError", message: /array "rows"/ });
+});
+
+Deno.test("writeReport writes the page atomically, leaving no temporary files", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/sub/report.html`;
+    await writeReport(path, [small()]);
+    await writeReport(path, [small({ name: "second" })]);
+    const html = await Deno.readTextFile(path);
+    assert.match(html, /<h1>second<\/h1>/);
+    const names = [...Deno.readDirSync(`${dir}/sub`)].map((e) => e.name);
+    assert.deepEqual(names, ["report.html"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

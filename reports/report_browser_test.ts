@@ -1,0 +1,211 @@
+/**
+ * Opens written reports in headless Chromium (playwright-core, `chromium.launch` with a fresh
+ * temporary profile) with every request except the report file itself blocked, and fails on any
+ * console error, page error, failed or outside request. Checks that every chart rendered with
+ * non-empty paths, that gaps stay gaps, that hostile submitter strings did not execute, and
+ * saves screenshots under `out/screenshots/`. Ignored (not passed) without /usr/bin/chromium.
+ */
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { pathToFileURL } from "node:url";
+import { writeReport } from "./html.ts";
+import { sampleResult } from "./sample_result.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const haveChromium = await Deno.stat(CHROMIUM).then((s) => s.isFile, () => false);
+const SHOTS = new URL("../out/screenshots/", import.meta.url);
+
+const HOSTILE_NAME = `<img src=x onerror="window.__pwned=1">"><script>window.__pwned=2</script>`;
+const HOSTILE_TEXT =
+  "</script><script>window.__pwned=3</script><!-- \u2028 '\"><svg onload=window.__pwned=4>";
+
+interface PageReport {
+  figures: number;
+  rendered: number;
+  emptyCharts: string[];
+  pwned: unknown;
+  imgs: number;
+  handlers: number;
+  h1: string;
+  scrollWidth: number;
+  segments: Record<string, number>;
+}
+
+/** Open `file` at `width`, fail on any error or request other than the file, return facts. */
+async function inspect(
+  browser: Browser,
+  file: string,
+  width: number,
+  screenshot?: string,
+): Promise<PageReport> {
+  const url = pathToFileURL(file).href;
+  const problems: string[] = [];
+  const context = await browser.newContext({
+    viewport: { width, height: 900 },
+    deviceScaleFactor: width < 600 ? 2 : 1,
+    javaScriptEnabled: true,
+  });
+  try {
+    await context.route("**/*", (route) => {
+      const u = route.request().url();
+      if (u === url) return route.continue();
+      problems.push(`blocked request: ${u}`);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") {
+        problems.push(`console ${m.type()}: ${m.text()}`);
+      }
+    });
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("requestfailed", (r) => {
+      if (r.url() !== url) return; // already recorded as blocked
+      problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+    });
+    const response = await page.goto(url, { waitUntil: "load" });
+    assert.ok(response === null || response.ok(), `cannot load ${url}`);
+    await page.waitForFunction(
+      () =>
+        // deno-lint-ignore no-explicit-any
+        ((document: any) =>
+          document.querySelectorAll("figure[data-chart] svg[data-rendered]").length ===
+            document.querySelectorAll("figure[data-chart]").length)(
+            (globalThis as Record<string, unknown>).document,
+          ),
+      undefined,
+      { timeout: 15_000 },
+    );
+    const facts: PageReport = await page.evaluate(() => {
+      // Runs in the page; Deno's type library has no DOM.
+      // deno-lint-ignore no-explicit-any
+      const document = (globalThis as any).document;
+      const figures = [...document.querySelectorAll("figure[data-chart]")];
+      const segments: Record<string, number> = {};
+      for (const f of figures) {
+        const id = f.getAttribute("data-chart") ?? "";
+        // Number of separate line pieces per chart: gaps split a path into several "M" runs.
+        segments[id] = [...f.querySelectorAll("path.series")]
+          .map((p) => (p.getAttribute("d")?.match(/M/g) ?? []).length)
+          .reduce((a, b) => Math.max(a, b), 0);
+      }
+      return {
+        figures: figures.length,
+        rendered: document.querySelectorAll("figure[data-chart] svg[data-rendered]").length,
+        emptyCharts: figures
+          .filter((f) =>
+            ![...f.querySelectorAll("path.series")].some((p) =>
+              (p.getAttribute("d") ?? "").length > 10
+            )
+          )
+          .map((f) => f.getAttribute("data-chart") ?? "?"),
+        pwned: (globalThis as unknown as { __pwned?: unknown }).__pwned,
+        imgs: document.querySelectorAll("img").length,
+        handlers: document.querySelectorAll("[onerror],[onload]").length,
+        h1: document.querySelector("h1")?.textContent ?? "",
+        scrollWidth: document.documentElement.scrollWidth,
+        segments,
+      };
+    });
+    if (screenshot) {
+      await Deno.mkdir(SHOTS, { recursive: true });
+      await page.screenshot({ path: new URL(screenshot, SHOTS).pathname, fullPage: true });
+    }
+    assert.deepEqual(problems, [], `problems on ${file} at ${width}px`);
+    return facts;
+  } finally {
+    await context.close();
+  }
+}
+
+Deno.test({
+  name: "browser: run and comparison reports render offline, no errors, no injection",
+  ignore: !haveChromium,
+  // playwright keeps its pipe to Chromium and timers alive between awaits.
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "emubench-report-" });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    try {
+      const a = sampleResult({ name: "unet-64", description: "U-Net, 64 channels, 4 levels." });
+      const b = sampleResult({
+        name: "fno-lite",
+        description: "Fourier neural operator, 16 modes.",
+        phaseError: 0.006,
+        noiseGrowth: 30,
+        diverge: { 0: 120, 1: 120, 2: 120, 3: 170 },
+      });
+
+      // Run page: 2 error + 1 split + 1 energy + 5 spectra + 6 snapshots.
+      await writeReport(`${dir}/run.html`, [a]);
+      const run = await inspect(browser, `${dir}/run.html`, 1280, "report.png");
+      assert.equal(run.figures, 15);
+      assert.equal(run.rendered, 15);
+      assert.deepEqual(run.emptyCharts, []);
+      assert.equal(run.h1, "unet-64");
+      // The snapshot at IC 2's divergence step has a NaN hole: its prediction is two pieces.
+      assert.ok(Object.values(run.segments).some((n) => n >= 2), JSON.stringify(run.segments));
+
+      const phone = await inspect(browser, `${dir}/run.html`, 390, "report-390.png");
+      assert.equal(phone.rendered, 15);
+      assert.ok(phone.scrollWidth <= 390, `page is ${phone.scrollWidth}px wide at 390px`);
+
+      // Comparison page: 2 error + 2 split + 1 energy + 5 spectra + 5 shared snapshots. The
+      // second model has no finite mean from step 170: its curves stop there (several pieces
+      // nowhere, but no zeros either: a gap ends the path).
+      await writeReport(`${dir}/compare.html`, [a, b]);
+      const cmp = await inspect(browser, `${dir}/compare.html`, 1280, "compare.png");
+      assert.equal(cmp.figures, 15);
+      assert.equal(cmp.rendered, 15);
+      assert.deepEqual(cmp.emptyCharts, []);
+
+      // Hostile submitter strings everywhere a submitter controls text.
+      const evil = sampleResult({
+        name: HOSTILE_NAME,
+        description: HOSTILE_TEXT,
+        authors: [HOSTILE_NAME, HOSTILE_TEXT],
+        fields: [`u"><img src=x onerror=window.__pwned=5>`],
+        steps: 60,
+        summarySteps: [1, 30, 60],
+        diverge: { 1: 40 },
+      });
+      evil.model.files[0].path = `"><img src=x onerror=window.__pwned=6>.onnx`;
+      evil.suite.title = HOSTILE_TEXT;
+      evil.config.data = HOSTILE_NAME;
+      evil.environment.adapter = HOSTILE_TEXT;
+      await writeReport(`${dir}/evil.html`, [evil]);
+      const bad = await inspect(browser, `${dir}/evil.html`, 1024, "report-hostile.png");
+      assert.equal(bad.pwned, undefined);
+      assert.equal(bad.imgs, 0);
+      assert.equal(bad.handlers, 0);
+      assert.equal(bad.h1, HOSTILE_NAME);
+      assert.deepEqual(bad.emptyCharts, []);
+      await writeReport(`${dir}/evil-cmp.html`, [evil, {
+        ...evil,
+        model: { ...evil.model, name: HOSTILE_TEXT },
+      }]);
+      const bad2 = await inspect(browser, `${dir}/evil-cmp.html`, 1024);
+      assert.equal(bad2.pwned, undefined);
+      assert.equal(bad2.imgs, 0);
+      assert.equal(bad2.handlers, 0);
+    } finally {
+      await browser.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
