@@ -20,6 +20,8 @@
  *   with no shell on this grid gets no rows.
  * - `rmse` per field and step, `reduction: "mean_over_ics_then_sqrt"`: `√(mean over ICs of mse)`
  *   (WeatherBench 2 style, the square root after averaging), so `rmse² = mse` row by row.
+ * - `energy_error`, field `"*"`, steps 1..T, `"mean_over_ics"`: mean over ICs of |Eₚ − Eᵧ| / Eᵧ
+ *   (ICs with Eᵧ = 0 left out, `n` says how many remain).
  * - `energy_pred`, `energy_ref`, field `"*"`, steps 0..T, `"mean_over_ics"`: mean energy of the
  *   whole state (step 0: the IC energy for both).
  * - `mse`, `nrmse` per field, summary step and IC (`ic` set, no reduction): the per-IC value,
@@ -338,14 +340,20 @@ export class RolloutScorer {
       }
     }
 
-    // Energies of the whole state, steps 0..T.
+    // Energies of the whole state, steps 0..T, and the relative energy error |Eₚ − Eᵧ| / Eᵧ
+    // per IC (mean over ICs; ICs with Eᵧ = 0 are left out of that mean).
     for (let step = 0; step <= t; step++) {
-      let sp = 0, sr = 0, count = 0;
+      let sp = 0, sr = 0, se = 0, count = 0, countErr = 0;
       for (let ic = 0; ic < n; ic++) {
         if (!this.#contributes(ic, step)) continue;
-        sp += this.#energyPred[ic * (t + 1) + step];
-        sr += this.#energyRef[ic * (t + 1) + step];
+        const ep = this.#energyPred[ic * (t + 1) + step], er = this.#energyRef[ic * (t + 1) + step];
+        sp += ep;
+        sr += er;
         count++;
+        if (er > 0) {
+          se += Math.abs(ep - er) / er;
+          countErr++;
+        }
       }
       for (const [metric, total] of [["energy_pred", sp], ["energy_ref", sr]] as const) {
         rows.push({
@@ -354,6 +362,16 @@ export class RolloutScorer {
           step,
           value: count > 0 ? total / count : null,
           n: count,
+          reduction: "mean_over_ics",
+        });
+      }
+      if (step >= 1) {
+        rows.push({
+          metric: "energy_error",
+          field: "*",
+          step,
+          value: countErr > 0 ? se / countErr : null,
+          n: countErr,
           reduction: "mean_over_ics",
         });
       }

@@ -78,6 +78,11 @@ Deno.test("pred = ref + c: mse = dissipation = c², dispersion 0, rmse = |c|, nr
     const ep = one(rows, { metric: "energy_pred", field: "*", step });
     assertClose(er.value!, 0.5 * (1 + 9) / 2, 1e-15, `energy_ref step ${step}`);
     assertClose(ep.value!, step === 0 ? er.value! : 0.5 * (1.25 + 13) / 2, 1e-15, `pred ${step}`);
+    if (step >= 1) {
+      // Both ICs have the same energies, so the relative error is |14.25 − 10| / 10.
+      const ee = one(rows, { metric: "energy_error", field: "*", step });
+      assertClose(ee.value!, 4.25 / 10, 1e-15, `energy_error step ${step}`);
+    }
   }
   // Per-IC rows at the summary step only.
   const perIc = pick(rows, { metric: "mse", field: "v", ic: 1 }).filter((r) =>

@@ -1,0 +1,127 @@
+import { fourierSeriesIc } from "../ics.ts";
+import { Rng } from "../rng.ts";
+import { convectionShift, convectionTrajectories } from "./solver.ts";
+
+function check(cond: boolean, msg: string): void {
+  if (!cond) throw new Error(msg);
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+function energy(u: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < u.length; i++) s += u[i] * u[i];
+  return (0.5 * s) / u.length;
+}
+
+const N = 1024;
+
+Deno.test("a pure sine shifts exactly: sin 2πk(x − βt)", () => {
+  for (const k of [1, 3, 17, 200, 511]) {
+    const u0 = Array.from({ length: N }, (_, j) => Math.sin((2 * Math.PI * k * j) / N));
+    for (const t of [0.01, 0.123456789, 0.5, 1.7, 13.37]) {
+      const u = convectionShift(u0, t);
+      // reduce k·t mod 1 before the sine so the analytic value is itself accurate
+      const exact = Array.from({ length: N }, (_, j) => {
+        const a = k * t - Math.round(k * t);
+        return Math.sin(2 * Math.PI * ((k * j) / N - a));
+      });
+      const err = maxAbsDiff(u, exact);
+      check(err < 1e-12, `k ${k}, t ${t}: max error ${err}`);
+    }
+  }
+});
+
+Deno.test("β and L enter as the shift βt/L", () => {
+  const n = 256, L = 2, beta = -0.7, t = 0.9, k = 3;
+  const u0 = Array.from({ length: n }, (_, j) => Math.cos((2 * Math.PI * k * j) / n));
+  const u = convectionShift(u0, t, { beta, length: L });
+  // x_j = jL/n; u = cos(2πk(x − βt)/L)
+  const exact = Array.from(
+    { length: n },
+    (_, j) => Math.cos(2 * Math.PI * k * (j / n - (beta * t) / L)),
+  );
+  check(maxAbsDiff(u, exact) < 1e-13, `error ${maxAbsDiff(u, exact)}`);
+});
+
+Deno.test("one period (t = 1 at β = L = 1) returns the IC", () => {
+  const u0 = fourierSeriesIc(N, 5, 3, 0);
+  const err = maxAbsDiff(convectionShift(u0, 1), u0);
+  check(err < 1e-14, `t = 1: max error ${err}`);
+  // through the batch path: step 100 of Δt = 0.01, stored as float32
+  const ics = Float32Array.from(u0);
+  const traj = convectionTrajectories(ics, 1, N, 100, 0.01);
+  for (let j = 0; j < N; j++) {
+    const d = Math.abs(traj[100 * N + j] - ics[j]);
+    check(
+      d <= 2 ** -24 * Math.abs(ics[j]) + 1e-15,
+      `point ${j}: ${traj[100 * N + j]} vs ${ics[j]}`,
+    );
+  }
+});
+
+Deno.test("a shift by whole grid cells is an exact rotation of any data", () => {
+  const rng = new Rng(5), n = 64;
+  const u0 = Array.from({ length: n }, () => rng.normal()); // not band-limited, Nyquist included
+  for (const m of [1, 5, 32, 63]) {
+    const u = convectionShift(u0, m / n);
+    for (let j = 0; j < n; j++) {
+      const e = u0[(j - m + n) % n];
+      check(Math.abs(u[j] - e) < 1e-13, `m ${m}, j ${j}: ${u[j]} vs ${e}`);
+    }
+  }
+});
+
+Deno.test("energy ½⟨u²⟩ is conserved at every step", () => {
+  const u0 = fourierSeriesIc(N, 5, 4, 1), e0 = energy(u0);
+  for (const t of [0.01, 0.37, 1.5, 2]) {
+    const e = energy(convectionShift(u0, t));
+    check(Math.abs(e - e0) < 1e-14 * e0, `t ${t}: E ${e} vs ${e0}`);
+  }
+});
+
+Deno.test("linearity and the semigroup property", () => {
+  const u = fourierSeriesIc(N, 5, 6, 0), v = fourierSeriesIc(N, 5, 6, 1);
+  const a = 0.3, b = -1.7, t = 0.4321;
+  const w = u.map((x, j) => a * x + b * v[j]);
+  const lhs = convectionShift(w, t);
+  const su = convectionShift(u, t), sv = convectionShift(v, t);
+  const rhs = su.map((x, j) => a * x + b * sv[j]);
+  check(maxAbsDiff(lhs, rhs) < 1e-13, `linearity ${maxAbsDiff(lhs, rhs)}`);
+  const twice = convectionShift(convectionShift(u, 0.25), 0.5);
+  const once = convectionShift(u, 0.75);
+  check(maxAbsDiff(twice, once) < 1e-13, `semigroup ${maxAbsDiff(twice, once)}`);
+});
+
+Deno.test("batch trajectories: layout, pairing does not mix ICs, odd counts", () => {
+  const n = 128, count = 3, steps = 5, dt = 0.01;
+  const ics = new Float32Array(count * n);
+  for (let i = 0; i < count; i++) ics.set(fourierSeriesIc(n, 5, 8, i), i * n);
+  let calls = 0, last = 0;
+  const traj = convectionTrajectories(ics, count, n, steps, dt, {}, (done, total) => {
+    calls++;
+    last = done;
+    check(total === count * steps, "progress total");
+  });
+  check(traj.length === count * (steps + 1) * n, "shape");
+  check(calls > 0 && last === count * steps, "progress reached total");
+  for (let i = 0; i < count; i++) {
+    const u0 = ics.subarray(i * n, (i + 1) * n);
+    for (let m = 0; m <= steps; m++) {
+      const exact = convectionShift(u0, m * dt);
+      const got = traj.subarray((i * (steps + 1) + m) * n, (i * (steps + 1) + m + 1) * n);
+      check(maxAbsDiff(got, exact) < 1e-7, `IC ${i} step ${m}: ${maxAbsDiff(got, exact)}`);
+    }
+  }
+  let threw = false;
+  try {
+    convectionTrajectories(ics, 4, n, 1, dt);
+  } catch (e) {
+    threw = e instanceof TypeError;
+  }
+  check(threw, "wrong IC length accepted");
+});

@@ -1,0 +1,134 @@
+/**
+ * The suites of emubench and the one explicit registry that maps ids to them.
+ *
+ * A suite joins by being added to {@link SUITES} below; nothing registers itself on import.
+ * Lookups of an unknown id fail with a `RangeError` that lists the ids that exist.
+ *
+ * @example
+ * ```ts
+ * import { getSuite, listSuites } from "./mod.ts";
+ * const burgers = getSuite("burgers1d");
+ * if (burgers.grid.n !== 1024 || !listSuites().includes(burgers)) throw new Error("registry");
+ * ```
+ * @module
+ */
+
+import { ValueRangeError } from "../harness/errors.ts";
+import { burgers1d } from "./burgers1d/suite.ts";
+import { convection1d } from "./convection1d/suite.ts";
+import type { Suite } from "./types.ts";
+
+export { burgers1d } from "./burgers1d/suite.ts";
+export { convection1d } from "./convection1d/suite.ts";
+export type { Grid, MetricDecl, PeriodicGrid1D, Progress, Suite, Tier, TierName } from "./types.ts";
+export { gridShape, gridSize } from "./types.ts";
+
+/** Options of {@link SuiteRegistry.register}. */
+export interface RegisterOptions {
+  /** Replace a suite already registered under the same id (default false: refuse). */
+  readonly override?: boolean;
+}
+
+/**
+ * Id → suite map that refuses duplicate ids unless asked to override (arquero style) and whose
+ * failed lookups list what exists.
+ *
+ * @example
+ * ```ts
+ * import { convection1d, SuiteRegistry } from "./mod.ts";
+ * const r = new SuiteRegistry([convection1d]);
+ * let refused = false;
+ * try { r.register(convection1d); } catch (e) { refused = e instanceof RangeError; }
+ * if (!refused || r.get("convection1d") !== convection1d) throw new Error("registry");
+ * ```
+ */
+export class SuiteRegistry {
+  readonly #byId = new Map<string, Suite>();
+
+  /** A registry holding `suites`, in order (duplicates throw as in {@link register}). */
+  constructor(suites: Iterable<Suite> = []) {
+    for (const s of suites) this.register(s);
+  }
+
+  /** Add `suite`; a second suite with the same id throws `RangeError` unless `override`. */
+  register(suite: Suite, options: RegisterOptions = {}): void {
+    if (typeof suite?.id !== "string" || suite.id === "") {
+      throw new ValueRangeError({
+        field: "suite id",
+        expected: "a non-empty string",
+        found: JSON.stringify(suite?.id),
+      });
+    }
+    if (this.#byId.has(suite.id) && !options.override) {
+      throw new ValueRangeError({
+        field: `suite "${suite.id}"`,
+        expected: "an id not registered yet",
+        found: "a duplicate",
+        hint: "Pass { override: true } to replace it.",
+      });
+    }
+    this.#byId.set(suite.id, suite);
+  }
+
+  /** True when `id` is registered. */
+  has(id: string): boolean {
+    return this.#byId.has(id);
+  }
+
+  /** The suite registered as `id`; throws `RangeError` listing the registered ids otherwise. */
+  get(id: string): Suite {
+    const s = this.#byId.get(id);
+    if (s === undefined) {
+      throw new ValueRangeError({
+        field: "suite",
+        expected: `one of ${this.ids().join(", ") || "(none registered)"}`,
+        found: JSON.stringify(id),
+      });
+    }
+    return s;
+  }
+
+  /** Registered ids in registration order. */
+  ids(): string[] {
+    return [...this.#byId.keys()];
+  }
+
+  /** Registered suites in registration order. */
+  list(): Suite[] {
+    return [...this.#byId.values()];
+  }
+}
+
+/** Every built-in suite, in listing order. Add new suites here. */
+export const SUITES: readonly Suite[] = [convection1d, burgers1d];
+
+const registry = new SuiteRegistry(SUITES);
+
+/**
+ * The built-in suite with this id. Throws `RangeError` (a `ValueRangeError`, exit code 2 in the
+ * CLI) naming the ids that exist.
+ *
+ * @example
+ * ```ts
+ * import { getSuite } from "./mod.ts";
+ * let message = "";
+ * try { getSuite("burgers2d"); } catch (e) { message = (e as Error).message; }
+ * if (!message.includes("convection1d, burgers1d")) throw new Error(message);
+ * ```
+ */
+export function getSuite(id: string): Suite {
+  return registry.get(id);
+}
+
+/**
+ * All built-in suites in listing order.
+ *
+ * @example
+ * ```ts
+ * import { listSuites } from "./mod.ts";
+ * if (listSuites().map((s) => s.id).join() !== "convection1d,burgers1d") throw new Error();
+ * ```
+ */
+export function listSuites(): Suite[] {
+  return registry.list();
+}
