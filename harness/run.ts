@@ -197,14 +197,15 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
           );
         }
       },
-      diverged: (ic, n) => {
-        scorer.diverged(ic, n);
-        log(`IC ${ic} diverged at step ${n}`);
-      },
+      diverged: (ic, n) => scorer.diverged(ic, n),
     },
     progress: (d, t) => o.progress?.("rollout", d, t),
   });
   await closeSessions(sessions);
+  const diverged = stats.divergence.filter((d): d is number => d !== null);
+  if (diverged.length > 0) {
+    log(`${diverged.length} of ${N} ICs diverged (first at step ${Math.min(...diverged)}); their errors after that step are reported as missing`);
+  }
 
   const env = await environment(backend);
   const result: Result = {
