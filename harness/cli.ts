@@ -18,6 +18,8 @@ import { writeReport } from "../reports/mod.ts";
 import type { Result } from "./result_schema.ts";
 import type { TierName } from "../suites/types.ts";
 import { EMUBENCH_VERSION } from "./environment.ts";
+import { gate, readGateRules } from "./gate.ts";
+import { readCheckedResult } from "./result_check.ts";
 
 const HELP = `emubench ${EMUBENCH_VERSION}: evaluate neural PDE emulators (ONNX) against reference solvers
 
@@ -28,6 +30,7 @@ Usage:
                [--steps N] [--seed N] [--batch N] [--data FILE] [--out DIR]
                [--save-trajectories] [--no-report] [--json]
   emubench report <result.json...> [--out FILE]
+  emubench gate --baseline A.json --candidate B.json [--rules FILE] [--json]
   emubench demo [--tier T] [--backend B] [--out DIR]
 
 Examples:
@@ -207,6 +210,26 @@ async function cmdReport(args: string[]): Promise<number> {
   return 0;
 }
 
+async function cmdGate(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      baseline: { type: "string" },
+      candidate: { type: "string" },
+      rules: { type: "string" },
+      json: { type: "boolean" },
+    },
+  });
+  for (const k of ["baseline", "candidate"] as const) {
+    if (!values[k]) throw new ValueRangeError({ field: `--${k}`, expected: "a result.json file", found: "nothing" });
+  }
+  const baseline = await readCheckedResult(values.baseline!);
+  const candidate = await readCheckedResult(values.candidate!);
+  const outcome = gate(baseline, candidate, values.rules ? await readGateRules(values.rules) : undefined);
+  console.log(values.json ? JSON.stringify(outcome, null, 1) : outcome.markdown);
+  return outcome.pass ? 0 : 1;
+}
+
 function cmdList(args: string[]): number {
   const { values } = parseArgs({ args, options: { json: { type: "boolean" } } });
   const suites = listSuites().map((s) => ({
@@ -261,6 +284,8 @@ export async function main(args: string[]): Promise<number> {
         return cmdList(rest);
       case "validate":
         return await cmdValidate(rest);
+      case "gate":
+        return await cmdGate(rest);
       case undefined:
       case "help":
       case "--help":
@@ -271,7 +296,7 @@ export async function main(args: string[]): Promise<number> {
         console.log(EMUBENCH_VERSION);
         return 0;
       default:
-        console.error(`emubench: unknown command "${cmd}"; expected one of list, validate, run, report, demo\n\n${HELP}`);
+        console.error(`emubench: unknown command "${cmd}"; expected one of list, validate, run, report, gate, demo\n\n${HELP}`);
         return 2;
     }
   } catch (e) {
