@@ -47,6 +47,11 @@ export interface Backend {
   readonly deviceResident: boolean;
   readonly versions: { web: string; node: string | null };
   createSession(bytes: Uint8Array): Promise<Session>;
+  /**
+   * Copy a tensor's values to the host as float32, leaving the tensor where it is: a GPU tensor
+   * stays on the GPU and can still be fed to the next step without an upload.
+   */
+  read(t: Tensor): Promise<Float32Array>;
   /** A host tensor of this runtime. */
   tensor(type: "float32" | "float16", data: Float32Array | Uint16Array, dims: readonly number[]): Tensor;
 }
@@ -168,6 +173,7 @@ export async function openBackend(choice: BackendChoice): Promise<Backend> {
           }),
         ),
       tensor: (type, data, dims) => new ort.Tensor(type, data, [...dims]),
+      read: toHost,
     };
   }
   const deviceResident = name === "webgpu";
@@ -186,6 +192,41 @@ export async function openBackend(choice: BackendChoice): Promise<Backend> {
         }),
       ),
     tensor: (type, data, dims) => new web.Tensor(type, data, [...dims]),
+    read: deviceResident ? gpuReader(web) : toHost,
+  };
+}
+
+/**
+ * A reader for GPU tensors that copies the buffer into a reusable staging buffer on the
+ * runtime's own device. `Tensor.getData()` would also download, but it then marks the tensor as
+ * a CPU tensor, so feeding it to the next step would upload it again.
+ */
+function gpuReader(web: typeof Ort): (t: Tensor) => Promise<Float32Array> {
+  // deno-lint-ignore no-explicit-any
+  const staging = new Map<number, any>();
+  return async (t) => {
+    if (t.location !== "gpu-buffer") return toHost(t);
+    // deno-lint-ignore no-explicit-any
+    const device: any = await web.env.webgpu.device;
+    const bytesPer = t.type === "float16" ? 2 : 4;
+    const bytes = Math.ceil((t.size * bytesPer) / 4) * 4;
+    let buf = staging.get(bytes);
+    if (!buf) {
+      // deno-lint-ignore no-explicit-any
+      const usage = (globalThis as any).GPUBufferUsage;
+      buf = device.createBuffer({ size: bytes, usage: usage.MAP_READ | usage.COPY_DST });
+      staging.set(bytes, buf);
+    }
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(t.gpuBuffer, 0, buf, 0, bytes);
+    device.queue.submit([enc.finish()]);
+    // deno-lint-ignore no-explicit-any
+    await buf.mapAsync((globalThis as any).GPUMapMode.READ);
+    const copy = buf.getMappedRange().slice(0);
+    buf.unmap();
+    return t.type === "float16"
+      ? float16ToFloat32(new Uint16Array(copy, 0, t.size))
+      : new Float32Array(copy, 0, t.size);
   };
 }
 

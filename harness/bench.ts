@@ -15,7 +15,7 @@
 import { parseArgs } from "node:util";
 import { getSuite } from "../suites/mod.ts";
 import { getBaseline } from "../baselines/mod.ts";
-import { type BackendName, nativeAvailable, openBackend, probeAdapter, toHost } from "./backend.ts";
+import { type BackendName, nativeAvailable, openBackend, probeAdapter } from "./backend.ts";
 import { planOrThrow } from "./run.ts";
 import { closeSessions, openSessions, rollout } from "./rollout.ts";
 import { RolloutScorer } from "../metrics/scorer.ts";
@@ -63,7 +63,7 @@ for (const name of chosen) {
     const t0 = performance.now();
     for (let n = 0; n < T; n++) {
       const y = (await sessions.step.run({ u: x })).u_next;
-      await toHost(y);
+      await backend.read(y);
       if (x.location !== "cpu") x.dispose();
       x = y;
     }

@@ -675,7 +675,7 @@ const ICON = { pass: "✅ pass", fail: "❌ fail", skip: "➖ skip" } as const;
 function checkName(c: Check): string {
   switch (c.kind) {
     case "curve":
-      return `${c.metric} @ step ${c.step}`;
+      return `${c.metric} at step ${c.step}`;
     case "geomean":
       return `${c.metric} geomean over steps`;
     case "divergence":

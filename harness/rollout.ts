@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { type Backend, disposeTensor, float32ToFloat16, type Session, type Tensor, toHost } from "./backend.ts";
+import { type Backend, disposeTensor, float32ToFloat16, type Session, type Tensor } from "./backend.ts";
 import type { ModelPlan } from "./validate.ts";
 import type { ModelSource } from "./model.ts";
 import { GraphBuilder } from "../baselines/graph.ts";
@@ -172,7 +172,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       : backend.tensor("float32", data, dims);
   };
   const fromModel = async (t: Tensor): Promise<Float32Array> => {
-    const host = await toHost(t);
+    const host = await backend.read(t);
     if (!norm) return host;
     const out = new Float32Array(host.length);
     const per = product(shape);
