@@ -38,11 +38,13 @@ function coarseBurgersTs(u: Float32Array, factor: number, nu: number, dt: number
     return s / factor;
   });
   for (let k = 0; k < m; k++) {
-    const flux = (a: number, b: number) => 0.25 * (a * a + b * b) - 0.5 * Math.max(Math.abs(a), Math.abs(b)) * (b - a);
+    const flux = (a: number, b: number) =>
+      0.25 * (a * a + b * b) - 0.5 * Math.max(Math.abs(a), Math.abs(b)) * (b - a);
     const next = new Float64Array(n);
     for (let j = 0; j < n; j++) {
       const l = c[(j - 1 + n) % n], r = c[(j + 1) % n];
-      next[j] = c[j] - (h / dx) * (flux(c[j], r) - flux(l, c[j])) + (nu * h / (dx * dx)) * (l - 2 * c[j] + r);
+      next[j] = c[j] - (h / dx) * (flux(c[j], r) - flux(l, c[j])) +
+        (nu * h / (dx * dx)) * (l - 2 * c[j] + r);
     }
     c = next;
   }
@@ -59,7 +61,11 @@ function coarseBurgersTs(u: Float32Array, factor: number, nu: number, dt: number
 
 Deno.test("coarse Burgers graph equals its float64 reference implementation", async () => {
   const u = field((x) => Math.sin(2 * Math.PI * x) + 0.5 * Math.cos(4 * Math.PI * x));
-  const y = await run(coarseBurgersGraph({ x: X, factor: 4, length: 1, nu: 0.01, dt: 0.01, substeps: 3 }), u, X);
+  const y = await run(
+    coarseBurgersGraph({ x: X, factor: 4, length: 1, nu: 0.01, dt: 0.01, substeps: 3 }),
+    u,
+    X,
+  );
   const want = coarseBurgersTs(u, 4, 0.01, 0.01, 3);
   y.forEach((v, i) => {
     if (Math.abs(v - want[i]) > 1e-5) throw new Error(`point ${i}: ${v} vs ${want[i]}`);
@@ -68,7 +74,11 @@ Deno.test("coarse Burgers graph equals its float64 reference implementation", as
 
 Deno.test("coarse Burgers conserves the mean (finite volume, periodic)", async () => {
   const u = field((x) => 0.2 + Math.sin(2 * Math.PI * x));
-  const y = await run(coarseBurgersGraph({ x: X, factor: 4, length: 1, nu: 0.01, dt: 0.01, substeps: 3 }), u, X);
+  const y = await run(
+    coarseBurgersGraph({ x: X, factor: 4, length: 1, nu: 0.01, dt: 0.01, substeps: 3 }),
+    u,
+    X,
+  );
   const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
   if (Math.abs(mean(y) - mean(u)) > 1e-6) throw new Error(`${mean(y)} vs ${mean(u)}`);
 });

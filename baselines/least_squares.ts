@@ -60,7 +60,9 @@ export function choleskySolve(A: Float64Array, b: Float64Array, K: number): Floa
       for (let k = 0; k < j; k++) s -= L[i * K + k] * L[j * K + k];
       if (i === j) {
         if (!(s > 0)) {
-          throw new RangeError(`Cannot solve: matrix is not positive definite (pivot ${i} is ${s})`);
+          throw new RangeError(
+            `Cannot solve: matrix is not positive definite (pivot ${i} is ${s})`,
+          );
         }
         L[i * K + i] = Math.sqrt(s);
       } else L[i * K + j] = s / L[j * K + j];

@@ -5,7 +5,10 @@ Deno.test("least squares recovers a known stencil from noiseless data", () => {
   const truth = [0.1, 0.2, 0.4, 0.2, 0.1];
   const pairs: [Float64Array, Float64Array][] = [];
   for (let s = 1; s <= 3; s++) {
-    const x = Float64Array.from({ length: 128 }, (_, i) => Math.sin(0.37 * s * i) + Math.cos(1.3 * i / s));
+    const x = Float64Array.from(
+      { length: 128 },
+      (_, i) => Math.sin(0.37 * s * i) + Math.cos(1.3 * i / s),
+    );
     pairs.push([x, applyStencil(x, truth)]);
   }
   const a = fitStencil(pairs, 2, 0);

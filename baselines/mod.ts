@@ -12,12 +12,7 @@
 import type { Suite } from "../suites/types.ts";
 import type { ModelSource } from "../harness/model.ts";
 import { ValueRangeError } from "../harness/errors.ts";
-import {
-  cnnGraph,
-  coarseBurgersGraph,
-  persistenceGraph,
-  stencilGraph,
-} from "./builders.ts";
+import { cnnGraph, coarseBurgersGraph, persistenceGraph, stencilGraph } from "./builders.ts";
 import { composeStencil, laxWendroffStencil, substepsFor, upwindStencil } from "./stencils.ts";
 import { fitStencil } from "./least_squares.ts";
 
@@ -80,7 +75,12 @@ const BASELINES: readonly Baseline[] = [
     suites: ["convection1d", "burgers1d"],
     inDemo: true,
     build: (suite) =>
-      wrap("persistence", suite, persistenceGraph(suite.grid.n, suite.fields.length), "Persistence (identity map)."),
+      wrap(
+        "persistence",
+        suite,
+        persistenceGraph(suite.grid.n, suite.fields.length),
+        "Persistence (identity map).",
+      ),
   },
   {
     id: "upwind",
@@ -89,7 +89,14 @@ const BASELINES: readonly Baseline[] = [
     inDemo: true,
     build: (suite) => {
       const { stencil, m, c } = convectionStencil(suite, upwindStencil);
-      return wrap("upwind", suite, stencilGraph(suite.grid.n, stencil, "upwind"), `First-order upwind, ${m} sub-steps at Courant ${c.toFixed(3)}, composed into one ${stencil.length}-point stencil.`);
+      return wrap(
+        "upwind",
+        suite,
+        stencilGraph(suite.grid.n, stencil, "upwind"),
+        `First-order upwind, ${m} sub-steps at Courant ${
+          c.toFixed(3)
+        }, composed into one ${stencil.length}-point stencil.`,
+      );
     },
   },
   {
@@ -99,7 +106,14 @@ const BASELINES: readonly Baseline[] = [
     inDemo: true,
     build: (suite) => {
       const { stencil, m, c } = convectionStencil(suite, laxWendroffStencil);
-      return wrap("lax_wendroff", suite, stencilGraph(suite.grid.n, stencil, "lax_wendroff"), `Lax–Wendroff, ${m} sub-steps at Courant ${c.toFixed(3)}, composed into one ${stencil.length}-point stencil.`);
+      return wrap(
+        "lax_wendroff",
+        suite,
+        stencilGraph(suite.grid.n, stencil, "lax_wendroff"),
+        `Lax–Wendroff, ${m} sub-steps at Courant ${
+          c.toFixed(3)
+        }, composed into one ${stencil.length}-point stencil.`,
+      );
     },
   },
   {
@@ -114,14 +128,22 @@ const BASELINES: readonly Baseline[] = [
       return wrap(
         "coarse_solver",
         suite,
-        coarseBurgersGraph({ x: suite.grid.n, factor, length: suite.grid.length, nu, dt: suite.dt, substeps }),
+        coarseBurgersGraph({
+          x: suite.grid.n,
+          factor,
+          length: suite.grid.length,
+          nu,
+          dt: suite.dt,
+          substeps,
+        }),
         `Forward Euler + Rusanov flux on ${n} cells, ${substeps} sub-steps per model step (diffusion number ≤ 0.4).`,
       );
     },
   },
   {
     id: "linear_stencil",
-    description: "33-point linear stencil fitted by least squares on reference trajectories (training seed disjoint from evaluation).",
+    description:
+      "33-point linear stencil fitted by least squares on reference trajectories (training seed disjoint from evaluation).",
     suites: ["convection1d", "burgers1d"],
     inDemo: true,
     build: (suite) => {
@@ -139,17 +161,30 @@ const BASELINES: readonly Baseline[] = [
         }
       };
       const stencil = Array.from(fitStencil(pairs(), h));
-      return wrap("linear_stencil", suite, stencilGraph(suite.grid.n, stencil, "linear_stencil"), `Least-squares ${2 * h + 1}-point stencil fitted on ${ics} ICs × ${steps} steps (seed ${seed}).`);
+      return wrap(
+        "linear_stencil",
+        suite,
+        stencilGraph(suite.grid.n, stencil, "linear_stencil"),
+        `Least-squares ${
+          2 * h + 1
+        }-point stencil fitted on ${ics} ICs × ${steps} steps (seed ${seed}).`,
+      );
     },
   },
   {
     id: "cnn1d_untrained",
-    description: "UNTRAINED 4-layer, 32-channel, kernel-5 periodic CNN with random weights: throughput only.",
+    description:
+      "UNTRAINED 4-layer, 32-channel, kernel-5 periodic CNN with random weights: throughput only.",
     suites: ["convection1d", "burgers1d"],
     untrained: true,
     inDemo: false,
     build: (suite) =>
-      wrap("cnn1d_untrained", suite, cnnGraph({ x: suite.grid.n, width: 32, depth: 4, kernel: 5, seed: 7 }), "UNTRAINED random-weight CNN (throughput measurements only; its scores mean nothing)."),
+      wrap(
+        "cnn1d_untrained",
+        suite,
+        cnnGraph({ x: suite.grid.n, width: 32, depth: 4, kernel: 5, seed: 7 }),
+        "UNTRAINED random-weight CNN (throughput measurements only; its scores mean nothing).",
+      ),
   },
 ];
 

@@ -13,18 +13,29 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>) {
 }
 
 Deno.test("composed stencil equals m sequential sub-steps", () => {
-  const u = Float64Array.from({ length: 64 }, (_, i) => Math.sin((2 * Math.PI * i) / 64) + 0.3 * Math.cos((6 * Math.PI * i) / 64));
+  const u = Float64Array.from(
+    { length: 64 },
+    (_, i) => Math.sin((2 * Math.PI * i) / 64) + 0.3 * Math.cos((6 * Math.PI * i) / 64),
+  );
   for (const scheme of [upwindStencil, laxWendroffStencil]) {
     const s = scheme(0.7);
     let v: Float64Array = u;
     for (let k = 0; k < 5; k++) v = applyStencil(v, s);
     const once = applyStencil(u, composeStencil(s, 5));
-    if (maxAbsDiff(v, once) > 1e-13) throw new Error(`composition differs by ${maxAbsDiff(v, once)}`);
+    if (maxAbsDiff(v, once) > 1e-13) {
+      throw new Error(`composition differs by ${maxAbsDiff(v, once)}`);
+    }
   }
 });
 
 Deno.test("stencils are consistent: weights sum to 1 and first moment is −c (exact for linear data)", () => {
-  for (const s of [upwindStencil(0.3), laxWendroffStencil(0.3), composeStencil(laxWendroffStencil(0.3), 4)]) {
+  for (
+    const s of [
+      upwindStencil(0.3),
+      laxWendroffStencil(0.3),
+      composeStencil(laxWendroffStencil(0.3), 4),
+    ]
+  ) {
     const h = (s.length - 1) / 2;
     const sum = s.reduce((a, b) => a + b, 0);
     const m1 = s.reduce((a, w, j) => a + w * (j - h), 0);

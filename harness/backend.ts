@@ -53,7 +53,11 @@ export interface Backend {
    */
   read(t: Tensor): Promise<Float32Array>;
   /** A host tensor of this runtime. */
-  tensor(type: "float32" | "float16", data: Float32Array | Uint16Array, dims: readonly number[]): Tensor;
+  tensor(
+    type: "float32" | "float16",
+    data: Float32Array | Uint16Array,
+    dims: readonly number[],
+  ): Tensor;
 }
 
 let webModule: Promise<typeof Ort> | undefined;

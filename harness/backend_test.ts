@@ -1,4 +1,4 @@
-import { nativeAvailable, openBackend, probeAdapter, type BackendName } from "./backend.ts";
+import { type BackendName, nativeAvailable, openBackend, probeAdapter } from "./backend.ts";
 import { float16ToFloat32, float32ToFloat16 } from "./backend.ts";
 import { openSessions, rollout } from "./rollout.ts";
 import { planOrThrow } from "./run.ts";
@@ -13,7 +13,9 @@ const native = await nativeAvailable();
 /** One tiny rollout (2 ICs × 3 steps of a small random CNN on burgers1d) on `name`. */
 async function tinyRollout(name: BackendName): Promise<Float32Array[]> {
   const suite = getSuite("burgers1d");
-  const model = source({ step: cnnGraph({ x: suite.grid.n, width: 8, depth: 3, kernel: 5, seed: 3 }) });
+  const model = source({
+    step: cnnGraph({ x: suite.grid.n, width: 8, depth: 3, kernel: 5, seed: 3 }),
+  });
   const plan = planOrThrow(model, suite);
   const backend = await openBackend(name);
   const sessions = await openSessions(backend, model, plan, 3);
@@ -37,7 +39,9 @@ async function tinyRollout(name: BackendName): Promise<Float32Array[]> {
 
 function maxRelDiff(a: Float32Array[], b: Float32Array[]): number {
   let m = 0;
-  a.forEach((x, k) => x.forEach((v, i) => (m = Math.max(m, Math.abs(v - b[k][i]) / (1 + Math.abs(v))))));
+  a.forEach((x, k) =>
+    x.forEach((v, i) => (m = Math.max(m, Math.abs(v - b[k][i]) / (1 + Math.abs(v)))))
+  );
   return m;
 }
 
@@ -78,13 +82,41 @@ Deno.test("webgpu sessions keep outputs on the device", { ignore: !adapter }, as
 });
 
 Deno.test("float16 conversion round-trips representable values and rounds to nearest even", () => {
-  const vals = new Float32Array([0, -0, 1, -2, 0.5, 65504, 2 ** -24, 2 ** -14, Infinity, -Infinity, 1 + 2 ** -11, 1 + 3 * 2 ** -11]);
+  const vals = new Float32Array([
+    0,
+    -0,
+    1,
+    -2,
+    0.5,
+    65504,
+    2 ** -24,
+    2 ** -14,
+    Infinity,
+    -Infinity,
+    1 + 2 ** -11,
+    1 + 3 * 2 ** -11,
+  ]);
   const back = float16ToFloat32(float32ToFloat16(vals));
-  const want = [0, -0, 1, -2, 0.5, 65504, 2 ** -24, 2 ** -14, Infinity, -Infinity, 1, 1 + 2 * 2 ** -10];
+  const want = [
+    0,
+    -0,
+    1,
+    -2,
+    0.5,
+    65504,
+    2 ** -24,
+    2 ** -14,
+    Infinity,
+    -Infinity,
+    1,
+    1 + 2 * 2 ** -10,
+  ];
   want.forEach((w, i) => {
     if (!Object.is(back[i], w)) throw new Error(`value ${vals[i]}: got ${back[i]}, want ${w}`);
   });
-  if (!Number.isNaN(float16ToFloat32(float32ToFloat16(new Float32Array([NaN])))[0])) throw new Error("NaN");
+  if (!Number.isNaN(float16ToFloat32(float32ToFloat16(new Float32Array([NaN])))[0])) {
+    throw new Error("NaN");
+  }
 });
 
 Deno.test("webgpu rollout feeds each output back as a GPU tensor (no host round trip)", {

@@ -38,7 +38,9 @@ const ics = suite.initialConditions(B, suite.seed);
 // The reference only has to supply the IC and shapes here; metrics compare against step 0.
 const reference = new Float32Array(B * (T + 1) * X);
 for (let i = 0; i < B; i++) {
-  for (let t = 0; t <= T; t++) reference.set(ics.subarray(i * X, (i + 1) * X), (i * (T + 1) + t) * X);
+  for (let t = 0; t <= T; t++) {
+    reference.set(ics.subarray(i * X, (i + 1) * X), (i * (T + 1) + t) * X);
+  }
 }
 
 const available: BackendName[] = [];
@@ -120,10 +122,19 @@ for (const name of chosen) {
   ]);
 }
 
-const header = ["backend", "bare steps/s", "engine steps/s", "engine+metrics steps/s", "engine overhead", "with metrics"];
+const header = [
+  "backend",
+  "bare steps/s",
+  "engine steps/s",
+  "engine+metrics steps/s",
+  "engine overhead",
+  "with metrics",
+];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-console.log(`cnn1d_untrained (4×conv32 k5) on [${B}, 1, ${X}], ${T} steps × ${R} rounds, medians; steps = IC-steps`);
+console.log(
+  `cnn1d_untrained (4×conv32 k5) on [${B}, 1, ${X}], ${T} steps × ${R} rounds, medians; steps = IC-steps`,
+);
 console.log(line(header));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const r of rows) console.log(line(r));

@@ -20,8 +20,11 @@ import type { TierName } from "../suites/types.ts";
 import { EMUBENCH_VERSION } from "./environment.ts";
 import { gate, readGateRules } from "./gate.ts";
 import { readCheckedResult } from "./result_check.ts";
+import { buildLeaderboard } from "../reports/leaderboard.ts";
+import { evaluateSubmissions } from "./submissions.ts";
 
-const HELP = `emubench ${EMUBENCH_VERSION}: evaluate neural PDE emulators (ONNX) against reference solvers
+const HELP =
+  `emubench ${EMUBENCH_VERSION}: evaluate neural PDE emulators (ONNX) against reference solvers
 
 Usage:
   emubench list [--json]
@@ -31,6 +34,8 @@ Usage:
                [--save-trajectories] [--no-report] [--json]
   emubench report <result.json...> [--out FILE]
   emubench gate --baseline A.json --candidate B.json [--rules FILE] [--json]
+  emubench leaderboard <results dir> --out <site dir> [--json]
+  emubench submissions <dir> --results <dir> [--tier T] [--backend B] [--json]
   emubench demo [--tier T] [--backend B] [--out DIR]
 
 Examples:
@@ -39,7 +44,9 @@ Examples:
   emubench validate my_model/ --suite burgers1d
   emubench run --suite burgers1d --model baseline:persistence --data burgers.h5 --ics 16
 
-Backends: ${BACKEND_CHOICES.join(", ")} (auto: webgpu on a hardware adapter, else native, else wasm).
+Backends: ${
+    BACKEND_CHOICES.join(", ")
+  } (auto: webgpu on a hardware adapter, else native, else wasm).
 Exit codes: 0 ok, 1 gate failed, 2 bad input, 3 internal error, 130 interrupted.`;
 
 /** A status line writer: redraws in place on a TTY, plain lines otherwise. */
@@ -72,7 +79,9 @@ export class Status {
       if (done < total && now - this.#last < 100) return;
       this.#last = now;
       const width = 24, fill = Math.round((width * done) / Math.max(1, total));
-      this.#write(`\r${label} [${"#".repeat(fill)}${".".repeat(width - fill)}] ${pct}% (${done}/${total})`);
+      this.#write(
+        `\r${label} [${"#".repeat(fill)}${".".repeat(width - fill)}] ${pct}% (${done}/${total})`,
+      );
       this.#open = done < total;
       if (done >= total) this.#write("\n");
     } else if (pct >= this.#lastPct + 25 || done >= total) {
@@ -85,7 +94,9 @@ export class Status {
 function intFlag(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n)) throw new ValueRangeError({ field: flag, expected: "an integer", found: JSON.stringify(v) });
+  if (!Number.isInteger(n)) {
+    throw new ValueRangeError({ field: flag, expected: "an integer", found: JSON.stringify(v) });
+  }
   return n;
 }
 
@@ -94,12 +105,20 @@ function slug(s: string): string {
 }
 
 function summaryLine(r: Result): string {
-  const nr = r.rows.filter((x) => x.metric === "nrmse" && x.reduction === "mean_over_ics" && x.step !== undefined);
+  const nr = r.rows.filter((x) =>
+    x.metric === "nrmse" && x.reduction === "mean_over_ics" && x.step !== undefined
+  );
   const at = (s: number) => nr.find((x) => x.step === s)?.value;
   const last = r.config.steps;
-  const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "—" : v.toPrecision(3));
+  const fmt = (
+    v: number | null | undefined,
+  ) => (v === null || v === undefined ? "—" : v.toPrecision(3));
   const div = r.divergence.filter((d) => d.step !== null).length;
-  return `${r.suite.id} ${r.model.name}: nrmse@1 ${fmt(at(1))}, nrmse@${last} ${fmt(at(last))}, diverged ${div}/${r.config.ics}, ${Math.round(r.timings.stepsPerSecond)} IC-steps/s on ${r.environment.backend}`;
+  return `${r.suite.id} ${r.model.name}: nrmse@1 ${fmt(at(1))}, nrmse@${last} ${
+    fmt(at(last))
+  }, diverged ${div}/${r.config.ics}, ${
+    Math.round(r.timings.stepsPerSecond)
+  } IC-steps/s on ${r.environment.backend}`;
 }
 
 async function cmdRun(args: string[]): Promise<number> {
@@ -121,8 +140,20 @@ async function cmdRun(args: string[]): Promise<number> {
       json: { type: "boolean" },
     },
   });
-  if (!values.suite) throw new ValueRangeError({ field: "--suite", expected: "a suite id (see emubench list)", found: "nothing" });
-  if (!values.model) throw new ValueRangeError({ field: "--model", expected: "a model path or baseline:NAME", found: "nothing" });
+  if (!values.suite) {
+    throw new ValueRangeError({
+      field: "--suite",
+      expected: "a suite id (see emubench list)",
+      found: "nothing",
+    });
+  }
+  if (!values.model) {
+    throw new ValueRangeError({
+      field: "--model",
+      expected: "a model path or baseline:NAME",
+      found: "nothing",
+    });
+  }
   const status = new Status(values.json);
   const outDir = values.out ?? join("out", values.suite, slug(values.model));
   const opts: EvaluateOptions = {
@@ -200,11 +231,16 @@ async function cmdReport(args: string[]): Promise<number> {
     options: { out: { type: "string" } },
   });
   if (positionals.length === 0) {
-    throw new ValueRangeError({ field: "report", expected: "one or more result.json files", found: "none" });
+    throw new ValueRangeError({
+      field: "report",
+      expected: "one or more result.json files",
+      found: "none",
+    });
   }
   const results = [];
   for (const p of positionals) results.push(await readResult(p));
-  const out = values.out ?? (positionals.length === 1 ? positionals[0].replace(/\.json$/, "") + ".html" : "report.html");
+  const out = values.out ??
+    (positionals.length === 1 ? positionals[0].replace(/\.json$/, "") + ".html" : "report.html");
   await writeReport(out, results);
   console.error(`wrote ${out}`);
   return 0;
@@ -221,13 +257,89 @@ async function cmdGate(args: string[]): Promise<number> {
     },
   });
   for (const k of ["baseline", "candidate"] as const) {
-    if (!values[k]) throw new ValueRangeError({ field: `--${k}`, expected: "a result.json file", found: "nothing" });
+    if (!values[k]) {
+      throw new ValueRangeError({
+        field: `--${k}`,
+        expected: "a result.json file",
+        found: "nothing",
+      });
+    }
   }
   const baseline = await readCheckedResult(values.baseline!);
   const candidate = await readCheckedResult(values.candidate!);
-  const outcome = gate(baseline, candidate, values.rules ? await readGateRules(values.rules) : undefined);
+  const outcome = gate(
+    baseline,
+    candidate,
+    values.rules ? await readGateRules(values.rules) : undefined,
+  );
   console.log(values.json ? JSON.stringify(outcome, null, 1) : outcome.markdown);
   return outcome.pass ? 0 : 1;
+}
+
+async function cmdLeaderboard(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: "string" }, json: { type: "boolean" } },
+  });
+  if (positionals.length !== 1) {
+    throw new ValueRangeError({
+      field: "leaderboard",
+      expected: "one results directory",
+      found: `${positionals.length}`,
+    });
+  }
+  if (!values.out) {
+    throw new ValueRangeError({ field: "--out", expected: "a site directory", found: "nothing" });
+  }
+  const site = await buildLeaderboard(positionals[0], values.out, { log: (m) => console.error(m) });
+  if (values.json) {
+    console.log(
+      JSON.stringify({ index: site.index, pages: site.pages, skipped: site.skipped }, null, 1),
+    );
+  }
+  return 0;
+}
+
+async function cmdSubmissions(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      results: { type: "string" },
+      tier: { type: "string" },
+      backend: { type: "string" },
+      json: { type: "boolean" },
+    },
+  });
+  if (positionals.length !== 1) {
+    throw new ValueRangeError({
+      field: "submissions",
+      expected: "one directory of submissions",
+      found: `${positionals.length}`,
+    });
+  }
+  if (!values.results) {
+    throw new ValueRangeError({
+      field: "--results",
+      expected: "a results directory",
+      found: "nothing",
+    });
+  }
+  const status = new Status(values.json);
+  const outcomes = await evaluateSubmissions(positionals[0], {
+    resultsDir: values.results,
+    tier: values.tier as TierName | undefined,
+    backend: values.backend as BackendChoice | undefined,
+    log: (m) => status.log(m),
+    progress: (phase, d, t) => status.progress(`  ${phase}`, d, t),
+  });
+  if (values.json) console.log(JSON.stringify(outcomes, null, 1));
+  const count = (s: string) => outcomes.filter((o) => o.status === s).length;
+  status.log(
+    `${count("evaluated")} evaluated, ${count("current")} current, ${count("failed")} failed`,
+  );
+  return outcomes.some((o) => o.internal) ? 3 : count("failed") > 0 ? 2 : 0;
 }
 
 function cmdList(args: string[]): number {
@@ -245,7 +357,9 @@ function cmdList(args: string[]): number {
   }
   for (const s of suites) {
     console.log(`${s.id} v${s.version}: ${s.title}`);
-    for (const [t, v] of Object.entries(s.tiers)) console.log(`  tier ${t}: ${v.ics} ICs × ${v.steps} steps`);
+    for (const [t, v] of Object.entries(s.tiers)) {
+      console.log(`  tier ${t}: ${v.ics} ICs × ${v.steps} steps`);
+    }
     console.log(`  baselines: ${s.baselines.join(", ")}`);
   }
   return 0;
@@ -258,7 +372,11 @@ async function cmdValidate(args: string[]): Promise<number> {
     options: { suite: { type: "string" }, backend: { type: "string" }, json: { type: "boolean" } },
   });
   if (positionals.length !== 1) {
-    throw new ValueRangeError({ field: "validate", expected: "exactly one model path", found: `${positionals.length}` });
+    throw new ValueRangeError({
+      field: "validate",
+      expected: "exactly one model path",
+      found: `${positionals.length}`,
+    });
   }
   const report = await validateModel(positionals[0], {
     suite: values.suite,
@@ -286,6 +404,10 @@ export async function main(args: string[]): Promise<number> {
         return await cmdValidate(rest);
       case "gate":
         return await cmdGate(rest);
+      case "leaderboard":
+        return await cmdLeaderboard(rest);
+      case "submissions":
+        return await cmdSubmissions(rest);
       case undefined:
       case "help":
       case "--help":
@@ -296,13 +418,18 @@ export async function main(args: string[]): Promise<number> {
         console.log(EMUBENCH_VERSION);
         return 0;
       default:
-        console.error(`emubench: unknown command "${cmd}"; expected one of list, validate, run, report, gate, demo\n\n${HELP}`);
+        console.error(
+          `emubench: unknown command "${cmd}"; expected one of list, validate, run, report, gate, leaderboard, submissions, demo\n\n${HELP}`,
+        );
         return 2;
     }
   } catch (e) {
     // node:util parseArgs reports unknown flags with this code.
     const code = (e as { code?: string }).code;
-    if (isInputError(e) || code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    if (
+      isInputError(e) || code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ||
+      code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
+    ) {
       console.error(`emubench: ${(e as Error).message}`);
       return 2;
     }

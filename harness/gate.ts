@@ -60,9 +60,13 @@ export interface CurveRule {
 
 /** Ratio threshold on the geometric mean over steps (then mean over ICs). */
 export interface GeomeanRule {
+  /** Metric id of `geomean_over_steps_then_mean_over_ics` rows, e.g. `"nrmse"`. */
   readonly metric: string;
+  /** Largest allowed candidate / baseline ratio (> 0). */
   readonly maxRatio: number;
+  /** Absolute slack added to the threshold (default 0). */
   readonly atol?: number;
+  /** Direction; default from the suite's metric declaration, else lower is better. */
   readonly higherIsBetter?: boolean;
 }
 
@@ -82,9 +86,13 @@ export interface StabilityRule {
 
 /** Every rule of the gate; `null` switches a check off. */
 export interface GateRules {
+  /** Ratio thresholds on per-step curves (empty: none). */
   readonly curves: readonly CurveRule[];
+  /** Ratio threshold on the geometric mean over steps. */
   readonly geomean: GeomeanRule | null;
+  /** Divergence policy. */
   readonly divergence: DivergenceRule | null;
+  /** Stability-rate policy (applies when both results carry a rate). */
   readonly stability: StabilityRule | null;
 }
 
@@ -101,6 +109,7 @@ export const DEFAULT_GATE_RULES: GateRules = {
 
 /** One check's outcome. */
 export interface Check {
+  /** Which rule produced it. */
   readonly kind: "curve" | "geomean" | "divergence" | "stability";
   /** Metric id (`"divergence"` for the divergence check). */
   readonly metric: string;
@@ -116,6 +125,7 @@ export interface Check {
   readonly ratio?: number | null;
   /** The threshold in words, e.g. `"≤ 1.1×"`. */
   readonly limit: string;
+  /** `skip`: nothing to compare (the baseline has no value, or only one result has a rate). */
   readonly status: "pass" | "fail" | "skip";
   /** Why it failed or was skipped, or what else a reader should know. */
   readonly note?: string;
@@ -125,6 +135,7 @@ export interface Check {
 export interface GateOutcome {
   /** True when no check failed. */
   readonly pass: boolean;
+  /** Every check, in rule order. */
   readonly checks: Check[];
   /** A Markdown summary for CI logs and PR comments. */
   readonly markdown: string;

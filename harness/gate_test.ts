@@ -16,21 +16,10 @@ import type { Result } from "./result_schema.ts";
 import { writeFileAtomic } from "./atomic.ts";
 import { modelHash } from "./result_check.ts";
 import { sampleResult } from "../reports/sample_result.ts";
-import { stencilGraph } from "../baselines/builders.ts";
-import { composeStencil, laxWendroffStencil, substepsFor } from "../baselines/stencils.ts";
-import { getSuite } from "../suites/mod.ts";
+import { dampedLaxWendroff } from "../reports/_leaderboard_fixture.ts";
 
 const small = (o: Parameters<typeof sampleResult>[0] = {}) =>
   sampleResult({ steps: 20, ics: 4, summarySteps: [1, 10, 20], diverge: {}, ...o });
-
-/** Lax–Wendroff for convection1d as the baseline builds it, times `damping` per model step. */
-function dampedLaxWendroff(damping: number): Uint8Array {
-  const suite = getSuite("convection1d");
-  const c = (suite.params!.beta * suite.dt) / (suite.grid.length / suite.grid.n);
-  const m = substepsFor(c);
-  const stencil = composeStencil(laxWendroffStencil(c / m), m).map((w) => w * damping);
-  return stencilGraph(suite.grid.n, stencil, "damped_lax_wendroff");
-}
 
 Deno.test({
   name: "gate on real smoke runs: an equal rerun passes, a damped model and persistence fail",

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, isAbsolute, join, normalize } from "node:path";
 import { FormatError, ShapeError, ValueRangeError } from "./errors.ts";
 
 /** The parsed `emulator.json`, with defaults filled in. */
@@ -73,7 +73,12 @@ function expectString(obj: Record<string, unknown>, key: string, file: string): 
   const v = obj[key];
   if (v === undefined) return undefined;
   if (typeof v !== "string" || v === "") {
-    throw new ShapeError({ file, field: key, expected: "a non-empty string", found: JSON.stringify(v) });
+    throw new ShapeError({
+      file,
+      field: key,
+      expected: "a non-empty string",
+      found: JSON.stringify(v),
+    });
   }
   return v;
 }
@@ -85,7 +90,11 @@ function expectString(obj: Record<string, unknown>, key: string, file: string): 
  */
 export function parseManifest(json: unknown, file: string): Manifest {
   if (!isRecord(json)) {
-    throw new ShapeError({ file, expected: "a JSON object", found: JSON.stringify(json)?.slice(0, 40) });
+    throw new ShapeError({
+      file,
+      expected: "a JSON object",
+      found: JSON.stringify(json)?.slice(0, 40),
+    });
   }
   for (const key of Object.keys(json)) {
     if (!KNOWN_KEYS.has(key)) {
@@ -99,7 +108,12 @@ export function parseManifest(json: unknown, file: string): Manifest {
   }
   const suite = expectString(json, "suite", file);
   if (suite === undefined) {
-    throw new ShapeError({ file, field: "suite", expected: "a suite id (required)", found: "no key" });
+    throw new ShapeError({
+      file,
+      field: "suite",
+      expected: "a suite id (required)",
+      found: "no key",
+    });
   }
   const name = expectString(json, "name", file) ?? basename(dirname(file));
   const description = expectString(json, "description", file);
@@ -118,7 +132,12 @@ export function parseManifest(json: unknown, file: string): Manifest {
   let graphs: Manifest["graphs"] = { step: "model.onnx" };
   if (json.graphs !== undefined) {
     if (!isRecord(json.graphs)) {
-      throw new ShapeError({ file, field: "graphs", expected: "an object", found: JSON.stringify(json.graphs) });
+      throw new ShapeError({
+        file,
+        field: "graphs",
+        expected: "an object",
+        found: JSON.stringify(json.graphs),
+      });
     }
     const g = json.graphs;
     for (const k of Object.keys(g)) {
@@ -131,11 +150,21 @@ export function parseManifest(json: unknown, file: string): Manifest {
         });
       }
       if (typeof g[k] !== "string" || g[k] === "") {
-        throw new ShapeError({ file, field: `graphs.${k}`, expected: "a file name", found: JSON.stringify(g[k]) });
+        throw new ShapeError({
+          file,
+          field: `graphs.${k}`,
+          expected: "a file name",
+          found: JSON.stringify(g[k]),
+        });
       }
     }
     if (g.step === undefined) {
-      throw new ShapeError({ file, field: "graphs.step", expected: "a step graph file", found: "no key" });
+      throw new ShapeError({
+        file,
+        field: "graphs.step",
+        expected: "a step graph file",
+        found: "no key",
+      });
     }
     if ((g.encode === undefined) !== (g.decode === undefined)) {
       throw new ShapeError({
@@ -213,6 +242,15 @@ export function parseManifest(json: unknown, file: string): Manifest {
 }
 
 async function readGraph(root: string, rel: string, field: string, manifestPath: string) {
+  // Graph paths stay inside the model directory: no absolute paths, no "..".
+  if (isAbsolute(rel) || normalize(rel).split(/[\\/]/).includes("..")) {
+    throw new ShapeError({
+      file: manifestPath,
+      field,
+      expected: "a path inside the model directory",
+      found: JSON.stringify(rel),
+    });
+  }
   const path = join(root, rel);
   try {
     return { path: rel, bytes: await Deno.readFile(path) };
@@ -239,7 +277,11 @@ export async function loadModel(path: string, suiteHint?: string): Promise<Model
     stat = await Deno.stat(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
-      throw new ShapeError({ file: path, expected: "an .onnx file or a model directory", found: "nothing at this path" });
+      throw new ShapeError({
+        file: path,
+        expected: "an .onnx file or a model directory",
+        found: "nothing at this path",
+      });
     }
     throw e;
   }
@@ -277,7 +319,11 @@ export async function loadModel(path: string, suiteHint?: string): Promise<Model
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new FormatError({ file: manifestPath, expected: "valid JSON", found: (e as Error).message });
+    throw new FormatError({
+      file: manifestPath,
+      expected: "valid JSON",
+      found: (e as Error).message,
+    });
   }
   const manifest = parseManifest(json, manifestPath);
   const graphs: ModelSource["graphs"] = {

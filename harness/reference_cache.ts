@@ -102,11 +102,33 @@ function checkRequest(request: ReferenceRequest): void {
  */
 export function referenceCachePath(
   cacheDir: string,
-  suite: Pick<Suite, "id" | "version">,
+  suite: Pick<Suite, "id" | "version"> & Partial<Pick<Suite, "params" | "dt" | "grid" | "fields">>,
   request: ReferenceRequest,
 ): string {
   const { seed, ics, steps } = request;
-  return join(cacheDir, suite.id, `v${suite.version}`, `seed${seed}-n${ics}-t${steps}.zarr`);
+  const name = `seed${seed}-n${ics}-t${steps}${physicsTag(suite)}.zarr`;
+  return join(cacheDir, suite.id, `v${suite.version}`, name);
+}
+
+/**
+ * A short fingerprint (FNV-1a 32 of the JSON of parameters, Δt, grid and fields) appended to
+ * cache names, so an entry made before a physics change that forgot a version bump is never
+ * served. Empty when the suite declares none of these.
+ */
+export function physicsTag(
+  suite: Partial<Pick<Suite, "params" | "dt" | "grid" | "fields">>,
+): string {
+  const { params, dt, grid, fields } = suite;
+  if (params === undefined && dt === undefined && grid === undefined && fields === undefined) {
+    return "";
+  }
+  const text = JSON.stringify({ params, dt, grid, fields });
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return `-p${h.toString(16).padStart(8, "0")}`;
 }
 
 function shapes(suite: Suite, request: ReferenceRequest): { ics: number[]; reference: number[] } {

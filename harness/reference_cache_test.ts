@@ -5,6 +5,7 @@ import { ValueRangeError } from "./errors.ts";
 import { sha256Float32 } from "./hash.ts";
 import {
   loadOrGenerateReference,
+  physicsTag,
   REFERENCE_CACHE_SCHEMA,
   referenceCachePath,
 } from "./reference_cache.ts";
@@ -69,7 +70,8 @@ Deno.test("a miss generates and caches; a hit returns identical bytes without so
     });
     assert.equal(miss.cached, false);
     assert.equal(suite.calls, 1);
-    assert.equal(miss.path, `${cacheDir}/decay/v1/seed3-n4-t5.zarr`);
+    assert.equal(miss.path, `${cacheDir}/decay/v1/seed3-n4-t5${physicsTag(suite)}.zarr`);
+    assert.match(miss.path, /seed3-n4-t5-p[0-9a-f]{8}\.zarr$/);
     assert.equal(miss.path, referenceCachePath(cacheDir, suite, request));
     assert.equal(miss.reference.length, 4 * 6 * X);
     // Exact values: u(t) = u(0) / 2^t, and step 0 is the IC.
@@ -87,7 +89,7 @@ Deno.test("a miss generates and caches; a hit returns identical bytes without so
     assert.deepEqual(warnings, []);
     // No temporary directories are left behind.
     const names = [...Deno.readDirSync(`${cacheDir}/decay/v1`)].map((e) => e.name);
-    assert.deepEqual(names, ["seed3-n4-t5.zarr"]);
+    assert.deepEqual(names, [`seed3-n4-t5${physicsTag(suite)}.zarr`]);
   });
 });
 
@@ -219,7 +221,7 @@ Deno.test("concurrent writers use distinct temp directories and agree", async ()
     assert.deepEqual(warnings, []);
     for (const r of runs) assert.equal(r.sha256, runs[0].sha256);
     const names = [...Deno.readDirSync(`${cacheDir}/decay/v1`)].map((e) => e.name);
-    assert.deepEqual(names, ["seed3-n4-t5.zarr"]);
+    assert.deepEqual(names, [`seed3-n4-t5${physicsTag(suite)}.zarr`]);
     assert.equal((await loadOrGenerateReference(suite, request, { cacheDir })).cached, true);
   });
 });

@@ -7,7 +7,9 @@ import { FormatError, ShapeError } from "./errors.ts";
 import { type Result, RESULT_SCHEMA } from "./result_schema.ts";
 
 function check(cond: boolean, file: string, field: string, expected: string, found: unknown) {
-  if (!cond) throw new ShapeError({ file, field, expected, found: JSON.stringify(found)?.slice(0, 80) });
+  if (!cond) {
+    throw new ShapeError({ file, field, expected, found: JSON.stringify(found)?.slice(0, 80) });
+  }
 }
 
 /**
@@ -26,9 +28,27 @@ export function validateResult(json: unknown, file: string): Result {
   check(typeof r.model.sha256 === "string", file, "model.sha256", "a string", r.model.sha256);
   check(Array.isArray(r.rows), file, "rows", "an array", r.rows);
   r.rows.forEach((row, i) => {
-    check(typeof row?.metric === "string" && typeof row.field === "string", file, `rows[${i}]`, "{metric, field, ...}", row);
-    check(row.value === null || (typeof row.value === "number" && Number.isFinite(row.value)), file, `rows[${i}].value`, "a finite number or null", row.value);
-    check(row.step === undefined || Number.isInteger(row.step), file, `rows[${i}].step`, "an integer", row.step);
+    check(
+      typeof row?.metric === "string" && typeof row.field === "string",
+      file,
+      `rows[${i}]`,
+      "{metric, field, ...}",
+      row,
+    );
+    check(
+      row.value === null || (typeof row.value === "number" && Number.isFinite(row.value)),
+      file,
+      `rows[${i}].value`,
+      "a finite number or null",
+      row.value,
+    );
+    check(
+      row.step === undefined || Number.isInteger(row.step),
+      file,
+      `rows[${i}].step`,
+      "an integer",
+      row.step,
+    );
   });
   check(Array.isArray(r.divergence), file, "divergence", "an array", r.divergence);
   check(Array.isArray(r.snapshots), file, "snapshots", "an array", r.snapshots);
@@ -42,7 +62,11 @@ export async function readResult(path: string): Promise<Result> {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new FormatError({ file: path, expected: "a JSON result file", found: (e as Error).message });
+    throw new FormatError({
+      file: path,
+      expected: "a JSON result file",
+      found: (e as Error).message,
+    });
   }
   return validateResult(json, path);
 }

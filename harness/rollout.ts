@@ -12,7 +12,13 @@
  *
  * @module
  */
-import { type Backend, disposeTensor, float32ToFloat16, type Session, type Tensor } from "./backend.ts";
+import {
+  type Backend,
+  disposeTensor,
+  float32ToFloat16,
+  type Session,
+  type Tensor,
+} from "./backend.ts";
 import type { ModelPlan } from "./validate.ts";
 import type { ModelSource } from "./model.ts";
 import { GraphBuilder } from "../baselines/graph.ts";
@@ -240,7 +246,10 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       if (latent) {
         disposeTensor(latent);
         latent = out[plan.step.output];
-        if (needs(n)) state = (await run(sessions.decode!, { [plan.decode!.input]: latent }))[plan.decode!.output];
+        if (needs(n)) {
+          state =
+            (await run(sessions.decode!, { [plan.decode!.input]: latent }))[plan.decode!.output];
+        }
       } else {
         state = out[plan.step.output];
       }

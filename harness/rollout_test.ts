@@ -44,7 +44,13 @@ class Recorder implements RolloutObserver {
   }
 }
 
-async function runModel(model: ModelSource, n: number, steps: number, backend = "wasm", maxBatch = 3) {
+async function runModel(
+  model: ModelSource,
+  n: number,
+  steps: number,
+  backend = "wasm",
+  maxBatch = 3,
+) {
   const { plan, problems } = planModel(model, { fields: ["u"], shape: [X] });
   if (!plan) throw new Error(JSON.stringify(problems));
   const b = await openBackend(backend as "wasm");
@@ -81,7 +87,12 @@ Deno.test("rollout: bare model u_n = aⁿ u_0, batches of 3 over 5 ICs", async (
   const { rec, stats, ref } = await runModel(source({ step: scaleGraph(X, 0.9) }), 5, 6);
   for (let i = 0; i < 5; i++) {
     for (let n = 1; n <= 6; n++) {
-      close(rec.preds.get(`${i}:${n}`)!, ic(ref, i, 6).map((v) => v * 0.9 ** n), 1e-6, `ic ${i} step ${n}`);
+      close(
+        rec.preds.get(`${i}:${n}`)!,
+        ic(ref, i, 6).map((v) => v * 0.9 ** n),
+        1e-6,
+        `ic ${i} step ${n}`,
+      );
     }
   }
   if (stats.divergence.some((d) => d !== null)) throw new Error("no divergence expected");
@@ -94,10 +105,16 @@ Deno.test("rollout: fixed batch 1 model runs IC by IC", async () => {
 
 Deno.test("rollout: history 2 extrapolation starts from reference steps 0 and 1", async () => {
   const steps = 5;
-  const { rec, ref } = await runModel(source({ step: extrapolateGraph(X) }, { history: 2 }), 2, steps);
+  const { rec, ref } = await runModel(
+    source({ step: extrapolateGraph(X) }, { history: 2 }),
+    2,
+    steps,
+  );
   // Reference is u0 + 0.1 t: linear in t, so extrapolation reproduces it exactly.
   if (rec.preds.has("0:1")) throw new Error("step 1 comes from the reference, not the model");
-  for (let n = 2; n <= steps; n++) close(rec.preds.get(`1:${n}`)!, ic(ref, 1, steps, n), 1e-5, `step ${n}`);
+  for (let n = 2; n <= steps; n++) {
+    close(rec.preds.get(`1:${n}`)!, ic(ref, 1, steps, n), 1e-5, `step ${n}`);
+  }
 });
 
 Deno.test("rollout: carried tensors at coarser resolution start at zero", async () => {
@@ -108,7 +125,12 @@ Deno.test("rollout: carried tensors at coarser resolution start at zero", async 
     steps,
   );
   for (let n = 1; n <= steps; n++) {
-    close(rec.preds.get(`0:${n}`)!, ic(ref, 0, steps).map((v) => v + eps * n * (n - 1) / 2), 1e-5, `n ${n}`);
+    close(
+      rec.preds.get(`0:${n}`)!,
+      ic(ref, 0, steps).map((v) => v + eps * n * (n - 1) / 2),
+      1e-5,
+      `n ${n}`,
+    );
   }
 });
 
@@ -127,7 +149,9 @@ Deno.test("rollout: init graph sets the initial carries", async () => {
 
 Deno.test("rollout: latent model decodes only where the observer needs fields", async () => {
   const g = latentGraphs(X, 0.8);
-  const model = source(g, { graphs: { encode: "encode.onnx", step: "step.onnx", decode: "decode.onnx" } });
+  const model = source(g, {
+    graphs: { encode: "encode.onnx", step: "step.onnx", decode: "decode.onnx" },
+  });
   const { plan } = planModel(model, { fields: ["u"], shape: [X] });
   const b = await openBackend("wasm");
   const sessions = await openSessions(b, model, plan!, 3);
@@ -136,7 +160,16 @@ Deno.test("rollout: latent model decodes only where the observer needs fields", 
   sessions.decode = { ...dec, run: (f) => (decodes++, dec.run(f)) };
   const steps = 8, ref = setup(1, steps), rec = new Recorder();
   rec.needs = (n) => n % 4 === 0;
-  await rollout({ sessions, channels: 1, shape: [X], count: 1, reference: ref, refSteps: steps, steps, observer: rec });
+  await rollout({
+    sessions,
+    channels: 1,
+    shape: [X],
+    count: 1,
+    reference: ref,
+    refSteps: steps,
+    steps,
+    observer: rec,
+  });
   if (decodes !== 2) throw new Error(`expected 2 decodes (steps 4, 8), found ${decodes}`);
   close(rec.preds.get("0:8")!, ic(ref, 0, steps).map((v) => v * 0.8 ** 8), 1e-6, "step 8");
   if (rec.preds.has("0:3")) throw new Error("step 3 should not be decoded");

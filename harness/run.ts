@@ -80,22 +80,33 @@ export async function resolveModel(spec: string, suite: Suite): Promise<ModelSou
 
 /** Validate `model` against `suite`, throwing one error that lists every problem. */
 export function planOrThrow(model: ModelSource, suite: Suite): ModelPlan {
-  const { plan, problems } = planModel(model, { fields: suite.fields, shape: gridShape(suite.grid) });
+  const { plan, problems } = planModel(model, {
+    fields: suite.fields,
+    shape: gridShape(suite.grid),
+  });
   if (!plan) {
     throw new ShapeError({
       file: model.origin,
-      expected: `a model that fits suite ${suite.id} (state [B, ${suite.fields.length}, ${gridShape(suite.grid).join(", ")}])`,
-      found: `${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${formatProblems(problems)}`,
+      expected: `a model that fits suite ${suite.id} (state [B, ${suite.fields.length}, ${
+        gridShape(suite.grid).join(", ")
+      }])`,
+      found: `${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${
+        formatProblems(problems)
+      }`,
     });
   }
   return plan;
 }
 
 /** Hash every file of a model; the model hash is sha256 over sorted `path:sha256` lines. */
-export async function hashModel(model: ModelSource): Promise<Result["model"]["files"] & { sha?: never }> {
+export async function hashModel(
+  model: ModelSource,
+): Promise<Result["model"]["files"] & { sha?: never }> {
   const files = [model.manifestFile, ...Object.values(model.graphs)].filter((f) => f !== undefined);
   const out = [];
-  for (const f of files) out.push({ path: f!.path, sha256: await sha256Hex(f!.bytes), bytes: f!.bytes.length });
+  for (const f of files) {
+    out.push({ path: f!.path, sha256: await sha256Hex(f!.bytes), bytes: f!.bytes.length });
+  }
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
@@ -115,18 +126,27 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   }
   const seed = o.seed ?? suite.seed;
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new ValueRangeError({ field: "--seed", expected: "a non-negative integer", found: String(seed) });
+    throw new ValueRangeError({
+      field: "--seed",
+      expected: "a non-negative integer",
+      found: String(seed),
+    });
   }
   const model = await resolveModel(o.model, suite);
   const plan = planOrThrow(model, suite);
   const files = await hashModel(model);
-  const modelSha = await sha256Hex(new TextEncoder().encode(files.map((f) => `${f.path}:${f.sha256}`).join("\n")));
+  const modelSha = await sha256Hex(
+    new TextEncoder().encode(files.map((f) => `${f.path}:${f.sha256}`).join("\n")),
+  );
 
   // Ground truth.
   const tr = performance.now();
   let N: number, T: number, ics: Float32Array, reference: Float32Array, dataSource: string;
   if (o.data) {
-    const ds = await loadDataset(o.data, suite, { ics: positiveInt(o.ics, "--ics"), steps: positiveInt(o.steps, "--steps") });
+    const ds = await loadDataset(o.data, suite, {
+      ics: positiveInt(o.ics, "--ics"),
+      steps: positiveInt(o.steps, "--steps"),
+    });
     ({ count: N, steps: T, ics, reference } = ds);
     dataSource = o.data;
   } else {
@@ -139,14 +159,20 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       log,
     });
     ({ ics, reference } = ref);
-    dataSource = ref.cached ? `solver (cache hit, sha256 ${ref.sha256.slice(0, 12)})` : `solver (sha256 ${ref.sha256.slice(0, 12)})`;
+    dataSource = ref.cached
+      ? `solver (cache hit, sha256 ${ref.sha256.slice(0, 12)})`
+      : `solver (sha256 ${ref.sha256.slice(0, 12)})`;
   }
   const referenceSeconds = (performance.now() - tr) / 1000;
   void ics;
 
   // Backend and sessions.
   const backend = await openBackend(o.backend ?? "auto");
-  log(`model: ${model.manifest.name} (${plan.form}, history ${plan.history}) on ${backend.name}${backend.adapter ? ` [${backend.adapter}]` : ""}`);
+  log(
+    `model: ${model.manifest.name} (${plan.form}, history ${plan.history}) on ${backend.name}${
+      backend.adapter ? ` [${backend.adapter}]` : ""
+    }`,
+  );
   const sessions = await openSessions(backend, model, plan, 2 + gridShape(suite.grid).length);
 
   // Streaming metrics, snapshots and optional trajectories.
@@ -204,7 +230,11 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   await closeSessions(sessions);
   const diverged = stats.divergence.filter((d): d is number => d !== null);
   if (diverged.length > 0) {
-    log(`${diverged.length} of ${N} ICs diverged (first at step ${Math.min(...diverged)}); their errors after that step are reported as missing`);
+    log(
+      `${diverged.length} of ${N} ICs diverged (first at step ${
+        Math.min(...diverged)
+      }); their errors after that step are reported as missing`,
+    );
   }
 
   const env = await environment(backend);

@@ -90,7 +90,12 @@ export function planModel(
   }
 
   /** Check one tensor against expected dims `[B, ...rest]`; records batch kind. */
-  const checkState = (info: GraphInfo, t: TensorInfo, what: string, expected: (number | string)[]) => {
+  const checkState = (
+    info: GraphInfo,
+    t: TensorInfo,
+    what: string,
+    expected: (number | string)[],
+  ) => {
     const exp = `${formatDims(expected)} ${"float32 (or float16)"}`;
     if (!FLOAT_TYPES.has(t.elemType)) {
       problem(info.file, `${what} ${t.name}`, exp, `${t.elemType} ${formatDims(t.dims)}`);
@@ -143,7 +148,9 @@ export function planModel(
         info.file,
         `${what}s`,
         `exactly one state ${what} besides carried tensors (name it with "${what}" in emulator.json)`,
-        `${free.length}: ${free.map((x) => `${x.name} ${x.elemType} ${formatDims(x.dims)}`).join(", ")}`,
+        `${free.length}: ${
+          free.map((x) => `${x.name} ${x.elemType} ${formatDims(x.dims)}`).join(", ")
+        }`,
       );
       return undefined;
     }
@@ -166,13 +173,31 @@ export function planModel(
     const ti = step.inputs.find((x) => x.name === i);
     const to = step.outputs.find((x) => x.name === o);
     if (!ti) {
-      problem(step.file, `carry ${i}`, `a step input named "${i}"`, `inputs ${step.inputs.map((x) => x.name).join(", ")}`);
+      problem(
+        step.file,
+        `carry ${i}`,
+        `a step input named "${i}"`,
+        `inputs ${step.inputs.map((x) => x.name).join(", ")}`,
+      );
     }
     if (!to) {
-      problem(step.file, `carry ${o}`, `a step output named "${o}"`, `outputs ${step.outputs.map((x) => x.name).join(", ")}`);
+      problem(
+        step.file,
+        `carry ${o}`,
+        `a step output named "${o}"`,
+        `outputs ${step.outputs.map((x) => x.name).join(", ")}`,
+      );
     }
-    if (ti && to && ti.dims && to.dims && formatDims(ti.dims.slice(1)) !== formatDims(to.dims.slice(1))) {
-      problem(step.file, `carry ${i} → ${o}`, `equal shapes ${formatDims(ti.dims)}`, formatDims(to.dims));
+    if (
+      ti && to && ti.dims && to.dims &&
+      formatDims(ti.dims.slice(1)) !== formatDims(to.dims.slice(1))
+    ) {
+      problem(
+        step.file,
+        `carry ${i} → ${o}`,
+        `equal shapes ${formatDims(ti.dims)}`,
+        formatDims(to.dims),
+      );
     }
     if (ti) {
       const dims = ti.dims;
@@ -210,10 +235,20 @@ export function planModel(
     if (eIn) checkState(enc, eIn, "input", stateDims(m.history));
     if (dOut) checkState(dec, dOut, "output", stateDims(1));
     if (eOut && sIn && formatDims(eOut.dims) !== formatDims(sIn.dims)) {
-      problem(step.file, `input ${sIn.name}`, `the encoder's latent ${formatDims(eOut.dims)}`, formatDims(sIn.dims));
+      problem(
+        step.file,
+        `input ${sIn.name}`,
+        `the encoder's latent ${formatDims(eOut.dims)}`,
+        formatDims(sIn.dims),
+      );
     }
     if (sOut && dIn && formatDims(sOut.dims) !== formatDims(dIn.dims)) {
-      problem(dec.file, `input ${dIn.name}`, `the step's latent ${formatDims(sOut.dims)}`, formatDims(dIn.dims));
+      problem(
+        dec.file,
+        `input ${dIn.name}`,
+        `the step's latent ${formatDims(sOut.dims)}`,
+        formatDims(dIn.dims),
+      );
     }
     if (eIn && eOut && sIn && sOut && dIn && dOut) {
       plan.encode = { input: eIn.name, output: eOut.name };
@@ -231,16 +266,31 @@ export function planModel(
     }
     for (const i of carryIn) {
       if (!init.outputs.some((o) => o.name === i)) {
-        problem(init.file, `output ${i}`, `an init output named like the carried input "${i}"`, `outputs ${init.outputs.map((o) => o.name).join(", ")}`);
+        problem(
+          init.file,
+          `output ${i}`,
+          `an init output named like the carried input "${i}"`,
+          `outputs ${init.outputs.map((o) => o.name).join(", ")}`,
+        );
       }
     }
   }
   if (m.normalize && m.normalize.mean.length !== C) {
-    problem("emulator.json", "normalize", `${C} values per list (one per field: ${spec.fields.join(", ")})`, `${m.normalize.mean.length}`);
+    problem(
+      "emulator.json",
+      "normalize",
+      `${C} values per list (one per field: ${spec.fields.join(", ")})`,
+      `${m.normalize.mean.length}`,
+    );
   }
   const fixed = [...batchSizes].filter((b): b is number => b !== "dynamic");
   if (new Set(fixed).size > 1) {
-    problem(step.file, "batch axis", "one batch size across all state tensors", [...batchSizes].join(", "));
+    problem(
+      step.file,
+      "batch axis",
+      "one batch size across all state tensors",
+      [...batchSizes].join(", "),
+    );
   }
   plan.batch = fixed.length > 0 ? fixed[0] : "dynamic";
   if (problems.length > 0 || !plan.step) return { problems };

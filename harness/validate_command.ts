@@ -54,17 +54,33 @@ export async function validateModel(
   }
   const { plan, problems: p } = planModel(model, { fields: suite.fields, shape });
   problems.push(...p);
-  lines.push(`model: ${path} (${model.manifestFile ? "directory with emulator.json" : "bare ONNX"})`);
-  lines.push(`suite: ${suite.id} v${suite.version}, state [B, ${suite.fields.length}, ${shape.join(", ")}] (fields ${suite.fields.join(", ")})`);
+  lines.push(
+    `model: ${path} (${model.manifestFile ? "directory with emulator.json" : "bare ONNX"})`,
+  );
+  lines.push(
+    `suite: ${suite.id} v${suite.version}, state [B, ${suite.fields.length}, ${
+      shape.join(", ")
+    }] (fields ${suite.fields.join(", ")})`,
+  );
   const graphs = plan?.graphs ?? {};
   for (const [role, g] of Object.entries(graphs)) {
-    lines.push(`graph ${role}: ${g.file}, opset ${g.opset}, ${g.nodes} nodes${g.producer ? `, from ${g.producer}` : ""}`);
+    lines.push(
+      `graph ${role}: ${g.file}, opset ${g.opset}, ${g.nodes} nodes${
+        g.producer ? `, from ${g.producer}` : ""
+      }`,
+    );
     for (const t of g.inputs) lines.push(`  input  ${t.name} ${t.elemType} ${formatDims(t.dims)}`);
     for (const t of g.outputs) lines.push(`  output ${t.name} ${t.elemType} ${formatDims(t.dims)}`);
   }
   let dryRun: ValidationReport["dryRun"];
   if (plan && problems.length === 0) {
-    lines.push(`form: ${plan.form}, history ${plan.history}, batch ${plan.batch}, dtype ${plan.dtype}${plan.step.carry.length ? `, carry ${plan.step.carry.map(([i, o]) => `${o}→${i}`).join(", ")}` : ""}`);
+    lines.push(
+      `form: ${plan.form}, history ${plan.history}, batch ${plan.batch}, dtype ${plan.dtype}${
+        plan.step.carry.length
+          ? `, carry ${plan.step.carry.map(([i, o]) => `${o}→${i}`).join(", ")}`
+          : ""
+      }`,
+    );
     const backend = await openBackend(options.backend ?? "auto");
     const n = 2, steps = plan.history + 1;
     try {
@@ -80,12 +96,17 @@ export async function validateModel(
         reference,
         refSteps: steps,
         steps,
-        observer: { step: () => {}, diverged: (ic, s) => (nonFinite ??= `IC ${ic} produced NaN/Inf at step ${s}`) },
+        observer: {
+          step: () => {},
+          diverged: (ic, s) => (nonFinite ??= `IC ${ic} produced NaN/Inf at step ${s}`),
+        },
       });
       await closeSessions(sessions);
-      dryRun = nonFinite
-        ? { backend: backend.name, ok: false, message: nonFinite }
-        : { backend: backend.name, ok: true, message: `${n} ICs × ${steps - plan.history + 1} steps ran; outputs finite` };
+      dryRun = nonFinite ? { backend: backend.name, ok: false, message: nonFinite } : {
+        backend: backend.name,
+        ok: true,
+        message: `${n} ICs × ${steps - plan.history + 1} steps ran; outputs finite`,
+      };
     } catch (e) {
       if (!isInputError(e) && !(e instanceof Error)) throw e;
       dryRun = { backend: backend.name, ok: false, message: (e as Error).message };
@@ -94,8 +115,13 @@ export async function validateModel(
   }
   const ok = problems.length === 0 && (dryRun?.ok ?? false);
   if (problems.length > 0) {
-    lines.push(`${problems.length} problem${problems.length === 1 ? "" : "s"}:`, formatProblems(problems));
+    lines.push(
+      `${problems.length} problem${problems.length === 1 ? "" : "s"}:`,
+      formatProblems(problems),
+    );
   }
-  lines.push(ok ? `OK: the model fits ${suite.id}.` : `NOT OK: the model does not fit ${suite.id}.`);
+  lines.push(
+    ok ? `OK: the model fits ${suite.id}.` : `NOT OK: the model does not fit ${suite.id}.`,
+  );
   return { ok, model: path, suite: suite.id, problems, dryRun, text: lines.join("\n") };
 }

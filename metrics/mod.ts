@@ -10,6 +10,8 @@
  * - `autocorr.ts`: temporal autocorrelation and temporal spectrum, and their errors.
  * - `fft.ts`: radix-2 FFT (power-of-two lengths) with the normalisation stated.
  * - `scorer.ts`: the streaming accumulator the rollout engine calls.
+ * - `intervals.ts`: Wilson score interval of a proportion (stability rates).
+ * - `bootstrap.ts`: seeded percentile bootstrap interval of a mean over ICs (nulls = missing).
  *
  * every export of the documented module into each example, and under `noUnusedLocals` the
  * unused ones fail type checking (denoland/deno#26900). The examples still run.
@@ -47,3 +49,10 @@ export {
 export { fft, rfft, rfftFull, wavenumber } from "./fft.ts";
 export { RolloutScorer, type ScorerOptions } from "./scorer.ts";
 export type { ResultRow } from "./rows.ts";
+export { type Interval, wilson } from "./intervals.ts";
+export {
+  type BootstrapInterval,
+  bootstrapMean,
+  type BootstrapOptions,
+  quantileSorted,
+} from "./bootstrap.ts";

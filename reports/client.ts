@@ -40,6 +40,13 @@ export function renderCharts(d3: D3, data: ClientData): void {
   const finite = (v: number | null | undefined): v is number =>
     typeof v === "number" && Number.isFinite(v);
 
+  /**
+   * Pixel coordinates are clamped to ±10⁶: a value that blew up (say 10⁴¹) would otherwise give
+   * a coordinate SVG cannot parse (beyond float32), and the whole path would be dropped. The
+   * clip path hides everything outside the plot, so the visible line is unchanged.
+   */
+  const clampPx = (v: number): number => Math.max(-1e6, Math.min(1e6, v));
+
   /** Tick values and formatter for an axis. */
   function ticksFor(
     scale: D3,
@@ -187,8 +194,8 @@ export function renderCharts(d3: D3, data: ClientData): void {
       const ok = (i: number) => defined(s, spec, i);
       const line = d3.line()
         .defined(ok)
-        .x((i: number) => x(s.x[i]))
-        .y((i: number) => y(s.y[i] as number));
+        .x((i: number) => clampPx(x(s.x[i])))
+        .y((i: number) => clampPx(y(s.y[i] as number)));
       const path = plot.append("path")
         .attr("class", "series")
         .attr("fill", "none")
@@ -203,7 +210,8 @@ export function renderCharts(d3: D3, data: ClientData): void {
       // A defined point between two gaps draws no line segment: show it as a dot.
       const lonely = idx.filter((i) => ok(i) && !(i > 0 && ok(i - 1)) && !ok(i + 1));
       plot.selectAll(null).data(lonely).join("circle")
-        .attr("cx", (i: number) => x(s.x[i])).attr("cy", (i: number) => y(s.y[i] as number))
+        .attr("cx", (i: number) => clampPx(x(s.x[i])))
+        .attr("cy", (i: number) => clampPx(y(s.y[i] as number)))
         .attr("r", Math.max(1.5, s.width)).attr("fill", s.color);
       if (idx.some(ok)) anyDefined = true;
     }

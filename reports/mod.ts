@@ -1,6 +1,7 @@
 /**
  * Static HTML reports of result files (SPEC §6 `emubench report`): a run page for one result, a
  * comparison page for several. Pages are single self-contained files: no network, d3 inlined.
+ * `leaderboard.ts` builds the static leaderboard site (`emubench leaderboard`) from them.
  *
  * @example
  * ```ts
@@ -16,3 +17,14 @@
 export { renderReport, type ReportOptions, writeReport } from "./html.ts";
 export { escapeHtml, jsonForScript } from "./escape.ts";
 export { type SampleOptions, sampleResult } from "./sample_result.ts";
+export {
+  type Board,
+  buildLeaderboard,
+  type LeaderboardOptions,
+  type LeaderboardSite,
+  loadResults,
+  rankResults,
+  renderLeaderboard,
+  type Score,
+  scoreOf,
+} from "./leaderboard.ts";

@@ -68,7 +68,9 @@ Deno.test("sampleResult: all ICs diverged gives null means and a null geomean", 
   assert.equal(mean(r.rows, "mse", 20)?.value, null);
   assert.equal(mean(r.rows, "mse", 20)?.n, 0);
   assert.equal(mean(r.rows, "energy_ref", 30)?.n, 2);
-  const geo = r.rows.find((x) => x.metric === "nrmse" && x.reduction === "geomean_over_steps_then_mean_over_ics");
+  const geo = r.rows.find((x) =>
+    x.metric === "nrmse" && x.reduction === "geomean_over_steps_then_mean_over_ics"
+  );
   assert.equal(geo?.value, null);
 });
 

@@ -149,7 +149,8 @@ export function summaryTable(result: Result): string {
     .pivot("col", "cell", { sort: false });
   const geomean = rows
     .filter((d: FlatRow) =>
-      d.step === null && d.ic === null && d.k === null && d.reduction === "geomean_over_steps_then_mean_over_ics"
+      d.step === null && d.ic === null && d.k === null &&
+      d.reduction === "geomean_over_steps_then_mean_over_ics"
     )
     .derive({ "geomean over steps": aq.escape((d: FlatRow) => cellText(d.value, null, ics)) })
     .select("metric", "field", "geomean over steps");
@@ -172,7 +173,8 @@ export function summaryTable(result: Result): string {
 export function scalarTable(result: Result): string {
   const t = aq.from(flatten(result, result.model.name))
     .filter((d: FlatRow) =>
-      d.step === null && d.ic === null && d.k === null && d.reduction !== "geomean_over_steps_then_mean_over_ics"
+      d.step === null && d.ic === null && d.k === null &&
+      d.reduction !== "geomean_over_steps_then_mean_over_ics"
     )
     .derive({ value: aq.escape((d: FlatRow) => (d.value === null ? null : formatNumber(d.value))) })
     .derive({ rank: aq.escape((d: FlatRow) => metricRank(d.metric)) })

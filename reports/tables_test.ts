@@ -49,7 +49,9 @@ Deno.test("summaryTable: metrics × summary steps, geomean, † after divergence
   const nrmse = body[0];
   assert.ok(!nrmse[2].includes("†") && !nrmse[3].includes("†"));
   assert.ok(nrmse[4].endsWith(" †"), "step 40 averages 2 of 3 ICs");
-  const geo = r.rows.find((x) => x.metric === "nrmse" && x.reduction === "geomean_over_steps_then_mean_over_ics");
+  const geo = r.rows.find((x) =>
+    x.metric === "nrmse" && x.reduction === "geomean_over_steps_then_mean_over_ics"
+  );
   assert.equal(nrmse[5], formatNumber(geo?.value as number));
   assert.equal(
     body[7][4],

@@ -1,0 +1,768 @@
+/**
+ * The leaderboard (SPEC §6 `emubench leaderboard <results dir> --out <site dir>`): a static site
+ * built only from result files.
+ *
+ * - `index.html`: per suite (and per suite version, tier, IC count, horizon and seed: only
+ *   results that can be compared share a table) a ranking on the suite's headline score, the
+ *   geometric-mean nRMSE over steps (lower is better), with a percentile bootstrap 95% interval,
+ *   skill relative to the persistence baseline, diverged ICs, model hash, backend and date;
+ *   columns sort on click (a small inline script; the table reads fine without it). Result
+ *   files that fail validation are listed with the reason and left out.
+ * - `runs/<slug>-<hash>.html`: one report per result ({@link renderReport}).
+ * - `compare/<suite>-<hash>.html`: one comparison report per table, overlaying its models.
+ *
+ * **Score** of a result: per IC `i` and field `f`, `g_{i,f} = exp(mean over steps n = 1..T of
+ * ln nrmse_{i,f}(n))` (the scorer's `geomean_over_steps` rows), `s_i = mean over fields of
+ * g_{i,f}`, and score = mean of `s_i` over the ICs that never diverged (`n` of them; a diverged
+ * IC has no `s_i`, it is counted, never averaged). For one field this is the
+ * `geomean_over_steps_then_mean_over_ics` row. Results without per-IC rows fall back to that
+ * row (mean over fields) and get no interval. **Interval**: {@link bootstrapMean} over the
+ * `s_i` (B = 1000, seeded: the site is reproducible). **Skill**: `1 − score / score_p` with
+ * `score_p` the score of `baseline:persistence` in the same table (1 is perfect, 0 no better
+ * than persistence, negative worse). **Order**: fewer diverged ICs first, then lower score.
+ *
+ * Safety: every string from a result file (model name, description, authors, file names, suite
+ * strings) is escaped; page file names are derived (ASCII slug + content hash), never taken
+ * from a result; the only links are to those pages; each page carries a Content-Security-Policy
+ * that allows only its own inline scripts (by hash) and no network at all.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { join, relative, resolve, sep } from "node:path";
+import { writeFileAtomic } from "../harness/atomic.ts";
+import { checkResult } from "../harness/result_check.ts";
+import type { Result } from "../harness/result_schema.ts";
+import { FormatError, ShapeError } from "../harness/errors.ts";
+import { bootstrapMean } from "../metrics/bootstrap.ts";
+import { escapeHtml } from "./escape.ts";
+import { renderReport } from "./html.ts";
+import { REPORT_CSS } from "./style.ts";
+import { formatNumber } from "./tables.ts";
+import { listSuites } from "../suites/mod.ts";
+
+const h = escapeHtml;
+
+/** Options of {@link buildLeaderboard} and {@link renderLeaderboard}. */
+export interface LeaderboardOptions {
+  /** Bootstrap resamples per score (default 1000). */
+  readonly resamples?: number;
+  /** Seed of the bootstrap (default 0). */
+  readonly seed?: number;
+  /** Most models drawn on one comparison page (default 8, the palette size). */
+  readonly maxCompared?: number;
+  /** Status messages (skipped files, pages written). */
+  readonly log?: (message: string) => void;
+}
+
+/** A result file that was read and passed validation. */
+export interface LoadedResult {
+  /** Path relative to the results directory (`/`-separated). */
+  readonly file: string;
+  /** sha256 of the file's bytes (hex). */
+  readonly digest: string;
+  /** The validated result. */
+  readonly result: Result;
+}
+
+/** A file that was left out, and why. */
+export interface SkippedFile {
+  /** Path relative to the results directory (`/`-separated), or a page name. */
+  readonly file: string;
+  /** Why it was left out (the validation message). */
+  readonly reason: string;
+}
+
+/** The headline score of one result (see the module documentation). */
+export interface Score {
+  /** Mean over scored ICs; null when no IC could be scored. */
+  readonly score: number | null;
+  /** Bootstrap 95% bounds; null without per-IC rows or with fewer than one IC. */
+  readonly lower: number | null;
+  /** Upper bound, null like `lower`. */
+  readonly upper: number | null;
+  /** ICs in the score. */
+  readonly n: number;
+  /** ICs with a first NaN/Inf step. */
+  readonly diverged: number;
+  /** ICs of the run. */
+  readonly ics: number;
+}
+
+/** One row of a ranking table. */
+export interface Ranked {
+  /** The result file. */
+  readonly entry: LoadedResult;
+  /** Its headline score. */
+  readonly score: Score;
+  /** `1 − score / score_persistence`, or null. */
+  readonly skill: number | null;
+  /** Page of this run, relative to the site root. */
+  readonly page: string;
+}
+
+/** One ranking table: results that can be compared. */
+export interface Board {
+  /** Suite id (from the results). */
+  readonly suiteId: string;
+  /** Suite title (from the first result). */
+  readonly suiteTitle: string;
+  /** Human description of the comparable setting. */
+  readonly setting: string;
+  /** Rows in ranking order. */
+  readonly rows: Ranked[];
+  /** Persistence run used for skill, if any. */
+  readonly persistence: Ranked | null;
+  /** Comparison page relative to the site root, when the table has two or more rows. */
+  comparePage: string | null;
+}
+
+/** What {@link buildLeaderboard} did. */
+export interface LeaderboardSite {
+  /** Absolute path of `index.html`. */
+  readonly index: string;
+  /** Every page written, relative to the site root. */
+  readonly pages: string[];
+  /** The ranking tables. */
+  readonly boards: Board[];
+  /** Files left out (invalid results, pages that could not be rendered). */
+  readonly skipped: SkippedFile[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scores
+
+const PER_IC = "geomean_over_steps";
+const SUMMARY = "geomean_over_steps_then_mean_over_ics";
+
+/**
+ * The headline score of `result`: mean over ICs of the per-IC geometric-mean nRMSE over steps
+ * (averaged over fields), with a percentile bootstrap interval over ICs.
+ *
+ * @example
+ * ```ts
+ * import { scoreOf } from "./leaderboard.ts";
+ * import { sampleResult } from "./sample_result.ts";
+ * const r = sampleResult({ steps: 20, ics: 2, diverge: {} });
+ * r.rows.push(
+ *   { metric: "nrmse", field: "u", ic: 0, value: 0.1, reduction: "geomean_over_steps" },
+ *   { metric: "nrmse", field: "u", ic: 1, value: 0.3, reduction: "geomean_over_steps" },
+ * );
+ * const s = scoreOf(r, { resamples: 100 });
+ * if (Math.abs(s.score! - 0.2) > 1e-12 || s.n !== 2 || !(s.lower! <= 0.2)) throw new Error();
+ * ```
+ */
+export function scoreOf(
+  result: Result,
+  options: { resamples?: number; seed?: number } = {},
+): Score {
+  const ics = result.config.ics;
+  const fields = result.suite.fields;
+  const diverged = result.divergence.filter((d) => d.step !== null).length;
+  const perIc = result.rows.filter((r) =>
+    r.metric === "nrmse" && r.reduction === PER_IC && r.ic !== undefined && r.step === undefined
+  );
+  if (perIc.length > 0) {
+    const values: (number | null)[] = [];
+    for (let ic = 0; ic < ics; ic++) {
+      const byField = fields.map((f) =>
+        perIc.find((r) => r.ic === ic && r.field === f)?.value ?? null
+      );
+      values.push(
+        byField.some((v) => v === null)
+          ? null
+          : (byField as number[]).reduce((a, b) => a + b, 0) / fields.length,
+      );
+    }
+    const ci = bootstrapMean(values, { resamples: options.resamples, seed: options.seed });
+    return { score: ci.mean, lower: ci.lower, upper: ci.upper, n: ci.n, diverged, ics };
+  }
+  const summary = fields.map((f) =>
+    result.rows.find((r) =>
+      r.metric === "nrmse" && r.field === f && r.reduction === SUMMARY && r.step === undefined &&
+      r.ic === undefined
+    )
+  );
+  const ok = summary.every((r) => r?.value !== null && r?.value !== undefined);
+  return {
+    score: ok ? summary.reduce((a, r) => a + (r!.value as number), 0) / fields.length : null,
+    lower: null,
+    upper: null,
+    n: ok ? Math.min(...summary.map((r) => r!.n ?? ics - diverged)) : 0,
+    diverged,
+    ics,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/**
+ * An ASCII file-name slug of `text`: accents dropped (NFKD, combining marks removed), lower
+ * case, runs of anything but `a–z`, `0–9` become one
+ * `-`, at most 40 characters, `"x"` when nothing is left. Never contains `/`, `\`, `.` or `%`,
+ * so it cannot traverse or escape a directory.
+ *
+ * @example
+ * ```ts
+ * import { slugify } from "./leaderboard.ts";
+ * if (slugify("../../etc/passwd") !== "etc-passwd") throw new Error(slugify("../../etc/passwd"));
+ * if (slugify("<script>") !== "script" || slugify("…") !== "x") throw new Error();
+ * ```
+ */
+export function slugify(text: string): string {
+  const s = String(text).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "").slice(0, 40).replace(/-+$/, "");
+  return s === "" ? "x" : s;
+}
+
+const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
+
+function runPage(e: LoadedResult): string {
+  return `runs/${slugify(e.result.model.name)}-${e.digest.slice(0, 12)}.html`;
+}
+
+function boardKey(r: Result): string {
+  const parts = [
+    r.suite.id,
+    r.suite.version,
+    r.suite.tier,
+    r.config.ics,
+    r.config.steps,
+    r.config.seed,
+  ];
+  if (r.suite.tier === "data") parts.push(r.config.data);
+  return JSON.stringify(parts);
+}
+
+function settingOf(r: Result): string {
+  return `v${r.suite.version} · tier ${r.suite.tier} · ${r.config.ics} ICs × ${r.config.steps} ` +
+    `steps · seed ${r.config.seed}${r.suite.tier === "data" ? ` · data ${r.config.data}` : ""}`;
+}
+
+const TIER_ORDER = ["standard", "paper", "smoke", "data"];
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+const MAX_BYTES = 256 * 1024 * 1024;
+
+function reasonOf(e: unknown, path: string): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.startsWith(`${path}: `) ? msg.slice(path.length + 2) : msg;
+}
+
+/**
+ * Read every `*.json` file under `dir` (recursively; hidden directories, symbolic links and
+ * `skipDir` are not entered) and validate it with `checkResult`. Invalid files are returned in
+ * `skipped` with the reason, never thrown. Files are listed in path order.
+ *
+ * @example
+ * ```ts
+ * import { loadResults } from "./leaderboard.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.json`, "[1, 2]");
+ * const { results, skipped } = await loadResults(dir);
+ * await Deno.remove(dir, { recursive: true });
+ * if (results.length !== 0 || skipped[0].file !== "a.json") throw new Error();
+ * ```
+ */
+export async function loadResults(
+  dir: string,
+  skipDir?: string,
+): Promise<{ results: LoadedResult[]; skipped: SkippedFile[] }> {
+  const results: LoadedResult[] = [], skipped: SkippedFile[] = [];
+  const root = resolve(dir), skip = skipDir ? resolve(skipDir) : undefined;
+  const rel = (p: string) => relative(root, p).split(sep).join("/");
+  const walk = async (d: string): Promise<void> => {
+    const entries: Deno.DirEntry[] = [];
+    for await (const e of Deno.readDir(d)) entries.push(e);
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isSymlink) {
+        if (e.name.endsWith(".json")) {
+          skipped.push({ file: rel(p), reason: "a symbolic link: not followed" });
+        }
+      } else if (e.isDirectory) {
+        if (!e.name.startsWith(".") && p !== skip) await walk(p);
+      } else if (e.isFile && e.name.endsWith(".json")) {
+        const file = rel(p);
+        try {
+          const { size } = await Deno.stat(p);
+          if (size > MAX_BYTES) {
+            skipped.push({ file, reason: `${size} bytes: larger than ${MAX_BYTES}` });
+            continue;
+          }
+          const bytes = await Deno.readFile(p);
+          let json: unknown;
+          try {
+            json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+          } catch (err) {
+            throw new FormatError({
+              file: p,
+              expected: "a JSON result file",
+              found: (err as Error).message,
+            });
+          }
+          results.push({ file, digest: sha256(bytes), result: checkResult(json, p) });
+        } catch (err) {
+          skipped.push({ file, reason: reasonOf(err, p) });
+        }
+      }
+    }
+  };
+  await walk(root);
+  return { results, skipped };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boards
+
+function compareRanked(a: Ranked, b: Ranked): number {
+  if (a.score.diverged !== b.score.diverged) return a.score.diverged - b.score.diverged;
+  const x = a.score.score ?? Infinity, y = b.score.score ?? Infinity;
+  if (x !== y) return x < y ? -1 : 1;
+  const c = b.entry.result.created.localeCompare(a.entry.result.created);
+  return c !== 0 ? c : a.entry.file.localeCompare(b.entry.file);
+}
+
+/**
+ * Group results into comparable ranking tables and score them (pure; no I/O).
+ *
+ * @example
+ * ```ts
+ * import { rankResults } from "./leaderboard.ts";
+ * import { sampleResult } from "./sample_result.ts";
+ * const a = sampleResult({ name: "a", steps: 20, ics: 2, diverge: {} });
+ * const b = sampleResult({ name: "b", steps: 20, ics: 2, diverge: {}, phaseError: 0.05 });
+ * const boards = rankResults([{ file: "b.json", digest: "1".repeat(64), result: b },
+ *   { file: "a.json", digest: "2".repeat(64), result: a }]);
+ * if (boards[0].rows.map((r) => r.entry.result.model.name).join() !== "a,b") throw new Error();
+ * ```
+ */
+export function rankResults(
+  results: readonly LoadedResult[],
+  options: { resamples?: number; seed?: number } = {},
+): Board[] {
+  const groups = new Map<string, LoadedResult[]>();
+  for (const e of results) {
+    const k = boardKey(e.result);
+    groups.set(k, [...(groups.get(k) ?? []), e]);
+  }
+  const boards: Board[] = [];
+  for (const [key, entries] of groups) {
+    const scored = entries.map((entry) => ({
+      entry,
+      score: scoreOf(entry.result, options),
+      page: runPage(entry),
+    }));
+    const persistence = scored
+      .filter((s) =>
+        s.entry.result.model.kind === "baseline" &&
+        s.entry.result.model.name === "baseline:persistence" && s.score.score !== null
+      )
+      .sort((a, b) => b.entry.result.created.localeCompare(a.entry.result.created))[0];
+    const ref = persistence?.score.score ?? null;
+    const rows: Ranked[] = scored.map((s) => ({
+      ...s,
+      skill: ref !== null && ref > 0 && s.score.score !== null ? 1 - s.score.score / ref : null,
+    })).sort(compareRanked);
+    const r0 = entries[0].result;
+    boards.push({
+      suiteId: r0.suite.id,
+      suiteTitle: r0.suite.title,
+      setting: settingOf(r0),
+      rows,
+      persistence: rows.find((r) => r.entry === persistence?.entry) ?? null,
+      comparePage: rows.length > 1
+        ? `compare/${slugify(r0.suite.id)}-${sha256(key).slice(0, 12)}.html`
+        : null,
+    });
+  }
+  const order = listSuites().map((s) => s.id);
+  const known = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
+  const tier = (b: Board) => {
+    const i = TIER_ORDER.indexOf(b.rows[0].entry.result.suite.tier);
+    return i < 0 ? TIER_ORDER.length : i;
+  };
+  return boards.sort((a, b) =>
+    known(a.suiteId) - known(b.suiteId) || a.suiteId.localeCompare(b.suiteId) ||
+    tier(a) - tier(b) || a.setting.localeCompare(b.setting)
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML
+
+/** The sort script of the index page (inline, allowed by its hash in the CSP). */
+const SORT_SCRIPT = `"use strict";
+for (const table of document.querySelectorAll("table[data-sortable]")) {
+  const heads = [...table.tHead.rows[0].cells];
+  heads.forEach((th, col) => {
+    const button = th.querySelector("button");
+    if (!button) return;
+    button.addEventListener("click", () => {
+      const dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+      for (const other of heads) other.removeAttribute("aria-sort");
+      th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+      const numeric = th.dataset.type === "number";
+      const key = (row) => row.cells[col].dataset.v ?? "";
+      const body = table.tBodies[0];
+      const rows = [...body.rows];
+      rows.sort((a, b) => {
+        const x = key(a), y = key(b);
+        if (x === "" || y === "") return (x === "") - (y === "");
+        return (numeric ? Number(x) - Number(y) : x.localeCompare(y)) * dir;
+      });
+      for (const row of rows) body.appendChild(row);
+    });
+  });
+}
+`;
+
+const LEADERBOARD_CSS = `
+.board td, .board th { vertical-align: top; }
+.board th button { all: unset; cursor: pointer; display: inline-flex; gap: 4px; align-items: center; }
+.board th button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+.board th button::after { content: "↕"; color: var(--faint); font-size: 11px; }
+.board th[aria-sort="ascending"] button::after { content: "↑"; color: var(--accent); }
+.board th[aria-sort="descending"] button::after { content: "↓"; color: var(--accent); }
+.board th { text-align: left; }
+.board td.num, .board th.num { text-align: right; }
+.board td.model { white-space: normal; min-width: 16em; max-width: 30em; }
+.board td.wrap { white-space: normal; max-width: 12em; overflow-wrap: anywhere; }
+.board td.model a { font-weight: 600; overflow-wrap: anywhere; }
+.board .sub { color: var(--muted); font-size: 12.5px; overflow-wrap: anywhere; }
+.board .ci { display: block; color: var(--muted); font-size: 12px; }
+.board .rank { color: var(--muted); width: 2.5em; }
+.board tr.ref td { background: #f8fafc; }
+.tag { display: inline-block; padding: 0 6px; margin-left: 6px; border-radius: 999px; font-size: 11.5px;
+  font-weight: 500; background: var(--soft); border: 1px solid var(--line); color: var(--muted); vertical-align: 1px; }
+.skill-pos { color: var(--good); }
+.skill-neg { color: var(--bad); }
+.bad-count { color: var(--bad); font-weight: 600; }
+a { color: var(--accent); text-decoration: none; }
+a:hover { text-decoration: underline; }
+.links { margin: 8px 2px 0; font-size: 13.5px; }
+.board-block { margin-bottom: 26px; }
+.board-block h3 { margin: 18px 0 8px; font-weight: 500; color: var(--muted); font-size: 13.5px; }
+ul.skipped { margin: 0; padding: 0; list-style: none; }
+ul.skipped li { padding: 8px 12px; border-bottom: 1px solid var(--soft); overflow-wrap: anywhere; font-size: 13.5px; }
+ul.skipped li:last-child { border-bottom: 0; }
+ul.skipped .why { display: block; color: var(--muted); font-size: 12.5px; }
+.method { max-width: 90ch; color: var(--ink); font-size: 14px; }
+.method dt { font-weight: 600; margin-top: 8px; }
+.method dd { margin: 2px 0 0; color: var(--muted); }
+@media (max-width: 600px) {
+  .board .opt, .board .desc { display: none; }
+  .board td, .board th { padding: 6px 5px; }
+  .board td:first-child, .board th:first-child { padding-left: 8px; }
+  .board td.model { min-width: 0; max-width: none; }
+  .board .ci { white-space: normal; }
+  .board th button::after { content: none; }
+  .board th[aria-sort="ascending"] button::after { content: "↑"; }
+  .board th[aria-sort="descending"] button::after { content: "↓"; }
+}
+`;
+
+const cspHash = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+
+function page(title: string, body: string, script: string | null): string {
+  const csp = [
+    "default-src 'none'",
+    `script-src ${script ? cspHash(script) : "'none'"}`,
+    "style-src 'unsafe-inline'",
+    "img-src data:",
+    "font-src 'none'",
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${h(csp)}">
+<meta name="referrer" content="no-referrer">
+<title>${h(title)}</title>
+<style>${REPORT_CSS}${LEADERBOARD_CSS}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+${script ? `<script>${script}</script>\n` : ""}</body>
+</html>
+`;
+}
+
+const num = (v: number | null) => (v === null ? "" : String(v));
+const na = `<span class="na">—</span>`;
+
+function scoreCell(s: Score): string {
+  if (s.score === null) return `<td class="num" data-v="">${na}</td>`;
+  const ci = s.lower !== null && s.upper !== null
+    ? `<span class="ci">[${h(formatNumber(s.lower))}, ${h(formatNumber(s.upper))}]</span>`
+    : `<span class="ci" title="no per-IC rows in this result">no interval</span>`;
+  const partial = s.n < s.ics ? ` <span title="mean over ${s.n} of ${s.ics} ICs">†</span>` : "";
+  return `<td class="num" data-v="${num(s.score)}">${h(formatNumber(s.score))}${partial}${ci}</td>`;
+}
+
+function skillCell(r: Ranked, board: Board): string {
+  if (r === board.persistence) {
+    return `<td class="num" data-v="0">0 <span class="tag">ref</span></td>`;
+  }
+  if (r.skill === null) return `<td class="num" data-v="">${na}</td>`;
+  const cls = r.skill > 0 ? "skill-pos" : r.skill < 0 ? "skill-neg" : "";
+  return `<td class="num ${cls}" data-v="${num(r.skill)}">${h(r.skill.toFixed(3))}</td>`;
+}
+
+function boardHtml(board: Board, maxCompared: number): string {
+  const head = `<thead><tr>
+<th class="rank" data-type="number"><button type="button">#</button></th>
+<th data-type="text"><button type="button">Model</button></th>
+<th class="num" data-type="number"><button type="button">Score</button></th>
+<th class="num" data-type="number"><button type="button">Skill</button></th>
+<th class="num" data-type="number"><button type="button">Diverged</button></th>
+<th class="opt" data-type="text"><button type="button">Model hash</button></th>
+<th class="opt" data-type="text"><button type="button">Backend</button></th>
+<th class="opt" data-type="text"><button type="button">Date</button></th>
+</tr></thead>`;
+  const body = board.rows.map((r, i) => {
+    const m = r.entry.result.model, env = r.entry.result.environment;
+    const authors = m.authors && m.authors.length > 0
+      ? `<div class="sub">${h(m.authors.join(", "))}</div>`
+      : "";
+    const desc = m.description
+      ? `<div class="sub desc">${
+        h(m.description.length > 140 ? `${m.description.slice(0, 139)}…` : m.description)
+      }</div>`
+      : "";
+    const kind = m.kind === "baseline" ? `<span class="tag">baseline</span>` : "";
+    const div = r.score.diverged;
+    return `<tr${r === board.persistence ? ' class="ref"' : ""}>` +
+      `<td class="rank" data-v="${i + 1}">${i + 1}</td>` +
+      `<td class="model" data-v="${h(m.name.toLowerCase())}"><a href="${h(r.page)}">${
+        h(m.name)
+      }</a>${kind}${authors}${desc}</td>` +
+      scoreCell(r.score) + skillCell(r, board) +
+      `<td class="num${div > 0 ? " bad-count" : ""}" data-v="${div}">${div} / ${r.score.ics}</td>` +
+      `<td class="opt mono" data-v="${h(m.sha256)}" title="${h(m.sha256)}">${
+        h(m.sha256.slice(0, 12))
+      }</td>` +
+      `<td class="opt wrap" data-v="${h(env.backend)}"${
+        env.adapter ? ` title="${h(env.adapter)}"` : ""
+      }>${h(env.backend)}</td>` +
+      `<td class="opt" data-v="${h(r.entry.result.created)}">${
+        h(r.entry.result.created.slice(0, 10))
+      }</td></tr>`;
+  }).join("\n");
+  const links = [
+    board.comparePage
+      ? `<a href="${h(board.comparePage)}">Compare ${
+        maxCompared < board.rows.length ? `the top ${maxCompared} of ` : "all "
+      }${board.rows.length} runs: error curves, spectra, snapshots →</a>`
+      : "",
+    board.persistence
+      ? ""
+      : `<span class="na">No baseline:persistence run in this table: skill is not available.</span>`,
+  ].filter((s) => s !== "");
+  return `<div class="board-block"><h3>${h(board.setting)}</h3>
+<div class="table-wrap"><table class="board" data-sortable>${head}<tbody>
+${body}
+</tbody></table></div>${links.length > 0 ? `<p class="links">${links.join(" · ")}</p>` : ""}</div>`;
+}
+
+function indexHtml(
+  boards: readonly Board[],
+  skipped: readonly SkippedFile[],
+  resamples: number,
+  maxCompared: number,
+): string {
+  const suites = [...new Set(boards.map((b) => b.suiteId))]; // in board order
+  const runs = boards.reduce((a, b) => a + b.rows.length, 0);
+  const models = new Set(boards.flatMap((b) => b.rows.map((r) => r.entry.result.model.sha256)));
+  const latest = boards.flatMap((b) => b.rows.map((r) => r.entry.result.created)).sort().at(-1);
+  const anchor = (id: string) => `suite-${slugify(id)}-${sha256(id).slice(0, 6)}`;
+  const sections = suites.map((id) => {
+    const mine = boards.filter((b) => b.suiteId === id);
+    return `<section id="${anchor(id)}"><h2>${h(mine[0].suiteTitle)} <span class="mono">${
+      h(id)
+    }</span></h2>
+${mine.map((b) => boardHtml(b, maxCompared)).join("\n")}</section>`;
+  }).join("\n");
+  const skippedHtml = skipped.length === 0
+    ? ""
+    : `<section id="skipped"><h2>Skipped files (${skipped.length})</h2>
+<p class="intro">These files are not valid result files (malformed, edited after the run, or not results at all) and are not on the leaderboard.</p>
+<div class="table-wrap"><ul class="skipped">${
+      skipped.map((s) =>
+        `<li><span class="mono">${h(s.file)}</span><span class="why">${
+          h(s.reason.length > 400 ? `${s.reason.slice(0, 399)}…` : s.reason)
+        }</span></li>`
+      ).join("")
+    }</ul></div></section>`;
+  const body = `<header class="page">
+<p class="eyebrow">emubench · leaderboard</p>
+<h1>Neural PDE emulator leaderboard</h1>
+<p class="lede">${runs} run${runs === 1 ? "" : "s"} of ${models.size} model${
+    models.size === 1 ? "" : "s"
+  } on ${suites.length} suite${suites.length === 1 ? "" : "s"}${
+    latest ? `, latest ${h(latest.slice(0, 10))}` : ""
+  }. Lower score is better; click a column to sort.</p>
+<div class="badges">${
+    suites.map((id) => `<a class="badge" href="#${anchor(id)}">${h(id)}</a>`).join("")
+  }${
+    skipped.length > 0 ? `<a class="badge bad" href="#skipped">${skipped.length} skipped</a>` : ""
+  }</div>
+</header>
+${sections || `<p class="intro">No valid result files found.</p>`}
+${skippedHtml}
+<section id="method"><h2>How to read this</h2><dl class="method">
+<dt>Score</dt><dd>Geometric mean over steps 1…T of the nRMSE ‖p − y‖₂ / ‖y‖₂ of each IC, exp(mean ln nRMSE), averaged over fields, then the mean over the ICs that never diverged. Lower is better.</dd>
+<dt>Interval</dt><dd>Percentile bootstrap 95% interval of that mean over ICs (${resamples} seeded resamples). “†”: fewer ICs than the run had, because some diverged; diverged ICs are counted in “Diverged”, never averaged as numbers.</dd>
+<dt>Skill</dt><dd>1 − score / score of <span class="mono">baseline:persistence</span> in the same table: 1 is perfect, 0 is no better than repeating the initial condition, negative is worse.</dd>
+<dt>Order</dt><dd>Fewer diverged ICs first, then lower score. Only runs of the same suite version, tier, IC count, horizon and seed share a table.</dd>
+</dl></section>
+<footer>Generated by emubench from result files (schema emubench.result/1). Static and self-contained: the pages make no network requests.</footer>`;
+  return page("emubench leaderboard", body, SORT_SCRIPT);
+}
+
+/** Add a link back to the index at the top of a page from {@link renderReport}. */
+function withCrumbs(html: string, label: string): string {
+  const nav = `<nav style="font-size: 13.5px; margin-bottom: 10px; color: #59636e">` +
+    `<a href="../index.html" style="color: #0072B2; text-decoration: none">← Leaderboard</a>` +
+    ` · ${h(label)}</nav>`;
+  // The report's own markup starts `<main>`; escaped submitter text can never contain `<`.
+  return html.replace("<main>\n", `<main>\n${nav}\n`);
+}
+
+/**
+ * Render the whole site as `{path → html}` (pure; paths relative to the site root). Pages that
+ * cannot be rendered are added to `skipped` and left out.
+ *
+ * @example
+ * ```ts
+ * import { renderLeaderboard } from "./leaderboard.ts";
+ * import { sampleResult } from "./sample_result.ts";
+ * const result = sampleResult({ name: "<b>x</b>", steps: 20, ics: 2 });
+ * const site = renderLeaderboard([{ file: "a.json", digest: "ab".repeat(32), result }], []);
+ * const index = site.pages.get("index.html")!;
+ * if (index.includes("<b>x</b>") || !site.pages.has("runs/b-x-b-abababababab.html")) throw new Error();
+ * ```
+ */
+export function renderLeaderboard(
+  results: readonly LoadedResult[],
+  skipped: readonly SkippedFile[],
+  options: LeaderboardOptions = {},
+): { pages: Map<string, string>; boards: Board[]; skipped: SkippedFile[] } {
+  const resamples = options.resamples ?? 1000;
+  const allSkipped = [...skipped];
+  const pages = new Map<string, string>();
+  const rendered: LoadedResult[] = [];
+  for (const e of results) {
+    const path = runPage(e);
+    const twin = rendered.find((r) => r.digest === e.digest);
+    if (twin) {
+      allSkipped.push({ file: e.file, reason: `identical to ${twin.file}: listed once` });
+      continue;
+    }
+    try {
+      pages.set(path, withCrumbs(renderReport([e.result]), e.result.suite.id));
+      rendered.push(e);
+    } catch (err) {
+      allSkipped.push({ file: e.file, reason: `cannot render its page: ${reasonOf(err, e.file)}` });
+    }
+  }
+  const boards = rankResults(rendered, { resamples, seed: options.seed });
+  const maxCompared = options.maxCompared ?? 8;
+  for (const b of boards) {
+    if (!b.comparePage) continue;
+    try {
+      const shown = b.rows.slice(0, maxCompared).map((r) => r.entry.result);
+      pages.set(b.comparePage, withCrumbs(renderReport(shown), `${b.suiteId} · ${b.setting}`));
+    } catch (err) {
+      allSkipped.push({
+        file: b.comparePage,
+        reason: `cannot render the comparison page: ${reasonOf(err, "")}`,
+      });
+      b.comparePage = null;
+    }
+  }
+  pages.set("index.html", indexHtml(boards, allSkipped, resamples, maxCompared));
+  return { pages, boards, skipped: allSkipped };
+}
+
+const MANIFEST = "leaderboard.json";
+
+/**
+ * Build the static site from the result files under `resultsDir` into `outDir`
+ * (see the module documentation). Invalid result files are reported (returned, logged, listed on
+ * the index page) and skipped; they never stop the build. Pages are written atomically; pages a
+ * previous build wrote (listed in `outDir/leaderboard.json`) that this build no longer
+ * produces are removed, and nothing else in `outDir` is touched.
+ *
+ * @example
+ * ```ts
+ * import { buildLeaderboard } from "./leaderboard.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/bad.json`, "{}");
+ * const site = await buildLeaderboard(dir, `${dir}/site`, { resamples: 50 });
+ * const html = await Deno.readTextFile(site.index);
+ * await Deno.remove(dir, { recursive: true });
+ * if (site.skipped.length !== 1 || !html.includes("bad.json")) throw new Error();
+ * ```
+ */
+export async function buildLeaderboard(
+  resultsDir: string,
+  outDir: string,
+  options: LeaderboardOptions = {},
+): Promise<LeaderboardSite> {
+  const log = options.log ?? (() => {});
+  const isDir = await Deno.stat(resultsDir).then((s) => s.isDirectory, () => false);
+  if (!isDir) {
+    throw new ShapeError({
+      file: resultsDir,
+      expected: "a directory of result files",
+      found: "nothing at this path or not a directory",
+    });
+  }
+  const { results, skipped } = await loadResults(resultsDir, outDir);
+  const site = renderLeaderboard(results, skipped, options);
+  // File names may hold terminal control characters: shown as "?" in the log.
+  const printable = (t: string) => t.replace(/\p{Cc}/gu, "?");
+  for (const s of site.skipped) log(`skipped ${printable(s.file)}: ${printable(s.reason)}`);
+  let previous: string[] = [];
+  try {
+    const json = JSON.parse(await Deno.readTextFile(join(outDir, MANIFEST)));
+    if (Array.isArray(json.pages)) {
+      previous = json.pages.filter((p: unknown) => typeof p === "string");
+    }
+  } catch {
+    // no previous build
+  }
+  for (const [path, html] of site.pages) await writeFileAtomic(join(outDir, path), html);
+  const now = new Set(site.pages.keys());
+  for (const old of previous) {
+    // Only pages this module names (runs/…, compare/…) are ever removed.
+    if (!now.has(old) && /^(runs|compare)\/[a-z0-9-]+\.html$/.test(old)) {
+      await Deno.remove(join(outDir, old)).catch(() => {});
+    }
+  }
+  const pages = [...site.pages.keys()].sort();
+  await writeFileAtomic(
+    join(outDir, MANIFEST),
+    JSON.stringify({ schema: "emubench.leaderboard/1", pages }, null, 1),
+  );
+  log(
+    `wrote ${pages.length} pages to ${outDir} (${results.length} results, ${site.skipped.length} skipped)`,
+  );
+  return {
+    index: resolve(outDir, "index.html"),
+    pages,
+    boards: site.boards,
+    skipped: site.skipped,
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * Opens every page of a leaderboard site built from real smoke runs and hostile results in
+ * headless Chromium (playwright-core) with every request but the page itself blocked. Fails on
+ * any console error (CSP violations included), page error or outside request; checks that no
+ * submitter string ran (`window.__pwned`), that there is no `<img>`, no inline event handler
+ * and no `javascript:` link, that links stay inside the site, that the ranking table sorts on
+ * click, and that the index fits a 390 px phone. Screenshots go to
+ * `out/screenshots/leaderboard*.png`. Ignored (not passed) without /usr/bin/chromium.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { buildLeaderboard } from "./leaderboard.ts";
+import { makeResultsDir } from "./_leaderboard_fixture.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const haveChromium = await Deno.stat(CHROMIUM).then((s) => s.isFile, () => false);
+const SHOTS = new URL("../out/screenshots/", import.meta.url);
+
+interface Facts {
+  pwned: unknown;
+  imgs: number;
+  handlers: string[];
+  badLinks: string[];
+  links: string[];
+  figures: number;
+  rendered: number;
+  scrollWidth: number;
+  h1: string;
+}
+
+/** Open `file` at `width`; fail on errors or outside requests; return facts about the DOM. */
+async function visit(
+  browser: Browser,
+  file: string,
+  width: number,
+  opts: { screenshot?: string; act?: (page: Page) => Promise<void> } = {},
+): Promise<Facts> {
+  const url = pathToFileURL(file).href;
+  const problems: string[] = [];
+  const context = await browser.newContext({
+    viewport: { width, height: width < 600 ? 844 : 900 },
+    deviceScaleFactor: width < 600 ? 2 : 1,
+  });
+  try {
+    await context.route("**/*", (route) => {
+      const u = route.request().url();
+      if (u === url) return route.continue();
+      problems.push(`blocked request: ${u}`);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") {
+        problems.push(`console ${m.type()}: ${m.text()}`);
+      }
+    });
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("dialog", (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      d.dismiss();
+    });
+    await page.goto(url, { waitUntil: "load" });
+    await page.waitForFunction(
+      () => {
+        // deno-lint-ignore no-explicit-any
+        const d = (globalThis as any).document;
+        return d.querySelectorAll("figure[data-chart] svg[data-rendered]").length ===
+          d.querySelectorAll("figure[data-chart]").length;
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
+    if (opts.act) await opts.act(page);
+    const facts: Facts = await page.evaluate(() => {
+      // deno-lint-ignore no-explicit-any
+      const d = (globalThis as any).document;
+      const all = [...d.querySelectorAll("*")];
+      const links = [...d.querySelectorAll("[href]")].map((a) => a.getAttribute("href") ?? "");
+      return {
+        pwned: (globalThis as unknown as { __pwned?: unknown }).__pwned,
+        imgs: d.querySelectorAll("img, image, iframe, object, embed").length,
+        handlers: all.flatMap((el) =>
+          [...el.attributes].map((a) => a.name).filter((n) => n.toLowerCase().startsWith("on"))
+        ),
+        badLinks: links.filter((h) => /^\s*(javascript|data|vbscript):/i.test(h)),
+        links,
+        figures: d.querySelectorAll("figure[data-chart]").length,
+        rendered: d.querySelectorAll("figure[data-chart] svg[data-rendered]").length,
+        scrollWidth: d.documentElement.scrollWidth,
+        h1: d.querySelector("h1")?.textContent ?? "",
+      };
+    });
+    if (opts.screenshot) {
+      await Deno.mkdir(SHOTS, { recursive: true });
+      await page.screenshot({ path: new URL(opts.screenshot, SHOTS).pathname, fullPage: true });
+    }
+    assert.deepEqual(problems, [], `problems on ${file} at ${width}px`);
+    return facts;
+  } finally {
+    await context.close();
+  }
+}
+
+/** The `data-v` of column `col` of the convection table's rows, in display order. */
+function columnValues(page: Page, col: number): Promise<string[]> {
+  return page.evaluate((c) => {
+    // deno-lint-ignore no-explicit-any
+    const d = (globalThis as any).document;
+    const table = d.querySelector("section[id^='suite-convection1d'] table.board");
+    return [...table.tBodies[0].rows].map((r) => r.cells[c].dataset.v ?? "");
+  }, col);
+}
+
+Deno.test({
+  name: "browser: leaderboard pages render offline, sort on click, and run no submitter code",
+  ignore: !haveChromium,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const fixture = await makeResultsDir();
+    const out = join(fixture.dir, "site");
+    const site = await buildLeaderboard(fixture.dir, out, { resamples: 200 });
+    assert.equal(site.skipped.length, fixture.bad.length);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    try {
+      const siteUrl = pathToFileURL(out + "/").href;
+      for (const p of site.pages) {
+        const isIndex = p === "index.html";
+        const shot = isIndex
+          ? "leaderboard.png"
+          : p.startsWith("compare/convection1d")
+          ? "leaderboard-compare.png"
+          : p.startsWith("runs/script-window-pwned")
+          ? "leaderboard-run-hostile.png"
+          : undefined;
+        const f = await visit(browser, join(out, p), 1280, { screenshot: shot });
+        assert.equal(f.pwned, undefined, p);
+        assert.equal(f.imgs, 0, p);
+        assert.deepEqual(f.handlers, [], p);
+        assert.deepEqual(f.badLinks, [], p);
+        assert.equal(f.rendered, f.figures, p);
+        for (const href of f.links) {
+          const target = new URL(href, pathToFileURL(join(out, p)).href).href;
+          assert.ok(target.startsWith(siteUrl), `${p}: link ${href} leaves the site`);
+        }
+        if (!isIndex) assert.ok(f.figures > 0, `${p} has charts`);
+      }
+
+      // Sorting: Score ascending puts the smallest first and the missing last; again: descending.
+      await visit(browser, join(out, "index.html"), 1280, {
+        act: async (page) => {
+          const rank = await columnValues(page, 0);
+          assert.deepEqual(rank, rank.map((_, i) => String(i + 1)));
+          const scoreHeader = page.locator(
+            "section[id^='suite-convection1d'] table.board th:nth-child(3) button",
+          );
+          await scoreHeader.click();
+          const asc = (await columnValues(page, 2)).map(Number);
+          assert.deepEqual(asc, [...asc].sort((a, b) => a - b));
+          await scoreHeader.click();
+          const desc = (await columnValues(page, 2)).map(Number);
+          assert.deepEqual(desc, [...asc].reverse());
+          const sort = await page.locator(
+            "section[id^='suite-convection1d'] table.board th:nth-child(3)",
+          ).getAttribute("aria-sort");
+          assert.equal(sort, "descending");
+          await page.locator("section[id^='suite-convection1d'] table.board th:nth-child(2) button")
+            .click();
+          const names = await columnValues(page, 1);
+          assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
+        },
+      });
+
+      // A phone: the index fits 390 px (the ranking keeps #, model, score, skill, diverged).
+      const phone = await visit(browser, join(out, "index.html"), 390, {
+        screenshot: "leaderboard-390.png",
+      });
+      assert.ok(phone.scrollWidth <= 390, `index is ${phone.scrollWidth}px wide at 390px`);
+      assert.equal(phone.h1, "Neural PDE emulator leaderboard");
+    } finally {
+      await browser.close();
+      await Deno.remove(fixture.dir, { recursive: true });
+    }
+  },
+});
