@@ -2,6 +2,12 @@
  * The Takacs split tells numerical schemes apart the way textbook analysis predicts: first-order
  * upwind mostly damps amplitudes (numerical diffusion, error ∝ u_xx), Lax–Wendroff mostly shifts
  * phases (numerical dispersion, error ∝ u_xxx). Run through the full harness on convection1d.
+ *
+ * Upwind's share is well short of 100%: the Takacs "dispersion" term 2(1 − ρ)σₚσᵧ also counts
+ * the change of pattern caused by damping that differs across wavenumbers (ρ < 1 with no phase
+ * error at all). Measured on these multi-mode ICs at 200 steps: upwind 52% dissipation for every
+ * Courant number tried (0.34–0.68), Lax–Wendroff 0.0% (its amplitude error is O(θ⁴), its phase
+ * error O(θ³)).
  */
 import { evaluate } from "../harness/run.ts";
 
@@ -9,7 +15,8 @@ async function split(model: string) {
   const { result } = await evaluate({
     suite: "convection1d",
     model,
-    tier: "smoke",
+    ics: 4,
+    steps: 200, // the standard horizon: the split is a statement about accumulated error
     backend: "wasm",
   });
   const at = (metric: string, step: number) =>
@@ -28,10 +35,11 @@ Deno.test("split: upwind's error is mostly dissipation, Lax–Wendroff's mostly 
     const rel = Math.abs(s.diss + s.disp - s.mse) / s.mse;
     if (rel > 1e-10) throw new Error(`${name}: parts do not sum to mse (${rel})`);
   }
-  if (!(up.diss / up.mse > 0.6)) throw new Error(`upwind dissipation share ${up.diss / up.mse}`);
-  if (!(lw.disp / lw.mse > 0.95)) {
+  if (!(up.diss / up.mse > 0.5)) throw new Error(`upwind dissipation share ${up.diss / up.mse}`);
+  if (!(lw.disp / lw.mse > 0.99)) {
     throw new Error(`Lax–Wendroff dispersion share ${lw.disp / lw.mse}`);
   }
+  if (!(up.diss / up.mse > 100 * (lw.diss / lw.mse))) throw new Error("shares do not separate");
   // And LW, second order, beats first-order upwind by orders of magnitude.
   if (!(lw.mse < up.mse / 100)) throw new Error(`LW ${lw.mse} vs upwind ${up.mse}`);
 });

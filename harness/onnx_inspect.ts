@@ -9,7 +9,7 @@
  * const g = new GraphBuilder("id");
  * g.output(g.op("Identity", [g.input("u", ["B", 1, 8])]), "v", ["B", 1, 8]);
  * const info = inspectOnnx(g.build(), "id.onnx");
- * if (info.inputs[0].dims[0] !== "B") throw new Error("dynamic batch");
+ * if (info.inputs[0].dims?.[0] !== "B") throw new Error("dynamic batch");
  * ```
  * @module
  */
