@@ -3,8 +3,8 @@
  * baseline: 4 periodic conv layers, 32 channels, kernel 5, on 1024 points) per backend, and
  * the harness's overhead against a bare `session.run` loop on the same model.
  *
- * Method: for each backend, the three variants run interleaved (bare, engine, engine+metrics)
- * for `--rounds` rounds of `--steps` steps at batch `--batch`; the table reports medians over
+ * Method: for each backend, the three variants run interleaved (bare, engine, engine+metrics,
+ * the order rotating every round) for `--rounds` rounds of `--steps` steps at batch `--batch`; the table reports medians over
  * rounds and the overhead as the ratio of medians measured side by side in one run.
  *
  * - bare: `session.run`, read the output to the host, feed it back (what any user loop does);
@@ -104,10 +104,14 @@ for (const name of chosen) {
   };
   await bare(); // warm-up
   await engine(true);
+  // Rotate the order every round so no variant always runs after another (GC, caches, turbo).
+  const variants = [
+    async () => times.bare.push(await bare()),
+    async () => times.engine.push(await engine(false)),
+    async () => times.metrics.push(await engine(true)),
+  ];
   for (let r = 0; r < R; r++) {
-    times.bare.push(await bare());
-    times.engine.push(await engine(false));
-    times.metrics.push(await engine(true));
+    for (let v = 0; v < variants.length; v++) await variants[(r + v) % variants.length]();
   }
   await closeSessions(sessions);
   const sps = (ms: number) => ((B * T) / (ms / 1000)).toFixed(0);

@@ -94,7 +94,10 @@ export async function closeSessions(s: ModelSessions): Promise<void> {
 
 /** What a rollout measured. */
 export interface RolloutStats {
-  /** Seconds inside session.run and device→host reads. */
+  /**
+   * Seconds inside session.run and device→host reads. Steps are pipelined (step n + 1 runs
+   * while step n is scored), so model and observer seconds may overlap and sum past the wall.
+   */
   modelSeconds: number;
   /** Seconds inside observer callbacks. */
   observerSeconds: number;
@@ -234,7 +237,9 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       latent = (await run(sessions.encode, { [plan.encode.input]: window }))[plan.encode.output];
     }
 
-    for (let n = k; n <= T; n++) {
+    // One model step: run, carry, decode where needed, read back, advance the window. Returns
+    // the host copy of the state (or undefined where a latent model was not decoded).
+    const advance = async (n: number): Promise<Float32Array | undefined> => {
       const feeds: Record<string, Tensor> = { ...carries };
       feeds[plan.step.input] = latent ?? window;
       const out = await run(sessions.step, feeds);
@@ -253,9 +258,10 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       } else {
         state = out[plan.step.output];
       }
+      let host: Float32Array | undefined;
       if (state) {
         const tr = performance.now();
-        const host = await fromModel(state);
+        host = await fromModel(state);
         modelSeconds += (performance.now() - tr) / 1000;
         if (host.length !== B * S) {
           throw new ShapeError({
@@ -265,6 +271,35 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
             found: `${host.length} values [${state.dims}]`,
           });
         }
+      }
+      if (!latent) {
+        if (k > 1) {
+          const next = (await run(sessions.shift!, { window, state: state! })).next;
+          disposeTensor(window);
+          disposeTensor(state);
+          window = next;
+        } else {
+          disposeTensor(window);
+          window = state!;
+        }
+      } else if (state) {
+        disposeTensor(state);
+      }
+      return host;
+    };
+
+    // Pipelined: step n + 1 is started before step n is scored, so metrics on the host overlap
+    // the model's work on its own threads (native) or device (webgpu). Host copies are never
+    // written by the runtime afterwards, so scoring them while the next step runs is safe.
+    let pending = advance(k);
+    for (let n = k; n <= T; n++) {
+      const host = await pending;
+      if (n < T) {
+        pending = advance(n + 1);
+        // Awaited next iteration; this keeps an observer error from leaving it unhandled.
+        pending.catch(() => {});
+      }
+      if (host) {
         const to = performance.now();
         for (let j = 0; j < real; j++) {
           const ic = ics[j];
@@ -288,19 +323,6 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
           o.observer.step(ic, n, pred, ref);
         }
         observerSeconds += (performance.now() - to) / 1000;
-      }
-      if (!latent) {
-        if (k > 1) {
-          const next = (await run(sessions.shift!, { window, state: state! })).next;
-          disposeTensor(window);
-          disposeTensor(state);
-          window = next;
-        } else {
-          disposeTensor(window);
-          window = state!;
-        }
-      } else if (state) {
-        disposeTensor(state);
       }
       done += real;
       o.progress?.(done, total);

@@ -151,11 +151,13 @@ export function spectrumErrorBands(
   for (let k = 0; k < n; k++) total += ref[k];
   const floor = Math.max(relativeFloor * total, ABSOLUTE_FLOOR);
   const sums = [0, 0, 0], counts = [0, 0, 0];
+  const bands = bandTable(kMin, kMax);
   let sum = 0;
   for (let k = kMin; k <= kMax; k++) {
-    const d = Math.abs(Math.log(Math.max(pred[k], floor)) - Math.log(Math.max(ref[k], floor)));
+    // |ln a − ln b| = |ln(a/b)|: one logarithm per shell (this runs for every IC and step).
+    const d = Math.abs(Math.log(Math.max(pred[k], floor) / Math.max(ref[k], floor)));
     sum += d;
-    const b = bandIndex(k, kMin, kMax);
+    const b = bands[k - kMin];
     sums[b] += d;
     counts[b]++;
   }
@@ -177,6 +179,20 @@ export function spectrumErrorBands(
  */
 export function spectralBand(k: number, kMin: number, kMax: number): SpectralBand {
   return (["low", "mid", "high"] as const)[bandIndex(k, kMin, kMax)];
+}
+
+const bandTables = new Map<string, Uint8Array>();
+
+/** {@link bandIndex} for every shell of `kMin..kMax`, computed once per range. */
+function bandTable(kMin: number, kMax: number): Uint8Array {
+  const key = `${kMin}:${kMax}`;
+  let t = bandTables.get(key);
+  if (!t) {
+    t = new Uint8Array(kMax - kMin + 1);
+    for (let k = kMin; k <= kMax; k++) t[k - kMin] = bandIndex(k, kMin, kMax);
+    bandTables.set(key, t);
+  }
+  return t;
 }
 
 function bandIndex(k: number, kMin: number, kMax: number): number {
