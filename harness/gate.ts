@@ -36,11 +36,12 @@
  * ```
  * @module
  */
-import { FormatError, ShapeError, ValueRangeError } from "./errors.ts";
+import { ShapeError, ValueRangeError } from "./errors.ts";
 import type { Result } from "./result_schema.ts";
 import type { ResultRow } from "../metrics/rows.ts";
 import { wilson } from "../metrics/intervals.ts";
 import { listSuites } from "../suites/mod.ts";
+import { readJson } from "./json_file.ts";
 
 /** Ratio threshold on a per-step curve. */
 export interface CurveRule {
@@ -387,18 +388,7 @@ export function parseGateRules(json: unknown, file: string): GateRules {
  * ```
  */
 export async function readGateRules(path: string): Promise<GateRules> {
-  const text = await Deno.readTextFile(path);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new FormatError({
-      file: path,
-      expected: "a JSON rules file",
-      found: (e as Error).message,
-    });
-  }
-  return parseGateRules(json, path);
+  return parseGateRules(await readJson(path, "a JSON rules file"), path);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@
  * @module
  */
 import { basename, dirname, isAbsolute, join, normalize } from "node:path";
-import { FormatError, ShapeError, ValueRangeError } from "./errors.ts";
+import { ShapeError, ValueRangeError } from "./errors.ts";
+import { parseJson } from "./json_file.ts";
 
 /** The parsed `emulator.json`, with defaults filled in. */
 export interface Manifest {
@@ -315,17 +316,7 @@ export async function loadModel(path: string, suiteHint?: string): Promise<Model
     }
     throw e;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new FormatError({
-      file: manifestPath,
-      expected: "valid JSON",
-      found: (e as Error).message,
-    });
-  }
-  const manifest = parseManifest(json, manifestPath);
+  const manifest = parseManifest(parseJson(text, manifestPath, "valid JSON"), manifestPath);
   const graphs: ModelSource["graphs"] = {
     step: await readGraph(path, manifest.graphs.step, "graphs.step", manifestPath),
   };

@@ -18,9 +18,10 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { FormatError, ShapeError, ValueRangeError } from "./errors.ts";
+import { ShapeError, ValueRangeError } from "./errors.ts";
 import { validateResult } from "./result_io.ts";
 import type { Result } from "./result_schema.ts";
+import { readJson } from "./json_file.ts";
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -320,16 +321,5 @@ export function checkResult(json: unknown, file: string): Result {
  * ```
  */
 export async function readCheckedResult(path: string): Promise<Result> {
-  const text = await Deno.readTextFile(path);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new FormatError({
-      file: path,
-      expected: "a JSON result file",
-      found: (e as Error).message,
-    });
-  }
-  return checkResult(json, path);
+  return checkResult(await readJson(path, "a JSON result file"), path);
 }

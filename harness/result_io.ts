@@ -3,8 +3,9 @@
  * malformed or hand-edited file must be refused with a message, never half-used.
  * @module
  */
-import { FormatError, ShapeError } from "./errors.ts";
+import { ShapeError } from "./errors.ts";
 import { type Result, RESULT_SCHEMA } from "./result_schema.ts";
+import { readJson } from "./json_file.ts";
 
 function check(cond: boolean, file: string, field: string, expected: string, found: unknown) {
   if (!cond) {
@@ -57,16 +58,5 @@ export function validateResult(json: unknown, file: string): Result {
 
 /** Read and validate a result file. */
 export async function readResult(path: string): Promise<Result> {
-  const text = await Deno.readTextFile(path);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new FormatError({
-      file: path,
-      expected: "a JSON result file",
-      found: (e as Error).message,
-    });
-  }
-  return validateResult(json, path);
+  return validateResult(await readJson(path, "a JSON result file"), path);
 }
