@@ -6,11 +6,12 @@
 import { GraphBuilder, periodicConv1d, periodicPad1d } from "./graph.ts";
 import { Rng } from "../suites/rng.ts";
 
-/** `u_{n+1} = u_n`. */
-export function persistenceGraph(x: number, channels = 1): Uint8Array {
+/** `u_{n+1} = u_n` on a grid of `x` points (1D) or of shape `x` (e.g. `[H, W]`). */
+export function persistenceGraph(x: number | readonly number[], channels = 1): Uint8Array {
   const g = new GraphBuilder("persistence");
-  const u = g.input("u", ["B", channels, x]);
-  g.output(g.op("Identity", [u]), "u_next", ["B", channels, x]);
+  const dims = ["B", channels, ...(typeof x === "number" ? [x] : x)];
+  const u = g.input("u", dims);
+  g.output(g.op("Identity", [u]), "u_next", dims);
   return g.build();
 }
 

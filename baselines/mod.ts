@@ -9,12 +9,18 @@
  * ```
  * @module
  */
-import type { Suite } from "../suites/types.ts";
+import { grid1D, gridShape, type PeriodicGrid1D, type Suite } from "../suites/types.ts";
 import type { ModelSource } from "../harness/model.ts";
 import { ValueRangeError } from "../harness/errors.ts";
 import { cnnGraph, coarseBurgersGraph, persistenceGraph, stencilGraph } from "./builders.ts";
 import { composeStencil, laxWendroffStencil, substepsFor, upwindStencil } from "./stencils.ts";
-import { fitStencil } from "./least_squares.ts";
+import { fitStableStencil } from "./least_squares.ts";
+import {
+  coarseShallowWaterGraph,
+  coarseSubsteps,
+  LINEAR_EXTRAPOLATION_WEIGHTS,
+  linearMultistepGraph,
+} from "./shallow_water.ts";
 
 /** A built-in baseline. */
 export interface Baseline {
@@ -29,6 +35,11 @@ export interface Baseline {
   build(suite: Suite): Promise<ModelSource> | ModelSource;
 }
 
+/** The 1D grid of a suite a 1D baseline is built for (`RangeError` on another grid). */
+function line1(suite: Suite): PeriodicGrid1D {
+  return grid1D(suite, "build a 1D baseline");
+}
+
 function param(suite: Suite, key: string): number {
   const v = suite.params?.[key];
   if (typeof v !== "number") {
@@ -41,7 +52,13 @@ function param(suite: Suite, key: string): number {
   return v;
 }
 
-function wrap(id: string, suite: Suite, bytes: Uint8Array, description: string): ModelSource {
+function wrap(
+  id: string,
+  suite: Suite,
+  bytes: Uint8Array,
+  description: string,
+  history = 1,
+): ModelSource {
   return {
     kind: "baseline",
     origin: `baseline:${id}`,
@@ -51,7 +68,7 @@ function wrap(id: string, suite: Suite, bytes: Uint8Array, description: string):
       description,
       authors: ["emubench"],
       graphs: { step: `${id}.onnx` },
-      history: 1,
+      history,
       carry: {},
     },
     graphs: { step: { path: `${id}.onnx`, bytes } },
@@ -60,9 +77,49 @@ function wrap(id: string, suite: Suite, bytes: Uint8Array, description: string):
 
 function convectionStencil(suite: Suite, scheme: (c: number) => number[]) {
   const beta = param(suite, "beta");
-  const courant = (beta * suite.dt) / (suite.grid.length / suite.grid.n);
+  const courant = (beta * suite.dt) / (line1(suite).length / line1(suite).n);
   const m = substepsFor(courant);
   return { stencil: composeStencil(scheme(courant / m), m), m, c: courant / m };
+}
+
+/**
+ * Coarse shallow-water solver for a 2D suite (`shallow_water2d`): Rusanov on a grid 2× coarser
+ * per direction, sub-steps for a wave-speed bound |u| + √(gh) ≤ 2.5 at CFL 0.45 (the reference
+ * ICs reach about 1.8: h ≤ 2.5 in the dam breaks).
+ */
+function coarseShallowWater(suite: Suite): ModelSource {
+  if (suite.grid.kind !== "grid2d" || suite.grid.boundary !== "periodic") {
+    throw new ValueRangeError({
+      field: `suite ${suite.id} grid`,
+      expected: "a periodic 2D grid (coarse shallow-water solver)",
+      found: JSON.stringify(suite.grid),
+    });
+  }
+  const { ny, nx, ly, lx } = suite.grid, factor = 2, speed = 2.5, cfl = 0.45;
+  const substeps = coarseSubsteps({
+    cells: [ny / factor, nx / factor],
+    lengths: [ly, lx],
+    dt: suite.dt,
+    speed,
+    cfl,
+  });
+  return wrap(
+    "coarse_solver",
+    suite,
+    coarseShallowWaterGraph({
+      ny,
+      nx,
+      factor,
+      ly,
+      lx,
+      g: param(suite, "g"),
+      dt: suite.dt,
+      substeps,
+    }),
+    `First-order Rusanov finite volume (forward Euler) on ${ny / factor}×${nx / factor} cells, ` +
+      `${substeps} sub-steps per model step (CFL ${cfl} for |u| + √(gh) ≤ ${speed}), ` +
+      `block averages in, linear interpolation back.`,
+  );
 }
 
 /** Seed offset for training data of fitted baselines: disjoint from evaluation ICs. */
@@ -72,14 +129,34 @@ const BASELINES: readonly Baseline[] = [
   {
     id: "persistence",
     description: "u_{n+1} = u_n: the floor every emulator must beat.",
-    suites: ["convection1d", "burgers1d"],
+    suites: ["convection1d", "burgers1d", "shallow_water2d"],
     inDemo: true,
     build: (suite) =>
       wrap(
         "persistence",
         suite,
-        persistenceGraph(suite.grid.n, suite.fields.length),
+        persistenceGraph(gridShape(suite.grid), suite.fields.length),
         "Persistence (identity map).",
+      ),
+  },
+  {
+    id: "linear_extrapolation",
+    description:
+      "u_{n+1} = 2u_n − u_{n−1}: a history-2 model (input [B, 2, C, ...]), the simplest multistep baseline.",
+    suites: ["shallow_water2d"],
+    inDemo: true,
+    build: (suite) =>
+      wrap(
+        "linear_extrapolation",
+        suite,
+        linearMultistepGraph({
+          channels: suite.fields.length,
+          shape: gridShape(suite.grid),
+          weights: LINEAR_EXTRAPOLATION_WEIGHTS,
+          name: "linear_extrapolation",
+        }),
+        "Linear extrapolation in time from the last two states (history 2; step 1 is the reference).",
+        2,
       ),
   },
   {
@@ -92,7 +169,7 @@ const BASELINES: readonly Baseline[] = [
       return wrap(
         "upwind",
         suite,
-        stencilGraph(suite.grid.n, stencil, "upwind"),
+        stencilGraph(line1(suite).n, stencil, "upwind"),
         `First-order upwind, ${m} sub-steps at Courant ${
           c.toFixed(3)
         }, composed into one ${stencil.length}-point stencil.`,
@@ -109,7 +186,7 @@ const BASELINES: readonly Baseline[] = [
       return wrap(
         "lax_wendroff",
         suite,
-        stencilGraph(suite.grid.n, stencil, "lax_wendroff"),
+        stencilGraph(line1(suite).n, stencil, "lax_wendroff"),
         `Lax–Wendroff, ${m} sub-steps at Courant ${
           c.toFixed(3)
         }, composed into one ${stencil.length}-point stencil.`,
@@ -118,20 +195,22 @@ const BASELINES: readonly Baseline[] = [
   },
   {
     id: "coarse_solver",
-    description: "Explicit Rusanov finite volume on a 4× coarser grid, linear interpolation back.",
-    suites: ["burgers1d"],
+    description: "Explicit Rusanov finite volume on a coarser grid (burgers1d: 4×; " +
+      "shallow_water2d: 2× per direction), linear interpolation back.",
+    suites: ["burgers1d", "shallow_water2d"],
     inDemo: true,
     build: (suite) => {
+      if (suite.grid.kind === "grid2d") return coarseShallowWater(suite);
       const nu = param(suite, "nu");
-      const factor = 4, n = suite.grid.n / factor, dx = suite.grid.length / n;
+      const factor = 4, n = line1(suite).n / factor, dx = line1(suite).length / n;
       const substeps = Math.ceil(suite.dt / ((0.4 * dx * dx) / nu));
       return wrap(
         "coarse_solver",
         suite,
         coarseBurgersGraph({
-          x: suite.grid.n,
+          x: line1(suite).n,
           factor,
-          length: suite.grid.length,
+          length: line1(suite).length,
           nu,
           dt: suite.dt,
           substeps,
@@ -143,7 +222,7 @@ const BASELINES: readonly Baseline[] = [
   {
     id: "linear_stencil",
     description:
-      "33-point linear stencil fitted by least squares on reference trajectories (training seed disjoint from evaluation).",
+      "33-point linear stencil fitted by least squares on reference trajectories (training seed disjoint from evaluation), with the least Tikhonov regularisation that makes it von Neumann stable.",
     suites: ["convection1d", "burgers1d"],
     inDemo: true,
     build: (suite) => {
@@ -151,7 +230,7 @@ const BASELINES: readonly Baseline[] = [
       const seed = suite.seed + TRAINING_SEED_OFFSET;
       const x0 = suite.initialConditions(ics, seed);
       const traj = suite.reference(x0, ics, steps);
-      const S = suite.grid.n * suite.fields.length;
+      const S = line1(suite).n * suite.fields.length;
       const pairs = function* () {
         for (let i = 0; i < ics; i++) {
           for (let t = 0; t < steps; t++) {
@@ -160,14 +239,16 @@ const BASELINES: readonly Baseline[] = [
           }
         }
       };
-      const stencil = Array.from(fitStencil(pairs(), h));
+      const fit = fitStableStencil(pairs, h, line1(suite).n);
       return wrap(
         "linear_stencil",
         suite,
-        stencilGraph(suite.grid.n, stencil, "linear_stencil"),
-        `Least-squares ${
-          2 * h + 1
-        }-point stencil fitted on ${ics} ICs × ${steps} steps (seed ${seed}).`,
+        stencilGraph(line1(suite).n, Array.from(fit.stencil), "linear_stencil"),
+        `Least-squares ${2 * h + 1}-point stencil fitted on ${ics} ICs × ${steps} steps ` +
+          `(seed ${seed}), ridge ${
+            fit.ridge.toExponential(0)
+          } (the smallest with max |g(θ)| ≤ 1; ` +
+          `found ${fit.amplification.toFixed(6)}).`,
       );
     },
   },
@@ -182,7 +263,7 @@ const BASELINES: readonly Baseline[] = [
       wrap(
         "cnn1d_untrained",
         suite,
-        cnnGraph({ x: suite.grid.n, width: 32, depth: 4, kernel: 5, seed: 7 }),
+        cnnGraph({ x: line1(suite).n, width: 32, depth: 4, kernel: 5, seed: 7 }),
         "UNTRAINED random-weight CNN (throughput measurements only; its scores mean nothing).",
       ),
   },

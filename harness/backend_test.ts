@@ -2,7 +2,7 @@ import { type BackendName, nativeAvailable, openBackend, probeAdapter } from "./
 import { float16ToFloat32, float32ToFloat16 } from "./backend.ts";
 import { openSessions, rollout } from "./rollout.ts";
 import { planOrThrow } from "./run.ts";
-import { getSuite } from "../suites/mod.ts";
+import { getSuite, gridSize } from "../suites/mod.ts";
 import { getBaseline } from "../baselines/mod.ts";
 import { cnnGraph } from "../baselines/builders.ts";
 import { scaleGraph, source } from "../fixtures/graphs.ts";
@@ -14,12 +14,12 @@ const native = await nativeAvailable();
 async function tinyRollout(name: BackendName): Promise<Float32Array[]> {
   const suite = getSuite("burgers1d");
   const model = source({
-    step: cnnGraph({ x: suite.grid.n, width: 8, depth: 3, kernel: 5, seed: 3 }),
+    step: cnnGraph({ x: gridSize(suite.grid), width: 8, depth: 3, kernel: 5, seed: 3 }),
   });
   const plan = planOrThrow(model, suite);
   const backend = await openBackend(name);
   const sessions = await openSessions(backend, model, plan, 3);
-  const n = 2, steps = 3, X = suite.grid.n;
+  const n = 2, steps = 3, X = gridSize(suite.grid);
   const ics = suite.initialConditions(n, suite.seed);
   const reference = new Float32Array(n * (steps + 1) * X);
   for (let i = 0; i < n; i++) reference.set(ics.subarray(i * X, (i + 1) * X), i * (steps + 1) * X);
@@ -124,13 +124,13 @@ Deno.test("webgpu rollout feeds each output back as a GPU tensor (no host round 
 }, async () => {
   const suite = getSuite("burgers1d");
   // Not persistence: an Identity graph may hand its (host) input straight back.
-  const model = source({ step: scaleGraph(suite.grid.n, 0.5) });
+  const model = source({ step: scaleGraph(gridSize(suite.grid), 0.5) });
   const plan = planOrThrow(model, suite);
   const sessions = await openSessions(await openBackend("webgpu"), model, plan, 3);
   const seen: string[] = [];
   const step = sessions.step;
   sessions.step = { ...step, run: (f) => (seen.push(f.u.location), step.run(f)) };
-  const X = suite.grid.n, steps = 3;
+  const X = gridSize(suite.grid), steps = 3;
   const reference = new Float32Array((steps + 1) * X).fill(0.5);
   await rollout({
     sessions,

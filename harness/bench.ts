@@ -13,7 +13,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { getSuite } from "../suites/mod.ts";
+import { getSuite, gridSize } from "../suites/mod.ts";
 import { getBaseline } from "../baselines/mod.ts";
 import { type BackendName, nativeAvailable, openBackend, probeAdapter } from "./backend.ts";
 import { planOrThrow } from "./run.ts";
@@ -31,7 +31,7 @@ const { values } = parseArgs({
 });
 const B = Number(values.batch), T = Number(values.steps), R = Number(values.rounds);
 const suite = getSuite("burgers1d");
-const X = suite.grid.n;
+const X = gridSize(suite.grid);
 const model = await getBaseline("cnn1d_untrained", suite.id).build(suite);
 const plan = planOrThrow(model, suite);
 const ics = suite.initialConditions(B, suite.seed);

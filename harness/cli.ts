@@ -6,7 +6,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { listSuites } from "../suites/mod.ts";
 import { listBaselines } from "../baselines/mod.ts";
 import { BACKEND_CHOICES, type BackendChoice } from "./backend.ts";
@@ -22,6 +22,8 @@ import { gate, readGateRules } from "./gate.ts";
 import { readCheckedResult } from "./result_check.ts";
 import { buildLeaderboard } from "../reports/leaderboard.ts";
 import { evaluateSubmissions } from "./submissions.ts";
+import { formatShard, mergeShards, parseShard, readShards } from "./shard.ts";
+import { writeFileAtomic } from "./atomic.ts";
 
 const HELP =
   `emubench ${EMUBENCH_VERSION}: evaluate neural PDE emulators (ONNX) against reference solvers
@@ -31,7 +33,8 @@ Usage:
   emubench validate <model> --suite S [--backend B] [--json]
   emubench run --suite S --model <path|baseline:NAME> [--tier T] [--backend B] [--ics N]
                [--steps N] [--seed N] [--batch N] [--data FILE] [--out DIR]
-               [--save-trajectories] [--no-report] [--json]
+               [--save-trajectories] [--no-report] [--shard K/N] [--json]
+  emubench merge <shard files or dirs...> [--out DIR] [--no-report] [--json]
   emubench report <result.json...> [--out FILE]
   emubench gate --baseline A.json --candidate B.json [--rules FILE] [--json]
   emubench leaderboard <results dir> --out <site dir> [--json]
@@ -43,6 +46,8 @@ Examples:
   emubench run --suite burgers1d --model my_model.onnx --backend wasm --out out/mine
   emubench validate my_model/ --suite burgers1d
   emubench run --suite burgers1d --model baseline:persistence --data burgers.h5 --ics 16
+  emubench run --suite burgers1d --model m.onnx --shard 2/4 --out shards   # docs/scale-out.md
+  emubench merge shards --out out/m
 
 Backends: ${
     BACKEND_CHOICES.join(", ")
@@ -137,6 +142,7 @@ async function cmdRun(args: string[]): Promise<number> {
       out: { type: "string" },
       "save-trajectories": { type: "boolean" },
       "no-report": { type: "boolean" },
+      shard: { type: "string" },
       json: { type: "boolean" },
     },
   });
@@ -168,10 +174,19 @@ async function cmdRun(args: string[]): Promise<number> {
     data: values.data,
     outDir,
     saveTrajectories: values["save-trajectories"],
+    shard: values.shard === undefined ? undefined : parseShard(values.shard),
     log: (m) => status.log(m),
     progress: (phase, d, t) => status.progress(phase, d, t),
   };
-  const { result, files } = await evaluate(opts);
+  const { result, files, shard } = await evaluate(opts);
+  if (shard) {
+    const last = shard.ics[shard.ics.length - 1];
+    const line = `${result.suite.id} ${result.model.name}: shard ${formatShard(shard.shard)}, ` +
+      `ICs ${shard.ics[0]}..${last} of ${result.config.ics}; merge with emubench merge`;
+    if (values.json) console.log(JSON.stringify({ shard: files.shard, summary: line }));
+    else status.log(`${line}\nwrote ${files.shard}`);
+    return 0;
+  }
   let report: string | undefined;
   if (!values["no-report"]) {
     report = join(outDir, "report.html");
@@ -182,6 +197,42 @@ async function cmdRun(args: string[]): Promise<number> {
   } else {
     status.log(summaryLine(result));
     for (const f of [files.result, report, files.pred, files.ref]) if (f) status.log(`wrote ${f}`);
+  }
+  return 0;
+}
+
+async function cmdMerge(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: "string" },
+      "no-report": { type: "boolean" },
+      json: { type: "boolean" },
+    },
+  });
+  if (positionals.length === 0) {
+    throw new ValueRangeError({
+      field: "merge",
+      expected: "shard files (shard-K-of-N.json) or directories holding them",
+      found: "none",
+    });
+  }
+  const shards = await readShards(positionals);
+  const result = mergeShards(shards);
+  const outDir = values.out ?? dirname(shards[0].file);
+  const file = join(outDir, "result.json");
+  await writeFileAtomic(file, JSON.stringify(result, null, 1));
+  let report: string | undefined;
+  if (!values["no-report"]) {
+    report = join(outDir, "report.html");
+    await writeReport(report, [result]);
+  }
+  if (values.json) {
+    console.log(JSON.stringify({ result: file, report, summary: summaryLine(result) }));
+  } else {
+    console.error(`merged ${shards.length} shards: ${summaryLine(result)}`);
+    for (const f of [file, report]) if (f) console.error(`wrote ${f}`);
   }
   return 0;
 }
@@ -394,6 +445,8 @@ export async function main(args: string[]): Promise<number> {
     switch (cmd) {
       case "run":
         return await cmdRun(rest);
+      case "merge":
+        return await cmdMerge(rest);
       case "demo":
         return await cmdDemo(rest);
       case "report":
@@ -419,7 +472,7 @@ export async function main(args: string[]): Promise<number> {
         return 0;
       default:
         console.error(
-          `emubench: unknown command "${cmd}"; expected one of list, validate, run, report, gate, leaderboard, submissions, demo\n\n${HELP}`,
+          `emubench: unknown command "${cmd}"; expected one of list, validate, run, merge, report, gate, leaderboard, submissions, demo\n\n${HELP}`,
         );
         return 2;
     }

@@ -14,6 +14,38 @@ export interface Snapshot {
   field: string;
   pred: (number | null)[];
   ref: number[];
+  /** 2D suites only: `[H, W]` of the row-major `pred` / `ref` (absent in 1D results). */
+  shape?: number[];
+}
+
+/**
+ * A space–time (Hovmöller) diagram of one field of one IC along a grid line, for reports of 2D
+ * suites (`harness/views2d.ts`): row `s` of `pred` / `ref` is the field along x on grid row
+ * `row` (at y = `y`) at step `steps[s]`. Rows before `firstStep` (the model's history window)
+ * are the reference states it was given; `pred` rows are null from the IC's divergence step
+ * on. Values are rounded to 6 significant digits (plots only; scores use full precision).
+ */
+export interface Hovmoller {
+  /** IC drawn (0). */
+  ic: number;
+  /** Field drawn, e.g. `"h"`. */
+  field: string;
+  /** Direction of the line: `"x"` (a grid row). */
+  axis: "x";
+  /** Grid row index j of the line (⌊H/2⌋). */
+  row: number;
+  /** y coordinate of the line (cell centre). */
+  y: number;
+  /** Cell-centre coordinates along the line (W values). */
+  x: number[];
+  /** First predicted step (the model's history k). */
+  firstStep: number;
+  /** Steps 0..T, one per row. */
+  steps: number[];
+  /** Prediction rows (W values each), null after divergence. */
+  pred: (number[] | null)[];
+  /** Reference rows (W values each). */
+  ref: number[][];
 }
 
 /** Per-IC divergence record: `step` is the first step with a NaN/Inf output, or null. */
@@ -79,5 +111,12 @@ export interface Result {
   /** Tidy rows: curves (mean over ICs), per-IC summaries, spectra. */
   rows: ResultRow[];
   divergence: Divergence[];
+  /**
+   * Field snapshots of IC 0. 1D suites: every field at the summary steps and T, full precision;
+   * 2D suites: every field at two steps (`harness/views2d.ts`), values `[H·W]` row-major,
+   * rounded to 6 significant digits.
+   */
   snapshots: Snapshot[];
+  /** 2D suites only: the space–time diagram of the first field of IC 0 (absent in 1D results). */
+  hovmoller?: Hovmoller;
 }

@@ -15,6 +15,8 @@ import { loadModel, type ModelSource } from "./model.ts";
 import { formatProblems, type ModelPlan, planModel } from "./validate.ts";
 import { closeSessions, openSessions, rollout } from "./rollout.ts";
 import { RolloutScorer } from "../metrics/scorer.ts";
+import { DiagnosticsTracker } from "../metrics/diagnostics.ts";
+import { HovmollerRecorder, roundView, snapshotSteps2D } from "./views2d.ts";
 import { loadOrGenerateReference } from "./reference_cache.ts";
 import { loadDataset } from "./dataset.ts";
 import { sha256Hex } from "./hash.ts";
@@ -22,6 +24,15 @@ import { writeNpy } from "./npy.ts";
 import { writeFileAtomic } from "./atomic.ts";
 import { type Result, RESULT_SCHEMA, type Snapshot } from "./result_schema.ts";
 import { environment } from "./environment.ts";
+import {
+  checkShardable,
+  shardFileName,
+  shardRange,
+  type ShardResult,
+  shardResult,
+  type ShardSpec,
+} from "./shard.ts";
+import { sha256Float32 } from "./hash.ts";
 
 /** Options of {@link evaluate}; CLI flags map one to one. */
 export interface EvaluateOptions {
@@ -38,6 +49,11 @@ export interface EvaluateOptions {
   /** Directory for result.json (and pred.npy/ref.npy); nothing is written when absent. */
   outDir?: string;
   saveTrajectories?: boolean;
+  /**
+   * Evaluate only shard `index` of `count` (1-based; `harness/shard.ts`): write
+   * `shard-K-of-N.json` instead of result.json, for `emubench merge`.
+   */
+  shard?: ShardSpec;
   /** Reference cache directory (default `.cache/emubench`). */
   cacheDir?: string;
   /** Largest batch of ICs per session.run. */
@@ -52,7 +68,9 @@ export interface EvaluateOptions {
 export interface Evaluation {
   result: Result;
   /** Files written (empty when no outDir). */
-  files: { result?: string; pred?: string; ref?: string };
+  files: { result?: string; pred?: string; ref?: string; shard?: string };
+  /** With `shard`: the shard file's content (`result` then covers only the shard's ICs). */
+  shard?: ShardResult;
 }
 
 function positiveInt(v: number | undefined, field: string): number | undefined {
@@ -132,6 +150,14 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       found: String(seed),
     });
   }
+  if (o.shard && o.saveTrajectories) {
+    throw new ValueRangeError({
+      field: "--save-trajectories",
+      expected: "no --shard (trajectories are written by unsharded runs only)",
+      found: `--shard ${o.shard.index}/${o.shard.count}`,
+    });
+  }
+  if (o.shard) checkShardable(suite);
   const model = await resolveModel(o.model, suite);
   const plan = planOrThrow(model, suite);
   const files = await hashModel(model);
@@ -142,6 +168,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   // Ground truth.
   const tr = performance.now();
   let N: number, T: number, ics: Float32Array, reference: Float32Array, dataSource: string;
+  let dataSha: string | undefined;
   if (o.data) {
     const ds = await loadDataset(o.data, suite, {
       ics: positiveInt(o.ics, "--ics"),
@@ -159,12 +186,15 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       log,
     });
     ({ ics, reference } = ref);
+    dataSha = ref.sha256;
     dataSource = ref.cached
       ? `solver (cache hit, sha256 ${ref.sha256.slice(0, 12)})`
       : `solver (sha256 ${ref.sha256.slice(0, 12)})`;
   }
   const referenceSeconds = (performance.now() - tr) / 1000;
   void ics;
+  const batch = plan.batch === "dynamic" ? Math.max(1, Math.min(o.batch ?? 32, N)) : plan.batch;
+  const part = o.shard ? shardRange(o.shard, N, batch) : { first: 0, count: N };
 
   // Backend and sessions.
   const backend = await openBackend(o.backend ?? "auto");
@@ -186,8 +216,31 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     steps: T,
     summarySteps,
     energy: (s) => suite.energy(s),
+    spectrum: suite.spectrum ? (f) => suite.spectrum!(f) : undefined,
+    // A history-k model predicts from step k (a k beyond T is refused by the rollout).
+    firstStep: Math.min(plan.history, T),
   });
-  const snapshotSteps = new Set([...summarySteps, T].filter((s) => s >= 1));
+  const diagnostics = suite.diagnostics
+    ? new DiagnosticsTracker({ ics: N, steps: T, diagnostics: (s) => suite.diagnostics!(s) })
+    : undefined;
+  // 2D grids: snapshots at two steps (values rounded for plots) and a Hovmöller line of IC 0.
+  const grid2d = suite.grid.kind === "grid2d" ? suite.grid : undefined;
+  const snapshotSteps = new Set(
+    grid2d
+      ? snapshotSteps2D(summarySteps, T, plan.history)
+      : [...summarySteps, T].filter((s) => s >= 1),
+  );
+  const snapshotValues = (a: Float32Array) =>
+    grid2d ? Array.from(a, (v) => roundView(v)) : Array.from(a);
+  const hovmoller = grid2d && part.first === 0 && part.count > 0
+    ? new HovmollerRecorder({
+      grid: grid2d,
+      fields: suite.fields,
+      steps: T,
+      firstStep: plan.history,
+      reference: reference.subarray(0, (T + 1) * S),
+    })
+    : undefined;
   const snapshots: Snapshot[] = [];
   const pred = o.saveTrajectories ? new Float32Array(N * (T + 1) * S).fill(NaN) : undefined;
   if (pred) {
@@ -201,15 +254,24 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     sessions,
     channels: suite.fields.length,
     shape: gridShape(suite.grid),
-    count: N,
-    reference,
+    count: part.count,
+    reference: reference.subarray(
+      part.first * (T + 1) * S,
+      (part.first + part.count) * (T + 1) * S,
+    ),
     refSteps: T,
     steps: T,
     maxBatch: o.batch,
     observer: {
-      initial: (ic, state) => scorer.observeInitial(ic, state),
-      step: (ic, n, p, y) => {
+      initial: (i, state) => {
+        scorer.observeInitial(part.first + i, state);
+        diagnostics?.observeInitial(part.first + i, state);
+      },
+      step: (i, n, p, y) => {
+        const ic = part.first + i;
         scorer.observe(ic, n, p, y);
+        diagnostics?.observe(ic, n, p, y);
+        if (ic === 0) hovmoller?.observe(n, p);
         pred?.set(p, (ic * (T + 1) + n) * S);
         if (ic === 0 && snapshotSteps.has(n)) {
           suite.fields.forEach((field, c) =>
@@ -217,13 +279,18 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
               ic,
               step: n,
               field,
-              pred: Array.from(p.subarray(c * X, (c + 1) * X)),
-              ref: Array.from(y.subarray(c * X, (c + 1) * X)),
+              pred: snapshotValues(p.subarray(c * X, (c + 1) * X)),
+              ref: snapshotValues(y.subarray(c * X, (c + 1) * X)),
+              ...(grid2d ? { shape: [grid2d.ny, grid2d.nx] } : {}),
             })
           );
         }
       },
-      diverged: (ic, n) => scorer.diverged(ic, n),
+      diverged: (i, n) => {
+        scorer.diverged(part.first + i, n);
+        diagnostics?.diverged(part.first + i, n);
+        if (part.first + i === 0) hovmoller?.diverged(n);
+      },
     },
     progress: (d, t) => o.progress?.("rollout", d, t),
   });
@@ -231,7 +298,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const diverged = stats.divergence.filter((d): d is number => d !== null);
   if (diverged.length > 0) {
     log(
-      `${diverged.length} of ${N} ICs diverged (first at step ${
+      `${diverged.length} of ${part.count} ICs diverged (first at step ${
         Math.min(...diverged)
       }); their errors after that step are reported as missing`,
     );
@@ -265,7 +332,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       steps: T,
       seed,
       backend: o.backend ?? "auto",
-      batch: plan.batch === "dynamic" ? Math.max(1, Math.min(o.batch ?? 32, N)) : plan.batch,
+      batch,
       data: dataSource,
       summarySteps,
     },
@@ -277,11 +344,23 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       stepsPerSecond: stats.stepsPerSecond,
       totalSeconds: (performance.now() - t0) / 1000,
     },
-    rows: scorer.rows(),
-    divergence: stats.divergence.map((step, ic) => ({ ic, step })),
+    rows: [...scorer.rows(), ...(diagnostics?.rows() ?? [])],
+    divergence: stats.divergence.map((step, i) => ({ ic: part.first + i, step })),
     snapshots,
+    ...(hovmoller ? { hovmoller: hovmoller.result() } : {}),
   };
   const written: Evaluation["files"] = {};
+  if (o.shard) {
+    const shard = shardResult(result, o.shard, part, scorer, {
+      referenceSha256: dataSha ?? await sha256Float32(reference),
+      rolloutSeconds: stats.wallSeconds,
+    });
+    if (o.outDir) {
+      written.shard = join(o.outDir, shardFileName(o.shard));
+      await writeFileAtomic(written.shard, JSON.stringify(shard, null, 1));
+    }
+    return { result, files: written, shard };
+  }
   if (o.outDir) {
     if (pred) {
       const shape = [N, T + 1, ...[suite.fields.length], ...gridShape(suite.grid)];

@@ -27,8 +27,10 @@
  * - `mse`, `nrmse` per field, summary step and IC (`ic` set, no reduction): the per-IC value,
  *   `null` once the IC diverged.
  * - `mse`, `nrmse` per field and IC (no step), `"geomean_over_steps"`:
- *   `exp(mean over steps 1..T of ln value)`, only for ICs observed at every step that never
- *   diverged; and per field `"geomean_over_steps_then_mean_over_ics"`: their mean over ICs.
+ *   `exp(mean over steps s₀..T of ln value)` with s₀ = `firstStep` (default 1; a history-k
+ *   model's first prediction is step k, steps before it come from the reference and are not
+ *   scored), only for ICs observed at every step s₀..T that never diverged; and per field
+ *   `"geomean_over_steps_then_mean_over_ics"`: their mean over ICs.
  * - `spectrum_pred`, `spectrum_ref` per field, summary step and shell `k`, `"mean_over_ics"`:
  *   mean shell energy.
  *
@@ -72,6 +74,12 @@ export interface ScorerOptions {
   readonly energy: (state: Float32Array | Float64Array) => number;
   /** Shell spectrum of one field (default `spectrum1d`, which needs a power-of-two `X`). */
   readonly spectrum?: (field: Float32Array | Float64Array) => Float64Array;
+  /**
+   * First predicted step s₀ in 1..T (default 1): a model with `history = k` predicts from step
+   * k on, its steps 1..k−1 being reference states. Geometric means run over s₀..T; curves at
+   * steps < s₀ are null with `n: 0` (nothing was predicted there).
+   */
+  readonly firstStep?: number;
 }
 
 /** Per-step metric ids in storage order. */
@@ -87,6 +95,104 @@ const STEP_METRICS = [
 ] as const;
 const M = STEP_METRICS.length;
 const MSE = 0, NRMSE = 1, DISSIPATION = 2, DISPERSION = 3, SPEC = 4, LOW = 5, MID = 6, HIGH = 7;
+
+/** Schema tag of a {@link ScorerState}. */
+export const SCORER_STATE_SCHEMA = "emubench.scorer-state/1";
+
+/**
+ * Everything a {@link RolloutScorer} stored for some of its ICs, as plain JSON: the header says
+ * which scorer it belongs to, `covered` lists the ICs (ascending) and the arrays hold their
+ * values in that order. Float arrays are little-endian float64 bytes in base64 (NaN and ±Infinity
+ * survive, every bit is kept); flags are bytes (0/1) in base64. Made by
+ * {@link RolloutScorer.toState}, combined by {@link RolloutScorer.fromStates}.
+ */
+export interface ScorerState {
+  schema: typeof SCORER_STATE_SCHEMA;
+  /** Header: must equal the merging scorer's options. */
+  fields: string[];
+  pointsPerField: number;
+  /** ICs of the whole run (N), not of this state. */
+  ics: number;
+  steps: number;
+  /** Summary steps after normalisation (unique, sorted, within 1..T). */
+  summarySteps: number[];
+  /** Shells per spectrum (K). */
+  shells: number;
+  /** First predicted step s₀ (`ScorerOptions.firstStep`). */
+  firstStep: number;
+  /** Per-step metric ids in storage order. */
+  metrics: string[];
+  /** IC indices held, ascending. */
+  covered: number[];
+  /** Per covered IC: first diverged step, or null. */
+  divergedAt: (number | null)[];
+  /** `[covered, T, C, M]` float64 per-step metrics. */
+  values: string;
+  /** `[covered, T]` bytes: 1 once observed. */
+  observed: string;
+  /** `[covered]` bytes: 1 once the IC energy is recorded. */
+  observedInitial: string;
+  /** `[covered, T + 1]` float64 energies. */
+  energyPred: string;
+  energyRef: string;
+  /** `[covered, S, C, K]` float64 spectra at summary steps. */
+  spectraPred: string;
+  spectraRef: string;
+  /** Seconds spent scoring these ICs' share (see {@link RolloutScorer.seconds}). */
+  seconds: number;
+}
+
+/** The part of a {@link ScorerState} that says which scorer it belongs to. */
+type ScorerStateHeader = Pick<
+  ScorerState,
+  | "fields"
+  | "pointsPerField"
+  | "ics"
+  | "steps"
+  | "summarySteps"
+  | "shells"
+  | "firstStep"
+  | "metrics"
+>;
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
+}
+
+function f64ToBase64(a: Float64Array): string {
+  const bytes = new Uint8Array(a.length * 8), view = new DataView(bytes.buffer);
+  for (let i = 0; i < a.length; i++) view.setFloat64(i * 8, a[i], true);
+  return bytesToBase64(bytes);
+}
+
+/** Decode base64 to exactly `length` bytes, or throw `TypeError` naming the field. */
+function base64ToBytes(text: unknown, length: number, where: string): Uint8Array {
+  let binary: string | undefined;
+  try {
+    binary = typeof text === "string" ? atob(text) : undefined;
+  } catch { /* reported below */ }
+  if (binary === undefined || binary.length !== length) {
+    throw new TypeError(
+      `Cannot merge scorer states: ${where}: expected base64 of ${length} bytes, found ${
+        binary === undefined
+          ? `${typeof text === "string" ? "invalid base64" : typeof text}`
+          : `${binary.length} bytes`
+      }`,
+    );
+  }
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+function base64ToF64(text: unknown, length: number, where: string): Float64Array {
+  const bytes = base64ToBytes(text, length * 8, where), view = new DataView(bytes.buffer);
+  return Float64Array.from({ length }, (_, i) => view.getFloat64(i * 8, true));
+}
 
 /**
  * Streaming accumulator of rollout metrics: call {@link RolloutScorer.observeInitial} once per
@@ -117,6 +223,8 @@ export class RolloutScorer {
   readonly #x: number;
   readonly #n: number;
   readonly #t: number;
+  /** First predicted step s₀ (geometric means run over s₀..T). */
+  readonly #first: number;
   readonly #summary: readonly number[];
   /** `summarySlot[step]`: index into `#summary`, or −1. */
   readonly #summarySlot: Int32Array;
@@ -158,6 +266,11 @@ export class RolloutScorer {
     if (!Number.isInteger(ics) || ics < 1) throw bad("ics", "an integer ≥ 1", ics);
     if (!Number.isInteger(steps) || steps < 1) throw bad("steps", "an integer ≥ 1", steps);
     if (typeof options.energy !== "function") throw bad("energy", "a function", options.energy);
+    const first = options.firstStep ?? 1;
+    if (!Number.isInteger(first) || first < 1 || first > steps) {
+      throw bad("firstStep", `an integer in 1..${steps}`, first);
+    }
+    this.#first = first;
     this.#fields = [...fields];
     this.#x = pointsPerField;
     this.#n = ics;
@@ -274,6 +387,206 @@ export class RolloutScorer {
   /** Per-IC first diverged step (`null` if it never diverged), for the result file. */
   divergence(): { ic: number; step: number | null }[] {
     return Array.from(this.#divergedAt, (s, ic) => ({ ic, step: Number.isFinite(s) ? s : null }));
+  }
+
+  /**
+   * The stored values of ICs `ics` (default all), as JSON-safe data: what a shard hands to the
+   * merge step. `RolloutScorer.fromStates` over states that together cover every IC gives a
+   * scorer whose `rows()` equal, bit for bit, those of one scorer that observed everything
+   * (same values, same IC order, same arithmetic). `seconds` is this scorer's whole
+   * {@link RolloutScorer.seconds}, whichever ICs are selected.
+   *
+   * @example
+   * ```ts
+   * import { RolloutScorer } from "./scorer.ts";
+   * import { halfMeanSquare } from "./energy.ts";
+   * const options = {
+   *   fields: ["u"], pointsPerField: 4, ics: 2, steps: 1, summarySteps: [1], energy: halfMeanSquare,
+   * };
+   * const y = new Float32Array([1, -1, 1, -1]), p = new Float32Array([0.5, -1, 1, -1]);
+   * const a = new RolloutScorer(options), b = new RolloutScorer(options);
+   * a.observeInitial(0, y); // a sees IC 0 only, b sees IC 1 only
+   * a.observe(0, 1, p, y);
+   * b.observeInitial(1, y);
+   * b.observe(1, 1, y, y);
+   * const states = JSON.parse(JSON.stringify([a.toState([0]), b.toState([1])]));
+   * const merged = RolloutScorer.fromStates(options, states);
+   * const whole = new RolloutScorer(options);
+   * for (const [ic, q] of [[0, p], [1, y]] as const) {
+   *   whole.observeInitial(ic, y);
+   *   whole.observe(ic, 1, q, y);
+   * }
+   * if (JSON.stringify(merged.rows()) !== JSON.stringify(whole.rows())) throw new Error("merge");
+   * ```
+   */
+  toState(ics?: readonly number[]): ScorerState {
+    const covered = ics === undefined ? Array.from({ length: this.#n }, (_, i) => i) : [...ics];
+    for (const ic of covered) this.#checkIc("export the state of", ic);
+    covered.sort((a, b) => a - b);
+    covered.forEach((ic, i) => {
+      if (i > 0 && covered[i - 1] === ic) {
+        throw new RangeError(`Cannot export the state of IC ${ic}: it is listed twice`);
+      }
+    });
+    const t = this.#t, c = this.#fields.length, nS = this.#summary.length, k = this.#k;
+    const gather = <A extends Float64Array | Uint8Array>(src: A, per: number, out: A): A => {
+      covered.forEach((ic, i) => out.set(src.subarray(ic * per, (ic + 1) * per), i * per));
+      return out;
+    };
+    const n = covered.length;
+    return {
+      schema: SCORER_STATE_SCHEMA,
+      ...this.#header(),
+      covered,
+      divergedAt: covered.map((ic) => {
+        const s = this.#divergedAt[ic];
+        return Number.isFinite(s) ? s : null;
+      }),
+      values: f64ToBase64(gather(this.#values, t * c * M, new Float64Array(n * t * c * M))),
+      observed: bytesToBase64(gather(this.#observed, t, new Uint8Array(n * t))),
+      observedInitial: bytesToBase64(gather(this.#observedInitial, 1, new Uint8Array(n))),
+      energyPred: f64ToBase64(gather(this.#energyPred, t + 1, new Float64Array(n * (t + 1)))),
+      energyRef: f64ToBase64(gather(this.#energyRef, t + 1, new Float64Array(n * (t + 1)))),
+      spectraPred: f64ToBase64(
+        gather(this.#spectraPred, nS * c * k, new Float64Array(n * nS * c * k)),
+      ),
+      spectraRef: f64ToBase64(
+        gather(this.#spectraRef, nS * c * k, new Float64Array(n * nS * c * k)),
+      ),
+      seconds: this.#seconds,
+    };
+  }
+
+  /**
+   * A scorer for `options` holding the ICs of `states` (from {@link RolloutScorer.toState},
+   * possibly through JSON), which must together cover every IC `0..N−1` exactly once. Its
+   * `rows()` are exactly those of a single scorer that observed the same data; its `seconds`
+   * is the sum over the states. Throws `RangeError` when a state's header differs from
+   * `options` (naming the state and field) or an IC is missing or held twice, `TypeError` on a
+   * malformed array.
+   *
+   * @example
+   * ```ts
+   * import { RolloutScorer } from "./scorer.ts";
+   * import { halfMeanSquare } from "./energy.ts";
+   * const options = {
+   *   fields: ["u"], pointsPerField: 2, ics: 2, steps: 1, summarySteps: [], energy: halfMeanSquare,
+   * };
+   * const half = new RolloutScorer(options).toState([0]);
+   * let message = "";
+   * try { RolloutScorer.fromStates(options, [half]); } catch (e) { message = String(e); }
+   * if (!message.includes("IC 1 is in none")) throw new Error(message);
+   * ```
+   */
+  static fromStates(options: ScorerOptions, states: readonly ScorerState[]): RolloutScorer {
+    const scorer = new RolloutScorer(options);
+    const owner = new Int32Array(scorer.#n).fill(-1);
+    let seconds = 0;
+    states.forEach((state, j) => {
+      scorer.#absorb(state, j, owner);
+      seconds += state.seconds;
+    });
+    const missing = [...owner.keys()].filter((ic) => owner[ic] < 0);
+    if (missing.length > 0) {
+      const list = missing.length > 8
+        ? `${missing.slice(0, 8).join(", ")}, … (${missing.length} in all)`
+        : missing.join(", ");
+      throw new RangeError(
+        `Cannot merge scorer states: IC${missing.length === 1 ? "" : "s"} ${list} ${
+          missing.length === 1 ? "is" : "are"
+        } in none of the ${states.length} states; expected every IC 0..${scorer.#n - 1} once`,
+      );
+    }
+    scorer.#seconds = seconds;
+    return scorer;
+  }
+
+  /** The header a state must share with this scorer. */
+  #header(): ScorerStateHeader {
+    return {
+      fields: [...this.#fields],
+      pointsPerField: this.#x,
+      ics: this.#n,
+      steps: this.#t,
+      summarySteps: [...this.#summary],
+      shells: this.#k,
+      firstStep: this.#first,
+      metrics: [...STEP_METRICS],
+    };
+  }
+
+  /** Copy state `j` into this scorer; `owner[ic]` records which state held IC `ic`. */
+  #absorb(state: ScorerState, j: number, owner: Int32Array): void {
+    const where = `state ${j}`;
+    if (typeof state !== "object" || state === null || state.schema !== SCORER_STATE_SCHEMA) {
+      throw new TypeError(
+        `Cannot merge scorer states: ${where}: expected schema "${SCORER_STATE_SCHEMA}", found ${
+          JSON.stringify((state as { schema?: unknown } | null)?.schema)
+        }`,
+      );
+    }
+    for (const [key, expected] of Object.entries(this.#header())) {
+      const found = (state as unknown as Record<string, unknown>)[key];
+      if (JSON.stringify(found) !== JSON.stringify(expected)) {
+        throw new RangeError(
+          `Cannot merge scorer states: ${where}: ${key}: expected ${
+            JSON.stringify(expected)
+          } (the merging scorer's), found ${JSON.stringify(found)?.slice(0, 80)}`,
+        );
+      }
+    }
+    const covered = state.covered;
+    if (!Array.isArray(covered) || !Array.isArray(state.divergedAt)) {
+      throw new TypeError(
+        `Cannot merge scorer states: ${where}: expected covered and divergedAt lists`,
+      );
+    }
+    covered.forEach((ic, i) => {
+      if (!Number.isInteger(ic) || ic < 0 || ic >= this.#n || (i > 0 && ic <= covered[i - 1])) {
+        throw new RangeError(
+          `Cannot merge scorer states: ${where}: covered[${i}]: expected ascending IC indices ` +
+            `in [0, ${this.#n - 1}], found ${ic}`,
+        );
+      }
+      if (owner[ic] >= 0) {
+        throw new RangeError(
+          `Cannot merge scorer states: IC ${ic} is in state ${owner[ic]} and state ${j}; ` +
+            `expected every IC in exactly one state`,
+        );
+      }
+      const d = state.divergedAt[i];
+      if (d !== null && !(Number.isInteger(d) && d >= 1 && d <= this.#t)) {
+        throw new RangeError(
+          `Cannot merge scorer states: ${where}: divergedAt[${i}]: expected null or a step in ` +
+            `[1, ${this.#t}], found ${d}`,
+        );
+      }
+    });
+    if (state.divergedAt.length !== covered.length) {
+      throw new TypeError(
+        `Cannot merge scorer states: ${where}: divergedAt: expected ${covered.length} entries ` +
+          `(one per covered IC), found ${state.divergedAt.length}`,
+      );
+    }
+    const n = covered.length, t = this.#t, c = this.#fields.length;
+    const nS = this.#summary.length, k = this.#k;
+    const scatter = <A extends Float64Array | Uint8Array>(src: A, per: number, dst: A) =>
+      covered.forEach((ic, i) => dst.set(src.subarray(i * per, (i + 1) * per), ic * per));
+    const f64 = (key: keyof ScorerState, per: number) =>
+      base64ToF64(state[key], n * per, `${where}: ${key}`);
+    const u8 = (key: keyof ScorerState, per: number) =>
+      base64ToBytes(state[key], n * per, `${where}: ${key}`);
+    scatter(f64("values", t * c * M), t * c * M, this.#values);
+    scatter(u8("observed", t), t, this.#observed);
+    scatter(u8("observedInitial", 1), 1, this.#observedInitial);
+    scatter(f64("energyPred", t + 1), t + 1, this.#energyPred);
+    scatter(f64("energyRef", t + 1), t + 1, this.#energyRef);
+    scatter(f64("spectraPred", nS * c * k), nS * c * k, this.#spectraPred);
+    scatter(f64("spectraRef", nS * c * k), nS * c * k, this.#spectraRef);
+    covered.forEach((ic, i) => {
+      this.#divergedAt[ic] = state.divergedAt[i] ?? Infinity;
+      owner[ic] = j;
+    });
   }
 
   /**
@@ -396,7 +709,7 @@ export class RolloutScorer {
       }
     }
 
-    // Geometric means over steps 1..T per IC (complete, never-diverged rollouts), then their
+    // Geometric means over steps s₀..T per IC (complete, never-diverged rollouts), then their
     // mean over ICs.
     for (let f = 0; f < c; f++) {
       for (const m of [MSE, NRMSE]) {
@@ -404,12 +717,12 @@ export class RolloutScorer {
         for (let ic = 0; ic < n; ic++) {
           if (this.#divergedAt[ic] <= t) continue;
           let complete = true, logSum = 0;
-          for (let step = 1; step <= t && complete; step++) {
+          for (let step = this.#first; step <= t && complete; step++) {
             complete = this.#observed[ic * t + step - 1] === 1;
             logSum += Math.log(v[at(ic, step, f) + m]); // log 0 = −∞ → geomean 0
           }
           if (!complete) continue;
-          const g = Math.exp(logSum / t);
+          const g = Math.exp(logSum / (t - this.#first + 1));
           const value = Number.isFinite(g) ? g : null; // NaN/∞ only from an undefined nrmse
           rows.push({
             metric: STEP_METRICS[m],

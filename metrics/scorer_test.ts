@@ -244,6 +244,20 @@ Deno.test("an incomplete rollout gets no geometric mean", () => {
   }
 });
 
+Deno.test("firstStep: a history-k rollout is scored from step k, geomean over k..T", () => {
+  const s = scorer({ ics: 1, steps: 4, firstStep: 3 });
+  const y = alternating(8);
+  s.observeInitial(0, y);
+  [2, 8].forEach((c, i) => s.observe(0, i + 3, y.map((v) => v + c), y)); // mse 4, 64 at 3, 4
+  const rows = s.rows();
+  const geo = one(rows, { metric: "mse", reduction: "geomean_over_steps" });
+  assertClose(geo.value!, 16, 1e-13, "√(4·64) over steps 3..4 only");
+  const early = one(rows, { metric: "mse", step: 1, reduction: "mean_over_ics" });
+  if (early.value !== null || early.n !== 0) throw new Error(`step 1: ${JSON.stringify(early)}`);
+  assertThrowsType(() => scorer({ steps: 2, firstStep: 3 }), RangeError, "firstStep");
+  assertThrowsType(() => scorer({ steps: 2, firstStep: 0 }), RangeError, "firstStep");
+});
+
 Deno.test("a zero reference field leaves nrmse undefined for that IC only", () => {
   const s = scorer({ ics: 2, summarySteps: [1] });
   const y = alternating(8);
@@ -321,4 +335,97 @@ Deno.test("views into a batch buffer are accepted and seconds accumulate", () =>
   assertClose(one(s.rows(), { metric: "mse", reduction: "mean_over_ics" }).value!, 0, 0, "mse");
   const energy = s.energySeries(0);
   if (energy.pred[0] !== null || energy.pred[1] !== 0.5) throw new Error(JSON.stringify(energy));
+});
+
+/** Throw unless `a` and `b` hold the same rows, every value equal bit for bit (`Object.is`). */
+function assertSameRows(a: ResultRow[], b: ResultRow[]): void {
+  if (a.length !== b.length) throw new Error(`${a.length} rows vs ${b.length}`);
+  a.forEach((row, i) => {
+    const other = b[i] as unknown as Record<string, unknown>;
+    const keys = new Set([...Object.keys(row), ...Object.keys(other)]);
+    for (const key of keys) {
+      if (!Object.is((row as unknown as Record<string, unknown>)[key], other[key])) {
+        throw new Error(`row ${i} ${key}: ${JSON.stringify(row)} vs ${JSON.stringify(other)}`);
+      }
+    }
+  });
+}
+
+/** Feed IC `ic` of a fixed random scenario: IC 1 diverges at step 3, IC 2 has ref ≡ 0 in "v". */
+function feed(s: RolloutScorer, ic: number, x: number, steps: number): void {
+  const ref = Float32Array.from(randomArray(2 * x, 100 + ic));
+  if (ic === 2) ref.fill(0, x);
+  s.observeInitial(ic, ref);
+  for (let step = 1; step <= steps; step++) {
+    if (ic === 1 && step === 3) {
+      s.diverged(ic, step);
+      return;
+    }
+    const noise = randomArray(2 * x, 1000 * ic + step);
+    s.observe(ic, step, ref.map((v, i) => v + 0.1 * step * noise[i]), ref);
+  }
+}
+
+Deno.test("toState/fromStates: scorers that saw disjoint ICs merge into exactly the rows of one", () => {
+  const x = 16, steps = 4;
+  const options: ScorerOptions = {
+    fields: ["u", "v"],
+    pointsPerField: x,
+    ics: 4,
+    steps,
+    summarySteps: [2, 4],
+    energy: halfMeanSquare,
+  };
+  const whole = new RolloutScorer(options);
+  for (let ic = 0; ic < 4; ic++) feed(whole, ic, x, steps);
+  // Round-robin split, IC 1 (diverged) and IC 2 (undefined nrmse) in different parts.
+  const parts = [[0, 2], [1, 3]].map((ics) => {
+    const s = new RolloutScorer(options);
+    for (const ic of ics) feed(s, ic, x, steps);
+    return JSON.parse(JSON.stringify(s.toState(ics)));
+  });
+  const merged = RolloutScorer.fromStates(options, parts.reverse());
+  assertSameRows(merged.rows(), whole.rows());
+  if (JSON.stringify(merged.divergence()) !== JSON.stringify(whole.divergence())) {
+    throw new Error(JSON.stringify(merged.divergence()));
+  }
+  if (merged.seconds !== parts[0].seconds + parts[1].seconds) throw new Error("seconds");
+  // One state of everything round-trips too.
+  assertSameRows(RolloutScorer.fromStates(options, [whole.toState()]).rows(), whole.rows());
+});
+
+Deno.test("fromStates refuses a foreign header, missing or doubled ICs and damaged arrays", () => {
+  const options: ScorerOptions = {
+    fields: ["u"],
+    pointsPerField: 8,
+    ics: 3,
+    steps: 2,
+    summarySteps: [1],
+    energy: halfMeanSquare,
+  };
+  const s = new RolloutScorer(options);
+  const [a, b, c] = [[0], [1], [2]].map((ics) => s.toState(ics));
+  assertThrowsType(() => RolloutScorer.fromStates(options, [a, b]), RangeError, "IC 2 is in none");
+  assertThrowsType(
+    () => RolloutScorer.fromStates(options, [a, b, c, b]),
+    RangeError,
+    "IC 1 is in state 1 and state 3",
+  );
+  assertThrowsType(
+    () => RolloutScorer.fromStates({ ...options, steps: 3 }, [a, b, c]),
+    RangeError,
+    "state 0: steps: expected 3",
+  );
+  assertThrowsType(
+    () => RolloutScorer.fromStates(options, [a, b, { ...c, values: c.values.slice(8) }]),
+    TypeError,
+    "state 2: values: expected base64 of 128 bytes",
+  );
+  assertThrowsType(
+    () => RolloutScorer.fromStates(options, [a, b, { ...c, divergedAt: [7] }]),
+    RangeError,
+    "divergedAt[0]",
+  );
+  assertThrowsType(() => s.toState([1, 1]), RangeError, "listed twice");
+  assertThrowsType(() => s.toState([3]), RangeError, "[0, 2]");
 });

@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import { rfft } from "./fft.ts";
+import { fft, rfft, wavenumber } from "./fft.ts";
 
 /**
  * Shell energy spectrum `E(k) = Σ_{|k'| = k} ½|û_{k'}|²`, `û = FFT(u)/N`, `k = 0..N/2`, of a
@@ -44,6 +44,84 @@ export function spectrum1d(u: ArrayLike<number>): Float64Array {
     const power = (re[k] * re[k] + im[k] * im[k]) * scale; // |û_k|²
     // Bins 0 and N/2 have no distinct mirror bin: ½|û|². Others pair k with −k: |û_k|².
     e[k] = k === 0 || k === half ? 0.5 * power : power;
+  }
+  return e;
+}
+
+/**
+ * Isotropic shell spectrum of a real 2D field `[ny, nx]` (row-major: `field[j·nx + i]`, j = y
+ * row, i = x column), both power-of-two sizes, periodic in both directions:
+ *
+ *   û(k_x, k_y) = (1/N) Σ_{j,i} u_{j,i} e^{−2πi (k_x i/nx + k_y j/ny)},   N = ny·nx,
+ *   E(k) = Σ_{round(|k'|) = k} ½|û(k')|²,   |k'| = √(k_x² + k_y²),
+ *
+ * over all signed integer wavenumbers `k_x ∈ [−nx/2, nx/2)`, `k_y ∈ [−ny/2, ny/2)` (the Nyquist
+ * bins ±n/2 are one bin, at |k| = n/2), for `k = 0..round(√((nx/2)² + (ny/2)²))`: 92 shells on
+ * 128². Every bin lands in exactly one shell, so Parseval gives `Σ_k E(k) = ½⟨u²⟩` (to
+ * rounding). Wavenumbers are mode numbers (cycles per box side): on a non-square box they are
+ * not scaled by the side lengths. Shells beyond `min(nx, ny)/2` are only partly filled (the
+ * corners of the square of wavenumbers); they are kept so that Parseval holds.
+ *
+ * The 2D DFT is taken as real FFTs of the rows (k_x ≥ 0, see `rfft`) followed by complex FFTs
+ * of the columns; the bins `k_x < 0` are the complex conjugates of `(−k_x, −k_y)`, which lie in
+ * the same shell, so columns `0 < k_x < nx/2` count twice. A field on a box with reflecting
+ * walls is not periodic: its spectrum is still defined (that of its periodic extension, with
+ * the jump at the walls spreading some energy to high k) and is computed the same way for
+ * prediction and reference, so it remains a fair comparison. Sums in float64.
+ *
+ * Throws `RangeError` unless ny and nx are powers of two, `TypeError` unless
+ * `field.length = ny·nx`.
+ *
+ * @example
+ * ```ts
+ * import { spectrum2d } from "./spectrum.ts";
+ * const ny = 16, nx = 16, u = new Float64Array(ny * nx);
+ * for (let j = 0; j < ny; j++) {
+ *   for (let i = 0; i < nx; i++) u[j * nx + i] = Math.cos(2 * Math.PI * (3 * i + 4 * j) / 16);
+ * }
+ * const e = spectrum2d(u, ny, nx); // |k| = 5: all of ½⟨u²⟩ = ¼ in shell 5
+ * if (e.length !== 12 || Math.abs(e[5] - 0.25) > 1e-14) throw new Error("shell 5");
+ * ```
+ */
+export function spectrum2d(field: ArrayLike<number>, ny: number, nx: number): Float64Array {
+  for (const [name, n] of [["ny", ny], ["nx", nx]] as const) {
+    if (!Number.isInteger(n) || n < 1 || (n & (n - 1)) !== 0) {
+      throw new RangeError(
+        `Cannot compute spectrum2d: expected ${name} a power of two, found ${n}`,
+      );
+    }
+  }
+  if (field.length !== ny * nx) {
+    throw new TypeError(
+      `Cannot compute spectrum2d: expected ${ny}·${nx} = ${ny * nx} values [ny, nx], found ` +
+        `${field.length}`,
+    );
+  }
+  const half = nx >> 1, cols = half + 1;
+  // Row transforms, k_x = 0..nx/2: column-major scratch [cols, ny] for the column FFTs.
+  const re = new Float64Array(cols * ny), im = new Float64Array(cols * ny);
+  const row = new Float64Array(nx);
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) row[i] = field[j * nx + i];
+    const r = rfft(row);
+    for (let kx = 0; kx < r.re.length; kx++) {
+      re[kx * ny + j] = r.re[kx];
+      im[kx * ny + j] = r.im[kx];
+    }
+  }
+  const shells = Math.round(Math.hypot(nx / 2, ny / 2)) + 1;
+  const e = new Float64Array(shells);
+  const scale = 0.5 / ((ny * nx) * (ny * nx)); // ½|û|² with û = FFT/N
+  const kyOf = Float64Array.from({ length: ny }, (_, q) => wavenumber(q, ny));
+  for (let kx = 0; kx < cols && kx < nx; kx++) {
+    const cr = re.subarray(kx * ny, (kx + 1) * ny), ci = im.subarray(kx * ny, (kx + 1) * ny);
+    fft(cr, ci);
+    // Columns with 0 < k_x < nx/2 stand for their conjugate mirror (−k_x, −k_y) too.
+    const weight = kx === 0 || kx === half ? scale : 2 * scale;
+    for (let q = 0; q < ny; q++) {
+      const ky = kyOf[q];
+      e[Math.round(Math.sqrt(kx * kx + ky * ky))] += weight * (cr[q] * cr[q] + ci[q] * ci[q]);
+    }
   }
   return e;
 }

@@ -1,4 +1,10 @@
-import { spectralBand, spectrum1d, spectrumError, spectrumErrorBands } from "./spectrum.ts";
+import {
+  spectralBand,
+  spectrum1d,
+  spectrum2d,
+  spectrumError,
+  spectrumErrorBands,
+} from "./spectrum.ts";
 import { halfMeanSquare } from "./energy.ts";
 import { assertClose, assertThrowsType, randomArray } from "./_test_util.ts";
 
@@ -132,4 +138,93 @@ Deno.test("spectrum functions validate their inputs", () => {
     RangeError,
     "relativeFloor",
   );
+});
+
+// ---- 2D isotropic shell spectrum ------------------------------------------------------------
+
+/** `A cos(2π(kx·i/nx + ky·j/ny) + φ)` on `[ny, nx]`. */
+function mode2d(ny: number, nx: number, kx: number, ky: number, amp: number, phase: number) {
+  const u = new Float64Array(ny * nx);
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      u[j * nx + i] = amp * Math.cos(2 * Math.PI * (kx * i / nx + ky * j / ny) + phase);
+    }
+  }
+  return u;
+}
+
+Deno.test("spectrum2d: Parseval Σ_k E(k) = ½⟨u²⟩ to 1e-12, square and non-square grids", () => {
+  for (
+    const [ny, nx] of [[1, 1], [1, 16], [16, 1], [2, 2], [8, 4], [4, 32], [64, 64], [128, 128]]
+  ) {
+    const u = randomArray(ny * nx, 31 + ny * nx + nx).map((v) => v + 0.2);
+    const e = spectrum2d(u, ny, nx);
+    if (e.length !== Math.round(Math.hypot(nx / 2, ny / 2)) + 1) {
+      throw new Error(`shell count for ${ny}×${nx}: ${e.length}`);
+    }
+    const energy = halfMeanSquare(u);
+    assertClose(sum(e), energy, 1e-12 * energy, `Parseval ${ny}×${nx}`);
+    if (e.some((v) => !(v >= 0))) throw new Error(`negative shell energy on ${ny}×${nx}`);
+  }
+  if (spectrum2d(new Float64Array(128 * 128), 128, 128).length !== 92) throw new Error("92 shells");
+});
+
+Deno.test("spectrum2d: a single mode puts A²/4 in shell round(|k|), the mean ½c² in shell 0", () => {
+  const n = 32;
+  for (const [kx, ky] of [[1, 0], [0, 3], [3, 4], [-5, 2], [7, 7], [16, 0], [0, 16], [16, 16]]) {
+    const e = spectrum2d(mode2d(n, n, kx, ky, 1.5, 0.3), n, n);
+    const shell = Math.round(Math.hypot(kx, ky));
+    // A Nyquist component (±16) is its own mirror: cos(πi + φ) keeps only cos φ of its energy.
+    const nyquist = (Math.abs(kx) === 16 ? 1 : 0) + (Math.abs(ky) === 16 ? 1 : 0);
+    const want = nyquist === 0 ? 1.5 ** 2 / 4 : 1.5 ** 2 * Math.cos(0.3) ** 2 / 2;
+    for (let q = 0; q < e.length; q++) {
+      assertClose(e[q], q === shell ? want : 0, 1e-13, `mode (${kx}, ${ky}), shell ${q}`);
+    }
+  }
+  const mean = spectrum2d(new Float32Array(8 * 4).fill(-3), 8, 4);
+  assertClose(mean[0], 4.5, 1e-15, "mean shell");
+  assertClose(sum(mean.subarray(1)), 0, 0, "nothing else");
+});
+
+Deno.test("spectrum2d matches the defining sum of ½|û|² over bins with round(|k|) = k", () => {
+  const ny = 8, nx = 4, u = randomArray(ny * nx, 77);
+  const e = spectrum2d(u, ny, nx);
+  const want = new Float64Array(e.length);
+  for (let qy = 0; qy < ny; qy++) {
+    for (let qx = 0; qx < nx; qx++) {
+      let re = 0, im = 0;
+      for (let j = 0; j < ny; j++) {
+        for (let i = 0; i < nx; i++) {
+          const angle = -2 * Math.PI * (qx * i / nx + qy * j / ny);
+          re += u[j * nx + i] * Math.cos(angle);
+          im += u[j * nx + i] * Math.sin(angle);
+        }
+      }
+      const kx = qx <= nx / 2 ? qx : qx - nx, ky = qy <= ny / 2 ? qy : qy - ny;
+      want[Math.round(Math.hypot(kx, ky))] += 0.5 * (re * re + im * im) / (ny * nx) ** 2;
+    }
+  }
+  assertClose(e, want, 1e-15, "brute-force DFT");
+});
+
+Deno.test("spectrum2d: shifts and transposition leave it unchanged; one row is spectrum1d", () => {
+  const n = 16, u = randomArray(n * n, 3);
+  const shifted = Float64Array.from(
+    { length: n * n },
+    (_, p) => u[((Math.floor(p / n) + 5) % n) * n + ((p % n) + 11) % n],
+  );
+  const transposed = Float64Array.from(
+    { length: n * n },
+    (_, p) => u[(p % n) * n + Math.floor(p / n)],
+  );
+  assertClose(spectrum2d(shifted, n, n), spectrum2d(u, n, n), 1e-15, "shift invariance");
+  assertClose(spectrum2d(transposed, n, n), spectrum2d(u, n, n), 1e-15, "transposition");
+  const line = randomArray(64, 4);
+  assertClose(spectrum2d(line, 1, 64), spectrum1d(line), 1e-16, "a 1×64 field");
+});
+
+Deno.test("spectrum2d validates its inputs", () => {
+  assertThrowsType(() => spectrum2d(new Float64Array(12 * 8), 12, 8), RangeError, "ny");
+  assertThrowsType(() => spectrum2d(new Float64Array(8 * 6), 8, 6), RangeError, "found 6");
+  assertThrowsType(() => spectrum2d(new Float64Array(10), 4, 4), TypeError, "found 10");
 });

@@ -10,6 +10,7 @@ import type { Result } from "../harness/result_schema.ts";
 import { stencilGraph } from "../baselines/builders.ts";
 import { composeStencil, laxWendroffStencil, substepsFor } from "../baselines/stencils.ts";
 import { getSuite } from "../suites/mod.ts";
+import { grid1D } from "../suites/types.ts";
 
 /** Strings a hostile submitter might put in a manifest. */
 export const HOSTILE = {
@@ -21,10 +22,11 @@ export const HOSTILE = {
 /** Lax–Wendroff for convection1d as the baseline builds it, times `damping` per model step. */
 export function dampedLaxWendroff(damping: number): Uint8Array {
   const suite = getSuite("convection1d");
-  const c = (suite.params!.beta * suite.dt) / (suite.grid.length / suite.grid.n);
+  const line = grid1D(suite, "build the damped Lax–Wendroff fixture");
+  const c = (suite.params!.beta * suite.dt) / (line.length / line.n);
   const m = substepsFor(c);
   const stencil = composeStencil(laxWendroffStencil(c / m), m).map((w) => w * damping);
-  return stencilGraph(suite.grid.n, stencil, "damped_lax_wendroff");
+  return stencilGraph(line.n, stencil, "damped_lax_wendroff");
 }
 
 /** What {@link makeResultsDir} wrote. */

@@ -63,8 +63,47 @@ export interface ChartSpec {
   note?: string;
 }
 
+/**
+ * A heatmap panel (2D fields, space–time diagrams). The server quantises the values to colour
+ * codes, so the page carries 1 byte per cell: code `c ∈ 0..254` is the value
+ * `z₀ + (c/254)(z₁ − z₀)` of `zDomain = [z₀, z₁]` (values outside are clamped to the ends),
+ * `255` is missing (NaN, diverged), drawn as a light grey hatch.
+ */
+export interface HeatmapSpec {
+  /** DOM id suffix, as for {@link ChartSpec}. */
+  id: string;
+  /** Accessible name of the SVG. */
+  title: string;
+  /** x axis label with units. */
+  xLabel: string;
+  /** y axis label with units. */
+  yLabel: string;
+  /** Cells per row (x direction). */
+  columns: number;
+  /** Rows (y direction); row 0 is drawn at the bottom. */
+  rows: number;
+  /** Base64 of `rows · columns` bytes, row-major, row 0 first. */
+  codes: string;
+  /** Data coordinates of the outer edges: left of column 0, right of the last column. */
+  xExtent: [number, number];
+  /** Bottom of row 0, top of the last row. */
+  yExtent: [number, number];
+  /** Plot height / width (default 0.8). */
+  aspect?: number;
+  /** `sequential` (viridis) or `diverging` (blue–white–red, white at the domain's middle). */
+  scheme: "sequential" | "diverging";
+  /** Colour domain `[z₀, z₁]`, shared by panels that should compare. */
+  zDomain: [number, number];
+  /** Colour bar label. */
+  zLabel: string;
+  /** Text shown above the plot (e.g. clamped values, missing rows). */
+  note?: string;
+}
+
 /** Everything the client needs. */
 export interface ClientData {
-  /** Every chart of the page, in page order. */
+  /** Every line chart of the page, in page order. */
   charts: ChartSpec[];
+  /** Every heatmap of the page (2D suites only; absent otherwise). */
+  heatmaps?: HeatmapSpec[];
 }

@@ -466,7 +466,9 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
   const snapFigures: FigureSpec[] = [];
   const keyOf = (s: { ic: number; step: number; field: string }) =>
     `${s.field}\u0000${s.ic}\u0000${s.step}`;
+  // Line plots of 1D snapshots; 2D snapshots (with a shape) are heatmaps (`heatmaps.ts`).
   const common = first.snapshots.filter((s0) =>
+    s0.shape === undefined &&
     entries.every((e) => e.result.snapshots.some((s) => keyOf(s) === keyOf(s0)))
   );
   const snapFields = [...new Set(common.map((s) => s.field))];

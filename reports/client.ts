@@ -6,7 +6,7 @@
  * `.html()`.
  * @module
  */
-import type { ChartSpec, ClientData, SeriesSpec } from "./chart_spec.ts";
+import type { ChartSpec, ClientData, HeatmapSpec, SeriesSpec } from "./chart_spec.ts";
 
 /** The d3 v7 namespace (UMD global in the page). Untyped: npm:d3 ships no type declarations. */
 // deno-lint-ignore no-explicit-any
@@ -17,6 +17,9 @@ export type D3 = any;
  * and re-render when the page width changes. Each SVG gets a `viewBox` equal to its drawn size
  * and scales with its container; text stays legible because the drawn size follows the
  * container width. Missing values (`null`, non-finite, or ≤ 0 on a log axis) are gaps.
+ * Heatmaps (`data.heatmaps`, 2D suites) are painted cell by cell into a canvas from their colour
+ * codes and placed in the SVG as a `data:` image (allowed by the page's CSP), with axes and a
+ * colour bar; missing cells are a grey checkerboard.
  */
 export function renderCharts(d3: D3, data: ClientData): void {
   const SUPERSCRIPT: Record<string, string> = {
@@ -244,15 +247,141 @@ export function renderCharts(d3: D3, data: ClientData): void {
     svg.attr("data-rendered", "true");
   }
 
+  /** Colour of code 0..254 of a heatmap scheme, as [r, g, b]. */
+  const palettes = new Map<string, number[][]>();
+  function paletteOf(scheme: string): number[][] {
+    let p = palettes.get(scheme);
+    if (p) return p;
+    p = [];
+    for (let c = 0; c < 255; c++) {
+      const t = c / 254;
+      const col = d3.rgb(
+        scheme === "diverging" ? d3.interpolateRdBu(1 - t) : d3.interpolateViridis(t),
+      );
+      p.push([col.r, col.g, col.b]);
+    }
+    palettes.set(scheme, p);
+    return p;
+  }
+
+  /** A `columns × rows` PNG data URL painted by `rgb(column, row from the top)`. */
+  function paint(columns: number, rows: number, rgb: (c: number, r: number) => number[]): string {
+    const doc = (globalThis as unknown as { document: D3 }).document;
+    const canvas = doc.createElement("canvas");
+    canvas.width = columns;
+    canvas.height = rows;
+    const ctx = canvas.getContext("2d");
+    const img = ctx.createImageData(columns, rows);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < columns; c++) {
+        const [red, green, blue] = rgb(c, r), o = (r * columns + c) * 4;
+        img.data[o] = red;
+        img.data[o + 1] = green;
+        img.data[o + 2] = blue;
+        img.data[o + 3] = 255;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    return canvas.toDataURL("image/png");
+  }
+
+  function drawHeatmap(spec: HeatmapSpec, holder: D3): void {
+    const width = Math.max(260, Math.floor(holder.node().getBoundingClientRect().width) || 480);
+    const bar = 70; // colour bar, its ticks and label
+    const m = { top: spec.note ? 24 : 10, right: 8 + bar, bottom: 46, left: 58 };
+    const iw = Math.max(60, width - m.left - m.right);
+    const ih = Math.round(Math.max(80, Math.min(460, iw * (spec.aspect ?? 0.8))));
+    const height = ih + m.top + m.bottom;
+    const x = d3.scaleLinear().domain(spec.xExtent).range([0, iw]);
+    const y = d3.scaleLinear().domain(spec.yExtent).range([ih, 0]);
+    const z = d3.scaleLinear().domain(spec.zDomain).range([ih, 0]);
+
+    const palette = paletteOf(spec.scheme);
+    const codes = atob(spec.codes);
+    const cols = spec.columns, rows = spec.rows;
+    const href = paint(cols, rows, (c, rTop) => {
+      const r = rows - 1 - rTop; // row 0 at the bottom
+      const code = codes.charCodeAt(r * cols + c);
+      if (code === 255 || Number.isNaN(code)) {
+        return (r + c) % 2 === 0 ? [196, 200, 204] : [234, 236, 239];
+      }
+      return palette[code];
+    });
+    const barHref = paint(1, 255, (_c, rTop) => palette[254 - rTop]);
+
+    holder.selectAll("*").remove();
+    const svg = holder.append("svg")
+      .attr("class", "chart-svg")
+      .attr("viewBox", `0 0 ${width} ${height}`)
+      .attr("width", width)
+      .attr("height", height)
+      .attr("role", "img")
+      .attr("aria-label", spec.title);
+    const g = svg.append("g").attr("transform", `translate(${m.left},${m.top})`);
+    g.append("image").attr("class", "heatmap")
+      .attr("href", href)
+      .attr("x", 0).attr("y", 0).attr("width", iw).attr("height", ih)
+      .attr("preserveAspectRatio", "none")
+      .style("image-rendering", "pixelated");
+    g.append("rect").attr("x", 0).attr("y", 0).attr("width", iw).attr("height", ih)
+      .attr("fill", "none").attr("stroke", "#9aa4ae").attr("stroke-width", 0.8);
+
+    const xt = ticksFor(x, "linear", Math.max(2, Math.floor(iw / 80)));
+    const yt = ticksFor(y, "linear", Math.max(3, Math.floor(ih / 45)));
+    g.append("g").attr("class", "axis x-axis").attr("transform", `translate(0,${ih})`)
+      .call(d3.axisBottom(x).tickValues(xt.values).tickFormat(xt.format).tickSizeOuter(0));
+    g.append("g").attr("class", "axis y-axis")
+      .call(d3.axisLeft(y).tickValues(yt.values).tickFormat(yt.format).tickSizeOuter(0));
+    const fit = (text: string, px: number) => {
+      const max = Math.max(4, Math.floor(px / 6.4));
+      return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
+    };
+    g.append("text").attr("class", "axis-label")
+      .attr("x", iw / 2).attr("y", ih + 38).attr("text-anchor", "middle")
+      .text(fit(spec.xLabel, iw));
+    const yl = g.append("text").attr("class", "axis-label")
+      .attr("transform", `translate(${-m.left + 14},${ih / 2}) rotate(-90)`)
+      .attr("text-anchor", "middle")
+      .text(fit(spec.yLabel, ih + m.top));
+    yl.append("title").text(spec.yLabel);
+
+    // Colour bar with its own axis.
+    const bx = iw + 12;
+    g.append("image").attr("class", "colorbar")
+      .attr("href", barHref)
+      .attr("x", bx).attr("y", 0).attr("width", 11).attr("height", ih)
+      .attr("preserveAspectRatio", "none");
+    const zt = ticksFor(z, "linear", Math.max(3, Math.floor(ih / 40)));
+    g.append("g").attr("class", "axis z-axis").attr("transform", `translate(${bx + 11},0)`)
+      .call(d3.axisRight(z).tickValues(zt.values).tickFormat(zt.format).tickSizeOuter(0));
+    const zl = g.append("text").attr("class", "axis-label")
+      .attr("transform", `translate(${iw + bar + 2},${ih / 2}) rotate(-90)`)
+      .attr("text-anchor", "middle")
+      .text(fit(spec.zLabel, ih));
+    zl.append("title").text(spec.zLabel);
+
+    if (spec.note) {
+      g.append("text").attr("class", "plot-note")
+        .attr("x", iw).attr("y", -8).attr("text-anchor", "end")
+        .text(spec.note);
+    }
+    svg.attr("data-rendered", "true");
+  }
+
   const widths = new Map<string, number>();
   function renderAll(force: boolean): void {
-    for (const spec of data.charts) {
+    const panels: { spec: ChartSpec | HeatmapSpec; heat: boolean }[] = [
+      ...data.charts.map((spec) => ({ spec, heat: false })),
+      ...(data.heatmaps ?? []).map((spec) => ({ spec, heat: true })),
+    ];
+    for (const { spec, heat } of panels) {
       const holder = d3.select(`[data-chart="${spec.id}"] .plot`);
       if (holder.empty()) continue;
       const w = Math.floor(holder.node().getBoundingClientRect().width);
       if (!force && widths.get(spec.id) === w) continue;
       widths.set(spec.id, w);
-      draw(spec, holder);
+      if (heat) drawHeatmap(spec as HeatmapSpec, holder);
+      else draw(spec as ChartSpec, holder);
     }
   }
 

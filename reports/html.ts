@@ -22,6 +22,7 @@ import {
   type SectionSpec,
 } from "./charts.ts";
 import { renderCharts } from "./client.ts";
+import { type HeatmapFigure, type HeatmapSection, heatmapSections } from "./heatmaps.ts";
 import { d3Source, d3Version } from "./d3_source.ts";
 import { escapeHtml, jsonForScript } from "./escape.ts";
 import { REPORT_CSS } from "./style.ts";
@@ -199,7 +200,7 @@ function runMeta(r: Result): string {
   return `<div class="card"><dl class="meta">${items.join("")}</dl></div>`;
 }
 
-function legendHtml(figure: FigureSpec): string {
+function legendHtml(figure: Pick<FigureSpec, "legend">): string {
   if (figure.legend.length === 0) return "";
   const dash = {
     solid: "",
@@ -227,6 +228,19 @@ function sectionsHtml(sections: readonly SectionSpec[]): string {
     return `<section id="${h(s.id)}"><h2>${h(s.title)}</h2><p class="intro">${h(s.intro)}</p>` +
       `<div class="figures ${cols}">${s.figures.map(figureHtml).join("")}</div></section>`;
   }).join("\n");
+}
+
+function heatmapHtml(f: HeatmapFigure): string {
+  return `<figure class="chart heatmap" data-chart="${h(f.heatmap.id)}"><h3>${h(f.title)}</h3>` +
+    `${legendHtml(f)}<div class="plot"></div><figcaption>${h(f.caption)}</figcaption></figure>`;
+}
+
+/** Heatmap sections (2D suites), three panels per row: reference, prediction, difference. */
+function heatmapSectionsHtml(sections: readonly HeatmapSection[]): string {
+  return sections.map((s) =>
+    `\n<section id="${h(s.id)}"><h2>${h(s.title)}</h2><p class="intro">${h(s.intro)}</p>` +
+    `<div class="figures three">${s.heatmaps.map(heatmapHtml).join("")}</div></section>`
+  ).join("");
 }
 
 function runBody(e: Entry, sections: readonly SectionSpec[]): string {
@@ -344,11 +358,18 @@ export function renderReport(results: readonly Result[], options: ReportOptions 
   checkResults(results);
   const entries = entriesFor(results);
   const sections = buildSections(entries);
-  const data: ClientData = { charts: sections.flatMap((s) => s.figures.map((f) => f.chart)) };
+  let heatId = 0;
+  const heat = heatmapSections(entries, () => `h${heatId++}`);
+  const heatmaps = heat.flatMap((s) => s.heatmaps.map((f) => f.heatmap));
+  const data: ClientData = {
+    charts: sections.flatMap((s) => s.figures.map((f) => f.chart)),
+    ...(heatmaps.length > 0 ? { heatmaps } : {}),
+  };
   const comparison = results.length > 1;
-  const body = comparison
-    ? comparisonBody(entries, sections, pickHeadline(results, options.headline))
-    : runBody(entries[0], sections);
+  const body =
+    (comparison
+      ? comparisonBody(entries, sections, pickHeadline(results, options.headline))
+      : runBody(entries[0], sections)) + heatmapSectionsHtml(heat);
   const r0 = results[0];
   const title = options.title ??
     (comparison

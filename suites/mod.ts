@@ -6,9 +6,9 @@
  *
  * @example
  * ```ts
- * import { getSuite, listSuites } from "./mod.ts";
+ * import { getSuite, gridSize, listSuites } from "./mod.ts";
  * const burgers = getSuite("burgers1d");
- * if (burgers.grid.n !== 1024 || !listSuites().includes(burgers)) throw new Error("registry");
+ * if (gridSize(burgers.grid) !== 1024 || !listSuites().includes(burgers)) throw new Error("registry");
  * ```
  * @module
  */
@@ -16,12 +16,23 @@
 import { ValueRangeError } from "../harness/errors.ts";
 import { burgers1d } from "./burgers1d/suite.ts";
 import { convection1d } from "./convection1d/suite.ts";
+import { shallowWater2d } from "./shallow_water2d/suite.ts";
 import type { Suite } from "./types.ts";
 
 export { burgers1d } from "./burgers1d/suite.ts";
 export { convection1d } from "./convection1d/suite.ts";
-export type { Grid, MetricDecl, PeriodicGrid1D, Progress, Suite, Tier, TierName } from "./types.ts";
-export { gridShape, gridSize } from "./types.ts";
+export { shallowWater2d } from "./shallow_water2d/suite.ts";
+export type {
+  Grid,
+  Grid2D,
+  MetricDecl,
+  PeriodicGrid1D,
+  Progress,
+  Suite,
+  Tier,
+  TierName,
+} from "./types.ts";
+export { grid1D, gridShape, gridSize } from "./types.ts";
 
 /** Options of {@link SuiteRegistry.register}. */
 export interface RegisterOptions {
@@ -100,7 +111,7 @@ export class SuiteRegistry {
 }
 
 /** Every built-in suite, in listing order. Add new suites here. */
-export const SUITES: readonly Suite[] = [convection1d, burgers1d];
+export const SUITES: readonly Suite[] = [convection1d, burgers1d, shallowWater2d];
 
 const registry = new SuiteRegistry(SUITES);
 
@@ -113,7 +124,7 @@ const registry = new SuiteRegistry(SUITES);
  * import { getSuite } from "./mod.ts";
  * let message = "";
  * try { getSuite("burgers2d"); } catch (e) { message = (e as Error).message; }
- * if (!message.includes("convection1d, burgers1d")) throw new Error(message);
+ * if (!message.includes("convection1d, burgers1d, shallow_water2d")) throw new Error(message);
  * ```
  */
 export function getSuite(id: string): Suite {
@@ -126,7 +137,8 @@ export function getSuite(id: string): Suite {
  * @example
  * ```ts
  * import { listSuites } from "./mod.ts";
- * if (listSuites().map((s) => s.id).join() !== "convection1d,burgers1d") throw new Error();
+ * const ids = listSuites().map((s) => s.id).join();
+ * if (ids !== "convection1d,burgers1d,shallow_water2d") throw new Error(ids);
  * ```
  */
 export function listSuites(): Suite[] {

@@ -35,7 +35,10 @@ function ulps(a: number, b: number): number {
 }
 
 Deno.test("registry: explicit list, lookups, unknown ids list what exists", () => {
-  check(listSuites().map((s) => s.id).join() === "convection1d,burgers1d", "listing order");
+  check(
+    listSuites().map((s) => s.id).join() === "convection1d,burgers1d,shallow_water2d",
+    "listing order",
+  );
   check(SUITES.length === listSuites().length, "SUITES is the registry");
   check(getSuite("burgers1d") === burgers1d && getSuite("convection1d") === convection1d, "get");
   const e = throws(() => getSuite("heat1d"), RangeError);

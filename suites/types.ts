@@ -2,9 +2,12 @@
  * The typed declaration every suite provides. A suite is data plus two pure functions:
  * deterministic initial conditions from a seed, and the reference trajectory from those ICs.
  *
- * Layout conventions (SPEC §2): a state of one IC is a flat `Float32Array` of `C * X` values
- * (1D, channel-major: field `c` at point `i` is `state[c * X + i]`). A batch of `N` states is
- * `N * C * X` values. A trajectory batch is `[N, T + 1, C, X]`, step 0 being the IC.
+ * Layout conventions (SPEC §2): a state of one IC is a flat `Float32Array` of `C * X` values,
+ * channel-major, with `X = gridSize(grid)` points per field: 1D grids store field `c` at point
+ * `i` as `state[c * X + i]`; 2D grids (`[C, H, W]`, H = y rows, W = x columns) store cell
+ * (row j, column i) of field `c` as `state[c * H * W + j * W + i]`. A batch of `N` states is
+ * `N * C * X` values. A trajectory batch is `[N, T + 1, C, ...gridShape(grid)]`, step 0 being
+ * the IC.
  * @module
  */
 
@@ -28,17 +31,84 @@ export interface PeriodicGrid1D {
   readonly length: number;
 }
 
-/** Grids known to emubench. 2D and HEALPix grids join this union with their suites. */
-export type Grid = PeriodicGrid1D;
-
-/** Number of values in one field on the grid. */
-export function gridSize(grid: Grid): number {
-  return grid.n;
+/**
+ * Uniform 2D grid on the box `[0, lx) × [0, ly)`: `nx` columns (x, the last axis W) and `ny`
+ * rows (y, axis H), cell centres `((i + ½) lx/nx, (j + ½) ly/ny)`. `boundary` says whether the
+ * fields are periodic or live in a box with reflecting (solid) walls.
+ */
+export interface Grid2D {
+  readonly kind: "grid2d";
+  /** Rows H (y direction). */
+  readonly ny: number;
+  /** Columns W (x direction). */
+  readonly nx: number;
+  /** Box length along y. */
+  readonly ly: number;
+  /** Box length along x. */
+  readonly lx: number;
+  /** Boundary condition of every side. */
+  readonly boundary: "periodic" | "reflecting";
 }
 
-/** Shape of one field on the grid (without batch and channel axes). */
+/** Grids known to emubench. HEALPix grids join this union with their suites. */
+export type Grid = PeriodicGrid1D | Grid2D;
+
+/**
+ * Number of values in one field on the grid: `n` (1D), `ny · nx` (2D).
+ *
+ * @example
+ * ```ts
+ * import { gridSize } from "./types.ts";
+ * const g = { kind: "grid2d", ny: 4, nx: 8, ly: 1, lx: 2, boundary: "periodic" } as const;
+ * if (gridSize(g) !== 32 || gridSize({ kind: "periodic1d", n: 16, length: 1 }) !== 16) {
+ *   throw new Error("size");
+ * }
+ * ```
+ */
+export function gridSize(grid: Grid): number {
+  return grid.kind === "grid2d" ? grid.ny * grid.nx : grid.n;
+}
+
+/**
+ * Shape of one field on the grid (without batch and channel axes): `[n]` (1D), `[ny, nx]` (2D,
+ * H = y then W = x, SPEC §2).
+ *
+ * @example
+ * ```ts
+ * import { gridShape } from "./types.ts";
+ * const g = { kind: "grid2d", ny: 4, nx: 8, ly: 1, lx: 2, boundary: "reflecting" } as const;
+ * if (gridShape(g).join() !== "4,8") throw new Error("[H, W]");
+ * ```
+ */
 export function gridShape(grid: Grid): number[] {
-  return [grid.n];
+  return grid.kind === "grid2d" ? [grid.ny, grid.nx] : [grid.n];
+}
+
+/**
+ * The grid as a periodic 1D grid, for code that only handles 1D suites (1D baselines); throws
+ * `RangeError` naming the suite and the grid kind otherwise.
+ *
+ * @example
+ * ```ts
+ * import { grid1D } from "./types.ts";
+ * const g = grid1D({ id: "demo", grid: { kind: "periodic1d", n: 8, length: 1 } }, "build a stencil");
+ * let refused = false;
+ * try {
+ *   grid1D({
+ *     id: "sw",
+ *     grid: { kind: "grid2d", ny: 2, nx: 2, ly: 1, lx: 1, boundary: "periodic" },
+ *   }, "build a stencil");
+ * } catch (e) { refused = e instanceof RangeError; }
+ * if (g.n !== 8 || !refused) throw new Error("grid1D");
+ * ```
+ */
+export function grid1D(suite: Pick<Suite, "id" | "grid">, action: string): PeriodicGrid1D {
+  if (suite.grid.kind !== "periodic1d") {
+    throw new RangeError(
+      `Cannot ${action} for suite ${suite.id}: expected a periodic1d grid, found ${suite.grid.kind}`,
+    );
+  }
+  return suite.grid;
 }
 
 /** How a metric is aggregated and ranked (lm-evaluation-harness style). */
@@ -94,4 +164,17 @@ export interface Suite {
   reference(ics: Float32Array, count: number, steps: number, progress?: Progress): Float32Array;
   /** Suite-defined energy of one state `[C, X]` (1D suites: ½⟨u²⟩ summed over fields). */
   energy(state: Float32Array | Float64Array): number;
+  /**
+   * Shell energy spectrum of one field (`gridSize(grid)` values), used by the scorer for the
+   * `spectrum_*` rows. Optional: the default is `spectrum1d` (1D, power-of-two n); 2D suites set
+   * `spectrum2d` (isotropic shells). Must return the same number of shells for every field.
+   */
+  spectrum?(field: Float32Array | Float64Array): Float64Array;
+  /**
+   * Physics diagnostics of one whole state `[C, X]` (e.g. shallow water: `{ mass, energy }`),
+   * computed the same way for prediction and reference. Optional; when present the scorer emits
+   * `diag_<name>_pred` / `_ref` and relative drifts `diag_<name>_drift_pred` / `_ref` per step
+   * (`metrics/scorer.ts`). Names are `[a-z0-9_]+` and the same for every state.
+   */
+  diagnostics?(state: Float32Array | Float64Array): Readonly<Record<string, number>>;
 }
