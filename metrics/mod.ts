@@ -6,10 +6,12 @@
  * - `pointwise.ts`: `mse`, `rmse`, `nrmse` over one kernel, `sumSquares`.
  * - `split.ts`: Takacs dissipation / dispersion split of the MSE.
  * - `energy.ts`: `½⟨u²⟩` and per-field sums.
- * - `spectrum.ts`: shell energy spectrum (Parseval-exact) and its log error, binned by band.
+ * - `spectrum.ts`: shell energy spectra, 1D and isotropic 2D (Parseval-exact), and their log
+ *   error, binned by band.
  * - `autocorr.ts`: temporal autocorrelation and temporal spectrum, and their errors.
  * - `fft.ts`: radix-2 FFT (power-of-two lengths) with the normalisation stated.
  * - `scorer.ts`: the streaming accumulator the rollout engine calls.
+ * - `diagnostics.ts`: suite physics diagnostics (e.g. mass) and their drift over a rollout.
  * - `intervals.ts`: Wilson score interval of a proportion (stability rates).
  * - `bootstrap.ts`: seeded percentile bootstrap interval of a mean over ICs (nulls = missing).
  *
@@ -35,6 +37,7 @@ export {
   type SpectralBand,
   spectralBand,
   spectrum1d,
+  spectrum2d,
   spectrumError,
   type SpectrumErrorBands,
   spectrumErrorBands,
@@ -48,6 +51,7 @@ export {
 } from "./autocorr.ts";
 export { fft, rfft, rfftFull, wavenumber } from "./fft.ts";
 export { RolloutScorer, type ScorerOptions } from "./scorer.ts";
+export { type DiagnosticsFn, type DiagnosticsOptions, DiagnosticsTracker } from "./diagnostics.ts";
 export type { ResultRow } from "./rows.ts";
 export { type Interval, wilson } from "./intervals.ts";
 export {

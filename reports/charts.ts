@@ -375,7 +375,48 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
       legend: legendOf(s),
     });
   }
-  const physics = [...splitFigures, ...energyFigures];
+  // Drifts of suite diagnostics (rows `diag_<name>_drift_pred` / `_ref`, e.g. shallow-water
+  // mass and energy); 1D suites have none.
+  const driftFigures: FigureSpec[] = [];
+  const driftNames = [
+    ...new Set(entries.flatMap((e) =>
+      e.result.rows.flatMap((r) => {
+        const m = /^diag_([a-z0-9_]+)_drift_pred$/.exec(r.metric);
+        return m ? [m[1]] : [];
+      })
+    )),
+  ];
+  for (const name of driftNames) {
+    const pm = `diag_${name}_drift_pred`, rm = `diag_${name}_drift_ref`;
+    const refCurves = entries.filter((e) => hasCurve(e.result.rows, rm, "*"))
+      .map((e) => ({ e, c: curveOf(e.result.rows, rm, "*") }));
+    const s: SeriesSpec[] = refCurves.length > 0 &&
+        refCurves.every((r) => sameCurve(r.c, refCurves[0].c))
+      ? [series("reference", REF_COLOR, refCurves[0].c, "solid", REF_WIDTH)]
+      : refCurves.map((r) => series(`reference (${r.e.label})`, r.e.color, r.c, "dashed"));
+    for (const e of entries.filter((x) => hasCurve(x.result.rows, pm, "*"))) {
+      s.push(series(comparison ? e.label : "prediction", e.color, curveOf(e.result.rows, pm, "*")));
+    }
+    driftFigures.push({
+      chart: {
+        id: id(),
+        title: `relative ${name} drift vs step`,
+        xLabel,
+        yLabel: `relative ${name} drift`,
+        xScale: "linear",
+        yScale: "linear",
+        xDomain: stepDomain,
+        series: s,
+        markers,
+      },
+      title: `${name} drift`,
+      caption: `Signed relative drift of the total ${name} from the IC, mean over ICs. A ` +
+        `conserved quantity stays at 0 in the reference up to float32 storage rounding; the ` +
+        `prediction's departure is the emulator's own.${markerNote}`,
+      legend: legendOf(s),
+    });
+  }
+  const physics = [...splitFigures, ...energyFigures, ...driftFigures];
   if (physics.length > 0) {
     sections.push({
       id: "physics",

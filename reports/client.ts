@@ -288,7 +288,7 @@ export function renderCharts(d3: D3, data: ClientData): void {
   function drawHeatmap(spec: HeatmapSpec, holder: D3): void {
     const width = Math.max(260, Math.floor(holder.node().getBoundingClientRect().width) || 480);
     const bar = 70; // colour bar, its ticks and label
-    const m = { top: spec.note ? 24 : 10, right: 8 + bar, bottom: 46, left: 58 };
+    const m = { top: 24, right: 8 + bar, bottom: 46, left: 58 }; // top: room for a note
     const iw = Math.max(60, width - m.left - m.right);
     const ih = Math.round(Math.max(80, Math.min(460, iw * (spec.aspect ?? 0.8))));
     const height = ih + m.top + m.bottom;

@@ -17,7 +17,7 @@
  */
 import type { Hovmoller, Snapshot } from "../harness/result_schema.ts";
 import type { HeatmapSpec } from "./chart_spec.ts";
-import type { Entry, LegendItem } from "./charts.ts";
+import { type Entry, type LegendItem, REF_COLOR } from "./charts.ts";
 
 /** A heatmap with the server-rendered title, legend and caption around it. */
 export interface HeatmapFigure {
@@ -124,6 +124,9 @@ function outside(values: Iterable<number | null>, z: readonly [number, number]):
   return n;
 }
 
+/** Legend of reference panels on comparison pages (keeps panel rows aligned). */
+const REF_LEGEND: LegendItem[] = [{ label: "reference", color: REF_COLOR, dash: "solid" }];
+
 const fmt = (v: number) => String(Number(v.toPrecision(3)));
 const fieldName = (f: string) => (f === "*" ? "all fields" : f);
 
@@ -170,7 +173,7 @@ function hovmollerSection(
     title: `${field} · reference`,
     caption: `Reference ${field} of IC ${h0.ic} along x through the domain centre, one row per ` +
       `model step (step 0, the IC, at the bottom). Sloped streaks are travelling waves.`,
-    legend: [],
+    legend: comparison ? REF_LEGEND : [],
   }];
   const diffs = have.filter((e) => same(e.result.hovmoller!)).map((e) => {
     const hv = e.result.hovmoller!;
@@ -289,7 +292,7 @@ function snapshotSection(
         },
         title: `${fieldName(field)} · reference · step ${s0.step}`,
         caption: `Reference ${fieldName(field)}, ${when}.`,
-        legend: [],
+        legend: comparison ? REF_LEGEND : [],
       });
       for (const e of entries) {
         const snap = find(e, s0)!;

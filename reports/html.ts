@@ -254,6 +254,12 @@ function runBody(e: Entry, sections: readonly SectionSpec[]): string {
       `${h(r.config.ics)}. — no value: every IC had diverged.</p>`
     : "";
   const scalars = scalarTable(r);
+  const window = r.model.history > 1
+    ? `<p class="note">This model takes the last ${h(r.model.history)} states (history ` +
+      `${h(r.model.history)}): its first prediction is step ${h(r.model.history)}; earlier ` +
+      `steps are the reference states it was given, so they have no value (—), and geometric ` +
+      `means run over steps ${h(r.model.history)}–${h(r.config.steps)}.</p>`
+    : "";
   return `<header class="page">
 <p class="eyebrow">emubench report · run</p>
 <h1>${h(r.model.name)}</h1>
@@ -270,7 +276,7 @@ ${authors}
 <section id="run"><h2>Run</h2>${runMeta(r)}</section>
 <section id="summary"><h2>Summary</h2>
 <p class="intro">Means over ICs at the suite's summary steps, and the geometric mean over all steps.</p>
-<div class="table-wrap summary">${summaryTable(r)}</div>${partial}${stabilityText(r)}
+<div class="table-wrap summary">${summaryTable(r)}</div>${partial}${window}${stabilityText(r)}
 ${
       scalars
         ? `<h3 style="margin-top:18px">Other scalars</h3><div class="table-wrap">${scalars}</div>`

@@ -17,6 +17,7 @@
 export { renderReport, type ReportOptions, writeReport } from "./html.ts";
 export { escapeHtml, jsonForScript } from "./escape.ts";
 export { type SampleOptions, sampleResult } from "./sample_result.ts";
+export { type Sample2DOptions, sampleResult2D } from "./sample_result_2d.ts";
 export {
   type Board,
   buildLeaderboard,

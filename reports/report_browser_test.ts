@@ -11,6 +11,7 @@ import type { Browser } from "playwright-core";
 import { pathToFileURL } from "node:url";
 import { writeReport } from "./html.ts";
 import { sampleResult } from "./sample_result.ts";
+import { sampleResult2D } from "./sample_result_2d.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = await Deno.stat(CHROMIUM).then((s) => s.isFile, () => false);
@@ -30,6 +31,9 @@ interface PageReport {
   h1: string;
   scrollWidth: number;
   segments: Record<string, number>;
+  /** Heatmap figures, and those whose painted image is a real PNG (not an empty canvas). */
+  heatmaps: number;
+  paintedHeatmaps: number;
 }
 
 /** Open `file` at `width`, fail on any error or request other than the file, return facts. */
@@ -97,9 +101,13 @@ async function inspect(
           .filter((f) =>
             ![...f.querySelectorAll("path.series")].some((p) =>
               (p.getAttribute("d") ?? "").length > 10
-            )
+            ) && !f.querySelector("image.heatmap")
           )
           .map((f) => f.getAttribute("data-chart") ?? "?"),
+        heatmaps: document.querySelectorAll("figure.heatmap").length,
+        paintedHeatmaps: [...document.querySelectorAll("figure.heatmap image.heatmap")]
+          .filter((i) => (i.getAttribute("href") ?? "").startsWith("data:image/png;base64,"))
+          .filter((i) => (i.getAttribute("href") ?? "").length > 300).length,
         pwned: (globalThis as unknown as { __pwned?: unknown }).__pwned,
         imgs: document.querySelectorAll("img").length,
         handlers: document.querySelectorAll("[onerror],[onload]").length,
@@ -203,6 +211,48 @@ Deno.test({
       assert.equal(bad2.pwned, undefined);
       assert.equal(bad2.imgs, 0);
       assert.equal(bad2.handlers, 0);
+    } finally {
+      await browser.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "browser: 2D report draws heatmaps (space–time diagram, snapshots) offline, no errors",
+  ignore: !haveChromium,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "emubench-report-2d-" });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+    });
+    try {
+      // IC 0 diverges at step 32: hatched rows at the top of the prediction panels.
+      const a = sampleResult2D({ diverge: { 0: 32 } });
+      const b = sampleResult2D({ name: "linear-extrapolation", phaseError: 0, history: 2 });
+      // Run page: 6 error + 3 split + 1 energy + 2 drift + 9 spectra line charts (summary steps
+      // 1, 10, 25 of 40 × 3 fields); 3 Hovmöller
+      // + 9 snapshot heatmaps (3 fields × step 25; step 40 is after the divergence).
+      await writeReport(`${dir}/run2d.html`, [a]);
+      const run = await inspect(browser, `${dir}/run2d.html`, 1280, "report-2d.png");
+      assert.equal(run.heatmaps, 12);
+      assert.equal(run.paintedHeatmaps, 12);
+      assert.equal(run.rendered, run.figures);
+      assert.equal(run.figures, 21 + 12);
+      assert.deepEqual(run.emptyCharts, []);
+      const phone = await inspect(browser, `${dir}/run2d.html`, 390, "report-2d-390.png");
+      assert.equal(phone.paintedHeatmaps, 12);
+      assert.ok(phone.scrollWidth <= 390, `page is ${phone.scrollWidth}px wide at 390px`);
+      // Comparison: reference once, then prediction and difference per model.
+      await writeReport(`${dir}/compare2d.html`, [a, b]);
+      const cmp = await inspect(browser, `${dir}/compare2d.html`, 1280, "compare-2d.png");
+      assert.equal(cmp.heatmaps, 5 + 3 * 5);
+      assert.equal(cmp.paintedHeatmaps, cmp.heatmaps);
+      assert.deepEqual(cmp.emptyCharts, []);
     } finally {
       await browser.close();
       await Deno.remove(dir, { recursive: true });

@@ -118,12 +118,15 @@ function unwrapMissing(table: aq.ColumnTable, columns: readonly string[]): aq.Co
   ])));
 }
 
-/** True when some mean-over-ICs row at a summary step averages fewer than all ICs. */
+/**
+ * True when some mean-over-ICs row at a summary step averages fewer than all ICs. Steps before
+ * a history-k model's first prediction (1..k−1, reference states) do not count.
+ */
 export function hasPartialMeans(result: Result): boolean {
   const steps = new Set(result.config.summarySteps);
   return result.rows.some((r) =>
-    r.step !== undefined && steps.has(r.step) && r.ic === undefined && r.k === undefined &&
-    r.n !== undefined && r.n < result.config.ics
+    r.step !== undefined && steps.has(r.step) && r.step >= result.model.history &&
+    r.ic === undefined && r.k === undefined && r.n !== undefined && r.n < result.config.ics
   );
 }
 
