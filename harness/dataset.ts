@@ -2,32 +2,35 @@
  * Initial conditions and reference trajectories read from a file instead of a suite's solver
  * (SPEC §3, `emubench run --data FILE`).
  *
- * Accepted files:
+ * Accepted files, where `X` stands for the suite's grid axes (`gridShape(suite.grid)`: `X` on a
+ * 1D grid, `H, W` on a 2D one, e.g. `[N, T, 3, 128, 128]` for `shallow_water2d`):
  * - `.npy`: `[N, T, C, X]`, or `[N, T, X]` for a one-field suite (any dtype {@link readNpy}
  *   reads; converted to float32);
  * - `.h5`, `.hdf5`, `.hdf`, `.nc`, `.nc4` (HDF5 / NetCDF4): the PDEBench `tensor` dataset
- *   `[N, T, X]`, `[N, T, X, C]` or `[N, T, C, X]` (see {@link readHdf5Tensor} for how the channel
- *   axis is found; the suite's field count is passed as the hint). A one-field suite also accepts
- *   a dataset named after its field (e.g. a NetCDF variable `u`) when there is no `tensor`.
+ *   `[N, T, X]`, `[N, T, X, C]` (PDEBench's channels-last layout, e.g. 2D shallow water
+ *   `[N, T, H, W, 1]`) or `[N, T, C, X]` (see {@link readHdf5Tensor} for how the channel axis is
+ *   found; the suite's field count is passed as the hint). A one-field suite also accepts a
+ *   dataset named after its field (e.g. a NetCDF variable `u`) when there is no `tensor`.
  *
  * Time axis: entry 0 is the initial condition and consecutive entries are exactly one model step
  * (the suite's Δt) apart, so a file with `T` time entries gives `T − 1` steps. Emubench cannot
  * see the time spacing of an `.npy` file: resample it to the suite's Δt first. An HDF5 file with
  * a 1-D `t-coordinate` (PDEBench stores T + 1 entries) has its spacing checked against the
- * suite's Δt over the steps used (relative tolerance 1e-3); likewise a 1-D `x-coordinate` must be
- * spaced `length / n`.
+ * suite's Δt over the steps used (relative tolerance 1e-3); likewise, on a 1D grid, a 1-D
+ * `x-coordinate` must be spaced `length / n` (2D coordinates are not checked).
  *
- * Validation against the suite: X equals the suite's grid size, C its number of fields, T ≥ 2,
- * N ≥ 1; the `ics` / `steps` options must not exceed what the file holds; every value used must
- * be finite (NaN/Inf → {@link ValueRangeError} naming the first bad IC and step). Values beyond
- * the requested ICs and steps are not inspected.
+ * Validation against the suite: the grid axes equal the suite's grid shape (axis by axis, not
+ * just in size), C its number of fields, T ≥ 2, N ≥ 1; the `ics` / `steps` options must not
+ * exceed what the file holds; every value used must be finite (NaN/Inf → {@link ValueRangeError}
+ * naming the first bad IC, step, field and grid index). Values beyond the requested ICs and steps
+ * are not inspected.
  * @module
  */
 import { extname } from "node:path";
 import { FormatError, ShapeError, ValueRangeError } from "./errors.ts";
 import { readHdf5Tensor } from "./hdf5.ts";
 import { type NpyData, readNpy } from "./npy.ts";
-import { gridSize, type Suite } from "../suites/types.ts";
+import { gridShape, gridSize, type Suite } from "../suites/types.ts";
 
 /** Options of {@link loadDataset}. */
 export interface LoadDatasetOptions {
@@ -35,15 +38,15 @@ export interface LoadDatasetOptions {
   ics?: number;
   /** Use only the first `steps` steps (`steps + 1` time entries). Default: all in the file. */
   steps?: number;
-  /** Channel placement of a rank-4 HDF5 dataset, when the default rule would guess wrong. */
+  /** Channel placement of an HDF5 dataset with a channel axis, if the default guesses wrong. */
   layout?: "NTXC" | "NTCX";
 }
 
 /** ICs and reference trajectories loaded from a file. */
 export interface LoadedDataset {
-  /** `[N, C, X]`: time entry 0 of every trajectory. */
+  /** `[N, C, ...grid]`: time entry 0 of every trajectory. */
   ics: Float32Array;
-  /** `[N, T + 1, C, X]`, step 0 = IC. */
+  /** `[N, T + 1, C, ...grid]`, step 0 = IC. */
   reference: Float32Array;
   /** N. */
   count: number;
@@ -131,13 +134,15 @@ export async function loadDataset(
   checkCount(path, "ics", options.ics);
   checkCount(path, "steps", options.steps);
   const C = suite.fields.length;
+  const grid = gridShape(suite.grid);
   const X = gridSize(suite.grid);
+  const G = grid.join(", ");
   const ext = extname(path).toLowerCase();
-  const accepted = `[N, T, ${C}, ${X}]`;
-  const layouts = C === 1 ? `[N, T, ${C}, ${X}] or [N, T, ${X}]` : accepted;
+  const accepted = `[N, T, ${C}, ${G}]`;
+  const layouts = C === 1 ? `[N, T, ${C}, ${G}] or [N, T, ${G}]` : accepted;
 
   let data: Float32Array;
-  let shape: number[]; // [N, T, C, X] as read (possibly already sliced)
+  let shape: number[]; // [N, T, C, ...grid] as read (possibly already sliced)
   let fileShape: number[];
   let found: string;
   let available: [number, number]; // N and T in the file
@@ -147,7 +152,8 @@ export async function loadDataset(
     const npy = await readNpy(path);
     fileShape = npy.shape;
     found = `[${fileShape.join(", ")}]`;
-    if (!(fileShape.length === 4 || (fileShape.length === 3 && C === 1))) {
+    const rank = 3 + grid.length; // [N, T, C, ...grid]
+    if (!(fileShape.length === rank || (fileShape.length === rank - 1 && C === 1))) {
       throw new ShapeError({
         file: path,
         field: "tensor",
@@ -155,7 +161,9 @@ export async function loadDataset(
         found: `${found} (rank ${fileShape.length})`,
       });
     }
-    shape = fileShape.length === 4 ? [...fileShape] : [fileShape[0], fileShape[1], 1, fileShape[2]];
+    shape = fileShape.length === rank
+      ? [...fileShape]
+      : [fileShape[0], fileShape[1], 1, ...fileShape.slice(2)];
     data = toFloat32(npy.data);
     available = [shape[0], shape[1]];
   } else if (HDF5_EXTENSIONS.includes(ext)) {
@@ -165,9 +173,13 @@ export async function loadDataset(
       times: options.steps === undefined ? undefined : options.steps + 1,
       channels: C,
       layout: options.layout,
+      dims: grid.length,
     });
     fileShape = h5.fileShape;
-    const axes = { NTX: "[N, T, X]", NTXC: "[N, T, X, C]", NTCX: "[N, T, C, X]" }[h5.layout];
+    const g = grid.length === 1 ? "X" : grid.length === 2 ? "H, W" : "...grid";
+    const axes = { NTX: `[N, T, ${g}]`, NTXC: `[N, T, ${g}, C]`, NTCX: `[N, T, C, ${g}]` }[
+      h5.layout
+    ];
     found = `[${fileShape.join(", ")}] (read as ${axes})`;
     shape = h5.shape;
     data = h5.data;
@@ -183,14 +195,16 @@ export async function loadDataset(
     });
   }
 
-  const [, , c, x] = shape;
-  if (c !== C || x !== X) {
+  const [, , c, ...g] = shape;
+  if (c !== C || g.join() !== grid.join()) {
     throw new ShapeError({
       file: path,
       field: "tensor",
       expected: accepted,
       found,
-      hint: `Suite ${suite.id} has ${C} field(s) (${suite.fields.join(", ")}) on ${X} points.`,
+      hint: `Suite ${suite.id} has ${C} field(s) (${suite.fields.join(", ")}) on ${
+        grid.length === 1 ? `${X} points` : `a ${grid.join(" × ")} grid`
+      }.`,
     });
   }
   const [nFile, tFile] = available;
@@ -198,7 +212,7 @@ export async function loadDataset(
     throw new ShapeError({
       file: path,
       field: "tensor",
-      expected: `[N ≥ 1, T ≥ 2, ${C}, ${X}] (at least one trajectory with its IC and one step)`,
+      expected: `[N ≥ 1, T ≥ 2, ${C}, ${G}] (at least one trajectory with its IC and one step)`,
       found,
     });
   }
@@ -226,7 +240,8 @@ export async function loadDataset(
     checkSpacing(path, "x-coordinate", xCoordinate, X - 1, dx, `suite ${suite.id} grid length/n`);
   }
 
-  // Keep the first `count` trajectories and `steps + 1` time entries ([N, T, C, X] C order).
+  // Keep the first `count` trajectories and `steps + 1` time entries ([N, T, C, X] C order, X
+  // being the grid axes flattened).
   const frame = C * X;
   const tRead = shape[1];
   const reference = new Float32Array(count * (steps + 1) * frame);
@@ -239,12 +254,16 @@ export async function loadDataset(
       const n = Math.floor(i / ((steps + 1) * frame));
       const t = Math.floor(i / frame) % (steps + 1);
       const ch = Math.floor(i / X) % C;
+      // Grid index of point i % X, last axis fastest.
+      const at = grid.map((_, a) =>
+        Math.floor((i % X) / grid.slice(a + 1).reduce((p, q) => p * q, 1)) % grid[a]
+      );
       throw new ValueRangeError({
         file: path,
         field: "tensor",
         expected: "finite values",
-        found: `${reference[i]} at ic ${n}, step ${t} (field ${suite.fields[ch]}, x index ${
-          i % X
+        found: `${reference[i]} at ic ${n}, step ${t} (field ${suite.fields[ch]}, ${
+          grid.length === 1 ? `x index ${at[0]}` : `grid index [${at.join(", ")}]`
         })`,
       });
     }

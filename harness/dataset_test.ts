@@ -4,6 +4,9 @@ import { FormatError, ShapeError, ValueRangeError } from "./errors.ts";
 import { h5wasm } from "./hdf5.ts";
 import { writeNpy } from "./npy.ts";
 import type { Suite } from "../suites/types.ts";
+import { getSuite } from "../suites/mod.ts";
+import { loadOrGenerateReference } from "./reference_cache.ts";
+import { evaluate } from "./run.ts";
 
 /** The parts of a suite loadDataset reads. */
 function fakeSuite(n: number, fields: string[], dt = 0.01): Suite {
@@ -13,6 +16,43 @@ function fakeSuite(n: number, fields: string[], dt = 0.01): Suite {
     fields,
     dt,
   } as unknown as Suite;
+}
+
+/** The parts of a 2D suite loadDataset reads: an `ny × nx` periodic grid. */
+function fakeSuite2d(ny: number, nx: number, fields: string[], dt = 0.01): Suite {
+  return {
+    id: "toy2d",
+    grid: { kind: "grid2d", ny, nx, ly: 1, lx: 1, boundary: "periodic" },
+    fields,
+    dt,
+  } as unknown as Suite;
+}
+
+/** value(n, t, c, y, x) = 10000 n + 1000 t + 100 c + 10 y + x, laid out [N, T, C, H, W]. */
+function ntchw(N: number, T: number, C: number, H: number, W: number): Float32Array {
+  const a = new Float32Array(N * T * C * H * W);
+  for (let i = 0; i < a.length; i++) {
+    const [n, t, c, y, x] = [
+      Math.floor(i / (T * C * H * W)),
+      Math.floor(i / (C * H * W)) % T,
+      Math.floor(i / (H * W)) % C,
+      Math.floor(i / W) % H,
+      i % W,
+    ];
+    a[i] = 10000 * n + 1000 * t + 100 * c + 10 * y + x;
+  }
+  return a;
+}
+
+/** `[N, T, C, H, W]` → `[N, T, H, W, C]` (PDEBench channels last). */
+function channelsLast(a: Float32Array, N: number, T: number, C: number, H: number, W: number) {
+  const out = new Float32Array(a.length);
+  for (let s = 0; s < N * T; s++) {
+    for (let c = 0; c < C; c++) {
+      for (let p = 0; p < H * W; p++) out[(s * H * W + p) * C + c] = a[(s * C + c) * H * W + p];
+    }
+  }
+  return out;
 }
 
 /** value(n, t, c, x) = 1000 n + 100 t + 10 c + x, laid out [N, T, C, X]. */
@@ -226,6 +266,93 @@ Deno.test("dataset", async (t) => {
       assert.equal((await loadDataset(path, one, { ics: 1 })).count, 1);
     });
 
+    await t.step("2D .npy: [N, T, C, H, W], and [N, T, H, W] for one field", async () => {
+      const sw = fakeSuite2d(2, 4, ["h", "u", "v"]);
+      const path = `${dir}/sw.npy`;
+      await writeNpy(path, ntchw(2, 3, 3, 2, 4), [2, 3, 3, 2, 4]);
+      const d = await loadDataset(path, sw, { steps: 1 });
+      assert.equal(d.count, 2);
+      assert.equal(d.steps, 1);
+      assert.deepEqual([...d.reference], [
+        ...ntchw(2, 3, 3, 2, 4).subarray(0, 2 * 24), // IC 0, steps 0..1
+        ...ntchw(2, 3, 3, 2, 4).subarray(3 * 24, 5 * 24), // IC 1, steps 0..1
+      ]);
+      assert.deepEqual([...d.ics.subarray(24)], [...ntchw(2, 3, 3, 2, 4).subarray(72, 96)]);
+      const one = fakeSuite2d(2, 4, ["w"]);
+      await writeNpy(`${dir}/w.npy`, ntchw(2, 3, 1, 2, 4), [2, 3, 2, 4]);
+      assert.deepEqual(
+        [...(await loadDataset(`${dir}/w.npy`, one)).reference],
+        [...ntchw(2, 3, 1, 2, 4)],
+      );
+      // A grid of the right size but the wrong shape, a flat grid, and [N, T, H, W] for 3 fields.
+      for (
+        const [shape, found] of [
+          [[2, 3, 3, 4, 2], "found [2, 3, 3, 4, 2]"],
+          [[2, 3, 3, 8], "found [2, 3, 3, 8] (rank 4)"],
+          [[2, 3, 2, 4], "found [2, 3, 2, 4] (rank 4)"],
+        ] as const
+      ) {
+        const bad = `${dir}/bad-${shape.join("x")}.npy`;
+        await writeNpy(bad, new Float32Array(shape.reduce((a, b) => a * b, 1)), [...shape]);
+        await rejectsWith(loadDataset(bad, sw), ShapeError, [
+          `${bad}: tensor`,
+          "expected [N, T, 3, 2, 4]",
+          found,
+        ]);
+      }
+      await rejectsWith(loadDataset(`${dir}/bad-2x3x3x4x2.npy`, sw), ShapeError, [
+        "3 field(s) (h, u, v) on a 2 × 4 grid",
+      ]);
+      await rejectsWith(loadDataset(`${dir}/w.npy`, fakeSuite2d(4, 2, ["w"])), ShapeError, [
+        "expected [N, T, 1, 4, 2]",
+        "found [2, 3, 2, 4]",
+      ]);
+      const nan = ntchw(1, 2, 3, 2, 4);
+      nan[(1 * 3 + 2) * 8 + 1 * 4 + 3] = NaN; // step 1, field v, y 1, x 3
+      await writeNpy(`${dir}/nan2d.npy`, nan, [1, 2, 3, 2, 4]);
+      await rejectsWith(loadDataset(`${dir}/nan2d.npy`, sw), ValueRangeError, [
+        "found NaN at ic 0, step 1 (field v, grid index [1, 3])",
+      ]);
+    });
+
+    await t.step(
+      "2D HDF5: PDEBench [N, T, H, W, C] channels last, or [N, T, C, H, W]",
+      async () => {
+        const sw = fakeSuite2d(2, 4, ["h", "u", "v"]);
+        const want = ntchw(2, 3, 3, 2, 4);
+        const last = `${dir}/sw-last.h5`;
+        await writeH5(last, { tensor: [channelsLast(want, 2, 3, 3, 2, 4), [2, 3, 2, 4, 3]] });
+        assert.deepEqual([...(await loadDataset(last, sw)).reference], [...want]);
+        const first = `${dir}/sw-first.h5`;
+        await writeH5(first, { tensor: [want, [2, 3, 3, 2, 4]] });
+        const cut = await loadDataset(first, sw, { ics: 1, steps: 1 });
+        assert.deepEqual([...cut.reference], [...want.subarray(0, 2 * 24)]);
+        // PDEBench 2D shallow water: one field, [N, T, H, W, 1]; also [N, T, H, W].
+        const one = fakeSuite2d(2, 4, ["h"]);
+        const h = ntchw(2, 3, 1, 2, 4);
+        for (const shape of [[2, 3, 2, 4, 1], [2, 3, 2, 4]]) {
+          const path = `${dir}/h-${shape.length}.h5`;
+          await writeH5(path, { tensor: [h, shape] });
+          assert.deepEqual([...(await loadDataset(path, one)).reference], [...h]);
+        }
+        // A transposed grid and a 1D layout are refused, naming the layout read.
+        const wrong = `${dir}/sw-wrong.h5`;
+        await writeH5(wrong, { tensor: [want, [2, 3, 4, 2, 3]] });
+        await rejectsWith(loadDataset(wrong, sw), ShapeError, [
+          `${wrong}: tensor`,
+          "expected [N, T, 3, 2, 4]",
+          "found [2, 3, 4, 2, 3] (read as [N, T, H, W, C])",
+        ]);
+        const flat = `${dir}/sw-flat.h5`;
+        await writeH5(flat, { tensor: [new Float32Array(2 * 3 * 8), [2, 3, 8]] });
+        await rejectsWith(loadDataset(flat, one), ShapeError, [
+          `${flat}: tensor`,
+          "expected rank 4 [N, T, H, W] or rank 5 [N, T, H, W, C] / [N, T, C, H, W]",
+          "found [2, 3, 8] (rank 3)",
+        ]);
+      },
+    );
+
     await t.step("an unknown extension is a FormatError; a missing file is NotFound", async () => {
       const path = `${dir}/data.csv`;
       await Deno.writeTextFile(path, "1,2,3\n");
@@ -237,6 +364,56 @@ Deno.test("dataset", async (t) => {
       await assert.rejects(loadDataset(`${dir}/none.npy`, one), Deno.errors.NotFound);
       await assert.rejects(loadDataset(`${dir}/none.h5`, one), Deno.errors.NotFound);
     });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--data end to end: shallow_water2d persistence on 2 ICs × 3 steps of .npy", async () => {
+  const suite = getSuite("shallow_water2d");
+  const { ics, steps } = suite.tiers.smoke!;
+  const smoke = await loadOrGenerateReference(suite, { seed: suite.seed, ics, steps }, {
+    cacheDir: ".cache/emubench",
+    log: () => {},
+  });
+  const frame = suite.fields.length * 128 * 128, T = 3;
+  const data = new Float32Array(2 * (T + 1) * frame);
+  for (let n = 0; n < 2; n++) {
+    const at = n * (steps + 1) * frame;
+    data.set(smoke.reference.subarray(at, at + (T + 1) * frame), n * (T + 1) * frame);
+  }
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/sw.npy`;
+    await writeNpy(path, data, [2, T + 1, suite.fields.length, 128, 128]);
+    const { result } = await evaluate({
+      suite: "shallow_water2d",
+      model: "baseline:persistence",
+      backend: "wasm",
+      data: path,
+    });
+    assert.equal(result.config.ics, 2);
+    assert.equal(result.config.steps, T);
+    assert.equal(result.suite.tier, "data");
+    // Persistence predicts the IC, so mse(field c, step 1) = mean over ICs of ⟨(y₁ − y₀)²⟩.
+    suite.fields.forEach((field, c) => {
+      let expected = 0;
+      for (let n = 0; n < 2; n++) {
+        const y0 = (n * (T + 1) * frame) + c * 128 * 128, y1 = y0 + frame;
+        let s = 0;
+        for (let i = 0; i < 128 * 128; i++) s += (data[y1 + i] - data[y0 + i]) ** 2;
+        expected += s / (128 * 128) / 2;
+      }
+      const row = result.rows.find((r) =>
+        r.metric === "mse" && r.field === field && r.step === 1 && r.reduction === "mean_over_ics"
+      );
+      assert.ok(row && row.n === 2 && expected > 0, `${field}: ${JSON.stringify(row)}`);
+      assert.ok(
+        Math.abs(row.value! - expected) <= 1e-12 * expected,
+        `${field}: mse ${row.value} vs ${expected}`,
+      );
+    });
+    assert.ok(result.rows.some((r) => r.metric === "diag_mass_drift_pred" && r.step === T));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

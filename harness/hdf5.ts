@@ -4,17 +4,19 @@
  * Accepted layout: a dataset (default name `tensor`) holding trajectories, plus optional 1-D
  * `x-coordinate` and `t-coordinate` datasets, as in PDEBench's 1D Advection / Burgers files
  * (`tensor` `[10000, 201, 1024]` float32, `x-coordinate` `[1024]`, `t-coordinate` `[202]`).
- * The dataset may be
- * - rank 3, `[N, T, X]`: one field (layout `"NTX"`);
- * - rank 4, `[N, T, X, C]` (`"NTXC"`, PDEBench's channels-last convention) or `[N, T, C, X]`
- *   (`"NTCX"`, emubench's own order).
+ * In the layouts below `X` stands for the grid axes, `options.dims` of them (default 1): `X` in
+ * 1D, `H, W` in 2D (PDEBench's 2D shallow-water and diffusion-reaction `[N, T, H, W, C]`). The
+ * dataset may be
+ * - rank 2 + dims, `[N, T, X]`: one field (layout `"NTX"`);
+ * - rank 3 + dims, `[N, T, X, C]` (`"NTXC"`, PDEBench's channels-last convention) or
+ *   `[N, T, C, X]` (`"NTCX"`, emubench's own order).
  *
- * Channel placement of a rank-4 dataset is decided, first rule that applies:
+ * Channel placement of a rank 3 + dims dataset is decided, first rule that applies:
  * 1. `options.layout`, when given;
- * 2. `options.channels` (the suite's field count), when exactly one of axes 2 and 3 has that
- *    length: that axis holds the channels;
- * 3. otherwise the shorter of axes 2 and 3 holds the channels (grids are longer than field
- *    lists), and a tie means channels last (PDEBench).
+ * 2. `options.channels` (the suite's field count), when exactly one of axis 2 and the last axis
+ *    has that length: that axis holds the channels;
+ * 3. otherwise the shorter of axis 2 and the last axis holds the channels (grids are longer than
+ *    field lists), and a tie means channels last (PDEBench).
  * Whatever the file's layout, the data comes back as float32 `[N, T, C, X]` in C order.
  *
  * Any integer or float32/float64 dataset is accepted and converted to float32; float16, strings
@@ -55,7 +57,7 @@ export function h5wasm(): Promise<H5> {
   return h5Promise;
 }
 
-/** How the dataset's axes were laid out in the file. */
+/** How the dataset's axes were laid out in the file (`X`: all grid axes, module notes). */
 export type Hdf5Layout = "NTX" | "NTXC" | "NTCX";
 
 /** Options of {@link readHdf5Tensor}. */
@@ -66,18 +68,20 @@ export interface Hdf5ReadOptions {
   count?: number;
   /** Read at most this many time entries (axis 1). Default: all. */
   times?: number;
-  /** Channel placement of a rank-4 dataset; see the module notes for the default. */
+  /** Channel placement of a rank 3 + dims dataset; see the module notes for the default. */
   layout?: "NTXC" | "NTCX";
-  /** Expected number of channels, used to decide the placement of a rank-4 dataset. */
+  /** Expected number of channels, used to decide the placement of a rank 3 + dims dataset. */
   channels?: number;
+  /** Number of grid axes (1 for a 1D grid, 2 for `[H, W]`). Default 1. */
+  dims?: number;
 }
 
 /** Trajectories read from an HDF5 file. */
 export interface Hdf5Tensor {
-  /** Float32 values in `[N, T, C, X]` C order (after slicing). */
+  /** Float32 values in `[N, T, C, X]` C order (after slicing; `X` = the grid axes). */
   data: Float32Array;
-  /** `[N, T, C, X]` of `data`. */
-  shape: [number, number, number, number];
+  /** `[N, T, C, ...grid]` of `data`, e.g. `[N, T, C, X]` in 1D, `[N, T, C, H, W]` in 2D. */
+  shape: number[];
   /** The dataset's shape in the file, before slicing and reordering. */
   fileShape: number[];
   /** How the file laid the axes out. */
@@ -180,10 +184,17 @@ function openQuietly(h5: H5, path: string): InstanceType<H5["File"]> {
   return file;
 }
 
-function decideLayout(shape: number[], options: Hdf5ReadOptions): Hdf5Layout {
-  if (shape.length === 3) return "NTX";
+/** Names of `dims` grid axes for messages: `X`; `H, W`; `X1, X2, X3`. */
+function gridAxes(dims: number): string {
+  if (dims === 1) return "X";
+  if (dims === 2) return "H, W";
+  return Array.from({ length: dims }, (_, i) => `X${i + 1}`).join(", ");
+}
+
+function decideLayout(shape: number[], dims: number, options: Hdf5ReadOptions): Hdf5Layout {
+  if (shape.length === 2 + dims) return "NTX";
   if (options.layout) return options.layout;
-  const [a, b] = [shape[2], shape[3]];
+  const [a, b] = [shape[2], shape[shape.length - 1]];
   const c = options.channels;
   if (c !== undefined && (a === c) !== (b === c)) return a === c ? "NTCX" : "NTXC";
   return a < b ? "NTCX" : "NTXC";
@@ -202,13 +213,14 @@ function isNumericArray(v: unknown): v is ArrayLike<number> | BigInt64Array | Bi
 }
 
 /**
- * Read trajectories from a PDEBench-style HDF5 / NetCDF4 file as float32 `[N, T, C, X]`.
+ * Read trajectories from a PDEBench-style HDF5 / NetCDF4 file as float32 `[N, T, C, X]`
+ * (`X`: the `options.dims` grid axes).
  *
  * @throws {Deno.errors.NotFound} the file does not exist.
  * @throws {FormatError} not HDF5 (wrong signature; NetCDF3 gets a hint), refused by the HDF5
  *   library (a truncated or corrupt file), or no dataset of the given name (the message lists
  *   the datasets present).
- * @throws {ShapeError} wrong rank or unsupported dtype.
+ * @throws {ShapeError} wrong rank (for `options.dims`) or unsupported dtype.
  *
  * @example
  * ```ts
@@ -259,19 +271,26 @@ export async function readHdf5Tensor(
         found: `${dtype} (HDF5 class ${meta.type}, ${meta.size} bytes)`,
       });
     }
-    if (fileShape.length !== 3 && fileShape.length !== 4) {
+    const dims = options.dims ?? 1;
+    if (fileShape.length !== 2 + dims && fileShape.length !== 3 + dims) {
+      const g = gridAxes(dims);
       throw new ShapeError({
         file: path,
         field: name,
-        expected: "rank 3 [N, T, X] or rank 4 [N, T, X, C] / [N, T, C, X]",
+        expected: `rank ${2 + dims} [N, T, ${g}] or rank ${3 + dims} [N, T, ${g}, C] / ` +
+          `[N, T, C, ${g}]`,
         found: `[${fileShape.join(", ")}] (rank ${fileShape.length})`,
       });
     }
-    const layout = decideLayout(fileShape, options);
+    const layout = decideLayout(fileShape, dims, options);
     const n = Math.min(fileShape[0], options.count ?? Infinity);
     const t = Math.min(fileShape[1], options.times ?? Infinity);
-    const ranges: ([] | [number, number])[] = [[0, n], [0, t], [], []];
-    const raw = n * t === 0 ? new Float32Array(0) : ds.slice(ranges.slice(0, fileShape.length));
+    const ranges: ([] | [number, number])[] = [
+      [0, n],
+      [0, t],
+      ...fileShape.slice(2).map((): [] => []),
+    ];
+    const raw = n * t === 0 ? new Float32Array(0) : ds.slice(ranges);
     if (!isNumericArray(raw)) {
       throw new ShapeError({
         file: path,
@@ -281,13 +300,19 @@ export async function readHdf5Tensor(
       });
     }
     const flat = toFloat32(raw);
-    let c: number, x: number, data: Float32Array;
+    const grid = layout === "NTX"
+      ? fileShape.slice(2)
+      : layout === "NTCX"
+      ? fileShape.slice(3)
+      : fileShape.slice(2, -1);
+    const x = grid.reduce((a, b) => a * b, 1);
+    let c: number, data: Float32Array;
     if (layout === "NTX") {
-      [c, x, data] = [1, fileShape[2], flat];
+      [c, data] = [1, flat];
     } else if (layout === "NTCX") {
-      [c, x, data] = [fileShape[2], fileShape[3], flat];
+      [c, data] = [fileShape[2], flat];
     } else {
-      [x, c] = [fileShape[2], fileShape[3]];
+      c = fileShape[fileShape.length - 1];
       data = new Float32Array(flat.length);
       for (let s = 0; s < n * t; s++) {
         const base = s * x * c;
@@ -304,7 +329,7 @@ export async function readHdf5Tensor(
     };
     return {
       data,
-      shape: [n, t, c, x],
+      shape: [n, t, c, ...grid],
       fileShape,
       layout,
       dtype,

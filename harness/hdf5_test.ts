@@ -182,6 +182,26 @@ Deno.test("hdf5", async (t) => {
       ]);
     });
 
+    await t.step("2D grids (dims: 2): [N, T, H, W, C] comes back as [N, T, C, H, W]", async () => {
+      const [N, T, H, W, C] = [2, 3, 2, 4, 3];
+      // value(n, t, c, 10 y + x), written channels last.
+      const last = new Float32Array(N * T * H * W * C).map((_, i) => {
+        const [s, p, c] = [Math.floor(i / (H * W * C)), Math.floor(i / C) % (H * W), i % C];
+        return value(Math.floor(s / T), s % T, c, 10 * Math.floor(p / W) + (p % W));
+      });
+      const path = `${dir}/2D_rdb.h5`;
+      await writeH5(path, { tensor: [last, [N, T, H, W, C]] });
+      const r = await readHdf5Tensor(path, { dims: 2, channels: C, times: 2 });
+      assert.equal(r.layout, "NTXC");
+      assert.deepEqual(r.shape, [N, 2, C, H, W]);
+      const at = (n: number, t: number, c: number, y: number, x: number) =>
+        r.data[(((n * 2 + t) * C + c) * H + y) * W + x];
+      assert.equal(at(1, 1, 2, 1, 3), value(1, 1, 2, 13));
+      assert.equal(at(0, 0, 1, 0, 2), value(0, 0, 1, 2));
+      // Without dims the same file is a 1D rank-5 tensor: refused.
+      await rejectsWith(readHdf5Tensor(path), ShapeError, ["found [2, 3, 2, 4, 3] (rank 5)"]);
+    });
+
     await t.step("wrong rank and non-numeric dtypes are ShapeErrors", async () => {
       const path = `${dir}/rank.h5`;
       await writeH5(path, {

@@ -25,7 +25,6 @@ import { writeFileAtomic } from "./atomic.ts";
 import { type Result, RESULT_SCHEMA, type Snapshot } from "./result_schema.ts";
 import { environment } from "./environment.ts";
 import {
-  checkShardable,
   shardFileName,
   shardRange,
   type ShardResult,
@@ -157,7 +156,6 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       found: `--shard ${o.shard.index}/${o.shard.count}`,
     });
   }
-  if (o.shard) checkShardable(suite);
   const model = await resolveModel(o.model, suite);
   const plan = planOrThrow(model, suite);
   const files = await hashModel(model);
@@ -354,6 +352,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     const shard = shardResult(result, o.shard, part, scorer, {
       referenceSha256: dataSha ?? await sha256Float32(reference),
       rolloutSeconds: stats.wallSeconds,
+      diagnostics,
     });
     if (o.outDir) {
       written.shard = join(o.outDir, shardFileName(o.shard));

@@ -16,21 +16,22 @@
  * carry the result header of the run (suite, model with its sha256, config, environment),
  * the shard spec, the ICs covered, their divergence, the snapshots they hold (IC 0's, in shard
  * 1), timings, the reference's sha256, and the {@link ScorerState} of those ICs: the per-IC
- * values the scorer keeps, in float64, bit for bit.
+ * values the scorer keeps, in float64, bit for bit; for a suite with physics `diagnostics`
+ * (e.g. `shallow_water2d`), also the {@link DiagnosticsState} of those ICs.
  *
  * **Merge** ({@link mergeShards}) refuses (exit 2) shards split differently, a missing or
  * doubled shard, and shards of different runs, listing every difference: suite id, version,
  * tier, fields, Δt; model name, files and sha256; ICs, steps, seed, backend asked for, batch,
  * summary steps; reference sha256; emubench version and commit, Deno/V8, onnxruntime, the
  * backend that ran, adapter and arch (the OS string may differ between nodes). It then rebuilds
- * one scorer from the states ({@link RolloutScorer.fromStates}) and emits its rows: the same
- * values in the same IC order through the same arithmetic as the unsharded run with the same
- * `--batch`, so `rows`, `divergence` and `snapshots` are identical. The merged `created` is the
+ * one scorer from the states ({@link RolloutScorer.fromStates}), and one diagnostics tracker
+ * ({@link DiagnosticsTracker.fromStates}) where the suite has diagnostics, and emits their rows:
+ * the same values in the same IC order through the same arithmetic as the unsharded run with the
+ * same `--batch`, so `rows`, `divergence` and `snapshots` are identical. The merged `created` is the
  * latest shard's; `config.data`, `environment` and blocks about IC 0 (e.g. `hovmoller`) come
  * from shard 1. Timings are sums over the shards (so `totalSeconds` is the machine time spent,
  * not the wall time of the job), and `stepsPerSecond` is all IC-steps over the summed rollout
- * wall time (one worker's throughput, comparable with an unsharded run). Suites with physics
- * `diagnostics` cannot be sharded yet ({@link checkShardable}).
+ * wall time (one worker's throughput, comparable with an unsharded run).
  *
  * @example
  * ```ts
@@ -47,8 +48,9 @@ import { readJson } from "./json_file.ts";
 import { modelHash } from "./result_check.ts";
 import { type Result, RESULT_SCHEMA } from "./result_schema.ts";
 import { RolloutScorer, type ScorerState } from "../metrics/scorer.ts";
+import { type DiagnosticsState, DiagnosticsTracker } from "../metrics/diagnostics.ts";
 import { getSuite } from "../suites/mod.ts";
-import { gridSize, type Suite } from "../suites/types.ts";
+import { gridSize } from "../suites/types.ts";
 
 /** Schema tag of a shard file. */
 export const SHARD_SCHEMA = "emubench.shard/1";
@@ -77,6 +79,8 @@ export interface ShardResult extends Omit<Result, "schema" | "rows" | "timings">
   timings: Result["timings"] & { rolloutSeconds: number };
   /** The scorer's per-IC values of `ics`. */
   scorer: ScorerState;
+  /** The diagnostics tracker's per-IC values of `ics`; present iff the suite has diagnostics. */
+  diagnostics?: DiagnosticsState;
 }
 
 /**
@@ -170,31 +174,9 @@ export function shardRange(spec: ShardSpec, ics: number, batch: number): IcRange
 }
 
 /**
- * Throw `ValueRangeError` unless runs of `suite` can be sharded: a suite that declares physics
- * `diagnostics` is refused, because their tracker has no per-IC state a shard could carry yet.
- *
- * @example
- * ```ts
- * import { checkShardable } from "./shard.ts";
- * import { getSuite } from "../suites/mod.ts";
- * checkShardable(getSuite("burgers1d")); // fine
- * ```
- */
-export function checkShardable(suite: Pick<Suite, "id" | "diagnostics">): void {
-  if (suite.diagnostics) {
-    throw new ValueRangeError({
-      field: "--shard",
-      expected: "a suite without physics diagnostics",
-      found: `${suite.id}, which declares them`,
-      hint: "Sharded runs cannot merge diagnostics rows yet; run this suite unsharded.",
-    });
-  }
-}
-
-/**
  * Assemble a shard file from a shard's evaluation: `result` is what `evaluate` built for the
  * shard (its rows are dropped: they cover only these ICs), `scorer` the scorer that observed
- * ICs `range` (indexed globally).
+ * ICs `range` (indexed globally), `extra.diagnostics` the suite's diagnostics tracker, if any.
  *
  * @example
  * ```ts
@@ -219,7 +201,7 @@ export function shardResult(
   spec: ShardSpec,
   range: IcRange,
   scorer: RolloutScorer,
-  extra: { referenceSha256: string; rolloutSeconds: number },
+  extra: { referenceSha256: string; rolloutSeconds: number; diagnostics?: DiagnosticsTracker },
 ): ShardResult {
   const ics = Array.from({ length: range.count }, (_, i) => range.first + i);
   const { schema: _schema, rows: _rows, timings, ...header } = result;
@@ -231,6 +213,7 @@ export function shardResult(
     reference: { sha256: extra.referenceSha256 },
     timings: { ...timings, rolloutSeconds: extra.rolloutSeconds },
     scorer: scorer.toState(ics),
+    ...(extra.diagnostics ? { diagnostics: extra.diagnostics.toState(ics) } : {}),
   };
 }
 
@@ -278,6 +261,12 @@ export function validateShard(json: unknown, file: string): ShardResult {
     s.reference,
   );
   ok(isObj(s.scorer), "scorer", "a scorer state object", typeof s.scorer);
+  ok(
+    s.diagnostics === undefined || isObj(s.diagnostics),
+    "diagnostics",
+    "a diagnostics state object, or no such field",
+    typeof s.diagnostics,
+  );
   const { index, count } = s.shard;
   ok(
     Number.isSafeInteger(count) && Number.isSafeInteger(index) && index >= 1 && index <= count,
@@ -489,15 +478,22 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     }
   }
 
-  // One scorer from the states, with the suite's own options.
+  // One scorer (and diagnostics tracker) from the states, with the suite's own options.
   const suite = getSuite(first.shard.suite.id);
-  checkShardable(suite);
   if (suite.version !== first.shard.suite.version) {
     cannotMerge(
       `the shards ran ${suite.id} v${first.shard.suite.version}, this emubench has ` +
         `v${suite.version}; merge with the emubench that ran them`,
     );
   }
+  // A damaged state is bad input: name the file instead of "state j".
+  const rethrow: (e: unknown, part: "scorer" | "diagnostics") => never = (e, part) => {
+    if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
+    cannotMerge(
+      e.message.replace(/^Cannot merge (scorer|diagnostics) states: /, "")
+        .replace(/\bstate (\d+)\b/g, (_, j) => `${name(ordered[Number(j)])}: ${part}`),
+    );
+  };
   let scorer: RolloutScorer;
   try {
     // The options evaluate() gives its scorer; the state headers are checked against them.
@@ -512,12 +508,29 @@ export function mergeShards(files: readonly ShardFile[]): Result {
       firstStep: Math.min(first.shard.model.history, T),
     }, ordered.map((f) => f.shard.scorer));
   } catch (e) {
-    if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
-    // A damaged scorer state is bad input: name the file instead of "state j".
+    rethrow(e, "scorer");
+  }
+  // The suite's diagnostics: every shard carries their state exactly when the suite has them.
+  const wrong = ordered.filter((f) => (f.shard.diagnostics === undefined) === !!suite.diagnostics);
+  if (wrong.length > 0) {
     cannotMerge(
-      e.message.replace(/^Cannot merge scorer states: /, "")
-        .replace(/\bstate (\d+)\b/g, (_, j) => `${name(ordered[Number(j)])}: scorer`),
+      `${wrong.map(name).join(", ")}: ${
+        suite.diagnostics
+          ? `no diagnostics state (suite ${suite.id} has physics diagnostics)`
+          : `a diagnostics state, but suite ${suite.id} has no physics diagnostics`
+      }`,
     );
+  }
+  let diagnostics: DiagnosticsTracker | undefined;
+  if (suite.diagnostics) {
+    try {
+      diagnostics = DiagnosticsTracker.fromStates(
+        { ics: N, steps: T, diagnostics: (s) => suite.diagnostics!(s) },
+        ordered.map((f) => f.shard.diagnostics!),
+      );
+    } catch (e) {
+      rethrow(e, "diagnostics");
+    }
   }
 
   const sum = (k: keyof ShardResult["timings"]) =>
@@ -533,6 +546,7 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     reference: _reference,
     timings: _timings,
     scorer: _scorer,
+    diagnostics: _diagnostics,
     ...header
   } = first.shard;
   return {
@@ -546,7 +560,7 @@ export function mergeShards(files: readonly ShardFile[]): Result {
       stepsPerSecond: rolloutSeconds > 0 ? icSteps / rolloutSeconds : 0,
       totalSeconds: sum("totalSeconds"),
     },
-    rows: scorer.rows(),
+    rows: [...scorer.rows(), ...(diagnostics?.rows() ?? [])],
     divergence: ordered.flatMap((f) => f.shard.divergence),
     snapshots: ordered.flatMap((f) => f.shard.snapshots),
   };

@@ -6,14 +6,7 @@
 import { join } from "node:path";
 import { evaluate, type EvaluateOptions } from "./run.ts";
 import { main } from "./cli.ts";
-import {
-  checkShardable,
-  mergeShards,
-  parseShard,
-  readShards,
-  shardFileName,
-  shardRange,
-} from "./shard.ts";
+import { mergeShards, parseShard, readShards, shardFileName, shardRange } from "./shard.ts";
 import { checkResult } from "./result_check.ts";
 import { readResult } from "./result_io.ts";
 import type { Result } from "./result_schema.ts";
@@ -120,12 +113,28 @@ Deno.test("shardRange: contiguous, batch-aligned, every IC once, shares within o
   if (shardFileName({ index: 3, count: 4 }) !== "shard-3-of-4.json") throw new Error("file name");
 });
 
-Deno.test("suites with physics diagnostics are refused until their tracker can be merged", () => {
-  checkShardable({ id: "burgers1d" });
+Deno.test("shallow_water2d (physics diagnostics) shards: same rows, diag_* included", async () => {
+  const base = { ...smoke, suite: "shallow_water2d", model: "baseline:persistence", batch: 1 };
+  const whole = await compareSharded(base, [2], "sw");
+  const diag = whole.rows.filter((r) => r.metric.startsWith("diag_"));
+  // mass and energy: (pred, ref) × steps 0..10 + (drift pred, drift ref) × steps 1..10.
+  if (diag.length !== 2 * (2 * 11 + 2 * 10) || diag.some((r) => r.n !== 2)) {
+    throw new Error(`diag rows: ${diag.length}, n ${[...new Set(diag.map((r) => r.n))]}`);
+  }
+  // A shard without its diagnostics state, or with a damaged one, is refused naming the file.
+  const files = await readShards([join(tmp, "sw", "of-2")]);
+  const [f1, f2] = files;
+  const { diagnostics: state, ...bare } = f2.shard;
   expectThrows(
-    () => checkShardable({ id: "sw", diagnostics: () => ({ mass: 1 }) }),
+    () => mergeShards([f1, { file: "b.json", shard: bare }]),
     RangeError,
-    "sw, which declares them",
+    "b.json: no diagnostics state (suite shallow_water2d has physics diagnostics)",
+  );
+  const damaged = { ...f2.shard, diagnostics: { ...state!, pred: state!.pred.slice(8) } };
+  expectThrows(
+    () => mergeShards([f1, { file: "b.json", shard: damaged }]),
+    RangeError,
+    "b.json: diagnostics: pred: expected base64 of",
   );
 });
 

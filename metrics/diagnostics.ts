@@ -29,6 +29,7 @@
  * ```
  * @module
  */
+import { base64ToBytes, base64ToF64, bytesToBase64, f64ToBase64 } from "./state_codec.ts";
 import type { ResultRow } from "./rows.ts";
 
 /** Diagnostics of one whole state `[C·X]`: name → value. */
@@ -48,12 +49,42 @@ export interface DiagnosticsOptions {
 
 const NAME = /^[a-z0-9_]+$/;
 
+/** Schema tag of a {@link DiagnosticsState}. */
+export const DIAGNOSTICS_STATE_SCHEMA = "emubench.diagnostics-state/1";
+
+/**
+ * Everything a {@link DiagnosticsTracker} stored for some of its ICs, as plain JSON (the
+ * counterpart of the scorer's `ScorerState`): the header says which tracker it belongs to,
+ * `covered` lists the ICs (ascending) and the arrays hold their values in that order. Float
+ * arrays are little-endian float64 bytes in base64 (every bit is kept); flags are bytes (0/1)
+ * in base64. Made by {@link DiagnosticsTracker.toState}, combined by
+ * {@link DiagnosticsTracker.fromStates}.
+ */
+export interface DiagnosticsState {
+  schema: typeof DIAGNOSTICS_STATE_SCHEMA;
+  /** Header: ICs of the whole run (N), not of this state; must equal the merging options. */
+  ics: number;
+  steps: number;
+  /** Diagnostic names in storage order (D); empty when the tracker observed nothing yet. */
+  names: string[];
+  /** IC indices held, ascending. */
+  covered: number[];
+  /** Per covered IC: first diverged step, or null. */
+  divergedAt: (number | null)[];
+  /** `[covered, T + 1, D]` float64 values of the prediction and the reference. */
+  pred: string;
+  ref: string;
+  /** `[covered, T + 1]` bytes: 1 once observed. */
+  observed: string;
+}
+
 /**
  * Streaming tracker of suite diagnostics: {@link DiagnosticsTracker.observeInitial} once per
  * IC, {@link DiagnosticsTracker.observe} per IC and predicted step, and
  * {@link DiagnosticsTracker.diverged} at an IC's first non-finite output; then
  * {@link DiagnosticsTracker.rows} (catalogue in the module documentation). Stores
- * `2 · N · (T + 1) · D` float64 values, never fields.
+ * `2 · N · (T + 1) · D` float64 values, never fields. Shards of one run export their ICs with
+ * {@link DiagnosticsTracker.toState} and merge with {@link DiagnosticsTracker.fromStates}.
  *
  * @example
  * ```ts
@@ -128,6 +159,204 @@ export class DiagnosticsTracker {
   diverged(ic: number, step: number): void {
     this.#check(ic, step, "mark divergence of");
     this.#divergedAt[ic] = Math.min(this.#divergedAt[ic], step);
+  }
+
+  /**
+   * The stored values of ICs `ics` (default all), as JSON-safe data: what a shard hands to the
+   * merge step. {@link DiagnosticsTracker.fromStates} over states that together cover every IC
+   * gives a tracker whose `rows()` equal, bit for bit, those of one tracker that observed
+   * everything (same values, same IC order, same arithmetic).
+   *
+   * @example
+   * ```ts
+   * import { DiagnosticsTracker } from "./diagnostics.ts";
+   * const first = (s: Float32Array | Float64Array) => ({ m: s[0] });
+   * const options = { ics: 2, steps: 1, diagnostics: first };
+   * const a = new DiagnosticsTracker(options), b = new DiagnosticsTracker(options);
+   * a.observeInitial(0, new Float32Array([1])); // a sees IC 0 only, b sees IC 1 only
+   * a.observe(0, 1, new Float32Array([1.1]), new Float32Array([1]));
+   * b.observeInitial(1, new Float32Array([3]));
+   * b.observe(1, 1, new Float32Array([2.9]), new Float32Array([3]));
+   * const states = JSON.parse(JSON.stringify([a.toState([0]), b.toState([1])]));
+   * const merged = DiagnosticsTracker.fromStates(options, states);
+   * const whole = new DiagnosticsTracker(options);
+   * whole.observeInitial(0, new Float32Array([1]));
+   * whole.observe(0, 1, new Float32Array([1.1]), new Float32Array([1]));
+   * whole.observeInitial(1, new Float32Array([3]));
+   * whole.observe(1, 1, new Float32Array([2.9]), new Float32Array([3]));
+   * if (JSON.stringify(merged.rows()) !== JSON.stringify(whole.rows())) throw new Error("merge");
+   * ```
+   */
+  toState(ics?: readonly number[]): DiagnosticsState {
+    const covered = ics === undefined ? Array.from({ length: this.#n }, (_, i) => i) : [...ics];
+    for (const ic of covered) this.#check(ic, 0, "export the state of");
+    covered.sort((a, b) => a - b);
+    covered.forEach((ic, i) => {
+      if (i > 0 && covered[i - 1] === ic) {
+        throw new RangeError(`Cannot export the state of IC ${ic}: it is listed twice`);
+      }
+    });
+    const names = [...(this.#names ?? [])], d = names.length, t = this.#t, n = covered.length;
+    const gather = <A extends Float64Array | Uint8Array>(
+      src: A | undefined,
+      per: number,
+      out: A,
+    ): A => {
+      if (src) covered.forEach((ic, i) => out.set(src.subarray(ic * per, (ic + 1) * per), i * per));
+      return out;
+    };
+    return {
+      schema: DIAGNOSTICS_STATE_SCHEMA,
+      ics: this.#n,
+      steps: t,
+      names,
+      covered,
+      divergedAt: covered.map((ic) => {
+        const s = this.#divergedAt[ic];
+        return Number.isFinite(s) ? s : null;
+      }),
+      pred: f64ToBase64(gather(this.#pred, (t + 1) * d, new Float64Array(n * (t + 1) * d))),
+      ref: f64ToBase64(gather(this.#ref, (t + 1) * d, new Float64Array(n * (t + 1) * d))),
+      observed: bytesToBase64(gather(this.#observed, t + 1, new Uint8Array(n * (t + 1)))),
+    };
+  }
+
+  /**
+   * A tracker for `options` holding the ICs of `states` (from {@link DiagnosticsTracker.toState},
+   * possibly through JSON), which must together cover every IC `0..N−1` exactly once. Its
+   * `rows()` are exactly those of a single tracker that observed the same data. Throws
+   * `RangeError` when a state's header differs from `options` or from the other states' names
+   * (naming the state and field) or an IC is missing or held twice, `TypeError` on a malformed
+   * array.
+   *
+   * @example
+   * ```ts
+   * import { DiagnosticsTracker } from "./diagnostics.ts";
+   * const options = { ics: 2, steps: 1, diagnostics: () => ({ m: 1 }) };
+   * const half = new DiagnosticsTracker(options).toState([0]);
+   * let message = "";
+   * try { DiagnosticsTracker.fromStates(options, [half]); } catch (e) { message = String(e); }
+   * if (!message.includes("IC 1 is in none")) throw new Error(message);
+   * ```
+   */
+  static fromStates(
+    options: DiagnosticsOptions,
+    states: readonly DiagnosticsState[],
+  ): DiagnosticsTracker {
+    const tracker = new DiagnosticsTracker(options);
+    const owner = new Int32Array(tracker.#n).fill(-1);
+    states.forEach((state, j) => tracker.#absorb(state, j, owner));
+    const missing = [...owner.keys()].filter((ic) => owner[ic] < 0);
+    if (missing.length > 0) {
+      const list = missing.length > 8
+        ? `${missing.slice(0, 8).join(", ")}, … (${missing.length} in all)`
+        : missing.join(", ");
+      throw new RangeError(
+        `Cannot merge diagnostics states: IC${missing.length === 1 ? "" : "s"} ${list} ${
+          missing.length === 1 ? "is" : "are"
+        } in none of the ${states.length} states; expected every IC 0..${tracker.#n - 1} once`,
+      );
+    }
+    return tracker;
+  }
+
+  /** Copy state `j` into this tracker; `owner[ic]` records which state held IC `ic`. */
+  #absorb(state: DiagnosticsState, j: number, owner: Int32Array): void {
+    const where = `state ${j}`;
+    const fail = (message: string) =>
+      new RangeError(`Cannot merge diagnostics states: ${where}: ${message}`);
+    if (
+      typeof state !== "object" || state === null || state.schema !== DIAGNOSTICS_STATE_SCHEMA
+    ) {
+      throw new TypeError(
+        `Cannot merge diagnostics states: ${where}: expected schema ` +
+          `"${DIAGNOSTICS_STATE_SCHEMA}", found ${
+            JSON.stringify((state as { schema?: unknown } | null)?.schema)
+          }`,
+      );
+    }
+    for (const [key, expected] of [["ics", this.#n], ["steps", this.#t]] as const) {
+      if (state[key] !== expected) {
+        throw fail(
+          `${key}: expected ${expected} (the merging tracker's), found ${
+            JSON.stringify(state[key])?.slice(0, 80)
+          }`,
+        );
+      }
+    }
+    const { names, covered, divergedAt } = state;
+    if (!Array.isArray(names) || names.some((k) => typeof k !== "string" || !NAME.test(k))) {
+      throw fail(
+        `names: expected a list of names matching [a-z0-9_]+, found ${
+          JSON.stringify(names)?.slice(0, 80)
+        }`,
+      );
+    }
+    if (names.length > 0) {
+      if (this.#names === undefined) {
+        this.#names = [...names];
+        const size = this.#n * (this.#t + 1) * names.length;
+        this.#pred = new Float64Array(size).fill(NaN);
+        this.#ref = new Float64Array(size).fill(NaN);
+      } else if (JSON.stringify(names) !== JSON.stringify(this.#names)) {
+        throw fail(
+          `names: expected ${JSON.stringify(this.#names)} (those of the states before), found ${
+            JSON.stringify(names).slice(0, 80)
+          }`,
+        );
+      }
+    }
+    if (!Array.isArray(covered) || !Array.isArray(divergedAt)) {
+      throw new TypeError(
+        `Cannot merge diagnostics states: ${where}: expected covered and divergedAt lists`,
+      );
+    }
+    covered.forEach((ic, i) => {
+      if (!Number.isInteger(ic) || ic < 0 || ic >= this.#n || (i > 0 && ic <= covered[i - 1])) {
+        throw fail(
+          `covered[${i}]: expected ascending IC indices in [0, ${this.#n - 1}], found ${ic}`,
+        );
+      }
+      if (owner[ic] >= 0) {
+        throw new RangeError(
+          `Cannot merge diagnostics states: IC ${ic} is in state ${owner[ic]} and state ${j}; ` +
+            `expected every IC in exactly one state`,
+        );
+      }
+      const d = divergedAt[i];
+      if (d !== null && !(Number.isInteger(d) && d >= 0 && d <= this.#t)) {
+        throw fail(`divergedAt[${i}]: expected null or a step in [0, ${this.#t}], found ${d}`);
+      }
+    });
+    if (divergedAt.length !== covered.length) {
+      throw new TypeError(
+        `Cannot merge diagnostics states: ${where}: divergedAt: expected ${covered.length} ` +
+          `entries (one per covered IC), found ${divergedAt.length}`,
+      );
+    }
+    const n = covered.length, per = this.#t + 1, d = names.length;
+    const observed = base64ToBytes(
+      state.observed,
+      n * per,
+      `${where}: observed`,
+      "diagnostics states",
+    );
+    if (d === 0 && observed.some((v) => v !== 0)) {
+      throw fail("observed: expected no observation in a state without diagnostic names");
+    }
+    const scatter = <A extends Float64Array | Uint8Array>(src: A, per: number, dst: A) =>
+      covered.forEach((ic, i) => dst.set(src.subarray(i * per, (i + 1) * per), ic * per));
+    const pred = base64ToF64(state.pred, n * per * d, `${where}: pred`, "diagnostics states");
+    const ref = base64ToF64(state.ref, n * per * d, `${where}: ref`, "diagnostics states");
+    scatter(observed, per, this.#observed);
+    if (d > 0) {
+      scatter(pred, per * d, this.#pred!);
+      scatter(ref, per * d, this.#ref!);
+    }
+    covered.forEach((ic, i) => {
+      this.#divergedAt[ic] = divergedAt[i] ?? Infinity;
+      owner[ic] = j;
+    });
   }
 
   /** Tidy rows (catalogue in the module documentation); empty when nothing was observed. */

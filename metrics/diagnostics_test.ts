@@ -76,3 +76,75 @@ Deno.test("diagnostics: bad names, changing names, non-finite values and indices
     "ics",
   );
 });
+
+Deno.test("diagnostics states: split, through JSON, merged = one tracker, bit for bit", () => {
+  const options = { ics: 4, steps: 3, diagnostics: twoDiagnostics };
+  const whole = new DiagnosticsTracker(options);
+  const parts = [new DiagnosticsTracker(options), new DiagnosticsTracker(options)];
+  for (let ic = 0; ic < 4; ic++) {
+    const part = parts[ic < 1 ? 0 : 1]; // uneven split: IC 0 | ICs 1..3
+    const y = new Float32Array([0.1 * (ic + 1), 0.2, 1 / 3]);
+    for (const t of [whole, part]) t.observeInitial(ic, y);
+    for (let step = 1; step <= 3; step++) {
+      if (ic === 2 && step === 2) {
+        for (const t of [whole, part]) t.diverged(ic, step);
+        break;
+      }
+      const p = y.map((v, i) => v * (1 + 0.01 * step * (i + ic)));
+      for (const t of [whole, part]) t.observe(ic, step, p, y);
+    }
+  }
+  const states = JSON.parse(JSON.stringify([parts[1].toState([3, 1, 2]), parts[0].toState([0])]));
+  if (states[0].covered.join() !== "1,2,3" || states[0].divergedAt.join() !== ",2,") {
+    throw new Error(JSON.stringify(states[0]));
+  }
+  const merged = DiagnosticsTracker.fromStates(options, states).rows();
+  const expected = whole.rows();
+  if (merged.length !== expected.length || merged.length === 0) throw new Error("row count");
+  merged.forEach((r, i) => {
+    for (const key of new Set([...Object.keys(r), ...Object.keys(expected[i])])) {
+      const a = (r as unknown as Record<string, unknown>)[key];
+      const b = (expected[i] as unknown as Record<string, unknown>)[key];
+      if (!Object.is(a, b)) throw new Error(`row ${i}.${key}: ${a} vs ${b}`);
+    }
+  });
+  // A tracker that observed nothing exports an empty state, which merges to no rows.
+  const empty = new DiagnosticsTracker(options).toState();
+  if (empty.names.length !== 0 || DiagnosticsTracker.fromStates(options, [empty]).rows().length) {
+    throw new Error("empty state");
+  }
+});
+
+Deno.test("diagnostics states: coverage, header, names and arrays are checked", () => {
+  const options = {
+    ics: 2,
+    steps: 1,
+    diagnostics: (s: Float32Array | Float64Array) => ({ m: sum(s) }),
+  };
+  const t = new DiagnosticsTracker(options);
+  for (const ic of [0, 1]) {
+    t.observeInitial(ic, new Float32Array([ic]));
+    t.observe(ic, 1, new Float32Array([ic]), new Float32Array([ic]));
+  }
+  const [a, b] = [t.toState([0]), t.toState([1])];
+  const merge = (states: unknown[], opts = options) =>
+    DiagnosticsTracker.fromStates(opts, states as ReturnType<typeof t.toState>[]);
+  assertThrowsType(() => merge([a]), RangeError, "IC 1 is in none of the 1 states");
+  assertThrowsType(() => merge([a, b, a]), RangeError, "IC 0 is in state 0 and state 2");
+  assertThrowsType(() => merge([a, b], { ...options, steps: 2 }), RangeError, "state 0: steps");
+  assertThrowsType(
+    () => merge([a, { ...b, names: ["q"] }]),
+    RangeError,
+    'state 1: names: expected ["m"]',
+  );
+  assertThrowsType(() => merge([a, { ...b, schema: "x" }]), TypeError, "state 1: expected schema");
+  assertThrowsType(
+    () => merge([a, { ...b, ref: "AAAA" }]),
+    TypeError,
+    "state 1: ref: expected base64 of 16 bytes",
+  );
+  assertThrowsType(() => merge([a, { ...b, divergedAt: [5] }]), RangeError, "divergedAt[0]");
+  assertThrowsType(() => merge([a, { ...b, covered: [2] }]), RangeError, "covered[0]");
+  assertThrowsType(() => t.toState([1, 1]), RangeError, "listed twice");
+  assertThrowsType(() => t.toState([2]), RangeError, "IC 2");
+});

@@ -51,7 +51,13 @@ export {
 } from "./autocorr.ts";
 export { fft, rfft, rfftFull, wavenumber } from "./fft.ts";
 export { RolloutScorer, type ScorerOptions } from "./scorer.ts";
-export { type DiagnosticsFn, type DiagnosticsOptions, DiagnosticsTracker } from "./diagnostics.ts";
+export {
+  DIAGNOSTICS_STATE_SCHEMA,
+  type DiagnosticsFn,
+  type DiagnosticsOptions,
+  type DiagnosticsState,
+  DiagnosticsTracker,
+} from "./diagnostics.ts";
 export type { ResultRow } from "./rows.ts";
 export { type Interval, wilson } from "./intervals.ts";
 export {

@@ -53,6 +53,7 @@
  * ```
  * @module
  */
+import { base64ToBytes, base64ToF64, bytesToBase64, f64ToBase64 } from "./state_codec.ts";
 import type { ResultRow } from "./rows.ts";
 import { nrmse } from "./pointwise.ts";
 import { mseSplit } from "./split.ts";
@@ -154,45 +155,6 @@ type ScorerStateHeader = Pick<
   | "firstStep"
   | "metrics"
 >;
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(s);
-}
-
-function f64ToBase64(a: Float64Array): string {
-  const bytes = new Uint8Array(a.length * 8), view = new DataView(bytes.buffer);
-  for (let i = 0; i < a.length; i++) view.setFloat64(i * 8, a[i], true);
-  return bytesToBase64(bytes);
-}
-
-/** Decode base64 to exactly `length` bytes, or throw `TypeError` naming the field. */
-function base64ToBytes(text: unknown, length: number, where: string): Uint8Array {
-  let binary: string | undefined;
-  try {
-    binary = typeof text === "string" ? atob(text) : undefined;
-  } catch { /* reported below */ }
-  if (binary === undefined || binary.length !== length) {
-    throw new TypeError(
-      `Cannot merge scorer states: ${where}: expected base64 of ${length} bytes, found ${
-        binary === undefined
-          ? `${typeof text === "string" ? "invalid base64" : typeof text}`
-          : `${binary.length} bytes`
-      }`,
-    );
-  }
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
-
-function base64ToF64(text: unknown, length: number, where: string): Float64Array {
-  const bytes = base64ToBytes(text, length * 8, where), view = new DataView(bytes.buffer);
-  return Float64Array.from({ length }, (_, i) => view.getFloat64(i * 8, true));
-}
 
 /**
  * Streaming accumulator of rollout metrics: call {@link RolloutScorer.observeInitial} once per
@@ -573,9 +535,9 @@ export class RolloutScorer {
     const scatter = <A extends Float64Array | Uint8Array>(src: A, per: number, dst: A) =>
       covered.forEach((ic, i) => dst.set(src.subarray(i * per, (i + 1) * per), ic * per));
     const f64 = (key: keyof ScorerState, per: number) =>
-      base64ToF64(state[key], n * per, `${where}: ${key}`);
+      base64ToF64(state[key], n * per, `${where}: ${key}`, "scorer states");
     const u8 = (key: keyof ScorerState, per: number) =>
-      base64ToBytes(state[key], n * per, `${where}: ${key}`);
+      base64ToBytes(state[key], n * per, `${where}: ${key}`, "scorer states");
     scatter(f64("values", t * c * M), t * c * M, this.#values);
     scatter(u8("observed", t), t, this.#observed);
     scatter(u8("observedInitial", 1), 1, this.#observedInitial);
