@@ -270,6 +270,10 @@ Deno.test("bad input: manifests, flags and data files", async () => {
       "--backend",
       "wasm",
     ]],
+    [["--suite", "burgers1d", "--model", "baseline:persistence", "--batch", "0"], [
+      "--batch",
+      "positive integer",
+    ]],
     [["--suite", "burgers1d", "--model", "baseline:persistence", "--bogus"], ["bogus"]],
   ];
   for (const [args, expect] of flags) {

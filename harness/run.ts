@@ -191,7 +191,8 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   }
   const referenceSeconds = (performance.now() - tr) / 1000;
   void ics;
-  const batch = plan.batch === "dynamic" ? Math.max(1, Math.min(o.batch ?? 32, N)) : plan.batch;
+  const maxBatch = positiveInt(o.batch, "--batch") ?? 32;
+  const batch = plan.batch === "dynamic" ? Math.min(maxBatch, N) : plan.batch;
   const part = o.shard ? shardRange(o.shard, N, batch) : { first: 0, count: N };
 
   // Backend and sessions.
@@ -259,7 +260,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     ),
     refSteps: T,
     steps: T,
-    maxBatch: o.batch,
+    maxBatch,
     observer: {
       initial: (i, state) => {
         scorer.observeInitial(part.first + i, state);
