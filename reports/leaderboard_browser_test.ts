@@ -10,14 +10,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
+import { haveChromium, launchChromium, openOffline, SHOTS } from "./_browser.ts";
 import { buildLeaderboard } from "./leaderboard.ts";
 import { makeResultsDir } from "./_leaderboard_fixture.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = await Deno.stat(CHROMIUM).then((s) => s.isFile, () => false);
-const SHOTS = new URL("../out/screenshots/", import.meta.url);
 
 interface Facts {
   pwned: unknown;
@@ -38,41 +34,9 @@ async function visit(
   width: number,
   opts: { screenshot?: string; act?: (page: Page) => Promise<void> } = {},
 ): Promise<Facts> {
-  const url = pathToFileURL(file).href;
-  const problems: string[] = [];
-  const context = await browser.newContext({
-    viewport: { width, height: width < 600 ? 844 : 900 },
-    deviceScaleFactor: width < 600 ? 2 : 1,
-  });
+  const height = width < 600 ? 844 : 900;
+  const { page, problems, context } = await openOffline(browser, file, width, height);
   try {
-    await context.route("**/*", (route) => {
-      const u = route.request().url();
-      if (u === url) return route.continue();
-      problems.push(`blocked request: ${u}`);
-      return route.abort();
-    });
-    const page = await context.newPage();
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") {
-        problems.push(`console ${m.type()}: ${m.text()}`);
-      }
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("dialog", (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      d.dismiss();
-    });
-    await page.goto(url, { waitUntil: "load" });
-    await page.waitForFunction(
-      () => {
-        // deno-lint-ignore no-explicit-any
-        const d = (globalThis as any).document;
-        return d.querySelectorAll("figure[data-chart] svg[data-rendered]").length ===
-          d.querySelectorAll("figure[data-chart]").length;
-      },
-      undefined,
-      { timeout: 15_000 },
-    );
     if (opts.act) await opts.act(page);
     const facts: Facts = await page.evaluate(() => {
       // deno-lint-ignore no-explicit-any
@@ -124,20 +88,7 @@ Deno.test({
     const out = join(fixture.dir, "site");
     const site = await buildLeaderboard(fixture.dir, out, { resamples: 200 });
     assert.equal(site.skipped.length, fixture.bad.length);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const siteUrl = pathToFileURL(out + "/").href;
       for (const p of site.pages) {

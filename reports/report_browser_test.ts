@@ -6,16 +6,11 @@
  * saves screenshots under `out/screenshots/`. Ignored (not passed) without /usr/bin/chromium.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import type { Browser } from "playwright-core";
-import { pathToFileURL } from "node:url";
+import { haveChromium, launchChromium, openOffline, SHOTS } from "./_browser.ts";
 import { writeReport } from "./html.ts";
 import { sampleResult } from "./sample_result.ts";
 import { sampleResult2D } from "./sample_result_2d.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = await Deno.stat(CHROMIUM).then((s) => s.isFile, () => false);
-const SHOTS = new URL("../out/screenshots/", import.meta.url);
 
 const HOSTILE_NAME = `<img src=x onerror="window.__pwned=1">"><script>window.__pwned=2</script>`;
 const HOSTILE_TEXT =
@@ -43,44 +38,8 @@ async function inspect(
   width: number,
   screenshot?: string,
 ): Promise<PageReport> {
-  const url = pathToFileURL(file).href;
-  const problems: string[] = [];
-  const context = await browser.newContext({
-    viewport: { width, height: 900 },
-    deviceScaleFactor: width < 600 ? 2 : 1,
-    javaScriptEnabled: true,
-  });
+  const { page, problems, context } = await openOffline(browser, file, width);
   try {
-    await context.route("**/*", (route) => {
-      const u = route.request().url();
-      if (u === url) return route.continue();
-      problems.push(`blocked request: ${u}`);
-      return route.abort();
-    });
-    const page = await context.newPage();
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") {
-        problems.push(`console ${m.type()}: ${m.text()}`);
-      }
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("requestfailed", (r) => {
-      if (r.url() !== url) return; // already recorded as blocked
-      problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-    });
-    const response = await page.goto(url, { waitUntil: "load" });
-    assert.ok(response === null || response.ok(), `cannot load ${url}`);
-    await page.waitForFunction(
-      () =>
-        // deno-lint-ignore no-explicit-any
-        ((document: any) =>
-          document.querySelectorAll("figure[data-chart] svg[data-rendered]").length ===
-            document.querySelectorAll("figure[data-chart]").length)(
-            (globalThis as Record<string, unknown>).document,
-          ),
-      undefined,
-      { timeout: 15_000 },
-    );
     const facts: PageReport = await page.evaluate(() => {
       // Runs in the page; Deno's type library has no DOM.
       // deno-lint-ignore no-explicit-any
@@ -135,20 +94,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "emubench-report-" });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const a = sampleResult({ name: "unet-64", description: "U-Net, 64 channels, 4 levels." });
       const b = sampleResult({
@@ -225,11 +171,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "emubench-report-2d-" });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-    });
+    const browser = await launchChromium();
     try {
       // IC 0 diverges at step 32: hatched rows at the top of the prediction panels.
       const a = sampleResult2D({ diverge: { 0: 32 } });

@@ -1,0 +1,96 @@
+/**
+ * Shared set-up of the browser tests: Debian's Chromium driven by playwright-core, offline.
+ * `openOffline` blocks every request but the page itself and records console errors and
+ * warnings, page errors, failed requests and dialogs as problems; a test asserts none occurred.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+
+/** Debian's Chromium (`apt-get install -y chromium`); tests are ignored without it. */
+export const CHROMIUM = "/usr/bin/chromium";
+/** Whether {@link CHROMIUM} exists. */
+export const haveChromium = await Deno.stat(CHROMIUM).then((s) => s.isFile, () => false);
+/** Where browser tests save screenshots. */
+export const SHOTS = new URL("../out/screenshots/", import.meta.url);
+
+/** Launch headless Chromium with a fresh profile and no background networking. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** An opened page, the problems seen so far, and its context (close it when done). */
+export interface OfflinePage {
+  page: Page;
+  problems: string[];
+  context: BrowserContext;
+}
+
+/**
+ * Open `file` at `width` × `height` with every other request blocked, and wait until every
+ * `figure[data-chart]` has rendered its SVG.
+ */
+export async function openOffline(
+  browser: Browser,
+  file: string,
+  width: number,
+  height = 900,
+): Promise<OfflinePage> {
+  const url = pathToFileURL(file).href;
+  const problems: string[] = [];
+  const context = await browser.newContext({
+    viewport: { width, height },
+    deviceScaleFactor: width < 600 ? 2 : 1,
+    javaScriptEnabled: true,
+  });
+  await context.route("**/*", (route) => {
+    const u = route.request().url();
+    if (u === url) return route.continue();
+    problems.push(`blocked request: ${u}`);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") {
+      problems.push(`console ${m.type()}: ${m.text()}`);
+    }
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => {
+    if (r.url() !== url) return; // already recorded as blocked
+    problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on("dialog", (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    d.dismiss();
+  });
+  const response = await page.goto(url, { waitUntil: "load" });
+  assert.ok(response === null || response.ok(), `cannot load ${url}`);
+  await page.waitForFunction(
+    () => {
+      // Runs in the page; Deno's type library has no DOM.
+      // deno-lint-ignore no-explicit-any
+      const d = (globalThis as any).document;
+      return d.querySelectorAll("figure[data-chart] svg[data-rendered]").length ===
+        d.querySelectorAll("figure[data-chart]").length;
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
+  return { page, problems, context };
+}
