@@ -165,14 +165,14 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
 
   // Ground truth.
   const tr = performance.now();
-  let N: number, T: number, ics: Float32Array, reference: Float32Array, dataSource: string;
+  let N: number, T: number, reference: Float32Array, dataSource: string;
   let dataSha: string | undefined;
   if (o.data) {
     const ds = await loadDataset(o.data, suite, {
       ics: positiveInt(o.ics, "--ics"),
       steps: positiveInt(o.steps, "--steps"),
     });
-    ({ count: N, steps: T, ics, reference } = ds);
+    ({ count: N, steps: T, reference } = ds);
     dataSource = o.data;
   } else {
     N = positiveInt(o.ics, "--ics") ?? tier.ics;
@@ -183,14 +183,13 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       progress: (d, t) => o.progress?.("reference", d, t),
       log,
     });
-    ({ ics, reference } = ref);
+    ({ reference } = ref);
     dataSha = ref.sha256;
     dataSource = ref.cached
       ? `solver (cache hit, sha256 ${ref.sha256.slice(0, 12)})`
       : `solver (sha256 ${ref.sha256.slice(0, 12)})`;
   }
   const referenceSeconds = (performance.now() - tr) / 1000;
-  void ics;
   const maxBatch = positiveInt(o.batch, "--batch") ?? 32;
   const batch = plan.batch === "dynamic" ? Math.min(maxBatch, N) : plan.batch;
   const part = o.shard ? shardRange(o.shard, N, batch) : { first: 0, count: N };
