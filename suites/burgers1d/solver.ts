@@ -43,6 +43,9 @@
 
 import { fft, wavenumber } from "../../metrics/fft.ts";
 import type { Progress } from "../types.ts";
+import { etdrk4Phi, Etdrk4Stages, type Nonlinear } from "../etdrk4.ts";
+
+export { type Etdrk4Phi, etdrk4Phi } from "../etdrk4.ts";
 
 /** Solver settings. Defaults are the `burgers1d` suite's. */
 export interface BurgersOptions {
@@ -65,78 +68,6 @@ export interface BurgersOptions {
  * see the burgers1d data card.
  */
 export const BURGERS_SUBSTEPS = 20;
-
-/** ETDRK4 coefficient functions at one z, without the factor h (see module docs). */
-export interface Etdrk4Phi {
-  /** e^z */
-  readonly e: number;
-  /** e^{z/2} */
-  readonly e2: number;
-  /** φ_Q(z) = (e^{z/2} − 1)/z */
-  readonly q: number;
-  /** φ₁(z) = (−4 − z + e^z (4 − 3z + z²))/z³ */
-  readonly f1: number;
-  /** φ₂(z) = (2 + z + e^z (z − 2))/z³ */
-  readonly f2: number;
-  /** φ₃(z) = (−4 − 3z − z² + e^z (4 − z))/z³ */
-  readonly f3: number;
-}
-
-/**
- * The ETDRK4 φ functions at real z by the contour mean of Kassam & Trefethen (2005):
- * `φ(z) = Re (2/P) Σ_{j=1}^{P/2} φ(z + e^{iπ(j − ½)/(P/2)})`, free of the cancellation that the
- * closed forms suffer near z = 0.
- *
- * @example
- * ```ts
- * import { etdrk4Phi } from "./solver.ts";
- * const p = etdrk4Phi(0); // classical RK4 weights
- * if (Math.abs(p.q - 0.5) > 1e-14 || Math.abs(p.f1 - 1 / 6) > 1e-14) throw new Error("phi(0)");
- * ```
- */
-export function etdrk4Phi(z: number, contourPoints = 64): Etdrk4Phi {
-  if (!Number.isFinite(z)) throw new RangeError(`Cannot evaluate ETDRK4 φ: z is ${z}`);
-  if (!Number.isSafeInteger(contourPoints) || contourPoints < 2 || contourPoints % 2 !== 0) {
-    throw new RangeError(
-      `Cannot evaluate ETDRK4 φ: expected an even number of contour points ≥ 2, found ${contourPoints}`,
-    );
-  }
-  const m = contourPoints / 2;
-  let q = 0, f1 = 0, f2 = 0, f3 = 0;
-  for (let j = 1; j <= m; j++) {
-    const ang = (Math.PI * (j - 0.5)) / m;
-    const wr = z + Math.cos(ang), wi = Math.sin(ang);
-    // e^w and e^{w/2}
-    const ea = Math.exp(wr), eR = ea * Math.cos(wi), eI = ea * Math.sin(wi);
-    const ha = Math.exp(wr / 2), hR = ha * Math.cos(wi / 2), hI = ha * Math.sin(wi / 2);
-    // w², w³
-    const w2r = wr * wr - wi * wi, w2i = 2 * wr * wi;
-    const w3r = w2r * wr - w2i * wi, w3i = w2r * wi + w2i * wr;
-    // Re(a / b) for complex a, b
-    const reDiv = (ar: number, ai: number, br: number, bi: number) =>
-      (ar * br + ai * bi) / (br * br + bi * bi);
-    q += reDiv(hR - 1, hI, wr, wi);
-    // e^w (4 − 3w + w²) − 4 − w
-    {
-      const pr = 4 - 3 * wr + w2r, pi = -3 * wi + w2i;
-      const nr = eR * pr - eI * pi - 4 - wr, ni = eR * pi + eI * pr - wi;
-      f1 += reDiv(nr, ni, w3r, w3i);
-    }
-    // 2 + w + e^w (w − 2)
-    {
-      const pr = wr - 2, pi = wi;
-      const nr = 2 + wr + eR * pr - eI * pi, ni = wi + eR * pi + eI * pr;
-      f2 += reDiv(nr, ni, w3r, w3i);
-    }
-    // −4 − 3w − w² + e^w (4 − w)
-    {
-      const pr = 4 - wr, pi = -wi;
-      const nr = -4 - 3 * wr - w2r + eR * pr - eI * pi, ni = -3 * wi - w2i + eR * pi + eI * pr;
-      f3 += reDiv(nr, ni, w3r, w3i);
-    }
-  }
-  return { e: Math.exp(z), e2: Math.exp(z / 2), q: q / m, f1: f1 / m, f2: f2 / m, f3: f3 / m };
-}
 
 /**
  * ETDRK4 integrator for viscous Burgers holding up to two states (packed as one complex field).
@@ -167,6 +98,8 @@ export class BurgersEtdrk4 {
   /** Highest wavenumber kept by the 2/3 rule, ⌊n/3⌋. */
   readonly kCut: number;
 
+  readonly #stages: Etdrk4Stages;
+  readonly #nl: Nonlinear;
   readonly #e: Float64Array;
   readonly #e2: Float64Array;
   readonly #q: Float64Array;
@@ -180,18 +113,6 @@ export class BurgersEtdrk4 {
   // packed spectra (re, im) of the state, the stages and their nonlinear terms
   readonly #vr: Float64Array;
   readonly #vi: Float64Array;
-  readonly #ar: Float64Array;
-  readonly #ai: Float64Array;
-  readonly #br: Float64Array;
-  readonly #bi: Float64Array;
-  readonly #nvr: Float64Array;
-  readonly #nvi: Float64Array;
-  readonly #nar: Float64Array;
-  readonly #nai: Float64Array;
-  readonly #nbr: Float64Array;
-  readonly #nbi: Float64Array;
-  readonly #ncr: Float64Array;
-  readonly #nci: Float64Array;
   readonly #wr: Float64Array;
   readonly #wi: Float64Array;
 
@@ -222,6 +143,8 @@ export class BurgersEtdrk4 {
     this.kCut = Math.floor(n / 3);
     const h = dt / substeps;
     const buf = () => new Float64Array(n);
+    this.#stages = new Etdrk4Stages(n);
+    this.#nl = (a, b, c, d) => this.#nonlinear(a, b, c, d);
     this.#e = buf();
     this.#e2 = buf();
     this.#q = buf();
@@ -248,18 +171,6 @@ export class BurgersEtdrk4 {
     }
     this.#vr = buf();
     this.#vi = buf();
-    this.#ar = buf();
-    this.#ai = buf();
-    this.#br = buf();
-    this.#bi = buf();
-    this.#nvr = buf();
-    this.#nvi = buf();
-    this.#nar = buf();
-    this.#nai = buf();
-    this.#nbr = buf();
-    this.#nbi = buf();
-    this.#ncr = buf();
-    this.#nci = buf();
     this.#wr = buf();
     this.#wi = buf();
   }
@@ -317,34 +228,8 @@ export class BurgersEtdrk4 {
 
   /** Advance by one model step dt (`substeps` ETDRK4 sub-steps). */
   advance(): void {
-    const n = this.n;
-    const vr = this.#vr, vi = this.#vi, ar = this.#ar, ai = this.#ai, br = this.#br, bi = this.#bi;
-    const nvr = this.#nvr, nvi = this.#nvi, nar = this.#nar, nai = this.#nai;
-    const nbr = this.#nbr, nbi = this.#nbi, ncr = this.#ncr, nci = this.#nci;
-    const e = this.#e, e2 = this.#e2, q = this.#q, f1 = this.#f1, f2 = this.#f2, f3 = this.#f3;
-    for (let s = 0; s < this.substeps; s++) {
-      this.#nonlinear(vr, vi, nvr, nvi);
-      for (let k = 0; k < n; k++) {
-        ar[k] = e2[k] * vr[k] + q[k] * nvr[k];
-        ai[k] = e2[k] * vi[k] + q[k] * nvi[k];
-      }
-      this.#nonlinear(ar, ai, nar, nai);
-      for (let k = 0; k < n; k++) {
-        br[k] = e2[k] * vr[k] + q[k] * nar[k];
-        bi[k] = e2[k] * vi[k] + q[k] * nai[k];
-      }
-      this.#nonlinear(br, bi, nbr, nbi);
-      // c overwrites b: b is not needed after N(b)
-      for (let k = 0; k < n; k++) {
-        br[k] = e2[k] * ar[k] + q[k] * (2 * nbr[k] - nvr[k]);
-        bi[k] = e2[k] * ai[k] + q[k] * (2 * nbi[k] - nvi[k]);
-      }
-      this.#nonlinear(br, bi, ncr, nci);
-      for (let k = 0; k < n; k++) {
-        vr[k] = e[k] * vr[k] + f1[k] * nvr[k] + 2 * f2[k] * (nar[k] + nbr[k]) + f3[k] * ncr[k];
-        vi[k] = e[k] * vi[k] + f1[k] * nvi[k] + 2 * f2[k] * (nai[k] + nbi[k]) + f3[k] * nci[k];
-      }
-    }
+    const c = { e: this.#e, e2: this.#e2, q: this.#q, f1: this.#f1, f2: this.#f2, f3: this.#f3 };
+    for (let s = 0; s < this.substeps; s++) this.#stages.step(this.#vr, this.#vi, c, this.#nl);
   }
 }
 

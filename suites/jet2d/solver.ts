@@ -27,7 +27,7 @@
  *   ω̂⁺ = Eω̂ + f₁N(ω̂) + 2f₂(N(a) + N(b)) + f₃N(c),
  *
  * E = e^{hλ}, E₂ = e^{hλ/2}, Q = hφ_Q(hλ), f_i = hφ_i(hλ), the φ by the contour mean of
- * `etdrk4Phi` (shared with `burgers1d`). The linear part, and a constant forcing, are integrated
+ * `etdrk4Phi` and the stages of `suites/etdrk4.ts` (shared with `burgers1d`). The linear part, and a constant forcing, are integrated
  * exactly; the scheme is fourth order in h. The mean of ω is zero (ω = ∇²ψ) and is kept zero.
  *
  * @example
@@ -46,7 +46,7 @@
  */
 
 import { Spectral2D } from "../spectral2d.ts";
-import { etdrk4Phi } from "../burgers1d/solver.ts";
+import { etdrk4Phi, Etdrk4Stages, type Nonlinear } from "../etdrk4.ts";
 
 /** Physical and numerical parameters of {@link Jet2D}; defaults are the draft jet2d setting. */
 export interface Jet2DOptions {
@@ -137,18 +137,8 @@ export class Jet2D {
   readonly #cache = new Map<number, Coefficients>();
   readonly #psr: Float64Array;
   readonly #psi: Float64Array;
-  readonly #ar: Float64Array;
-  readonly #ai: Float64Array;
-  readonly #br: Float64Array;
-  readonly #bi: Float64Array;
-  readonly #nvr: Float64Array;
-  readonly #nvi: Float64Array;
-  readonly #nar: Float64Array;
-  readonly #nai: Float64Array;
-  readonly #nbr: Float64Array;
-  readonly #nbi: Float64Array;
-  readonly #ncr: Float64Array;
-  readonly #nci: Float64Array;
+  readonly #stages: Etdrk4Stages;
+  readonly #nl: Nonlinear;
   readonly #wr: Float64Array;
   readonly #wi: Float64Array;
 
@@ -195,18 +185,8 @@ export class Jet2D {
     this.forcingHat[(n - kf) * n] += amp;
     this.#psr = buf();
     this.#psi = buf();
-    this.#ar = buf();
-    this.#ai = buf();
-    this.#br = buf();
-    this.#bi = buf();
-    this.#nvr = buf();
-    this.#nvi = buf();
-    this.#nar = buf();
-    this.#nai = buf();
-    this.#nbr = buf();
-    this.#nbi = buf();
-    this.#ncr = buf();
-    this.#nci = buf();
+    this.#stages = new Etdrk4Stages(size);
+    this.#nl = (a, b, c, d) => this.#nonlinear(a, b, c, d);
     this.#wr = buf();
     this.#wi = buf();
   }
@@ -271,31 +251,7 @@ export class Jet2D {
     if (!(dt > 0) || !Number.isFinite(dt)) {
       throw new RangeError(`Cannot step Jet2D: expected dt > 0, found ${dt}`);
     }
-    const { e, e2, q, f1, f2, f3 } = this.#coefficients(dt);
-    const ar = this.#ar, ai = this.#ai, br = this.#br, bi = this.#bi;
-    const nvr = this.#nvr, nvi = this.#nvi, nar = this.#nar, nai = this.#nai;
-    const nbr = this.#nbr, nbi = this.#nbi, ncr = this.#ncr, nci = this.#nci;
-    this.#nonlinear(re, im, nvr, nvi);
-    for (let k = 0; k < size; k++) {
-      ar[k] = e2[k] * re[k] + q[k] * nvr[k];
-      ai[k] = e2[k] * im[k] + q[k] * nvi[k];
-    }
-    this.#nonlinear(ar, ai, nar, nai);
-    for (let k = 0; k < size; k++) {
-      br[k] = e2[k] * re[k] + q[k] * nar[k];
-      bi[k] = e2[k] * im[k] + q[k] * nai[k];
-    }
-    this.#nonlinear(br, bi, nbr, nbi);
-    // c overwrites b: b is not needed after N(b)
-    for (let k = 0; k < size; k++) {
-      br[k] = e2[k] * ar[k] + q[k] * (2 * nbr[k] - nvr[k]);
-      bi[k] = e2[k] * ai[k] + q[k] * (2 * nbi[k] - nvi[k]);
-    }
-    this.#nonlinear(br, bi, ncr, nci);
-    for (let k = 0; k < size; k++) {
-      re[k] = e[k] * re[k] + f1[k] * nvr[k] + 2 * f2[k] * (nar[k] + nbr[k]) + f3[k] * ncr[k];
-      im[k] = e[k] * im[k] + f1[k] * nvi[k] + 2 * f2[k] * (nai[k] + nbi[k]) + f3[k] * nci[k];
-    }
+    this.#stages.step(re, im, this.#coefficients(dt), this.#nl);
     re[0] = 0;
     im[0] = 0;
   }
