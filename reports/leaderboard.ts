@@ -28,6 +28,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { pageHead } from "./page.ts";
 import { join, relative, resolve, sep } from "node:path";
 import { writeFileAtomic } from "../harness/atomic.ts";
 import { checkResult } from "../harness/result_check.ts";
@@ -466,31 +467,15 @@ ul.skipped .why { display: block; color: var(--muted); font-size: 12.5px; }
 }
 `;
 
-const cspHash = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
-
 function page(title: string, body: string, script: string | null): string {
-  const csp = [
-    "default-src 'none'",
-    `script-src ${script ? cspHash(script) : "'none'"}`,
-    "style-src 'unsafe-inline'",
-    "img-src data:",
-    "font-src 'none'",
-    "connect-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join("; ");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${h(csp)}">
-<meta name="referrer" content="no-referrer">
-<title>${h(title)}</title>
-<style>${REPORT_CSS}${LEADERBOARD_CSS}</style>
-</head>
-<body>
-<main>
+  return `${
+    pageHead({
+      title,
+      css: REPORT_CSS + LEADERBOARD_CSS,
+      scripts: script ? [script] : [],
+      meta: { referrer: "no-referrer" },
+    })
+  }<main>
 ${body}
 </main>
 ${script ? `<script>${script}</script>\n` : ""}</body>
