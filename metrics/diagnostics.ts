@@ -29,7 +29,13 @@
  * ```
  * @module
  */
-import { base64ToBytes, base64ToF64, bytesToBase64, f64ToBase64 } from "./state_codec.ts";
+import {
+  base64ToBytes,
+  base64ToF64,
+  bytesToBase64,
+  checkCoverage,
+  f64ToBase64,
+} from "./state_codec.ts";
 import type { ResultRow } from "./rows.ts";
 
 /** Diagnostics of one whole state `[C·X]`: name → value. */
@@ -246,17 +252,7 @@ export class DiagnosticsTracker {
     const tracker = new DiagnosticsTracker(options);
     const owner = new Int32Array(tracker.#n).fill(-1);
     states.forEach((state, j) => tracker.#absorb(state, j, owner));
-    const missing = [...owner.keys()].filter((ic) => owner[ic] < 0);
-    if (missing.length > 0) {
-      const list = missing.length > 8
-        ? `${missing.slice(0, 8).join(", ")}, … (${missing.length} in all)`
-        : missing.join(", ");
-      throw new RangeError(
-        `Cannot merge diagnostics states: IC${missing.length === 1 ? "" : "s"} ${list} ${
-          missing.length === 1 ? "is" : "are"
-        } in none of the ${states.length} states; expected every IC 0..${tracker.#n - 1} once`,
-      );
-    }
+    checkCoverage(owner, states.length, "diagnostics states");
     return tracker;
   }
 

@@ -53,7 +53,13 @@
  * ```
  * @module
  */
-import { base64ToBytes, base64ToF64, bytesToBase64, f64ToBase64 } from "./state_codec.ts";
+import {
+  base64ToBytes,
+  base64ToF64,
+  bytesToBase64,
+  checkCoverage,
+  f64ToBase64,
+} from "./state_codec.ts";
 import type { ResultRow } from "./rows.ts";
 import { nrmse } from "./pointwise.ts";
 import { mseSplit } from "./split.ts";
@@ -448,17 +454,7 @@ export class RolloutScorer {
       scorer.#absorb(state, j, owner);
       seconds += state.seconds;
     });
-    const missing = [...owner.keys()].filter((ic) => owner[ic] < 0);
-    if (missing.length > 0) {
-      const list = missing.length > 8
-        ? `${missing.slice(0, 8).join(", ")}, … (${missing.length} in all)`
-        : missing.join(", ");
-      throw new RangeError(
-        `Cannot merge scorer states: IC${missing.length === 1 ? "" : "s"} ${list} ${
-          missing.length === 1 ? "is" : "are"
-        } in none of the ${states.length} states; expected every IC 0..${scorer.#n - 1} once`,
-      );
-    }
+    checkCoverage(owner, states.length, "scorer states");
     scorer.#seconds = seconds;
     return scorer;
   }

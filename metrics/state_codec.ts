@@ -67,3 +67,20 @@ export function base64ToF64(
   const bytes = base64ToBytes(text, length * 8, where, what), view = new DataView(bytes.buffer);
   return Float64Array.from({ length }, (_, i) => view.getFloat64(i * 8, true));
 }
+
+/**
+ * Check that merged states covered every IC: `owner[ic]` is the index of the state that held
+ * IC `ic`, or −1. Throws `RangeError` "Cannot merge <what>: ICs … are in none of the N states".
+ */
+export function checkCoverage(owner: Int32Array, states: number, what: string): void {
+  const missing = [...owner.keys()].filter((ic) => owner[ic] < 0);
+  if (missing.length === 0) return;
+  const list = missing.length > 8
+    ? `${missing.slice(0, 8).join(", ")}, … (${missing.length} in all)`
+    : missing.join(", ");
+  throw new RangeError(
+    `Cannot merge ${what}: IC${missing.length === 1 ? "" : "s"} ${list} ${
+      missing.length === 1 ? "is" : "are"
+    } in none of the ${states} states; expected every IC 0..${owner.length - 1} once`,
+  );
+}
