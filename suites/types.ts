@@ -50,8 +50,21 @@ export interface Grid2D {
   readonly boundary: "periodic" | "reflecting";
 }
 
-/** Grids known to emubench. HEALPix grids join this union with their suites. */
-export type Grid = PeriodicGrid1D | Grid2D;
+/**
+ * HEALPix sphere grid (Górski et al. 2005) in NESTED ordering: `12 · nside²` equal-area pixels,
+ * `nside = 2^level`. A field is one flat array indexed by the nested pixel number
+ * (`suites/era5/healpix.ts`).
+ */
+export interface HealpixGrid {
+  readonly kind: "healpix";
+  /** `2^level`, level 0…8 for built-in suites. */
+  readonly nside: number;
+  /** Pixel ordering of the flat field; only `"nested"` is used. */
+  readonly ordering: "nested";
+}
+
+/** Grids known to emubench. */
+export type Grid = PeriodicGrid1D | Grid2D | HealpixGrid;
 
 /**
  * Number of values in one field on the grid: `n` (1D), `ny · nx` (2D).
@@ -66,7 +79,14 @@ export type Grid = PeriodicGrid1D | Grid2D;
  * ```
  */
 export function gridSize(grid: Grid): number {
-  return grid.kind === "grid2d" ? grid.ny * grid.nx : grid.n;
+  switch (grid.kind) {
+    case "grid2d":
+      return grid.ny * grid.nx;
+    case "healpix":
+      return 12 * grid.nside * grid.nside;
+    default:
+      return grid.n;
+  }
 }
 
 /**
@@ -81,7 +101,7 @@ export function gridSize(grid: Grid): number {
  * ```
  */
 export function gridShape(grid: Grid): number[] {
-  return grid.kind === "grid2d" ? [grid.ny, grid.nx] : [grid.n];
+  return grid.kind === "grid2d" ? [grid.ny, grid.nx] : [gridSize(grid)];
 }
 
 /**
@@ -123,6 +143,22 @@ export interface MetricDecl {
 
 /** Progress callback: `done` of `total` units. */
 export type Progress = (done: number, total: number) => void;
+
+/**
+ * Energy statistics of the reference at statistical steady state, from one long reference run
+ * (SPEC §4 stability rate): a rollout is stable up to horizon H while every step's energy is
+ * finite and within `mean ± 5·std`.
+ */
+export interface EnergyStats {
+  /** μ_E: time mean of the suite energy over the steady-state window. */
+  readonly mean: number;
+  /** σ_E: standard deviation of the energy over the same window. */
+  readonly std: number;
+  /** Model steps in the window the statistics come from. */
+  readonly samples: number;
+  /** How the numbers were produced (run length, spin-up, seed), for data cards and results. */
+  readonly source: string;
+}
 
 /** A suite: one physical system with grid, Δt, IC distribution, ground truth and metrics. */
 export interface Suite {
@@ -177,4 +213,10 @@ export interface Suite {
    * (`metrics/scorer.ts`). Names are `[a-z0-9_]+` and the same for every state.
    */
   diagnostics?(state: Float32Array | Float64Array): Readonly<Record<string, number>>;
+  /**
+   * Steady-state energy statistics for the stability rate (SPEC §4). Optional: suites without a
+   * statistically steady state (decaying 1D flows, dam breaks) leave it out and report no
+   * `stability_rate`.
+   */
+  readonly energyStats?: EnergyStats;
 }
