@@ -10,7 +10,7 @@
  * @module
  */
 import { grid1D, gridShape, type PeriodicGrid1D, type Suite } from "../suites/types.ts";
-import type { ModelSource } from "../harness/model.ts";
+import type { AutoencoderSource, ModelSource } from "../harness/model.ts";
 import { ValueRangeError } from "../harness/errors.ts";
 import { cnnGraph, coarseBurgersGraph, persistenceGraph, stencilGraph } from "./builders.ts";
 import { composeStencil, laxWendroffStencil, substepsFor, upwindStencil } from "./stencils.ts";
@@ -21,6 +21,10 @@ import {
   LINEAR_EXTRAPOLATION_WEIGHTS,
   linearMultistepGraph,
 } from "./shallow_water.ts";
+import { MEAN_POOL_RATIOS, meanPoolAutoencoder } from "./era5_autoencoder.ts";
+import { heapUntrainedBaseline, hwCoarseSolverBaseline } from "./hasegawa_wakatani.ts";
+import { climatologyGraph } from "./era5.ts";
+import { jet2dCoarseSolver, jet2dUnet } from "./jet2d.ts";
 
 /** A built-in baseline. */
 export interface Baseline {
@@ -33,6 +37,10 @@ export interface Baseline {
   /** True when it is part of the default `demo` evaluation. */
   readonly inDemo: boolean;
   build(suite: Suite): Promise<ModelSource> | ModelSource;
+  /** `reconstruct` for autoencoders (run with `--task reconstruct`); default `forecast`. */
+  readonly task?: "forecast" | "reconstruct";
+  /** Reconstruct-task baselines: the `{encode, decode}` autoencoder. */
+  buildAutoencoder?(suite: Suite): AutoencoderSource;
 }
 
 /** The 1D grid of a suite a 1D baseline is built for (`RangeError` on another grid). */
@@ -130,7 +138,14 @@ const BASELINES: readonly Baseline[] = [
   {
     id: "persistence",
     description: "u_{n+1} = u_n: the floor every emulator must beat.",
-    suites: ["convection1d", "burgers1d", "shallow_water2d"],
+    suites: [
+      "convection1d",
+      "burgers1d",
+      "shallow_water2d",
+      "hasegawa_wakatani",
+      "jet2d",
+      "era5",
+    ],
     inDemo: true,
     build: (suite) =>
       wrap(
@@ -139,6 +154,30 @@ const BASELINES: readonly Baseline[] = [
         persistenceGraph(gridShape(suite.grid), suite.fields.length),
         "Persistence (identity map).",
       ),
+  },
+  {
+    id: "climatology",
+    description: "The suite's seasonal climatology, its phase fitted to the IC by least squares " +
+      "and held fixed (baselines/era5.ts).",
+    suites: ["era5"],
+    inDemo: false,
+    build: (suite) => {
+      if (suite.grid.kind !== "healpix") {
+        throw new ValueRangeError({
+          field: `suite ${suite.id} grid`,
+          expected: "a HEALPix grid (era5 climatology)",
+          found: suite.grid.kind,
+        });
+      }
+      return wrap(
+        "climatology",
+        suite,
+        climatologyGraph(suite.grid.nside, suite.fields),
+        "Analytic climatology M + S·κ̂ of every field, the seasonal phase κ̂ fitted to the " +
+          "input state by weighted least squares (clipped to [−1, 1]) and so held fixed over " +
+          "the rollout.",
+      );
+    },
   },
   {
     id: "linear_extrapolation",
@@ -198,9 +237,11 @@ const BASELINES: readonly Baseline[] = [
     id: "coarse_solver",
     description: "Explicit Rusanov finite volume on a coarser grid (burgers1d: 4×; " +
       "shallow_water2d: 2× per direction), linear interpolation back.",
-    suites: ["burgers1d", "shallow_water2d"],
+    suites: ["burgers1d", "shallow_water2d", "jet2d", "hasegawa_wakatani"],
     inDemo: true,
     build: (suite) => {
+      if (suite.id === "hasegawa_wakatani") return hwCoarseSolverBaseline(suite);
+      if (suite.id === "jet2d") return jet2dCoarseSolver(suite);
       if (suite.grid.kind === "grid2d") return coarseShallowWater(suite);
       const nu = param(suite, "nu");
       const factor = 4, n = line1(suite).n / factor, dx = line1(suite).length / n;
@@ -254,6 +295,15 @@ const BASELINES: readonly Baseline[] = [
     },
   },
   {
+    id: "heap_untrained",
+    description: "UNTRAINED HEAP-shaped hierarchical latent conv net (3 embedding layers of 8 " +
+      "channels, random fixed-seed weights): throughput of encode/step/decode only.",
+    suites: ["hasegawa_wakatani"],
+    untrained: true,
+    inDemo: false,
+    build: (suite) => heapUntrainedBaseline(suite),
+  },
+  {
     id: "cnn1d_untrained",
     description:
       "UNTRAINED 4-layer, 32-channel, kernel-5 periodic CNN with random weights: throughput only.",
@@ -268,6 +318,32 @@ const BASELINES: readonly Baseline[] = [
         "UNTRAINED random-weight CNN (throughput measurements only; its scores mean nothing).",
       ),
   },
+  {
+    id: "unet_untrained",
+    description: "UNTRAINED UNet-shaped network (3 levels, skip connections, random weights): " +
+      "throughput only.",
+    suites: ["jet2d"],
+    untrained: true,
+    inDemo: false,
+    build: (suite) => jet2dUnet(suite),
+  },
+  ...MEAN_POOL_RATIOS.map((ratio): Baseline => ({
+    id: `mean_pool_r${ratio}`,
+    description: `Autoencoder: mean pool to a HEALPix level ${
+      Math.log2(ratio) / 2
+    } coarser (compression ${ratio}:1 per variable), nearest upsampling back (reconstruct task).`,
+    suites: ["era5"],
+    inDemo: false,
+    task: "reconstruct",
+    build: () => {
+      throw new ValueRangeError({
+        field: `baseline:mean_pool_r${ratio}`,
+        expected: "the reconstruct task (emubench run --task reconstruct)",
+        found: "a forecast run: an autoencoder has no step graph",
+      });
+    },
+    buildAutoencoder: (suite) => meanPoolAutoencoder(suite, ratio),
+  })),
 ];
 
 /** All baselines. */

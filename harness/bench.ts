@@ -142,3 +142,16 @@ console.log(
 console.log(line(header));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const r of rows) console.log(line(r));
+
+// Reference solver cost of jet2d (CPU, float64, one core): ETDRK4 sub-steps at 256², a model
+// step (SUBSTEPS sub-steps), a standard-tier trajectory, and the IC spin-up (64² + 256² steps).
+{
+  const { jet2dSolverCost } = await import("../suites/jet2d/cost.ts");
+  const c = jet2dSolverCost();
+  console.log(
+    `\njet2d reference solver (ETDRK4, one core): ${c.fineMs.toFixed(1)} ms per 256² sub-step, ` +
+      `${c.modelStepSeconds.toFixed(2)} s per model step, ${c.trajectorySeconds.toFixed(0)} s ` +
+      `per standard-tier trajectory (${c.standardSteps} steps), ${c.spinUpSeconds.toFixed(1)} s ` +
+      `per spun-up IC (${c.coarseMs.toFixed(2)} ms per 64² sub-step)`,
+  );
+}

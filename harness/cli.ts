@@ -12,6 +12,7 @@ import { listBaselines } from "../baselines/mod.ts";
 import { BACKEND_CHOICES, type BackendChoice } from "./backend.ts";
 import { isInputError, ValueRangeError } from "./errors.ts";
 import { evaluate, type EvaluateOptions } from "./run.ts";
+import { evaluateReconstruction, reconstructSummary } from "./reconstruct.ts";
 import { validateModel } from "./validate_command.ts";
 import { readResult } from "./result_io.ts";
 import { writeReport } from "../reports/mod.ts";
@@ -24,6 +25,7 @@ import { buildLeaderboard } from "../reports/leaderboard.ts";
 import { evaluateSubmissions } from "./submissions.ts";
 import { formatShard, mergeShards, parseShard, readShards } from "./shard.ts";
 import { writeFileAtomic } from "./atomic.ts";
+import { runStability } from "./stability.ts";
 
 const HELP =
   `emubench ${EMUBENCH_VERSION}: evaluate neural PDE emulators (ONNX) against reference solvers
@@ -34,6 +36,11 @@ Usage:
   emubench run --suite S --model <path|baseline:NAME> [--tier T] [--backend B] [--ics N]
                [--steps N] [--seed N] [--batch N] [--data FILE] [--out DIR]
                [--save-trajectories] [--no-report] [--shard K/N] [--json]
+  emubench run --task reconstruct --suite era5 --model <dir|baseline:mean_pool_rN>
+               [--ics N] [--seed N] [--lmax L] [--data FILE] [--backend B] [--out DIR] [--json]
+  emubench stability --suite S --model <path|baseline:NAME> [--tier T] [--horizon H] [--ics N]
+               [--seed N] [--backend B] [--batch N] [--checkpoint-every K]
+               [--spectra-every k] [--energy-stats MEAN,STD] [--out DIR] [--json]
   emubench merge <shard files or dirs...> [--out DIR] [--no-report] [--json]
   emubench report <result.json...> [--out FILE]
   emubench gate --baseline A.json --candidate B.json [--rules FILE] [--json]
@@ -48,6 +55,7 @@ Examples:
   emubench run --suite burgers1d --model baseline:persistence --data burgers.h5 --ics 16
   emubench run --suite burgers1d --model m.onnx --shard 2/4 --out shards   # docs/scale-out.md
   emubench merge shards --out out/m
+  emubench stability --suite jet2d --model m.onnx --horizon 200000 --checkpoint-every 1000
 
 Backends: ${
     BACKEND_CHOICES.join(", ")
@@ -143,9 +151,18 @@ async function cmdRun(args: string[]): Promise<number> {
       "save-trajectories": { type: "boolean" },
       "no-report": { type: "boolean" },
       shard: { type: "string" },
+      task: { type: "string" },
+      lmax: { type: "string" },
       json: { type: "boolean" },
     },
   });
+  if (values.task !== undefined && values.task !== "forecast" && values.task !== "reconstruct") {
+    throw new ValueRangeError({
+      field: "--task",
+      expected: "forecast or reconstruct",
+      found: JSON.stringify(values.task),
+    });
+  }
   if (!values.suite) {
     throw new ValueRangeError({
       field: "--suite",
@@ -162,6 +179,40 @@ async function cmdRun(args: string[]): Promise<number> {
   }
   const status = new Status(values.json);
   const outDir = values.out ?? join("out", values.suite, slug(values.model));
+  if (values.task === "reconstruct") {
+    for (const k of ["steps", "save-trajectories", "shard"] as const) {
+      if (values[k] !== undefined) {
+        throw new ValueRangeError({
+          field: `--${k}`,
+          expected: "no such flag with --task reconstruct (one encode→decode per sample)",
+          found: String(values[k]),
+        });
+      }
+    }
+    const { result, files } = await evaluateReconstruction({
+      suite: values.suite,
+      model: values.model,
+      tier: values.tier as TierName | undefined,
+      backend: values.backend as BackendChoice | undefined,
+      samples: intFlag(values.ics, "--ics"),
+      seed: intFlag(values.seed, "--seed"),
+      batch: intFlag(values.batch, "--batch"),
+      lmax: intFlag(values.lmax, "--lmax"),
+      data: values.data,
+      outDir,
+      log: (m) => status.log(m),
+      progress: (phase, d, t) => status.progress(phase, d, t),
+    });
+    const report = values["no-report"] ? undefined : join(outDir, "report.html");
+    if (report) await writeReport(report, [result]);
+    if (values.json) {
+      console.log(JSON.stringify({ ...files, report, summary: reconstructSummary(result) }));
+    } else {
+      status.log(reconstructSummary(result));
+      for (const f of [files.result, report]) if (f) status.log(`wrote ${f}`);
+    }
+    return 0;
+  }
   const opts: EvaluateOptions = {
     suite: values.suite,
     model: values.model,
@@ -197,6 +248,87 @@ async function cmdRun(args: string[]): Promise<number> {
   } else {
     status.log(summaryLine(result));
     for (const f of [files.result, report, files.pred, files.ref]) if (f) status.log(`wrote ${f}`);
+  }
+  return 0;
+}
+
+async function cmdStability(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      suite: { type: "string" },
+      model: { type: "string" },
+      tier: { type: "string" },
+      horizon: { type: "string" },
+      ics: { type: "string" },
+      seed: { type: "string" },
+      backend: { type: "string" },
+      batch: { type: "string" },
+      "checkpoint-every": { type: "string" },
+      "spectra-every": { type: "string" },
+      "energy-stats": { type: "string" },
+      out: { type: "string" },
+      json: { type: "boolean" },
+    },
+  });
+  if (!values.suite || !values.model) {
+    throw new ValueRangeError({
+      field: values.suite ? "--model" : "--suite",
+      expected: values.suite ? "a model path or baseline:NAME" : "a suite id (see emubench list)",
+      found: "nothing",
+    });
+  }
+  let energyStats: { mean: number; std: number } | undefined;
+  if (values["energy-stats"] !== undefined) {
+    const parts = values["energy-stats"].split(",").map(Number);
+    if (parts.length !== 2 || !parts.every(Number.isFinite) || parts[1] < 0) {
+      throw new ValueRangeError({
+        field: "--energy-stats",
+        expected: "MEAN,STD (finite numbers, STD ≥ 0)",
+        found: JSON.stringify(values["energy-stats"]),
+      });
+    }
+    energyStats = { mean: parts[0], std: parts[1] };
+  }
+  const status = new Status(values.json);
+  const outDir = values.out ?? join("out", values.suite, `${slug(values.model)}-stability`);
+  const run = await runStability({
+    suite: values.suite,
+    model: values.model,
+    tier: values.tier as TierName | undefined,
+    horizon: intFlag(values.horizon, "--horizon"),
+    ics: intFlag(values.ics, "--ics"),
+    seed: intFlag(values.seed, "--seed"),
+    backend: values.backend as BackendChoice | undefined,
+    batch: intFlag(values.batch, "--batch"),
+    checkpointEvery: intFlag(values["checkpoint-every"], "--checkpoint-every"),
+    spectraEvery: intFlag(values["spectra-every"], "--spectra-every"),
+    energyStats,
+    outDir,
+    log: (m) => status.log(m),
+    progress: (d, t) => status.progress("stability", d, t),
+  });
+  const r = run.result;
+  const rate = r.rows.find((x) => x.metric === "stability_rate")!;
+  const lo = r.rows.find((x) => x.metric === "stability_rate_lower")!;
+  const hi = r.rows.find((x) => x.metric === "stability_rate_upper")!;
+  const line = `${r.suite.id} ${r.model.name}: stable to step ${r.config.steps}: ${
+    Math.round(rate.value! * r.config.ics)
+  }/${r.config.ics} (${rate.value!.toFixed(3)}, Wilson 95% [${lo.value!.toFixed(3)}, ${
+    hi.value!.toFixed(3)
+  }]), ${Math.round(r.timings.stepsPerSecond)} IC-steps/s on ${r.environment.backend}, ${
+    (100 * run.outsideModelShare).toFixed(1)
+  }% of the time outside the model${run.resumed ? " (resumed from a checkpoint)" : ""}`;
+  if (values.json) {
+    console.log(JSON.stringify({
+      result: run.files.result,
+      summary: line,
+      outsideModelShare: run.outsideModelShare,
+      resumed: run.resumed,
+    }));
+  } else {
+    status.log(line);
+    if (run.files.result) status.log(`wrote ${run.files.result}`);
   }
   return 0;
 }
@@ -447,6 +579,8 @@ export async function main(args: string[]): Promise<number> {
         return await cmdRun(rest);
       case "merge":
         return await cmdMerge(rest);
+      case "stability":
+        return await cmdStability(rest);
       case "demo":
         return await cmdDemo(rest);
       case "report":
@@ -472,7 +606,7 @@ export async function main(args: string[]): Promise<number> {
         return 0;
       default:
         console.error(
-          `emubench: unknown command "${cmd}"; expected one of list, validate, run, merge, report, gate, leaderboard, submissions, demo\n\n${HELP}`,
+          `emubench: unknown command "${cmd}"; expected one of list, validate, run, stability, merge, report, gate, leaderboard, submissions, demo\n\n${HELP}`,
         );
         return 2;
     }

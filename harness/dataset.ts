@@ -12,6 +12,10 @@
  *   found; the suite's field count is passed as the hint). A one-field suite also accepts a
  *   dataset named after its field (e.g. a NetCDF variable `u`) when there is no `tensor`.
  *
+ * - for HEALPix suites (`era5`): WeatherBench 2 data, a `.zarr` store (v2 or v3) or a NetCDF4
+ *   file with `time, latitude, longitude[, level]` coordinates, regridded to HEALPix
+ *   (`harness/weatherbench.ts`, which documents its own checks and IC selection).
+ *
  * Time axis: entry 0 is the initial condition and consecutive entries are exactly one model step
  * (the suite's Δt) apart, so a file with `T` time entries gives `T − 1` steps. Emubench cannot
  * see the time spacing of an `.npy` file: resample it to the suite's Δt first. An HDF5 file with
@@ -30,6 +34,7 @@ import { extname } from "node:path";
 import { FormatError, ShapeError, ValueRangeError } from "./errors.ts";
 import { readHdf5Tensor } from "./hdf5.ts";
 import { type NpyData, readNpy } from "./npy.ts";
+import { isWeatherbenchPath, loadWeatherbench } from "./weatherbench.ts";
 import { gridShape, gridSize, type Suite } from "../suites/types.ts";
 
 /** Options of {@link loadDataset}. */
@@ -54,6 +59,10 @@ export interface LoadedDataset {
   steps: number;
   /** The file read. */
   source: string;
+  /** Hours since 1 January 00 UTC of each trajectory's first time (WeatherBench 2 data). */
+  startHours?: number[];
+  /** How the file was read (e.g. regridding), recorded in the result's `config.data`. */
+  note?: string;
 }
 
 const HDF5_EXTENSIONS = [".h5", ".hdf5", ".hdf", ".nc", ".nc4"];
@@ -133,6 +142,10 @@ export async function loadDataset(
 ): Promise<LoadedDataset> {
   checkCount(path, "ics", options.ics);
   checkCount(path, "steps", options.steps);
+  // HEALPix suites (era5): WeatherBench 2 Zarr / NetCDF4 lat-lon data, regridded.
+  if (suite.grid.kind === "healpix" && await isWeatherbenchPath(path)) {
+    return await loadWeatherbench(path, suite, options);
+  }
   const C = suite.fields.length;
   const grid = gridShape(suite.grid);
   const X = gridSize(suite.grid);

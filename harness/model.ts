@@ -35,6 +35,20 @@ export interface Manifest {
   normalize?: { mean: number[]; std: number[] };
 }
 
+/**
+ * A manifest read for the `reconstruct` task (an autoencoder): `{encode, decode}` are required
+ * and `step` may be absent.
+ */
+export interface AutoencoderManifest extends Omit<Manifest, "graphs"> {
+  graphs: { encode: string; decode: string; step?: string; init?: string };
+}
+
+/**
+ * The task a manifest is read for: `forecast` (SPEC §2: `{step}` or `{encode, step, decode}`)
+ * or `reconstruct` (`{encode, decode}`, `step` optional and unused).
+ */
+export type ManifestTask = "forecast" | "reconstruct";
+
 /** One graph's bytes and where they came from. */
 export interface GraphFile {
   /** Path relative to the model root (or a synthetic name for baselines). */
@@ -51,6 +65,17 @@ export interface ModelSource {
   /** Manifest bytes when read from disk (hashed with the graphs). */
   manifestFile?: GraphFile;
   graphs: { step: GraphFile; encode?: GraphFile; decode?: GraphFile; init?: GraphFile };
+}
+
+/** An autoencoder ready to run for the `reconstruct` task. */
+export interface AutoencoderSource {
+  kind: "model" | "baseline";
+  /** The path the user gave (or `baseline:NAME`). */
+  origin: string;
+  manifest: AutoencoderManifest;
+  /** Manifest bytes when read from disk (hashed with the graphs). */
+  manifestFile?: GraphFile;
+  graphs: { encode: GraphFile; decode: GraphFile };
 }
 
 const KNOWN_KEYS = new Set([
@@ -87,9 +112,21 @@ function expectString(obj: Record<string, unknown>, key: string, file: string): 
 /**
  * Validate and normalise a manifest object read from `file`. Every mismatch throws with the
  * file, the key, what was expected and what was found. Unknown keys are rejected too, since a
- * typo (`"histroy"`) would otherwise be ignored silently.
+ * typo (`"histroy"`) would otherwise be ignored silently. With `task = "reconstruct"` the
+ * graphs must include `{encode, decode}` and `step` may be absent; the forecast contract
+ * (the default) is unchanged.
  */
-export function parseManifest(json: unknown, file: string): Manifest {
+export function parseManifest(json: unknown, file: string, task?: "forecast"): Manifest;
+export function parseManifest(
+  json: unknown,
+  file: string,
+  task: "reconstruct",
+): AutoencoderManifest;
+export function parseManifest(
+  json: unknown,
+  file: string,
+  task: ManifestTask = "forecast",
+): Manifest | AutoencoderManifest {
   if (!isRecord(json)) {
     throw new ShapeError({
       file,
@@ -131,6 +168,14 @@ export function parseManifest(json: unknown, file: string): Manifest {
     authors = json.authors as string[];
   }
   let graphs: Manifest["graphs"] = { step: "model.onnx" };
+  if (json.graphs === undefined && task === "reconstruct") {
+    throw new ShapeError({
+      file,
+      field: "graphs",
+      expected: '{"encode": ..., "decode": ...} (a reconstruct-task autoencoder)',
+      found: "no key",
+    });
+  }
   if (json.graphs !== undefined) {
     if (!isRecord(json.graphs)) {
       throw new ShapeError({
@@ -159,7 +204,16 @@ export function parseManifest(json: unknown, file: string): Manifest {
         });
       }
     }
-    if (g.step === undefined) {
+    if (task === "reconstruct") {
+      if (g.encode === undefined || g.decode === undefined) {
+        throw new ShapeError({
+          file,
+          field: "graphs",
+          expected: "{encode, decode} (a reconstruct-task autoencoder)",
+          found: `{${Object.keys(g).join(", ")}}`,
+        });
+      }
+    } else if (g.step === undefined) {
       throw new ShapeError({
         file,
         field: "graphs.step",
@@ -330,5 +384,75 @@ export async function loadModel(path: string, suiteHint?: string): Promise<Model
     manifest,
     manifestFile: { path: "emulator.json", bytes: new TextEncoder().encode(text) },
     graphs,
+  };
+}
+
+/**
+ * Load a reconstruct-task autoencoder from a directory holding `emulator.json` with
+ * `graphs: {encode, decode}` (`step` may be absent and is not read). A bare `.onnx` file cannot
+ * be an autoencoder (it is one graph) and throws a `ShapeError` saying so.
+ *
+ * @example
+ * ```ts
+ * import { loadAutoencoder } from "./model.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/emulator.json`, '{"suite": "era5", "graphs": {"encode": "e.onnx", "decode": "d.onnx"}}');
+ * await Deno.writeFile(`${dir}/e.onnx`, new Uint8Array([1]));
+ * await Deno.writeFile(`${dir}/d.onnx`, new Uint8Array([2]));
+ * const m = await loadAutoencoder(dir);
+ * await Deno.remove(dir, { recursive: true });
+ * if (m.graphs.decode.bytes[0] !== 2 || m.manifest.graphs.step !== undefined) throw new Error();
+ * ```
+ */
+export async function loadAutoencoder(path: string): Promise<AutoencoderSource> {
+  const dir = basename(path) === "emulator.json" ? dirname(path) : path;
+  let stat: Deno.FileInfo;
+  try {
+    stat = await Deno.stat(dir);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new ShapeError({
+        file: path,
+        expected: "a model directory with emulator.json",
+        found: "nothing at this path",
+      });
+    }
+    throw e;
+  }
+  if (!stat.isDirectory) {
+    throw new ShapeError({
+      file: path,
+      expected: 'a directory with emulator.json and graphs {"encode", "decode"}',
+      found: "a single file (one graph cannot be an encoder and a decoder)",
+    });
+  }
+  const manifestPath = join(dir, "emulator.json");
+  let text: string;
+  try {
+    text = await Deno.readTextFile(manifestPath);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new ShapeError({
+        file: dir,
+        expected: "a directory with emulator.json",
+        found: "no emulator.json",
+      });
+    }
+    throw e;
+  }
+  const manifest = parseManifest(
+    parseJson(text, manifestPath, "valid JSON"),
+    manifestPath,
+    "reconstruct",
+  );
+  return {
+    kind: "model",
+    origin: path,
+    manifest,
+    manifestFile: { path: "emulator.json", bytes: new TextEncoder().encode(text) },
+    graphs: {
+      encode: await readGraph(dir, manifest.graphs.encode, "graphs.encode", manifestPath),
+      decode: await readGraph(dir, manifest.graphs.decode, "graphs.decode", manifestPath),
+    },
   };
 }

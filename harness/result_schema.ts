@@ -16,6 +16,8 @@ export interface Snapshot {
   ref: number[];
   /** 2D suites only: `[H, W]` of the row-major `pred` / `ref` (absent in 1D results). */
   shape?: number[];
+  /** HEALPix suites: the grid of the flat nested-ordered `pred` / `ref` (12·nside² values). */
+  healpix?: { nside: number; ordering: "nested" };
 }
 
 /**
@@ -54,9 +56,34 @@ export interface Divergence {
   step: number | null;
 }
 
+/**
+ * What a `reconstruct` run measured about the autoencoder's tensors (`harness/reconstruct.ts`),
+ * per sample: the compression ratio is `inputBytes / latentBytes`, read from the tensors the
+ * graphs actually took and returned.
+ */
+export interface ReconstructInfo {
+  /** Encoder input `[C, ...grid]` of one sample and its element type. */
+  input: { name: string; shape: number[]; dtype: string; bytes: number };
+  /** Every encoder output (the latent), shape of one sample and element type. */
+  latent: { name: string; shape: number[]; dtype: string; bytes: number }[];
+  /** `input.bytes / Σ latent.bytes`. */
+  compressionRatio: number;
+  /** Hours since 1 January 00 UTC of each sample (built-in times, or a data file's times). */
+  hours?: number[];
+  /** Largest degree ℓ of the angular power spectra. */
+  lmax: number;
+}
+
 /** A whole result file. */
 export interface Result {
   schema: typeof RESULT_SCHEMA;
+  /**
+   * The task that produced it: `forecast` (rollouts; also when absent, as in files written
+   * before tasks existed) or `reconstruct` (autoencoder encode→decode, `config.steps` = 1).
+   */
+  task?: "forecast" | "reconstruct";
+  /** `reconstruct` results only: tensor sizes and the compression ratio. */
+  reconstruct?: ReconstructInfo;
   /** ISO time the run finished. */
   created: string;
   suite: { id: string; version: string; tier: string; title: string; fields: string[]; dt: number };

@@ -8,7 +8,15 @@
  * - carried tensors start at zero (or from the `init` graph) and are fed back each step;
  * - latent models are encoded once, stepped in latent space and decoded only at the steps the
  *   observer asks for;
- * - a NaN/Inf in an IC's output marks that IC diverged at that step; the batch carries on.
+ * - a NaN/Inf in an IC's output marks that IC diverged at that step; the batch carries on;
+ * - resumable (long `stability` runs, `harness/stability.ts`): with `checkpoint`, every
+ *   `every` steps the model-side state of the batch in flight (window, carries, latent, step,
+ *   divergence) is read to the host and handed to `save` after the observer has seen that step
+ *   (the next step is not started before, so the snapshot is exact); `resume` restarts from such
+ *   a snapshot: earlier batches are skipped, the snapshot's batch continues at `step + 1` with
+ *   the very tensor values it had, so a resumed run computes what an uninterrupted one does;
+ * - an observer may report ICs `finished` (e.g. left the stability band): a batch whose ICs are
+ *   all finished stops early.
  *
  * @module
  */
@@ -34,6 +42,33 @@ export interface RolloutObserver {
   diverged(ic: number, step: number): void;
   /** Steps at which physical fields are needed (latent models decode only there). Default: all. */
   needsStep?(step: number): boolean;
+  /** True once the observer needs no more steps of IC `ic`; a batch of finished ICs stops. */
+  finished?(ic: number): boolean;
+}
+
+/** A tensor's values on the host (float32; float16 tensors are widened exactly). */
+export interface HostTensor {
+  dims: number[];
+  data: Float32Array;
+}
+
+/**
+ * The model-side state of a rollout after step `step` of the batch starting at IC `first`:
+ * what {@link RolloutOptions.resume} needs to continue exactly where it stopped.
+ */
+export interface RolloutSnapshot {
+  /** First IC of the batch in flight. */
+  first: number;
+  /** Last step the observer has seen for this batch. */
+  step: number;
+  /** The window (history k > 1: `[B, k, C, ...]`) or the state `[B, C, ...]`, as fed next. */
+  window: HostTensor;
+  /** Carried tensors by input name. */
+  carries: Record<string, HostTensor>;
+  /** Latent state (latent models). */
+  latent?: HostTensor;
+  /** First non-finite step per IC (all N ICs), or null. */
+  divergence: (number | null)[];
 }
 
 /** Sessions for one model on one backend. */
@@ -127,6 +162,10 @@ export interface RolloutOptions {
   maxBatch?: number;
   observer: RolloutObserver;
   progress?: (done: number, total: number) => void;
+  /** Snapshot the state every `every` steps (steps that are multiples of it, below T). */
+  checkpoint?: { every: number; save(snapshot: RolloutSnapshot): Promise<void> };
+  /** Continue from a snapshot of the same model, ICs and batch size. */
+  resume?: RolloutSnapshot;
 }
 
 function product(a: readonly number[]): number {
@@ -159,7 +198,9 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
   const norm = model.manifest.normalize;
   const fixed = plan.batch === "dynamic" ? null : plan.batch;
   const B = fixed ?? Math.max(1, Math.min(o.maxBatch ?? 32, N));
-  const divergence: (number | null)[] = new Array(N).fill(null);
+  const divergence: (number | null)[] = o.resume
+    ? [...o.resume.divergence]
+    : new Array(N).fill(null);
   const needs = (n: number) => o.observer.needsStep ? o.observer.needsStep(n) : true;
   let modelSeconds = 0, observerSeconds = 0;
   const t0 = performance.now();
@@ -191,6 +232,14 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     }
     return out;
   };
+  const toHostTensor = async (t: Tensor): Promise<HostTensor> => ({
+    dims: [...t.dims],
+    data: new Float32Array(await backend.read(t)),
+  });
+  const fromHostTensor = (h: HostTensor): Tensor =>
+    plan.dtype === "float16"
+      ? backend.tensor("float16", float32ToFloat16(h.data), h.dims)
+      : backend.tensor("float32", h.data, h.dims);
   const run = async (s: Session, feeds: Record<string, Tensor>) => {
     const t = performance.now();
     const r = await s.run(feeds);
@@ -199,6 +248,12 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
   };
 
   for (let first = 0; first < N; first += B) {
+    if (o.resume && first < o.resume.first) {
+      done += Math.min(B, N - first) * (T - k + 1);
+      continue;
+    }
+    const resumed = o.resume && first === o.resume.first ? o.resume : undefined;
+    const start = resumed ? resumed.step + 1 : k;
     const real = Math.min(B, N - first);
     const ics = Array.from({ length: B }, (_, j) => first + Math.min(j, real - 1));
     // Initial window from the reference: [B, k, C, ...] (or [B, C, ...] for k = 1).
@@ -210,16 +265,18 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       }
     }
     const tObs = performance.now();
-    for (let j = 0; j < real; j++) {
+    for (let j = 0; j < real && !resumed; j++) {
       o.observer.initial?.(ics[j], reference.subarray(ics[j] * stride, ics[j] * stride + S));
     }
     observerSeconds += (performance.now() - tObs) / 1000;
     const winDims = k > 1 ? [B, k, C, ...shape] : [B, C, ...shape];
-    let window: Tensor = toModel(win, winDims);
+    let window: Tensor = resumed ? fromHostTensor(resumed.window) : toModel(win, winDims);
 
-    // Carries: init graph or zeros.
+    // Carries: init graph or zeros (or the snapshot's).
     const carries: Record<string, Tensor> = {};
-    if (sessions.init && plan.init) {
+    if (resumed) {
+      for (const [i] of plan.step.carry) carries[i] = fromHostTensor(resumed.carries[i]);
+    } else if (sessions.init && plan.init) {
       const r = await run(sessions.init, { [plan.init.input]: window });
       for (const [i] of plan.step.carry) carries[i] = r[i];
     } else {
@@ -232,8 +289,8 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       }
     }
     // Latent models: encode once.
-    let latent: Tensor | undefined;
-    if (sessions.encode && plan.encode) {
+    let latent: Tensor | undefined = resumed?.latent ? fromHostTensor(resumed.latent) : undefined;
+    if (!resumed && sessions.encode && plan.encode) {
       latent = (await run(sessions.encode, { [plan.encode.input]: window }))[plan.encode.output];
     }
 
@@ -291,10 +348,14 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     // Pipelined: step n + 1 is started before step n is scored, so metrics on the host overlap
     // the model's work on its own threads (native) or device (webgpu). Host copies are never
     // written by the runtime afterwards, so scoring them while the next step runs is safe.
-    let pending = advance(k);
-    for (let n = k; n <= T; n++) {
+    if (resumed) done += real * (start - k);
+    let pending = start <= T ? advance(start) : Promise.resolve(undefined);
+    const every = o.checkpoint?.every ?? 0;
+    for (let n = start; n <= T; n++) {
       const host = await pending;
-      if (n < T) {
+      // At a checkpoint step the next step waits until the snapshot is taken.
+      const snap = every > 0 && n < T && n % every === 0;
+      if (n < T && !snap) {
         pending = advance(n + 1);
         // Awaited next iteration; this keeps an observer error from leaving it unhandled.
         pending.catch(() => {});
@@ -326,6 +387,25 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       }
       done += real;
       o.progress?.(done, total);
+      if (snap) {
+        const carried: Record<string, HostTensor> = {};
+        for (const [i] of plan.step.carry) carried[i] = await toHostTensor(carries[i]);
+        await o.checkpoint!.save({
+          first,
+          step: n,
+          window: await toHostTensor(window),
+          carries: carried,
+          ...(latent ? { latent: await toHostTensor(latent) } : {}),
+          divergence: [...divergence],
+        });
+        pending = advance(n + 1);
+        pending.catch(() => {});
+      }
+      const fin = o.observer.finished;
+      if (n < T && fin && ics.slice(0, real).every((ic) => divergence[ic] !== null || fin(ic))) {
+        await pending; // the step in flight still owns the tensors it disposes
+        break;
+      }
     }
     disposeTensor(window);
     disposeTensor(latent);

@@ -16,6 +16,10 @@ import { formatProblems, type ModelPlan, planModel } from "./validate.ts";
 import { closeSessions, openSessions, rollout } from "./rollout.ts";
 import { RolloutScorer } from "../metrics/scorer.ts";
 import { DiagnosticsTracker } from "../metrics/diagnostics.ts";
+import { WeatherTracker } from "../metrics/weather_scorer.ts";
+import { era5Climatology } from "../suites/era5/suite.ts";
+import { stabilityRowsFromEnergies } from "../metrics/stability.ts";
+import { MIN_TEMPORAL_STEPS, scalarSeriesRows, TemporalTracker } from "../metrics/temporal.ts";
 import { HovmollerRecorder, roundView, snapshotSteps2D } from "./views2d.ts";
 import { loadOrGenerateReference } from "./reference_cache.ts";
 import { loadDataset } from "./dataset.ts";
@@ -167,13 +171,14 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const tr = performance.now();
   let N: number, T: number, reference: Float32Array, dataSource: string;
   let dataSha: string | undefined;
+  let startHours: number[] | undefined; // era5 data: hours since 1 Jan of each IC (ACC climatology)
   if (o.data) {
     const ds = await loadDataset(o.data, suite, {
       ics: positiveInt(o.ics, "--ics"),
       steps: positiveInt(o.steps, "--steps"),
     });
-    ({ count: N, steps: T, reference } = ds);
-    dataSource = o.data;
+    ({ count: N, steps: T, reference, startHours } = ds);
+    dataSource = ds.note ? `${o.data} (${ds.note})` : o.data;
   } else {
     N = positiveInt(o.ics, "--ics") ?? tier.ics;
     T = positiveInt(o.steps, "--steps") ?? tier.steps;
@@ -220,6 +225,22 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   });
   const diagnostics = suite.diagnostics
     ? new DiagnosticsTracker({ ics: N, steps: T, diagnostics: (s) => suite.diagnostics!(s) })
+    : undefined;
+  // era5: ACC and PSNR per field and lead step on the HEALPix grid (uniform weights).
+  const weather = suite.id === "era5" && suite.grid.kind === "healpix"
+    ? new WeatherTracker({
+      fields: suite.fields,
+      grid: { kind: "healpix", nside: suite.grid.nside },
+      ics: N,
+      steps: T,
+      climatology: era5Climatology(suite.grid.nside, { ics: N, seed, startHours }),
+    })
+    : undefined;
+  // Temporal autocorrelation and spectra (metrics/temporal.ts) over the predicted steps s₀..T,
+  // when there are at least MIN_TEMPORAL_STEPS of them.
+  const firstStep = Math.min(plan.history, T);
+  const temporal = T - firstStep + 1 >= MIN_TEMPORAL_STEPS
+    ? new TemporalTracker({ fields: suite.fields, pointsPerField: X, ics: N, firstStep, steps: T })
     : undefined;
   // 2D grids: snapshots at two steps (values rounded for plots) and a Hovmöller line of IC 0.
   const grid2d = suite.grid.kind === "grid2d" ? suite.grid : undefined;
@@ -269,6 +290,8 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
         const ic = part.first + i;
         scorer.observe(ic, n, p, y);
         diagnostics?.observe(ic, n, p, y);
+        weather?.observe(ic, n, p, y);
+        temporal?.observe(ic, n, p, y);
         if (ic === 0) hovmoller?.observe(n, p);
         pred?.set(p, (ic * (T + 1) + n) * S);
         if (ic === 0 && snapshotSteps.has(n)) {
@@ -287,6 +310,8 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       diverged: (i, n) => {
         scorer.diverged(part.first + i, n);
         diagnostics?.diverged(part.first + i, n);
+        weather?.diverged(part.first + i, n);
+        temporal?.diverged(part.first + i, n);
         if (part.first + i === 0) hovmoller?.diverged(n);
       },
     },
@@ -342,7 +367,16 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       stepsPerSecond: stats.stepsPerSecond,
       totalSeconds: (performance.now() - t0) / 1000,
     },
-    rows: [...scorer.rows(), ...(diagnostics?.rows() ?? [])],
+    rows: [
+      ...scorer.rows(),
+      ...(diagnostics?.rows() ?? []),
+      ...(weather?.rows() ?? []),
+      // Stability rate at this run's horizon (SPEC §4), where the suite has steady-state stats.
+      ...(suite.energyStats ? stabilityRowsFromEnergies(scorer, suite.energyStats, firstStep) : []),
+      ...(temporal
+        ? [...temporal.rows(), ...scalarSeriesRows({ energy: scorer, diagnostics }, N, firstStep)]
+        : []),
+    ],
     divergence: stats.divergence.map((step, i) => ({ ic: part.first + i, step })),
     snapshots,
     ...(hovmoller ? { hovmoller: hovmoller.result() } : {}),
@@ -353,6 +387,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       referenceSha256: dataSha ?? await sha256Float32(reference),
       rolloutSeconds: stats.wallSeconds,
       diagnostics,
+      temporal,
     });
     if (o.outDir) {
       written.shard = join(o.outDir, shardFileName(o.shard));

@@ -49,6 +49,13 @@ import { modelHash } from "./result_check.ts";
 import { type Result, RESULT_SCHEMA } from "./result_schema.ts";
 import { RolloutScorer, type ScorerState } from "../metrics/scorer.ts";
 import { type DiagnosticsState, DiagnosticsTracker } from "../metrics/diagnostics.ts";
+import { stabilityRowsFromEnergies } from "../metrics/stability.ts";
+import {
+  MIN_TEMPORAL_STEPS,
+  scalarSeriesRows,
+  type TemporalState,
+  TemporalTracker,
+} from "../metrics/temporal.ts";
 import { getSuite } from "../suites/mod.ts";
 import { gridSize } from "../suites/types.ts";
 
@@ -81,6 +88,11 @@ export interface ShardResult extends Omit<Result, "schema" | "rows" | "timings">
   scorer: ScorerState;
   /** The diagnostics tracker's per-IC values of `ics`; present iff the suite has diagnostics. */
   diagnostics?: DiagnosticsState;
+  /**
+   * The temporal tracker's finished curves of `ics` (`metrics/temporal.ts`); present iff the run
+   * had at least `MIN_TEMPORAL_STEPS` predicted steps.
+   */
+  temporal?: TemporalState;
 }
 
 /**
@@ -201,7 +213,12 @@ export function shardResult(
   spec: ShardSpec,
   range: IcRange,
   scorer: RolloutScorer,
-  extra: { referenceSha256: string; rolloutSeconds: number; diagnostics?: DiagnosticsTracker },
+  extra: {
+    referenceSha256: string;
+    rolloutSeconds: number;
+    diagnostics?: DiagnosticsTracker;
+    temporal?: TemporalTracker;
+  },
 ): ShardResult {
   const ics = Array.from({ length: range.count }, (_, i) => range.first + i);
   const { schema: _schema, rows: _rows, timings, ...header } = result;
@@ -214,6 +231,7 @@ export function shardResult(
     timings: { ...timings, rolloutSeconds: extra.rolloutSeconds },
     scorer: scorer.toState(ics),
     ...(extra.diagnostics ? { diagnostics: extra.diagnostics.toState(ics) } : {}),
+    ...(extra.temporal ? { temporal: extra.temporal.toState(ics) } : {}),
   };
 }
 
@@ -266,6 +284,12 @@ export function validateShard(json: unknown, file: string): ShardResult {
     "diagnostics",
     "a diagnostics state object, or no such field",
     typeof s.diagnostics,
+  );
+  ok(
+    s.temporal === undefined || isObj(s.temporal),
+    "temporal",
+    "a temporal state object, or no such field",
+    typeof s.temporal,
   );
   const { index, count } = s.shard;
   ok(
@@ -487,10 +511,13 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     );
   }
   // A damaged state is bad input: name the file instead of "state j".
-  const rethrow: (e: unknown, part: "scorer" | "diagnostics") => never = (e, part) => {
+  const rethrow: (e: unknown, part: "scorer" | "diagnostics" | "temporal") => never = (
+    e,
+    part,
+  ) => {
     if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
     cannotMerge(
-      e.message.replace(/^Cannot merge (scorer|diagnostics) states: /, "")
+      e.message.replace(/^Cannot merge (scorer|diagnostics|temporal) states: /, "")
         .replace(/\bstate (\d+)\b/g, (_, j) => `${name(ordered[Number(j)])}: ${part}`),
     );
   };
@@ -533,6 +560,31 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     }
   }
 
+  // Temporal curves: present exactly when the run was long enough (as in evaluate()).
+  const firstStep = Math.min(first.shard.model.history, T);
+  const wantTemporal = T - firstStep + 1 >= MIN_TEMPORAL_STEPS;
+  const oddTemporal = ordered.filter((f) => (f.shard.temporal === undefined) === wantTemporal);
+  if (oddTemporal.length > 0) {
+    cannotMerge(
+      `${oddTemporal.map(name).join(", ")}: ${
+        wantTemporal
+          ? `no temporal state (a run of ${T} steps has temporal rows)`
+          : `a temporal state, but a run of ${T} steps has no temporal rows`
+      }`,
+    );
+  }
+  let temporal: TemporalTracker | undefined;
+  if (wantTemporal) {
+    try {
+      temporal = TemporalTracker.fromStates(
+        { fields: suite.fields, pointsPerField: gridSize(suite.grid), ics: N, firstStep, steps: T },
+        ordered.map((f) => f.shard.temporal!),
+      );
+    } catch (e) {
+      rethrow(e, "temporal");
+    }
+  }
+
   const sum = (k: keyof ShardResult["timings"]) =>
     ordered.reduce((a, f) => a + f.shard.timings[k], 0);
   const rolloutSeconds = sum("rolloutSeconds");
@@ -547,6 +599,7 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     timings: _timings,
     scorer: _scorer,
     diagnostics: _diagnostics,
+    temporal: _temporal,
     ...header
   } = first.shard;
   return {
@@ -560,7 +613,14 @@ export function mergeShards(files: readonly ShardFile[]): Result {
       stepsPerSecond: rolloutSeconds > 0 ? icSteps / rolloutSeconds : 0,
       totalSeconds: sum("totalSeconds"),
     },
-    rows: [...scorer.rows(), ...(diagnostics?.rows() ?? [])],
+    rows: [
+      ...scorer.rows(),
+      ...(diagnostics?.rows() ?? []),
+      ...(suite.energyStats ? stabilityRowsFromEnergies(scorer, suite.energyStats, firstStep) : []),
+      ...(temporal
+        ? [...temporal.rows(), ...scalarSeriesRows({ energy: scorer, diagnostics }, N, firstStep)]
+        : []),
+    ],
     divergence: ordered.flatMap((f) => f.shard.divergence),
     snapshots: ordered.flatMap((f) => f.shard.snapshots),
   };

@@ -407,6 +407,29 @@ export class DiagnosticsTracker {
     return rows;
   }
 
+  /**
+   * Values of diagnostic `name` for IC `ic` at steps 0..T (`null` where not observed or at/after
+   * divergence), for temporal statistics (`metrics/temporal.ts`). Throws `RangeError` for an
+   * unknown name or IC.
+   */
+  series(ic: number, name: string): { pred: (number | null)[]; ref: (number | null)[] } {
+    this.#check(ic, 0, "read the diagnostics of");
+    const q = this.names.indexOf(name);
+    if (q < 0) {
+      throw new RangeError(
+        `Cannot read diagnostic "${name}": expected one of ${this.names.join(", ") || "(none)"}`,
+      );
+    }
+    const d = this.names.length, per = this.#t + 1;
+    const pred: (number | null)[] = [], ref: (number | null)[] = [];
+    for (let step = 0; step <= this.#t; step++) {
+      const ok = this.#contributes(ic, step);
+      pred.push(ok ? this.#pred![(ic * per + step) * d + q] : null);
+      ref.push(ok ? this.#ref![(ic * per + step) * d + q] : null);
+    }
+    return { pred, ref };
+  }
+
   #contributes(ic: number, step: number): boolean {
     return this.#observed[ic * (this.#t + 1) + step] === 1 &&
       (step === 0 || step < this.#divergedAt[ic]);

@@ -25,6 +25,8 @@ export interface SeriesSpec {
   x: number[];
   /** Ordinates, same length as `x`; `null` is a gap. */
   y: (number | null)[];
+  /** Draw a dot at every defined point too (sparse series, e.g. one point per model). */
+  points?: boolean;
 }
 
 /** A vertical rule at `x` (e.g. a divergence step) with a short label. */
@@ -100,10 +102,49 @@ export interface HeatmapSpec {
   note?: string;
 }
 
+/**
+ * A map of a field on the sphere (`reports/sphere.ts`): a Mollweide raster of `columns × rows`
+ * cells (columns = 2·rows, the ellipse's bounding box), quantised like {@link HeatmapSpec}
+ * (codes 0..254 over `zDomain`, 255 missing) but stored from the TOP row down. Cells whose
+ * centre lies outside the ellipse are transparent; missing cells inside it are hatched. The
+ * outline and graticule drawn over every map are the page's {@link MapFrame}.
+ */
+export interface SphereMapSpec {
+  /** DOM id suffix, as for {@link ChartSpec}. */
+  id: string;
+  /** Accessible name of the SVG. */
+  title: string;
+  columns: number;
+  rows: number;
+  /** Base64 of `rows · columns` bytes, row-major, top row first. */
+  codes: string;
+  /** `sequential` (viridis) or `diverging` (blue–white–red, white at the domain's middle). */
+  scheme: "sequential" | "diverging";
+  zDomain: [number, number];
+  /** Colour bar label. */
+  zLabel: string;
+  /** Text shown above the map (e.g. clamped values). */
+  note?: string;
+}
+
+/** Outline and graticule shared by every sphere map of a page (one copy, not one per map). */
+export interface MapFrame {
+  /** Raster width the paths are drawn for (the maps' `columns`). */
+  columns: number;
+  /** SVG path data of the sphere's outline, in cell units. */
+  outline: string;
+  /** SVG path data of the graticule, in cell units. */
+  graticule: string;
+}
+
 /** Everything the client needs. */
 export interface ClientData {
   /** Every line chart of the page, in page order. */
   charts: ChartSpec[];
   /** Every heatmap of the page (2D suites only; absent otherwise). */
   heatmaps?: HeatmapSpec[];
+  /** Every sphere map of the page (HEALPix suites only; absent otherwise). */
+  maps?: SphereMapSpec[];
+  /** Outline and graticule of the maps (present with `maps`). */
+  mapFrame?: MapFrame;
 }

@@ -10,6 +10,7 @@
 import type { Result } from "../harness/result_schema.ts";
 import type { ResultRow } from "../metrics/rows.ts";
 import type { ChartSpec, Dash, MarkerSpec, SeriesSpec } from "./chart_spec.ts";
+import { snapshotNside } from "./sphere.ts";
 
 /** Okabe–Ito colours (colour-blind safe), in the order models get them. */
 export const PALETTE: readonly string[] = [
@@ -503,13 +504,27 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
     });
   }
 
+  // 4b. Long-horizon statistics (docs/stability.md): stability band and exits, autocorrelation.
+  const longFigures = longHorizonFigures(entries, id, comparison);
+  if (longFigures.length > 0) {
+    sections.push({
+      id: "long-horizon",
+      title: "Stability and temporal statistics",
+      intro: "Whether the emulator stays in the reference's steady-state energy band " +
+        "μ_E ± 5σ_E, and whether its memory matches the reference's: C(τ) is the " +
+        "autocorrelation at lag τ (per grid point, averaged, for fields).",
+      figures: longFigures,
+    });
+  }
+
   // 5. Snapshots.
   const snapFigures: FigureSpec[] = [];
   const keyOf = (s: { ic: number; step: number; field: string }) =>
     `${s.field}\u0000${s.ic}\u0000${s.step}`;
   // Line plots of 1D snapshots; 2D snapshots (with a shape) are heatmaps (`heatmaps.ts`).
+  // Sphere fields (HEALPix) are maps (`era5.ts`), not lines.
   const common = first.snapshots.filter((s0) =>
-    s0.shape === undefined &&
+    s0.shape === undefined && snapshotNside(first, s0) === null &&
     entries.every((e) => e.result.snapshots.some((s) => keyOf(s) === keyOf(s0)))
   );
   const snapFields = [...new Set(common.map((s) => s.field))];
@@ -597,4 +612,113 @@ function sameCurve(
     } else if (Math.abs(u - v) > 1e-9 * Math.max(Math.abs(u), Math.abs(v), 1e-300)) return false;
   }
   return true;
+}
+
+/**
+ * Figures of the long-horizon rows (`metrics/stability.ts`, `metrics/temporal.ts`): the share of
+ * ICs still inside the energy band against the step (from `first_exit_step`, a step function
+ * that drops at every exit), and C(τ) prediction against reference for every field and scalar
+ * series with `autocorr_pred*` rows.
+ */
+function longHorizonFigures(
+  entries: readonly Entry[],
+  id: () => string,
+  comparison: boolean,
+): FigureSpec[] {
+  const figures: FigureSpec[] = [];
+  const withExits = entries.filter((e) =>
+    e.result.rows.some((r) => r.metric === "first_exit_step")
+  );
+  if (withExits.length > 0) {
+    const s = withExits.map((e) => {
+      const exits = e.result.rows.filter((r) =>
+        r.metric === "first_exit_step" && r.ic !== undefined
+      )
+        .map((r) => r.value);
+      const n = exits.length, h = e.result.config.steps;
+      const steps = exits.filter((v): v is number => v !== null).sort((a, b) => a - b);
+      const x = [0], y: (number | null)[] = [1];
+      let left = n;
+      for (const st of steps) {
+        x.push(st, st);
+        y.push(left / n, (left - 1) / n);
+        left--;
+      }
+      x.push(h);
+      y.push(left / n);
+      return series(comparison ? e.label : "prediction", e.color, { x, y });
+    });
+    const maxH = Math.max(...withExits.map((e) => e.result.config.steps));
+    figures.push({
+      chart: {
+        id: id(),
+        title: "share of ICs inside the energy band vs step",
+        xLabel: `model step (Δt = ${withExits[0].result.suite.dt})`,
+        yLabel: "ICs inside μ_E ± 5σ_E",
+        xScale: "linear",
+        yScale: "linear",
+        xDomain: [0, maxH],
+        yDomain: [0, 1],
+        series: s,
+        markers: [],
+      },
+      title: "stability: ICs inside the band",
+      caption: "Share of ICs whose energy has stayed finite and inside the reference's " +
+        "steady-state band μ_E ± 5σ_E up to each step; each drop is one IC's first exit. " +
+        "The value at the last step is the stability rate.",
+      legend: legendOf(s),
+    });
+  }
+  // Autocorrelation curves: fields (`autocorr_pred`, field f) and scalar series
+  // (`autocorr_pred_<s>`, field "*").
+  const keys = new Map<string, { pm: string; rm: string; field: string; what: string }>();
+  for (const e of entries) {
+    for (const r of e.result.rows) {
+      const m = /^autocorr_pred(?:_([a-z0-9_]+))?$/.exec(r.metric);
+      if (!m || r.step === undefined) continue;
+      const suffix = m[1] ? `_${m[1]}` : "";
+      const key = `${r.metric}\u0000${r.field}`;
+      if (!keys.has(key)) {
+        keys.set(key, {
+          pm: r.metric,
+          rm: `autocorr_ref${suffix}`,
+          field: r.field,
+          what: m[1] ? m[1].replace(/^diag_/, "") : `field ${r.field}`,
+        });
+      }
+    }
+  }
+  for (const { pm, rm, field, what } of keys.values()) {
+    const s: SeriesSpec[] = [];
+    const refs = entries.filter((e) => hasCurve(e.result.rows, rm, field))
+      .map((e) => ({ e, c: curveOf(e.result.rows, rm, field) }));
+    if (refs.length > 0 && refs.every((r) => sameCurve(r.c, refs[0].c))) {
+      s.push(series("reference", REF_COLOR, refs[0].c, "solid", REF_WIDTH));
+    } else {
+      for (const r of refs) s.push(series(`reference (${r.e.label})`, r.e.color, r.c, "dashed"));
+    }
+    for (const e of entries.filter((x) => hasCurve(x.result.rows, pm, field))) {
+      s.push(
+        series(comparison ? e.label : "prediction", e.color, curveOf(e.result.rows, pm, field)),
+      );
+    }
+    figures.push({
+      chart: {
+        id: id(),
+        title: `autocorrelation of ${what} vs lag`,
+        xLabel: "lag τ (model steps)",
+        yLabel: "C(τ)",
+        xScale: "linear",
+        yScale: "linear",
+        series: s,
+        markers: [],
+      },
+      title: `autocorrelation · ${what}`,
+      caption: `C(τ) of ${what} over the predicted steps, mean over the ICs that never ` +
+        "diverged, prediction against reference; the autocorrelation error is the mean " +
+        "|C_p − C_y| over lags 1..τ_max.",
+      legend: legendOf(s),
+    });
+  }
+  return figures;
 }

@@ -6,7 +6,14 @@
  * `.html()`.
  * @module
  */
-import type { ChartSpec, ClientData, HeatmapSpec, SeriesSpec } from "./chart_spec.ts";
+import type {
+  ChartSpec,
+  ClientData,
+  HeatmapSpec,
+  MapFrame,
+  SeriesSpec,
+  SphereMapSpec,
+} from "./chart_spec.ts";
 
 /** The d3 v7 namespace (UMD global in the page). Untyped: npm:d3 ships no type declarations. */
 // deno-lint-ignore no-explicit-any
@@ -210,12 +217,16 @@ export function renderCharts(d3: D3, data: ClientData): void {
       const dash = DASHES[s.dash];
       if (dash) path.attr("stroke-dasharray", dash);
       path.append("title").text(s.label);
-      // A defined point between two gaps draws no line segment: show it as a dot.
-      const lonely = idx.filter((i) => ok(i) && !(i > 0 && ok(i - 1)) && !ok(i + 1));
+      // A defined point between two gaps draws no line segment: show it as a dot (every
+      // defined point when the series asks for points).
+      const lonely = idx.filter((i) =>
+        ok(i) && (s.points === true || (!(i > 0 && ok(i - 1)) && !ok(i + 1)))
+      );
       plot.selectAll(null).data(lonely).join("circle")
         .attr("cx", (i: number) => clampPx(x(s.x[i])))
         .attr("cy", (i: number) => clampPx(y(s.y[i] as number)))
-        .attr("r", Math.max(1.5, s.width)).attr("fill", s.color);
+        .attr("r", s.points === true ? Math.max(3, s.width + 1.2) : Math.max(1.5, s.width))
+        .attr("fill", s.color);
       if (idx.some(ok)) anyDefined = true;
     }
 
@@ -264,7 +275,10 @@ export function renderCharts(d3: D3, data: ClientData): void {
     return p;
   }
 
-  /** A `columns × rows` PNG data URL painted by `rgb(column, row from the top)`. */
+  /**
+   * A `columns × rows` PNG data URL painted by `rgb(column, row from the top)`; an optional
+   * fourth component is the alpha (default opaque).
+   */
   function paint(columns: number, rows: number, rgb: (c: number, r: number) => number[]): string {
     const doc = (globalThis as unknown as { document: D3 }).document;
     const canvas = doc.createElement("canvas");
@@ -278,7 +292,7 @@ export function renderCharts(d3: D3, data: ClientData): void {
         img.data[o] = red;
         img.data[o + 1] = green;
         img.data[o + 2] = blue;
-        img.data[o + 3] = 255;
+        img.data[o + 3] = rgb(c, r)[3] ?? 255;
       }
     }
     ctx.putImageData(img, 0, 0);
@@ -368,19 +382,89 @@ export function renderCharts(d3: D3, data: ClientData): void {
     svg.attr("data-rendered", "true");
   }
 
+  /**
+   * A map on the sphere: the raster (transparent outside the ellipse, hatched where missing),
+   * graticule and outline scaled from cell units to the drawn width, and a colour bar.
+   */
+  function drawSphereMap(spec: SphereMapSpec, frame: MapFrame | undefined, holder: D3): void {
+    const width = Math.max(240, Math.floor(holder.node().getBoundingClientRect().width) || 480);
+    const bar = 70;
+    const m = { top: 22, right: 8 + bar, bottom: 8, left: 8 };
+    const iw = Math.max(60, width - m.left - m.right);
+    const k = iw / spec.columns, ih = spec.rows * k;
+    const height = Math.ceil(ih + m.top + m.bottom);
+    const palette = paletteOf(spec.scheme);
+    const codes = atob(spec.codes);
+    const cols = spec.columns, rows = spec.rows;
+    const href = paint(cols, rows, (c, r) => {
+      const code = codes.charCodeAt(r * cols + c);
+      if (code !== 255) return palette[code];
+      const u = (2 * (c + 0.5)) / cols - 1, v = (2 * (r + 0.5)) / rows - 1;
+      if (u * u + v * v > 1) return [255, 255, 255, 0];
+      return (r + c) % 2 === 0 ? [196, 200, 204] : [234, 236, 239];
+    });
+    const barHref = paint(1, 255, (_c, rTop) => palette[254 - rTop]);
+    holder.selectAll("*").remove();
+    const svg = holder.append("svg")
+      .attr("class", "chart-svg")
+      .attr("viewBox", `0 0 ${width} ${height}`)
+      .attr("width", width)
+      .attr("height", height)
+      .attr("role", "img")
+      .attr("aria-label", spec.title);
+    const g = svg.append("g").attr("transform", `translate(${m.left},${m.top})`);
+    g.append("image").attr("class", "sphere-raster")
+      .attr("href", href)
+      .attr("x", 0).attr("y", 0).attr("width", iw).attr("height", ih)
+      .attr("preserveAspectRatio", "none");
+    if (frame) {
+      const kf = iw / frame.columns;
+      const lines = g.append("g").attr("transform", `scale(${kf})`).attr("fill", "none");
+      lines.append("path").attr("class", "graticule").attr("d", frame.graticule)
+        .attr("stroke", "#ffffff").attr("stroke-opacity", 0.45).attr("stroke-width", 0.6 / kf);
+      lines.append("path").attr("class", "outline").attr("d", frame.outline)
+        .attr("stroke", "#5b6670").attr("stroke-width", 1 / kf);
+    }
+    const z = d3.scaleLinear().domain(spec.zDomain).range([ih, 0]);
+    const bx = iw + 12;
+    g.append("image").attr("class", "colorbar")
+      .attr("href", barHref)
+      .attr("x", bx).attr("y", 0).attr("width", 11).attr("height", ih)
+      .attr("preserveAspectRatio", "none");
+    const zt = ticksFor(z, "linear", Math.max(3, Math.floor(ih / 40)));
+    g.append("g").attr("class", "axis z-axis").attr("transform", `translate(${bx + 11},0)`)
+      .call(d3.axisRight(z).tickValues(zt.values).tickFormat(zt.format).tickSizeOuter(0));
+    const label = spec.zLabel.length > ih / 6.4
+      ? spec.zLabel.slice(0, Math.max(3, Math.floor(ih / 6.4) - 1)) + "\u2026"
+      : spec.zLabel;
+    const zl = g.append("text").attr("class", "axis-label")
+      .attr("transform", `translate(${iw + bar + 2},${ih / 2}) rotate(-90)`)
+      .attr("text-anchor", "middle")
+      .text(label);
+    zl.append("title").text(spec.zLabel);
+    if (spec.note) {
+      g.append("text").attr("class", "plot-note")
+        .attr("x", iw).attr("y", -8).attr("text-anchor", "end")
+        .text(spec.note);
+    }
+    svg.attr("data-rendered", "true");
+  }
+
   const widths = new Map<string, number>();
   function renderAll(force: boolean): void {
-    const panels: { spec: ChartSpec | HeatmapSpec; heat: boolean }[] = [
-      ...data.charts.map((spec) => ({ spec, heat: false })),
-      ...(data.heatmaps ?? []).map((spec) => ({ spec, heat: true })),
+    const panels: { spec: ChartSpec | HeatmapSpec | SphereMapSpec; kind: string }[] = [
+      ...data.charts.map((spec) => ({ spec, kind: "chart" })),
+      ...(data.heatmaps ?? []).map((spec) => ({ spec, kind: "heat" })),
+      ...(data.maps ?? []).map((spec) => ({ spec, kind: "map" })),
     ];
-    for (const { spec, heat } of panels) {
+    for (const { spec, kind } of panels) {
       const holder = d3.select(`[data-chart="${spec.id}"] .plot`);
       if (holder.empty()) continue;
       const w = Math.floor(holder.node().getBoundingClientRect().width);
       if (!force && widths.get(spec.id) === w) continue;
       widths.set(spec.id, w);
-      if (heat) drawHeatmap(spec as HeatmapSpec, holder);
+      if (kind === "heat") drawHeatmap(spec as HeatmapSpec, holder);
+      else if (kind === "map") drawSphereMap(spec as SphereMapSpec, data.mapFrame, holder);
       else draw(spec as ChartSpec, holder);
     }
   }

@@ -22,6 +22,7 @@ import {
 } from "./charts.ts";
 import { renderCharts } from "./client.ts";
 import { type HeatmapFigure, type HeatmapSection, heatmapSections } from "./heatmaps.ts";
+import { era5Sections, mapSectionsHtml } from "./era5.ts";
 import { d3Source, d3Version } from "./d3_source.ts";
 import { pageHead } from "./page.ts";
 import { escapeHtml, jsonForScript } from "./escape.ts";
@@ -243,7 +244,7 @@ function heatmapSectionsHtml(sections: readonly HeatmapSection[]): string {
   ).join("");
 }
 
-function runBody(e: Entry, sections: readonly SectionSpec[]): string {
+function runBody(e: Entry, sections: readonly SectionSpec[], lead = ""): string {
   const r = e.result;
   const authors = r.model.authors && r.model.authors.length > 0
     ? `<p class="byline">${h(r.model.authors.join(", "))}</p>`
@@ -260,6 +261,16 @@ function runBody(e: Entry, sections: readonly SectionSpec[]): string {
       `steps are the reference states it was given, so they have no value (—), and geometric ` +
       `means run over steps ${h(r.model.history)}–${h(r.config.steps)}.</p>`
     : "";
+  // Reconstruct results have no steps: their summary is the Reconstruction table (era5.ts).
+  const summary = `<section id="summary"><h2>Summary</h2>
+<p class="intro">Means over ICs at the suite's summary steps, and the geometric mean over all steps.</p>
+<div class="table-wrap summary">${summaryTable(r)}</div>${partial}${window}${stabilityText(r)}
+${
+    scalars
+      ? `<h3 style="margin-top:18px">Other scalars</h3><div class="table-wrap">${scalars}</div>`
+      : ""
+  }
+</section>`;
   return `<header class="page">
 <p class="eyebrow">emubench report · run</p>
 <h1>${h(r.model.name)}</h1>
@@ -274,16 +285,8 @@ ${authors}
     `${stabilityBadge(r)}</div>
 </header>
 <section id="run"><h2>Run</h2>${runMeta(r)}</section>
-<section id="summary"><h2>Summary</h2>
-<p class="intro">Means over ICs at the suite's summary steps, and the geometric mean over all steps.</p>
-<div class="table-wrap summary">${summaryTable(r)}</div>${partial}${window}${stabilityText(r)}
-${
-      scalars
-        ? `<h3 style="margin-top:18px">Other scalars</h3><div class="table-wrap">${scalars}</div>`
-        : ""
-    }
-</section>
-${sectionsHtml(sections)}`;
+${r.task === "reconstruct" ? "" : summary}
+${lead}${sectionsHtml(sections)}`;
 }
 
 function pickHeadline(results: readonly Result[], asked?: string): string {
@@ -296,6 +299,7 @@ function comparisonBody(
   entries: readonly Entry[],
   sections: readonly SectionSpec[],
   headline: string,
+  lead = "",
 ): string {
   const r0 = entries[0].result;
   const variants = [
@@ -327,12 +331,16 @@ function comparisonBody(
 <section id="models"><h2>Models</h2><div class="table-wrap models">${
     modelsTable(entries)
   }</div>${mixed}</section>
-<section id="comparison"><h2>Comparison</h2>
+${
+    // Reconstruct results have no steps: they compare in the Reconstruction table (era5.ts).
+    entries.every((e) => e.result.task === "reconstruct")
+      ? ""
+      : `<section id="comparison"><h2>Comparison</h2>
 <p class="intro"><span class="mono">${
-    h(headline)
-  }</span> (mean over ICs) at the summary steps, its geometric mean over steps, divergence and throughput.</p>
-<div class="table-wrap">${comparisonTable(entries, headline)}</div>${partial}</section>
-${sectionsHtml(sections)}`;
+        h(headline)
+      }</span> (mean over ICs) at the summary steps, its geometric mean over steps, divergence and throughput.</p>
+<div class="table-wrap">${comparisonTable(entries, headline)}</div>${partial}</section>`}
+${lead}${sectionsHtml(sections)}`;
 }
 
 /** `<script>` bodies must not contain text that closes the element or opens a comment. */
@@ -361,19 +369,29 @@ function checkInlineScript(name: string, text: string): string {
 export function renderReport(results: readonly Result[], options: ReportOptions = {}): string {
   checkResults(results);
   const entries = entriesFor(results);
-  const sections = buildSections(entries);
+  let eraId = 0;
+  const era5 = era5Sections(entries, () => `e${eraId++}`);
+  const sections = [...era5.sections, ...buildSections(entries)];
   let heatId = 0;
   const heat = heatmapSections(entries, () => `h${heatId++}`);
   const heatmaps = heat.flatMap((s) => s.heatmaps.map((f) => f.heatmap));
   const data: ClientData = {
     charts: sections.flatMap((s) => s.figures.map((f) => f.chart)),
     ...(heatmaps.length > 0 ? { heatmaps } : {}),
+    ...(era5.mapSections.length > 0
+      ? {
+        maps: era5.mapSections.flatMap((s) => s.maps.map((f) => f.map)),
+        mapFrame: era5.mapFrame,
+      }
+      : {}),
   };
   const comparison = results.length > 1;
   const body =
     (comparison
-      ? comparisonBody(entries, sections, pickHeadline(results, options.headline))
-      : runBody(entries[0], sections)) + heatmapSectionsHtml(heat);
+      ? comparisonBody(entries, sections, pickHeadline(results, options.headline), era5.html)
+      : runBody(entries[0], sections, era5.html)) +
+    heatmapSectionsHtml(heat) +
+    mapSectionsHtml(era5.mapSections);
   const r0 = results[0];
   const title = options.title ??
     (comparison

@@ -11,6 +11,7 @@ import { haveChromium, launchChromium, openOffline, SHOTS } from "./_browser.ts"
 import { writeReport } from "./html.ts";
 import { sampleResult } from "./sample_result.ts";
 import { sampleResult2D } from "./sample_result_2d.ts";
+import { forecastFixture, reconstructFixture } from "./_era5_fixture.ts";
 
 const HOSTILE_NAME = `<img src=x onerror="window.__pwned=1">"><script>window.__pwned=2</script>`;
 const HOSTILE_TEXT =
@@ -29,6 +30,9 @@ interface PageReport {
   /** Heatmap figures, and those whose painted image is a real PNG (not an empty canvas). */
   heatmaps: number;
   paintedHeatmaps: number;
+  /** Sphere maps, and those with a painted raster, an outline and a graticule path. */
+  maps: number;
+  paintedMaps: number;
 }
 
 /** Open `file` at `width`, fail on any error or request other than the file, return facts. */
@@ -60,13 +64,20 @@ async function inspect(
           .filter((f) =>
             ![...f.querySelectorAll("path.series")].some((p) =>
               (p.getAttribute("d") ?? "").length > 10
-            ) && !f.querySelector("image.heatmap")
+            ) && !f.querySelector("image.heatmap") && !f.querySelector("image.sphere-raster")
           )
           .map((f) => f.getAttribute("data-chart") ?? "?"),
         heatmaps: document.querySelectorAll("figure.heatmap").length,
         paintedHeatmaps: [...document.querySelectorAll("figure.heatmap image.heatmap")]
           .filter((i) => (i.getAttribute("href") ?? "").startsWith("data:image/png;base64,"))
           .filter((i) => (i.getAttribute("href") ?? "").length > 300).length,
+        maps: document.querySelectorAll("figure.sphere-map").length,
+        paintedMaps: [...document.querySelectorAll("figure.sphere-map")]
+          .filter((f) =>
+            (f.querySelector("image.sphere-raster")?.getAttribute("href") ?? "").length > 300 &&
+            (f.querySelector("path.outline")?.getAttribute("d") ?? "").length > 20 &&
+            (f.querySelector("path.graticule")?.getAttribute("d") ?? "").length > 20
+          ).length,
         pwned: (globalThis as unknown as { __pwned?: unknown }).__pwned,
         imgs: document.querySelectorAll("img").length,
         handlers: document.querySelectorAll("[onerror],[onload]").length,
@@ -195,6 +206,55 @@ Deno.test({
       assert.equal(cmp.heatmaps, 5 + 3 * 5);
       assert.equal(cmp.paintedHeatmaps, cmp.heatmaps);
       assert.deepEqual(cmp.emptyCharts, []);
+    } finally {
+      await browser.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "browser: era5 reconstruct and forecast reports draw sphere maps offline, no errors",
+  ignore: !haveChromium,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "emubench-report-era5-" });
+    const browser = await launchChromium();
+    try {
+      // Reconstruct run page: RMSE and PSNR vs ratio + 2 spectra; 2 fields × 3 maps.
+      const r16 = await reconstructFixture(16);
+      await writeReport(`${dir}/recon.html`, [r16]);
+      const run = await inspect(browser, `${dir}/recon.html`, 1280, "report-era5-reconstruct.png");
+      assert.equal(run.maps, 6);
+      assert.equal(run.paintedMaps, 6);
+      assert.equal(run.figures, 4 + 6);
+      assert.equal(run.rendered, run.figures);
+      assert.deepEqual(run.emptyCharts, []);
+      const phone = await inspect(browser, `${dir}/recon.html`, 390, "report-era5-390.png");
+      assert.equal(phone.paintedMaps, 6);
+      assert.ok(phone.scrollWidth <= 390, `page is ${phone.scrollWidth}px wide at 390px`);
+      // Comparison over ratios 4, 16, 64: per field the reference and 3 error maps.
+      const results = [await reconstructFixture(4), r16, await reconstructFixture(64)];
+      await writeReport(`${dir}/recon-cmp.html`, results);
+      const cmp = await inspect(browser, `${dir}/recon-cmp.html`, 1280, "compare-era5.png");
+      assert.equal(cmp.paintedMaps, 2 * 4);
+      assert.deepEqual(cmp.emptyCharts, []);
+      // Forecast page: rmse and acc by lead time and the maps at the last lead time.
+      await writeReport(`${dir}/forecast.html`, [forecastFixture(40)]);
+      const fc = await inspect(browser, `${dir}/forecast.html`, 1280, "report-era5-forecast.png");
+      assert.equal(fc.paintedMaps, 3);
+      assert.equal(fc.rendered, fc.figures);
+      assert.deepEqual(fc.emptyCharts, []);
+      // Hostile field and model names on the maps.
+      const evil = await reconstructFixture(16, [`t"><img src=x onerror=window.__pwned=7>`, "z"]);
+      evil.model.name = HOSTILE_NAME;
+      await writeReport(`${dir}/evil-era5.html`, [evil]);
+      const bad = await inspect(browser, `${dir}/evil-era5.html`, 1024);
+      assert.equal(bad.pwned, undefined);
+      assert.equal(bad.imgs, 0);
+      assert.equal(bad.handlers, 0);
+      assert.equal(bad.paintedMaps, 6);
     } finally {
       await browser.close();
       await Deno.remove(dir, { recursive: true });

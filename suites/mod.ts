@@ -17,11 +17,17 @@ import { ValueRangeError } from "../harness/errors.ts";
 import { burgers1d } from "./burgers1d/suite.ts";
 import { convection1d } from "./convection1d/suite.ts";
 import { shallowWater2d } from "./shallow_water2d/suite.ts";
+import { hasegawaWakatani } from "./hasegawa_wakatani/suite.ts";
+import { era5 } from "./era5/suite.ts";
+import { jet2d } from "./jet2d/suite.ts";
 import type { Suite } from "./types.ts";
 
 export { burgers1d } from "./burgers1d/suite.ts";
 export { convection1d } from "./convection1d/suite.ts";
 export { shallowWater2d } from "./shallow_water2d/suite.ts";
+export { hasegawaWakatani } from "./hasegawa_wakatani/suite.ts";
+export { era5 } from "./era5/suite.ts";
+export { jet2d } from "./jet2d/suite.ts";
 export type {
   EnergyStats,
   Grid,
@@ -113,7 +119,14 @@ export class SuiteRegistry {
 }
 
 /** Every built-in suite, in listing order. Add new suites here. */
-export const SUITES: readonly Suite[] = [convection1d, burgers1d, shallowWater2d];
+export const SUITES: readonly Suite[] = [
+  convection1d,
+  burgers1d,
+  shallowWater2d,
+  hasegawaWakatani,
+  era5,
+  jet2d,
+];
 
 const registry = new SuiteRegistry(SUITES);
 

@@ -2,7 +2,7 @@
  * Pseudo-spectral ETDRK4 solver for forced, damped 2D incompressible Navier–Stokes in vorticity
  * form on the doubly periodic box [0, L)² (the `jet2d` ground truth):
  *
- *   ω_t + J(ψ, ω) = ν∇²ω − μω + F,   ∇²ψ = ω,   J(a, b) = a_x b_y − a_y b_x,
+ *   ω_t + J(ψ, ω) + βv = ν∇²ω − ν_h∇⁸ω − μω + F,   ∇²ψ = ω,   J(a, b) = a_x b_y − a_y b_x,
  *   u = −ψ_y,  v = ψ_x,  ω = v_x − u_y,  J(ψ, ω) = u ω_x + v ω_y = u·∇ω,
  *   F(y) = F₀ κ_f cos(κ_f y),   κ_f = 2π k_f / L.
  *
@@ -16,12 +16,16 @@
  *
  * Budgets (E = ½⟨u² + v²⟩ = −½⟨ψω⟩, Z = ½⟨ω²⟩, P = ½⟨|∇ω|²⟩; ⟨ψ J(ψ, ω)⟩ = ⟨ω J(ψ, ω)⟩ = 0):
  *
- *   dE/dt = −2νZ − 2μE − ⟨ψF⟩,      dZ/dt = −2νP − 2μZ + ⟨ωF⟩.
+ *   dE/dt = −2νZ − 2ν_h H_E − 2μE − ⟨ψF⟩,      dZ/dt = −2νP − 2ν_h H_Z − 2μZ + ⟨ωF⟩,
+ *
+ * with the hyperviscous terms H_E = ½⟨|∇(∇²ω)|²⟩ = ½Σ|κ|⁶|ω̂|²/n⁴ and H_Z = ½⟨(∇⁴ω)²⟩ =
+ * ½Σ|κ|⁸|ω̂|²/n⁴ (ν_h = 0 by default). The β-term (planetary vorticity gradient, β = 0 by
+ * default) does no work on either: ⟨ψ ψ_x⟩ = ⟨∇²ψ ψ_x⟩ = 0, so the budgets are unchanged.
  *
  * Discretisation: Fourier pseudo-spectral (`Spectral2D`, 2/3-rule dealiased Jacobian, which
  * conserves E and Z exactly in the semi-discrete inviscid system), and ETDRK4 (Cox & Matthews
- * 2002; Kassam & Trefethen 2005) for `ω̂_t = λω̂ + N(ω̂)`, `λ = −ν|κ|² − μ`,
- * `N(ω̂) = −Ĵ(ψ, ω) + F̂`, with sub-step h:
+ * 2002; Kassam & Trefethen 2005) for `ω̂_t = λω̂ + N(ω̂)`, `λ = −ν|κ|² − ν_h|κ|⁸ − μ`,
+ * `N(ω̂) = −Ĵ(ψ, ω) − iβκ_x ψ̂ + F̂` (the β-term explicit: its rate β/|κ| ≤ β is slow), with sub-step h:
  *
  *   a = E₂ω̂ + Q N(ω̂),  b = E₂ω̂ + Q N(a),  c = E₂a + Q (2N(b) − N(ω̂)),
  *   ω̂⁺ = Eω̂ + f₁N(ω̂) + 2f₂(N(a) + N(b)) + f₃N(c),
@@ -56,8 +60,12 @@ export interface Jet2DOptions {
   readonly length?: number;
   /** Kinematic viscosity ν (default {@link JET2D_NU} = 10⁻⁴, Re = 1/ν = 10⁴). */
   readonly nu?: number;
+  /** Hyperviscosity ν_h of the −ν_h∇⁸ω term (default 0). */
+  readonly nuH?: number;
   /** Linear drag μ (default 0.1). */
   readonly mu?: number;
+  /** β of the −βv term (zonal-jet forming planetary vorticity gradient, default 0). */
+  readonly beta?: number;
   /** Forcing mode number k_f (cycles per box side, default 4): κ_f = 2πk_f/L. */
   readonly kf?: number;
   /** Forcing amplitude F₀ (default 1): F = F₀κ_f cos(κ_f y). 0 switches forcing off. */
@@ -93,9 +101,13 @@ export interface Jet2DDiagnostics {
   readonly energyInput: number;
   /** Forcing work on Z: ⟨ωF⟩. */
   readonly enstrophyInput: number;
-  /** dE/dt from the budget: −2νZ − 2μE − ⟨ψF⟩. */
+  /** Hyperviscous energy term H_E = ½Σ|κ|⁶|ω̂|²/n⁴ (dissipation rate 2ν_h H_E). */
+  readonly hyperEnergy: number;
+  /** Hyperviscous enstrophy term H_Z = ½Σ|κ|⁸|ω̂|²/n⁴ (dissipation rate 2ν_h H_Z). */
+  readonly hyperEnstrophy: number;
+  /** dE/dt from the budget: −2νZ − 2ν_h H_E − 2μE − ⟨ψF⟩. */
   readonly dEdt: number;
-  /** dZ/dt from the budget: −2νP − 2μZ + ⟨ωF⟩. */
+  /** dZ/dt from the budget: −2νP − 2ν_h H_Z − 2μZ + ⟨ωF⟩. */
   readonly dZdt: number;
 }
 
@@ -120,15 +132,19 @@ export class Jet2D {
   readonly n: number;
   /** Viscosity ν. */
   readonly nu: number;
+  /** Hyperviscosity ν_h. */
+  readonly nuH: number;
   /** Drag μ. */
   readonly mu: number;
+  /** β of the −βv term. */
+  readonly beta: number;
   /** Forcing mode number k_f. */
   readonly kf: number;
   /** Forcing amplitude F₀. */
   readonly f0: number;
   /** Sub-steps per `trajectory` model step. */
   readonly substeps: number;
-  /** Linear rate λ = −ν|κ|² − μ per bin. */
+  /** Linear rate λ = −ν|κ|² − ν_h|κ|⁸ − μ per bin. */
   readonly lambda: Float64Array;
   /** Forcing spectrum F̂ (real part; the imaginary part is zero). */
   readonly forcingHat: Float64Array;
@@ -145,12 +161,13 @@ export class Jet2D {
   /** Precompute the grid, λ, F̂ and work buffers (see {@link Jet2DOptions}). */
   constructor(options: Jet2DOptions) {
     const n = options.n, length = options.length ?? 2 * Math.PI;
-    const nu = options.nu ?? JET2D_NU, mu = options.mu ?? 0.1;
+    const nu = options.nu ?? JET2D_NU, mu = options.mu ?? 0.1, nuH = options.nuH ?? 0;
     const kf = options.kf ?? 4, f0 = options.f0 ?? 1, substeps = options.substeps ?? 1;
     if (!Number.isInteger(n) || n < 8 || (n & (n - 1)) !== 0) {
       throw new RangeError(`Cannot build Jet2D: expected n a power of two ≥ 8, found ${n}`);
     }
-    for (const [name, v] of [["nu", nu], ["mu", mu]] as const) {
+    const beta = options.beta ?? 0;
+    for (const [name, v] of [["nu", nu], ["mu", mu], ["nuH", nuH], ["beta", beta]] as const) {
       if (!(v >= 0) || !Number.isFinite(v)) {
         throw new RangeError(`Cannot build Jet2D: expected ${name} ≥ 0, found ${v}`);
       }
@@ -170,14 +187,19 @@ export class Jet2D {
     this.grid = grid;
     this.n = n;
     this.nu = nu;
+    this.nuH = nuH;
     this.mu = mu;
+    this.beta = beta;
     this.kf = kf;
     this.f0 = f0;
     this.substeps = substeps;
     this.#contourPoints = options.contourPoints ?? 64;
     const size = n * n, buf = () => new Float64Array(size);
     this.lambda = buf();
-    for (let k = 0; k < size; k++) this.lambda[k] = -nu * grid.k2[k] - mu;
+    for (let k = 0; k < size; k++) {
+      const k2 = grid.k2[k];
+      this.lambda[k] = -nu * k2 - nuH * k2 * k2 * k2 * k2 - mu;
+    }
     // F = F₀κ_f cos(κ_f y) = F₀κ_f (e^{iκ_f y} + e^{−iκ_f y})/2: bins (0, ±k_f), n²·F₀κ_f/2 each
     this.forcingHat = buf();
     const amp = 0.5 * size * f0 * ((2 * Math.PI * kf) / length);
@@ -216,14 +238,16 @@ export class Jet2D {
     return c;
   }
 
-  /** N(ω̂) = −Ĵ(ψ, ω) + F̂ with ψ̂ = ∇⁻²ω̂. */
+  /** N(ω̂) = −Ĵ(ψ, ω) − iβκ_x ψ̂ + F̂ with ψ̂ = ∇⁻²ω̂. */
   #nonlinear(inR: Float64Array, inI: Float64Array, outR: Float64Array, outI: Float64Array): void {
-    const g = this.grid, f = this.forcingHat;
-    g.invLaplacian(inR, inI, this.#psr, this.#psi);
-    g.jacobian(this.#psr, this.#psi, inR, inI, outR, outI);
+    const g = this.grid, f = this.forcingHat, pr = this.#psr, pi = this.#psi, kx = g.kx;
+    const beta = this.beta;
+    g.invLaplacian(inR, inI, pr, pi);
+    g.jacobian(pr, pi, inR, inI, outR, outI);
     for (let k = 0; k < g.size; k++) {
-      outR[k] = f[k] - outR[k];
-      outI[k] = -outI[k];
+      const b = beta * kx[k];
+      outR[k] = f[k] - outR[k] + b * pi[k];
+      outI[k] = -outI[k] - b * pr[k];
     }
   }
 
@@ -320,26 +344,32 @@ export class Jet2D {
    */
   diagnosticsHat(re: Float64Array, im: Float64Array): Jet2DDiagnostics {
     const g = this.grid, size = g.size, k2 = g.k2, inv = g.invK2, f = this.forcingHat;
-    let e = 0, z = 0, p = 0, fe = 0, fz = 0;
+    let e = 0, z = 0, p = 0, he = 0, hz = 0, fe = 0, fz = 0;
     for (let k = 0; k < size; k++) {
-      const a = re[k] * re[k] + im[k] * im[k];
+      const a = re[k] * re[k] + im[k] * im[k], q = k2[k], q3 = q * q * q;
       e += a * inv[k];
       z += a;
-      p += a * k2[k];
+      p += a * q;
+      he += a * q3;
+      hz += a * q3 * q;
       fe += re[k] * f[k] * inv[k]; // −⟨ψF⟩ = ⟨(ω/|κ|²) F⟩ bin by bin
       fz += re[k] * f[k];
     }
     const s = 1 / (size * size);
     const energy = 0.5 * e * s, enstrophy = 0.5 * z * s, palinstrophy = 0.5 * p * s;
     const energyInput = fe * s, enstrophyInput = fz * s;
+    const hyperEnergy = 0.5 * he * s, hyperEnstrophy = 0.5 * hz * s, nuH2 = 2 * this.nuH;
     return {
       energy,
       enstrophy,
       palinstrophy,
       energyInput,
       enstrophyInput,
-      dEdt: -2 * this.nu * enstrophy - 2 * this.mu * energy + energyInput,
-      dZdt: -2 * this.nu * palinstrophy - 2 * this.mu * enstrophy + enstrophyInput,
+      hyperEnergy,
+      hyperEnstrophy,
+      dEdt: -2 * this.nu * enstrophy - nuH2 * hyperEnergy - 2 * this.mu * energy + energyInput,
+      dZdt: -2 * this.nu * palinstrophy - nuH2 * hyperEnstrophy - 2 * this.mu * enstrophy +
+        enstrophyInput,
     };
   }
 

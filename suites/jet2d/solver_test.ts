@@ -162,20 +162,33 @@ Deno.test("jet2d: decaying Taylor–Green vortex ω(t) = ω₀ e^{−(ν|κ|² +
 });
 
 Deno.test("jet2d: ETDRK4 converges at fourth order in time (forced, nonlinear, n = 32)", () => {
-  const s = new Jet2D({ n: 32, nu: 0.01, mu: 0.1, kf: 2, f0: 1 });
-  const w0 = randomOmega(s, 4, 1, 0.5), t = 1;
-  const ref = solveTo(s, w0, t, 1 / 1280);
-  const errs = [0.05, 0.025, 0.0125].map((h) => maxAbsDiff(solveTo(s, w0, t, h), ref));
-  const ratios = errs.slice(1).map((e, i) => errs[i] / e);
-  note("time errors at h = 0.05, 0.025, 0.0125; ratios; max |ω|", [errs, ratios, maxAbs(ref)]);
-  check(ratios.every((r) => r > 12 && r < 20), `errors ${errs}, ratios ${ratios}`);
-  check(errs[2] < 1e-6 * maxAbs(ref), `error at h = 0.0125: ${errs[2]}`);
+  // ν_h = 10⁻⁸: hyperviscous rate ν_h|κ|⁸ up to 16 in the kept band (K = 10), with a β-term:
+  // still order 4
+  for (const [nuH, beta] of [[0, 0], [1e-8, 2]]) {
+    const s = new Jet2D({ n: 32, nu: 0.01, nuH, beta, mu: 0.1, kf: 2, f0: 1 });
+    const w0 = randomOmega(s, 4, 1, 0.5), t = 1;
+    const ref = solveTo(s, w0, t, 1 / 1280);
+    const errs = [0.05, 0.025, 0.0125].map((h) => maxAbsDiff(solveTo(s, w0, t, h), ref));
+    const ratios = errs.slice(1).map((e, i) => errs[i] / e);
+    note(`ν_h = ${nuH}: time errors at h = 0.05, 0.025, 0.0125; ratios; max |ω|`, [
+      errs,
+      ratios,
+      maxAbs(ref),
+    ]);
+    check(ratios.every((r) => r > 12 && r < 20), `ν_h = ${nuH}: errors ${errs}, ratios ${ratios}`);
+    check(errs[2] < 1e-6 * maxAbs(ref), `ν_h = ${nuH}: error at h = 0.0125: ${errs[2]}`);
+  }
 });
 
 Deno.test("jet2d: energy and enstrophy budgets hold at every step (4th-order centred differences)", () => {
-  // dE/dt = −2νZ − 2μE − ⟨ψF⟩ and dZ/dt = −2νP − 2μZ + ⟨ωF⟩ (P = ½⟨|∇ω|²⟩)
+  // dE/dt = −2νZ − 2ν_h H_E − 2μE − ⟨ψF⟩, dZ/dt = −2νP − 2ν_h H_Z − 2μZ + ⟨ωF⟩; the β-term
+  // does no work on E or Z
+  for (const [nuH, beta] of [[0, 0], [1e-8, 0], [0, 3]]) budgets(nuH, beta);
+});
+
+function budgets(nuH: number, beta: number): void {
   const nu = 0.01, mu = 0.1, h = 0.005, steps = 200;
-  const s = new Jet2D({ n: 32, nu, mu, kf: 2, f0: 1 });
+  const s = new Jet2D({ n: 32, nu, nuH, beta, mu, kf: 2, f0: 1 });
   const [re, im] = state(s, randomOmega(s, 4, 2, 1));
   const d = [s.diagnosticsHat(re, im)];
   for (let m = 1; m <= steps; m++) {
@@ -189,16 +202,20 @@ Deno.test("jet2d: energy and enstrophy budgets hold at every step (4th-order cen
     const x = d[m];
     const scaleE = 2 * nu * x.enstrophy + 2 * mu * x.energy + Math.abs(x.energyInput);
     const scaleZ = 2 * nu * x.palinstrophy + 2 * mu * x.enstrophy + Math.abs(x.enstrophyInput);
+    if (nuH > 0) check(2 * nuH * x.hyperEnstrophy > 1e-3 * scaleZ, "hyperviscosity matters");
     errE = Math.max(errE, Math.abs(fd((y) => y.energy) - x.dEdt) / scaleE);
     errZ = Math.max(errZ, Math.abs(fd((y) => y.enstrophy) - x.dZdt) / scaleZ);
   }
-  note("budget errors relative to the largest term (E, Z)", [errE, errZ]);
+  note(`ν_h = ${nuH}, β = ${beta}: budget errors relative to the largest term (E, Z)`, [
+    errE,
+    errZ,
+  ]);
   check(
     errE < 1e-8 && errZ < 1e-7,
-    `budget errors relative to the largest term: E ${errE}, Z ${errZ}`,
+    `ν_h = ${nuH}, β = ${beta}: budget errors relative to the largest term: E ${errE}, Z ${errZ}`,
   );
   check(d[steps].energyInput > 0, "the forcing does work on the flow");
-});
+}
 
 Deno.test("jet2d: inviscid unforced flow conserves energy and enstrophy (dealiased bracket)", () => {
   const s = new Jet2D({ n: 32, nu: 0, mu: 0, f0: 0, kf: 2 });

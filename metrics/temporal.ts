@@ -1,0 +1,642 @@
+/**
+ * Temporal statistics of rollouts (SPEC §4 "temporal autocorrelation" and "temporal spectrum
+ * error"), prediction vs reference, over the model's own steps `s₀..T` (a series of
+ * `L = T − s₀ + 1` states; s₀ = the model's history k).
+ *
+ * **Per-point field series, streamed** ({@link TemporalTracker}). For every grid point of a
+ * field the series `x(t)` has `C(τ) = [(1/(L−τ)) Σ_{t<L−τ} (x_t − x̄)(x_{t+τ} − x̄)] / var(x)`
+ * (the estimator of `metrics/autocorr.ts`; a constant point has `C ≡ 1`); the field's curve is the
+ * mean of `C(τ)` over its points. Nothing but running sums is kept ({@link LagAccumulator}): with
+ * `d_t = x_t − x_{s₀}` (a shift, for accuracy), the lagged sums `Σ d_t d_{t−τ}` (τ = 0..τ_max),
+ * `Σ d_t`, the first τ_max values and a ring of the last τ_max + 1 values, from which the
+ * centred sums follow exactly at the end. Memory per IC in flight: `(3τ_max + 3) · P` float64
+ * for prediction and reference each, `P = C · min(X, maxPoints)` points (default `maxPoints`
+ * 256 per field, an evenly strided subset of flat indices `i_j = ⌊j X / P⌋` on larger grids:
+ * the curve is then the mean over that subset; with τ_max = 50 and C = 3 that is 1.9 MB per IC,
+ * 60 MB for a batch of 32 ICs in flight). Whole rollouts are never stored. Finished ICs keep only their
+ * curves.
+ *
+ * The field's **temporal spectrum** is the Blackman–Tukey estimate from the point-mean biased
+ * autocovariance `γ(τ) = (1/L) Σ_{t<L−τ} (x_t − x̄)(x_{t+τ} − x̄)` with a Bartlett lag window
+ * ({@link blackmanTukey}); the error is `spectrumError` (mean over frequencies ≥ 1 of
+ * `|ln P_p − ln P_y|`). This departs from SPEC's `|FFT_t|²` of the whole series, which needs the
+ * whole series per point; the estimate converges to the same spectral density and keeps memory
+ * at O(τ_max). Scalar series (energy, diagnostics) are short and stored by the scorer, so they
+ * use the periodogram of `metrics/autocorr.ts` exactly ({@link scalarTemporalRows}).
+ *
+ * **τ_max**: {@link defaultTauMax}`(L) = min(⌊L/2⌋, 50)`.
+ *
+ * **Rows** (`reduction: "mean_over_ics"` with `n` = ICs whose whole series was observed without
+ * divergence; per-IC rows carry `ic` and no reduction; curves use `step` for the lag τ):
+ * - fields: `autocorr_error` and `temporal_spectrum_error` per field (per IC and mean), and
+ *   `autocorr_pred` / `autocorr_ref` per field and lag τ = 0..τ_max (`reduction:
+ *   "mean_over_ics_by_lag"`);
+ * - scalar series `name` (`energy`, `diag_<d>` for suite diagnostic `<d>`), field `"*"`:
+ *   `autocorr_error_<name>`, `temporal_spectrum_error_<name>`, `autocorr_pred_<name>` /
+ *   `autocorr_ref_<name>` by lag (e.g. `autocorr_error_diag_gamma_n`). The series name is a
+ *   suffix so that these rows never look like the `diag_*` / `energy_*` per-step curves.
+ *
+ * @example
+ * ```ts
+ * import { TemporalTracker } from "./temporal.ts";
+ * const t = new TemporalTracker({ fields: ["u"], pointsPerField: 2, ics: 1, firstStep: 1, steps: 8 });
+ * for (let n = 1; n <= 8; n++) {
+ *   const s = new Float32Array([n % 2, 1 - (n % 2)]); // alternating: C(1) = −1 at both points
+ *   t.observe(0, n, s, s);
+ * }
+ * const rows = t.rows();
+ * const err = rows.find((r) => r.metric === "autocorr_error" && r.ic === undefined);
+ * const c1 = rows.find((r) => r.metric === "autocorr_pred" && r.step === 1);
+ * if (err?.value !== 0 || c1?.value !== -1) throw new Error(JSON.stringify([err, c1]));
+ * ```
+ * @module
+ */
+import type { ResultRow } from "./rows.ts";
+import { autocorrelation, autocorrelationError, temporalSpectrumError } from "./autocorr.ts";
+import { spectrumError } from "./spectrum.ts";
+import {
+  base64ToBytes,
+  base64ToF64,
+  bytesToBase64,
+  checkCoverage,
+  f64ToBase64,
+} from "./state_codec.ts";
+
+/**
+ * Default largest lag: `min(⌊L/2⌋, 50)` for a series of `L` steps.
+ *
+ * @example
+ * ```ts
+ * import { defaultTauMax } from "./temporal.ts";
+ * if (defaultTauMax(20) !== 10 || defaultTauMax(1000) !== 50) throw new Error();
+ * ```
+ */
+export function defaultTauMax(length: number): number {
+  return Math.min(Math.floor(length / 2), 50);
+}
+
+/**
+ * Streaming lagged sums of `P` series (one per point), enough to give at the end each point's
+ * `C(τ)` and biased autocovariance `γ(τ)` for τ = 0..τ_max exactly as from the whole series
+ * (module documentation). Memory `(3τ_max + 3)·P` float64.
+ *
+ * @example
+ * ```ts
+ * import { LagAccumulator } from "./temporal.ts";
+ * import { autocorrelation } from "./autocorr.ts";
+ * const x = [3, 1, 4, 1, 5, 9, 2, 6];
+ * const a = new LagAccumulator(1, 3);
+ * for (const v of x) a.push([v], [0]);
+ * const want = autocorrelation(x, 3), got = a.result().c;
+ * if (want.some((v, i) => Math.abs(v - got[i]) > 1e-14)) throw new Error(`${got}`);
+ * ```
+ */
+export class LagAccumulator {
+  readonly #p: number;
+  readonly #tau: number;
+  #n = 0;
+  readonly #shift: Float64Array;
+  readonly #total: Float64Array;
+  readonly #lag: Float64Array;
+  readonly #head: Float64Array;
+  readonly #ring: Float64Array;
+
+  /** `points` series, lags up to `tauMax` (integers ≥ 1 and ≥ 0; `RangeError` otherwise). */
+  constructor(points: number, tauMax: number) {
+    if (!Number.isInteger(points) || points < 1 || !Number.isInteger(tauMax) || tauMax < 0) {
+      throw new RangeError(
+        `Cannot create a LagAccumulator: expected points ≥ 1 and tauMax ≥ 0 (integers), found ` +
+          `${points} and ${tauMax}`,
+      );
+    }
+    this.#p = points;
+    this.#tau = tauMax;
+    this.#shift = new Float64Array(points);
+    this.#total = new Float64Array(points);
+    this.#lag = new Float64Array((tauMax + 1) * points);
+    this.#head = new Float64Array(tauMax * points);
+    this.#ring = new Float64Array((tauMax + 1) * points);
+  }
+
+  /** Values pushed so far (the series length L). */
+  get length(): number {
+    return this.#n;
+  }
+
+  /** Append one time step: point `j` takes `state[index[j]]`. */
+  push(state: ArrayLike<number>, index: ArrayLike<number>): void {
+    const p = this.#p, t = this.#n, r = this.#tau + 1;
+    const slot = (t % r) * p;
+    for (let j = 0; j < p; j++) {
+      const v = state[index[j]];
+      if (t === 0) this.#shift[j] = v;
+      const d = v - this.#shift[j];
+      this.#total[j] += d;
+      this.#ring[slot + j] = d;
+      if (t < this.#tau) this.#head[t * p + j] = d;
+    }
+    const top = Math.min(t, this.#tau);
+    for (let tau = 0; tau <= top; tau++) {
+      const other = ((t - tau) % r) * p, at = tau * p;
+      for (let j = 0; j < p; j++) this.#lag[at + j] += this.#ring[slot + j] * this.#ring[other + j];
+    }
+    this.#n++;
+  }
+
+  /**
+   * Per lag τ = 0..τ_max, the means over points `first..first + count − 1` (default: all) of
+   * `C(τ)` and of the biased autocovariance `γ(τ)`. Throws `RangeError` unless at least
+   * `τ_max + 1` values were pushed or on a bad point range.
+   */
+  result(first = 0, count = this.#p - first): { c: Float64Array; gamma: Float64Array } {
+    const p = this.#p, L = this.#n, tmax = this.#tau, r = tmax + 1;
+    if (
+      !Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 1 ||
+      first + count > p
+    ) {
+      throw new RangeError(
+        `Cannot compute lagged statistics: expected points in [0, ${p}), found ${first}..${
+          first + count - 1
+        }`,
+      );
+    }
+    if (L < tmax + 1) {
+      throw new RangeError(
+        `Cannot compute lagged statistics: expected at least ${tmax + 1} steps, found ${L}`,
+      );
+    }
+    const c = new Float64Array(tmax + 1), gamma = new Float64Array(tmax + 1);
+    for (let j = first; j < first + count; j++) {
+      const total = this.#total[j], m = total / L;
+      const variance = (this.#lag[j] - L * m * m) / L;
+      const constant = this.#lag[j] === 0;
+      let head = 0, tail = 0;
+      for (let tau = 0; tau <= tmax; tau++) {
+        if (tau > 0) {
+          head += this.#head[(tau - 1) * p + j];
+          tail += this.#ring[((L - tau) % r) * p + j];
+        }
+        const a = this.#lag[tau * p + j] - m * (total - tail + total - head) + (L - tau) * m * m;
+        c[tau] += constant ? 1 : a / (L - tau) / variance;
+        gamma[tau] += a / L;
+      }
+    }
+    for (let tau = 0; tau <= tmax; tau++) {
+      c[tau] /= count;
+      gamma[tau] /= count;
+    }
+    return { c, gamma };
+  }
+}
+
+/**
+ * Blackman–Tukey spectral estimate with a Bartlett window from an autocovariance `γ(0..τ_max)`:
+ * `P(f_j) = γ(0) + 2 Σ_{τ=1}^{τ_max−1} (1 − τ/τ_max) γ(τ) cos(π j τ / τ_max)` at
+ * `f_j = j / (2τ_max)` cycles per step, j = 0..τ_max (`τ_max ≥ 1`). For a biased (positive
+ * semi-definite) autocovariance the estimate is ≥ 0 up to rounding, and `γ = a²γ₀` gives `a²P₀`.
+ *
+ * @example
+ * ```ts
+ * import { blackmanTukey } from "./temporal.ts";
+ * const white = blackmanTukey(new Float64Array([2, 0, 0, 0])); // white noise: flat at γ(0)
+ * if (white.some((v) => v !== 2)) throw new Error(String(white));
+ * ```
+ */
+export function blackmanTukey(gamma: ArrayLike<number>): Float64Array {
+  const tmax = gamma.length - 1;
+  if (tmax < 1) {
+    throw new RangeError(
+      `Cannot compute a Blackman–Tukey spectrum: expected lags 0..τ_max with τ_max ≥ 1, found ${gamma.length} values`,
+    );
+  }
+  const out = new Float64Array(tmax + 1);
+  for (let j = 0; j <= tmax; j++) {
+    let s = gamma[0];
+    for (let tau = 1; tau < tmax; tau++) {
+      s += 2 * (1 - tau / tmax) * gamma[tau] * Math.cos((Math.PI * j * tau) / tmax);
+    }
+    out[j] = s;
+  }
+  return out;
+}
+
+/** Options of a {@link TemporalTracker}. */
+export interface TemporalOptions {
+  /** Field names, `C = fields.length`. */
+  readonly fields: readonly string[];
+  /** Points per field, `X`. */
+  readonly pointsPerField: number;
+  /** ICs, `N`. */
+  readonly ics: number;
+  /** First observed step s₀ (the model's first prediction). */
+  readonly firstStep: number;
+  /** Last step T; the series is s₀..T. */
+  readonly steps: number;
+  /** Largest lag (default {@link defaultTauMax} of the series length). */
+  readonly tauMax?: number;
+  /** Points per field that are tracked (default {@link DEFAULT_MAX_POINTS}; evenly strided). */
+  readonly maxPoints?: number;
+}
+
+/** Default points per field a {@link TemporalTracker} follows. */
+export const DEFAULT_MAX_POINTS = 256;
+
+/**
+ * Shortest predicted series (`L = T − s₀ + 1` steps) for which `harness/run.ts` reports temporal
+ * rows: 10 (τ_max ≥ 5).
+ */
+export const MIN_TEMPORAL_STEPS = 10;
+
+/** Schema tag of a {@link TemporalState}. */
+export const TEMPORAL_STATE_SCHEMA = "emubench.temporal-state/1";
+
+/** Finished per-IC curves of some ICs, for sharded runs (like `ScorerState`). */
+export interface TemporalState {
+  schema: typeof TEMPORAL_STATE_SCHEMA;
+  fields: string[];
+  ics: number;
+  firstStep: number;
+  steps: number;
+  tauMax: number;
+  pointsPerField: number;
+  maxPoints: number;
+  /** IC indices held, ascending. */
+  covered: number[];
+  /** `[covered]` bytes: 1 when the IC's whole series was seen (not diverged). */
+  done: string;
+  /** `[covered, 4, C, τ_max + 1]` float64: C_p, C_y, P_p, P_y. */
+  curves: string;
+}
+
+/**
+ * Streams every IC's prediction and reference fields and gives the temporal rows of the module
+ * documentation. Steps of an IC must arrive in order s₀, s₀+1, …, T.
+ */
+export class TemporalTracker {
+  readonly #o: Required<TemporalOptions>;
+  readonly #index: Int32Array;
+  readonly #live = new Map<number, { pred: LagAccumulator; ref: LagAccumulator }>();
+  readonly #done: Uint8Array;
+  /** `[N, 4, C, τ_max + 1]`. */
+  readonly #curves: Float64Array;
+
+  /** Validate the options (`RangeError` naming the bad one). */
+  constructor(options: TemporalOptions) {
+    const { fields, pointsPerField: x, ics, firstStep, steps } = options;
+    const length = steps - firstStep + 1;
+    const tauMax = options.tauMax ?? defaultTauMax(length);
+    const maxPoints = options.maxPoints ?? DEFAULT_MAX_POINTS;
+    const bad = (what: string, expected: string, found: unknown) =>
+      new RangeError(
+        `Cannot create a TemporalTracker: ${what}: expected ${expected}, found ${found}`,
+      );
+    if (fields.length < 1) throw bad("fields", "at least one", 0);
+    if (!Number.isInteger(x) || x < 1) throw bad("pointsPerField", "an integer ≥ 1", x);
+    if (!Number.isInteger(ics) || ics < 1) throw bad("ics", "an integer ≥ 1", ics);
+    if (!Number.isInteger(firstStep) || firstStep < 0) {
+      throw bad("firstStep", "an integer ≥ 0", firstStep);
+    }
+    if (!Number.isInteger(steps) || length < 2) {
+      throw bad("steps", `an integer ≥ firstStep + 1 = ${firstStep + 1}`, steps);
+    }
+    if (!Number.isInteger(tauMax) || tauMax < 1 || tauMax > length - 1) {
+      throw bad("tauMax", `an integer in [1, ${length - 1}]`, tauMax);
+    }
+    if (!Number.isInteger(maxPoints) || maxPoints < 1) {
+      throw bad("maxPoints", "an integer ≥ 1", maxPoints);
+    }
+    this.#o = { fields, pointsPerField: x, ics, firstStep, steps, tauMax, maxPoints };
+    const per = Math.min(x, maxPoints);
+    this.#index = new Int32Array(fields.length * per);
+    for (let c = 0; c < fields.length; c++) {
+      for (let j = 0; j < per; j++) this.#index[c * per + j] = c * x + Math.floor((j * x) / per);
+    }
+    this.#done = new Uint8Array(ics);
+    this.#curves = new Float64Array(ics * 4 * fields.length * (tauMax + 1));
+  }
+
+  /** The largest lag τ_max in use. */
+  get tauMax(): number {
+    return this.#o.tauMax;
+  }
+
+  /** Record IC `ic`'s prediction and reference states `[C·X]` at `step` (in order from s₀). */
+  observe(ic: number, step: number, pred: Float32Array, ref: Float32Array): void {
+    const { ics, firstStep, steps, pointsPerField: x, fields } = this.#o;
+    if (!Number.isInteger(ic) || ic < 0 || ic >= ics) {
+      throw new RangeError(`Cannot observe IC ${ic}: expected an IC index in [0, ${ics - 1}]`);
+    }
+    if (step < firstStep || step > steps) return; // steps outside s₀..T are not in the series
+    if (pred.length !== fields.length * x || ref.length !== fields.length * x) {
+      throw new TypeError(
+        `Cannot observe IC ${ic} at step ${step}: expected states of ${
+          fields.length * x
+        } values, ` +
+          `found ${pred.length} and ${ref.length}`,
+      );
+    }
+    let acc = this.#live.get(ic);
+    if (step === firstStep) {
+      acc = {
+        pred: new LagAccumulator(this.#index.length, this.#o.tauMax),
+        ref: new LagAccumulator(this.#index.length, this.#o.tauMax),
+      };
+      this.#live.set(ic, acc);
+    }
+    if (!acc || acc.pred.length !== step - firstStep) {
+      throw new RangeError(
+        `Cannot observe IC ${ic} at step ${step}: expected step ${
+          acc ? firstStep + acc.pred.length : firstStep
+        } (steps arrive in order from ${firstStep})`,
+      );
+    }
+    acc.pred.push(pred, this.#index);
+    acc.ref.push(ref, this.#index);
+    if (step === steps) this.#finish(ic, acc);
+  }
+
+  /** IC `ic` went non-finite: its series is incomplete and it contributes to no row. */
+  diverged(ic: number, _step: number): void {
+    this.#live.delete(ic);
+  }
+
+  #finish(ic: number, acc: { pred: LagAccumulator; ref: LagAccumulator }): void {
+    const c = this.#o.fields.length, r = this.#o.tauMax + 1;
+    const per = this.#index.length / c;
+    // Field f is the points [f·per, (f+1)·per) of the accumulators.
+    for (const [k, a] of [acc.pred, acc.ref].entries()) {
+      for (let f = 0; f < c; f++) {
+        const field = a.result(f * per, per);
+        this.#curves.set(field.c, ((ic * 4 + k) * c + f) * r);
+        this.#curves.set(blackmanTukey(field.gamma), ((ic * 4 + 2 + k) * c + f) * r);
+      }
+    }
+    this.#done[ic] = 1;
+    this.#live.delete(ic);
+  }
+
+  /** Rows of the module documentation. */
+  rows(): ResultRow[] {
+    const { fields, ics, tauMax } = this.#o;
+    const c = fields.length, r = tauMax + 1;
+    const done = [...this.#done.keys()].filter((ic) => this.#done[ic] === 1);
+    const rows: ResultRow[] = [];
+    const curve = (ic: number, k: number, f: number) =>
+      this.#curves.subarray(((ic * 4 + k) * c + f) * r, ((ic * 4 + k) * c + f + 1) * r);
+    fields.forEach((field, f) => {
+      let sumAc = 0, sumSp = 0;
+      for (let ic = 0; ic < ics; ic++) {
+        if (this.#done[ic] !== 1) continue;
+        const ac = meanAbsDiff(curve(ic, 0, f), curve(ic, 1, f));
+        const sp = spectrumError(curve(ic, 2, f), curve(ic, 3, f));
+        sumAc += ac;
+        sumSp += sp;
+        rows.push(
+          { metric: "autocorr_error", field, ic, value: ac },
+          { metric: "temporal_spectrum_error", field, ic, value: sp },
+        );
+      }
+      rows.push(...meanRows("", field, done.length, sumAc, sumSp));
+      for (let tau = 0; tau <= tauMax; tau++) {
+        for (const [k, metric] of [[0, "autocorr_pred"], [1, "autocorr_ref"]] as const) {
+          let s = 0;
+          for (const ic of done) s += curve(ic, k, f)[tau];
+          rows.push(lagRow(metric, field, tau, s, done.length));
+        }
+      }
+    });
+    return rows;
+  }
+
+  /** The finished curves of ICs `ics` (default all), for a shard file. */
+  toState(ics?: readonly number[]): TemporalState {
+    const { fields, tauMax } = this.#o;
+    const covered = [...(ics ?? [...this.#done.keys()])].sort((a, b) => a - b);
+    const per = 4 * fields.length * (tauMax + 1);
+    const curves = new Float64Array(covered.length * per);
+    covered.forEach((ic, i) =>
+      curves.set(this.#curves.subarray(ic * per, (ic + 1) * per), i * per)
+    );
+    return {
+      schema: TEMPORAL_STATE_SCHEMA,
+      fields: [...fields],
+      ics: this.#o.ics,
+      firstStep: this.#o.firstStep,
+      steps: this.#o.steps,
+      tauMax,
+      pointsPerField: this.#o.pointsPerField,
+      maxPoints: this.#o.maxPoints,
+      covered,
+      done: bytesToBase64(Uint8Array.from(covered, (ic) => this.#done[ic])),
+      curves: f64ToBase64(curves),
+    };
+  }
+
+  /**
+   * A tracker for `options` holding the ICs of `states` (from {@link TemporalTracker.toState}),
+   * whose `rows()` equal those of one tracker that observed every IC. Throws `RangeError` /
+   * `TypeError` ("Cannot merge temporal states: …") on a header mismatch, an IC held twice or
+   * missing, or damaged data.
+   */
+  static fromStates(options: TemporalOptions, states: readonly TemporalState[]): TemporalTracker {
+    const t = new TemporalTracker(options);
+    const o = t.#o;
+    const owner = new Int32Array(o.ics).fill(-1);
+    const per = 4 * o.fields.length * (o.tauMax + 1);
+    states.forEach((s, j) => {
+      const where = `state ${j}`;
+      const header = {
+        schema: TEMPORAL_STATE_SCHEMA,
+        fields: JSON.stringify(o.fields),
+        ics: o.ics,
+        firstStep: o.firstStep,
+        steps: o.steps,
+        tauMax: o.tauMax,
+        pointsPerField: o.pointsPerField,
+        maxPoints: o.maxPoints,
+      };
+      for (const [k, v] of Object.entries(header)) {
+        const found = k === "fields"
+          ? JSON.stringify(s?.fields)
+          : (s as unknown as Record<string, unknown>)?.[k];
+        if (found !== v) {
+          throw new RangeError(
+            `Cannot merge temporal states: ${where}: ${k}: expected ${JSON.stringify(v)}, found ${
+              JSON.stringify(found)
+            }`,
+          );
+        }
+      }
+      const covered = s.covered;
+      if (
+        !Array.isArray(covered) ||
+        !covered.every((ic) => Number.isInteger(ic) && ic >= 0 && ic < o.ics)
+      ) {
+        throw new RangeError(
+          `Cannot merge temporal states: ${where}: covered: expected IC indices in [0, ${
+            o.ics - 1
+          }]`,
+        );
+      }
+      const done = base64ToBytes(s.done, covered.length, `${where}: done`, "temporal states");
+      const curves = base64ToF64(
+        s.curves,
+        covered.length * per,
+        `${where}: curves`,
+        "temporal states",
+      );
+      covered.forEach((ic, i) => {
+        if (owner[ic] >= 0) {
+          throw new RangeError(
+            `Cannot merge temporal states: IC ${ic} is in states ${owner[ic]} and ${j}`,
+          );
+        }
+        owner[ic] = j;
+        t.#done[ic] = done[i];
+        t.#curves.set(curves.subarray(i * per, (i + 1) * per), ic * per);
+      });
+    });
+    checkCoverage(owner, states.length, "temporal states");
+    return t;
+  }
+}
+
+function meanAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let tau = 1; tau < a.length; tau++) s += Math.abs(a[tau] - b[tau]);
+  return s / (a.length - 1);
+}
+
+function meanRows(suffix: string, field: string, n: number, ac: number, sp: number): ResultRow[] {
+  return [
+    {
+      metric: `autocorr_error${suffix}`,
+      field,
+      value: n > 0 ? ac / n : null,
+      n,
+      reduction: "mean_over_ics",
+    },
+    {
+      metric: `temporal_spectrum_error${suffix}`,
+      field,
+      value: n > 0 ? sp / n : null,
+      n,
+      reduction: "mean_over_ics",
+    },
+  ];
+}
+
+function lagRow(metric: string, field: string, tau: number, sum: number, n: number): ResultRow {
+  return {
+    metric,
+    field,
+    step: tau,
+    value: n > 0 ? sum / n : null,
+    n,
+    reduction: "mean_over_ics_by_lag",
+  };
+}
+
+/**
+ * Temporal rows of a scalar series `name` (e.g. `energy`, `diag_gamma_n`) from per-IC series
+ * indexed by step 0..T (`null` = missing, e.g. after divergence): each IC whose prediction and
+ * reference are non-null over `firstStep..T` contributes `autocorrelationError` (lags 1..τ_max)
+ * and `temporalSpectrumError` (`metrics/autocorr.ts`); rows as in the module documentation.
+ * Returns no rows when the series has fewer than 2 steps.
+ *
+ * @example
+ * ```ts
+ * import { scalarTemporalRows } from "./temporal.ts";
+ * const y = Array.from({ length: 41 }, (_, t) => Math.sin(t / 2));
+ * const rows = scalarTemporalRows("energy", [{ pred: y, ref: y }], 1);
+ * const e = rows.find((r) => r.metric === "autocorr_error_energy" && r.ic === undefined);
+ * if (e?.value !== 0 || e.n !== 1) throw new Error(JSON.stringify(e));
+ * ```
+ */
+export function scalarTemporalRows(
+  name: string,
+  series: readonly { pred: readonly (number | null)[]; ref: readonly (number | null)[] }[],
+  firstStep: number,
+  tauMax?: number,
+): ResultRow[] {
+  if (series.length === 0) return [];
+  const steps = series[0].pred.length - 1, length = steps - firstStep + 1;
+  if (length < 2) return [];
+  const tmax = tauMax ?? defaultTauMax(length);
+  const rows: ResultRow[] = [];
+  let sumAc = 0, sumSp = 0;
+  const cp = new Float64Array(tmax + 1), cy = new Float64Array(tmax + 1);
+  let n = 0;
+  series.forEach(({ pred, ref }, ic) => {
+    const p = pred.slice(firstStep), y = ref.slice(firstStep);
+    if (p.some((v) => v === null) || y.some((v) => v === null)) return;
+    const pp = p as number[], yy = y as number[];
+    const ac = autocorrelationError(pp, yy, tmax), sp = temporalSpectrumError(pp, yy);
+    const a = autocorrelation(pp, tmax), b = autocorrelation(yy, tmax);
+    for (let tau = 0; tau <= tmax; tau++) {
+      cp[tau] += a[tau];
+      cy[tau] += b[tau];
+    }
+    sumAc += ac;
+    sumSp += sp;
+    n++;
+    rows.push(
+      { metric: `autocorr_error_${name}`, field: "*", ic, value: ac },
+      { metric: `temporal_spectrum_error_${name}`, field: "*", ic, value: sp },
+    );
+  });
+  rows.push(...meanRows(`_${name}`, "*", n, sumAc, sumSp));
+  for (let tau = 0; tau <= tmax; tau++) {
+    rows.push(lagRow(`autocorr_pred_${name}`, "*", tau, cp[tau], n));
+    rows.push(lagRow(`autocorr_ref_${name}`, "*", tau, cy[tau], n));
+  }
+  return rows;
+}
+
+/** What {@link scalarSeriesRows} reads (`RolloutScorer`, `DiagnosticsTracker` fit). */
+export interface ScalarSources {
+  /** Energies of an IC at steps 0..T. */
+  energy: { energySeries(ic: number): { pred: (number | null)[]; ref: (number | null)[] } };
+  /** Suite diagnostics, if any. */
+  diagnostics?: {
+    readonly names: readonly string[];
+    series(ic: number, name: string): { pred: (number | null)[]; ref: (number | null)[] };
+  };
+}
+
+/**
+ * {@link scalarTemporalRows} for the energy (`*_energy`) and every suite diagnostic
+ * (`*_diag_<name>`, e.g. `autocorr_error_diag_gamma_n`) of `ics` ICs over steps `firstStep..T`.
+ *
+ * @example
+ * ```ts
+ * import { scalarSeriesRows } from "./temporal.ts";
+ * const e = Array.from({ length: 21 }, (_, t) => Math.cos(t));
+ * const rows = scalarSeriesRows({ energy: { energySeries: () => ({ pred: e, ref: e }) } }, 2, 1);
+ * if (rows.find((r) => r.metric === "autocorr_error_energy" && r.ic === undefined)?.n !== 2) {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export function scalarSeriesRows(
+  sources: ScalarSources,
+  ics: number,
+  firstStep: number,
+): ResultRow[] {
+  const all = Array.from({ length: ics }, (_, ic) => ic);
+  const rows = scalarTemporalRows(
+    "energy",
+    all.map((ic) => sources.energy.energySeries(ic)),
+    firstStep,
+  );
+  for (const name of sources.diagnostics?.names ?? []) {
+    rows.push(
+      ...scalarTemporalRows(
+        `diag_${name}`,
+        all.map((ic) => sources.diagnostics!.series(ic, name)),
+        firstStep,
+      ),
+    );
+  }
+  return rows;
+}

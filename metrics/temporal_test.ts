@@ -1,0 +1,222 @@
+import assert from "node:assert/strict";
+import {
+  blackmanTukey,
+  defaultTauMax,
+  LagAccumulator,
+  scalarTemporalRows,
+  TemporalTracker,
+} from "./temporal.ts";
+import { autocorrelation } from "./autocorr.ts";
+import { gaussianArray, randomArray } from "./_test_util.ts";
+import type { ResultRow } from "./rows.ts";
+
+const find = (rows: ResultRow[], metric: string, field: string, extra: Partial<ResultRow> = {}) =>
+  rows.find((r) =>
+    r.metric === metric && r.field === field && r.ic === extra.ic && r.step === extra.step
+  );
+
+Deno.test("LagAccumulator: streamed C(τ) equals the whole-series estimator, γ the biased autocovariance", () => {
+  for (const [L, tmax, offset] of [[9, 4, 0], [200, 50, 1e3], [64, 1, -5]] as const) {
+    const P = 3;
+    const series = Array.from({ length: P }, (_, j) => {
+      const r = randomArray(L, 11 + j + L);
+      return Array.from(r, (v) => offset + v); // a large mean tests the shifted sums
+    });
+    const acc = new LagAccumulator(P, tmax);
+    for (let t = 0; t < L; t++) acc.push(series.map((s) => s[t]), [0, 1, 2]);
+    const { c, gamma } = acc.result();
+    for (let tau = 0; tau <= tmax; tau++) {
+      let meanC = 0, meanG = 0;
+      for (const s of series) {
+        meanC += autocorrelation(s, tmax)[tau] / P;
+        const m = s.reduce((a, b) => a + b, 0) / L;
+        let g = 0;
+        for (let t = 0; t + tau < L; t++) g += (s[t] - m) * (s[t + tau] - m);
+        meanG += g / L / P;
+      }
+      assert.ok(Math.abs(c[tau] - meanC) < 1e-9, `L ${L} τ ${tau}: ${c[tau]} vs ${meanC}`);
+      assert.ok(Math.abs(gamma[tau] - meanG) < 1e-9 * Math.abs(gamma[0]), `γ(${tau})`);
+    }
+    // A range of points averages only those.
+    const one = acc.result(1, 1).c;
+    const want = autocorrelation(series[1], tmax);
+    for (let tau = 0; tau <= tmax; tau++) assert.ok(Math.abs(one[tau] - want[tau]) < 1e-9);
+  }
+  const constant = new LagAccumulator(1, 2);
+  for (let t = 0; t < 5; t++) constant.push([7], [0]);
+  assert.deepEqual([...constant.result().c], [1, 1, 1]); // as autocorrelation(): persistent
+  assert.throws(() => new LagAccumulator(1, 3).result(), RangeError);
+});
+
+Deno.test("LagAccumulator: AR(1) x_t = φx_{t−1} + ε has C(τ) → φ^τ", () => {
+  const phi = 0.8, L = 40000, eps = gaussianArray(L, 5);
+  const acc = new LagAccumulator(1, 10);
+  let x = 0;
+  for (let t = 0; t < L; t++) {
+    x = phi * x + eps[t];
+    acc.push([x], [0]);
+  }
+  const { c } = acc.result();
+  // Sampling error of C(τ) ~ √((1+φ²)/(1−φ²)/L) ≈ 0.01.
+  for (let tau = 0; tau <= 10; tau++) assert.ok(Math.abs(c[tau] - phi ** tau) < 0.04, `${tau}`);
+});
+
+Deno.test("TemporalTracker: a travelling wave cos(kx − ωt) has per-point C(τ) = cos(ωτ)", () => {
+  const X = 64, T = 2000, omega = (2 * Math.PI) / 20, k = (2 * Math.PI * 3) / X;
+  const t = new TemporalTracker({
+    fields: ["u", "v"],
+    pointsPerField: X,
+    ics: 1,
+    firstStep: 1,
+    steps: T,
+    tauMax: 25,
+    maxPoints: 16, // every 4th point: the mean over that subset
+  });
+  const state = new Float32Array(2 * X), ref = new Float32Array(2 * X);
+  for (let n = 1; n <= T; n++) {
+    for (let i = 0; i < X; i++) {
+      state[i] = Math.cos(k * i - omega * n);
+      state[X + i] = 2 + Math.sin(k * i - omega * n);
+      ref[i] = state[i];
+      ref[X + i] = Math.sin(k * i - 2 * omega * n); // twice the frequency
+    }
+    t.observe(0, n, state, ref);
+  }
+  const rows = t.rows();
+  for (let tau = 0; tau <= 25; tau++) {
+    const cu = find(rows, "autocorr_pred", "u", { step: tau })!.value!;
+    const cv = find(rows, "autocorr_pred", "v", { step: tau })!.value!;
+    const cr = find(rows, "autocorr_ref", "v", { step: tau })!.value!;
+    // Finite-length bias is O(1/(ωT)); float32 states add ~1e-7.
+    assert.ok(Math.abs(cu - Math.cos(omega * tau)) < 5e-3, `u τ ${tau}: ${cu}`);
+    assert.ok(Math.abs(cv - Math.cos(omega * tau)) < 5e-3, `v τ ${tau}: ${cv}`);
+    assert.ok(Math.abs(cr - Math.cos(2 * omega * tau)) < 5e-3, `ref v τ ${tau}: ${cr}`);
+  }
+  // u: prediction = reference, error 0. v: error = mean over τ of |cos ωτ − cos 2ωτ|.
+  assert.equal(find(rows, "autocorr_error", "u")!.value, 0);
+  assert.equal(find(rows, "temporal_spectrum_error", "u")!.value, 0);
+  let want = 0;
+  for (let tau = 1; tau <= 25; tau++) {
+    want += Math.abs(Math.cos(omega * tau) - Math.cos(2 * omega * tau));
+  }
+  assert.ok(Math.abs(find(rows, "autocorr_error", "v")!.value! - want / 25) < 5e-3);
+  assert.ok(find(rows, "temporal_spectrum_error", "v")!.value! > 1);
+});
+
+Deno.test("TemporalTracker: affine maps keep C (error 0); scaling by a multiplies the spectrum by a²", () => {
+  const X = 8, T = 300, noise = gaussianArray(T * X, 3);
+  const t = new TemporalTracker({
+    fields: ["u"],
+    pointsPerField: X,
+    ics: 2,
+    firstStep: 1,
+    steps: T,
+  });
+  assert.equal(t.tauMax, defaultTauMax(T));
+  const prev = new Float64Array(X);
+  for (let n = 1; n <= T; n++) {
+    const y = new Float32Array(X), p = new Float32Array(X);
+    for (let i = 0; i < X; i++) {
+      prev[i] = 0.9 * prev[i] + noise[(n - 1) * X + i];
+      y[i] = prev[i];
+      p[i] = 2 * y[i] + 3; // rounded to float32: C agrees to ~1e-7
+    }
+    t.observe(0, n, p, y);
+    t.observe(1, n, y, y);
+  }
+  const rows = t.rows();
+  const ac0 = find(rows, "autocorr_error", "u", { ic: 0 })!.value!;
+  const sp0 = find(rows, "temporal_spectrum_error", "u", { ic: 0 })!.value!;
+  assert.ok(ac0 < 1e-6, String(ac0));
+  assert.ok(Math.abs(sp0 - 2 * Math.LN2) < 1e-6, String(sp0)); // |ln 4|
+  assert.equal(find(rows, "autocorr_error", "u", { ic: 1 })!.value, 0);
+  const mean = find(rows, "temporal_spectrum_error", "u")!;
+  assert.equal(mean.n, 2);
+  assert.ok(Math.abs(mean.value! - Math.LN2) < 1e-6);
+});
+
+Deno.test("TemporalTracker: diverged ICs contribute nothing; out-of-order steps are refused", () => {
+  const t = new TemporalTracker({
+    fields: ["u"],
+    pointsPerField: 2,
+    ics: 2,
+    firstStep: 2,
+    steps: 9,
+  });
+  for (let n = 2; n <= 9; n++) {
+    const s = new Float32Array([Math.sin(n), Math.cos(n)]);
+    t.observe(0, n, s, s);
+    if (n <= 5) t.observe(1, n, s, s.map((v) => -v));
+  }
+  t.diverged(1, 6);
+  const rows = t.rows();
+  assert.equal(find(rows, "autocorr_error", "u")!.n, 1);
+  assert.equal(find(rows, "autocorr_error", "u", { ic: 1 }), undefined);
+  assert.equal(find(rows, "autocorr_pred", "u", { step: 0 })!.value, 1);
+  assert.throws(
+    () => t.observe(0, 3, new Float32Array(2), new Float32Array(2)),
+    /expected step 2/,
+  );
+  t.observe(1, 1, new Float32Array(2), new Float32Array(2)); // before s₀: not in the series
+  assert.throws(
+    () => new TemporalTracker({ fields: ["u"], pointsPerField: 2, ics: 1, firstStep: 3, steps: 3 }),
+    RangeError,
+  );
+});
+
+Deno.test("TemporalTracker: shard states merge to the rows of one tracker", () => {
+  const options = { fields: ["a", "b"], pointsPerField: 4, ics: 3, firstStep: 1, steps: 30 };
+  const whole = new TemporalTracker(options);
+  const parts = [new TemporalTracker(options), new TemporalTracker(options)];
+  const data = randomArray(3 * 30 * 8 * 2, 9);
+  for (let ic = 0; ic < 3; ic++) {
+    for (let n = 1; n <= 30; n++) {
+      const at = ((ic * 30 + n - 1) * 2) * 8;
+      const p = Float32Array.from(data.subarray(at, at + 8));
+      const y = Float32Array.from(data.subarray(at + 8, at + 16));
+      whole.observe(ic, n, p, y);
+      parts[ic < 2 ? 0 : 1].observe(ic, n, p, y);
+    }
+  }
+  const states = JSON.parse(JSON.stringify([parts[0].toState([0, 1]), parts[1].toState([2])]));
+  assert.deepEqual(TemporalTracker.fromStates(options, states).rows(), whole.rows());
+  assert.throws(() => TemporalTracker.fromStates(options, [states[0]]), /IC.*2/);
+  assert.throws(
+    () => TemporalTracker.fromStates({ ...options, steps: 31 }, states),
+    /steps: expected 31, found 30/,
+  );
+});
+
+Deno.test("blackmanTukey: a sinusoid peaks at its frequency; random data gives P ≥ 0", () => {
+  const L = 4000, tmax = 40, f0 = 10 / (2 * tmax); // j = 10
+  const acc = new LagAccumulator(1, tmax);
+  for (let t = 0; t < L; t++) acc.push([Math.cos(2 * Math.PI * f0 * t)], [0]);
+  const p = blackmanTukey(acc.result().gamma);
+  const peak = p.indexOf(Math.max(...p));
+  assert.equal(peak, 10);
+  const noise = new LagAccumulator(4, 20);
+  const r = randomArray(4 * 100, 2);
+  for (let t = 0; t < 100; t++) noise.push(r.subarray(t * 4, t * 4 + 4), [0, 1, 2, 3]);
+  const q = blackmanTukey(noise.result().gamma);
+  assert.ok(q.every((v) => v > -1e-12 * q[0]), String(q));
+  assert.throws(() => blackmanTukey([1]), RangeError);
+});
+
+Deno.test("scalarTemporalRows: identical series give 0, ICs with gaps are left out", () => {
+  const y = Array.from({ length: 31 }, (_, t) => Math.cos(t / 3) + 0.01 * t);
+  const p = y.map((v) => 5 * v - 1);
+  const gap = y.map((v, t) => (t > 20 ? null : v));
+  const rows = scalarTemporalRows("energy", [
+    { pred: y, ref: y },
+    { pred: p, ref: y },
+    { pred: gap, ref: y },
+  ], 1);
+  const mean = find(rows, "autocorr_error_energy", "*")!;
+  assert.equal(mean.n, 2);
+  assert.ok(mean.value! < 1e-12);
+  const sp = find(rows, "temporal_spectrum_error_energy", "*", { ic: 1 })!.value!;
+  assert.ok(Math.abs(sp - 2 * Math.log(5)) < 1e-9, String(sp));
+  assert.equal(find(rows, "autocorr_pred_energy", "*", { step: 0 })!.value, 1);
+  assert.equal(rows.filter((r) => r.metric === "autocorr_pred_energy").length, 16);
+  assert.deepEqual(scalarTemporalRows("x", [{ pred: [1, 2], ref: [1, 2] }], 1), []);
+});
