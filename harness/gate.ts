@@ -20,6 +20,11 @@
  * - **stability**: when both results carry `stability_rate` rows (step-free, no IC; `value` the
  *   rate, `n` the ICs, default `config.ics`): with `k_b = round(rate_b · n_b)`, fail iff
  *   `rate_c < lower` of the Wilson interval `wilson(k_b, n_b, z)` (default `z = 1.96`, 95%).
+ * - **reconstruct** (results of `task: "reconstruct"`, autoencoders): the ratio test on the
+ *   step-free per-field rows of `reconstruct.metric` (default `rmse`, reduction
+ *   `mean_over_samples_then_sqrt`, `maxRatio` 1.10), and `compression` (fail iff the candidate's
+ *   `compression_ratio` is below the baseline's: a smaller latent is what the model is scored
+ *   at). The per-step checks above do not apply to reconstructions and are not run on them.
  *
  * Results that differ in suite id, version, tier, fields, IC count, horizon or seed (or data
  * file, for data tiers) are refused with a `ValueRangeError` that lists every difference: their
@@ -85,6 +90,18 @@ export interface StabilityRule {
   readonly z: number;
 }
 
+/** Ratio threshold on the step-free per-field rows of a reconstruction result. */
+export interface ReconstructRule {
+  /** Metric id of the per-field rows, e.g. `"rmse"` (or `"psnr"`, higher is better). */
+  readonly metric: string;
+  /** Largest allowed candidate / baseline ratio (> 0). */
+  readonly maxRatio: number;
+  /** Absolute slack added to the threshold (default 0). */
+  readonly atol?: number;
+  /** Direction; default from the suite's metric declaration (psnr: higher), else lower. */
+  readonly higherIsBetter?: boolean;
+}
+
 /** Every rule of the gate; `null` switches a check off. */
 export interface GateRules {
   /** Ratio thresholds on per-step curves (empty: none). */
@@ -95,6 +112,8 @@ export interface GateRules {
   readonly divergence: DivergenceRule | null;
   /** Stability-rate policy (applies when both results carry a rate). */
   readonly stability: StabilityRule | null;
+  /** Reconstruction rule (applies to `task: "reconstruct"` results only). */
+  readonly reconstruct: ReconstructRule | null;
 }
 
 /** Schema tag a rules file may carry. */
@@ -106,12 +125,13 @@ export const DEFAULT_GATE_RULES: GateRules = {
   geomean: { metric: "nrmse", maxRatio: 1.1 },
   divergence: { allowNew: false, maxEarlierSteps: 0 },
   stability: { z: 1.96 },
+  reconstruct: { metric: "rmse", maxRatio: 1.1 },
 };
 
 /** One check's outcome. */
 export interface Check {
   /** Which rule produced it. */
-  readonly kind: "curve" | "geomean" | "divergence" | "stability";
+  readonly kind: "curve" | "geomean" | "divergence" | "stability" | "reconstruct" | "compression";
   /** Metric id (`"divergence"` for the divergence check). */
   readonly metric: string;
   /** Field, or `"*"`. */
@@ -236,7 +256,12 @@ export function parseGateRules(json: unknown, file: string): GateRules {
   if (!isObj(json)) {
     throw new ShapeError({ file, expected: "a JSON object of gate rules", found: typeof json });
   }
-  onlyKeys(json, ["schema", "curves", "geomean", "divergence", "stability"], file, "");
+  onlyKeys(
+    json,
+    ["schema", "curves", "geomean", "divergence", "stability", "reconstruct"],
+    file,
+    "",
+  );
   if (json.schema !== undefined && json.schema !== GATE_RULES_SCHEMA) {
     throw new ValueRangeError({
       file,
@@ -371,7 +396,27 @@ export function parseGateRules(json: unknown, file: string): GateRules {
     }
     stability = { z };
   }
-  return { curves, geomean, divergence, stability };
+
+  let reconstruct: ReconstructRule | null = DEFAULT_GATE_RULES.reconstruct;
+  if (off(json.reconstruct)) reconstruct = null;
+  else if (json.reconstruct !== undefined) {
+    if (!isObj(json.reconstruct)) {
+      throw new ShapeError({
+        file,
+        field: "reconstruct",
+        expected: "{metric, maxRatio} or false",
+        found: JSON.stringify(json.reconstruct),
+      });
+    }
+    onlyKeys(
+      json.reconstruct,
+      ["metric", "maxRatio", "atol", "higherIsBetter"],
+      file,
+      "reconstruct",
+    );
+    reconstruct = ratioFields({ metric: "rmse", ...json.reconstruct }, file, "reconstruct");
+  }
+  return { curves, geomean, divergence, stability, reconstruct };
 }
 
 /**
@@ -408,6 +453,7 @@ export async function readGateRules(path: string): Promise<GateRules> {
  */
 export function incomparabilities(baseline: Result, candidate: Result): string[] {
   const pairs: [string, unknown, unknown][] = [
+    ["task", baseline.task ?? "forecast", candidate.task ?? "forecast"],
     ["suite.id", baseline.suite.id, candidate.suite.id],
     ["suite.version", baseline.suite.version, candidate.suite.version],
     ["suite.tier", baseline.suite.tier, candidate.suite.tier],
@@ -446,7 +492,7 @@ function fmt(v: number | null | undefined): string {
 }
 
 function ratioCheck(
-  kind: "curve" | "geomean",
+  kind: "curve" | "geomean" | "reconstruct",
   rule: { metric: string; maxRatio: number; atol?: number; higherIsBetter?: boolean },
   suiteId: string,
   field: string,
@@ -642,6 +688,58 @@ function stabilityChecks(baseline: Result, candidate: Result, rule: StabilityRul
   });
 }
 
+function reconstructChecks(baseline: Result, candidate: Result, rule: ReconstructRule | null) {
+  const out: Check[] = [];
+  const stepFree = (r: Result, metric: string, field: string) =>
+    r.rows.find((x) =>
+      x.metric === metric && x.field === field && x.step === undefined && x.ic === undefined &&
+      x.k === undefined
+    );
+  if (rule) {
+    const fields = baseline.suite.fields;
+    if (!fields.some((f) => stepFree(baseline, rule.metric, f))) {
+      throw new ValueRangeError({
+        field: "reconstruct.metric",
+        expected: "a metric with step-free per-field rows in the baseline reconstruction",
+        found: JSON.stringify(rule.metric),
+      });
+    }
+    for (const f of fields) {
+      out.push(
+        ratioCheck(
+          "reconstruct",
+          rule,
+          baseline.suite.id,
+          f,
+          undefined,
+          stepFree(baseline, rule.metric, f),
+          stepFree(candidate, rule.metric, f),
+        ),
+      );
+    }
+  }
+  const b = stepFree(baseline, "compression_ratio", "*")?.value ?? null;
+  const c = stepFree(candidate, "compression_ratio", "*")?.value ?? null;
+  out.push({
+    kind: "compression",
+    metric: "compression_ratio",
+    field: "*",
+    baseline: b,
+    candidate: c,
+    ratio: b !== null && c !== null && b !== 0 ? c / b : null,
+    limit: `≥ ${fmt(b)}`,
+    status: b === null ? "skip" : c === null || c < b ? "fail" : "pass",
+    ...(b === null
+      ? { note: "baseline has no compression ratio" }
+      : c === null
+      ? { note: "candidate has no compression ratio" }
+      : c < b
+      ? { note: "the candidate compresses less than the baseline" }
+      : {}),
+  });
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Markdown
 
@@ -683,6 +781,10 @@ function checkName(c: Check): string {
       return "diverged ICs";
     case "stability":
       return "stability rate";
+    case "reconstruct":
+      return `${c.metric} of the reconstruction`;
+    case "compression":
+      return "compression ratio";
   }
 }
 
@@ -701,7 +803,11 @@ function renderMarkdown(
     "",
     `Suite \`${escapeMarkdown(s.id)}\` v${escapeMarkdown(s.version)}, tier ${
       escapeMarkdown(s.tier)
-    }, ${cfg.ics} ICs × ${cfg.steps} steps, seed ${cfg.seed}.  `,
+    }, ${
+      (baseline.task ?? "forecast") === "reconstruct"
+        ? `reconstruction of ${cfg.ics} samples`
+        : `${cfg.ics} ICs × ${cfg.steps} steps`
+    }, seed ${cfg.seed}.  `,
     `Baseline: ${describe(baseline)}  `,
     `Candidate: ${describe(candidate)}`,
     "",
@@ -766,12 +872,14 @@ export function gate(
       found: `they differ in ${diff.join(", ")}`,
     });
   }
-  const checks: Check[] = [
-    ...curveChecks(baseline, candidate, rules),
-    ...(rules.geomean ? geomeanChecks(baseline, candidate, rules.geomean) : []),
-    ...(rules.divergence ? [divergenceCheck(baseline, candidate, rules.divergence)] : []),
-    ...(rules.stability ? stabilityChecks(baseline, candidate, rules.stability) : []),
-  ];
+  const checks: Check[] = (baseline.task ?? "forecast") === "reconstruct"
+    ? reconstructChecks(baseline, candidate, rules.reconstruct)
+    : [
+      ...curveChecks(baseline, candidate, rules),
+      ...(rules.geomean ? geomeanChecks(baseline, candidate, rules.geomean) : []),
+      ...(rules.divergence ? [divergenceCheck(baseline, candidate, rules.divergence)] : []),
+      ...(rules.stability ? stabilityChecks(baseline, candidate, rules.stability) : []),
+    ];
   const pass = checks.every((c) => c.status !== "fail");
   return { pass, checks, markdown: renderMarkdown(baseline, candidate, checks, pass) };
 }

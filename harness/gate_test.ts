@@ -330,3 +330,58 @@ Deno.test("markdown: submitter strings cannot break the table, open code spans o
   assert.equal(escapeMarkdown("a\\b"), "a\\\\b");
   assert.equal(escapeMarkdown("x".repeat(200)).length, 120);
 });
+
+Deno.test({
+  name: "gate on reconstructions: coarser mean pooling fails rmse, a rerun passes, tasks never mix",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { evaluateReconstruction } = await import("./reconstruct.ts");
+    const recon = async (model: string) =>
+      (await evaluateReconstruction({
+        suite: "era5",
+        model,
+        tier: "smoke",
+        backend: "wasm",
+        samples: 2,
+        lmax: 8,
+      })).result;
+    const r16 = await recon("baseline:mean_pool_r16");
+    const r64 = await recon("baseline:mean_pool_r64");
+    const again = gate(r16, await recon("baseline:mean_pool_r16"));
+    assert.ok(again.pass, again.markdown);
+    assert.deepEqual(again.checks.map((c) => c.kind).sort(), [
+      "compression",
+      "reconstruct",
+      "reconstruct",
+    ]);
+    // r64 keeps 4× fewer numbers: rmse roughly doubles (fail), compression rises (pass).
+    const coarser = gate(r16, r64);
+    assert.equal(coarser.pass, false);
+    for (const c of coarser.checks.filter((c) => c.kind === "reconstruct")) {
+      assert.equal(c.status, "fail", JSON.stringify(c));
+      assert.ok(c.ratio! > 1.5, JSON.stringify(c));
+    }
+    assert.equal(coarser.checks.find((c) => c.kind === "compression")?.status, "pass");
+    // The other way round: a better rmse but 4× less compression is a regression too.
+    const finer = gate(r64, r16);
+    assert.equal(finer.checks.find((c) => c.kind === "compression")?.status, "fail");
+    assert.ok(finer.markdown.includes("compresses less"), finer.markdown);
+    // Off switch and metric choice come from the rules file.
+    const psnrRules = parseGateRules({
+      reconstruct: { metric: "psnr", higherIsBetter: true, maxRatio: 1.1 },
+    }, "r.json");
+    assert.equal(
+      gate(r16, r64, psnrRules).checks.find((c) => c.kind === "reconstruct")?.status,
+      "fail",
+    );
+    assert.ok(
+      gate(r16, r64, { ...DEFAULT_GATE_RULES, reconstruct: null }).checks.every((c) =>
+        c.kind === "compression"
+      ),
+    );
+    // A forecast never gates against a reconstruction.
+    const forecast = { ...r16, task: undefined } as Result;
+    assert.throws(() => gate(forecast, r16), (e: Error) => e.message.includes("task"));
+  },
+});

@@ -306,7 +306,17 @@ export async function loadResults(
               found: (err as Error).message,
             });
           }
-          results.push({ file, digest: sha256(bytes), result: checkResult(json, p) });
+          const result = checkResult(json, p);
+          const task: string = result.task ?? "forecast";
+          if (task !== "forecast") {
+            skipped.push({
+              file,
+              reason: `a ${task} result: the leaderboard ranks forecasts only (compare ${task} ` +
+                "results with emubench report or emubench gate)",
+            });
+            continue;
+          }
+          results.push({ file, digest: sha256(bytes), result });
         } catch (err) {
           skipped.push({ file, reason: reasonOf(err, p) });
         }

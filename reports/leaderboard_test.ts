@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   buildLeaderboard,
   type LoadedResult,
+  loadResults,
   rankResults,
   renderLeaderboard,
   scoreOf,
@@ -216,5 +217,33 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     if (made) await Deno.remove((await made).dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "loadResults: reconstruct results are listed as skipped, not ranked as forecasts",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { evaluateReconstruction } = await import("../harness/reconstruct.ts");
+    const dir = await Deno.makeTempDir({ prefix: "emubench-lb-recon-" });
+    try {
+      await evaluateReconstruction({
+        suite: "era5",
+        model: "baseline:mean_pool_r16",
+        tier: "smoke",
+        backend: "wasm",
+        samples: 1,
+        lmax: 4,
+        outDir: join(dir, "recon"),
+      });
+      const { results, skipped } = await loadResults(dir);
+      assert.deepEqual(results, []);
+      assert.equal(skipped.length, 1);
+      assert.equal(skipped[0].file, "recon/result.json");
+      assert.match(skipped[0].reason, /reconstruct result: the leaderboard ranks forecasts only/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });
