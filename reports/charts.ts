@@ -11,6 +11,13 @@ import type { Result } from "../harness/result_schema.ts";
 import type { ResultRow } from "../metrics/rows.ts";
 import type { ChartSpec, Dash, MarkerSpec, SeriesSpec } from "./chart_spec.ts";
 import { snapshotNside } from "./sphere.ts";
+import { listSuites } from "../suites/mod.ts";
+
+/** Report labels of a suite's spectrum rows (`Suite.spectrumLabel`, default energy spectrum). */
+function spectrumLabelOf(suiteId: string): { name: string; x: string; y: string } {
+  return listSuites().find((s) => s.id === suiteId)?.spectrumLabel ??
+    { name: "energy spectrum", x: "wavenumber k", y: "E(k)" };
+}
 
 /** Okabe–Ito colours (colour-blind safe), in the order models get them. */
 export const PALETTE: readonly string[] = [
@@ -466,14 +473,15 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
     // One y range for all steps of a field, so panels compare; deep tails below 1e-14 × max
     // (round-off) are cut.
     const yDomain = logDomain(perStep.flatMap((p) => p.refS.flatMap((x) => x.y)), 1e-14);
+    const specLabel = spectrumLabelOf(first.suite.id);
     for (const { step, s } of perStep) {
       const gone = s.filter((x) => x.y.every((v) => v === null)).map((x) => x.label);
       specFigures.push({
         chart: {
           id: id(),
-          title: `energy spectrum of ${fieldName(field)} at step ${step}`,
-          xLabel: "wavenumber k",
-          yLabel: "E(k)",
+          title: `${specLabel.name} of ${fieldName(field)} at step ${step}`,
+          xLabel: specLabel.x,
+          yLabel: specLabel.y,
           xScale: "log",
           yScale: "log",
           yDomain,

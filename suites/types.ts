@@ -207,6 +207,18 @@ export interface Suite {
    */
   spectrum?(field: Float32Array | Float64Array): Float64Array;
   /**
+   * How reports name the `spectrum` rows (default: `"energy spectrum"` over `"wavenumber k"`,
+   * `"E(k)"`): e.g. an angular power spectrum `C_ℓ` over degree `ℓ` on the sphere.
+   */
+  readonly spectrumLabel?: {
+    /** Noun phrase for titles, e.g. `"angular power spectrum"`. */
+    readonly name: string;
+    /** Abscissa label, e.g. `"degree ℓ"`. */
+    readonly x: string;
+    /** Ordinate label, e.g. `"C_ℓ"`. */
+    readonly y: string;
+  };
+  /**
    * Physics diagnostics of one whole state `[C, X]` (e.g. shallow water: `{ mass, energy }`),
    * computed the same way for prediction and reference. Optional; when present the scorer emits
    * `diag_<name>_pred` / `_ref` and relative drifts `diag_<name>_drift_pred` / `_ref` per step
