@@ -362,7 +362,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     environment: env,
     timings: {
       modelSeconds: stats.modelSeconds,
-      metricSeconds: scorer.seconds,
+      metricSeconds: scorer.seconds + (weather?.seconds ?? 0),
       referenceSeconds,
       stepsPerSecond: stats.stepsPerSecond,
       totalSeconds: (performance.now() - t0) / 1000,

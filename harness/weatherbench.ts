@@ -10,11 +10,13 @@
  *   sets or descending 90 … −90 as in ERA5: both work), `longitude` (or `lon`, equally spaced
  *   360/nlon apart; a grid starting at −180 is rolled), and `level` (or `pressure_level`, hPa)
  *   for 4-D variables;
- * - a suite field `name` is the variable `name` with dims `(time, latitude, longitude)`, or, for
+ * - a suite field `name` is the variable `name` with dims `(time, latitude, longitude)` or
+ *   `(time, longitude, latitude)` (the order of the WeatherBench 2 equiangular stores), or, for
  *   `name = <var>_<level>` (e.g. `geopotential_500`), the variable `<var>` with dims
- *   `(time, level, latitude, longitude)` at the entry of `level` equal to `<level>`. Dimension
- *   names come from `_ARRAY_DIMENSIONS` (Zarr v2, xarray), `dimension_names` (Zarr v3) or the
- *   attached dimension scales (NetCDF4); another order is refused, not transposed.
+ *   `(time, level, latitude, longitude)` or `(time, level, longitude, latitude)` at the entry of
+ *   `level` equal to `<level>`. Dimension names come from `_ARRAY_DIMENSIONS` (Zarr v2, xarray),
+ *   `dimension_names` (Zarr v3) or the attached dimension scales (NetCDF4); any other order is
+ *   refused, not guessed.
  *
  * Selection: the time step must equal the suite's Δt (6 h) everywhere in the windows read. With
  * T steps (default min(40, nt − 1)) IC i starts at time index i·s, with s = T (non-overlapping
@@ -547,20 +549,26 @@ export async function loadWeatherbench(
     const vars = [];
     for (const field of suite.fields) {
       const { v, level } = await fieldVariable(store, path, field, levels);
-      const want = level === undefined
-        ? [time.name, lat.name, lon.name]
-        : [time.name, levelName!, lat.name, lon.name];
+      const head = level === undefined ? [time.name] : [time.name, levelName!];
+      const latLon = [...head, lat.name, lon.name], lonLat = [...head, lon.name, lat.name];
       const dims = v.dims ?? [];
-      if (dims.length !== want.length || dims.some((d, i) => d !== want[i])) {
+      const is = (want: string[]) =>
+        dims.length === want.length && dims.every((d, i) => d === want[i]);
+      const lonFirst = is(lonLat);
+      if (!lonFirst && !is(latLon)) {
         throw new ShapeError({
           file: path,
           field: v.name,
-          expected: `dimensions (${want.join(", ")})`,
+          expected: `dimensions (${latLon.join(", ")}) or (${lonLat.join(", ")})`,
           found: v.dims ? `(${v.dims.join(", ")})` : "no dimension names",
           hint: "Transpose the variable to WeatherBench 2 order (e.g. xarray .transpose()).",
         });
       }
-      const shape = level === undefined ? [nt, nlat, nlon] : [nt, levels!.length, nlat, nlon];
+      const shape = [
+        nt,
+        ...(level === undefined ? [] : [levels!.length]),
+        ...(lonFirst ? [nlon, nlat] : [nlat, nlon]),
+      ];
       if (v.shape.join() !== shape.join()) {
         throw new ShapeError({
           file: path,
@@ -569,7 +577,7 @@ export async function loadWeatherbench(
           found: `[${v.shape}]`,
         });
       }
-      vars.push({ field, v, level });
+      vars.push({ field, v, level, lonFirst });
     }
 
     // Windows.
@@ -623,12 +631,12 @@ export async function loadWeatherbench(
     const reference = new Float32Array(N * (T + 1) * frame);
     const field = new Float64Array(L);
     for (let i = 0; i < N; i++) {
-      for (const [c, { v, level }] of vars.entries()) {
+      for (const [c, { v, level, lonFirst }] of vars.entries()) {
         const block = await v.read(starts[i], T + 1, level);
         for (let t = 0; t <= T; t++) {
           for (let r = 0; r < nlat; r++) {
             for (let j = 0; j < nlon; j++) {
-              const x = block[t * L + r * nlon + j];
+              const x = block[t * L + (lonFirst ? j * nlat + r : r * nlon + j)];
               if (!Number.isFinite(x)) {
                 throw new ValueRangeError({
                   file: path,

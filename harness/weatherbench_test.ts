@@ -73,7 +73,7 @@ Deno.test("Zarr v3 round trip: regridded fields match the closed forms to the ID
   assert(d.note!.includes("descending") && d.note!.includes("nside 32"), d.note!);
 });
 
-Deno.test("ascending latitudes, Zarr v2, −180 longitudes and NetCDF4 give the same fields", async () => {
+Deno.test("ascending latitudes, Zarr v2, −180 longitudes, lon-lat order, NetCDF4: same fields", async () => {
   const v3 = await tmp("a.zarr");
   await writeZarrV3(v3, BASE);
   const ref = (await loadWeatherbench(v3, era5, { steps: 2, ics: 3 })).reference;
@@ -82,13 +82,15 @@ Deno.test("ascending latitudes, Zarr v2, −180 longitudes and NetCDF4 give the 
   await writeZarrV2(v2, asc);
   const shifted = await tmp("c.zarr");
   await writeZarrV3(shifted, { ...BASE, lon0: -180 });
+  const lonLat = await tmp("e.zarr"); // WeatherBench 2's (time, longitude, latitude) order
+  await writeZarrV3(lonLat, { ...asc, lonFirst: true });
   const nc = await tmp("d.nc");
   await writeNetcdf(nc, {
     ...asc,
     units: "days since 2001-03-01",
     time: BASE.time.map((h) => h / 24),
   });
-  for (const path of [v2, shifted, nc]) {
+  for (const path of [v2, shifted, lonLat, nc]) {
     const other = await loadDataset(path, era5, { steps: 2, ics: 3 });
     let err = 0;
     for (let k = 0; k < ref.length; k++) {
@@ -109,11 +111,11 @@ Deno.test("clear errors: missing variable, dims order, time step, truncated chun
     'a variable "2m_temperature"',
   );
   const order = await tmp("o.zarr");
-  await writeZarrV3(order, { ...BASE, t2mDims: ["time", "longitude", "latitude"] });
+  await writeZarrV3(order, { ...BASE, t2mDims: ["latitude", "time", "longitude"] });
   await assertRejects(
     () => loadWeatherbench(order, era5),
     ShapeError,
-    "dimensions (time, latitude, longitude)",
+    "dimensions (time, latitude, longitude) or (time, longitude, latitude)",
   );
   const hourly3 = await tmp("h.zarr");
   await writeZarrV3(hourly3, { ...BASE, time: BASE.time.map((t) => t / 2) });
@@ -124,6 +126,17 @@ Deno.test("clear errors: missing variable, dims order, time step, truncated chun
   const bytes = await Deno.readFile(chunk);
   await Deno.writeFile(chunk, bytes.subarray(0, bytes.length - 100));
   await assertRejects(() => loadWeatherbench(cut, era5), FormatError, "2m_temperature");
+  // Compressed chunks decode to the same values; a truncated gzip chunk fails in its codec.
+  const gz = await tmp("gz.zarr");
+  await writeZarrV2(gz, { ...BASE, gzip: true });
+  const plain = await tmp("plain.zarr");
+  await writeZarrV2(plain, BASE);
+  const [a, b] = [await loadWeatherbench(gz, era5), await loadWeatherbench(plain, era5)];
+  assert(a.reference.every((x, k) => x === b.reference[k]), "gzip round trip");
+  const gzChunk = `${gz}/2m_temperature/0.0.0`;
+  const gzBytes = await Deno.readFile(gzChunk);
+  await Deno.writeFile(gzChunk, gzBytes.subarray(0, gzBytes.length - 50));
+  await assertRejects(() => loadWeatherbench(gz, era5), FormatError, "gzip");
   await assertRejects(() => loadWeatherbench(missing.replace("m.zarr", "a.zarr"), era5), Error);
   const ok = await tmp("ok.zarr");
   await writeZarrV3(ok, BASE);

@@ -26,6 +26,15 @@ export interface Wb2Fixture {
   t2mDims?: string[];
   /** Leave `2m_temperature` out. */
   omitT2m?: boolean;
+  /** Store the data variables as (time, [level,] longitude, latitude), as WeatherBench 2. */
+  lonFirst?: boolean;
+  /** Zarr v2 only: gzip-compress the chunks (numcodecs `gzip`). */
+  gzip?: boolean;
+}
+
+async function gzip(b: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([b.slice()]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 /** Closed-form 2 m temperature (K) at latitude/longitude in degrees and hour h. */
@@ -53,18 +62,31 @@ function lons(f: Wb2Fixture): number[] {
 /** `[T, nlat, nlon]` t2m and `[T, nlev, nlat, nlon]` geopotential, float32. */
 export function fixtureValues(f: Wb2Fixture): { t2m: Float32Array; z: Float32Array } {
   const h = hoursOf(f), lo = lons(f), T = f.time.length, A = f.lat.length, O = f.nlon;
+  const K = f.levels.length;
+  // Offset of (lat i, lon j) inside one horizontal slab.
+  const at = (i: number, j: number) => (f.lonFirst ? j * A + i : i * O + j);
   const t2m = new Float32Array(T * A * O), z = new Float32Array(T * f.levels.length * A * O);
   for (let t = 0; t < T; t++) {
     for (let i = 0; i < A; i++) {
       for (let j = 0; j < O; j++) {
-        t2m[(t * A + i) * O + j] = t2mAt(f.lat[i], lo[j], h[t]);
+        t2m[t * A * O + at(i, j)] = t2mAt(f.lat[i], lo[j], h[t]);
         f.levels.forEach((lev, k) => {
-          z[((t * f.levels.length + k) * A + i) * O + j] = zAt(lev, f.lat[i], lo[j], h[t]);
+          z[(t * K + k) * A * O + at(i, j)] = zAt(lev, f.lat[i], lo[j], h[t]);
         });
       }
     }
   }
   return { t2m, z };
+}
+
+/** Horizontal shape of the data variables. */
+function hw(f: Wb2Fixture): number[] {
+  return f.lonFirst ? [f.nlon, f.lat.length] : [f.lat.length, f.nlon];
+}
+
+/** Horizontal dimension names of the data variables. */
+function hd(f: Wb2Fixture): string[] {
+  return f.lonFirst ? ["longitude", "latitude"] : ["latitude", "longitude"];
 }
 
 function stride(shape: number[]): number[] {
@@ -107,10 +129,9 @@ export async function writeZarrV3(dir: string, f: Wb2Fixture): Promise<void> {
   await put("longitude", "float64", Float64Array.from(lons(f)), [O], ["longitude"]);
   await put("level", "int64", BigInt64Array.from(f.levels, BigInt), [K], ["level"]);
   if (!f.omitT2m) {
-    const dims = f.t2mDims ?? ["time", "latitude", "longitude"];
-    await put("2m_temperature", "float32", t2m, [T, A, O], dims);
+    await put("2m_temperature", "float32", t2m, [T, ...hw(f)], f.t2mDims ?? ["time", ...hd(f)]);
   }
-  await put("geopotential", "float32", z, [T, K, A, O], ["time", "level", "latitude", "longitude"]);
+  await put("geopotential", "float32", z, [T, K, ...hw(f)], ["time", "level", ...hd(f)]);
 }
 
 /** Write a Zarr v2 store by hand (no compressor, one chunk per array, `.` separator). */
@@ -133,7 +154,7 @@ export async function writeZarrV2(dir: string, f: Wb2Fixture): Promise<void> {
         shape,
         chunks: shape,
         dtype,
-        compressor: null,
+        compressor: f.gzip ? { id: "gzip", level: 5 } : null,
         fill_value: null,
         filters: null,
         order: "C",
@@ -144,9 +165,10 @@ export async function writeZarrV2(dir: string, f: Wb2Fixture): Promise<void> {
       `${dir}/${name}/.zattrs`,
       JSON.stringify({ _ARRAY_DIMENSIONS: dims, ...attrs }),
     );
+    const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     await Deno.writeFile(
       `${dir}/${name}/${shape.map(() => 0).join(".")}`,
-      new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      f.gzip ? await gzip(raw) : raw,
     );
   };
   const T = f.time.length, A = f.lat.length, O = f.nlon, K = f.levels.length;
@@ -156,15 +178,9 @@ export async function writeZarrV2(dir: string, f: Wb2Fixture): Promise<void> {
   await put("longitude", Float64Array.from(lons(f)), "<f8", [O], ["longitude"]);
   await put("level", Float64Array.from(f.levels), "<f8", [K], ["level"]);
   if (!f.omitT2m) {
-    await put(
-      "2m_temperature",
-      t2m,
-      "<f4",
-      [T, A, O],
-      f.t2mDims ?? ["time", "latitude", "longitude"],
-    );
+    await put("2m_temperature", t2m, "<f4", [T, ...hw(f)], f.t2mDims ?? ["time", ...hd(f)]);
   }
-  await put("geopotential", z, "<f4", [T, K, A, O], ["time", "level", "latitude", "longitude"]);
+  await put("geopotential", z, "<f4", [T, K, ...hw(f)], ["time", "level", ...hd(f)]);
 }
 
 /** Write a NetCDF4-style HDF5 file with h5wasm: coordinates as dimension scales. */
@@ -188,9 +204,9 @@ export async function writeNetcdf(path: string, f: Wb2Fixture): Promise<void> {
       dims.forEach((dim, i) => d.attach_scale(i, dim));
     };
     if (!f.omitT2m) {
-      variable("2m_temperature", t2m, [T, A, O], f.t2mDims ?? ["time", "latitude", "longitude"]);
+      variable("2m_temperature", t2m, [T, ...hw(f)], f.t2mDims ?? ["time", ...hd(f)]);
     }
-    variable("geopotential", z, [T, K, A, O], ["time", "level", "latitude", "longitude"]);
+    variable("geopotential", z, [T, K, ...hw(f)], ["time", "level", ...hd(f)]);
   } finally {
     file.close();
   }

@@ -10,6 +10,10 @@
  * through spherical harmonics — no numerical solver. Real data in the WeatherBench 2 layout
  * is scored with `--data` (`harness/weatherbench.ts`).
  *
+ * `reference` recovers the IC's coefficients (ℓ ≤ 32) by iterated HEALPix quadrature, which is
+ * exact (to float32 input rounding) for the suite's band-limited ICs; an IC with finer structure
+ * would have its ℓ ≤ 32 projection rotated from step 1 on.
+ *
  * Per state `[C, 12·nside²]`:
  * - energy E = Σ_c ⟨(x_c − ⟨x_c⟩)²⟩ / σ_c²: the area-mean squared deviation of each field from
  *   its global mean, in units of the field's anomaly variance σ_c² (`ERA5_VARIABLES`), summed

@@ -1,5 +1,5 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./_asserts.ts";
-import { era5, era5IcClimatology, era5Starts, makeEra5Suite } from "./suite.ts";
+import { era5, era5Climatology, era5IcClimatology, era5Starts, makeEra5Suite } from "./suite.ts";
 import { applyMat3, rotationMatrix, toCartesian, toLatLon } from "./advection.ts";
 import {
   anomalyAt,
@@ -97,6 +97,14 @@ Deno.test("energy and area means are conserved by the truth; spectra have 65 ent
     c,
     climatology({ nside: 32, variables: era5.fields, hours: [era5Starts(1, 8).hours[0]] }),
   );
+});
+
+Deno.test("ACC climatology: IC start time for built-in data, valid time for --data", () => {
+  const built = era5Climatology(32, { ics: 2, seed: 8 });
+  assertEquals(built(1, 0), built(1, 40)); // the built-in truth keeps its start season
+  assertEquals(built(1, 7), era5IcClimatology(32, 2, 8)[1]);
+  const data = era5Climatology(32, { ics: 2, seed: 8, startHours: [100, 5000] });
+  assertEquals(data(1, 3), climatology({ nside: 32, variables: era5.fields, hours: [5018] }));
 });
 
 Deno.test("reference refuses ICs of the wrong size", () => {

@@ -69,10 +69,10 @@ export const HW_SPINUP: HWSpinupRecipe = {
   coarseN: 64,
   noiseAmplitude: 1e-2,
   coarseTime: 150,
-  fineTime: 50,
-  branchAmplitude: 1e-2,
-  branchTime: 25,
-  h: 0.05,
+  fineTime: 30,
+  branchAmplitude: 0.1,
+  branchTime: 20,
+  h: 0.025,
 };
 
 /** Physics shared by every phase (the fine grid's ν; the coarse grid scales it by (n/n_c)⁶). */

@@ -41,7 +41,7 @@ export const HW_N = 128;
 /** Lowest wavenumber k₀ (box side 2π/k₀). */
 export const HW_K0 = 0.15;
 /** Hyperdiffusion coefficient ν of D = ν(−∇²)³ at 128² (data card: resolution and stability). */
-export const HW_NU = 5e-5;
+export const HW_NU = 1e-4;
 /** Physical time per model step. */
 export const HW_DT = 1;
 /** RK4 step of the reference solver. */
@@ -265,7 +265,7 @@ export const hasegawaWakatani: Suite = {
   version: HW_VERSION,
   title: "Hasegawa–Wakatani drift-wave turbulence",
   description: "Hasegawa–Wakatani equations (hw2d form, coupling c₁(φ − n)), c₁ = κ = 1, box " +
-    "2π/0.15, ν∇⁶ hyperdiffusion (ν = 5e-5), 128² grid, fields n, φ, Δt = 1 (20 RK4 steps); " +
+    "2π/0.15, ν∇⁶ hyperdiffusion (ν = 1e-4), 128² grid, fields n, φ, Δt = 1 (40 RK4 steps); " +
     "spun-up turbulent ICs; dealiased pseudo-spectral RK4 ground truth.",
   citation: "Hasegawa & Wakatani, PRL 50, 682 (1983); Camargo, Biskamp & Scott, Phys. Plasmas 2, " +
     "48 (1995); hw2d reference solver and statistics (github.com/the-rccg/hw2d); HEAP " +
