@@ -118,18 +118,24 @@ function slug(s: string): string {
 }
 
 function summaryLine(r: Result): string {
-  const nr = r.rows.filter((x) =>
-    x.metric === "nrmse" && x.reduction === "mean_over_ics" && x.step !== undefined
+  // The suite's headline metric (first declared), per field, at step 1 and the horizon.
+  const metric = listSuites().find((s) => s.id === r.suite.id)?.metrics[0]?.id ?? "nrmse";
+  const curve = r.rows.filter((x) =>
+    x.metric === metric && x.step !== undefined && x.ic === undefined && x.k === undefined &&
+    (x.reduction === "mean_over_ics" || x.reduction === "mean_over_ics_then_sqrt")
   );
-  const at = (s: number) => nr.find((x) => x.step === s)?.value;
   const last = r.config.steps;
   const fmt = (
     v: number | null | undefined,
   ) => (v === null || v === undefined ? "—" : v.toPrecision(3));
+  const at = (f: string, s: number) => curve.find((x) => x.field === f && x.step === s)?.value;
+  const fields = r.suite.fields.map((f) =>
+    `${r.suite.fields.length > 1 ? `${f} ` : ""}${metric}@1 ${fmt(at(f, 1))}, @${last} ${
+      fmt(at(f, last))
+    }`
+  );
   const div = r.divergence.filter((d) => d.step !== null).length;
-  return `${r.suite.id} ${r.model.name}: nrmse@1 ${fmt(at(1))}, nrmse@${last} ${
-    fmt(at(last))
-  }, diverged ${div}/${r.config.ics}, ${
+  return `${r.suite.id} ${r.model.name}: ${fields.join("; ")}; diverged ${div}/${r.config.ics}, ${
     Math.round(r.timings.stepsPerSecond)
   } IC-steps/s on ${r.environment.backend}`;
 }

@@ -243,14 +243,16 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     ? new TemporalTracker({ fields: suite.fields, pointsPerField: X, ics: N, firstStep, steps: T })
     : undefined;
   // 2D grids: snapshots at two steps (values rounded for plots) and a Hovmöller line of IC 0.
+  // Sphere (HEALPix) fields are maps too: two steps, rounded, tagged with their grid.
   const grid2d = suite.grid.kind === "grid2d" ? suite.grid : undefined;
+  const healpix = suite.grid.kind === "healpix" ? suite.grid : undefined;
   const snapshotSteps = new Set(
-    grid2d
+    grid2d || healpix
       ? snapshotSteps2D(summarySteps, T, plan.history)
       : [...summarySteps, T].filter((s) => s >= 1),
   );
   const snapshotValues = (a: Float32Array) =>
-    grid2d ? Array.from(a, (v) => roundView(v)) : Array.from(a);
+    grid2d || healpix ? Array.from(a, (v) => roundView(v)) : Array.from(a);
   const hovmoller = grid2d && part.first === 0 && part.count > 0
     ? new HovmollerRecorder({
       grid: grid2d,
@@ -303,6 +305,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
               pred: snapshotValues(p.subarray(c * X, (c + 1) * X)),
               ref: snapshotValues(y.subarray(c * X, (c + 1) * X)),
               ...(grid2d ? { shape: [grid2d.ny, grid2d.nx] } : {}),
+              ...(healpix ? { healpix: { nside: healpix.nside, ordering: healpix.ordering } } : {}),
             })
           );
         }

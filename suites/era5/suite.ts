@@ -281,6 +281,7 @@ export function makeEra5Suite(o: Era5Options = {}): Suite {
     spectrum(field: Float32Array | Float64Array): Float64Array {
       return angularPowerSpectrum(field, nside, ERA5_SPECTRUM_LMAX);
     },
+    spectrumLabel: { name: "angular power spectrum", x: "degree ℓ", y: "C_ℓ" },
     diagnostics(state: Float32Array | Float64Array): Readonly<Record<string, number>> {
       checkState(state, n, "diagnostics");
       const out: Record<string, number> = {};
