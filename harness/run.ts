@@ -391,6 +391,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       rolloutSeconds: stats.wallSeconds,
       diagnostics,
       temporal,
+      weather,
     });
     if (o.outDir) {
       written.shard = join(o.outDir, shardFileName(o.shard));

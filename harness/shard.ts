@@ -56,6 +56,7 @@ import {
   type TemporalState,
   TemporalTracker,
 } from "../metrics/temporal.ts";
+import { type WeatherState, WeatherTracker } from "../metrics/weather_scorer.ts";
 import { getSuite } from "../suites/mod.ts";
 import { gridSize } from "../suites/types.ts";
 
@@ -93,6 +94,8 @@ export interface ShardResult extends Omit<Result, "schema" | "rows" | "timings">
    * had at least `MIN_TEMPORAL_STEPS` predicted steps.
    */
   temporal?: TemporalState;
+  /** The ACC/PSNR tracker's values of `ics` (`metrics/weather_scorer.ts`); era5 runs only. */
+  weather?: WeatherState;
 }
 
 /**
@@ -218,6 +221,7 @@ export function shardResult(
     rolloutSeconds: number;
     diagnostics?: DiagnosticsTracker;
     temporal?: TemporalTracker;
+    weather?: WeatherTracker;
   },
 ): ShardResult {
   const ics = Array.from({ length: range.count }, (_, i) => range.first + i);
@@ -232,6 +236,7 @@ export function shardResult(
     scorer: scorer.toState(ics),
     ...(extra.diagnostics ? { diagnostics: extra.diagnostics.toState(ics) } : {}),
     ...(extra.temporal ? { temporal: extra.temporal.toState(ics) } : {}),
+    ...(extra.weather ? { weather: extra.weather.toState(ics) } : {}),
   };
 }
 
@@ -290,6 +295,12 @@ export function validateShard(json: unknown, file: string): ShardResult {
     "temporal",
     "a temporal state object, or no such field",
     typeof s.temporal,
+  );
+  ok(
+    s.weather === undefined || isObj(s.weather),
+    "weather",
+    "a weather state object, or no such field",
+    typeof s.weather,
   );
   const { index, count } = s.shard;
   ok(
@@ -511,13 +522,16 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     );
   }
   // A damaged state is bad input: name the file instead of "state j".
-  const rethrow: (e: unknown, part: "scorer" | "diagnostics" | "temporal") => never = (
+  const rethrow: (
+    e: unknown,
+    part: "scorer" | "diagnostics" | "temporal" | "weather",
+  ) => never = (
     e,
     part,
   ) => {
     if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
     cannotMerge(
-      e.message.replace(/^Cannot merge (scorer|diagnostics|temporal) states: /, "")
+      e.message.replace(/^Cannot merge (scorer|diagnostics|temporal|weather) states: /, "")
         .replace(/\bstate (\d+)\b/g, (_, j) => `${name(ordered[Number(j)])}: ${part}`),
     );
   };
@@ -585,6 +599,34 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     }
   }
 
+  // ACC/PSNR rows: every shard carries a weather state or none does.
+  const withWeather = ordered.filter((f) => f.shard.weather !== undefined);
+  if (withWeather.length > 0 && withWeather.length < ordered.length) {
+    cannotMerge(
+      `${ordered.filter((f) => f.shard.weather === undefined).map(name).join(", ")}: ` +
+        "no weather (ACC/PSNR) state, but other shards have one",
+    );
+  }
+  let weather: WeatherTracker | undefined;
+  if (withWeather.length > 0) {
+    if (suite.grid.kind !== "healpix") {
+      cannotMerge(`a weather (ACC/PSNR) state, but suite ${suite.id} is not on a sphere`);
+    }
+    try {
+      weather = WeatherTracker.fromStates({
+        fields: suite.fields,
+        grid: { kind: "healpix", nside: suite.grid.nside },
+        ics: N,
+        steps: T,
+        climatology: () => {
+          throw new RangeError("a merged weather tracker observes nothing");
+        },
+      }, ordered.map((f) => f.shard.weather!));
+    } catch (e) {
+      rethrow(e, "weather");
+    }
+  }
+
   const sum = (k: keyof ShardResult["timings"]) =>
     ordered.reduce((a, f) => a + f.shard.timings[k], 0);
   const rolloutSeconds = sum("rolloutSeconds");
@@ -600,6 +642,7 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     scorer: _scorer,
     diagnostics: _diagnostics,
     temporal: _temporal,
+    weather: _weather,
     ...header
   } = first.shard;
   return {
@@ -616,6 +659,7 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     rows: [
       ...scorer.rows(),
       ...(diagnostics?.rows() ?? []),
+      ...(weather?.rows() ?? []),
       ...(suite.energyStats ? stabilityRowsFromEnergies(scorer, suite.energyStats, firstStep) : []),
       ...(temporal
         ? [...temporal.rows(), ...scalarSeriesRows({ energy: scorer, diagnostics }, N, firstStep)]

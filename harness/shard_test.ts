@@ -138,6 +138,23 @@ Deno.test("shallow_water2d (physics diagnostics) shards: same rows, diag_* inclu
   );
 });
 
+Deno.test("era5 shards: ACC and PSNR rows merge to the unsharded run's", async () => {
+  const base = { ...smoke, suite: "era5", model: "baseline:persistence", batch: 1 };
+  const whole = await compareSharded(base, [2], "era5");
+  const acc = whole.rows.filter((r) => r.metric === "acc" || r.metric === "psnr");
+  // (acc, psnr) × 2 fields × 4 smoke steps, each a mean over both ICs.
+  if (acc.length !== 16 || acc.some((r) => r.n !== 2)) {
+    throw new Error(`acc/psnr rows: ${acc.length}, n ${[...new Set(acc.map((r) => r.n))]}`);
+  }
+  const [f1, f2] = await readShards([join(tmp, "era5", "of-2")]);
+  const { weather: _w, ...bare } = f2.shard;
+  expectThrows(
+    () => mergeShards([f1, { file: "b.json", shard: bare }]),
+    RangeError,
+    "b.json: no weather (ACC/PSNR) state",
+  );
+});
+
 Deno.test("merged shards equal the unsharded run exactly: convection1d lax_wendroff", async () => {
   const base = { ...smoke, suite: "convection1d", model: "baseline:lax_wendroff", batch: 1 };
   await compareSharded(base, [2, 3], "convection");

@@ -29,6 +29,30 @@
  */
 import { acc, gridSize, psnr, type WeatherGrid } from "./weather.ts";
 import type { ResultRow } from "./rows.ts";
+import { base64ToF64, checkCoverage, f64ToBase64 } from "./state_codec.ts";
+
+/** Schema tag of a {@link WeatherState}. */
+export const WEATHER_STATE_SCHEMA = "emubench.weather-state/1";
+
+/**
+ * What a {@link WeatherTracker} stored for some of its ICs, as plain JSON, for sharded runs
+ * (`harness/shard.ts`), like the scorer's `ScorerState`: `covered` lists the ICs (ascending),
+ * `acc` and `psnr` hold their `[covered, T + 1, C]` values as little-endian float64 in base64
+ * (NaN = not observed; every bit kept).
+ */
+export interface WeatherState {
+  schema: typeof WEATHER_STATE_SCHEMA;
+  /** Header: must equal the merging tracker's options. */
+  fields: string[];
+  ics: number;
+  steps: number;
+  /** IC indices held, ascending. */
+  covered: number[];
+  /** Per covered IC: first diverged step, or null. */
+  divergedAt: (number | null)[];
+  acc: string;
+  psnr: string;
+}
 
 /** Options of {@link WeatherTracker}. */
 export interface WeatherTrackerOptions {
@@ -124,6 +148,137 @@ export class WeatherTracker {
   /** IC `ic` diverged at `step`: it leaves every mean from that step on. */
   diverged(ic: number, step: number): void {
     this.#divergedAt[ic] = Math.min(this.#divergedAt[ic], step);
+  }
+
+  /**
+   * The values of ICs `ics` (default all) as a {@link WeatherState}; merging the states of
+   * disjoint shards with {@link WeatherTracker.fromStates} gives exactly the rows of one
+   * tracker that observed everything.
+   *
+   * @example
+   * ```ts
+   * import { WeatherTracker } from "./weather_scorer.ts";
+   * const o = {
+   *   fields: ["t"], grid: { kind: "healpix", nside: 1 } as const, ics: 2, steps: 1,
+   *   climatology: () => new Float32Array(12),
+   * };
+   * const y = Float32Array.from({ length: 12 }, (_, k) => Math.sin(k));
+   * const a = new WeatherTracker(o), b = new WeatherTracker(o), whole = new WeatherTracker(o);
+   * a.observe(0, 1, y, y);
+   * b.observe(1, 1, y.map((v) => -v), y);
+   * whole.observe(0, 1, y, y);
+   * whole.observe(1, 1, y.map((v) => -v), y);
+   * const merged = WeatherTracker.fromStates(o, JSON.parse(JSON.stringify([a.toState([0]), b.toState([1])])));
+   * if (JSON.stringify(merged.rows()) !== JSON.stringify(whole.rows())) throw new Error("merge");
+   * ```
+   */
+  toState(ics?: readonly number[]): WeatherState {
+    const { fields, ics: N, steps } = this.#o, per = (steps + 1) * fields.length;
+    const covered = ics === undefined ? Array.from({ length: N }, (_, i) => i) : [...ics];
+    covered.sort((a, b) => a - b);
+    covered.forEach((ic, i) => {
+      if (!Number.isInteger(ic) || ic < 0 || ic >= N || (i > 0 && covered[i - 1] === ic)) {
+        throw new RangeError(
+          `Cannot export the weather state: expected distinct ICs in [0, ${N}), found ${ic}`,
+        );
+      }
+    });
+    const gather = (src: Float64Array) => {
+      const out = new Float64Array(covered.length * per);
+      covered.forEach((ic, i) => out.set(src.subarray(ic * per, (ic + 1) * per), i * per));
+      return f64ToBase64(out);
+    };
+    return {
+      schema: WEATHER_STATE_SCHEMA,
+      fields: [...fields],
+      ics: N,
+      steps,
+      covered,
+      divergedAt: covered.map((ic) =>
+        Number.isFinite(this.#divergedAt[ic]) ? this.#divergedAt[ic] : null
+      ),
+      acc: gather(this.#acc),
+      psnr: gather(this.#psnr),
+    };
+  }
+
+  /**
+   * A tracker holding the ICs of `states` ({@link WeatherTracker.toState}, possibly through
+   * JSON), which together must cover every IC once. Throws `TypeError` on a malformed state and
+   * `RangeError` on a header that differs from `options` or an IC missing or held twice.
+   * `options.climatology` is only used by later {@link WeatherTracker.observe} calls.
+   */
+  static fromStates(
+    options: WeatherTrackerOptions,
+    states: readonly WeatherState[],
+  ): WeatherTracker {
+    const t = new WeatherTracker(options);
+    const { fields, ics: N, steps } = options, per = (steps + 1) * fields.length;
+    const owner = new Int32Array(N).fill(-1);
+    states.forEach((state, j) => {
+      const where = `state ${j}`;
+      if (typeof state !== "object" || state === null || state.schema !== WEATHER_STATE_SCHEMA) {
+        throw new TypeError(
+          `Cannot merge weather states: ${where}: expected schema "${WEATHER_STATE_SCHEMA}", found ${
+            JSON.stringify((state as { schema?: unknown } | null)?.schema)
+          }`,
+        );
+      }
+      const header = [
+        ["fields", JSON.stringify(state.fields), JSON.stringify(fields)],
+        ["ics", state.ics, N],
+        ["steps", state.steps, steps],
+      ] as const;
+      for (const [k, found, expected] of header) {
+        if (found !== expected) {
+          throw new RangeError(
+            `Cannot merge weather states: ${where}: ${k}: expected ${expected}, found ${found}`,
+          );
+        }
+      }
+      const { covered, divergedAt } = state;
+      if (
+        !Array.isArray(covered) || !Array.isArray(divergedAt) ||
+        divergedAt.length !== covered.length
+      ) {
+        throw new TypeError(
+          `Cannot merge weather states: ${where}: expected covered and divergedAt lists of one length`,
+        );
+      }
+      const accs = base64ToF64(state.acc, covered.length * per, `${where}: acc`, "weather states");
+      const psnrs = base64ToF64(
+        state.psnr,
+        covered.length * per,
+        `${where}: psnr`,
+        "weather states",
+      );
+      covered.forEach((ic, i) => {
+        if (!Number.isInteger(ic) || ic < 0 || ic >= N) {
+          throw new RangeError(
+            `Cannot merge weather states: ${where}: covered[${i}]: expected an IC in [0, ${N}), found ${ic}`,
+          );
+        }
+        if (owner[ic] >= 0) {
+          throw new RangeError(
+            `Cannot merge weather states: IC ${ic} is in state ${
+              owner[ic]
+            } and state ${j}; expected every IC in exactly one state`,
+          );
+        }
+        owner[ic] = j;
+        const d = divergedAt[i];
+        if (d !== null && !(Number.isInteger(d) && d >= 0 && d <= steps)) {
+          throw new RangeError(
+            `Cannot merge weather states: ${where}: divergedAt[${i}]: expected null or a step in [0, ${steps}], found ${d}`,
+          );
+        }
+        t.#divergedAt[ic] = d === null ? Infinity : d;
+        t.#acc.set(accs.subarray(i * per, (i + 1) * per), ic * per);
+        t.#psnr.set(psnrs.subarray(i * per, (i + 1) * per), ic * per);
+      });
+    });
+    checkCoverage(owner, states.length, "weather states");
+    return t;
   }
 
   /** `acc` and `psnr` rows (module doc). */
