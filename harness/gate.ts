@@ -20,6 +20,8 @@
  * - **stability**: when both results carry `stability_rate` rows (step-free, no IC; `value` the
  *   rate, `n` the ICs, default `config.ics`): with `k_b = round(rate_b · n_b)`, fail iff
  *   `rate_c < lower` of the Wilson interval `wilson(k_b, n_b, z)` (default `z = 1.96`, 95%).
+ * - Results of `task: "stability"` (`emubench stability`, no reference) get only the
+ *   divergence and stability checks.
  * - **reconstruct** (results of `task: "reconstruct"`, autoencoders): the ratio test on the
  *   step-free per-field rows of `reconstruct.metric` (default `rmse`, reduction
  *   `mean_over_samples_then_sqrt`, `maxRatio` 1.10), and `compression` (fail iff the candidate's
@@ -872,8 +874,15 @@ export function gate(
       found: `they differ in ${diff.join(", ")}`,
     });
   }
-  const checks: Check[] = (baseline.task ?? "forecast") === "reconstruct"
+  const task = baseline.task ?? "forecast";
+  const checks: Check[] = task === "reconstruct"
     ? reconstructChecks(baseline, candidate, rules.reconstruct)
+    : task === "stability"
+    // Long model-only runs: no error curves, only divergence and the stability rate.
+    ? [
+      ...(rules.divergence ? [divergenceCheck(baseline, candidate, rules.divergence)] : []),
+      ...(rules.stability ? stabilityChecks(baseline, candidate, rules.stability) : []),
+    ]
     : [
       ...curveChecks(baseline, candidate, rules),
       ...(rules.geomean ? geomeanChecks(baseline, candidate, rules.geomean) : []),

@@ -385,3 +385,39 @@ Deno.test({
     assert.throws(() => gate(forecast, r16), (e: Error) => e.message.includes("task"));
   },
 });
+
+Deno.test({
+  name: "gate on stability runs: only divergence and the stability rate are checked",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { runStability } = await import("./stability.ts");
+    const stab = async (model: string) =>
+      (await runStability({
+        suite: "convection1d",
+        model,
+        ics: 8,
+        horizon: 400,
+        backend: "wasm",
+        energyStats: { mean: 0.11, std: 0.004 },
+      })).result;
+    const lw = await stab("baseline:lax_wendroff");
+    const up = await stab("baseline:upwind");
+    assert.equal(lw.task, "stability");
+    const same = gate(lw, lw);
+    assert.ok(same.pass, same.markdown);
+    assert.deepEqual([...new Set(same.checks.map((c) => c.kind))].sort(), [
+      "divergence",
+      "stability",
+    ]);
+    // Upwind's numerical diffusion drains the energy out of the ±5σ band: its rate drops.
+    const rate = (r: Result) => r.rows.find((x) => x.metric === "stability_rate")!.value!;
+    assert.ok(rate(up) < rate(lw), `${rate(up)} vs ${rate(lw)}`);
+    const worse = gate(lw, up);
+    assert.equal(worse.checks.find((c) => c.kind === "stability")?.status, "fail", worse.markdown);
+    assert.throws(
+      () => gate(lw, { ...lw, task: undefined }),
+      (e: Error) => e.message.includes("task"),
+    );
+  },
+});

@@ -79,9 +79,11 @@ export interface Result {
   schema: typeof RESULT_SCHEMA;
   /**
    * The task that produced it: `forecast` (rollouts; also when absent, as in files written
-   * before tasks existed) or `reconstruct` (autoencoder encode→decode, `config.steps` = 1).
+   * before tasks existed), `reconstruct` (autoencoder encode→decode, `config.steps` = 1) or
+   * `stability` (`emubench stability`: the model alone to a long horizon, energy-band rows and
+   * divergence only, no reference trajectory).
    */
-  task?: "forecast" | "reconstruct";
+  task?: "forecast" | "reconstruct" | "stability";
   /** `reconstruct` results only: tensor sizes and the compression ratio. */
   reconstruct?: ReconstructInfo;
   /** ISO time the run finished. */

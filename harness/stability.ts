@@ -469,6 +469,7 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
 
   const result: Result = {
     schema: RESULT_SCHEMA,
+    task: "stability",
     created: new Date().toISOString(),
     suite: {
       id: suite.id,
