@@ -1,7 +1,7 @@
 /**
  * End to end on a reduced smoke run (1 IC × 2 steps of 128²): `baseline:persistence` and
  * `baseline:coarse_solver` through `evaluate()`. The spun-up base state of the suite seed is
- * computed once per machine (cached in `.cache/emubench/hasegawa_wakatani/…/spinup`, ≈ 1–3 min on
+ * computed once per machine (cached in `.cache/emubench/hasegawa_wakatani/…/spinup`, ≈ 20 s CPU on
  * a clean clone, see the data card) and the reference is cached in a temporary directory per run.
  * Checks: result rows for both fields, the diagnostics rows (Γⁿ, Γᶜ, E, U) for prediction and
  * reference, the reference diagnostics in the saturated range of the data card, and the coarse

@@ -304,3 +304,19 @@ Deno.test({
     }
   },
 });
+
+Deno.test("projectReal: identity on real fields, removes an anti-Hermitian part, idempotent", () => {
+  const hw = new HasegawaWakatani({ n: 16 });
+  const s = hw.randomState(4, 1), before = copy(s);
+  hw.projectReal(s);
+  check(distance(hw, s, before) < 1e-15, "real fields unchanged");
+  s.nIm[3] += 0.5;
+  s.omegaRe[17] += 0.25;
+  hw.projectReal(s);
+  const once = copy(s);
+  hw.projectReal(s);
+  check(distance(hw, s, once) === 0, "idempotent");
+  // the projection equals the spectra of the real parts of the fields
+  const { density, phi } = hw.toPhysical(once);
+  check(distance(hw, hw.fromPhysical(density, phi), once) < 1e-14, "spectra of real fields");
+});

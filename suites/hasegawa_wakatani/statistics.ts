@@ -20,9 +20,9 @@
  * @module
  */
 
-import { HW_H, HW_N, HW_PHYSICS, HW_SUBSTEPS } from "./suite.ts";
+import { HW_DT, HW_H, HW_N, HW_PHYSICS } from "./suite.ts";
 import { HasegawaWakatani, type HWState } from "./solver.ts";
-import { noiseState } from "./spinup.ts";
+import { advance, noiseState } from "./spinup.ts";
 
 /** Mean, standard deviation over samples, and standard error of the mean from block means. */
 export interface SeriesSummary {
@@ -76,6 +76,27 @@ export function energyShells(hw: HasegawaWakatani, s: HWState): Float64Array {
   return out;
 }
 
+/**
+ * Advective CFL number of a state for the RK4 step h of the suite: the E×B velocity
+ * (v_x, v_y) = (−∂ᵧφ, ∂ₓφ) bounded by its grid maxima, times the largest retained angular
+ * wavenumber κ_cut = k₀⌊n/3⌋: `(max|∂ᵧφ| + max|∂ₓφ|)·κ_cut·h`.
+ */
+export function cfl(hw: HasegawaWakatani, s: HWState): number {
+  const g = hw.grid, size = g.size;
+  const pr = new Float64Array(size), pi = new Float64Array(size);
+  const dr = new Float64Array(size), di = new Float64Array(size), f = new Float64Array(size);
+  hw.phiFromOmega(s.omegaRe, s.omegaIm, pr, pi);
+  let total = 0;
+  for (const d of [g.dx.bind(g), g.dy.bind(g)]) {
+    d(pr, pi, dr, di);
+    g.inverse(dr, di, f);
+    let m = 0;
+    for (let k = 0; k < size; k++) m = Math.max(m, Math.abs(f[k]));
+    total += m;
+  }
+  return total * hw.k0 * g.kCut * HW_H;
+}
+
 /** Diagnostics series of a run from noise, sampled every time unit. */
 export function measure(
   tEnd: number,
@@ -89,6 +110,8 @@ export function measure(
   enstrophy: SeriesSummary;
   /** Time-mean E(k) over the window, k = 0 … n−1 (shells of width k₀). */
   spectrum: number[];
+  /** max over the window of (max|∂ᵧφ| + max|∂ₓφ|)·κ_cut·h (RK4 needs < 2.83 on the imaginary axis). */
+  cflMax: number;
 } {
   const hw = new HasegawaWakatani({ ...HW_PHYSICS, n: HW_N });
   const s = noiseState(hw, seed, 0, 1e-2);
@@ -99,8 +122,9 @@ export function measure(
     u: [] as number[],
   };
   const spec = new Float64Array(HW_N);
+  let cflMax = 0;
   for (let t = 1; t <= tEnd; t++) {
-    for (let k = 0; k < HW_SUBSTEPS; k++) hw.step(s, HW_H);
+    advance(hw, s, HW_DT, HW_H);
     const d = hw.diagnostics(s);
     if (!Number.isFinite(d.energy)) throw new RangeError(`HW run diverged at t = ${t}`);
     onSample?.({ t, E: d.energy, U: d.enstrophy, Gn: d.gammaN, Gc: d.gammaC });
@@ -109,6 +133,7 @@ export function measure(
       series.gammaC.push(d.gammaC);
       series.e.push(d.energy);
       series.u.push(d.enstrophy);
+      cflMax = Math.max(cflMax, cfl(hw, s));
       const sh = energyShells(hw, s);
       for (let k = 0; k < HW_N; k++) spec[k] += sh[k] / (tEnd - tStart);
     }
@@ -120,6 +145,7 @@ export function measure(
     energy: summarize(series.e, block),
     enstrophy: summarize(series.u, block),
     spectrum: Array.from(spec),
+    cflMax,
   };
 }
 
