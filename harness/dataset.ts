@@ -63,6 +63,13 @@ export interface LoadedDataset {
   startHours?: number[];
   /** How the file was read (e.g. regridding), recorded in the result's `config.data`. */
   note?: string;
+  /**
+   * WeatherBench 2 data on a lat-lon grid, as read (longitudes rolled to start at 0°): the
+   * latitudes (file order), `nlon` and the reference `[N, T + 1, C, nlat·nlon]` before
+   * regridding, so that HEALPix predictions can also be scored where the data live, with WB2
+   * latitude weights.
+   */
+  latLon?: { lat: Float64Array; nlon: number; reference: Float32Array };
 }
 
 const HDF5_EXTENSIONS = [".h5", ".hdf5", ".hdf", ".nc", ".nc4"];

@@ -16,8 +16,8 @@ import { formatProblems, type ModelPlan, planModel } from "./validate.ts";
 import { closeSessions, openSessions, rollout } from "./rollout.ts";
 import { RolloutScorer } from "../metrics/scorer.ts";
 import { DiagnosticsTracker } from "../metrics/diagnostics.ts";
-import { WeatherTracker } from "../metrics/weather_scorer.ts";
-import { era5Climatology } from "../suites/era5/suite.ts";
+import { weatherScoring } from "./weather_scoring.ts";
+import type { LoadedDataset } from "./dataset.ts";
 import { stabilityRowsFromEnergies } from "../metrics/stability.ts";
 import { MIN_TEMPORAL_STEPS, scalarSeriesRows, TemporalTracker } from "../metrics/temporal.ts";
 import { HovmollerRecorder, roundView, snapshotSteps2D } from "./views2d.ts";
@@ -172,12 +172,13 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   let N: number, T: number, reference: Float32Array, dataSource: string;
   let dataSha: string | undefined;
   let startHours: number[] | undefined; // era5 data: hours since 1 Jan of each IC (ACC climatology)
+  let latLon: LoadedDataset["latLon"]; // WB2 lat-lon data as read, for wb2_* rows
   if (o.data) {
     const ds = await loadDataset(o.data, suite, {
       ics: positiveInt(o.ics, "--ics"),
       steps: positiveInt(o.steps, "--steps"),
     });
-    ({ count: N, steps: T, reference, startHours } = ds);
+    ({ count: N, steps: T, reference, startHours, latLon } = ds);
     dataSource = ds.note ? `${o.data} (${ds.note})` : o.data;
   } else {
     N = positiveInt(o.ics, "--ics") ?? tier.ics;
@@ -226,16 +227,9 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const diagnostics = suite.diagnostics
     ? new DiagnosticsTracker({ ics: N, steps: T, diagnostics: (s) => suite.diagnostics!(s) })
     : undefined;
-  // era5: ACC and PSNR per field and lead step on the HEALPix grid (uniform weights).
-  const weather = suite.id === "era5" && suite.grid.kind === "healpix"
-    ? new WeatherTracker({
-      fields: suite.fields,
-      grid: { kind: "healpix", nside: suite.grid.nside },
-      ics: N,
-      steps: T,
-      climatology: era5Climatology(suite.grid.nside, { ics: N, seed, startHours }),
-    })
-    : undefined;
+  // Sphere suites (era5): ACC and PSNR per field and lead step on HEALPix, and WB2 scores on
+  // the data's lat-lon grid when the data came from a lat-lon file (harness/weather_scoring.ts).
+  const weather = weatherScoring(suite, { ics: N, steps: T, seed, startHours, latLon });
   // Temporal autocorrelation and spectra (metrics/temporal.ts) over the predicted steps s₀..T,
   // when there are at least MIN_TEMPORAL_STEPS of them.
   const firstStep = Math.min(plan.history, T);

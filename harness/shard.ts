@@ -57,6 +57,8 @@ import {
   TemporalTracker,
 } from "../metrics/temporal.ts";
 import { type WeatherState, WeatherTracker } from "../metrics/weather_scorer.ts";
+import type { WeatherScoring } from "./weather_scoring.ts";
+import { latLonGrid } from "../metrics/weather.ts";
 import { getSuite } from "../suites/mod.ts";
 import { gridSize } from "../suites/types.ts";
 
@@ -94,8 +96,11 @@ export interface ShardResult extends Omit<Result, "schema" | "rows" | "timings">
    * had at least `MIN_TEMPORAL_STEPS` predicted steps.
    */
   temporal?: TemporalState;
-  /** The ACC/PSNR tracker's values of `ics` (`metrics/weather_scorer.ts`); era5 runs only. */
-  weather?: WeatherState;
+  /**
+   * The weather trackers' values of `ics` (`harness/weather_scoring.ts`: HEALPix, then the
+   * lat-lon `wb2_` one for lat-lon data), in that order; sphere suites only.
+   */
+  weather?: WeatherState[];
 }
 
 /**
@@ -221,7 +226,7 @@ export function shardResult(
     rolloutSeconds: number;
     diagnostics?: DiagnosticsTracker;
     temporal?: TemporalTracker;
-    weather?: WeatherTracker;
+    weather?: WeatherScoring;
   },
 ): ShardResult {
   const ics = Array.from({ length: range.count }, (_, i) => range.first + i);
@@ -236,7 +241,7 @@ export function shardResult(
     scorer: scorer.toState(ics),
     ...(extra.diagnostics ? { diagnostics: extra.diagnostics.toState(ics) } : {}),
     ...(extra.temporal ? { temporal: extra.temporal.toState(ics) } : {}),
-    ...(extra.weather ? { weather: extra.weather.toState(ics) } : {}),
+    ...(extra.weather ? { weather: extra.weather.trackers.map((t) => t.toState(ics)) } : {}),
   };
 }
 
@@ -297,9 +302,9 @@ export function validateShard(json: unknown, file: string): ShardResult {
     typeof s.temporal,
   );
   ok(
-    s.weather === undefined || isObj(s.weather),
+    s.weather === undefined || (Array.isArray(s.weather) && s.weather.every(isObj)),
     "weather",
-    "a weather state object, or no such field",
+    "a list of weather state objects, or no such field",
     typeof s.weather,
   );
   const { index, count } = s.shard;
@@ -607,21 +612,32 @@ export function mergeShards(files: readonly ShardFile[]): Result {
         "no weather (ACC/PSNR) state, but other shards have one",
     );
   }
-  let weather: WeatherTracker | undefined;
+  let weather: WeatherTracker[] | undefined;
   if (withWeather.length > 0) {
     if (suite.grid.kind !== "healpix") {
       cannotMerge(`a weather (ACC/PSNR) state, but suite ${suite.id} is not on a sphere`);
     }
+    const nside = suite.grid.nside;
+    const counts = new Set(ordered.map((f) => f.shard.weather!.length));
+    if (counts.size !== 1) {
+      cannotMerge("the shards hold different numbers of weather (ACC/PSNR) states");
+    }
     try {
-      weather = WeatherTracker.fromStates({
-        fields: suite.fields,
-        grid: { kind: "healpix", nside: suite.grid.nside },
-        ics: N,
-        steps: T,
-        climatology: () => {
-          throw new RangeError("a merged weather tracker observes nothing");
-        },
-      }, ordered.map((f) => f.shard.weather!));
+      weather = first.shard.weather!.map((state, k) => {
+        // The grid and the options come from shard 1's state; fromStates checks every header.
+        const g = state.grid;
+        return WeatherTracker.fromStates({
+          fields: suite.fields,
+          grid: g?.kind === "latlon" ? latLonGrid(g.lat, g.nlon) : { kind: "healpix", nside },
+          ics: N,
+          steps: T,
+          prefix: state.prefix,
+          rmse: state.mse !== undefined,
+          climatology: () => {
+            throw new RangeError("a merged weather tracker observes nothing");
+          },
+        }, ordered.map((f) => f.shard.weather![k]));
+      });
     } catch (e) {
       rethrow(e, "weather");
     }
@@ -659,7 +675,7 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     rows: [
       ...scorer.rows(),
       ...(diagnostics?.rows() ?? []),
-      ...(weather?.rows() ?? []),
+      ...(weather?.flatMap((t) => t.rows()) ?? []),
       ...(suite.energyStats ? stabilityRowsFromEnergies(scorer, suite.energyStats, firstStep) : []),
       ...(temporal
         ? [...temporal.rows(), ...scalarSeriesRows({ energy: scorer, diagnostics }, N, firstStep)]

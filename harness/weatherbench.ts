@@ -629,6 +629,7 @@ export async function loadWeatherbench(
     const weights = latLonToHealpix(lat.values, nlon, nside);
     const P = 12 * nside * nside, C = suite.fields.length, frame = C * P, L = nlat * nlon;
     const reference = new Float32Array(N * (T + 1) * frame);
+    const latLonReference = new Float32Array(N * (T + 1) * C * L);
     const field = new Float64Array(L);
     for (let i = 0; i < N; i++) {
       for (const [c, { v, level, lonFirst }] of vars.entries()) {
@@ -651,6 +652,7 @@ export async function loadWeatherbench(
             }
           }
           reference.set(applyIdw(weights, field), (i * (T + 1) + t) * frame + c * P);
+          latLonReference.set(field, ((i * (T + 1) + t) * C + c) * L);
         }
       }
     }
@@ -668,7 +670,10 @@ export async function loadWeatherbench(
       startHours: starts.map((s) => hourOfYear(units.epochMs + hours[s] * 3.6e6)),
       note: `WeatherBench 2 ${isZarr ? "Zarr" : "NetCDF4"}, ${nlat}×${nlon} lat-lon (${order} ` +
         `latitudes) regridded to HEALPix nside ${nside} by IDW (k = 4, q = 1); scored on HEALPix ` +
-        `with uniform weights; ICs at time indices ${starts.join(", ")}`,
+        `with uniform weights, and on the file's lat-lon grid with WeatherBench 2 latitude ` +
+        `weights (wb2_* rows, predictions regridded back by IDW); ICs at time indices ` +
+        starts.join(", "),
+      latLon: { lat: Float64Array.from(lat.values), nlon, reference: latLonReference },
     };
   } finally {
     store.close();

@@ -9,6 +9,10 @@
  *   supplies for that IC and step (valid time);
  * - `psnr` per field and step, `"mean_over_ics"`: mean over ICs of 10 log₁₀(R²/mse) (dB), R the
  *   range of the reference field.
+ * - with `rmse: true`, `rmse` per field and step, `"mean_over_ics_then_sqrt"`: √(mean over ICs
+ *   of Σ w (p − y)² / Σ w), the WeatherBench 2 RMSE (area weights; √ after the mean).
+ * With `prefix` (e.g. `"wb2_"`) every metric id is prefixed, so one run can carry scores on two
+ * grids (HEALPix `acc` and lat-lon `wb2_acc`).
  * Non-finite per-IC values are left out of the mean and `n` says how many remain: ACC is
  * undefined when an anomaly is identically zero (a forecast equal to the climatology), PSNR is
  * +∞ for an exact forecast. An IC marked diverged at step k contributes to no mean from k on.
@@ -27,7 +31,7 @@
  * ```
  * @module
  */
-import { acc, gridSize, psnr, type WeatherGrid } from "./weather.ts";
+import { acc, gridSize, psnr, type WeatherGrid, weightedMse } from "./weather.ts";
 import type { ResultRow } from "./rows.ts";
 import { base64ToF64, checkCoverage, f64ToBase64 } from "./state_codec.ts";
 
@@ -44,6 +48,8 @@ export interface WeatherState {
   schema: typeof WEATHER_STATE_SCHEMA;
   /** Header: must equal the merging tracker's options. */
   fields: string[];
+  /** The grid scored on (lat-lon latitudes as a plain list). */
+  grid: { kind: "healpix"; nside: number } | { kind: "latlon"; lat: number[]; nlon: number };
   ics: number;
   steps: number;
   /** IC indices held, ascending. */
@@ -52,6 +58,10 @@ export interface WeatherState {
   divergedAt: (number | null)[];
   acc: string;
   psnr: string;
+  /** Metric-id prefix of the tracker (default ""). */
+  prefix?: string;
+  /** `[covered, T + 1, C]` weighted mse, present iff the tracker has `rmse: true`. */
+  mse?: string;
 }
 
 /** Options of {@link WeatherTracker}. */
@@ -66,6 +76,10 @@ export interface WeatherTrackerOptions {
   readonly steps: number;
   /** Climatology `[C, X]` at the valid time of IC `ic`, step `step`. */
   readonly climatology: (ic: number, step: number) => ArrayLike<number>;
+  /** Prefix of every metric id (default ""), e.g. `"wb2_"` for scores on the data's grid. */
+  readonly prefix?: string;
+  /** Also emit the area-weighted `rmse` rows (default false: the scorer has uniform ones). */
+  readonly rmse?: boolean;
 }
 
 /** ACC and PSNR rows per field and lead step (module doc). */
@@ -75,6 +89,7 @@ export class WeatherTracker {
   /** `[N, T + 1, C]` ACC and PSNR, NaN until observed. */
   readonly #acc: Float64Array;
   readonly #psnr: Float64Array;
+  readonly #mse: Float64Array | undefined;
   readonly #divergedAt: Float64Array;
   #seconds = 0;
 
@@ -97,6 +112,7 @@ export class WeatherTracker {
     const size = o.ics * (o.steps + 1) * o.fields.length;
     this.#acc = new Float64Array(size).fill(NaN);
     this.#psnr = new Float64Array(size).fill(NaN);
+    this.#mse = o.rmse ? new Float64Array(size).fill(NaN) : undefined;
     this.#divergedAt = new Float64Array(o.ics).fill(Infinity);
   }
 
@@ -141,6 +157,7 @@ export class WeatherTracker {
       const p = view(pred, c), y = view(ref, c);
       this.#acc[k] = acc(p, y, view(clim, c), grid);
       this.#psnr[k] = psnr(p, y, grid);
+      if (this.#mse) this.#mse[k] = weightedMse(p, y, grid);
     }
     this.#seconds += (performance.now() - t0) / 1000;
   }
@@ -191,6 +208,9 @@ export class WeatherTracker {
     return {
       schema: WEATHER_STATE_SCHEMA,
       fields: [...fields],
+      grid: this.#o.grid.kind === "healpix"
+        ? { kind: "healpix", nside: this.#o.grid.nside }
+        : { kind: "latlon", lat: Array.from(this.#o.grid.lat), nlon: this.#o.grid.nlon },
       ics: N,
       steps,
       covered,
@@ -199,6 +219,8 @@ export class WeatherTracker {
       ),
       acc: gather(this.#acc),
       psnr: gather(this.#psnr),
+      ...(this.#o.prefix ? { prefix: this.#o.prefix } : {}),
+      ...(this.#mse ? { mse: gather(this.#mse) } : {}),
     };
   }
 
@@ -226,8 +248,23 @@ export class WeatherTracker {
       }
       const header = [
         ["fields", JSON.stringify(state.fields), JSON.stringify(fields)],
+        [
+          "grid",
+          JSON.stringify(state.grid),
+          JSON.stringify(
+            options.grid.kind === "healpix"
+              ? { kind: "healpix", nside: options.grid.nside }
+              : { kind: "latlon", lat: Array.from(options.grid.lat), nlon: options.grid.nlon },
+          ),
+        ],
         ["ics", state.ics, N],
         ["steps", state.steps, steps],
+        ["prefix", state.prefix ?? "", options.prefix ?? ""],
+        [
+          "mse",
+          state.mse === undefined ? "absent" : "present",
+          options.rmse ? "present" : "absent",
+        ],
       ] as const;
       for (const [k, found, expected] of header) {
         if (found !== expected) {
@@ -246,6 +283,9 @@ export class WeatherTracker {
         );
       }
       const accs = base64ToF64(state.acc, covered.length * per, `${where}: acc`, "weather states");
+      const mses = options.rmse
+        ? base64ToF64(state.mse, covered.length * per, `${where}: mse`, "weather states")
+        : undefined;
       const psnrs = base64ToF64(
         state.psnr,
         covered.length * per,
@@ -275,16 +315,23 @@ export class WeatherTracker {
         t.#divergedAt[ic] = d === null ? Infinity : d;
         t.#acc.set(accs.subarray(i * per, (i + 1) * per), ic * per);
         t.#psnr.set(psnrs.subarray(i * per, (i + 1) * per), ic * per);
+        if (mses) t.#mse!.set(mses.subarray(i * per, (i + 1) * per), ic * per);
       });
     });
     checkCoverage(owner, states.length, "weather states");
     return t;
   }
 
-  /** `acc` and `psnr` rows (module doc). */
+  /** `acc`, `psnr` (and `rmse`) rows, prefixed (module doc). */
   rows(): ResultRow[] {
     const { fields, ics, steps } = this.#o, C = fields.length, out: ResultRow[] = [];
-    for (const [metric, data] of [["acc", this.#acc], ["psnr", this.#psnr]] as const) {
+    const prefix = this.#o.prefix ?? "";
+    const series: [string, Float64Array, boolean][] = [
+      ["acc", this.#acc, false],
+      ["psnr", this.#psnr, false],
+      ...(this.#mse ? [["rmse", this.#mse, true] as [string, Float64Array, boolean]] : []),
+    ];
+    for (const [metric, data, sqrt] of series) {
       fields.forEach((field, c) => {
         for (let step = 1; step <= steps; step++) {
           let s = 0, n = 0;
@@ -297,12 +344,12 @@ export class WeatherTracker {
             }
           }
           out.push({
-            metric,
+            metric: prefix + metric,
             field,
             step,
-            value: n > 0 ? s / n : null,
+            value: n > 0 ? (sqrt ? Math.sqrt(s / n) : s / n) : null,
             n,
-            reduction: "mean_over_ics",
+            reduction: sqrt ? "mean_over_ics_then_sqrt" : "mean_over_ics",
           });
         }
       });

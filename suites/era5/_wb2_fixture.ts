@@ -188,7 +188,7 @@ export async function writeNetcdf(path: string, f: Wb2Fixture): Promise<void> {
   const h5 = await h5wasm();
   const file = new h5.File(path, "w");
   try {
-    const T = f.time.length, A = f.lat.length, O = f.nlon, K = f.levels.length;
+    const T = f.time.length, K = f.levels.length;
     const coord = (name: string, data: Float64Array) => {
       const d = file.create_dataset({ name, data, shape: [data.length], dtype: "<d" });
       d.make_scale(name);

@@ -82,5 +82,15 @@ Deno.test("era5 --data: a WeatherBench 2 Zarr store written here is regridded an
       `step ${step}: rmse ${got}, exact ${exact}`,
     );
     assert(row(result.rows, "acc", "geopotential_500", step).n === 2, "acc rows for both ICs");
+    // The same error scored where the data live: predictions regridded back to the 5° lat-lon
+    // grid, WeatherBench 2 latitude weights (their weighted mean of cos²φ is 2/3 to O(Δφ²)).
+    const wb2 = row(result.rows, "wb2_rmse", "2m_temperature", step);
+    assert(wb2.n === 2 && wb2.reduction === "mean_over_ics_then_sqrt", JSON.stringify(wb2));
+    assert(
+      Math.abs(wb2.value! - exact) < 0.05 * exact + 0.02,
+      `step ${step}: wb2_rmse ${wb2.value}, exact ${exact}`,
+    );
+    assert(row(result.rows, "wb2_acc", "geopotential_500", step).n === 2, "wb2_acc rows");
   }
+  assert(result.config.data.includes("WeatherBench 2 latitude weights"), result.config.data);
 });
