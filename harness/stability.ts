@@ -52,6 +52,7 @@ import {
   type RolloutSnapshot,
 } from "./rollout.ts";
 import { removeIfExists, writeFileAtomic } from "./atomic.ts";
+import { loadOrGenerateReference } from "./reference_cache.ts";
 import { readJson } from "./json_file.ts";
 import { type Result, RESULT_SCHEMA } from "./result_schema.ts";
 import { environment } from "./environment.ts";
@@ -86,6 +87,11 @@ export interface StabilityOptions {
   spectraEvery?: number;
   /** Directory for result.json and checkpoint.json; nothing is written when absent. */
   outDir?: string;
+  /**
+   * Cache of the suite's ICs and history window (`harness/reference_cache.ts`, default
+   * `.cache/emubench`; `false`: solve them every run). Spun-up ICs (jet2d, HW) cost minutes.
+   */
+  cacheDir?: string | false;
   progress?: (done: number, total: number) => void;
   log?: (message: string) => void;
 }
@@ -299,8 +305,21 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
   const tr = performance.now();
   const X = gridSize(suite.grid);
   const C = suite.fields.length;
-  const ics = suite.initialConditions(N, seed);
-  const window = k > 1 ? suite.reference(ics, N, k - 1) : ics;
+  // Cached like a run's reference: the IC plus max(1, k − 1) solver steps (one step is the least
+  // the cache holds), of which steps 0..k−1 are the window.
+  let ics: Float32Array, window: Float32Array;
+  if (o.cacheDir === false) {
+    ics = suite.initialConditions(N, seed);
+    window = k > 1 ? suite.reference(ics, N, k - 1) : ics;
+  } else {
+    const cached = await loadOrGenerateReference(suite, {
+      seed,
+      ics: N,
+      steps: Math.max(1, k - 1),
+    }, { cacheDir: o.cacheDir ?? join(".cache", "emubench"), log });
+    ics = cached.ics;
+    window = k > 1 ? cached.reference : ics;
+  }
   const referenceSeconds = (performance.now() - tr) / 1000;
 
   const spectrum = suite.spectrum ? (f: Float32Array) => suite.spectrum!(f) : spectrum1d;

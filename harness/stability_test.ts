@@ -282,3 +282,48 @@ Deno.test("rollout: a batch whose ICs are all finished stops early", async () =>
   assert.equal(last.get(2), T);
   assert.equal(calls.length, 9);
 });
+
+Deno.test({
+  name: "stability: ICs come from the reference cache, so a second run solves nothing",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { convection1d } = await import("../suites/mod.ts");
+    let solved = 0;
+    const suite = {
+      ...convection1d,
+      initialConditions(count: number, seed: number) {
+        solved++;
+        return convection1d.initialConditions(count, seed);
+      },
+    };
+    const cacheDir = await Deno.makeTempDir({ prefix: "emubench-stab-cache-" });
+    try {
+      const run = () =>
+        runStability({
+          suite,
+          model: "baseline:persistence",
+          ics: 2,
+          horizon: 5,
+          backend: "wasm",
+          energyStats: { mean: 0.11, std: 0.004 },
+          cacheDir,
+        });
+      const a = await run(), b = await run();
+      assert.equal(solved, 1);
+      assert.deepEqual(a.result.rows, b.result.rows);
+      await runStability({
+        suite,
+        model: "baseline:persistence",
+        ics: 2,
+        horizon: 5,
+        backend: "wasm",
+        energyStats: { mean: 0.11, std: 0.004 },
+        cacheDir: false,
+      });
+      assert.equal(solved, 2, "cacheDir: false solves again");
+    } finally {
+      await Deno.remove(cacheDir, { recursive: true });
+    }
+  },
+});
