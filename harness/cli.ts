@@ -32,7 +32,7 @@ const HELP =
 
 Usage:
   emubench list [--json]
-  emubench validate <model> --suite S [--backend B] [--json]
+  emubench validate <model> --suite S [--task forecast|reconstruct] [--backend B] [--json]
   emubench run --suite S --model <path|baseline:NAME> [--tier T] [--backend B] [--ics N]
                [--steps N] [--seed N] [--batch N] [--data FILE] [--out DIR]
                [--save-trajectories] [--no-report] [--shard K/N] [--json]
@@ -558,8 +558,20 @@ async function cmdValidate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { suite: { type: "string" }, backend: { type: "string" }, json: { type: "boolean" } },
+    options: {
+      suite: { type: "string" },
+      backend: { type: "string" },
+      task: { type: "string" },
+      json: { type: "boolean" },
+    },
   });
+  if (values.task !== undefined && values.task !== "forecast" && values.task !== "reconstruct") {
+    throw new ValueRangeError({
+      field: "--task",
+      expected: "forecast or reconstruct",
+      found: JSON.stringify(values.task),
+    });
+  }
   if (positionals.length !== 1) {
     throw new ValueRangeError({
       field: "validate",
@@ -570,6 +582,7 @@ async function cmdValidate(args: string[]): Promise<number> {
   const report = await validateModel(positionals[0], {
     suite: values.suite,
     backend: values.backend as BackendChoice | undefined,
+    task: values.task as "forecast" | "reconstruct" | undefined,
   });
   if (values.json) console.log(JSON.stringify(report, null, 1));
   else console.log(report.text);

@@ -2,13 +2,18 @@
  * `emubench validate`: explain whether a model fits a suite, statically (names, ranks, shapes,
  * dtypes, dynamic axes, opset of every graph) and then by a dry run of two steps on two ICs,
  * which catches what static shapes cannot (wrong output sizes behind dynamic dims, NaN).
+ * Autoencoders (`{encode, decode}` without `step`, the `reconstruct` task) are validated by a
+ * dry reconstruction of two samples (`harness/reconstruct.ts`), which checks the graphs, the
+ * shapes they produce and the compression ratio.
  * @module
  */
 import { getSuite } from "../suites/mod.ts";
 import { gridShape } from "../suites/types.ts";
 import { type BackendChoice, openBackend } from "./backend.ts";
 import { isInputError, ValueRangeError } from "./errors.ts";
-import { loadModel } from "./model.ts";
+import { loadAutoencoder, loadModel, type ManifestTask } from "./model.ts";
+import { join } from "node:path";
+import { evaluateReconstruction } from "./reconstruct.ts";
 import { formatDims } from "./onnx_inspect.ts";
 import { closeSessions, openSessions, rollout } from "./rollout.ts";
 import { formatProblems, planModel, type Problem } from "./validate.ts";
@@ -25,11 +30,99 @@ export interface ValidationReport {
   text: string;
 }
 
-/** Validate the model at `path` (suite from `emulator.json` or `options.suite`). */
+/**
+ * The task a model directory is for: `reconstruct` when its `emulator.json` names `encode` and
+ * `decode` graphs but no `step`, else `forecast` (also for a bare `.onnx` or an unreadable
+ * manifest, whose errors `loadModel` then reports).
+ */
+async function detectTask(path: string): Promise<ManifestTask> {
+  try {
+    const dir = path.endsWith("emulator.json") ? path.slice(0, -"emulator.json".length) : path;
+    const json = JSON.parse(await Deno.readTextFile(join(dir, "emulator.json")));
+    const g = json?.graphs;
+    return g && typeof g === "object" && "encode" in g && "decode" in g && !("step" in g)
+      ? "reconstruct"
+      : "forecast";
+  } catch {
+    return "forecast";
+  }
+}
+
+async function validateAutoencoder(
+  path: string,
+  options: { suite?: string; backend?: BackendChoice },
+): Promise<ValidationReport> {
+  const model = await loadAutoencoder(path);
+  const suite = getSuite(options.suite ?? model.manifest.suite);
+  const lines = [
+    `model: ${path} (autoencoder: encode ${model.graphs.encode.path}, decode ${model.graphs.decode.path})`,
+    `suite: ${suite.id} v${suite.version}, task reconstruct, state [B, ${suite.fields.length}, ${
+      gridShape(suite.grid).join(", ")
+    }] (fields ${suite.fields.join(", ")})`,
+  ];
+  const problems: Problem[] = [];
+  if (model.manifest.suite !== suite.id) {
+    problems.push({
+      file: "emulator.json",
+      field: "suite",
+      expected: `"${suite.id}"`,
+      found: `"${model.manifest.suite}"`,
+    });
+  }
+  let dryRun: ValidationReport["dryRun"];
+  if (problems.length === 0) {
+    try {
+      const { result } = await evaluateReconstruction({
+        suite: suite.id,
+        model: path,
+        samples: 2,
+        backend: options.backend ?? "auto",
+        lmax: 8,
+      });
+      const bad = result.divergence.filter((d) => d.step !== null).map((d) => d.ic);
+      const ratio = result.reconstruct?.compressionRatio;
+      dryRun = bad.length > 0
+        ? {
+          backend: result.environment.backend,
+          ok: false,
+          message: `sample${bad.length === 1 ? "" : "s"} ${bad.join(", ")} decoded to NaN/Inf`,
+        }
+        : {
+          backend: result.environment.backend,
+          ok: true,
+          message: `2 samples encoded and decoded; outputs finite; compression ratio ${
+            ratio === undefined ? "unknown" : Number(ratio.toPrecision(4))
+          }`,
+        };
+    } catch (e) {
+      if (!(e instanceof Error)) throw e;
+      dryRun = { backend: options.backend ?? "auto", ok: false, message: e.message };
+    }
+    lines.push(`dry run on ${dryRun.backend}: ${dryRun.ok ? "ok" : "FAILED"}: ${dryRun.message}`);
+  } else {
+    lines.push(`${problems.length} problem${problems.length === 1 ? "" : "s"}:`);
+    lines.push(formatProblems(problems));
+  }
+  const ok = problems.length === 0 && (dryRun?.ok ?? false);
+  lines.push(
+    ok
+      ? `OK: the autoencoder fits ${suite.id} (task reconstruct).`
+      : `NOT OK: the autoencoder does not fit ${suite.id}.`,
+  );
+  return { ok, model: path, suite: suite.id, problems, dryRun, text: lines.join("\n") };
+}
+
+/**
+ * Validate the model at `path` (suite from `emulator.json` or `options.suite`); `task` defaults
+ * to what the manifest describes (`{encode, decode}` without `step`: `reconstruct`).
+ */
 export async function validateModel(
   path: string,
-  options: { suite?: string; backend?: BackendChoice } = {},
+  options: { suite?: string; backend?: BackendChoice; task?: ManifestTask } = {},
 ): Promise<ValidationReport> {
+  if ((options.task ?? await detectTask(path)) === "reconstruct") {
+    return await validateAutoencoder(path, options);
+  }
   const model = await loadModel(path, options.suite);
   const suiteId = options.suite ?? model.manifest.suite;
   if (!suiteId) {
