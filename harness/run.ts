@@ -221,6 +221,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     summarySteps,
     energy: (s) => suite.energy(s),
     spectrum: suite.spectrum ? (f) => suite.spectrum!(f) : undefined,
+    spectrumKMax: suite.spectrumKMax,
     // A history-k model predicts from step k (a k beyond T is refused by the rollout).
     firstStep: Math.min(plan.history, T),
   });

@@ -551,6 +551,7 @@ export function mergeShards(files: readonly ShardFile[]): Result {
       summarySteps: first.shard.config.summarySteps,
       energy: (s) => suite.energy(s),
       spectrum: suite.spectrum ? (f) => suite.spectrum!(f) : undefined,
+      spectrumKMax: suite.spectrumKMax,
       firstStep: Math.min(first.shard.model.history, T),
     }, ordered.map((f) => f.shard.scorer));
   } catch (e) {

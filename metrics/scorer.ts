@@ -14,7 +14,8 @@
  *
  * - `mse`, `nrmse`, `dissipation`, `dispersion`, `spectrum_error` per field and step 1..T,
  *   `reduction: "mean_over_ics"`: mean over ICs of the per-IC value. `spectrum_error` compares
- *   the `spectrum` of pred and ref with the `spectrumErrorBands` defaults (shells 1..K−1, floor
+ *   the `spectrum` of pred and ref with the `spectrumErrorBands` defaults (shells 1..K−1, or
+ *   1..`spectrumKMax`, floor
  *   `1e-14` of the reference field's energy).
  * - `spectrum_error_low`, `_mid`, `_high`: the same per log band (`spectrumErrorBands`); a band
  *   with no shell on this grid gets no rows.
@@ -81,6 +82,8 @@ export interface ScorerOptions {
   readonly energy: (state: Float32Array | Float64Array) => number;
   /** Shell spectrum of one field (default `spectrum1d`, which needs a power-of-two `X`). */
   readonly spectrum?: (field: Float32Array | Float64Array) => Float64Array;
+  /** Last shell scored by `spectrum_error` and its bands (default K − 1, every shell). */
+  readonly spectrumKMax?: number;
   /**
    * First predicted step s₀ in 1..T (default 1): a model with `history = k` predicts from step
    * k on, its steps 1..k−1 being reference states. Geometric means run over s₀..T; curves at
@@ -200,6 +203,7 @@ export class RolloutScorer {
   readonly #spectrum: (field: Float32Array | Float64Array) => Float64Array;
   /** Shells per spectrum. */
   readonly #k: number;
+  readonly #kMax: number | undefined;
   /** Which of low/mid/high hold at least one shell for this grid. */
   readonly #bands: readonly boolean[];
   /** `[N, T, C, M]` per-step metrics. */
@@ -253,7 +257,14 @@ export class RolloutScorer {
     // Probe the spectrum once: shell count, and a non-power-of-two X fails here, not mid-run.
     this.#k = this.#spectrum(new Float64Array(pointsPerField)).length;
     if (this.#k < 2) throw bad("spectrum", "at least 2 shells", `${this.#k}`);
-    const probe = spectrumErrorBands(new Float64Array(this.#k), new Float64Array(this.#k));
+    const kMax = options.spectrumKMax;
+    if (kMax !== undefined && !(Number.isInteger(kMax) && kMax >= 1 && kMax < this.#k)) {
+      throw bad("spectrumKMax", `an integer shell in [1, ${this.#k - 1}]`, `${kMax}`);
+    }
+    this.#kMax = kMax;
+    const probe = spectrumErrorBands(new Float64Array(this.#k), new Float64Array(this.#k), {
+      kMax,
+    });
     this.#bands = [probe.low !== null, probe.mid !== null, probe.high !== null];
     const c = fields.length;
     this.#values = new Float64Array(ics * steps * c * M);
@@ -314,7 +325,7 @@ export class RolloutScorer {
               `"${this.#fields[f]}" has ${ep.length} and ${ey.length} shells, expected ${this.#k}`,
           );
         }
-        const bands = spectrumErrorBands(ep, ey);
+        const bands = spectrumErrorBands(ep, ey, { kMax: this.#kMax });
         const at = ((ic * this.#t + step - 1) * c + f) * M;
         const v = this.#values;
         v[at + MSE] = split.mse;

@@ -429,3 +429,38 @@ Deno.test("fromStates refuses a foreign header, missing or doubled ICs and damag
   assertThrowsType(() => s.toState([1, 1]), RangeError, "listed twice");
   assertThrowsType(() => s.toState([3]), RangeError, "[0, 2]");
 });
+
+Deno.test("spectrumKMax: shells above it do not count, so noise there costs nothing", () => {
+  // A 1D field of 64 points: spectrum1d gives shells 0..32. The prediction adds a pure mode at
+  // k = 30; with kMax = 20 the spectrum error sees shells 1..20, equal up to float32 rounding.
+  const x = 64;
+  const ref = Float32Array.from({ length: x }, (_, i) => Math.sin((2 * Math.PI * 3 * i) / x));
+  const pred = ref.map((v, i) => v + 0.1 * Math.cos((2 * Math.PI * 30 * i) / x));
+  const score = (spectrumKMax?: number) => {
+    const s = new RolloutScorer({
+      fields: ["u"],
+      pointsPerField: x,
+      ics: 1,
+      steps: 1,
+      summarySteps: [],
+      energy: halfMeanSquare,
+      spectrumKMax,
+    });
+    s.observeInitial(0, ref);
+    s.observe(0, 1, pred, ref);
+    return s.rows().find((r) => r.metric === "spectrum_error" && r.step === 1)!.value!;
+  };
+  if (!(score(20) < 1e-6)) throw new Error(`kMax 20: ${score(20)}`);
+  // Without the cut-off shell 30 compares 0.005 with the float32 floor: a large log ratio.
+  if (!(score() > 0.5)) throw new Error(`all shells: ${score()}`);
+  assertThrowsType(() =>
+    new RolloutScorer({
+      fields: ["u"],
+      pointsPerField: x,
+      ics: 1,
+      steps: 1,
+      summarySteps: [],
+      energy: halfMeanSquare,
+      spectrumKMax: 33,
+    }), RangeError);
+});

@@ -207,6 +207,13 @@ export interface Suite {
    */
   spectrum?(field: Float32Array | Float64Array): Float64Array;
   /**
+   * Last shell scored by `spectrum_error` (default: every shell). Dealiased spectral suites set
+   * their 2/3-rule cut-off K: beyond it the reference holds no energy in complete shells (only
+   * the corners of the retained square, then nothing), so log ratios there would score round-off
+   * and a model's small-scale noise, not physics.
+   */
+  readonly spectrumKMax?: number;
+  /**
    * How reports name the `spectrum` rows (default: `"energy spectrum"` over `"wavenumber k"`,
    * `"E(k)"`): e.g. an angular power spectrum `C_ℓ` over degree `ℓ` on the sphere.
    */

@@ -315,6 +315,8 @@ export const hasegawaWakatani: Suite = {
   spectrum(field: Float32Array | Float64Array): Float64Array {
     return spectrum2d(field, HW_N, HW_N);
   },
+  // Shells past the 2/3-rule cut-off K = ⌊128/3⌋ = 42 are empty or corner-only in the reference.
+  spectrumKMax: 42,
   diagnostics(state: Float32Array | Float64Array): Readonly<Record<string, number>> {
     return hwFieldDiagnostics(state);
   },

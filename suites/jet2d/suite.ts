@@ -289,6 +289,8 @@ export const jet2d: Suite = {
   spectrum(field: Float32Array | Float64Array): Float64Array {
     return kineticSpectrum(field);
   },
+  // Shells past the 2/3-rule cut-off K = ⌊256/3⌋ = 85 are empty or corner-only in the reference.
+  spectrumKMax: 85,
   diagnostics(state: Float32Array | Float64Array): Readonly<Record<string, number>> {
     return energyEnstrophy(state);
   },
