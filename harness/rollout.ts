@@ -14,12 +14,21 @@
  *   divergence) is read to the host and handed to `save` after the observer has seen that step
  *   (the next step is not started before, so the snapshot is exact); `resume` restarts from such
  *   a snapshot: earlier batches are skipped, the snapshot's batch continues at `step + 1` with
- *   the very tensor values it had, so a resumed run computes what an uninterrupted one does;
+ *   the very tensor values it had, so a resumed run computes what an uninterrupted one does; a
+ *   snapshot that does not fit the run (batch start, step, tensor dims, IC count) is refused with
+ *   a `ValueRangeError` ({@link checkSnapshot});
  * - an observer may report ICs `finished` (e.g. left the stability band): a batch whose ICs are
- *   all finished stops early.
+ *   all finished stops early. A finished IC whose batch goes on is still scanned, so whether a
+ *   later NaN of it is recorded in `divergence` depends on the other ICs of its batch: callers
+ *   that need batch-independent results ignore divergence after an IC's finish
+ *   (`harness/stability.ts` does);
+ * - timing ({@link RolloutTiming}): model time is the time the loop is blocked awaiting the
+ *   model plus the synchronous part of issuing each model call; everything else in the loop's
+ *   wall time (observer, NaN scans, checkpoints) is host time outside the model.
  *
  * @module
  */
+import { ValueRangeError } from "./errors.ts";
 import {
   type Backend,
   disposeTensor,
@@ -127,17 +136,25 @@ export async function closeSessions(s: ModelSessions): Promise<void> {
   for (const x of [s.step, s.encode, s.decode, s.init, s.shift]) await x?.release();
 }
 
-/** What a rollout measured. */
-export interface RolloutStats {
+/** Where a rollout's wall time went (so far, for {@link RolloutOptions.checkpoint}). */
+export interface RolloutTiming {
   /**
-   * Seconds inside session.run and device→host reads. Steps are pipelined (step n + 1 runs
-   * while step n is scored), so model and observer seconds may overlap and sum past the wall.
+   * Seconds the rollout loop could not go on because of the model: the time it was blocked
+   * awaiting model work (session.run of step/init/encode/decode/shift graphs, the device→host
+   * read-back and the feeding/normalising around them) plus the synchronous part of issuing each
+   * model step. Steps are pipelined (step n + 1 runs while step n is scored), so model work that
+   * overlaps the observer is not counted: `wallSeconds − modelSeconds` is exactly the loop's time
+   * outside the model (observer, NaN scans, checkpoints, progress), and never negative.
    */
   modelSeconds: number;
-  /** Seconds inside observer callbacks. */
+  /** Seconds inside observer callbacks (part of the time outside the model). */
   observerSeconds: number;
   /** Wall seconds of the whole loop. */
   wallSeconds: number;
+}
+
+/** What a rollout measured. */
+export interface RolloutStats extends RolloutTiming {
   /** Model calls × batch size (IC-steps) per wall second. */
   stepsPerSecond: number;
   /** First non-finite step per IC, or null. */
@@ -162,10 +179,130 @@ export interface RolloutOptions {
   maxBatch?: number;
   observer: RolloutObserver;
   progress?: (done: number, total: number) => void;
-  /** Snapshot the state every `every` steps (steps that are multiples of it, below T). */
-  checkpoint?: { every: number; save(snapshot: RolloutSnapshot): Promise<void> };
-  /** Continue from a snapshot of the same model, ICs and batch size. */
+  /**
+   * Snapshot the state every `every` steps (steps that are multiples of it, below T); `timing`
+   * is this rollout's timing up to the snapshot.
+   */
+  checkpoint?: {
+    every: number;
+    save(snapshot: RolloutSnapshot, timing: RolloutTiming): Promise<void>;
+  };
+  /**
+   * Continue from a snapshot of the same model, ICs and batch size (checked with
+   * {@link checkSnapshot}).
+   */
   resume?: RolloutSnapshot;
+}
+
+/** What a snapshot must fit: the run that is to continue from it. */
+export interface SnapshotLayout {
+  /** ICs N. */
+  count: number;
+  /** Batch size B actually run. */
+  batch: number;
+  /** The model's history k. */
+  history: number;
+  /** Horizon T. */
+  steps: number;
+  /** Dims of the window (or state) fed to the model. */
+  window: readonly number[];
+  /** Dims of each carried tensor by input name (non-numbers: any size). */
+  carries: Record<string, readonly (number | string | null)[]>;
+  /** Whether the model is latent (the snapshot must then hold a latent state `[B, ...]`). */
+  latent: boolean;
+}
+
+/** The layout {@link rollout} expects of a resume snapshot. */
+export function snapshotLayout(
+  plan: ModelPlan,
+  o: { channels: number; shape: readonly number[]; count: number; steps: number; batch: number },
+): SnapshotLayout {
+  const B = o.batch, k = plan.history;
+  return {
+    count: o.count,
+    batch: B,
+    history: k,
+    steps: o.steps,
+    window: k > 1 ? [B, k, o.channels, ...o.shape] : [B, o.channels, ...o.shape],
+    carries: Object.fromEntries(
+      plan.step.carry.map(([i]) => [i, (plan.carryDims[i] ?? []).map((d, a) => a === 0 ? B : d)]),
+    ),
+    latent: plan.form === "latent",
+  };
+}
+
+/**
+ * Check that `s` can continue the run of `layout`, or throw a `ValueRangeError` naming `file`
+ * (when given), the field, what was expected and what was found: `first` a multiple of the batch
+ * size below N, `step` in [k, T), the window, carries and latent state of the right dims (and
+ * as many values as their dims say), `divergence` of length N.
+ *
+ * @example
+ * ```ts
+ * import { checkSnapshot } from "./rollout.ts";
+ * const layout = { count: 4, batch: 2, history: 1, steps: 10, window: [2, 1, 3], carries: {}, latent: false };
+ * const ok = { first: 2, step: 5, window: { dims: [2, 1, 3], data: new Float32Array(6) }, carries: {}, divergence: [null, null, null, null] };
+ * checkSnapshot(ok, layout);
+ * let message = "";
+ * try { checkSnapshot({ ...ok, first: 1 }, layout, "ck.json"); } catch (e) { message = String(e); }
+ * if (!message.includes("ck.json: snapshot.first")) throw new Error(message);
+ * ```
+ */
+export function checkSnapshot(s: RolloutSnapshot, layout: SnapshotLayout, file?: string): void {
+  const fail = (field: string, expected: string, found: unknown): never => {
+    throw new ValueRangeError({
+      ...(file ? { file } : {}),
+      field,
+      expected,
+      found: typeof found === "string" ? found : JSON.stringify(found),
+      hint: "The snapshot does not belong to this run; delete it to start afresh.",
+    });
+  };
+  const { count: N, batch: B, history: k, steps: T } = layout;
+  if (!Number.isInteger(s?.first) || s.first < 0 || s.first >= N || s.first % B !== 0) {
+    fail("snapshot.first", `a multiple of the batch size ${B} below ${N} ICs`, s?.first);
+  }
+  if (!Number.isInteger(s.step) || s.step < k || s.step >= T) {
+    fail("snapshot.step", `an integer in [${k}, ${T}) (history k ≤ step < horizon)`, s.step);
+  }
+  if (!Array.isArray(s.divergence) || s.divergence.length !== N) {
+    fail("snapshot.divergence", `${N} entries (one per IC)`, s.divergence?.length);
+  }
+  s.divergence.forEach((d, ic) => {
+    if (d !== null && (!Number.isInteger(d) || d < k || d > s.step)) {
+      fail(`snapshot.divergence[${ic}]`, `null or a step in [${k}, ${s.step}]`, d);
+    }
+  });
+  const tensor = (
+    t: HostTensor | undefined,
+    field: string,
+    dims: readonly (number | string | null)[] | undefined,
+  ) => {
+    if (!t || !Array.isArray(t.dims) || !(t.data instanceof Float32Array)) {
+      return fail(field, "a tensor { dims, data }", t === undefined ? "none" : "something else");
+    }
+    const fits = dims
+      ? t.dims.length === dims.length &&
+        dims.every((d, a) => typeof d !== "number" || t.dims[a] === d)
+      : t.dims[0] === B;
+    if (!fits) {
+      fail(
+        `${field}.dims`,
+        dims ? `[${dims.map((d) => typeof d === "number" ? d : "*")}]` : `[${B}, ...]`,
+        `[${t.dims}]`,
+      );
+    }
+    const n = t.dims.reduce((a, b) => a * b, 1);
+    if (t.data.length !== n) fail(`${field}.data`, `${n} values ([${t.dims}])`, `${t.data.length}`);
+  };
+  tensor(s.window, "snapshot.window", layout.window);
+  const names = Object.keys(layout.carries).sort(), have = Object.keys(s.carries ?? {}).sort();
+  if (JSON.stringify(names) !== JSON.stringify(have)) {
+    fail("snapshot.carries", `carries ${JSON.stringify(names)}`, JSON.stringify(have));
+  }
+  for (const name of names) tensor(s.carries[name], `snapshot.carries.${name}`, layout.carries[name]);
+  if (layout.latent) tensor(s.latent, "snapshot.latent", undefined);
+  else if (s.latent !== undefined) fail("snapshot.latent", "none (not a latent model)", "a tensor");
 }
 
 function product(a: readonly number[]): number {
@@ -198,12 +335,30 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
   const norm = model.manifest.normalize;
   const fixed = plan.batch === "dynamic" ? null : plan.batch;
   const B = fixed ?? Math.max(1, Math.min(o.maxBatch ?? 32, N));
+  if (o.resume) {
+    checkSnapshot(o.resume, snapshotLayout(plan, { channels: C, shape, count: N, steps: T, batch: B }));
+  }
   const divergence: (number | null)[] = o.resume
     ? [...o.resume.divergence]
     : new Array(N).fill(null);
   const needs = (n: number) => o.observer.needsStep ? o.observer.needsStep(n) : true;
   let modelSeconds = 0, observerSeconds = 0;
   const t0 = performance.now();
+  const timing = (): RolloutTiming => ({
+    modelSeconds,
+    observerSeconds,
+    wallSeconds: (performance.now() - t0) / 1000,
+  });
+  // Model time (RolloutTiming): the loop blocked on model work. `blocked` times a call and the
+  // wait for its result; `issue` times only the synchronous start of a pipelined step.
+  const blocked = async <R>(f: () => Promise<R>): Promise<R> => {
+    const t = performance.now();
+    try {
+      return await f();
+    } finally {
+      modelSeconds += (performance.now() - t) / 1000;
+    }
+  };
   let done = 0;
   const total = N * (T - k + 1);
 
@@ -240,12 +395,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     plan.dtype === "float16"
       ? backend.tensor("float16", float32ToFloat16(h.data), h.dims)
       : backend.tensor("float32", h.data, h.dims);
-  const run = async (s: Session, feeds: Record<string, Tensor>) => {
-    const t = performance.now();
-    const r = await s.run(feeds);
-    modelSeconds += (performance.now() - t) / 1000;
-    return r;
-  };
+  const run = (s: Session, feeds: Record<string, Tensor>) => s.run(feeds);
 
   for (let first = 0; first < N; first += B) {
     if (o.resume && first < o.resume.first) {
@@ -277,7 +427,8 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     if (resumed) {
       for (const [i] of plan.step.carry) carries[i] = fromHostTensor(resumed.carries[i]);
     } else if (sessions.init && plan.init) {
-      const r = await run(sessions.init, { [plan.init.input]: window });
+      const init = sessions.init, input = plan.init.input;
+      const r = await blocked(() => run(init, { [input]: window }));
       for (const [i] of plan.step.carry) carries[i] = r[i];
     } else {
       for (const [i] of plan.step.carry) {
@@ -291,7 +442,8 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     // Latent models: encode once.
     let latent: Tensor | undefined = resumed?.latent ? fromHostTensor(resumed.latent) : undefined;
     if (!resumed && sessions.encode && plan.encode) {
-      latent = (await run(sessions.encode, { [plan.encode.input]: window }))[plan.encode.output];
+      const encode = sessions.encode, { input, output } = plan.encode;
+      latent = (await blocked(() => run(encode, { [input]: window })))[output];
     }
 
     // One model step: run, carry, decode where needed, read back, advance the window. Returns
@@ -317,9 +469,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       }
       let host: Float32Array | undefined;
       if (state) {
-        const tr = performance.now();
         host = await fromModel(state);
-        modelSeconds += (performance.now() - tr) / 1000;
         if (host.length !== B * S) {
           throw new ShapeError({
             file: model.graphs[latent ? "decode" : "step"]!.path,
@@ -348,18 +498,23 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     // Pipelined: step n + 1 is started before step n is scored, so metrics on the host overlap
     // the model's work on its own threads (native) or device (webgpu). Host copies are never
     // written by the runtime afterwards, so scoring them while the next step runs is safe.
+    const issue = (n: number): Promise<Float32Array | undefined> => {
+      const t = performance.now();
+      const p = advance(n);
+      modelSeconds += (performance.now() - t) / 1000;
+      // Awaited later; this keeps an observer error from leaving it unhandled.
+      p.catch(() => {});
+      return p;
+    };
     if (resumed) done += real * (start - k);
-    let pending = start <= T ? advance(start) : Promise.resolve(undefined);
+    let pending = start <= T ? issue(start) : Promise.resolve(undefined);
     const every = o.checkpoint?.every ?? 0;
     for (let n = start; n <= T; n++) {
-      const host = await pending;
+      const current = pending;
+      const host = await blocked(() => current);
       // At a checkpoint step the next step waits until the snapshot is taken.
       const snap = every > 0 && n < T && n % every === 0;
-      if (n < T && !snap) {
-        pending = advance(n + 1);
-        // Awaited next iteration; this keeps an observer error from leaving it unhandled.
-        pending.catch(() => {});
-      }
+      if (n < T && !snap) pending = issue(n + 1);
       if (host) {
         const to = performance.now();
         for (let j = 0; j < real; j++) {
@@ -397,13 +552,13 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
           carries: carried,
           ...(latent ? { latent: await toHostTensor(latent) } : {}),
           divergence: [...divergence],
-        });
-        pending = advance(n + 1);
-        pending.catch(() => {});
+        }, timing());
+        pending = issue(n + 1);
       }
       const fin = o.observer.finished;
       if (n < T && fin && ics.slice(0, real).every((ic) => divergence[ic] !== null || fin(ic))) {
-        await pending; // the step in flight still owns the tensors it disposes
+        const last = pending;
+        await blocked(() => last); // the step in flight still owns the tensors it disposes
         break;
       }
     }

@@ -9,7 +9,11 @@
  *   to the file's latitudes and longitudes (IDW, `suites/era5/regrid.ts`) and compared with the
  *   values read from the file, with WB2 latitude weights (`metrics/weather.ts`): rows
  *   `wb2_rmse` (√ of the mean over ICs of the weighted MSE), `wb2_acc`, `wb2_psnr`. The
- *   climatology for `wb2_acc` is the suite's, regridded the same way.
+ *   climatology for `wb2_acc` is the suite's analytic climatology evaluated directly at the
+ *   file's grid points (latitude rows, longitudes 0°, 360/nlon°, …) at each valid time
+ *   (`era5LatLonClimatology`), not regridded.
+ * - The ACC climatology of built-in data (no `startHours`) is the start-time climatology rotated
+ *   with the truth (axis tilt `suite.params.alpha`; `era5Climatology`).
  *
  * @example
  * ```ts
@@ -27,7 +31,7 @@ import type { Suite } from "../suites/types.ts";
 import type { ResultRow } from "../metrics/rows.ts";
 import { latLonGrid } from "../metrics/weather.ts";
 import { WeatherTracker } from "../metrics/weather_scorer.ts";
-import { era5Climatology } from "../suites/era5/suite.ts";
+import { era5Climatology, era5LatLonClimatology } from "../suites/era5/suite.ts";
 import { applyIdw, healpixToLatLon } from "../suites/era5/regrid.ts";
 import type { LoadedDataset } from "./dataset.ts";
 
@@ -62,7 +66,13 @@ export function weatherScoring(
 ): WeatherScoring | undefined {
   if (suite.grid.kind !== "healpix") return undefined;
   const nside = suite.grid.nside, C = suite.fields.length, P = 12 * nside * nside;
-  const climatology = era5Climatology(nside, o);
+  const climOptions = {
+    ics: o.ics,
+    seed: o.seed,
+    startHours: o.startHours,
+    alpha: suite.params?.alpha,
+  };
+  const climatology = era5Climatology(nside, climOptions);
   const trackers = [
     new WeatherTracker({
       fields: suite.fields,
@@ -99,7 +109,7 @@ export function weatherScoring(
         steps: o.steps,
         prefix: "wb2_",
         rmse: true,
-        climatology: (ic, step) => toLatLon!(climatology(ic, step)),
+        climatology: era5LatLonClimatology(lat, nlon, climOptions),
       }),
     );
   }

@@ -18,7 +18,8 @@ Deno.test("WeatherTracker: ACC and PSNR against hand-computed values, per field 
     },
   });
   const y = new Float32Array(24).map((_, k) => (k % 12 < 6 ? 0 : 10)); // field range 10
-  // IC 0, step 1: field a: p′ = −y′ → ACC −1; p = y + 1 → mse 1 → PSNR 20 dB (both fields).
+  // IC 0, step 1: p = y + 1 against climatology 1 → p′ = y, y′ = y − 1 (ACC below, not ±1);
+  // mse 1 → PSNR 20 dB (both fields).
   const p = new Float32Array(24).map((_, k) => y[k] + 1);
   t.observe(0, 1, p, y);
   // IC 1, step 1: pred = ref → ACC 1, PSNR +∞ (left out of the mean).

@@ -166,6 +166,60 @@ export function climatology(o: FieldOptions): Float32Array {
 }
 
 /**
+ * The analytic climatology at arbitrary points and one time: `[C, P]` for `P` points given by
+ * their latitudes `latRad` (radians). The climatology is zonal, so longitudes do not enter: a
+ * point (φ, λ) gets clim(φ, `hour`) whatever λ is. {@link climatology} is this at the HEALPix
+ * pixel centres; `climatologyLatLon` at the rows of a lat-lon grid.
+ *
+ * @example
+ * ```ts
+ * import { climatologyAtPoints } from "./fields.ts";
+ * // North pole, 16 January 00 UTC: 300 − 45 − 15 = 240 K; equator: 300 K.
+ * const c = climatologyAtPoints(["2m_temperature"], [Math.PI / 2, 0], 15 * 24);
+ * if (Math.abs(c[0] - 240) > 1e-4 || c[1] !== 300) throw new Error("closed form");
+ * ```
+ */
+export function climatologyAtPoints(
+  variables: readonly string[],
+  latRad: ArrayLike<number>,
+  hour: number,
+): Float32Array {
+  const P = latRad.length, vars = variables.map(era5Variable);
+  const out = new Float32Array(vars.length * P);
+  vars.forEach((v, c) => {
+    for (let p = 0; p < P; p++) out[c * P + p] = climatologyValue(v, latRad[p], hour);
+  });
+  return out;
+}
+
+/**
+ * The analytic climatology on a lat-lon grid at one time: `[C, nlat·nlon]`, row-major (latitude
+ * rows in the order given, `latDeg` in degrees; longitudes 0°, 360/nlon°, … — the grid of a
+ * WeatherBench 2 file as `harness/dataset.ts` reads it). Zonal: every longitude of a row has the
+ * row's value clim(φ_i, `hour`).
+ *
+ * @example
+ * ```ts
+ * import { climatologyLatLon } from "./fields.ts";
+ * const c = climatologyLatLon(["2m_temperature"], [-90, 0, 90], 4, 15 * 24);
+ * if (c.length !== 12 || c[4] !== 300 || Math.abs(c[11] - 240) > 1e-4) throw new Error();
+ * ```
+ */
+export function climatologyLatLon(
+  variables: readonly string[],
+  latDeg: ArrayLike<number>,
+  nlon: number,
+  hour: number,
+): Float32Array {
+  if (!Number.isInteger(nlon) || nlon < 1) {
+    throw new RangeError(`climatologyLatLon: expected a positive integer nlon, found ${nlon}`);
+  }
+  const nlat = latDeg.length, lat = new Float64Array(nlat * nlon);
+  for (let i = 0; i < nlat; i++) lat.fill((latDeg[i] * Math.PI) / 180, i * nlon, (i + 1) * nlon);
+  return climatologyAtPoints(variables, lat, hour);
+}
+
+/**
  * The anomaly coefficients of a variable: α_ℓm, β_ℓm (see the module doc), drawn in (ℓ, m)
  * order up to `lmax`, as two coefficient sets.
  *

@@ -20,9 +20,10 @@
  *   over fields. Solid-body rotation conserves it exactly;
  * - diagnostics `mean_<field>`: the area mean (equal-area pixels: the pixel mean), also
  *   conserved by the truth;
- * - spectrum: the angular power spectrum C_ℓ, ℓ = 0 … 64 (`spectrum.ts`; twice the truth's band
- *   limit, so spurious small-scale power of a model shows, at a cost that stays small at every
- *   level).
+ * - spectrum: the angular power spectrum C_ℓ, ℓ = 0 … 32 (`spectrum.ts`), the band of the
+ *   built-in truth: above ℓ = 32 the truth has no power, only float32 round-off (C_ℓ ≈ 1e-10 of
+ *   the band's), so log ratios there would measure a model's small-scale noise against rounding
+ *   and dominate `spectrum_error`.
  *
  * @example
  * ```ts
@@ -37,9 +38,21 @@
 import { ShapeError } from "../../harness/errors.ts";
 import { Rng } from "../rng.ts";
 import type { HealpixGrid, MetricDecl, Progress, Suite } from "../types.ts";
-import { rotateBandLimited } from "./advection.ts";
-import { climatology, DEFAULT_LMAX, era5Variable, syntheticFields } from "./fields.ts";
-import { npix, orderOf } from "./healpix.ts";
+import {
+  applyMat3,
+  rotateBandLimited,
+  rotationMatrix,
+  toCartesian,
+  toLatLon,
+} from "./advection.ts";
+import {
+  climatology,
+  climatologyAtPoints,
+  DEFAULT_LMAX,
+  era5Variable,
+  syntheticFields,
+} from "./fields.ts";
+import { npix, orderOf, pixelCentresNest } from "./healpix.ts";
 import { angularPowerSpectrum } from "./spectrum.ts";
 
 /** Model step in hours (6-hourly, as WeatherBench 2). */
@@ -50,8 +63,11 @@ export const ERA5_FIELDS = ["2m_temperature", "geopotential_500"] as const;
 export const ERA5_LEVEL = 5;
 /** Default tilt α of the solid-body rotation axis (Williamson TC1's α = 0.05 case). */
 export const ERA5_ALPHA = 0.05;
-/** Highest degree ℓ of the suite's spectrum rows. */
-export const ERA5_SPECTRUM_LMAX = 64;
+/**
+ * Highest degree ℓ of the suite's spectrum rows: the built-in truth's band limit
+ * ({@link DEFAULT_LMAX}); beyond it the truth's spectrum is float32 round-off.
+ */
+export const ERA5_SPECTRUM_LMAX = DEFAULT_LMAX;
 /** Slots of 6 hours in a 365.25-day year: start times are drawn from these. */
 const SLOTS = 1461;
 
@@ -117,10 +133,10 @@ export function era5Starts(count: number, seed: number): { hours: number[]; seed
 }
 
 /**
- * The climatology the ACC rows use for IC i of the built-in data, `[C, 12·nside²]`: the
- * analytic climatology at the IC's start time. The built-in truth advects the IC as a whole, so
- * its seasonal state is that of the start time at every lead (the truth has no seasonal
- * progression); data read with `--data` use the climatology at each valid time instead.
+ * The start-time climatology of the built-in ICs, `[C, 12·nside²]` each: the analytic
+ * climatology at IC i's start time. This is the ACC climatology at step 0 only: the built-in
+ * truth rotates the whole field, climatology included, so at later steps the ACC rows use this
+ * climatology rotated with the truth ({@link era5Climatology}).
  *
  * @example
  * ```ts
@@ -134,11 +150,64 @@ export function era5IcClimatology(nside: number, count: number, seed: number): F
   return hours.map((h) => climatology({ nside, variables: ERA5_FIELDS, hours: [h] }));
 }
 
+/** Options of {@link era5Climatology} and {@link era5LatLonClimatology}. */
+export interface Era5ClimatologyOptions {
+  /** ICs of the run (built-in data: the first `ics` of `seed`). */
+  readonly ics: number;
+  /** Seed of the built-in ICs. */
+  readonly seed: number;
+  /**
+   * Data read with `--data`: hours since 1 January 00 UTC of each IC's first time; the
+   * climatology is then the one at each valid time.
+   */
+  readonly startHours?: readonly number[];
+  /** Axis tilt of the built-in truth's rotation (radians); default {@link ERA5_ALPHA}. */
+  readonly alpha?: number;
+}
+
 /**
- * The climatology the ACC rows of a run use, as `(ic, step) → [C, 12·nside²]`: with
- * `startHours` (data read with `--data`, hours since 1 January 00 UTC of each IC's first time)
- * the analytic climatology at the valid time `startHours[ic] + step·6 h`; without, that of the
- * built-in IC `ic` of `seed` ({@link era5IcClimatology}: its start time at every step).
+ * The ACC climatology provider at points given by colatitude `theta` and longitude `phi`.
+ * With `startHours`: clim(φ, start + 6·step). Without (built-in data): the built-in truth at
+ * step s is the IC at the backward-rotated point R(6s h)ᵀx (`advection.ts`), so its climatology
+ * is the start-time climatology at that point, clim(φ(R(6s h)ᵀx), start): closed form, no
+ * regridding; the rotated latitudes are computed once per step.
+ */
+function climatologyProvider(
+  theta: ArrayLike<number>,
+  phi: ArrayLike<number>,
+  o: Era5ClimatologyOptions,
+): (ic: number, step: number) => Float32Array {
+  const P = theta.length, start = o.startHours;
+  if (start) {
+    const lat = Float64Array.from(theta, (t) => Math.PI / 2 - t);
+    return (ic, step) => climatologyAtPoints(ERA5_FIELDS, lat, start[ic] + step * ERA5_DT_HOURS);
+  }
+  const alpha = o.alpha ?? ERA5_ALPHA;
+  const { hours } = era5Starts(o.ics, o.seed);
+  const latByStep = new Map<number, Float64Array>();
+  return (ic, step) => {
+    let lat = latByStep.get(step);
+    if (!lat) {
+      const r = rotationMatrix(alpha, step * ERA5_DT_HOURS);
+      lat = new Float64Array(P);
+      for (let p = 0; p < P; p++) {
+        const x = applyMat3(r, toCartesian(Math.PI / 2 - theta[p], phi[p]), true); // R(t)ᵀx
+        lat[p] = toLatLon(x[0], x[1], x[2]).lat;
+      }
+      latByStep.set(step, lat);
+    }
+    return climatologyAtPoints(ERA5_FIELDS, lat, hours[ic]);
+  };
+}
+
+/**
+ * The climatology the ACC rows of a run use, as `(ic, step) → [C, 12·nside²]`:
+ * - with `startHours` (data read with `--data`, hours since 1 January 00 UTC of each IC's
+ *   first time) the analytic climatology at the valid time `startHours[ic] + step·6 h`;
+ * - without (built-in data of `seed`): the start-time climatology of IC `ic`
+ *   ({@link era5IcClimatology}) rotated with the truth, i.e. evaluated at the backward-rotated
+ *   point R(step·6 h)ᵀx of each pixel (axis tilt `alpha`), so that the truth's anomaly is the
+ *   rotated IC anomaly and nothing of the climatology leaks into it.
  *
  * @example
  * ```ts
@@ -149,15 +218,42 @@ export function era5IcClimatology(nside: number, count: number, seed: number): F
  */
 export function era5Climatology(
   nside: number,
-  o: { readonly ics: number; readonly seed: number; readonly startHours?: readonly number[] },
+  o: Era5ClimatologyOptions,
 ): (ic: number, step: number) => Float32Array {
-  const start = o.startHours;
-  if (start) {
-    return (ic, step) =>
-      climatology({ nside, variables: ERA5_FIELDS, hours: [start[ic] + step * ERA5_DT_HOURS] });
+  const { theta, phi } = pixelCentresNest(nside);
+  return climatologyProvider(theta, phi, o);
+}
+
+/**
+ * {@link era5Climatology} on a lat-lon grid (row-major `[C, nlat·nlon]`, latitude rows
+ * `latDeg` in degrees in the order given, longitudes 0°, 360/nlon°, …): the analytic
+ * climatology evaluated directly at the grid points (no regridding), at the valid time
+ * `startHours[ic] + step·6 h` with `startHours`, else rotated with the built-in truth.
+ *
+ * @example
+ * ```ts
+ * import { era5LatLonClimatology } from "./suite.ts";
+ * const at = era5LatLonClimatology([-45, 45], 4, { ics: 1, seed: 0, startHours: [0] });
+ * if (at(0, 1).length !== 2 * 8 || at(0, 1)[0] !== at(0, 1)[3]) throw new Error("zonal rows");
+ * ```
+ */
+export function era5LatLonClimatology(
+  latDeg: ArrayLike<number>,
+  nlon: number,
+  o: Era5ClimatologyOptions,
+): (ic: number, step: number) => Float32Array {
+  if (!Number.isInteger(nlon) || nlon < 1) {
+    throw new RangeError(`era5LatLonClimatology: expected a positive integer nlon, found ${nlon}`);
   }
-  const byIc = era5IcClimatology(nside, o.ics, o.seed);
-  return (ic) => byIc[ic];
+  const nlat = latDeg.length;
+  const theta = new Float64Array(nlat * nlon), phi = new Float64Array(nlat * nlon);
+  for (let i = 0; i < nlat; i++) {
+    for (let j = 0; j < nlon; j++) {
+      theta[i * nlon + j] = ((90 - latDeg[i]) * Math.PI) / 180;
+      phi[i * nlon + j] = (2 * Math.PI * j) / nlon;
+    }
+  }
+  return climatologyProvider(theta, phi, o);
 }
 
 function checkState(state: ArrayLike<number>, n: number, what: string): void {
@@ -214,7 +310,7 @@ export function makeEra5Suite(o: Era5Options = {}): Suite {
   const grid: HealpixGrid = { kind: "healpix", nside, ordering: "nested" };
   return {
     id: "era5",
-    version: "1.0.0",
+    version: "1.1.0",
     title: "ERA5-style weather fields on HEALPix",
     description: `2 m temperature and 500 hPa geopotential on HEALPix level ${level} (nside ` +
       `${nside}, ${n} pixels, nested), 6-hourly steps (dt in hours), 10-day horizon; built-in ` +
