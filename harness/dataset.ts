@@ -45,6 +45,12 @@ export interface LoadDatasetOptions {
   steps?: number;
   /** Channel placement of an HDF5 dataset with a channel axis, if the default guesses wrong. */
   layout?: "NTXC" | "NTCX";
+  /**
+   * WeatherBench 2 files: spread the `ics` windows evenly over the whole file (first and last
+   * time included) instead of packing them from the start, and accept any time step (for
+   * single-time samples, e.g. the reconstruct task).
+   */
+  spread?: boolean;
 }
 
 /** ICs and reference trajectories loaded from a file. */

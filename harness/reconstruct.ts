@@ -270,6 +270,18 @@ export async function reconstructSamples(o: ReconstructSamplesOptions): Promise<
     const y = norm ? normalizeOut(raw, norm, C, X) : raw;
     modelSeconds += (performance.now() - tm) / 1000;
     if (!info) {
+      // Bytes per sample need the batch axis first: a latent reshaped to [B·m, k] or shared as
+      // [1, k] would otherwise inflate or deflate the ratio.
+      for (const [name, t] of Object.entries(enc)) {
+        if (Number(t.dims[0]) !== b) {
+          throw new ShapeError({
+            file: model.graphs.encode.path,
+            field: `output ${name}`,
+            expected: `a batch axis of ${b} first (one latent per sample: [B, ...])`,
+            found: `dims [${t.dims.join(", ")}] for a batch of ${b}`,
+          });
+        }
+      }
       const latent = Object.entries(enc).map(([name, t]) => ({
         name,
         shape: [...t.dims.slice(1)].map(Number),
@@ -557,18 +569,12 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
   let samples: Float32Array, dataSource: string, hours: number[] | undefined;
   const S = suite.fields.length * gridSize(suite.grid);
   if (o.data) {
-    // One sample per trajectory start (its time entry 0) of one-step windows: every time of the
-    // file (WeatherBench 2: up to 64, `harness/weatherbench.ts`), then `--ics` of them evenly
-    // spaced, first and last included.
-    const ds = await loadDataset(o.data, suite, { steps: 1 });
-    const n = Math.min(o.samples ?? ds.count, ds.count);
-    const pick = Array.from(
-      { length: n },
-      (_, i) => (n === 1 ? 0 : Math.round((i * (ds.count - 1)) / (n - 1))),
-    );
-    samples = new Float32Array(n * S);
-    pick.forEach((j, i) => samples.set(ds.ics.subarray(j * S, (j + 1) * S), i * S));
-    hours = ds.startHours ? pick.map((j) => ds.startHours![j]) : undefined;
+    // One sample per window start (its time entry 0): `--ics` times (default up to 64) spread
+    // evenly over the whole file, first and last window included, any time step
+    // (`harness/weatherbench.ts`, `spread`).
+    const ds = await loadDataset(o.data, suite, { steps: 1, ics: o.samples, spread: true });
+    samples = ds.ics;
+    hours = ds.startHours;
     dataSource = ds.note ? `${o.data} (${ds.note})` : o.data;
   } else {
     hours = sampleHours(o.samples ?? tier.ics, seed);

@@ -387,3 +387,55 @@ Deno.test("normalize: applied before encode and undone after decode (scores in p
   }
   if (!threw) throw new Error("one mean for two fields accepted");
 });
+
+Deno.test("--data: samples spread over the whole file, any time step (a daily store)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = join(dir, "daily.zarr");
+    await writeZarrV3(store, {
+      lat: Array.from({ length: 19 }, (_, i) => 90 - 10 * i),
+      nlon: 36,
+      time: Array.from({ length: 20 }, (_, k) => k),
+      units: "days since 2001-01-01",
+      levels: [500],
+    });
+    const { result } = await evaluateReconstruction({
+      suite: "era5",
+      model: "baseline:mean_pool_r16",
+      backend: "wasm",
+      data: store,
+      samples: 5,
+    });
+    // 19 one-step windows start at days 0…18; 5 evenly spaced: 0, 4.5 → 5 (rounded), 9, 13.5
+    // → 14, 18: the samples span the file instead of its first five days.
+    if (result.reconstruct?.hours?.join() !== [0, 5, 9, 14, 18].map((d) => 24 * d).join()) {
+      throw new Error(`hours ${result.reconstruct?.hours}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("compression ratio: a latent without the batch axis first is refused, not miscounted", async () => {
+  const ae = identityAutoencoder();
+  const enc = new GraphBuilder("enc_flat");
+  const x = enc.input("x", ["B", 2, P]);
+  // [B, 2, P] → [2B, P]: per "sample" bytes would halve and the ratio double if trusted.
+  enc.output(enc.op("Reshape", [x, enc.ints([-1, P])]), "z", ["B2", P]);
+  ae.graphs.encode.bytes = enc.build();
+  const dec = new GraphBuilder("dec_flat");
+  const z = dec.input("z", ["B2", P]);
+  dec.output(dec.op("Reshape", [z, dec.ints([-1, 2, P])]), "x_hat", ["B", 2, P]);
+  ae.graphs.decode.bytes = dec.build();
+  const backend = await openBackend("wasm");
+  let message = "";
+  try {
+    await reconstructSamples({ suite: SUITE, model: ae, backend, samples: samples(2) });
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    message = e.message;
+  }
+  if (!message.includes("output z") || !message.includes("batch axis of 2 first")) {
+    throw new Error(message || "accepted a latent of shape [2B, P]");
+  }
+});

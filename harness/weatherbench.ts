@@ -607,10 +607,14 @@ export async function loadWeatherbench(
         found: String(N),
       });
     }
-    const stride = N * T <= nt - 1 ? T : Math.floor((nt - 1 - T) / Math.max(1, N - 1));
-    const starts = Array.from({ length: N }, (_, i) => i * stride);
+    const stride = options.spread
+      ? (N === 1 ? 0 : (nt - 1 - T) / (N - 1))
+      : N * T <= nt - 1
+      ? T
+      : Math.floor((nt - 1 - T) / Math.max(1, N - 1));
+    const starts = Array.from({ length: N }, (_, i) => Math.round(i * stride));
     const hours = Array.from(time.values, (v) => v * units.hoursPerUnit);
-    for (const s of starts) {
+    for (const s of options.spread ? [] : starts) {
       for (let k = s; k < s + T; k++) {
         const d = hours[k + 1] - hours[k];
         if (!(Math.abs(d - suite.dt) <= 1e-6 * suite.dt)) {
