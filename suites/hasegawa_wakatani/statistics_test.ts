@@ -52,6 +52,72 @@ Deno.test("data consistency: suite.energyStats and HW_MEASURED declare the same 
 });
 
 Deno.test({
+  name: "solver from a spun-up IC (15 units): Γⁿ > 0; Γⁿ, Γᶜ, E near HW_MEASURED; E, U balanced",
+  // Default (CI) test tying the suite's solver to the data card. IC 0 of the suite seed comes from
+  // the suite's own spin-up (`hwInitialStates`: the base state is cached on disk in
+  // `.cache/emubench/hasegawa_wakatani/…/spinup`, shared with `e2e_test.ts`; the 20-unit branch is
+  // recomputed), then the real solver (`advance`, 20 RK4 steps of h = 0.05 per time unit, real
+  // projection) runs T = 15 time units with diagnostics every ¼ unit. Checked by hand: κ flipped in
+  // the step fails it (Γⁿ < 0), the bracket flipped in the n equation only fails it (Γᶜ, E). The
+  // bracket flipped in BOTH equations cannot fail it, nor any statistics test: it is the mirror
+  // x → −x of the equations (n(−x, y), φ(−x, y) solve the flipped system; Γⁿ, Γᶜ, E, U unchanged);
+  // `yardstick_test.ts` (an independent implementation, step by step) catches that one.
+  // Cost (data card): 11.5 s CPU with the base state cached; 34.4 s CPU from a cold cache (the base
+  // state, once per machine and seed, shared with `e2e_test.ts`).
+  fn() {
+    const T = 15, per = 4, S = HW_N * HW_N;
+    const x = hwInitialStates(1, hasegawaWakatani.seed);
+    const hw = new HasegawaWakatani({ ...HW_PHYSICS, n: HW_N });
+    const s = hw.fromPhysical(x.subarray(0, S), x.subarray(S, 2 * S));
+    const rows = [hw.diagnostics(s)];
+    for (let i = 1; i <= T * per; i++) {
+      advance(hw, s, 1 / per, HW_H);
+      rows.push(hw.diagnostics(s));
+    }
+    // time means (trapezoid over the window; samples every ¼ unit)
+    const tmean = (f: (d: (typeof rows)[number]) => number) => {
+      let a = 0;
+      for (let i = 1; i < rows.length; i++) a += (f(rows[i - 1]) + f(rows[i])) / 2;
+      return a / (rows.length - 1);
+    };
+    const m = {
+      gammaN: tmean((d) => d.gammaN),
+      gammaC: tmean((d) => d.gammaC),
+      energy: tmean((d) => d.energy),
+      dEdt: tmean((d) => d.dEdt),
+      dUdt: tmean((d) => d.dUdt),
+    };
+    const dE = (rows[T * per].energy - rows[0].energy) / T;
+    const dU = (rows[T * per].enstrophy - rows[0].enstrophy) / T;
+    console.log(`measured over ${T} units: ${JSON.stringify({ ...m, dE, dU })}`);
+    // Outward particle flux: the drift-wave drive κΓⁿ > 0 feeds the turbulence (a flipped κ
+    // mirrors the system and reverses the flux).
+    assert.ok(rows.every((d) => d.gammaN > 0), "Γⁿ > 0 at every sample");
+    // Band: ± 4σ, σ the data card's std over TIME of the instantaneous value. The std of a
+    // window mean is at most σ (averaging never widens the spread), whatever the correlation time,
+    // so this is a ≥ 4-sigma band for one IC and any window length: ±0.29 (38 %) for Γⁿ, ±0.24
+    // (35 %) for Γᶜ, ±1.83 (33 %) for E. It catches a broken solver (no saturation, wrong drive or
+    // coupling, decay), not drifts of a few per cent (that is the slow test's job).
+    for (const k of ["gammaN", "gammaC", "energy"] as const) {
+      const ref = HW_MEASURED[k], tol = 4 * ref.std;
+      assert.ok(Math.abs(m[k] - ref.mean) < tol, `${k}: ${m[k]} vs ${ref.mean} ± ${tol}`);
+    }
+    // Steady state: ⟨κΓⁿ − Γᶜ − D^E⟩ ≈ 0. The window mean of dE/dt is (E(T) − E(0))/T, whose
+    // sampling error is at most 2σ_E/T (|E(T) − E(0)| has std ≤ 2σ_E); 4× that is 0.24, a third
+    // of the drive κΓⁿ ≈ 0.75 (a solver that lost or doubled a budget term breaks it).
+    const tolSteady = 4 * 2 * HW_MEASURED.energy.std / T;
+    assert.ok(Math.abs(m.dEdt) < tolSteady, `⟨dE/dt⟩ = ${m.dEdt} vs 0 ± ${tolSteady}`);
+    // The stepped solution follows its own budgets: the window means of the budget rates
+    // dE/dt = κΓⁿ − Γᶜ − D^E and dU/dt = κΓⁿ − D^U (from the state) equal the actual changes
+    // (E(T) − E(0))/T, (U(T) − U(0))/T. Trapezoid error with ¼-unit samples ≈ (¼)²/12·|E''| ≲ 10⁻³;
+    // tolerance 2·10⁻³ (measured 4·10⁻⁵ for E, 1·10⁻⁴ for U). A bracket sign flipped in one
+    // equation breaks the U budget, a κ flipped in the step but not in the diagnostics both.
+    assert.ok(Math.abs(m.dEdt - dE) < 2e-3, `E budget: ⟨dE/dt⟩ ${m.dEdt} vs ΔE/T ${dE}`);
+    assert.ok(Math.abs(m.dUdt - dU) < 2e-3, `U budget: ⟨dU/dt⟩ ${m.dUdt} vs ΔU/T ${dU}`);
+  },
+});
+
+Deno.test({
   name: "slow: spun-up ICs re-measure Γⁿ, Γᶜ, E, U of the data card within sampling error",
   ignore: !SLOW,
   fn() {
@@ -82,7 +148,7 @@ Deno.test({
   },
 });
 
-Deno.test("data consistency: declared HW_MEASURED lies within the declared spread of HW_PUBLISHED", () => {
+Deno.test("data consistency: declared HW_MEASURED inside the declared HW_PUBLISHED range", () => {
   // A check of declared constants against each other (no solver runs; no solver change can make it
   // fail): hw2d (512², the reference for this setting) and the literature values it lists differ
   // among themselves (Γⁿ 0.60–0.80, E 3.78–6.1); 128² with ν∇⁶ does not reproduce hw2d's 512²
