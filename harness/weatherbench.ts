@@ -25,9 +25,12 @@
  *
  * Regridding and scoring: each lat-lon field is mapped onto the suite's HEALPix pixel centres
  * by inverse-distance weighting of the 4 nearest grid points (`suites/era5/regrid.ts`), and the
- * run is scored on HEALPix with uniform (equal-area) weights; the result's `config.data` says
- * so. The `startHours` returned (hours since 1 January 00 UTC of each start's year) give the
- * ACC rows the climatology at each valid time.
+ * run is scored on HEALPix with uniform (equal-area) weights; the values read on the file's own
+ * lat-lon grid are kept too (`LoadedDataset.latLon`), and `harness/weather_scoring.ts` also
+ * scores the run there, as WeatherBench 2 does (predictions regridded back by IDW, WB2 latitude
+ * weights: rows `wb2_rmse`, `wb2_acc`, `wb2_psnr`); the result's `config.data` says so. The
+ * `startHours` returned (hours since 1 January 00 UTC of each start's year) give the ACC rows
+ * the climatology at each valid time.
  *
  * Errors name the file and the variable: {@link FormatError} for unreadable stores, bad units
  * or truncated chunks, {@link ShapeError} for missing variables or dimensions and wrong

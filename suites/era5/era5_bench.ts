@@ -19,7 +19,11 @@ Deno.bench("syntheticFields nside 32, 2 variables, 1 time", () => {
   });
 });
 
-Deno.bench("angularPowerSpectrum nside 32, lmax 64 (suite spectrum)", () => {
+Deno.bench("angularPowerSpectrum nside 32, lmax 32 (suite spectrum)", () => {
+  angularPowerSpectrum(f32, 32, 32);
+});
+
+Deno.bench("angularPowerSpectrum nside 32, lmax 64 (reconstruct task default, 2·nside)", () => {
   angularPowerSpectrum(f32, 32, 64);
 });
 

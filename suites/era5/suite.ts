@@ -10,6 +10,11 @@
  * through spherical harmonics — no numerical solver. Real data in the WeatherBench 2 layout
  * is scored with `--data` (`harness/weatherbench.ts`).
  *
+ * ACC rows (`era5Climatology`): for built-in data the climatology of IC i at step s is its
+ * start-time climatology rotated with the truth (evaluated at the backward-rotated point, the
+ * rotation the truth applies over s·6 h), so the truth's anomaly is exactly its IC's anomaly,
+ * rotated; for `--data`, the climatology at each valid time.
+ *
  * `reference` recovers the IC's coefficients (ℓ ≤ 32) by iterated HEALPix quadrature, which is
  * exact (to float32 input rounding) for the suite's band-limited ICs; an IC with finer structure
  * would have its ℓ ≤ 32 projection rotated from step 1 on.
@@ -21,9 +26,11 @@
  * - diagnostics `mean_<field>`: the area mean (equal-area pixels: the pixel mean), also
  *   conserved by the truth;
  * - spectrum: the angular power spectrum C_ℓ, ℓ = 0 … 32 (`spectrum.ts`), the band of the
- *   built-in truth: above ℓ = 32 the truth has no power, only float32 round-off (C_ℓ ≈ 1e-10 of
- *   the band's), so log ratios there would measure a model's small-scale noise against rounding
- *   and dominate `spectrum_error`.
+ *   built-in truth. Above ℓ = 32 the truth has no signal: what the estimator reports there is
+ *   leakage of the climatology's large ℓ ≤ 2 power through the HEALPix ring quadrature plus
+ *   float32 round-off (measured at nside 32: mean C_ℓ over ℓ = 33 … 64 ≈ 1e-3 K² for t2m against
+ *   ≈ 20 K² over ℓ = 1 … 32), so log ratios there would score a model's small-scale structure
+ *   against that floor and dominate `spectrum_error`.
  *
  * @example
  * ```ts
