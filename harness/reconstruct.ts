@@ -44,7 +44,7 @@ import { getSuite } from "../suites/mod.ts";
 import { getBaseline } from "../baselines/mod.ts";
 import { loadDataset } from "./dataset.ts";
 import { angularPowerSpectrum } from "../suites/era5/spectrum.ts";
-import { syntheticFields } from "../suites/era5/fields.ts";
+import { DEFAULT_LMAX, syntheticFields } from "../suites/era5/fields.ts";
 import { Rng } from "../suites/rng.ts";
 
 /** Bytes per element of ONNX tensor element types. */
@@ -133,7 +133,7 @@ export interface ReconstructSamplesOptions {
   batch?: number;
   /** Angular power spectrum of one field (default: `angularPowerSpectrum` up to `lmax`). */
   spectrum?: (field: Float64Array) => Float64Array;
-  /** Largest degree ℓ of the spectra (default 2·nside). */
+  /** Largest degree ℓ of the spectra (default min(2·nside, 32): the era5 suite spectrum's band). */
   lmax?: number;
   progress?: (done: number, total: number) => void;
 }
@@ -219,7 +219,9 @@ export async function reconstructSamples(o: ReconstructSamplesOptions): Promise<
     });
   }
   const N = o.samples.length / S;
-  const lmax = o.lmax ?? 2 * grid.nside;
+  // The suite's band by default (suites/era5: ℓ ≤ 32, where the synthetic fields have signal and
+  // the HEALPix quadrature's leakage of the large ℓ ≤ 2 climatology power is small).
+  const lmax = o.lmax ?? Math.min(2 * grid.nside, DEFAULT_LMAX);
   const spectrum = o.spectrum ?? ((f: Float64Array) => angularPowerSpectrum(f, grid.nside, lmax));
   const fixed = fixedBatch(model);
   const batch = fixed === "dynamic" ? Math.max(1, Math.min(o.batch ?? 8, N)) : fixed;
@@ -437,7 +439,7 @@ export interface ReconstructOptions {
   /** Directory for result.json; nothing is written when absent. */
   outDir?: string;
   batch?: number;
-  /** Largest degree ℓ of the spectra (default 2·nside). */
+  /** Largest degree ℓ of the spectra (default min(2·nside, 32): the era5 suite spectrum's band). */
   lmax?: number;
   progress?: (phase: string, done: number, total: number) => void;
   log?: (message: string) => void;
