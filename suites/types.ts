@@ -207,6 +207,13 @@ export interface Suite {
    */
   spectrum?(field: Float32Array | Float64Array): Float64Array;
   /**
+   * The suite `energy` as an ONNX graph `[B, C, ...grid] → [B]` (float32; input and output
+   * names free), equal to `energy` up to float32 rounding. Optional: long model-only runs
+   * (`emubench stability`) on a GPU backend evaluate it on the device, next to the model, and
+   * read back B numbers per step instead of the states.
+   */
+  energyGraph?(): Uint8Array;
+  /**
    * Last shell scored by `spectrum_error` (default: every shell). Dealiased spectral suites set
    * their 2/3-rule cut-off K: beyond it the reference holds no energy in complete shells (only
    * the corners of the retained square, then nothing), so log ratios there would score round-off

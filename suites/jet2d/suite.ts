@@ -28,6 +28,7 @@
  * @module
  */
 
+import { jet2dEnergyGraph } from "./energy_graph.ts";
 import { ShapeError } from "../../harness/errors.ts";
 import { wavenumber } from "../../metrics/fft.ts";
 import type { EnergyStats, Grid2D, MetricDecl, Progress, Suite } from "../types.ts";
@@ -291,6 +292,9 @@ export const jet2d: Suite = {
   },
   // Shells past the 2/3-rule cut-off K = ⌊256/3⌋ = 85 are empty or corner-only in the reference.
   spectrumKMax: 85,
+  energyGraph(): Uint8Array {
+    return jet2dEnergyGraph(GRID.lx);
+  },
   diagnostics(state: Float32Array | Float64Array): Readonly<Record<string, number>> {
     return energyEnstrophy(state);
   },
