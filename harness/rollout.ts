@@ -144,7 +144,11 @@ export interface RolloutTiming {
    * read-back and the feeding/normalising around them) plus the synchronous part of issuing each
    * model step. Steps are pipelined (step n + 1 runs while step n is scored), so model work that
    * overlaps the observer is not counted: `wallSeconds − modelSeconds` is exactly the loop's time
-   * outside the model (observer, NaN scans, checkpoints, progress), and never negative.
+   * outside the model (observer, NaN scans, checkpoints, progress), and never negative. Where
+   * the runtime computes on its own threads or device (native, webgpu) while the host scores, the
+   * host time is an upper bound on what the host work adds to the wall time (part of it may have
+   * been hidden by the model's work) and `modelSeconds` a lower bound on the model's; on wasm
+   * (one thread, in the host's thread) the split is exact.
    */
   modelSeconds: number;
   /** Seconds inside observer callbacks (part of the time outside the model). */
@@ -269,8 +273,8 @@ export function checkSnapshot(s: RolloutSnapshot, layout: SnapshotLayout, file?:
     fail("snapshot.divergence", `${N} entries (one per IC)`, s.divergence?.length);
   }
   s.divergence.forEach((d, ic) => {
-    if (d !== null && (!Number.isInteger(d) || d < k || d > s.step)) {
-      fail(`snapshot.divergence[${ic}]`, `null or a step in [${k}, ${s.step}]`, d);
+    if (d !== null && (!Number.isInteger(d) || d < k || d > T)) {
+      fail(`snapshot.divergence[${ic}]`, `null or a step in [${k}, ${T}]`, d);
     }
   });
   const tensor = (
@@ -300,7 +304,9 @@ export function checkSnapshot(s: RolloutSnapshot, layout: SnapshotLayout, file?:
   if (JSON.stringify(names) !== JSON.stringify(have)) {
     fail("snapshot.carries", `carries ${JSON.stringify(names)}`, JSON.stringify(have));
   }
-  for (const name of names) tensor(s.carries[name], `snapshot.carries.${name}`, layout.carries[name]);
+  for (const name of names) {
+    tensor(s.carries[name], `snapshot.carries.${name}`, layout.carries[name]);
+  }
   if (layout.latent) tensor(s.latent, "snapshot.latent", undefined);
   else if (s.latent !== undefined) fail("snapshot.latent", "none (not a latent model)", "a tensor");
 }
@@ -336,7 +342,10 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
   const fixed = plan.batch === "dynamic" ? null : plan.batch;
   const B = fixed ?? Math.max(1, Math.min(o.maxBatch ?? 32, N));
   if (o.resume) {
-    checkSnapshot(o.resume, snapshotLayout(plan, { channels: C, shape, count: N, steps: T, batch: B }));
+    checkSnapshot(
+      o.resume,
+      snapshotLayout(plan, { channels: C, shape, count: N, steps: T, batch: B }),
+    );
   }
   const divergence: (number | null)[] = o.resume
     ? [...o.resume.divergence]

@@ -12,6 +12,7 @@ import {
   source,
 } from "../fixtures/graphs.ts";
 import type { ModelSource } from "./model.ts";
+import { ValueRangeError } from "./errors.ts";
 
 const X = 16;
 
@@ -201,4 +202,90 @@ Deno.test("rollout: a blow-up is recorded as diverged at the first non-finite st
   }
   if (rec.preds.has("0:4")) throw new Error("diverged steps must not be observed");
   if (!rec.preds.has("0:3")) throw new Error("steps before divergence are observed");
+});
+
+Deno.test("rollout: a slow observer is time outside the model, not model time (pipelined steps)", async () => {
+  // A model that costs next to nothing and an observer that busy-waits 10 ms a step: nearly all
+  // the wall time is outside the model. (Counting session.run from its start to its end, as
+  // before, put the observer's time in modelSeconds: the next step runs while it scores.)
+  const model = source({ step: scaleGraph(X, 1) });
+  const { plan } = planModel(model, { fields: ["u"], shape: [X] });
+  const sessions = await openSessions(await openBackend("wasm"), model, plan!, 3);
+  const steps = 40, ref = setup(1, steps);
+  const stats = await rollout({
+    sessions,
+    channels: 1,
+    shape: [X],
+    count: 1,
+    reference: ref,
+    refSteps: steps,
+    steps,
+    observer: {
+      step() {
+        const until = performance.now() + 10;
+        while (performance.now() < until) { /* busy */ }
+      },
+      diverged() {},
+    },
+  });
+  const outside = 1 - stats.modelSeconds / stats.wallSeconds;
+  const observed = stats.observerSeconds / stats.wallSeconds;
+  if (!(observed > 0.5)) throw new Error(`observer share ${observed}: the test is not measuring`);
+  if (!(stats.modelSeconds >= 0 && stats.modelSeconds <= stats.wallSeconds)) {
+    throw new Error(`model ${stats.modelSeconds} s of ${stats.wallSeconds} s`);
+  }
+  // Outside = observer + loop overhead; a loose margin for a loaded machine.
+  if (!(outside >= observed - 0.02 && outside <= observed + 0.2)) {
+    throw new Error(`outside share ${outside}, observer share ${observed}`);
+  }
+});
+
+Deno.test("rollout: a resume snapshot that does not fit the run is refused naming the field", async () => {
+  const model = source({ step: scaleGraph(X, 1) });
+  const { plan } = planModel(model, { fields: ["u"], shape: [X] });
+  const sessions = await openSessions(await openBackend("wasm"), model, plan!, 3);
+  const steps = 10, ref = setup(3, steps);
+  const good = {
+    first: 2,
+    step: 4,
+    window: { dims: [2, 1, X], data: new Float32Array(2 * X) },
+    carries: {},
+    divergence: [null, null, null],
+  };
+  const go = (resume: typeof good) =>
+    rollout({
+      sessions,
+      channels: 1,
+      shape: [X],
+      count: 3,
+      reference: ref,
+      refSteps: steps,
+      steps,
+      maxBatch: 2,
+      resume,
+      observer: { step() {}, diverged() {} },
+    });
+  await go(good);
+  const bad: [Partial<typeof good>, RegExp][] = [
+    [{ first: 1 }, /snapshot\.first: expected a multiple of the batch size 2/],
+    [{ step: 10 }, /snapshot\.step: expected an integer in \[1, 10\)/],
+    [{ step: 0 }, /snapshot\.step/],
+    [{ divergence: [null, null] }, /snapshot\.divergence: expected 3 entries/],
+    [
+      { window: { dims: [2, 1, X / 2], data: new Float32Array(X) } },
+      /snapshot\.window\.dims: expected \[2,1,16\]/,
+    ],
+    [{ window: { dims: [2, 1, X], data: new Float32Array(X) } }, /snapshot\.window\.data/],
+  ];
+  for (const [edit, pattern] of bad) {
+    let error: unknown;
+    try {
+      await go({ ...good, ...edit });
+    } catch (e) {
+      error = e;
+    }
+    if (!(error instanceof ValueRangeError) || !pattern.test(error.message)) {
+      throw new Error(`${JSON.stringify(Object.keys(edit))}: ${error}`);
+    }
+  }
 });

@@ -8,18 +8,26 @@
  * - **Rollout**: the shared engine (`harness/rollout.ts`); the reference is needed only for the
  *   IC and the history window (steps 0..k−1), solved by the suite.
  * - **Energy on the host**: each predicted state is read back and its energy computed on the CPU
- *   with the suite's own `energy` (no per-suite device graph); the share of wall time spent
- *   outside `session.run` and the read-back is measured and reported (`outsideModelShare`).
+ *   with the suite's own `energy` (no per-suite device graph); the share of the rollout's wall
+ *   time in which it was not blocked on the model (`RolloutTiming` in `harness/rollout.ts`:
+ *   energy, band checks, spectra, NaN scans, checkpoints) is measured and reported
+ *   (`outsideModelShare`).
  * - **Exited ICs**: an IC's statistics stop at its first exit (the rate needs nothing more). It
  *   stays in its batch (batches keep the shape the model was fed, so results do not depend on
- *   when others exit), and a batch whose ICs have all exited stops early.
+ *   when others exit), and a batch whose ICs have all exited stops early. After its first exit
+ *   an IC's fate is not recorded: `divergence[ic]` is the divergence step only when a NaN/Inf
+ *   was the exit cause (divergence step = first exit), else `null`, so results do not depend on
+ *   `--batch` (whether a later NaN of an exited IC is seen depends on its batch mates).
  * - **Checkpoints**: every `checkpointEvery` steps the batch in flight (window, carries, latent,
  *   divergence) and the running statistics (first exits, energy sums, spectra sums, all float64,
- *   bit for bit) are written atomically to `OUT/checkpoint.json`. A run started with the same
- *   arguments and `OUT` resumes from it and produces the same rows as an uninterrupted run; a
- *   checkpoint of a different suite, version, model (sha256), band, horizon, ICs, seed, batch,
- *   backend or cadence is refused with a `ValueRangeError` listing every difference. The
- *   checkpoint is removed once `result.json` is written.
+ *   bit for bit) are written atomically (fsync, then rename) to `OUT/checkpoint.json`. A run
+ *   started with the same arguments and `OUT` resumes from it and produces the same rows as an
+ *   uninterrupted run; a checkpoint of a different suite, version, model (sha256), band,
+ *   horizon, ICs, seed, batch, backend, cadence, emubench version or git commit is refused with
+ *   a `ValueRangeError` listing every difference, and one whose contents do not fit the run
+ *   (batch start, step, tensor dims, shells, lengths of per-IC arrays) with one naming the
+ *   field. Stale temporary files of interrupted writes (`checkpoint.json.tmp-*`) are removed
+ *   at start. The checkpoint is removed once `result.json` is written.
  *
  * Rows: those of `metrics/stability.ts` (`stability_rate`, `_lower`, `_upper`,
  * `energy_band_lower`, `_upper`, per-IC `first_exit_step`); per IC `energy_time_mean` and
@@ -45,17 +53,21 @@ import { ValueRangeError } from "./errors.ts";
 import { hashModel, planOrThrow, resolveModel } from "./run.ts";
 import { sha256Hex } from "./hash.ts";
 import {
+  checkSnapshot,
   closeSessions,
   type HostTensor,
   openSessions,
   rollout,
   type RolloutSnapshot,
+  type RolloutTiming,
+  type SnapshotLayout,
+  snapshotLayout,
 } from "./rollout.ts";
 import { removeIfExists, writeFileAtomic } from "./atomic.ts";
 import { loadOrGenerateReference } from "./reference_cache.ts";
 import { readJson } from "./json_file.ts";
 import { type Result, RESULT_SCHEMA } from "./result_schema.ts";
-import { environment } from "./environment.ts";
+import { EMUBENCH_VERSION, environment, gitCommit } from "./environment.ts";
 import type { ResultRow } from "../metrics/rows.ts";
 import { energyBand, stabilityRows } from "../metrics/stability.ts";
 import { spectrum1d } from "../metrics/spectrum.ts";
@@ -99,7 +111,10 @@ export interface StabilityOptions {
 /** A finished stability run. */
 export interface StabilityRun {
   result: Result;
-  /** Fraction of the rollout wall time spent outside session.run and read-back. */
+  /**
+   * Fraction of the rollout wall time in which the loop was not blocked on the model
+   * (`1 − modelSeconds / wall`, `RolloutTiming`), summed over resumed segments.
+   */
   outsideModelShare: number;
   /** True when the run continued from a checkpoint. */
   resumed: boolean;
@@ -120,6 +135,9 @@ interface RunKey {
   backend: string;
   checkpointEvery: number;
   spectraEvery: number;
+  /** emubench version and git commit: a code change refuses to resume an older checkpoint. */
+  emubench: string;
+  gitCommit: string | null;
 }
 
 interface Accumulators {
@@ -171,9 +189,20 @@ function encodeTensor(t: HostTensor): EncodedTensor {
   return { dims: [...t.dims], data: bytesToBase64(bytes) };
 }
 
-function decodeTensor(t: EncodedTensor, where: string): HostTensor {
+function decodeTensor(t: EncodedTensor, where: string, file: string): HostTensor {
+  if (
+    typeof t !== "object" || t === null || !Array.isArray(t.dims) ||
+    !t.dims.every((d) => Number.isInteger(d) && d >= 0)
+  ) {
+    throw new ValueRangeError({
+      file,
+      field: where,
+      expected: "a tensor { dims: non-negative integers, data: base64 }",
+      found: JSON.stringify(t)?.slice(0, 80) ?? "nothing",
+    });
+  }
   const n = t.dims.reduce((a, b) => a * b, 1);
-  const bytes = base64ToBytes(t.data, n * 4, where, "a stability checkpoint");
+  const bytes = decoded(() => base64ToBytes(t.data, n * 4, where, "a stability checkpoint"), file);
   const view = new DataView(bytes.buffer);
   return {
     dims: [...t.dims],
@@ -191,6 +220,22 @@ function positiveInt(v: number | undefined, field: string, zeroOk = false): numb
     });
   }
   return v;
+}
+
+/** Run `f`, turning a base64 decoding `TypeError` into a `ValueRangeError` naming `file`. */
+function decoded<R>(f: () => R, file: string): R {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    const m = /: ([^:]+): expected (.*), found (.*)$/.exec(e.message);
+    throw new ValueRangeError({
+      file,
+      field: m?.[1] ?? "data",
+      expected: m?.[2] ?? "valid base64",
+      found: m?.[3] ?? e.message,
+    });
+  }
 }
 
 /** Read `path` as a checkpoint of the run `key`, or throw naming every difference. */
@@ -220,12 +265,85 @@ async function readCheckpoint(path: string, key: RunKey): Promise<Checkpoint | u
     throw new ValueRangeError({
       file: path,
       field: "key",
-      expected: "a checkpoint of this very run (same suite, model, band and arguments)",
+      expected:
+        "a checkpoint of this very run (same suite, model, band, arguments and emubench code)",
       found: diffs.join("; "),
       hint: "Delete the checkpoint or choose another --out to start afresh.",
     });
   }
   return c as Checkpoint;
+}
+
+/**
+ * Check the contents of a checkpoint whose key matched and decode its snapshot, or throw a
+ * `ValueRangeError` naming `path` and the field that does not fit the run.
+ */
+function checkpointSnapshot(
+  c: Checkpoint,
+  path: string,
+  o: { ics: number; shells: number; history: number; horizon: number; layout: SnapshotLayout },
+): RolloutSnapshot {
+  const fail = (field: string, expected: string, found: unknown): never => {
+    throw new ValueRangeError({
+      file: path,
+      field,
+      expected,
+      found: JSON.stringify(found) ?? "nothing",
+      hint: "Delete the checkpoint or choose another --out to start afresh.",
+    });
+  };
+  if (c.shells !== o.shells) fail("shells", `${o.shells} spectrum shells`, c.shells);
+  const snap = c.snapshot;
+  if (typeof snap !== "object" || snap === null) fail("snapshot", "an object", snap);
+  const perIc = (field: string, a: unknown) => {
+    if (!Array.isArray(a) || a.length !== o.ics) {
+      fail(field, `${o.ics} entries (one per IC)`, Array.isArray(a) ? `${a.length} entries` : a);
+    }
+    (a as unknown[]).forEach((v, ic) => {
+      if (
+        v !== null &&
+        (!Number.isInteger(v) || (v as number) < o.history || (v as number) > o.horizon)
+      ) {
+        fail(`${field}[${ic}]`, `null or a step in [${o.history}, ${o.horizon}]`, v);
+      }
+    });
+  };
+  perIc("acc.exits", c.acc?.exits);
+  perIc("snapshot.divergence", snap.divergence);
+  if (typeof snap.carries !== "object" || snap.carries === null) {
+    fail("snapshot.carries", "an object of tensors", snap.carries);
+  }
+  const resume: RolloutSnapshot = {
+    first: snap.first,
+    step: snap.step,
+    divergence: snap.divergence,
+    window: decodeTensor(snap.window, "snapshot.window", path),
+    carries: Object.fromEntries(
+      Object.entries(snap.carries).map((
+        [n, t],
+      ) => [n, decodeTensor(t, `snapshot.carries.${n}`, path)]),
+    ),
+    ...(snap.latent ? { latent: decodeTensor(snap.latent, "snapshot.latent", path) } : {}),
+  };
+  checkSnapshot(resume, o.layout, path);
+  return resume;
+}
+
+/**
+ * Remove temporary files of interrupted atomic writes (`checkpoint.json.tmp-*`,
+ * `result.json.tmp-*`) from `dir`; a missing `dir` is fine.
+ */
+async function sweepTemporaries(dir: string, log: (m: string) => void): Promise<void> {
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && /^(checkpoint|result)\.json\.tmp-/.test(e.name)) {
+        await removeIfExists(join(dir, e.name));
+        log(`removed ${join(dir, e.name)} (left by an interrupted write)`);
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
 }
 
 /**
@@ -297,7 +415,10 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
     backend: backend.name,
     checkpointEvery: every,
     spectraEvery,
+    emubench: EMUBENCH_VERSION,
+    gitCommit: await gitCommit(),
   };
+  if (o.outDir) await sweepTemporaries(o.outDir, log);
   const checkpointPath = o.outDir ? join(o.outDir, "checkpoint.json") : undefined;
   const saved = checkpointPath ? await readCheckpoint(checkpointPath, key) : undefined;
 
@@ -334,9 +455,22 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
     samples: new Float64Array(N),
   };
   const prior = { model: 0, wall: 0, metric: 0, icSteps: 0 };
+  const shape = gridShape(suite.grid);
+  const resume = saved
+    ? checkpointSnapshot(saved, checkpointPath!, {
+      ics: N,
+      shells: K,
+      history: k,
+      horizon: H,
+      layout: snapshotLayout(plan, { channels: C, shape, count: N, steps: H, batch }),
+    })
+    : undefined;
   if (saved) {
     const f64 = (name: keyof Checkpoint["acc"], n: number) =>
-      base64ToF64(saved.acc[name], n, `acc.${name}`, "a stability checkpoint");
+      decoded(
+        () => base64ToF64(saved.acc[name], n, `acc.${name}`, "a stability checkpoint"),
+        checkpointPath!,
+      );
     acc.exits = [...saved.acc.exits];
     acc.count = f64("count", N);
     acc.shift = f64("shift", N);
@@ -344,35 +478,29 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
     acc.sumSq = f64("sumSq", N);
     acc.spectra = f64("spectra", N * C * K);
     acc.samples = f64("samples", N);
-    Object.assign(prior, saved.seconds);
+    for (const name of ["model", "wall", "metric", "icSteps"] as const) {
+      const v = saved.seconds?.[name];
+      if (typeof v !== "number" || !(v >= 0)) {
+        throw new ValueRangeError({
+          file: checkpointPath!,
+          field: `seconds.${name}`,
+          expected: "a non-negative number",
+          found: JSON.stringify(v) ?? "nothing",
+        });
+      }
+      prior[name] = v;
+    }
     log(
       `resuming from ${checkpointPath} at step ${saved.snapshot.step} of the batch at IC ${saved.snapshot.first}`,
     );
   }
-  const resume: RolloutSnapshot | undefined = saved
-    ? {
-      first: saved.snapshot.first,
-      step: saved.snapshot.step,
-      divergence: saved.snapshot.divergence,
-      window: decodeTensor(saved.snapshot.window, "snapshot.window"),
-      carries: Object.fromEntries(
-        Object.entries(saved.snapshot.carries).map((
-          [n, t],
-        ) => [n, decodeTensor(t, `carries.${n}`)]),
-      ),
-      ...(saved.snapshot.latent
-        ? { latent: decodeTensor(saved.snapshot.latent, "snapshot.latent") }
-        : {}),
-    }
-    : undefined;
 
   log(
     `stability: ${suite.id} v${suite.version}, ${N} ICs × ${H} steps, band [${band.lower}, ${band.upper}] on ${backend.name}`,
   );
-  const sessions = await openSessions(backend, model, plan, 2 + gridShape(suite.grid).length);
-  let icSteps = 0, segmentModel = 0, segmentMetric = 0;
-  const segmentStart = performance.now();
-  const save = async (snap: RolloutSnapshot) => {
+  const sessions = await openSessions(backend, model, plan, 2 + shape.length);
+  let icSteps = 0;
+  const save = async (snap: RolloutSnapshot, timing: RolloutTiming) => {
     const ck: Checkpoint = {
       schema: STABILITY_CHECKPOINT_SCHEMA,
       key,
@@ -397,9 +525,9 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
         samples: f64ToBase64(acc.samples),
       },
       seconds: {
-        model: prior.model + segmentModel,
-        wall: prior.wall + (performance.now() - segmentStart) / 1000,
-        metric: prior.metric + segmentMetric,
+        model: prior.model + timing.modelSeconds,
+        wall: prior.wall + timing.wallSeconds,
+        metric: prior.metric + timing.observerSeconds,
         icSteps: prior.icSteps + icSteps,
       },
     };
@@ -412,7 +540,7 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
   const stats0 = await rollout({
     sessions,
     channels: C,
-    shape: gridShape(suite.grid),
+    shape,
     count: N,
     reference: window,
     refSteps: k - 1,
@@ -446,8 +574,6 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
     progress: o.progress,
   });
   await closeSessions(sessions);
-  segmentModel = stats0.modelSeconds;
-  segmentMetric = stats0.observerSeconds;
   const wall = prior.wall + stats0.wallSeconds;
   const modelSeconds = prior.model + stats0.modelSeconds;
   const totalIcSteps = prior.icSteps + icSteps;
@@ -528,7 +654,11 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
       totalSeconds: (performance.now() - t0) / 1000 + prior.wall,
     },
     rows,
-    divergence: stats0.divergence.map((step, ic) => ({ ic, step })),
+    // Only a divergence that was the exit cause: later fates depend on the batch (module doc).
+    divergence: stats0.divergence.map((step, ic) => ({
+      ic,
+      step: step !== null && step === acc.exits[ic] ? step : null,
+    })),
     snapshots: [],
   };
   const written: StabilityRun["files"] = {};

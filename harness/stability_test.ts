@@ -17,6 +17,7 @@ import {
   scaleGraph,
   source,
 } from "../fixtures/graphs.ts";
+import { ValueRangeError } from "./errors.ts";
 
 const CLI = new URL("./cli.ts", import.meta.url).pathname;
 
@@ -89,9 +90,17 @@ Deno.test("stability: persistence keeps every IC's energy, so exits are exactly 
   );
 });
 
+/**
+ * The git commit is part of a checkpoint's key. Other agents commit to this checkout while tests
+ * run, so runs that must resume each other see no git repository (commit null) instead of a
+ * HEAD that may move between them.
+ */
+const NO_GIT = { GIT_DIR: "/nonexistent/emubench-test-no-git" };
+
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", CLI, ...args],
+    env: NO_GIT,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -129,19 +138,26 @@ Deno.test("stability: a run killed (SIGKILL) after a checkpoint resumes to the u
 
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", CLI, ...args(killed)],
+      env: NO_GIT,
       stdout: "null",
       stderr: "null",
     }).spawn();
     const ck = join(killed, "checkpoint.json");
-    let atStep: number | undefined;
-    for (let i = 0; i < 2000 && atStep === undefined; i++) {
+    let atStep: number | undefined, exited = false;
+    child.status.then(() => (exited = true));
+    // Poll every 20 ms until the checkpoint is there (fast machine: a second or two), the child
+    // has exited (it then finished: reported below), or a limit generous for a loaded machine.
+    const deadline = performance.now() + 180_000;
+    while (atStep === undefined && !exited && performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
       try {
         const c = JSON.parse(await Deno.readTextFile(ck));
         if (c.snapshot.first === 4 && c.snapshot.step >= 300) atStep = c.snapshot.step;
       } catch { /* not written yet */ }
     }
-    child.kill("SIGKILL");
+    try {
+      child.kill("SIGKILL");
+    } catch { /* it had already exited */ }
     const status = await child.status;
     assert.ok(atStep !== undefined, "no checkpoint of the second batch appeared");
     assert.notEqual(status.code, 0);
@@ -324,6 +340,156 @@ Deno.test({
       assert.equal(solved, 2, "cacheDir: false solves again");
     } finally {
       await Deno.remove(cacheDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "stability: divergence and rows do not depend on --batch (an exited IC's later NaN is not recorded)",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { convection1d } = await import("../suites/mod.ts");
+    // IC 0 is zero (stays in the band, so its batch runs to H), IC 1 leaves the band at step 11
+    // (energy ×100 a step) and overflows to Inf near step 39, IC 2 holds an Inf: its divergence
+    // at step 1 is its exit cause. Batched with IC 0, IC 1's Inf used to be recorded; alone,
+    // its batch stopped at its exit and it was not.
+    const suite = {
+      ...convection1d,
+      initialConditions(count: number, seed: number) {
+        const ics = convection1d.initialConditions(count, seed);
+        ics.fill(0, 0, 1024);
+        ics[2 * 1024 + 5] = Infinity;
+        return ics;
+      },
+    };
+    const dir = await Deno.makeTempDir({ prefix: "emubench-stab-batch-" });
+    try {
+      const model = join(dir, "grow.onnx");
+      await Deno.writeFile(model, scaleGraph(1024, 10));
+      const run = (batch: number) =>
+        runStability({
+          suite,
+          model,
+          ics: 3,
+          horizon: 60,
+          batch,
+          backend: "wasm",
+          energyStats: { mean: 0, std: 1e20 },
+          spectraEvery: 5,
+          cacheDir: false,
+        });
+      const together = await run(3), alone = await run(1);
+      const exits = together.result.rows.filter((r) => r.metric === "first_exit_step")
+        .map((r) => r.value);
+      assert.deepEqual(exits, [null, 11, 1]);
+      assert.deepEqual(together.result.divergence, [
+        { ic: 0, step: null },
+        { ic: 1, step: null },
+        { ic: 2, step: 1 },
+      ]);
+      assert.deepEqual(alone.result.divergence, together.result.divergence);
+      assert.deepEqual(alone.result.rows, together.result.rows);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "stability: a hand-edited or foreign checkpoint is refused naming the field; stale temporaries are swept",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "emubench-stab-ck-" });
+    const gitDir = Deno.env.get("GIT_DIR");
+    Deno.env.set("GIT_DIR", NO_GIT.GIT_DIR); // see NO_GIT
+    try {
+      const N = 4, H = 200, B = 2;
+      const options = {
+        suite: "convection1d",
+        model: "baseline:upwind",
+        ics: N,
+        horizon: H,
+        batch: B,
+        backend: "wasm" as const,
+        energyStats: { mean: 0.1, std: 1e20 },
+        checkpointEvery: 20,
+        spectraEvery: 10,
+        outDir: dir,
+        cacheDir: false as const,
+      };
+      const stale = join(dir, "checkpoint.json.tmp-1-deadbeef");
+      await Deno.mkdir(dir, { recursive: true });
+      await Deno.writeTextFile(stale, "{half a checkp");
+      // Interrupt the run in its second batch, after the checkpoint at step 40.
+      await assert.rejects(
+        () =>
+          runStability({
+            ...options,
+            progress: (done) => {
+              if (done >= B * (H - 1 + 1) + B * 50) throw new Error("interrupted");
+            },
+          }),
+        /interrupted/,
+      );
+      assert.ok(!(await exists(stale)), "stale temporary left in OUT");
+      const path = join(dir, "checkpoint.json");
+      const good = await Deno.readTextFile(path);
+      const ck = JSON.parse(good);
+      assert.equal(ck.snapshot.first, 2);
+      assert.equal(ck.snapshot.step, 40);
+      const refused = async (edit: (c: typeof ck) => void, pattern: RegExp) => {
+        const c = JSON.parse(good);
+        edit(c);
+        await Deno.writeTextFile(path, JSON.stringify(c));
+        await assert.rejects(
+          () => runStability(options),
+          (e: Error) => {
+            assert.ok(e instanceof ValueRangeError, `${e.name}: ${e.message}`);
+            assert.match(e.message, pattern);
+            return true;
+          },
+        );
+      };
+      await refused(
+        (c) => (c.snapshot.first = 1),
+        /checkpoint\.json: snapshot\.first: expected a multiple of the batch size 2/,
+      );
+      await refused((c) => (c.snapshot.first = 4), /snapshot\.first: .* below 4 ICs/);
+      await refused(
+        (c) => (c.snapshot.step = H),
+        /snapshot\.step: expected an integer in \[1, 200\)/,
+      );
+      await refused(
+        (c) => (c.shells += 1),
+        /checkpoint\.json: shells: expected \d+ spectrum shells/,
+      );
+      await refused((c) => c.acc.exits.pop(), /acc\.exits: expected 4 entries/);
+      await refused(
+        (c) => c.snapshot.divergence.push(null),
+        /snapshot\.divergence: expected 4 entries/,
+      );
+      await refused(
+        (c) => (c.snapshot.window.dims = [2, 2, 512]),
+        /snapshot\.window\.dims: expected \[2,1,1024\], found \[2,2,512\]/,
+      );
+      await refused(
+        (c) => (c.key.gitCommit = "0123abc"),
+        /gitCommit: checkpoint "0123abc", this run/,
+      );
+      await refused((c) => (c.key.emubench = "0.0.1"), /emubench: checkpoint "0.0.1", this run/);
+      // The checkpoint as written resumes.
+      await Deno.writeTextFile(path, good);
+      const run = await runStability(options);
+      assert.equal(run.resumed, true);
+      assert.ok(!(await exists(path)));
+    } finally {
+      if (gitDir === undefined) Deno.env.delete("GIT_DIR");
+      else Deno.env.set("GIT_DIR", gitDir);
+      await Deno.remove(dir, { recursive: true });
     }
   },
 });

@@ -9,12 +9,14 @@
  * mean of `C(τ)` over its points. Nothing but running sums is kept ({@link LagAccumulator}): with
  * `d_t = x_t − x_{s₀}` (a shift, for accuracy), the lagged sums `Σ d_t d_{t−τ}` (τ = 0..τ_max),
  * `Σ d_t`, the first τ_max values and a ring of the last τ_max + 1 values, from which the
- * centred sums follow exactly at the end. Memory per IC in flight: `(3τ_max + 3) · P` float64
- * for prediction and reference each, `P = C · min(X, maxPoints)` points (default `maxPoints`
- * 256 per field, an evenly strided subset of flat indices `i_j = ⌊j X / P⌋` on larger grids:
- * the curve is then the mean over that subset; with τ_max = 50 and C = 3 that is 1.9 MB per IC,
- * 60 MB for a batch of 32 ICs in flight). Whole rollouts are never stored. Finished ICs keep only their
- * curves.
+ * centred sums follow exactly at the end. Memory per IC in flight: `(3τ_max + 4) · P` float64
+ * for prediction and reference each (shift, total, τ_max + 1 lagged sums, τ_max head values,
+ * a ring of τ_max + 1), `P = C · min(X, maxPoints)` points (default `maxPoints` 256 per field;
+ * on larger grids the subset of {@link samplePoints}: flat indices `(j·s) mod X` with a stride
+ * `s` coprime to X near 0.618·X, which spreads over both axes of a 2D grid without knowing its
+ * shape; the curve is then the mean over that subset; with τ_max = 50 and C = 3 that is
+ * 2 × 154 × 768 × 8 B ≈ 1.9 MB per IC, 61 MB for a batch of 32 ICs in flight). Whole rollouts
+ * are never stored. Finished ICs keep only their curves.
  *
  * The field's **temporal spectrum** is the Blackman–Tukey estimate from the point-mean biased
  * autocovariance `γ(τ) = (1/L) Σ_{t<L−τ} (x_t − x̄)(x_{t+τ} − x̄)` with a Bartlett lag window
@@ -78,7 +80,7 @@ export function defaultTauMax(length: number): number {
 /**
  * Streaming lagged sums of `P` series (one per point), enough to give at the end each point's
  * `C(τ)` and biased autocovariance `γ(τ)` for τ = 0..τ_max exactly as from the whole series
- * (module documentation). Memory `(3τ_max + 3)·P` float64.
+ * (module documentation). Memory `(3τ_max + 4)·P` float64.
  *
  * @example
  * ```ts
@@ -234,12 +236,43 @@ export interface TemporalOptions {
   readonly steps: number;
   /** Largest lag (default {@link defaultTauMax} of the series length). */
   readonly tauMax?: number;
-  /** Points per field that are tracked (default {@link DEFAULT_MAX_POINTS}; evenly strided). */
+  /** Points per field that are tracked (default {@link DEFAULT_MAX_POINTS}; {@link samplePoints}). */
   readonly maxPoints?: number;
 }
 
 /** Default points per field a {@link TemporalTracker} follows. */
 export const DEFAULT_MAX_POINTS = 256;
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * The flat indices (within one field of `x` points) a {@link TemporalTracker} follows when it
+ * keeps `count` of them: all points `0..x−1` when `count ≥ x`, else `i_j = (j·s) mod x` for
+ * j = 0..count−1, with `s` the smallest integer ≥ round(0.618034·x) that is coprime to `x`
+ * (distinct indices; deterministic). A golden-ratio stride spreads the points over the whole
+ * flat range and, on a row-major 2D grid `[ny, nx]`, over its rows and columns alike: on
+ * 256 × 256 the default 256 points lie in 256 distinct columns and over 200 distinct rows
+ * (an evenly strided `⌊j x / count⌋` would be the single column x = 0).
+ *
+ * @example
+ * ```ts
+ * import { samplePoints } from "./temporal.ts";
+ * const p = samplePoints(65536, 256);
+ * const rows = new Set([...p].map((i) => i >> 8)), cols = new Set([...p].map((i) => i & 255));
+ * if (rows.size < 200 || cols.size < 200) throw new Error(`${rows.size} rows, ${cols.size} columns`);
+ * if (samplePoints(8, 16).join() !== "0,1,2,3,4,5,6,7") throw new Error();
+ * ```
+ */
+export function samplePoints(x: number, count: number): Int32Array {
+  if (count >= x) return Int32Array.from({ length: x }, (_, j) => j);
+  let s = Math.max(1, Math.round(0.6180339887498949 * x));
+  while (gcd(s, x) !== 1) s++;
+  // j·s < count·x ≤ 2⁵³ for any grid that fits in memory: the product is exact.
+  return Int32Array.from({ length: count }, (_, j) => (j * s) % x);
+}
 
 /**
  * Shortest predicted series (`L = T − s₀ + 1` steps) for which `harness/run.ts` reports temporal
@@ -247,8 +280,11 @@ export const DEFAULT_MAX_POINTS = 256;
  */
 export const MIN_TEMPORAL_STEPS = 10;
 
-/** Schema tag of a {@link TemporalState}. */
-export const TEMPORAL_STATE_SCHEMA = "emubench.temporal-state/1";
+/**
+ * Schema tag of a {@link TemporalState}. Version 2: points sampled by {@link samplePoints}
+ * (version 1 states sampled `⌊j X / P⌋` and must not merge with version 2 ones).
+ */
+export const TEMPORAL_STATE_SCHEMA = "emubench.temporal-state/2";
 
 /** Finished per-IC curves of some ICs, for sharded runs (like `ScorerState`). */
 export interface TemporalState {
@@ -306,10 +342,10 @@ export class TemporalTracker {
       throw bad("maxPoints", "an integer ≥ 1", maxPoints);
     }
     this.#o = { fields, pointsPerField: x, ics, firstStep, steps, tauMax, maxPoints };
-    const per = Math.min(x, maxPoints);
+    const points = samplePoints(x, maxPoints), per = points.length;
     this.#index = new Int32Array(fields.length * per);
     for (let c = 0; c < fields.length; c++) {
-      for (let j = 0; j < per; j++) this.#index[c * per + j] = c * x + Math.floor((j * x) / per);
+      for (let j = 0; j < per; j++) this.#index[c * per + j] = c * x + points[j];
     }
     this.#done = new Uint8Array(ics);
     this.#curves = new Float64Array(ics * 4 * fields.length * (tauMax + 1));

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import {
   blackmanTukey,
+  DEFAULT_MAX_POINTS,
   defaultTauMax,
   LagAccumulator,
+  samplePoints,
   scalarTemporalRows,
   TemporalTracker,
 } from "./temporal.ts";
@@ -70,7 +72,7 @@ Deno.test("TemporalTracker: a travelling wave cos(kx − ωt) has per-point C(τ
     firstStep: 1,
     steps: T,
     tauMax: 25,
-    maxPoints: 16, // every 4th point: the mean over that subset
+    maxPoints: 16, // a golden-stride subset (samplePoints): the mean over that subset
   });
   const state = new Float32Array(2 * X), ref = new Float32Array(2 * X);
   for (let n = 1; n <= T; n++) {
@@ -219,4 +221,42 @@ Deno.test("scalarTemporalRows: identical series give 0, ICs with gaps are left o
   assert.equal(find(rows, "autocorr_pred_energy", "*", { step: 0 })!.value, 1);
   assert.equal(rows.filter((r) => r.metric === "autocorr_pred_energy").length, 16);
   assert.deepEqual(scalarTemporalRows("x", [{ pred: [1, 2], ref: [1, 2] }], 1), []);
+});
+
+Deno.test("samplePoints: on a 256×256 grid the tracked points spread over rows and columns", () => {
+  const p = samplePoints(256 * 256, DEFAULT_MAX_POINTS);
+  assert.equal(p.length, 256);
+  assert.equal(new Set(p).size, 256, "distinct points");
+  const rows = new Set([...p].map((i) => Math.floor(i / 256)));
+  const cols = new Set([...p].map((i) => i % 256));
+  assert.ok(rows.size >= 200, `${rows.size} distinct rows`);
+  assert.ok(cols.size >= 200, `${cols.size} distinct columns`);
+  // Other shapes: distinct, in range; small fields keep every point.
+  for (const [x, n] of [[1024, 256], [721 * 1440, 256], [96, 64], [100, 7]]) {
+    const q = samplePoints(x, n);
+    assert.equal(new Set(q).size, n, `${x}`);
+    assert.ok(q.every((i) => i >= 0 && i < x), `${x}`);
+  }
+  assert.deepEqual([...samplePoints(5, 256)], [0, 1, 2, 3, 4]);
+});
+
+Deno.test("TemporalTracker: on a 2D grid the curve is not that of one column", () => {
+  // Column x = 0 alternates (C(1) = −1); every other point is constant-phase cos(ωn) (C(1) ≈
+  // cos ω). Sampling only that column would give C(1) = −1.
+  const X = 256 * 256, T = 200, omega = 0.3;
+  const t = new TemporalTracker({
+    fields: ["u"],
+    pointsPerField: X,
+    ics: 1,
+    firstStep: 1,
+    steps: T,
+  });
+  const s = new Float32Array(X);
+  for (let n = 1; n <= T; n++) {
+    for (let i = 0; i < X; i++) s[i] = i % 256 === 0 ? (-1) ** n : Math.cos(omega * n + i);
+    t.observe(0, n, s, s);
+  }
+  const c1 = find(t.rows(), "autocorr_pred", "u", { step: 1 })!.value!;
+  const want = (-1 + 255 * Math.cos(omega)) / 256; // one of the 256 points is in column 0
+  assert.ok(Math.abs(c1 - want) < 0.02, `C(1) ${c1}, expected ≈ ${want}`);
 });
