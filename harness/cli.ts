@@ -273,10 +273,19 @@ async function cmdStability(args: string[]): Promise<number> {
       "checkpoint-every": { type: "string" },
       "spectra-every": { type: "string" },
       "energy-stats": { type: "string" },
+      "device-energy": { type: "string" },
       out: { type: "string" },
       json: { type: "boolean" },
     },
   });
+  const deviceEnergy = values["device-energy"];
+  if (deviceEnergy !== undefined && !["auto", "on", "off"].includes(deviceEnergy)) {
+    throw new ValueRangeError({
+      field: "--device-energy",
+      expected: "auto, on or off",
+      found: JSON.stringify(deviceEnergy),
+    });
+  }
   if (!values.suite || !values.model) {
     throw new ValueRangeError({
       field: values.suite ? "--model" : "--suite",
@@ -310,6 +319,7 @@ async function cmdStability(args: string[]): Promise<number> {
     checkpointEvery: intFlag(values["checkpoint-every"], "--checkpoint-every"),
     spectraEvery: intFlag(values["spectra-every"], "--spectra-every"),
     energyStats,
+    deviceEnergy: deviceEnergy as "auto" | "on" | "off" | undefined,
     outDir,
     log: (m) => status.log(m),
     progress: (d, t) => status.progress("stability", d, t),

@@ -53,6 +53,17 @@ export interface RolloutObserver {
   needsStep?(step: number): boolean;
   /** True once the observer needs no more steps of IC `ic`; a batch of finished ICs stops. */
   finished?(ic: number): boolean;
+  /**
+   * With {@link RolloutOptions.reduce}: the reduced value of IC `ic` at a step where
+   * {@link needsStep} is false (the state itself was not read back). A non-finite value counts
+   * as the IC's divergence at that step instead.
+   */
+  scalar?(ic: number, step: number, value: number): void;
+}
+
+/** Per-IC values of {@link RolloutOptions.reduce} for one batch step. */
+interface Scalars {
+  scalars: Float32Array;
 }
 
 /** A tensor's values on the host (float32; float16 tensors are widened exactly). */
@@ -182,6 +193,14 @@ export interface RolloutOptions {
   /** Largest batch to run at once (dynamic-batch models). */
   maxBatch?: number;
   observer: RolloutObserver;
+  /**
+   * A session mapping a predicted state `[B, C, ...grid]` to one float32 number per IC `[B]`
+   * (e.g. the suite's `energyGraph`), run on the same backend at every step where the observer
+   * does not need fields (`needsStep` false): only B numbers cross to the host there (on webgpu
+   * the state never leaves the device). Used for float32 step models without `normalize` (the
+   * graph sees physical units); ignored otherwise.
+   */
+  reduce?: Session;
   progress?: (done: number, total: number) => void;
   /**
    * Snapshot the state every `every` steps (steps that are multiples of it, below T); `timing`
@@ -339,6 +358,9 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     });
   }
   const norm = model.manifest.normalize;
+  // Device-side reduction (RolloutOptions.reduce): float32 step models without normalize.
+  const reduceOn = o.reduce !== undefined && o.observer.scalar !== undefined && !norm &&
+    plan.dtype === "float32" && plan.form === "step";
   const fixed = plan.batch === "dynamic" ? null : plan.batch;
   const B = fixed ?? Math.max(1, Math.min(o.maxBatch ?? 32, N));
   if (o.resume) {
@@ -457,7 +479,8 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
 
     // One model step: run, carry, decode where needed, read back, advance the window. Returns
     // the host copy of the state (or undefined where a latent model was not decoded).
-    const advance = async (n: number): Promise<Float32Array | undefined> => {
+    const advance = async (n: number): Promise<Float32Array | Scalars | undefined> => {
+      let scalars: Float32Array | undefined;
       const feeds: Record<string, Tensor> = { ...carries };
       feeds[plan.step.input] = latent ?? window;
       const out = await run(sessions.step, feeds);
@@ -477,7 +500,21 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
         state = out[plan.step.output];
       }
       let host: Float32Array | undefined;
-      if (state) {
+      if (state && reduceOn && !needs(n)) {
+        // Device-side reduction: B numbers instead of the state.
+        const r = await run(o.reduce!, { [o.reduce!.inputNames[0]]: state });
+        const t = r[o.reduce!.outputNames[0]];
+        const values = await backend.read(t);
+        disposeTensor(t);
+        if (values.length !== B) {
+          throw new ShapeError({
+            field: `output ${o.reduce!.outputNames[0]} of the reduce graph`,
+            expected: `${B} values (one per IC of the batch)`,
+            found: `${values.length} values [${t.dims}]`,
+          });
+        }
+        scalars = values;
+      } else if (state) {
         host = await fromModel(state);
         if (host.length !== B * S) {
           throw new ShapeError({
@@ -501,13 +538,13 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       } else if (state) {
         disposeTensor(state);
       }
-      return host;
+      return scalars ? { scalars } : host;
     };
 
     // Pipelined: step n + 1 is started before step n is scored, so metrics on the host overlap
     // the model's work on its own threads (native) or device (webgpu). Host copies are never
     // written by the runtime afterwards, so scoring them while the next step runs is safe.
-    const issue = (n: number): Promise<Float32Array | undefined> => {
+    const issue = (n: number): Promise<Float32Array | Scalars | undefined> => {
       const t = performance.now();
       const p = advance(n);
       modelSeconds += (performance.now() - t) / 1000;
@@ -520,7 +557,23 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     const every = o.checkpoint?.every ?? 0;
     for (let n = start; n <= T; n++) {
       const current = pending;
-      const host = await blocked(() => current);
+      const got = await blocked(() => current);
+      const host = got instanceof Float32Array ? got : undefined;
+      if (got && !(got instanceof Float32Array)) {
+        const to = performance.now();
+        for (let j = 0; j < real; j++) {
+          const ic = ics[j];
+          if (divergence[ic] !== null) continue;
+          const v = got.scalars[j];
+          if (!Number.isFinite(v)) {
+            divergence[ic] = n;
+            o.observer.diverged(ic, n);
+            continue;
+          }
+          o.observer.scalar!(ic, n, v);
+        }
+        observerSeconds += (performance.now() - to) / 1000;
+      }
       // At a checkpoint step the next step waits until the snapshot is taken.
       const snap = every > 0 && n < T && n % every === 0;
       if (n < T && !snap) pending = issue(n + 1);

@@ -104,6 +104,16 @@ export interface StabilityOptions {
    * `.cache/emubench`; `false`: solve them every run). Spun-up ICs (jet2d, HW) cost minutes.
    */
   cacheDir?: string | false;
+  /**
+   * Where each step's energy is computed. `auto` (default): on the device, through the suite's
+   * `energyGraph`, when the backend keeps tensors on a hardware GPU (webgpu, not a software
+   * fallback adapter such as llvmpipe, where the graph's MatMuls cost more than the host FFT)
+   * and the suite has one; else on the host from the read-back state. `on`: through `energyGraph` on any backend (CPU
+   * backends gain nothing; for tests and comparisons). `off`: always on the host. Steps that
+   * sample spectra (`spectraEvery`) read the state back either way. Recorded in the result's
+   * `config.data`.
+   */
+  deviceEnergy?: "auto" | "on" | "off";
   progress?: (done: number, total: number) => void;
   log?: (message: string) => void;
 }
@@ -135,6 +145,8 @@ interface RunKey {
   backend: string;
   checkpointEvery: number;
   spectraEvery: number;
+  /** Where the energy is computed: `device` (the suite's energyGraph) or `host`. */
+  energyOn?: "device" | "host";
   /** emubench version and git commit: a code change refuses to resume an older checkpoint. */
   emubench: string;
   gitCommit: string | null;
@@ -402,6 +414,12 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
   const maxBatch = positiveInt(o.batch, "--batch") ?? 32;
   const batch = plan.batch === "dynamic" ? Math.min(maxBatch, N) : plan.batch;
   const backend = await openBackend(o.backend ?? "auto");
+  // Energy on the device (suite.energyGraph) or on the host; see StabilityOptions.deviceEnergy.
+  const wantDevice = o.deviceEnergy ?? "auto";
+  const energyOnDevice = suite.energyGraph !== undefined &&
+    (wantDevice === "on" ||
+      (wantDevice === "auto" && backend.deviceResident && !backend.fallbackAdapter)) &&
+    !model.manifest.normalize && plan.dtype === "float32" && plan.form === "step";
   const key: RunKey = {
     suite: suite.id,
     version: suite.version,
@@ -415,6 +433,7 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
     backend: backend.name,
     checkpointEvery: every,
     spectraEvery,
+    energyOn: energyOnDevice ? "device" : "host",
     emubench: EMUBENCH_VERSION,
     gitCommit: await gitCommit(),
   };
@@ -499,6 +518,8 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
     `stability: ${suite.id} v${suite.version}, ${N} ICs × ${H} steps, band [${band.lower}, ${band.upper}] on ${backend.name}`,
   );
   const sessions = await openSessions(backend, model, plan, 2 + shape.length);
+  const reduce = energyOnDevice ? await backend.createSession(suite.energyGraph!()) : undefined;
+  if (reduce) log(`energy on the device: ${suite.id}.energyGraph on ${backend.name}`);
   let icSteps = 0;
   const save = async (snap: RolloutSnapshot, timing: RolloutTiming) => {
     const ck: Checkpoint = {
@@ -537,8 +558,22 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
   const exit = (ic: number, n: number) => {
     if (acc.exits[ic] === null) acc.exits[ic] = n;
   };
+  /** Band check and running moments of IC `ic`'s energy at step n; false once it exited. */
+  const record = (ic: number, n: number, e: number): boolean => {
+    if (!Number.isFinite(e) || e < band.lower || e > band.upper) {
+      exit(ic, n);
+      return false;
+    }
+    if (acc.count[ic] === 0) acc.shift[ic] = e;
+    const d = e - acc.shift[ic];
+    acc.count[ic]++;
+    acc.sum[ic] += d;
+    acc.sumSq[ic] += d * d;
+    return true;
+  };
   const stats0 = await rollout({
     sessions,
+    ...(reduce ? { reduce } : {}),
     channels: C,
     shape,
     count: N,
@@ -550,16 +585,20 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
     ...(every > 0 && checkpointPath ? { checkpoint: { every, save } } : {}),
     observer: {
       finished: (ic) => acc.exits[ic] !== null,
+      // With the energy graph, fields cross to the host only at spectrum steps.
+      ...(reduce
+        ? {
+          needsStep: (n: number) => spectraEvery > 0 && n % spectraEvery === 0,
+          scalar: (ic: number, n: number, e: number) => {
+            icSteps++;
+            if (acc.exits[ic] === null) record(ic, n, e);
+          },
+        }
+        : {}),
       step: (ic, n, pred) => {
         icSteps++;
         if (acc.exits[ic] !== null) return;
-        const e = suite.energy(pred);
-        if (!Number.isFinite(e) || e < band.lower || e > band.upper) return exit(ic, n);
-        if (acc.count[ic] === 0) acc.shift[ic] = e;
-        const d = e - acc.shift[ic];
-        acc.count[ic]++;
-        acc.sum[ic] += d;
-        acc.sumSq[ic] += d * d;
+        if (!record(ic, n, suite.energy(pred))) return;
         if (spectraEvery > 0 && n % spectraEvery === 0) {
           for (let c = 0; c < C; c++) {
             const p = spectrum(pred.subarray(c * X, (c + 1) * X));
@@ -574,6 +613,7 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
     progress: o.progress,
   });
   await closeSessions(sessions);
+  await reduce?.release();
   const wall = prior.wall + stats0.wallSeconds;
   const modelSeconds = prior.model + stats0.modelSeconds;
   const totalIcSteps = prior.icSteps + icSteps;
@@ -642,7 +682,9 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
       backend: o.backend ?? "auto",
       batch,
       data:
-        `solver ICs only (no reference trajectory); energy band μ_E ± 5σ_E with μ_E ${stats.mean}, σ_E ${stats.std}`,
+        `solver ICs only (no reference trajectory); energy band μ_E ± 5σ_E with μ_E ${stats.mean}, σ_E ${stats.std}; energy computed ${
+          reduce ? `on the device (${suite.id}.energyGraph)` : "on the host"
+        }`,
       summarySteps: [],
     },
     environment: await environment(backend),

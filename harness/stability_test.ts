@@ -493,3 +493,66 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "stability: energy on the device (a suite energyGraph) gives the host run's exits and moments",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { convection1d } = await import("../suites/mod.ts");
+    const { GraphBuilder } = await import("../baselines/graph.ts");
+    // ½⟨u²⟩ of [B, 1, 1024] → [B]: the convection1d energy (halfMeanSquare) as a graph.
+    const energyGraph = () => {
+      const g = new GraphBuilder("half_mean_square");
+      const u = g.input("u", ["B", 1, 1024]);
+      const m = g.op("ReduceMean", [g.op("Mul", [u, u])], { axes: [1, 2], keepdims: 0 });
+      g.output(g.op("Mul", [m, g.scalar(0.5)]), "energy", ["B"]);
+      return g.build(13);
+    };
+    let hostEnergies = 0;
+    const suite = {
+      ...convection1d,
+      energyGraph,
+      energy(state: Float32Array | Float64Array) {
+        hostEnergies++;
+        return convection1d.energy(state);
+      },
+    };
+    const run = (deviceEnergy: "on" | "off" | "auto") =>
+      runStability({
+        suite,
+        model: "baseline:upwind",
+        ics: 6,
+        horizon: 300,
+        backend: "wasm",
+        energyStats: { mean: 0.11, std: 0.004 },
+        spectraEvery: 50,
+        deviceEnergy,
+        cacheDir: false,
+      });
+    const host = (await run("off")).result;
+    const onHost = hostEnergies;
+    const device = (await run("on")).result;
+    // The host evaluated 6 ICs × 300 steps (fewer after exits); with the graph, fields (and a
+    // host energy) only at the 6 spectrum steps 50, 100, …, 300.
+    assert.ok(onHost > 6 * 50, `host energies ${onHost}`);
+    assert.ok(hostEnergies - onHost <= 6 * 6, `device run: ${hostEnergies - onHost} host energies`);
+    const auto = (await run("auto")).result; // wasm keeps nothing on a device: host energy
+    assert.match(device.config.data!, /energy computed on the device/);
+    assert.match(auto.config.data!, /energy computed on the host/);
+    const pick = (r: typeof host, metric: string) =>
+      r.rows.filter((x) => x.metric === metric).map((x) => x.value);
+    const exits = pick(host, "first_exit_step");
+    assert.ok(exits.some((v) => v !== null), "upwind's diffusion drains some ICs out of the band");
+    assert.deepEqual(pick(device, "first_exit_step"), exits);
+    assert.deepEqual(pick(device, "stability_rate"), pick(host, "stability_rate"));
+    // float32 energies from the graph vs float64 on the host.
+    const [mh, md] = [pick(host, "energy_time_mean"), pick(device, "energy_time_mean")];
+    mh.forEach((v, i) => assert.ok(Math.abs(md[i]! - v!) <= 1e-6 * Math.abs(v!), `IC ${i}`));
+    // Fields still cross at spectrum steps, and give the same mean spectra.
+    const [sh, sd] = [pick(host, "spectrum_pred"), pick(device, "spectrum_pred")];
+    assert.ok(sh.length > 0 && sh.length === sd.length);
+    sh.forEach((v, q) => assert.ok(Math.abs(sd[q]! - v!) <= 1e-9 + 1e-9 * Math.abs(v!), `k ${q}`));
+  },
+});
