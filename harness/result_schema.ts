@@ -127,7 +127,11 @@ export interface Result {
     adapter: string | null;
   };
   timings: {
-    /** Seconds inside `session.run` (and GPU readback). */
+    /**
+     * Model time (`RolloutTiming` in `harness/rollout.ts`): seconds the rollout loop was blocked
+     * awaiting the model (its `session.run`, read-back and feeding) plus the synchronous part of
+     * issuing each step; the rest of the wall time is host work outside the model.
+     */
     modelSeconds: number;
     /** Seconds computing metrics. */
     metricSeconds: number;
