@@ -27,6 +27,7 @@ import { ShapeError, ValueRangeError } from "./errors.ts";
 import { type AutoencoderSource, loadAutoencoder } from "./model.ts";
 import { inspectOnnx } from "./onnx_inspect.ts";
 import { sha256Hex } from "./hash.ts";
+import { suiteBlock, tierAndSeed } from "./run.ts";
 import { writeFileAtomic } from "./atomic.ts";
 import { environment } from "./environment.ts";
 import {
@@ -533,23 +534,7 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
   const log = o.log ?? (() => {});
   const suite = getSuite(o.suite);
   const grid = scoringGrid(suite);
-  const tierName: TierName = o.tier ?? "standard";
-  const tier = suite.tiers[tierName];
-  if (!tier) {
-    throw new ValueRangeError({
-      field: "--tier",
-      expected: `one of ${Object.keys(suite.tiers).join(", ")} for ${suite.id}`,
-      found: JSON.stringify(tierName),
-    });
-  }
-  const seed = o.seed ?? suite.seed;
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new ValueRangeError({
-      field: "--seed",
-      expected: "a non-negative integer",
-      found: String(seed),
-    });
-  }
+  const { tierName, tier, seed } = tierAndSeed(suite, o.tier, o.seed);
   for (const [k, v] of [["--ics", o.samples], ["--batch", o.batch], ["--lmax", o.lmax]] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
       throw new ValueRangeError({ field: k, expected: "a positive integer", found: String(v) });
@@ -603,14 +588,7 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
     task: "reconstruct",
     reconstruct: { ...scores.info, ...(hours ? { hours } : {}) },
     created: new Date().toISOString(),
-    suite: {
-      id: suite.id,
-      version: suite.version,
-      tier: o.data ? "data" : tierName,
-      title: suite.title,
-      fields: [...suite.fields],
-      dt: suite.dt,
-    },
+    suite: suiteBlock(suite, o.data ? "data" : tierName),
     model: {
       name: model.manifest.name,
       kind: model.kind,

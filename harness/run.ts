@@ -131,28 +131,82 @@ export async function hashModel(
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/**
+ * The tier and seed a run of `suite` uses: `tier` (default `standard`) must be one of the
+ * suite's, `seed` (default the suite's) a non-negative safe integer; `ValueRangeError` naming the
+ * CLI flag otherwise. Shared by `evaluate`, the stability and the reconstruct tasks.
+ *
+ * @example
+ * ```ts
+ * import { tierAndSeed } from "./run.ts";
+ * import { getSuite } from "../suites/mod.ts";
+ * const { tier, seed } = tierAndSeed(getSuite("burgers1d"), "smoke", undefined);
+ * if (tier.ics !== 4 || seed !== getSuite("burgers1d").seed) throw new Error("defaults");
+ * ```
+ */
+export function tierAndSeed(
+  suite: Suite,
+  tierName: TierName | undefined,
+  seed: number | undefined,
+): { tierName: TierName; tier: Suite["tiers"]["standard"]; seed: number } {
+  const name: TierName = tierName ?? "standard";
+  const tier = suite.tiers[name];
+  if (!tier) {
+    throw new ValueRangeError({
+      field: "--tier",
+      expected: `one of ${Object.keys(suite.tiers).join(", ")} for ${suite.id}`,
+      found: JSON.stringify(name),
+    });
+  }
+  const s = seed ?? suite.seed;
+  if (!Number.isSafeInteger(s) || s < 0) {
+    throw new ValueRangeError({
+      field: "--seed",
+      expected: "a non-negative integer",
+      found: String(s),
+    });
+  }
+  return { tierName: name, tier, seed: s };
+}
+
+/** The `suite` block of a result (SPEC §5) for a run of `suite` at `tier`. */
+export function suiteBlock(suite: Suite, tier: string): Result["suite"] {
+  return {
+    id: suite.id,
+    version: suite.version,
+    tier,
+    title: suite.title,
+    fields: [...suite.fields],
+    dt: suite.dt,
+  };
+}
+
+/** The `model` block of a result (SPEC §5) for a forecast model and its validated plan. */
+export function modelBlock(
+  model: ModelSource,
+  plan: ModelPlan,
+  files: Result["model"]["files"],
+  sha256: string,
+): Result["model"] {
+  return {
+    name: model.manifest.name,
+    kind: model.kind,
+    description: model.manifest.description,
+    authors: model.manifest.authors,
+    files,
+    sha256,
+    form: plan.form,
+    history: plan.history,
+    carry: plan.step.carry.map(([i]) => i),
+  };
+}
+
 /** Run one evaluation end to end. */
 export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const t0 = performance.now();
   const log = o.log ?? (() => {});
   const suite = getSuite(o.suite);
-  const tierName: TierName = o.tier ?? "standard";
-  const tier = suite.tiers[tierName];
-  if (!tier) {
-    throw new ValueRangeError({
-      field: "--tier",
-      expected: `one of ${Object.keys(suite.tiers).join(", ")} for ${suite.id}`,
-      found: JSON.stringify(tierName),
-    });
-  }
-  const seed = o.seed ?? suite.seed;
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new ValueRangeError({
-      field: "--seed",
-      expected: "a non-negative integer",
-      found: String(seed),
-    });
-  }
+  const { tierName, tier, seed } = tierAndSeed(suite, o.tier, o.seed);
   if (o.shard && o.saveTrajectories) {
     throw new ValueRangeError({
       field: "--save-trajectories",
@@ -329,25 +383,8 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const result: Result = {
     schema: RESULT_SCHEMA,
     created: new Date().toISOString(),
-    suite: {
-      id: suite.id,
-      version: suite.version,
-      tier: o.data ? "data" : tierName,
-      title: suite.title,
-      fields: [...suite.fields],
-      dt: suite.dt,
-    },
-    model: {
-      name: model.manifest.name,
-      kind: model.kind,
-      description: model.manifest.description,
-      authors: model.manifest.authors,
-      files,
-      sha256: modelSha,
-      form: plan.form,
-      history: plan.history,
-      carry: plan.step.carry.map(([i]) => i),
-    },
+    suite: suiteBlock(suite, o.data ? "data" : tierName),
+    model: modelBlock(model, plan, files, modelSha),
     config: {
       ics: N,
       steps: T,

@@ -50,7 +50,14 @@ import {
 } from "../suites/types.ts";
 import { type BackendChoice, openBackend } from "./backend.ts";
 import { ValueRangeError } from "./errors.ts";
-import { hashModel, planOrThrow, resolveModel } from "./run.ts";
+import {
+  hashModel,
+  modelBlock,
+  planOrThrow,
+  resolveModel,
+  suiteBlock,
+  tierAndSeed,
+} from "./run.ts";
 import { sha256Hex } from "./hash.ts";
 import {
   checkSnapshot,
@@ -366,15 +373,7 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
   const t0 = performance.now();
   const log = o.log ?? (() => {});
   const suite = typeof o.suite === "string" ? getSuite(o.suite) : o.suite;
-  const tierName: TierName = o.tier ?? "standard";
-  const tier = suite.tiers[tierName];
-  if (!tier) {
-    throw new ValueRangeError({
-      field: "--tier",
-      expected: `one of ${Object.keys(suite.tiers).join(", ")} for ${suite.id}`,
-      found: JSON.stringify(tierName),
-    });
-  }
+  const { tier, seed } = tierAndSeed(suite, o.tier, o.seed);
   const stats = o.energyStats ?? suite.energyStats;
   if (!stats) {
     throw new ValueRangeError({
@@ -386,14 +385,6 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
   const band = energyBand(stats);
   const N = positiveInt(o.ics, "--ics") ?? tier.ics;
   const H = positiveInt(o.horizon, "--horizon") ?? tier.steps;
-  const seed = o.seed ?? suite.seed;
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new ValueRangeError({
-      field: "--seed",
-      expected: "a non-negative integer",
-      found: `${seed}`,
-    });
-  }
   const every = positiveInt(o.checkpointEvery, "--checkpoint-every", true) ?? 0;
   const spectraEvery = positiveInt(o.spectraEvery, "--spectra-every") ?? 0;
 
@@ -656,25 +647,8 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
     schema: RESULT_SCHEMA,
     task: "stability",
     created: new Date().toISOString(),
-    suite: {
-      id: suite.id,
-      version: suite.version,
-      tier: "stability",
-      title: suite.title,
-      fields: [...suite.fields],
-      dt: suite.dt,
-    },
-    model: {
-      name: model.manifest.name,
-      kind: model.kind,
-      description: model.manifest.description,
-      authors: model.manifest.authors,
-      files,
-      sha256: modelSha,
-      form: plan.form,
-      history: plan.history,
-      carry: plan.step.carry.map(([i]) => i),
-    },
+    suite: suiteBlock(suite, "stability"),
+    model: modelBlock(model, plan, files, modelSha),
     config: {
       ics: N,
       steps: H,
