@@ -21,6 +21,7 @@
  * ```
  * @module
  */
+import { baselineSource } from "./source.ts";
 import { GraphBuilder } from "./graph.ts";
 import { ValueRangeError } from "../harness/errors.ts";
 import type { AutoencoderSource } from "../harness/model.ts";
@@ -155,22 +156,11 @@ export function meanPoolAutoencoder(
   const shape = { nside: suite.grid.nside, channels: suite.fields.length, depth };
   const id = `mean_pool_r${ratio}`;
   const coarse = suite.grid.nside >> depth;
-  return {
-    kind: "baseline",
-    origin: `baseline:${id}`,
-    manifest: {
-      name: `baseline:${id}`,
-      suite: suite.id,
-      description: `Mean pool over the ${ratio} nested children to HEALPix nside ${coarse} ` +
-        `(${4 ** depth}:1 per variable), nearest upsampling back to nside ${suite.grid.nside}.`,
-      authors: ["emubench"],
-      graphs: { encode: `${id}_encode.onnx`, decode: `${id}_decode.onnx` },
-      history: 1,
-      carry: {},
-    },
-    graphs: {
-      encode: { path: `${id}_encode.onnx`, bytes: meanPoolEncodeGraph(shape) },
-      decode: { path: `${id}_decode.onnx`, bytes: upsampleDecodeGraph(shape) },
-    },
-  };
+  return baselineSource(
+    id,
+    suite,
+    { encode: meanPoolEncodeGraph(shape), decode: upsampleDecodeGraph(shape) },
+    `Mean pool over the ${ratio} nested children to HEALPix nside ${coarse} ` +
+      `(${4 ** depth}:1 per variable), nearest upsampling back to nside ${suite.grid.nside}.`,
+  );
 }

@@ -26,6 +26,7 @@
  * @module
  */
 
+import { baselineSource } from "./source.ts";
 import { GraphBuilder } from "./graph.ts";
 import type { ModelSource } from "../harness/model.ts";
 import { ValueRangeError } from "../harness/errors.ts";
@@ -310,29 +311,6 @@ function gridN(suite: Suite): { n: number; length: number } {
   return { n: g.nx, length: g.lx };
 }
 
-function baselineSource(
-  id: string,
-  suite: Suite,
-  graphs: ModelSource["graphs"],
-  description: string,
-): ModelSource {
-  const names = Object.fromEntries(Object.entries(graphs).map(([k, v]) => [k, v!.path]));
-  return {
-    kind: "baseline",
-    origin: `baseline:${id}`,
-    manifest: {
-      name: `baseline:${id}`,
-      suite: suite.id,
-      description,
-      authors: ["emubench"],
-      graphs: names as ModelSource["manifest"]["graphs"],
-      history: 1,
-      carry: {},
-    },
-    graphs,
-  };
-}
-
 /**
  * The `coarse_solver` baseline for `hasegawa_wakatani`: {@link hwCoarseSolverGraph} on
  * {@link HW_COARSE_N}² with the suite's physics and RK4 step h.
@@ -362,7 +340,7 @@ export function hwCoarseSolverBaseline(suite: Suite): ModelSource {
   return baselineSource(
     "coarse_solver",
     suite,
-    { step: { path: "coarse_solver.onnx", bytes } },
+    { step: bytes },
     `The suite's HW equations pseudo-spectral on ${HW_COARSE_N}² (2/3 band |k| ≤ ${
       Math.floor(HW_COARSE_N / 3)
     }), ν scaled by (${n}/${HW_COARSE_N})⁶, ${substeps} RK4 sub-steps per model step; ` +
@@ -388,11 +366,7 @@ export function heapUntrainedBaseline(suite: Suite): ModelSource {
   return baselineSource(
     "heap_untrained",
     suite,
-    {
-      encode: { path: "heap_untrained_encode.onnx", bytes: g.encode },
-      step: { path: "heap_untrained_step.onnx", bytes: g.step },
-      decode: { path: "heap_untrained_decode.onnx", bytes: g.decode },
-    },
+    { encode: g.encode, step: g.step, decode: g.decode },
     "UNTRAINED HEAP-shaped latent model (3 embedding layers × 8 channels, random weights): " +
       "throughput of the {encode, step, decode} form only; its scores mean nothing.",
   );

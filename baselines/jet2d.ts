@@ -30,6 +30,7 @@
  * ```
  * @module
  */
+import { baselineSource, suiteParam } from "./source.ts";
 import { GraphBuilder } from "./graph.ts";
 import type { ModelSource } from "../harness/model.ts";
 import { ValueRangeError } from "../harness/errors.ts";
@@ -312,19 +313,6 @@ export function coarseJet2dSubsteps(
   return Math.max(1, Math.ceil((dt * kMax * speed) / 2.5));
 }
 
-/** A suite parameter by name (the jet2d physics). */
-function param(suite: Suite, key: string): number {
-  const v = suite.params?.[key];
-  if (typeof v !== "number") {
-    throw new ValueRangeError({
-      field: `suite ${suite.id} params.${key}`,
-      expected: "a number (needed by the jet2d baselines)",
-      found: String(v),
-    });
-  }
-  return v;
-}
-
 function square(suite: Suite): { n: number; length: number } {
   const g = suite.grid;
   if (g.kind !== "grid2d" || g.boundary !== "periodic" || g.nx !== g.ny || g.lx !== g.ly) {
@@ -335,23 +323,6 @@ function square(suite: Suite): { n: number; length: number } {
     });
   }
   return { n: g.nx, length: g.lx };
-}
-
-function source(id: string, suite: Suite, bytes: Uint8Array, description: string): ModelSource {
-  return {
-    kind: "baseline",
-    origin: `baseline:${id}`,
-    manifest: {
-      name: `baseline:${id}`,
-      suite: suite.id,
-      description,
-      authors: ["emubench"],
-      graphs: { step: `${id}.onnx` },
-      history: 1,
-      carry: {},
-    },
-    graphs: { step: { path: `${id}.onnx`, bytes } },
-  };
 }
 
 /**
@@ -369,25 +340,25 @@ function source(id: string, suite: Suite, bytes: Uint8Array, description: string
  */
 export function jet2dCoarseSolver(suite: Suite): ModelSource {
   const { n, length } = square(suite), nc = JET2D_COARSE_N;
-  const m = Math.floor(nc / 3), nuH = param(suite, "nuH") * (Math.floor(n / 3) / m) ** 8;
+  const m = Math.floor(nc / 3), nuH = suiteParam(suite, "nuH") * (Math.floor(n / 3) / m) ** 8;
   const substeps = coarseJet2dSubsteps(nc, length, suite.dt, 12);
   const bytes = coarseJet2dGraph({
     n,
     coarseN: nc,
     length,
-    nu: param(suite, "nu"),
+    nu: suiteParam(suite, "nu"),
     nuH,
-    mu: param(suite, "mu"),
-    beta: param(suite, "beta"),
-    kf: param(suite, "kf"),
-    f0: param(suite, "f0"),
+    mu: suiteParam(suite, "mu"),
+    beta: suiteParam(suite, "beta"),
+    kf: suiteParam(suite, "kf"),
+    f0: suiteParam(suite, "f0"),
     dt: suite.dt,
     substeps,
   });
-  return source(
+  return baselineSource(
     "coarse_solver",
     suite,
-    bytes,
+    { step: bytes },
     `Pseudo-spectral vorticity solver on ${nc}² (modes |k| ≤ ${m}, 2/3-rule dealiased), ` +
       `${substeps} IFRK4 sub-steps per model step, hyperviscosity ${nuH.toExponential(2)} ` +
       `(rescaled to the coarse cut-off); spectral truncation in, spectral interpolation out; ` +
@@ -408,10 +379,10 @@ export function jet2dCoarseSolver(suite: Suite): ModelSource {
  */
 export function jet2dUnet(suite: Suite): ModelSource {
   const { n } = square(suite);
-  return source(
+  return baselineSource(
     "unet_untrained",
     suite,
-    unetGraph({ n, width: 16, levels: 3, seed: 7 }),
+    { step: unetGraph({ n, width: 16, levels: 3, seed: 7 }) },
     "UNTRAINED UNet-shaped network (3 levels, 16–128 channels, random weights): throughput " +
       "only; its scores mean nothing.",
   );

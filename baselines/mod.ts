@@ -12,6 +12,7 @@
 import { grid1D, gridShape, type PeriodicGrid1D, type Suite } from "../suites/types.ts";
 import type { AutoencoderSource, ModelSource } from "../harness/model.ts";
 import { ValueRangeError } from "../harness/errors.ts";
+import { baselineSource, suiteParam } from "./source.ts";
 import { cnnGraph, coarseBurgersGraph, persistenceGraph, stencilGraph } from "./builders.ts";
 import { composeStencil, laxWendroffStencil, substepsFor, upwindStencil } from "./stencils.ts";
 import { fitStableStencil } from "./least_squares.ts";
@@ -43,44 +44,19 @@ export interface Baseline {
   buildAutoencoder?(suite: Suite): AutoencoderSource;
 }
 
-/** The 1D grid of a suite a 1D baseline is built for (`RangeError` on another grid). */
-function line1(suite: Suite): PeriodicGrid1D {
-  return grid1D(suite, "build a 1D baseline");
-}
-
-function param(suite: Suite, key: string): number {
-  const v = suite.params?.[key];
-  if (typeof v !== "number") {
-    throw new ValueRangeError({
-      field: `suite ${suite.id} params.${key}`,
-      expected: "a number (needed by this baseline)",
-      found: String(v),
-    });
-  }
-  return v;
-}
-
-function wrap(
+/** A one-graph (step) baseline model ({@link baselineSource}). */
+const wrap = (
   id: string,
   suite: Suite,
   bytes: Uint8Array,
   description: string,
   history = 1,
-): ModelSource {
-  return {
-    kind: "baseline",
-    origin: `baseline:${id}`,
-    manifest: {
-      name: `baseline:${id}`,
-      suite: suite.id,
-      description,
-      authors: ["emubench"],
-      graphs: { step: `${id}.onnx` },
-      history,
-      carry: {},
-    },
-    graphs: { step: { path: `${id}.onnx`, bytes } },
-  };
+): ModelSource => baselineSource(id, suite, { step: bytes }, description, history);
+const param = suiteParam;
+
+/** The 1D grid of a suite a 1D baseline is built for (`RangeError` on another grid). */
+function line1(suite: Suite): PeriodicGrid1D {
+  return grid1D(suite, "build a 1D baseline");
 }
 
 function convectionStencil(suite: Suite, scheme: (c: number) => number[]) {
