@@ -322,24 +322,45 @@ async function readGraph(root: string, rel: string, field: string, manifestPath:
   }
 }
 
+/** `Deno.stat(path)`, or a `ShapeError` saying `expected` was wanted and nothing is there. */
+async function statModel(path: string, expected: string): Promise<Deno.FileInfo> {
+  try {
+    return await Deno.stat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new ShapeError({ file: path, expected, found: "nothing at this path" });
+    }
+    throw e;
+  }
+}
+
+/** The text of `dir/emulator.json`, or a `ShapeError` (`expected`, "no emulator.json"). */
+async function readManifestText(
+  dir: string,
+  expected: string,
+): Promise<{ text: string; manifestPath: string; manifestFile: GraphFile }> {
+  const manifestPath = join(dir, "emulator.json");
+  try {
+    const text = await Deno.readTextFile(manifestPath);
+    return {
+      text,
+      manifestPath,
+      manifestFile: { path: "emulator.json", bytes: new TextEncoder().encode(text) },
+    };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new ShapeError({ file: dir, expected, found: "no emulator.json" });
+    }
+    throw e;
+  }
+}
+
 /**
  * Load a model from `path`: a `.onnx` file (bare model, needs `suite` from the caller) or a
  * directory holding `emulator.json`.
  */
 export async function loadModel(path: string, suiteHint?: string): Promise<ModelSource> {
-  let stat: Deno.FileInfo;
-  try {
-    stat = await Deno.stat(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new ShapeError({
-        file: path,
-        expected: "an .onnx file or a model directory",
-        found: "nothing at this path",
-      });
-    }
-    throw e;
-  }
+  const stat = await statModel(path, "an .onnx file or a model directory");
   if (stat.isFile) {
     if (basename(path) === "emulator.json") return loadModel(dirname(path), suiteHint);
     const bytes = await Deno.readFile(path);
@@ -356,20 +377,10 @@ export async function loadModel(path: string, suiteHint?: string): Promise<Model
       graphs: { step: { path: basename(path), bytes } },
     };
   }
-  const manifestPath = join(path, "emulator.json");
-  let text: string;
-  try {
-    text = await Deno.readTextFile(manifestPath);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new ShapeError({
-        file: path,
-        expected: "a directory with emulator.json (or a bare .onnx file)",
-        found: "no emulator.json",
-      });
-    }
-    throw e;
-  }
+  const { text, manifestPath, manifestFile } = await readManifestText(
+    path,
+    "a directory with emulator.json (or a bare .onnx file)",
+  );
   const manifest = parseManifest(parseJson(text, manifestPath, "valid JSON"), manifestPath);
   const graphs: ModelSource["graphs"] = {
     step: await readGraph(path, manifest.graphs.step, "graphs.step", manifestPath),
@@ -382,7 +393,7 @@ export async function loadModel(path: string, suiteHint?: string): Promise<Model
     kind: "model",
     origin: path,
     manifest,
-    manifestFile: { path: "emulator.json", bytes: new TextEncoder().encode(text) },
+    manifestFile,
     graphs,
   };
 }
@@ -406,19 +417,7 @@ export async function loadModel(path: string, suiteHint?: string): Promise<Model
  */
 export async function loadAutoencoder(path: string): Promise<AutoencoderSource> {
   const dir = basename(path) === "emulator.json" ? dirname(path) : path;
-  let stat: Deno.FileInfo;
-  try {
-    stat = await Deno.stat(dir);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new ShapeError({
-        file: path,
-        expected: "a model directory with emulator.json",
-        found: "nothing at this path",
-      });
-    }
-    throw e;
-  }
+  const stat = await statModel(dir, "a model directory with emulator.json");
   if (!stat.isDirectory) {
     throw new ShapeError({
       file: path,
@@ -426,20 +425,10 @@ export async function loadAutoencoder(path: string): Promise<AutoencoderSource> 
       found: "a single file (one graph cannot be an encoder and a decoder)",
     });
   }
-  const manifestPath = join(dir, "emulator.json");
-  let text: string;
-  try {
-    text = await Deno.readTextFile(manifestPath);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new ShapeError({
-        file: dir,
-        expected: "a directory with emulator.json",
-        found: "no emulator.json",
-      });
-    }
-    throw e;
-  }
+  const { text, manifestPath, manifestFile } = await readManifestText(
+    dir,
+    "a directory with emulator.json",
+  );
   const manifest = parseManifest(
     parseJson(text, manifestPath, "valid JSON"),
     manifestPath,
@@ -449,7 +438,7 @@ export async function loadAutoencoder(path: string): Promise<AutoencoderSource> 
     kind: "model",
     origin: path,
     manifest,
-    manifestFile: { path: "emulator.json", bytes: new TextEncoder().encode(text) },
+    manifestFile,
     graphs: {
       encode: await readGraph(dir, manifest.graphs.encode, "graphs.encode", manifestPath),
       decode: await readGraph(dir, manifest.graphs.decode, "graphs.decode", manifestPath),
