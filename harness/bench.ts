@@ -47,7 +47,13 @@ const available: BackendName[] = [];
 if (await nativeAvailable()) available.push("native");
 available.push("wasm");
 const adapter = await probeAdapter();
-if (adapter) available.push("webgpu");
+// A software adapter (llvmpipe) takes many minutes here and says nothing about GPUs: only on request.
+if (adapter && !adapter.fallback) available.push("webgpu");
+else if (adapter && !values.backends) {
+  console.log(
+    `webgpu skipped: ${adapter.description} is a software fallback adapter (pass --backends webgpu to time it anyway)`,
+  );
+}
 const chosen = values.backends ? (values.backends.split(",") as BackendName[]) : available;
 
 function median(xs: number[]): number {
