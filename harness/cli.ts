@@ -113,6 +113,47 @@ function intFlag(v: string | undefined, flag: string): number | undefined {
   return n;
 }
 
+/** The value of a flag that takes one of `choices` (undefined when absent). */
+function choiceFlag<T extends string>(
+  v: string | undefined,
+  flag: string,
+  choices: readonly T[],
+): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(v)) {
+    throw new ValueRangeError({
+      field: flag,
+      expected: `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`,
+      found: JSON.stringify(v),
+    });
+  }
+  return v as T;
+}
+
+const TASKS = ["forecast", "reconstruct"] as const;
+
+/** `--suite` and `--model`, both required (a `ValueRangeError` names the missing one). */
+function suiteAndModel(values: { suite?: string; model?: string }): {
+  suite: string;
+  model: string;
+} {
+  if (!values.suite) {
+    throw new ValueRangeError({
+      field: "--suite",
+      expected: "a suite id (see emubench list)",
+      found: "nothing",
+    });
+  }
+  if (!values.model) {
+    throw new ValueRangeError({
+      field: "--model",
+      expected: "a model path or baseline:NAME",
+      found: "nothing",
+    });
+  }
+  return { suite: values.suite, model: values.model };
+}
+
 function slug(s: string): string {
   return s.replace(/^baseline:/, "").replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80) || "model";
 }
@@ -162,30 +203,11 @@ async function cmdRun(args: string[]): Promise<number> {
       json: { type: "boolean" },
     },
   });
-  if (values.task !== undefined && values.task !== "forecast" && values.task !== "reconstruct") {
-    throw new ValueRangeError({
-      field: "--task",
-      expected: "forecast or reconstruct",
-      found: JSON.stringify(values.task),
-    });
-  }
-  if (!values.suite) {
-    throw new ValueRangeError({
-      field: "--suite",
-      expected: "a suite id (see emubench list)",
-      found: "nothing",
-    });
-  }
-  if (!values.model) {
-    throw new ValueRangeError({
-      field: "--model",
-      expected: "a model path or baseline:NAME",
-      found: "nothing",
-    });
-  }
+  const task = choiceFlag(values.task, "--task", TASKS);
+  const { suite, model } = suiteAndModel(values);
   const status = new Status(values.json);
-  const outDir = values.out ?? join("out", values.suite, slug(values.model));
-  if (values.task === "reconstruct") {
+  const outDir = values.out ?? join("out", suite, slug(model));
+  if (task === "reconstruct") {
     for (const k of ["steps", "save-trajectories", "shard"] as const) {
       if (values[k] !== undefined) {
         throw new ValueRangeError({
@@ -196,8 +218,8 @@ async function cmdRun(args: string[]): Promise<number> {
       }
     }
     const { result, files } = await evaluateReconstruction({
-      suite: values.suite,
-      model: values.model,
+      suite,
+      model,
       tier: values.tier as TierName | undefined,
       backend: values.backend as BackendChoice | undefined,
       samples: intFlag(values.ics, "--ics"),
@@ -220,8 +242,8 @@ async function cmdRun(args: string[]): Promise<number> {
     return 0;
   }
   const opts: EvaluateOptions = {
-    suite: values.suite,
-    model: values.model,
+    suite,
+    model,
     tier: values.tier as TierName | undefined,
     backend: values.backend as BackendChoice | undefined,
     ics: intFlag(values.ics, "--ics"),
@@ -278,21 +300,12 @@ async function cmdStability(args: string[]): Promise<number> {
       json: { type: "boolean" },
     },
   });
-  const deviceEnergy = values["device-energy"];
-  if (deviceEnergy !== undefined && !["auto", "on", "off"].includes(deviceEnergy)) {
-    throw new ValueRangeError({
-      field: "--device-energy",
-      expected: "auto, on or off",
-      found: JSON.stringify(deviceEnergy),
-    });
-  }
-  if (!values.suite || !values.model) {
-    throw new ValueRangeError({
-      field: values.suite ? "--model" : "--suite",
-      expected: values.suite ? "a model path or baseline:NAME" : "a suite id (see emubench list)",
-      found: "nothing",
-    });
-  }
+  const deviceEnergy = choiceFlag(values["device-energy"], "--device-energy", [
+    "auto",
+    "on",
+    "off",
+  ]);
+  const { suite, model } = suiteAndModel(values);
   let energyStats: { mean: number; std: number } | undefined;
   if (values["energy-stats"] !== undefined) {
     const parts = values["energy-stats"].split(",").map(Number);
@@ -306,10 +319,10 @@ async function cmdStability(args: string[]): Promise<number> {
     energyStats = { mean: parts[0], std: parts[1] };
   }
   const status = new Status(values.json);
-  const outDir = values.out ?? join("out", values.suite, `${slug(values.model)}-stability`);
+  const outDir = values.out ?? join("out", suite, `${slug(model)}-stability`);
   const run = await runStability({
-    suite: values.suite,
-    model: values.model,
+    suite,
+    model,
     tier: values.tier as TierName | undefined,
     horizon: intFlag(values.horizon, "--horizon"),
     ics: intFlag(values.ics, "--ics"),
@@ -319,7 +332,7 @@ async function cmdStability(args: string[]): Promise<number> {
     checkpointEvery: intFlag(values["checkpoint-every"], "--checkpoint-every"),
     spectraEvery: intFlag(values["spectra-every"], "--spectra-every"),
     energyStats,
-    deviceEnergy: deviceEnergy as "auto" | "on" | "off" | undefined,
+    deviceEnergy,
     outDir,
     log: (m) => status.log(m),
     progress: (d, t) => status.progress("stability", d, t),
@@ -575,13 +588,7 @@ async function cmdValidate(args: string[]): Promise<number> {
       json: { type: "boolean" },
     },
   });
-  if (values.task !== undefined && values.task !== "forecast" && values.task !== "reconstruct") {
-    throw new ValueRangeError({
-      field: "--task",
-      expected: "forecast or reconstruct",
-      found: JSON.stringify(values.task),
-    });
-  }
+  const task = choiceFlag(values.task, "--task", TASKS);
   if (positionals.length !== 1) {
     throw new ValueRangeError({
       field: "validate",
@@ -592,7 +599,7 @@ async function cmdValidate(args: string[]): Promise<number> {
   const report = await validateModel(positionals[0], {
     suite: values.suite,
     backend: values.backend as BackendChoice | undefined,
-    task: values.task as "forecast" | "reconstruct" | undefined,
+    task,
   });
   if (values.json) console.log(JSON.stringify(report, null, 1));
   else console.log(report.text);
