@@ -26,7 +26,7 @@
  * @module
  */
 
-import { baselineSource } from "./source.ts";
+import { baselineSource, squarePeriodicGrid } from "./source.ts";
 import { GraphBuilder } from "./graph.ts";
 import type { ModelSource } from "../harness/model.ts";
 import { ValueRangeError } from "../harness/errors.ts";
@@ -299,18 +299,6 @@ function hwParams(suite: Suite): Record<"c1" | "kappa" | "nu" | "hyperOrder" | "
   return out as Record<"c1" | "kappa" | "nu" | "hyperOrder" | "h", number>;
 }
 
-function gridN(suite: Suite): { n: number; length: number } {
-  const g = suite.grid;
-  if (g.kind !== "grid2d" || g.nx !== g.ny || g.lx !== g.ly || g.boundary !== "periodic") {
-    throw new ValueRangeError({
-      field: `suite ${suite.id} grid`,
-      expected: "a square periodic 2D grid (HW baselines)",
-      found: JSON.stringify(g),
-    });
-  }
-  return { n: g.nx, length: g.lx };
-}
-
 /**
  * The `coarse_solver` baseline for `hasegawa_wakatani`: {@link hwCoarseSolverGraph} on
  * {@link HW_COARSE_N}² with the suite's physics and RK4 step h.
@@ -324,7 +312,7 @@ function gridN(suite: Suite): { n: number; length: number } {
  * ```
  */
 export function hwCoarseSolverBaseline(suite: Suite): ModelSource {
-  const p = hwParams(suite), { n, length } = gridN(suite);
+  const p = hwParams(suite), { n, length } = squarePeriodicGrid(suite, "HW baselines");
   const substeps = Math.round(suite.dt / p.h);
   const bytes = hwCoarseSolverGraph({
     n,
@@ -361,7 +349,7 @@ export function hwCoarseSolverBaseline(suite: Suite): ModelSource {
  * ```
  */
 export function heapUntrainedBaseline(suite: Suite): ModelSource {
-  const { n } = gridN(suite);
+  const { n } = squarePeriodicGrid(suite, "HW baselines");
   const g = heapUntrainedGraphs({ n, channels: suite.fields.length, seed: 7 });
   return baselineSource(
     "heap_untrained",

@@ -30,7 +30,7 @@
  * ```
  * @module
  */
-import { baselineSource, suiteParam } from "./source.ts";
+import { baselineSource, squarePeriodicGrid, suiteParam } from "./source.ts";
 import { GraphBuilder } from "./graph.ts";
 import type { ModelSource } from "../harness/model.ts";
 import { ValueRangeError } from "../harness/errors.ts";
@@ -313,18 +313,6 @@ export function coarseJet2dSubsteps(
   return Math.max(1, Math.ceil((dt * kMax * speed) / 2.5));
 }
 
-function square(suite: Suite): { n: number; length: number } {
-  const g = suite.grid;
-  if (g.kind !== "grid2d" || g.boundary !== "periodic" || g.nx !== g.ny || g.lx !== g.ly) {
-    throw new ValueRangeError({
-      field: `suite ${suite.id} grid`,
-      expected: "a periodic square 2D grid (jet2d baselines)",
-      found: JSON.stringify(g),
-    });
-  }
-  return { n: g.nx, length: g.lx };
-}
-
 /**
  * The `coarse_solver` baseline of `jet2d`: {@link coarseJet2dGraph} on 64² (M = 21) with the
  * suite's ν, μ, β, forcing and the hyperviscosity rescaled to the coarse cut-off,
@@ -339,7 +327,7 @@ function square(suite: Suite): { n: number; length: number } {
  * ```
  */
 export function jet2dCoarseSolver(suite: Suite): ModelSource {
-  const { n, length } = square(suite), nc = JET2D_COARSE_N;
+  const { n, length } = squarePeriodicGrid(suite, "jet2d baselines"), nc = JET2D_COARSE_N;
   const m = Math.floor(nc / 3), nuH = suiteParam(suite, "nuH") * (Math.floor(n / 3) / m) ** 8;
   const substeps = coarseJet2dSubsteps(nc, length, suite.dt, 12);
   const bytes = coarseJet2dGraph({
@@ -378,7 +366,7 @@ export function jet2dCoarseSolver(suite: Suite): ModelSource {
  * ```
  */
 export function jet2dUnet(suite: Suite): ModelSource {
-  const { n } = square(suite);
+  const { n } = squarePeriodicGrid(suite, "jet2d baselines");
   return baselineSource(
     "unet_untrained",
     suite,

@@ -95,3 +95,29 @@ export function suiteParam(suite: Pick<Suite, "id" | "params">, key: string): nu
   }
   return v;
 }
+
+/**
+ * The side `n` and length of a square, doubly periodic 2D grid (what the spectral baselines
+ * need); `ValueRangeError` naming the suite and `who` needs it otherwise.
+ *
+ * @example
+ * ```ts
+ * import { squarePeriodicGrid } from "./source.ts";
+ * const grid = { kind: "grid2d", ny: 8, nx: 8, ly: 1, lx: 1, boundary: "periodic" } as const;
+ * if (squarePeriodicGrid({ id: "s", grid }, "a test").n !== 8) throw new Error();
+ * ```
+ */
+export function squarePeriodicGrid(
+  suite: Pick<Suite, "id" | "grid">,
+  who: string,
+): { n: number; length: number } {
+  const g = suite.grid;
+  if (g.kind !== "grid2d" || g.boundary !== "periodic" || g.nx !== g.ny || g.lx !== g.ly) {
+    throw new ValueRangeError({
+      field: `suite ${suite.id} grid`,
+      expected: `a periodic square 2D grid (${who})`,
+      found: JSON.stringify(g),
+    });
+  }
+  return { n: g.nx, length: g.lx };
+}
