@@ -116,7 +116,8 @@ export interface StabilityOptions {
    * `energyGraph`, when the backend keeps tensors on a hardware GPU (webgpu, not a software
    * fallback adapter such as llvmpipe, where the graph's MatMuls cost more than the host FFT)
    * and the suite has one; else on the host from the read-back state. `on`: through `energyGraph` on any backend (CPU
-   * backends gain nothing; for tests and comparisons). `off`: always on the host. Steps that
+   * backends gain nothing; for tests and comparisons), refused (`ValueRangeError`) when the suite
+   * has no graph or the model is latent, float16 or normalizes its state. `off`: always on the host. Steps that
    * sample spectra (`spectraEvery`) read the state back either way. Recorded in the result's
    * `config.data`.
    */
@@ -407,10 +408,26 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
   const backend = await openBackend(o.backend ?? "auto");
   // Energy on the device (suite.energyGraph) or on the host; see StabilityOptions.deviceEnergy.
   const wantDevice = o.deviceEnergy ?? "auto";
-  const energyOnDevice = suite.energyGraph !== undefined &&
+  const deviceBlocker = suite.energyGraph === undefined
+    ? `suite ${suite.id} declares no energyGraph`
+    : model.manifest.normalize
+    ? "the model normalizes its state (the graph needs physical units)"
+    : plan.dtype !== "float32"
+    ? `the model's state is ${plan.dtype}, not float32`
+    : plan.form !== "step"
+    ? "the model is latent (its step output is not the state)"
+    : undefined;
+  if (wantDevice === "on" && deviceBlocker) {
+    throw new ValueRangeError({
+      field: "--device-energy",
+      expected: "auto or off here: on needs a suite energyGraph and a float32 step model " +
+        "without normalize",
+      found: `on, but ${deviceBlocker}`,
+    });
+  }
+  const energyOnDevice = deviceBlocker === undefined &&
     (wantDevice === "on" ||
-      (wantDevice === "auto" && backend.deviceResident && !backend.fallbackAdapter)) &&
-    !model.manifest.normalize && plan.dtype === "float32" && plan.form === "step";
+      (wantDevice === "auto" && backend.deviceResident && !backend.fallbackAdapter));
   const key: RunKey = {
     suite: suite.id,
     version: suite.version,

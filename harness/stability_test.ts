@@ -531,6 +531,23 @@ Deno.test({
         deviceEnergy,
         cacheDir: false,
       });
+    // Asked for explicitly where it cannot be honoured: refused, not silently on the host.
+    await assert.rejects(
+      () =>
+        runStability({
+          suite: convection1d,
+          model: "baseline:upwind",
+          ics: 2,
+          horizon: 5,
+          backend: "wasm",
+          energyStats: { mean: 0.11, std: 0.004 },
+          deviceEnergy: "on",
+          cacheDir: false,
+        }),
+      (e: Error) =>
+        e instanceof RangeError && e.message.includes("--device-energy") &&
+        e.message.includes("declares no energyGraph"),
+    );
     const host = (await run("off")).result;
     const onHost = hostEnergies;
     const device = (await run("on")).result;
