@@ -33,7 +33,6 @@
 import { baselineSource, squarePeriodicGrid, suiteParam } from "./source.ts";
 import { GraphBuilder } from "./graph.ts";
 import type { ModelSource } from "../harness/model.ts";
-import { ValueRangeError } from "../harness/errors.ts";
 import type { Suite } from "../suites/types.ts";
 import { SpectralGraph2D, type SpectralPair } from "./spectral_graph.ts";
 import { Spectral2D } from "../suites/spectral2d.ts";
