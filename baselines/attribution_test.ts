@@ -9,7 +9,7 @@
  * Courant number tried (0.34–0.68), Lax–Wendroff 0.0% (its amplitude error is O(θ⁴), its phase
  * error O(θ³)).
  */
-import { evaluate } from "../harness/run.ts";
+import { evaluate } from "../harness/tasks/run.ts";
 
 async function split(model: string) {
   const { result } = await evaluate({

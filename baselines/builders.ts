@@ -3,8 +3,8 @@
  * state `[B, 1, X]` with a dynamic batch axis, exactly as a submitted model would.
  * @module
  */
-import { GraphBuilder, periodicConv1d, periodicPad1d } from "./graph.ts";
-import { Rng } from "../suites/rng.ts";
+import { GraphBuilder, periodicConv1d, periodicPad1d } from "../harness/onnx/graph.ts";
+import { Rng } from "../harness/core/rng.ts";
 
 /** `u_{n+1} = u_n` on a grid of `x` points (1D) or of shape `x` (e.g. `[H, W]`). */
 export function persistenceGraph(x: number | readonly number[], channels = 1): Uint8Array {

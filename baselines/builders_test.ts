@@ -1,4 +1,4 @@
-import { openBackend } from "../harness/backend.ts";
+import { openBackend } from "../harness/onnx/backend.ts";
 import { applyStencil, composeStencil, upwindStencil } from "./stencils.ts";
 import { cnnGraph, coarseBurgersGraph, persistenceGraph, stencilGraph } from "./builders.ts";
 

@@ -23,7 +23,7 @@
  * ```
  * @module
  */
-import { GraphBuilder } from "./graph.ts";
+import { GraphBuilder } from "../harness/onnx/graph.ts";
 import { era5Variable } from "../suites/era5/fields.ts";
 import { npix, pixelCentresNest } from "../suites/era5/healpix.ts";
 

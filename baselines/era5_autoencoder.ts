@@ -22,10 +22,10 @@
  * @module
  */
 import { baselineSource } from "./source.ts";
-import { GraphBuilder } from "./graph.ts";
-import { ValueRangeError } from "../harness/errors.ts";
-import type { AutoencoderSource } from "../harness/model.ts";
-import type { Suite } from "../suites/types.ts";
+import { GraphBuilder } from "../harness/onnx/graph.ts";
+import { ValueRangeError } from "../harness/core/errors.ts";
+import type { AutoencoderSource } from "../harness/model/manifest.ts";
+import type { Suite } from "../suites/common/types.ts";
 
 /** Compression ratios of the built-in mean-pool autoencoders (`baseline:mean_pool_r<ratio>`). */
 export const MEAN_POOL_RATIOS: readonly number[] = [16, 64, 256, 1024];

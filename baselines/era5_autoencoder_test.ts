@@ -1,4 +1,4 @@
-import { openBackend } from "../harness/backend.ts";
+import { openBackend } from "../harness/onnx/backend.ts";
 import { ang2pixNest, npix, pix2angNest } from "../suites/era5/healpix.ts";
 import {
   meanPoolAutoencoder,

@@ -1,4 +1,4 @@
-import { openBackend } from "../harness/backend.ts";
+import { openBackend } from "../harness/onnx/backend.ts";
 import { climatologyGraph } from "./era5.ts";
 import { climatology, syntheticFields } from "../suites/era5/fields.ts";
 import { npix } from "../suites/era5/healpix.ts";

@@ -27,12 +27,12 @@
  */
 
 import { baselineSource, squarePeriodicGrid } from "./source.ts";
-import { GraphBuilder } from "./graph.ts";
-import type { ModelSource } from "../harness/model.ts";
-import { ValueRangeError } from "../harness/errors.ts";
-import type { Suite } from "../suites/types.ts";
-import { SpectralGraph2D, type SpectralPair } from "./spectral_graph.ts";
-import { Rng } from "../suites/rng.ts";
+import { GraphBuilder } from "../harness/onnx/graph.ts";
+import type { ModelSource } from "../harness/model/manifest.ts";
+import { ValueRangeError } from "../harness/core/errors.ts";
+import type { Suite } from "../suites/common/types.ts";
+import { SpectralGraph2D, type SpectralPair } from "../harness/onnx/spectral_graph.ts";
+import { Rng } from "../harness/core/rng.ts";
 import { HasegawaWakatani } from "../suites/hasegawa_wakatani/solver.ts";
 import { upsampleState } from "../suites/hasegawa_wakatani/spinup.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openBackend } from "../harness/backend.ts";
+import { openBackend } from "../harness/onnx/backend.ts";
 import {
   coarseNu,
   HEAP_SHAPE,
@@ -11,7 +11,7 @@ import {
 import { HasegawaWakatani } from "../suites/hasegawa_wakatani/solver.ts";
 import { getBaseline } from "./mod.ts";
 import { getSuite } from "../suites/mod.ts";
-import { planModel } from "../harness/validate.ts";
+import { planModel } from "../harness/model/plan.ts";
 
 async function runStep(bytes: Uint8Array, x: Float32Array, n: number): Promise<Float32Array> {
   const b = await openBackend("wasm");

@@ -16,7 +16,7 @@
  *     ω̂⁺ = Eω̂ + (h/6)(E a + 2E₂(b + c) + d),
  *
  *   then interpolated back spectrally to N². {@link coarseJet2dStep} is the same scheme in
- *   float64 TypeScript on `suites/spectral2d.ts` (its test oracle).
+ *   float64 TypeScript on `suites/common/spectral2d.ts` (its test oracle).
  * - {@link unetGraph}: an UNTRAINED UNet-shaped network (random fixed-seed weights) for
  *   throughput only.
  *
@@ -31,13 +31,13 @@
  * @module
  */
 import { baselineSource, squarePeriodicGrid, suiteParam } from "./source.ts";
-import { GraphBuilder } from "./graph.ts";
-import type { ModelSource } from "../harness/model.ts";
-import type { Suite } from "../suites/types.ts";
-import { SpectralGraph2D, type SpectralPair } from "./spectral_graph.ts";
-import { Spectral2D } from "../suites/spectral2d.ts";
+import { GraphBuilder } from "../harness/onnx/graph.ts";
+import type { ModelSource } from "../harness/model/manifest.ts";
+import type { Suite } from "../suites/common/types.ts";
+import { SpectralGraph2D, type SpectralPair } from "../harness/onnx/spectral_graph.ts";
+import { Spectral2D } from "../suites/common/spectral2d.ts";
 import { resampleSpectrum } from "../suites/jet2d/spinup.ts";
-import { Rng } from "../suites/rng.ts";
+import { Rng } from "../harness/core/rng.ts";
 
 /** Options of {@link coarseJet2dGraph} and {@link coarseJet2dStep}. */
 export interface CoarseJet2dOptions {

@@ -1,5 +1,5 @@
-import { openBackend } from "../harness/backend.ts";
-import { Rng } from "../suites/rng.ts";
+import { openBackend } from "../harness/onnx/backend.ts";
+import { Rng } from "../harness/core/rng.ts";
 import { Jet2D } from "../suites/jet2d/solver.ts";
 import { coarseJet2dGraph, type CoarseJet2dOptions, coarseJet2dStep, unetGraph } from "./jet2d.ts";
 

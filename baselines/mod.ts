@@ -9,9 +9,9 @@
  * ```
  * @module
  */
-import { grid1D, gridShape, type PeriodicGrid1D, type Suite } from "../suites/types.ts";
-import type { AutoencoderSource, ModelSource } from "../harness/model.ts";
-import { ValueRangeError } from "../harness/errors.ts";
+import { grid1D, gridShape, type PeriodicGrid1D, type Suite } from "../suites/common/types.ts";
+import type { AutoencoderSource, ModelSource } from "../harness/model/manifest.ts";
+import { ValueRangeError } from "../harness/core/errors.ts";
 import { baselineSource, suiteParam } from "./source.ts";
 import { cnnGraph, coarseBurgersGraph, persistenceGraph, stencilGraph } from "./builders.ts";
 import { composeStencil, laxWendroffStencil, substepsFor, upwindStencil } from "./stencils.ts";

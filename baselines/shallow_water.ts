@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import { GraphBuilder } from "./graph.ts";
+import { GraphBuilder } from "../harness/onnx/graph.ts";
 
 /** Weights of linear extrapolation `u_{n+1} = 2u_n − u_{n−1}` over a window (oldest first). */
 export const LINEAR_EXTRAPOLATION_WEIGHTS: readonly number[] = [-1, 2];

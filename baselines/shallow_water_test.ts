@@ -1,4 +1,4 @@
-import { openBackend } from "../harness/backend.ts";
+import { openBackend } from "../harness/onnx/backend.ts";
 import {
   AB2_WEIGHTS,
   coarseShallowWaterGraph,

@@ -1,6 +1,6 @@
 /**
  * How a built-in baseline becomes a model: its ONNX graphs (built in memory) wrapped in the
- * source a submitted model directory would give (`harness/model.ts`), named `baseline:ID` with
+ * source a submitted model directory would give (`harness/model/manifest.ts`), named `baseline:ID` with
  * graph files `ID.onnx` (the step graph) or `ID_ROLE.onnx` (encode, decode, init), and the suite
  * parameters the builders read.
  *
@@ -12,9 +12,9 @@
  * ```
  * @module
  */
-import type { AutoencoderSource, ModelSource } from "../harness/model.ts";
-import { ValueRangeError } from "../harness/errors.ts";
-import type { Suite } from "../suites/types.ts";
+import type { AutoencoderSource, ModelSource } from "../harness/model/manifest.ts";
+import { ValueRangeError } from "../harness/core/errors.ts";
+import type { Suite } from "../suites/common/types.ts";
 
 /** Graph bytes of a forecast baseline by role. */
 export interface ForecastGraphs {

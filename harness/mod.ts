@@ -22,20 +22,25 @@ export {
   type Evaluation,
   planOrThrow,
   resolveModel,
-} from "./run.ts";
-export { validateModel, type ValidationReport } from "./validate_command.ts";
-export { loadModel, type Manifest, type ModelSource, parseManifest } from "./model.ts";
-export { formatProblems, type ModelPlan, planModel, type Problem } from "./validate.ts";
-export { inspectOnnx } from "./onnx_inspect.ts";
-export { type Backend, type BackendChoice, openBackend } from "./backend.ts";
-export { openSessions, rollout, type RolloutObserver, type RolloutOptions } from "./rollout.ts";
-export { type Result, RESULT_SCHEMA } from "./result_schema.ts";
-export { readResult, validateResult } from "./result_io.ts";
-export { checkResult, readCheckedResult } from "./result_check.ts";
-export { gate, type GateOutcome, type GateRules, readGateRules } from "./gate.ts";
-export { evaluateSubmissions } from "./submissions.ts";
-export { loadDataset } from "./dataset.ts";
-export { loadOrGenerateReference } from "./reference_cache.ts";
-export { parseNpy, readNpy, writeNpy } from "./npy.ts";
-export { readHdf5Tensor } from "./hdf5.ts";
-export { FormatError, isInputError, ShapeError, ValueRangeError } from "./errors.ts";
+} from "./tasks/run.ts";
+export { validateModel, type ValidationReport } from "./tasks/validate.ts";
+export { loadModel, type Manifest, type ModelSource, parseManifest } from "./model/manifest.ts";
+export { formatProblems, type ModelPlan, planModel, type Problem } from "./model/plan.ts";
+export { inspectOnnx } from "./onnx/inspect.ts";
+export { type Backend, type BackendChoice, openBackend } from "./onnx/backend.ts";
+export {
+  openSessions,
+  rollout,
+  type RolloutObserver,
+  type RolloutOptions,
+} from "./model/rollout.ts";
+export { type Result, RESULT_SCHEMA } from "./results/schema.ts";
+export { readResult, validateResult } from "./results/io.ts";
+export { checkResult, readCheckedResult } from "./results/check.ts";
+export { gate, type GateOutcome, type GateRules, readGateRules } from "./results/gate.ts";
+export { evaluateSubmissions } from "./tasks/submissions.ts";
+export { loadDataset } from "./data/dataset.ts";
+export { loadOrGenerateReference } from "./data/reference_cache.ts";
+export { parseNpy, readNpy, writeNpy } from "./data/npy.ts";
+export { readHdf5Tensor } from "./data/hdf5.ts";
+export { FormatError, isInputError, ShapeError, ValueRangeError } from "./core/errors.ts";

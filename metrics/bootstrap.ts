@@ -13,7 +13,7 @@
  * give the same interval bit for bit on every machine.
  * @module
  */
-import { Rng } from "../suites/rng.ts";
+import { Rng } from "../harness/core/rng.ts";
 
 /** Options of {@link bootstrapMean}. */
 export interface BootstrapOptions {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { bootstrapMean, quantileSorted } from "./bootstrap.ts";
-import { Rng } from "../suites/rng.ts";
+import { Rng } from "../harness/core/rng.ts";
 
 Deno.test("bootstrapMean covers the true mean of N(2, 1) about 95% of the time", () => {
   // 300 samples of n = 40 from a known distribution; the percentile interval's coverage is

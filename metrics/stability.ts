@@ -12,7 +12,7 @@
  *
  * Rows ({@link stabilityRows}; field `"*"`, no step):
  * - `stability_rate`: `value` = stable ICs / ICs, `n` = ICs, `reduction: "wilson_95"` (what
- *   `harness/gate.ts` reads);
+ *   `harness/results/gate.ts` reads);
  * - `stability_rate_lower`, `stability_rate_upper`: the Wilson 95% bounds, same `n` and
  *   reduction (a {@link ResultRow} holds one number);
  * - `energy_band_lower`, `energy_band_upper`: `μ_E ∓ kσ_E`, `reduction: "reference_steady_state"`,

@@ -275,7 +275,7 @@ export function samplePoints(x: number, count: number): Int32Array {
 }
 
 /**
- * Shortest predicted series (`L = T − s₀ + 1` steps) for which `harness/run.ts` reports temporal
+ * Shortest predicted series (`L = T − s₀ + 1` steps) for which `harness/tasks/run.ts` reports temporal
  * rows: 10 (τ_max ≥ 5).
  */
 export const MIN_TEMPORAL_STEPS = 10;

@@ -40,7 +40,7 @@ export const WEATHER_STATE_SCHEMA = "emubench.weather-state/1";
 
 /**
  * What a {@link WeatherTracker} stored for some of its ICs, as plain JSON, for sharded runs
- * (`harness/shard.ts`), like the scorer's `ScorerState`: `covered` lists the ICs (ascending),
+ * (`harness/tasks/shard.ts`), like the scorer's `ScorerState`: `covered` lists the ICs (ascending),
  * `acc` and `psnr` hold their `[covered, T + 1, C]` values as little-endian float64 in base64
  * (NaN = not observed; every bit kept).
  */

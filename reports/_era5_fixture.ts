@@ -5,10 +5,10 @@
  * `evaluate` writes them).
  * @module
  */
-import type { Result } from "../harness/result_schema.ts";
+import type { Result } from "../harness/results/schema.ts";
 import type { ResultRow } from "../metrics/rows.ts";
-import { openBackend } from "../harness/backend.ts";
-import { reconstructSamples, type ReconstructSuite } from "../harness/reconstruct.ts";
+import { openBackend } from "../harness/onnx/backend.ts";
+import { reconstructSamples, type ReconstructSuite } from "../harness/tasks/reconstruct.ts";
 import { meanPoolAutoencoder } from "../baselines/era5_autoencoder.ts";
 import { npix, pix2angNest } from "../suites/era5/healpix.ts";
 import { sampleResult } from "./sample_result.ts";

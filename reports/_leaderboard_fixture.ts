@@ -5,12 +5,12 @@
  * @module
  */
 import { join } from "node:path";
-import { evaluate } from "../harness/run.ts";
-import type { Result } from "../harness/result_schema.ts";
+import { evaluate } from "../harness/tasks/run.ts";
+import type { Result } from "../harness/results/schema.ts";
 import { stencilGraph } from "../baselines/builders.ts";
 import { composeStencil, laxWendroffStencil, substepsFor } from "../baselines/stencils.ts";
 import { getSuite } from "../suites/mod.ts";
-import { grid1D } from "../suites/types.ts";
+import { grid1D } from "../suites/common/types.ts";
 
 /** Strings a hostile submitter might put in a manifest. */
 export const HOSTILE = {

@@ -7,7 +7,7 @@
  * model keeps one colour across every chart and the reference is drawn once, in dark grey.
  * @module
  */
-import type { Result } from "../harness/result_schema.ts";
+import type { Result } from "../harness/results/schema.ts";
 import type { ResultRow } from "../metrics/rows.ts";
 import type { ChartSpec, Dash, MarkerSpec, SeriesSpec } from "./chart_spec.ts";
 import { snapshotNside } from "./sphere.ts";

@@ -24,7 +24,7 @@
  * ```
  * @module
  */
-import type { Result, Snapshot } from "../harness/result_schema.ts";
+import type { Result, Snapshot } from "../harness/results/schema.ts";
 import type { ChartSpec, SeriesSpec, SphereMapSpec } from "./chart_spec.ts";
 import {
   curveOf,

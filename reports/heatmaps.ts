@@ -15,7 +15,7 @@
  * differences of a field across steps and models).
  * @module
  */
-import type { Hovmoller, Snapshot } from "../harness/result_schema.ts";
+import type { Hovmoller, Snapshot } from "../harness/results/schema.ts";
 import type { HeatmapSpec } from "./chart_spec.ts";
 import { type Entry, type LegendItem, REF_COLOR } from "./charts.ts";
 

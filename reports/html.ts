@@ -10,8 +10,8 @@
  * client inserts with `.text()`.
  * @module
  */
-import { writeFileAtomic } from "../harness/atomic.ts";
-import { type Result, RESULT_SCHEMA } from "../harness/result_schema.ts";
+import { writeFileAtomic } from "../harness/core/atomic.ts";
+import { type Result, RESULT_SCHEMA } from "../harness/results/schema.ts";
 import type { ClientData } from "./chart_spec.ts";
 import {
   buildSections,

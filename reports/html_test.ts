@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import type { Result } from "../harness/result_schema.ts";
+import type { Result } from "../harness/results/schema.ts";
 import type { ClientData } from "./chart_spec.ts";
 import { d3Source, d3Version } from "./d3_source.ts";
 import { renderReport, writeReport } from "./html.ts";

@@ -30,10 +30,10 @@
 import { createHash } from "node:crypto";
 import { pageHead } from "./page.ts";
 import { join, relative, resolve, sep } from "node:path";
-import { writeFileAtomic } from "../harness/atomic.ts";
-import { checkResult } from "../harness/result_check.ts";
-import type { Result } from "../harness/result_schema.ts";
-import { FormatError, ShapeError } from "../harness/errors.ts";
+import { writeFileAtomic } from "../harness/core/atomic.ts";
+import { checkResult } from "../harness/results/check.ts";
+import type { Result } from "../harness/results/schema.ts";
+import { FormatError, ShapeError } from "../harness/core/errors.ts";
 import { bootstrapMean } from "../metrics/bootstrap.ts";
 import { escapeHtml } from "./escape.ts";
 import { renderReport } from "./html.ts";

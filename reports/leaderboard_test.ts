@@ -11,8 +11,8 @@ import {
 } from "./leaderboard.ts";
 import { type Fixture, HOSTILE, makeResultsDir } from "./_leaderboard_fixture.ts";
 import { sampleResult } from "./sample_result.ts";
-import type { Result } from "../harness/result_schema.ts";
-import { main } from "../harness/cli.ts";
+import type { Result } from "../harness/results/schema.ts";
+import { main } from "../harness/cli/main.ts";
 
 let made: Promise<Fixture> | undefined;
 /** The results directory, made once on first use (real smoke runs take a few seconds). */
@@ -225,7 +225,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const { evaluateReconstruction } = await import("../harness/reconstruct.ts");
+    const { evaluateReconstruction } = await import("../harness/tasks/reconstruct.ts");
     const dir = await Deno.makeTempDir({ prefix: "emubench-lb-recon-" });
     try {
       await evaluateReconstruction({

@@ -13,7 +13,7 @@ import {
   type Result,
   RESULT_SCHEMA,
   type Snapshot,
-} from "../harness/result_schema.ts";
+} from "../harness/results/schema.ts";
 
 /** Knobs of {@link sampleResult}; every one has a default. */
 export interface SampleOptions {

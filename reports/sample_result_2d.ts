@@ -10,9 +10,9 @@
 import { RolloutScorer } from "../metrics/scorer.ts";
 import { DiagnosticsTracker } from "../metrics/diagnostics.ts";
 import { spectrum2d } from "../metrics/spectrum.ts";
-import type { Grid2D } from "../suites/types.ts";
-import { HovmollerRecorder, roundView, snapshotSteps2D } from "../harness/views2d.ts";
-import { type Result, RESULT_SCHEMA, type Snapshot } from "../harness/result_schema.ts";
+import type { Grid2D } from "../suites/common/types.ts";
+import { HovmollerRecorder, roundView, snapshotSteps2D } from "../harness/tasks/views2d.ts";
+import { type Result, RESULT_SCHEMA, type Snapshot } from "../harness/results/schema.ts";
 
 /** Knobs of {@link sampleResult2D}; every one has a default. */
 export interface Sample2DOptions {

@@ -25,7 +25,7 @@
  */
 import * as d3 from "d3";
 import { ang2pixNest } from "../suites/era5/healpix.ts";
-import type { Result, Snapshot } from "../harness/result_schema.ts";
+import type { Result, Snapshot } from "../harness/results/schema.ts";
 
 /**
  * Mollweide's auxiliary angle θ for latitude φ: the root of `2θ + sin 2θ = π sin φ`, by

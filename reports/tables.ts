@@ -6,7 +6,7 @@
  * @module
  */
 import * as aq from "arquero";
-import type { Result } from "../harness/result_schema.ts";
+import type { Result } from "../harness/results/schema.ts";
 import type { Entry } from "./charts.ts";
 import { escapeHtml } from "./escape.ts";
 

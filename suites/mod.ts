@@ -13,14 +13,14 @@
  * @module
  */
 
-import { ValueRangeError } from "../harness/errors.ts";
+import { ValueRangeError } from "../harness/core/errors.ts";
 import { burgers1d } from "./burgers1d/suite.ts";
 import { convection1d } from "./convection1d/suite.ts";
 import { shallowWater2d } from "./shallow_water2d/suite.ts";
 import { hasegawaWakatani } from "./hasegawa_wakatani/suite.ts";
 import { era5 } from "./era5/suite.ts";
 import { jet2d } from "./jet2d/suite.ts";
-import type { Suite } from "./types.ts";
+import type { Suite } from "./common/types.ts";
 
 export { burgers1d } from "./burgers1d/suite.ts";
 export { convection1d } from "./convection1d/suite.ts";
@@ -39,8 +39,8 @@ export type {
   Suite,
   Tier,
   TierName,
-} from "./types.ts";
-export { grid1D, gridShape, gridSize } from "./types.ts";
+} from "./common/types.ts";
+export { grid1D, gridShape, gridSize } from "./common/types.ts";
 
 /** Options of {@link SuiteRegistry.register}. */
 export interface RegisterOptions {

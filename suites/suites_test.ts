@@ -1,5 +1,5 @@
 import { burgers1d, convection1d, getSuite, listSuites, SuiteRegistry, SUITES } from "./mod.ts";
-import type { Suite } from "./types.ts";
+import type { Suite } from "./common/types.ts";
 
 function check(cond: boolean, msg: string): void {
   if (!cond) throw new Error(msg);

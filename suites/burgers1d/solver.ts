@@ -42,10 +42,10 @@
  */
 
 import { fft, wavenumber } from "../../metrics/fft.ts";
-import type { Progress } from "../types.ts";
-import { etdrk4Phi, Etdrk4Stages, type Nonlinear } from "../etdrk4.ts";
+import type { Progress } from "../common/types.ts";
+import { etdrk4Phi, Etdrk4Stages, type Nonlinear } from "../common/etdrk4.ts";
 
-export { type Etdrk4Phi, etdrk4Phi } from "../etdrk4.ts";
+export { type Etdrk4Phi, etdrk4Phi } from "../common/etdrk4.ts";
 
 /** Solver settings. Defaults are the `burgers1d` suite's. */
 export interface BurgersOptions {

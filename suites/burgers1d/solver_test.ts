@@ -1,5 +1,5 @@
 import { fft, wavenumber } from "../../metrics/fft.ts";
-import { fourierSeriesCoefficients, fourierSeriesIc, fourierSeriesIcs } from "../ics.ts";
+import { fourierSeriesCoefficients, fourierSeriesIc, fourierSeriesIcs } from "../common/ics.ts";
 import {
   BURGERS_SUBSTEPS,
   BurgersEtdrk4,

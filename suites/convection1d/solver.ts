@@ -26,7 +26,7 @@
  */
 
 import { fft, wavenumber } from "../../metrics/fft.ts";
-import type { Progress } from "../types.ts";
+import type { Progress } from "../common/types.ts";
 
 /** Physical parameters of linear convection. */
 export interface ConvectionParams {

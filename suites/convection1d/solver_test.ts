@@ -1,5 +1,5 @@
-import { fourierSeriesIc } from "../ics.ts";
-import { Rng } from "../rng.ts";
+import { fourierSeriesIc } from "../common/ics.ts";
+import { Rng } from "../../harness/core/rng.ts";
 import { convectionShift, convectionTrajectories } from "./solver.ts";
 
 function check(cond: boolean, msg: string): void {

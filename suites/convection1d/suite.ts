@@ -14,9 +14,9 @@
  * @module
  */
 
-import { DEFAULT_K_MAX, fourierSeriesIcs } from "../ics.ts";
-import { checkBatch1D, energy1D, METRICS_1D } from "../periodic1d.ts";
-import type { Progress, Suite } from "../types.ts";
+import { DEFAULT_K_MAX, fourierSeriesIcs } from "../common/ics.ts";
+import { checkBatch1D, energy1D, METRICS_1D } from "../common/periodic1d.ts";
+import type { Progress, Suite } from "../common/types.ts";
 import { convectionTrajectories } from "./solver.ts";
 
 /**

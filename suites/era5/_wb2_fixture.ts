@@ -1,12 +1,12 @@
 /**
  * Test fixtures: small WeatherBench 2 style files written by the tests themselves (Zarr v3 with
  * zarrita, Zarr v2 by hand, NetCDF4 with h5wasm), holding closed-form fields so that what
- * `harness/weatherbench.ts` reads back can be checked against mathematics. Not public API.
+ * `suites/era5/weatherbench.ts` reads back can be checked against mathematics. Not public API.
  * @module
  */
 import * as zarr from "zarrita";
 import { FileSystemStore } from "@zarrita/storage";
-import { h5wasm } from "../../harness/hdf5.ts";
+import { h5wasm } from "../../harness/data/hdf5.ts";
 
 /** Options of the fixture writers. */
 export interface Wb2Fixture {

@@ -3,7 +3,7 @@
  * data, and persistence on a WeatherBench 2 Zarr store written here (`--data`).
  */
 import { assert } from "./_asserts.ts";
-import { evaluate } from "../../harness/run.ts";
+import { evaluate } from "../../harness/tasks/run.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
 import { writeZarrV3 } from "./_wb2_fixture.ts";
 

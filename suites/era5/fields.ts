@@ -27,7 +27,7 @@
  */
 import { npix, orderOf, pixelCentresNest } from "./healpix.ts";
 import { type Alm, lmIndex, synthesizeHealpix, zeroAlm } from "./spectrum.ts";
-import { Rng } from "../rng.ts";
+import { Rng } from "../../harness/core/rng.ts";
 
 /** Climatology and anomaly statistics of one synthetic variable. */
 export interface Era5Variable {
@@ -195,7 +195,7 @@ export function climatologyAtPoints(
 /**
  * The analytic climatology on a lat-lon grid at one time: `[C, nlat·nlon]`, row-major (latitude
  * rows in the order given, `latDeg` in degrees; longitudes 0°, 360/nlon°, … — the grid of a
- * WeatherBench 2 file as `harness/dataset.ts` reads it). Zonal: every longitude of a row has the
+ * WeatherBench 2 file as `harness/data/dataset.ts` reads it). Zonal: every longitude of a row has the
  * row's value clim(φ_i, `hour`).
  *
  * @example

@@ -11,7 +11,7 @@ import {
   ringSize,
   ringZ,
 } from "./healpix.ts";
-import { Rng } from "../rng.ts";
+import { Rng } from "../../harness/core/rng.ts";
 
 function check(cond: boolean, msg: string): void {
   if (!cond) throw new Error(msg);

@@ -7,7 +7,7 @@ import {
   type SpherePoints,
 } from "./regrid.ts";
 import { npix, pixelCentresNest } from "./healpix.ts";
-import { Rng } from "../rng.ts";
+import { Rng } from "../../harness/core/rng.ts";
 
 function check(cond: boolean, msg: string): void {
   if (!cond) throw new Error(msg);

@@ -8,7 +8,7 @@
  * start times across the year; the forecast truth is their solid-body advection (Williamson et
  * al. 1992 test case 1, axis tilt α = 0.05, period 12 days; `advection.ts`), computed exactly
  * through spherical harmonics — no numerical solver. Real data in the WeatherBench 2 layout
- * is scored with `--data` (`harness/weatherbench.ts`).
+ * is scored with `--data` (`suites/era5/weatherbench.ts`).
  *
  * ACC rows (`era5Climatology`): for built-in data the climatology of IC i at step s is its
  * start-time climatology rotated with the truth (evaluated at the backward-rotated point, the
@@ -42,9 +42,9 @@
  * ```
  * @module
  */
-import { ShapeError } from "../../harness/errors.ts";
-import { Rng } from "../rng.ts";
-import type { HealpixGrid, MetricDecl, Progress, Suite } from "../types.ts";
+import { ShapeError } from "../../harness/core/errors.ts";
+import { Rng } from "../../harness/core/rng.ts";
+import type { DataReader, HealpixGrid, MetricDecl, Progress, Suite } from "../common/types.ts";
 import {
   applyMat3,
   rotateBandLimited,
@@ -297,6 +297,20 @@ export function era5Energy(state: ArrayLike<number>, n: number): number {
 }
 
 /**
+ * WeatherBench 2 data (`--data`): a `.zarr` store or NetCDF4 file on a lat-lon grid, regridded to
+ * the suite's HEALPix grid (`weatherbench.ts`, loaded only when used).
+ */
+export const weatherbenchReader: DataReader = {
+  name: "WeatherBench 2 (Zarr / NetCDF4, lat-lon)",
+  async accepts(path: string): Promise<boolean> {
+    return await (await import("./weatherbench.ts")).isWeatherbenchPath(path);
+  },
+  async load(path, suite, options) {
+    return await (await import("./weatherbench.ts")).loadWeatherbench(path, suite, options);
+  },
+};
+
+/**
  * Build the suite at a HEALPix level (5 … 8) and axis tilt; {@link era5} is level 5, α = 0.05.
  *
  * @example
@@ -385,6 +399,7 @@ export function makeEra5Suite(o: Era5Options = {}): Suite {
       return angularPowerSpectrum(field, nside, ERA5_SPECTRUM_LMAX);
     },
     spectrumLabel: { name: "angular power spectrum", x: "degree ℓ", y: "C_ℓ" },
+    dataReaders: [weatherbenchReader],
     diagnostics(state: Float32Array | Float64Array): Readonly<Record<string, number>> {
       checkState(state, n, "diagnostics");
       const out: Record<string, number> = {};

@@ -7,7 +7,7 @@
  *   decode: u = R(z), R = 4×4 nearest-neighbour copy (ConvTranspose with unit kernel, stride 4).
  *
  * So the prediction at step k is `aᵏ · R(P(u₀))`. The first test runs it through `evaluate`
- * (`harness/run.ts`) from a directory with `emulator.json`, on a synthetic `--data` file (the
+ * (`harness/tasks/run.ts`) from a directory with `emulator.json`, on a synthetic `--data` file (the
  * contract does not need the solver), and checks the saved trajectory. The second counts decode
  * session runs in the rollout engine: with an observer that needs fields only at the summary
  * steps, decoding happens only there; `evaluate`'s scorer needs fields at every step (per-step
@@ -15,14 +15,14 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { GraphBuilder } from "../../baselines/graph.ts";
-import { evaluate } from "../../harness/run.ts";
-import { readNpy, writeNpy } from "../../harness/npy.ts";
-import { openBackend } from "../../harness/backend.ts";
-import { planModel } from "../../harness/validate.ts";
-import { openSessions, rollout } from "../../harness/rollout.ts";
-import type { ModelSource } from "../../harness/model.ts";
-import { Rng } from "../rng.ts";
+import { GraphBuilder } from "../../harness/onnx/graph.ts";
+import { evaluate } from "../../harness/tasks/run.ts";
+import { readNpy, writeNpy } from "../../harness/data/npy.ts";
+import { openBackend } from "../../harness/onnx/backend.ts";
+import { planModel } from "../../harness/model/plan.ts";
+import { openSessions, rollout } from "../../harness/model/rollout.ts";
+import type { ModelSource } from "../../harness/model/manifest.ts";
+import { Rng } from "../../harness/core/rng.ts";
 import { hasegawaWakatani } from "./suite.ts";
 
 const N = 128, F = 4, M = N / F, C = 2, S = C * N * N;

@@ -60,8 +60,8 @@
  * @module
  */
 
-import { Spectral2D } from "../spectral2d.ts";
-import { Rng } from "../rng.ts";
+import { Spectral2D } from "../common/spectral2d.ts";
+import { Rng } from "../../harness/core/rng.ts";
 
 /** Physical and numerical parameters of {@link HasegawaWakatani}; defaults are hw2d's. */
 export interface HasegawaWakataniOptions {

@@ -14,7 +14,7 @@ import { HasegawaWakatani } from "./solver.ts";
 import { HW_H, HW_N, HW_PHYSICS, HW_SUBSTEPS } from "./suite.ts";
 import { type NumpyHWState, NumpyStyleHW } from "./yardstick.ts";
 import { heapUntrainedGraphs } from "../../baselines/hasegawa_wakatani.ts";
-import { openBackend } from "../../harness/backend.ts";
+import { openBackend } from "../../harness/onnx/backend.ts";
 
 const hw = new HasegawaWakatani({ ...HW_PHYSICS, n: HW_N });
 const s = hw.randomState(1, 1);

@@ -32,7 +32,7 @@
  */
 
 import { wavenumber } from "../../metrics/fft.ts";
-import { Rng } from "../rng.ts";
+import { Rng } from "../../harness/core/rng.ts";
 import { HasegawaWakatani, type HasegawaWakataniOptions, type HWState } from "./solver.ts";
 
 /** The spin-up recipe (see module docs). Times in the suite's time units. */

@@ -27,10 +27,10 @@
  * @module
  */
 
-import { ShapeError } from "../../harness/errors.ts";
+import { ShapeError } from "../../harness/core/errors.ts";
 import { spectrum2d } from "../../metrics/spectrum.ts";
-import { Spectral2D } from "../spectral2d.ts";
-import type { Grid2D, MetricDecl, Progress, Suite } from "../types.ts";
+import { Spectral2D } from "../common/spectral2d.ts";
+import type { Grid2D, MetricDecl, Progress, Suite } from "../common/types.ts";
 import { HasegawaWakatani } from "./solver.ts";
 import { HW_MEASURED } from "./measured.ts";
 import { advance, branchState, cachedBaseState, HW_SPINUP, type HWPhysics } from "./spinup.ts";

@@ -10,7 +10,7 @@ import {
 } from "./suite.ts";
 import { HasegawaWakatani, linearModes } from "./solver.ts";
 import { getSuite } from "../mod.ts";
-import { gridShape, gridSize } from "../types.ts";
+import { gridShape, gridSize } from "../common/types.ts";
 
 const N = 128, SIZE = N * N;
 const s = hasegawaWakatani;

@@ -9,7 +9,7 @@
  * the solver, so the ratio of the two measures the implementation style, not the FFT.
  *
  * Complex arrays are `{ re, im }` pairs of Float64Array (n² values, row-major, unnormalised DFT as
- * in `suites/spectral2d.ts`).
+ * in `suites/common/spectral2d.ts`).
  *
  * @example
  * ```ts

@@ -3,7 +3,7 @@
  * Neural Emulators: besides the state `u` `[B, 1, 256, 256]` it takes a coarse "future hint"
  * `z_in` `[B, 1, 64, 64]` that it produced itself on the previous step, and returns the next
  * hint `z_out` at the same coarse resolution. The graph, built in TypeScript with the MatMul
- * DFTs of `baselines/spectral_graph.ts`, is
+ * DFTs of `harness/onnx/spectral_graph.ts`, is
  *
  *   u_next = u + α · I(z_in),   z_out = R(u),
  *
@@ -19,10 +19,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { evaluate } from "../../harness/run.ts";
-import { readNpy, writeNpy } from "../../harness/npy.ts";
-import { GraphBuilder } from "../../baselines/graph.ts";
-import { spectralResample } from "../../baselines/spectral_graph.ts";
+import { evaluate } from "../../harness/tasks/run.ts";
+import { readNpy, writeNpy } from "../../harness/data/npy.ts";
+import { GraphBuilder } from "../../harness/onnx/graph.ts";
+import { spectralResample } from "../../harness/onnx/spectral_graph.ts";
 
 const N = 256, NC = 64, M = 21, CELLS = N * N, ALPHA = 0.5, STEPS = 4;
 

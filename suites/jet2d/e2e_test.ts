@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { evaluate } from "../../harness/run.ts";
+import { evaluate } from "../../harness/tasks/run.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "emubench-jet2d-" });

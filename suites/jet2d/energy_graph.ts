@@ -5,7 +5,7 @@
  *   E = ½⟨u² + v²⟩ = ½ Σ_k |ω̂_k|² / (|κ_k|² N⁴),   ω̂ = unnormalised DFT, κ = 2πk/L,
  *
  * the same formula as the suite's `energy` (`suite.ts`), evaluated with the half-plane DFT of
- * `baselines/spectral_graph.ts` (MatMuls against cos/sin tables; standard ops only, so it runs on
+ * `harness/onnx/spectral_graph.ts` (MatMuls against cos/sin tables; standard ops only, so it runs on
  * every backend) with M = N/2 − 1 modes per direction: every mode but the Nyquist row and column,
  * which the dealiased reference never holds. Half-plane weights: 1 for k_x = 0, 2 for k_x > 0
  * (the implied k_x < 0 conjugates); 0 at k = 0.
@@ -19,8 +19,8 @@
  * ```
  * @module
  */
-import { GraphBuilder } from "../../baselines/graph.ts";
-import { SpectralGraph2D } from "../../baselines/spectral_graph.ts";
+import { GraphBuilder } from "../../harness/onnx/graph.ts";
+import { SpectralGraph2D } from "../../harness/onnx/spectral_graph.ts";
 
 /** Grid points per side of `jet2d`. */
 const N = 256;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { jet2dEnergyGraph } from "./energy_graph.ts";
 import { jet2d } from "./suite.ts";
-import { openBackend } from "../../harness/backend.ts";
-import { Rng } from "../rng.ts";
+import { openBackend } from "../../harness/onnx/backend.ts";
+import { Rng } from "../../harness/core/rng.ts";
 
 Deno.test("jet2d energy graph equals the suite energy (Taylor–Green exact, random fields)", async () => {
   const n = 256, X = n * n, B = 3;

@@ -31,7 +31,7 @@
  *   ω̂⁺ = Eω̂ + f₁N(ω̂) + 2f₂(N(a) + N(b)) + f₃N(c),
  *
  * E = e^{hλ}, E₂ = e^{hλ/2}, Q = hφ_Q(hλ), f_i = hφ_i(hλ), the φ by the contour mean of
- * `etdrk4Phi` and the stages of `suites/etdrk4.ts` (shared with `burgers1d`). The linear part, and a constant forcing, are integrated
+ * `etdrk4Phi` and the stages of `suites/common/etdrk4.ts` (shared with `burgers1d`). The linear part, and a constant forcing, are integrated
  * exactly; the scheme is fourth order in h. The mean of ω is zero (ω = ∇²ψ) and is kept zero.
  *
  * @example
@@ -49,8 +49,8 @@
  * @module
  */
 
-import { Spectral2D } from "../spectral2d.ts";
-import { etdrk4Phi, Etdrk4Stages, type Nonlinear } from "../etdrk4.ts";
+import { Spectral2D } from "../common/spectral2d.ts";
+import { etdrk4Phi, Etdrk4Stages, type Nonlinear } from "../common/etdrk4.ts";
 
 /**
  * Physical and numerical parameters of {@link Jet2D} (the `jet2d` suite's values: `PHYSICS` in

@@ -1,4 +1,4 @@
-import { Rng } from "../rng.ts";
+import { Rng } from "../../harness/core/rng.ts";
 import { Jet2D } from "./solver.ts";
 
 function check(cond: boolean, msg: string): void {

@@ -27,7 +27,7 @@
  */
 
 import { wavenumber } from "../../metrics/fft.ts";
-import { Rng } from "../rng.ts";
+import { Rng } from "../../harness/core/rng.ts";
 import { Jet2D, type Jet2DOptions } from "./solver.ts";
 
 /**

@@ -29,9 +29,9 @@
  */
 
 import { jet2dEnergyGraph } from "./energy_graph.ts";
-import { ShapeError } from "../../harness/errors.ts";
+import { ShapeError } from "../../harness/core/errors.ts";
 import { wavenumber } from "../../metrics/fft.ts";
-import type { EnergyStats, Grid2D, MetricDecl, Progress, Suite } from "../types.ts";
+import type { EnergyStats, Grid2D, MetricDecl, Progress, Suite } from "../common/types.ts";
 import { Jet2D, type Jet2DOptions } from "./solver.ts";
 import { spinUp, type SpinUpOptions } from "./spinup.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../rng.ts";
+import { Rng } from "../../harness/core/rng.ts";
 import { Jet2D } from "./solver.ts";
 import {
   DT,

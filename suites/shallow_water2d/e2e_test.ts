@@ -6,10 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { main } from "../../harness/cli.ts";
-import { evaluate } from "../../harness/run.ts";
-import { readCheckedResult } from "../../harness/result_check.ts";
-import { readNpy } from "../../harness/npy.ts";
+import { main } from "../../harness/cli/main.ts";
+import { evaluate } from "../../harness/tasks/run.ts";
+import { readCheckedResult } from "../../harness/results/check.ts";
+import { readNpy } from "../../harness/data/npy.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
 import { AB2_WEIGHTS, linearMultistepGraph } from "../../baselines/shallow_water.ts";
 

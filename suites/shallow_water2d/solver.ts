@@ -63,8 +63,8 @@
  * @module
  */
 
-import { Rng } from "../rng.ts";
-import type { Progress } from "../types.ts";
+import { Rng } from "../../harness/core/rng.ts";
+import type { Progress } from "../common/types.ts";
 
 /** Boundary condition on all four sides. */
 export type Boundary = "periodic" | "reflecting";

@@ -29,9 +29,9 @@
  * @module
  */
 
-import { ShapeError } from "../../harness/errors.ts";
+import { ShapeError } from "../../harness/core/errors.ts";
 import { spectrum2d } from "../../metrics/spectrum.ts";
-import type { Grid2D, MetricDecl, Progress, Suite } from "../types.ts";
+import type { Grid2D, MetricDecl, Progress, Suite } from "../common/types.ts";
 import {
   fromPrimitive,
   gaussianBumps,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DEPTH, DT, G, GRID, massAndEnergy, shallowWater2d, shallowWaterIc } from "./suite.ts";
 import { fromPrimitive, ShallowWater2D, toPrimitive, totalEnergy, totalMass } from "./solver.ts";
 import { getSuite } from "../mod.ts";
-import { gridShape, gridSize } from "../types.ts";
+import { gridShape, gridSize } from "../common/types.ts";
 import { halfMeanSquare } from "../../metrics/energy.ts";
 
 const CELLS = 128 * 128, S = 3 * CELLS;

@@ -1,0 +1,20 @@
+/**
+ * Data: `.npy` and HDF5 readers, `loadDataset` (ICs and reference trajectories from a file, with
+ * a suite's own readers tried first) and the hash-verified Zarr reference cache.
+ *
+ * @example
+ * ```ts
+ * import { encodeNpy, parseNpy } from "./mod.ts";
+ * const a = parseNpy(encodeNpy(new Float32Array([1, 2, 3]), [3]), "a.npy");
+ * if (a.shape[0] !== 3) throw new Error();
+ * ```
+ * @module
+ */
+export { loadDataset, type LoadDatasetOptions, type LoadedDataset } from "./dataset.ts";
+export { type Hdf5Tensor, readHdf5Tensor } from "./hdf5.ts";
+export { encodeNpy, halfToFloat, type NpyArray, parseNpy, readNpy, writeNpy } from "./npy.ts";
+export {
+  type CachedReference,
+  loadOrGenerateReference,
+  type ReferenceRequest,
+} from "./reference_cache.ts";

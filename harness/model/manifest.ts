@@ -1,0 +1,447 @@
+/**
+ * Loading submissions (SPEC §2): a bare `.onnx` file, or a directory with `emulator.json` and
+ * its graphs. Built-in baselines produce the same {@link ModelSource} in memory, so both run
+ * through one path.
+ *
+ * @example
+ * ```ts
+ * import { parseManifest } from "./manifest.ts";
+ * const m = parseManifest({ suite: "burgers1d", history: 2 }, "emulator.json");
+ * if (m.history !== 2 || m.graphs.step !== "model.onnx") throw new Error("defaults");
+ * ```
+ * @module
+ */
+import { basename, dirname, isAbsolute, join, normalize } from "node:path";
+import { ShapeError, ValueRangeError } from "../core/errors.ts";
+import { parseJson } from "../core/json_file.ts";
+
+/** The parsed `emulator.json`, with defaults filled in. */
+export interface Manifest {
+  name: string;
+  suite: string;
+  description?: string;
+  authors?: string[];
+  /** Graph files relative to the directory: `{step}` or `{encode, step, decode}`, optional `init`. */
+  graphs: { step: string; encode?: string; decode?: string; init?: string };
+  /** Number of past states the step graph takes (≥ 1). */
+  history: number;
+  /** Name of the state input of the step graph (or encode graph); resolved from the graph if absent. */
+  input?: string;
+  /** Name of the state output of the step graph (or decode graph); resolved if absent. */
+  output?: string;
+  /** Carried tensors: input name → output name of the step graph. */
+  carry: Record<string, string>;
+  /** Per-channel affine applied on the way in and undone on the way out. */
+  normalize?: { mean: number[]; std: number[] };
+}
+
+/**
+ * A manifest read for the `reconstruct` task (an autoencoder): `{encode, decode}` are required
+ * and `step` may be absent.
+ */
+export interface AutoencoderManifest extends Omit<Manifest, "graphs"> {
+  graphs: { encode: string; decode: string; step?: string; init?: string };
+}
+
+/**
+ * The task a manifest is read for: `forecast` (SPEC §2: `{step}` or `{encode, step, decode}`)
+ * or `reconstruct` (`{encode, decode}`, `step` optional and unused).
+ */
+export type ManifestTask = "forecast" | "reconstruct";
+
+/** One graph's bytes and where they came from. */
+export interface GraphFile {
+  /** Path relative to the model root (or a synthetic name for baselines). */
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** A model ready to validate and run. */
+export interface ModelSource {
+  kind: "model" | "baseline";
+  /** The path the user gave (or `baseline:NAME`). */
+  origin: string;
+  manifest: Manifest;
+  /** Manifest bytes when read from disk (hashed with the graphs). */
+  manifestFile?: GraphFile;
+  graphs: { step: GraphFile; encode?: GraphFile; decode?: GraphFile; init?: GraphFile };
+}
+
+/** An autoencoder ready to run for the `reconstruct` task. */
+export interface AutoencoderSource {
+  kind: "model" | "baseline";
+  /** The path the user gave (or `baseline:NAME`). */
+  origin: string;
+  manifest: AutoencoderManifest;
+  /** Manifest bytes when read from disk (hashed with the graphs). */
+  manifestFile?: GraphFile;
+  graphs: { encode: GraphFile; decode: GraphFile };
+}
+
+const KNOWN_KEYS = new Set([
+  "name",
+  "suite",
+  "description",
+  "authors",
+  "graphs",
+  "history",
+  "input",
+  "output",
+  "carry",
+  "normalize",
+]);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function expectString(obj: Record<string, unknown>, key: string, file: string): string | undefined {
+  const v = obj[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string" || v === "") {
+    throw new ShapeError({
+      file,
+      field: key,
+      expected: "a non-empty string",
+      found: JSON.stringify(v),
+    });
+  }
+  return v;
+}
+
+/**
+ * Validate and normalise a manifest object read from `file`. Every mismatch throws with the
+ * file, the key, what was expected and what was found. Unknown keys are rejected too, since a
+ * typo (`"histroy"`) would otherwise be ignored silently. With `task = "reconstruct"` the
+ * graphs must include `{encode, decode}` and `step` may be absent; the forecast contract
+ * (the default) is unchanged.
+ */
+export function parseManifest(json: unknown, file: string, task?: "forecast"): Manifest;
+export function parseManifest(
+  json: unknown,
+  file: string,
+  task: "reconstruct",
+): AutoencoderManifest;
+export function parseManifest(
+  json: unknown,
+  file: string,
+  task: ManifestTask = "forecast",
+): Manifest | AutoencoderManifest {
+  if (!isRecord(json)) {
+    throw new ShapeError({
+      file,
+      expected: "a JSON object",
+      found: JSON.stringify(json)?.slice(0, 40),
+    });
+  }
+  for (const key of Object.keys(json)) {
+    if (!KNOWN_KEYS.has(key)) {
+      throw new ShapeError({
+        file,
+        field: key,
+        expected: `one of the keys ${[...KNOWN_KEYS].join(", ")}`,
+        found: `unknown key "${key}"`,
+      });
+    }
+  }
+  const suite = expectString(json, "suite", file);
+  if (suite === undefined) {
+    throw new ShapeError({
+      file,
+      field: "suite",
+      expected: "a suite id (required)",
+      found: "no key",
+    });
+  }
+  const name = expectString(json, "name", file) ?? basename(dirname(file));
+  const description = expectString(json, "description", file);
+  let authors: string[] | undefined;
+  if (json.authors !== undefined) {
+    if (!Array.isArray(json.authors) || json.authors.some((a) => typeof a !== "string")) {
+      throw new ShapeError({
+        file,
+        field: "authors",
+        expected: "an array of strings",
+        found: JSON.stringify(json.authors),
+      });
+    }
+    authors = json.authors as string[];
+  }
+  let graphs: Manifest["graphs"] = { step: "model.onnx" };
+  if (json.graphs === undefined && task === "reconstruct") {
+    throw new ShapeError({
+      file,
+      field: "graphs",
+      expected: '{"encode": ..., "decode": ...} (a reconstruct-task autoencoder)',
+      found: "no key",
+    });
+  }
+  if (json.graphs !== undefined) {
+    if (!isRecord(json.graphs)) {
+      throw new ShapeError({
+        file,
+        field: "graphs",
+        expected: "an object",
+        found: JSON.stringify(json.graphs),
+      });
+    }
+    const g = json.graphs;
+    for (const k of Object.keys(g)) {
+      if (!["step", "encode", "decode", "init"].includes(k)) {
+        throw new ShapeError({
+          file,
+          field: `graphs.${k}`,
+          expected: "one of step, encode, decode, init",
+          found: `"${k}"`,
+        });
+      }
+      if (typeof g[k] !== "string" || g[k] === "") {
+        throw new ShapeError({
+          file,
+          field: `graphs.${k}`,
+          expected: "a file name",
+          found: JSON.stringify(g[k]),
+        });
+      }
+    }
+    if (task === "reconstruct") {
+      if (g.encode === undefined || g.decode === undefined) {
+        throw new ShapeError({
+          file,
+          field: "graphs",
+          expected: "{encode, decode} (a reconstruct-task autoencoder)",
+          found: `{${Object.keys(g).join(", ")}}`,
+        });
+      }
+    } else if (g.step === undefined) {
+      throw new ShapeError({
+        file,
+        field: "graphs.step",
+        expected: "a step graph file",
+        found: "no key",
+      });
+    }
+    if ((g.encode === undefined) !== (g.decode === undefined)) {
+      throw new ShapeError({
+        file,
+        field: "graphs",
+        expected: "either {step} or {encode, step, decode}",
+        found: `{${Object.keys(g).join(", ")}}`,
+      });
+    }
+    graphs = g as Manifest["graphs"];
+  }
+  let history = 1;
+  if (json.history !== undefined) {
+    if (typeof json.history !== "number" || !Number.isInteger(json.history) || json.history < 1) {
+      throw new ValueRangeError({
+        file,
+        field: "history",
+        expected: "an integer ≥ 1",
+        found: JSON.stringify(json.history),
+      });
+    }
+    history = json.history;
+  }
+  let carry: Record<string, string> = {};
+  if (json.carry !== undefined) {
+    if (!isRecord(json.carry) || Object.values(json.carry).some((v) => typeof v !== "string")) {
+      throw new ShapeError({
+        file,
+        field: "carry",
+        expected: 'an object mapping input names to output names, e.g. {"h_in": "h_out"}',
+        found: JSON.stringify(json.carry),
+      });
+    }
+    carry = json.carry as Record<string, string>;
+  }
+  let normalize: Manifest["normalize"];
+  if (json.normalize !== undefined) {
+    const n = json.normalize;
+    const ok = isRecord(n) && Array.isArray(n.mean) && Array.isArray(n.std) &&
+      n.mean.length === n.std.length &&
+      n.mean.every((v) => typeof v === "number" && Number.isFinite(v)) &&
+      n.std.every((v) => typeof v === "number" && Number.isFinite(v));
+    if (!ok) {
+      throw new ShapeError({
+        file,
+        field: "normalize",
+        expected: '{"mean": [number per channel], "std": [number per channel]} of equal length',
+        found: JSON.stringify(n),
+      });
+    }
+    const nn = n as { mean: number[]; std: number[] };
+    const bad = nn.std.findIndex((s) => !(s > 0));
+    if (bad >= 0) {
+      throw new ValueRangeError({
+        file,
+        field: `normalize.std[${bad}]`,
+        expected: "a positive number",
+        found: String(nn.std[bad]),
+      });
+    }
+    normalize = { mean: nn.mean, std: nn.std };
+  }
+  return {
+    name,
+    suite,
+    description,
+    authors,
+    graphs,
+    history,
+    input: expectString(json, "input", file),
+    output: expectString(json, "output", file),
+    carry,
+    normalize,
+  };
+}
+
+async function readGraph(root: string, rel: string, field: string, manifestPath: string) {
+  // Graph paths stay inside the model directory: no absolute paths, no "..".
+  if (isAbsolute(rel) || normalize(rel).split(/[\\/]/).includes("..")) {
+    throw new ShapeError({
+      file: manifestPath,
+      field,
+      expected: "a path inside the model directory",
+      found: JSON.stringify(rel),
+    });
+  }
+  const path = join(root, rel);
+  try {
+    return { path: rel, bytes: await Deno.readFile(path) };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new ShapeError({
+        file: manifestPath,
+        field,
+        expected: `an existing graph file ${path}`,
+        found: "no such file",
+      });
+    }
+    throw e;
+  }
+}
+
+/** `Deno.stat(path)`, or a `ShapeError` saying `expected` was wanted and nothing is there. */
+async function statModel(path: string, expected: string): Promise<Deno.FileInfo> {
+  try {
+    return await Deno.stat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new ShapeError({ file: path, expected, found: "nothing at this path" });
+    }
+    throw e;
+  }
+}
+
+/** The text of `dir/emulator.json`, or a `ShapeError` (`expected`, "no emulator.json"). */
+async function readManifestText(
+  dir: string,
+  expected: string,
+): Promise<{ text: string; manifestPath: string; manifestFile: GraphFile }> {
+  const manifestPath = join(dir, "emulator.json");
+  try {
+    const text = await Deno.readTextFile(manifestPath);
+    return {
+      text,
+      manifestPath,
+      manifestFile: { path: "emulator.json", bytes: new TextEncoder().encode(text) },
+    };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new ShapeError({ file: dir, expected, found: "no emulator.json" });
+    }
+    throw e;
+  }
+}
+
+/**
+ * Load a model from `path`: a `.onnx` file (bare model, needs `suite` from the caller) or a
+ * directory holding `emulator.json`.
+ */
+export async function loadModel(path: string, suiteHint?: string): Promise<ModelSource> {
+  const stat = await statModel(path, "an .onnx file or a model directory");
+  if (stat.isFile) {
+    if (basename(path) === "emulator.json") return loadModel(dirname(path), suiteHint);
+    const bytes = await Deno.readFile(path);
+    return {
+      kind: "model",
+      origin: path,
+      manifest: {
+        name: basename(path).replace(/\.onnx$/i, ""),
+        suite: suiteHint ?? "",
+        graphs: { step: basename(path) },
+        history: 1,
+        carry: {},
+      },
+      graphs: { step: { path: basename(path), bytes } },
+    };
+  }
+  const { text, manifestPath, manifestFile } = await readManifestText(
+    path,
+    "a directory with emulator.json (or a bare .onnx file)",
+  );
+  const manifest = parseManifest(parseJson(text, manifestPath, "valid JSON"), manifestPath);
+  const graphs: ModelSource["graphs"] = {
+    step: await readGraph(path, manifest.graphs.step, "graphs.step", manifestPath),
+  };
+  for (const k of ["encode", "decode", "init"] as const) {
+    const rel = manifest.graphs[k];
+    if (rel) graphs[k] = await readGraph(path, rel, `graphs.${k}`, manifestPath);
+  }
+  return {
+    kind: "model",
+    origin: path,
+    manifest,
+    manifestFile,
+    graphs,
+  };
+}
+
+/**
+ * Load a reconstruct-task autoencoder from a directory holding `emulator.json` with
+ * `graphs: {encode, decode}` (`step` may be absent and is not read). A bare `.onnx` file cannot
+ * be an autoencoder (it is one graph) and throws a `ShapeError` saying so.
+ *
+ * @example
+ * ```ts
+ * import { loadAutoencoder } from "./manifest.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/emulator.json`, '{"suite": "era5", "graphs": {"encode": "e.onnx", "decode": "d.onnx"}}');
+ * await Deno.writeFile(`${dir}/e.onnx`, new Uint8Array([1]));
+ * await Deno.writeFile(`${dir}/d.onnx`, new Uint8Array([2]));
+ * const m = await loadAutoencoder(dir);
+ * await Deno.remove(dir, { recursive: true });
+ * if (m.graphs.decode.bytes[0] !== 2 || m.manifest.graphs.step !== undefined) throw new Error();
+ * ```
+ */
+export async function loadAutoencoder(path: string): Promise<AutoencoderSource> {
+  const dir = basename(path) === "emulator.json" ? dirname(path) : path;
+  const stat = await statModel(dir, "a model directory with emulator.json");
+  if (!stat.isDirectory) {
+    throw new ShapeError({
+      file: path,
+      expected: 'a directory with emulator.json and graphs {"encode", "decode"}',
+      found: "a single file (one graph cannot be an encoder and a decoder)",
+    });
+  }
+  const { text, manifestPath, manifestFile } = await readManifestText(
+    dir,
+    "a directory with emulator.json",
+  );
+  const manifest = parseManifest(
+    parseJson(text, manifestPath, "valid JSON"),
+    manifestPath,
+    "reconstruct",
+  );
+  return {
+    kind: "model",
+    origin: path,
+    manifest,
+    manifestFile,
+    graphs: {
+      encode: await readGraph(dir, manifest.graphs.encode, "graphs.encode", manifestPath),
+      decode: await readGraph(dir, manifest.graphs.decode, "graphs.decode", manifestPath),
+    },
+  };
+}

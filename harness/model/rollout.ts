@@ -1,0 +1,639 @@
+/**
+ * The rollout engine: feeds a model its own outputs for `steps` steps from batches of initial
+ * conditions and streams each step to an observer (metrics, trajectory writers), so memory does
+ * not grow with the horizon.
+ *
+ * - history windows (`history = k`): the first k states come from the reference; the window is
+ *   advanced by a tiny ONNX graph on the same backend, so on webgpu it never leaves the device;
+ * - carried tensors start at zero (or from the `init` graph) and are fed back each step;
+ * - latent models are encoded once, stepped in latent space and decoded only at the steps the
+ *   observer asks for;
+ * - a NaN/Inf in an IC's output marks that IC diverged at that step; the batch carries on;
+ * - resumable (long `stability` runs, `harness/tasks/stability.ts`): with `checkpoint`, every
+ *   `every` steps the model-side state of the batch in flight (window, carries, latent, step,
+ *   divergence) is read to the host and handed to `save` after the observer has seen that step
+ *   (the next step is not started before, so the snapshot is exact); `resume` restarts from such
+ *   a snapshot: earlier batches are skipped, the snapshot's batch continues at `step + 1` with
+ *   the very tensor values it had, so a resumed run computes what an uninterrupted one does; a
+ *   snapshot that does not fit the run (batch start, step, tensor dims, IC count) is refused with
+ *   a `ValueRangeError` ({@link checkSnapshot});
+ * - an observer may report ICs `finished` (e.g. left the stability band): a batch whose ICs are
+ *   all finished stops early. A finished IC whose batch goes on is still scanned, so whether a
+ *   later NaN of it is recorded in `divergence` depends on the other ICs of its batch: callers
+ *   that need batch-independent results ignore divergence after an IC's finish
+ *   (`harness/tasks/stability.ts` does);
+ * - timing ({@link RolloutTiming}): model time is the time the loop is blocked awaiting the
+ *   model plus the synchronous part of issuing each model call; everything else in the loop's
+ *   wall time (observer, NaN scans, checkpoints) is host time outside the model.
+ *
+ * @module
+ */
+import { ValueRangeError } from "../core/errors.ts";
+import {
+  type Backend,
+  disposeTensor,
+  float32ToFloat16,
+  type Session,
+  type Tensor,
+} from "../onnx/backend.ts";
+import type { ModelPlan } from "./plan.ts";
+import type { ModelSource } from "./manifest.ts";
+import { GraphBuilder } from "../onnx/graph.ts";
+import { ShapeError } from "../core/errors.ts";
+
+/** Receives the rollout step by step. `pred` and `ref` are one IC's state `[C, ...grid]`. */
+export interface RolloutObserver {
+  /** Called once per IC with its initial state (step 0). */
+  initial?(ic: number, state: Float32Array): void;
+  /** Called for every IC and predicted step that has not diverged. */
+  step(ic: number, step: number, pred: Float32Array, ref: Float32Array): void;
+  /** Called once when an IC first produces a non-finite value. */
+  diverged(ic: number, step: number): void;
+  /** Steps at which physical fields are needed (latent models decode only there). Default: all. */
+  needsStep?(step: number): boolean;
+  /** True once the observer needs no more steps of IC `ic`; a batch of finished ICs stops. */
+  finished?(ic: number): boolean;
+  /**
+   * With {@link RolloutOptions.reduce}: the reduced value of IC `ic` at a step where
+   * {@link needsStep} is false (the state itself was not read back). A non-finite value counts
+   * as the IC's divergence at that step instead.
+   */
+  scalar?(ic: number, step: number, value: number): void;
+}
+
+/** Per-IC values of {@link RolloutOptions.reduce} for one batch step. */
+interface Scalars {
+  scalars: Float32Array;
+}
+
+/** A tensor's values on the host (float32; float16 tensors are widened exactly). */
+export interface HostTensor {
+  dims: number[];
+  data: Float32Array;
+}
+
+/**
+ * The model-side state of a rollout after step `step` of the batch starting at IC `first`:
+ * what {@link RolloutOptions.resume} needs to continue exactly where it stopped.
+ */
+export interface RolloutSnapshot {
+  /** First IC of the batch in flight. */
+  first: number;
+  /** Last step the observer has seen for this batch. */
+  step: number;
+  /** The window (history k > 1: `[B, k, C, ...]`) or the state `[B, C, ...]`, as fed next. */
+  window: HostTensor;
+  /** Carried tensors by input name. */
+  carries: Record<string, HostTensor>;
+  /** Latent state (latent models). */
+  latent?: HostTensor;
+  /** First non-finite step per IC (all N ICs), or null. */
+  divergence: (number | null)[];
+}
+
+/** Sessions for one model on one backend. */
+export interface ModelSessions {
+  backend: Backend;
+  plan: ModelPlan;
+  model: ModelSource;
+  step: Session;
+  encode?: Session;
+  decode?: Session;
+  init?: Session;
+  /** Advances a history window by one state (history > 1 only). */
+  shift?: Session;
+}
+
+/** Graph that drops the oldest state of a window and appends a new one: `[B,k,...] × [B,...]`. */
+export function historyShiftGraph(rank: number, dtype: "float32" | "float16"): Uint8Array {
+  const g = new GraphBuilder("history_shift");
+  const elem = dtype === "float16" ? 10 : 1;
+  const dims = ["B", "K", ...Array.from({ length: rank - 2 }, (_, i) => `d${i}`)];
+  const w = g.input("window", dims, elem);
+  const s = g.input("state", ["B", ...dims.slice(2)], elem);
+  const tail = g.op("Slice", [w, g.ints([1]), g.ints([2 ** 62]), g.ints([1])]);
+  const next = g.op("Concat", [tail, g.op("Unsqueeze", [s, g.ints([1])])], { axis: 1 });
+  g.output(next, "next", dims, elem);
+  return g.build();
+}
+
+/**
+ * Create the sessions a model needs on `backend`. `stateRank` is the rank of a batched state
+ * `[B, C, ...grid]` (3 for 1D suites).
+ */
+export async function openSessions(
+  backend: Backend,
+  model: ModelSource,
+  plan: ModelPlan,
+  stateRank: number,
+): Promise<ModelSessions> {
+  const s: ModelSessions = {
+    backend,
+    plan,
+    model,
+    step: await backend.createSession(model.graphs.step.bytes),
+  };
+  if (model.graphs.encode) s.encode = await backend.createSession(model.graphs.encode.bytes);
+  if (model.graphs.decode) s.decode = await backend.createSession(model.graphs.decode.bytes);
+  if (model.graphs.init) s.init = await backend.createSession(model.graphs.init.bytes);
+  if (plan.history > 1) {
+    s.shift = await backend.createSession(historyShiftGraph(stateRank + 1, plan.dtype));
+  }
+  return s;
+}
+
+/** Release every session. */
+export async function closeSessions(s: ModelSessions): Promise<void> {
+  for (const x of [s.step, s.encode, s.decode, s.init, s.shift]) await x?.release();
+}
+
+/** Where a rollout's wall time went (so far, for {@link RolloutOptions.checkpoint}). */
+export interface RolloutTiming {
+  /**
+   * Seconds the rollout loop could not go on because of the model: the time it was blocked
+   * awaiting model work (session.run of step/init/encode/decode/shift graphs, the device→host
+   * read-back and the feeding/normalising around them) plus the synchronous part of issuing each
+   * model step. Steps are pipelined (step n + 1 runs while step n is scored), so model work that
+   * overlaps the observer is not counted: `wallSeconds − modelSeconds` is exactly the loop's time
+   * outside the model (observer, NaN scans, checkpoints, progress), and never negative. Where
+   * the runtime computes on its own threads or device (native, webgpu) while the host scores, the
+   * host time is an upper bound on what the host work adds to the wall time (part of it may have
+   * been hidden by the model's work) and `modelSeconds` a lower bound on the model's; on wasm
+   * (one thread, in the host's thread) the split is exact.
+   */
+  modelSeconds: number;
+  /** Seconds inside observer callbacks (part of the time outside the model). */
+  observerSeconds: number;
+  /** Wall seconds of the whole loop. */
+  wallSeconds: number;
+}
+
+/** What a rollout measured. */
+export interface RolloutStats extends RolloutTiming {
+  /** Model calls × batch size (IC-steps) per wall second. */
+  stepsPerSecond: number;
+  /** First non-finite step per IC, or null. */
+  divergence: (number | null)[];
+}
+
+/** Inputs of {@link rollout}. */
+export interface RolloutOptions {
+  sessions: ModelSessions;
+  /** Channels C. */
+  channels: number;
+  /** Grid shape, e.g. `[1024]`. */
+  shape: readonly number[];
+  /** Number of ICs N. */
+  count: number;
+  /** Reference `[N, refSteps + 1, C, ...grid]` (step 0 = IC); must cover the history window. */
+  reference: Float32Array;
+  refSteps: number;
+  /** Horizon T. Reference values beyond `refSteps` are passed as empty arrays. */
+  steps: number;
+  /** Largest batch to run at once (dynamic-batch models). */
+  maxBatch?: number;
+  observer: RolloutObserver;
+  /**
+   * A session mapping a predicted state `[B, C, ...grid]` to one float32 number per IC `[B]`
+   * (e.g. the suite's `energyGraph`), run on the same backend at every step where the observer
+   * does not need fields (`needsStep` false): only B numbers cross to the host there (on webgpu
+   * the state never leaves the device). Used for float32 step models without `normalize` (the
+   * graph sees physical units); ignored otherwise.
+   */
+  reduce?: Session;
+  progress?: (done: number, total: number) => void;
+  /**
+   * Snapshot the state every `every` steps (steps that are multiples of it, below T); `timing`
+   * is this rollout's timing up to the snapshot.
+   */
+  checkpoint?: {
+    every: number;
+    save(snapshot: RolloutSnapshot, timing: RolloutTiming): Promise<void>;
+  };
+  /**
+   * Continue from a snapshot of the same model, ICs and batch size (checked with
+   * {@link checkSnapshot}).
+   */
+  resume?: RolloutSnapshot;
+}
+
+/** What a snapshot must fit: the run that is to continue from it. */
+export interface SnapshotLayout {
+  /** ICs N. */
+  count: number;
+  /** Batch size B actually run. */
+  batch: number;
+  /** The model's history k. */
+  history: number;
+  /** Horizon T. */
+  steps: number;
+  /** Dims of the window (or state) fed to the model. */
+  window: readonly number[];
+  /** Dims of each carried tensor by input name (non-numbers: any size). */
+  carries: Record<string, readonly (number | string | null)[]>;
+  /** Whether the model is latent (the snapshot must then hold a latent state `[B, ...]`). */
+  latent: boolean;
+}
+
+/** The layout {@link rollout} expects of a resume snapshot. */
+export function snapshotLayout(
+  plan: ModelPlan,
+  o: { channels: number; shape: readonly number[]; count: number; steps: number; batch: number },
+): SnapshotLayout {
+  const B = o.batch, k = plan.history;
+  return {
+    count: o.count,
+    batch: B,
+    history: k,
+    steps: o.steps,
+    window: k > 1 ? [B, k, o.channels, ...o.shape] : [B, o.channels, ...o.shape],
+    carries: Object.fromEntries(
+      plan.step.carry.map(([i]) => [i, (plan.carryDims[i] ?? []).map((d, a) => a === 0 ? B : d)]),
+    ),
+    latent: plan.form === "latent",
+  };
+}
+
+/**
+ * Check that `s` can continue the run of `layout`, or throw a `ValueRangeError` naming `file`
+ * (when given), the field, what was expected and what was found: `first` a multiple of the batch
+ * size below N, `step` in [k, T), the window, carries and latent state of the right dims (and
+ * as many values as their dims say), `divergence` of length N.
+ *
+ * @example
+ * ```ts
+ * import { checkSnapshot } from "./rollout.ts";
+ * const layout = { count: 4, batch: 2, history: 1, steps: 10, window: [2, 1, 3], carries: {}, latent: false };
+ * const ok = { first: 2, step: 5, window: { dims: [2, 1, 3], data: new Float32Array(6) }, carries: {}, divergence: [null, null, null, null] };
+ * checkSnapshot(ok, layout);
+ * let message = "";
+ * try { checkSnapshot({ ...ok, first: 1 }, layout, "ck.json"); } catch (e) { message = String(e); }
+ * if (!message.includes("ck.json: snapshot.first")) throw new Error(message);
+ * ```
+ */
+export function checkSnapshot(s: RolloutSnapshot, layout: SnapshotLayout, file?: string): void {
+  const fail = (field: string, expected: string, found: unknown): never => {
+    throw new ValueRangeError({
+      ...(file ? { file } : {}),
+      field,
+      expected,
+      found: typeof found === "string" ? found : JSON.stringify(found),
+      hint: "The snapshot does not belong to this run; delete it to start afresh.",
+    });
+  };
+  const { count: N, batch: B, history: k, steps: T } = layout;
+  if (!Number.isInteger(s?.first) || s.first < 0 || s.first >= N || s.first % B !== 0) {
+    fail("snapshot.first", `a multiple of the batch size ${B} below ${N} ICs`, s?.first);
+  }
+  if (!Number.isInteger(s.step) || s.step < k || s.step >= T) {
+    fail("snapshot.step", `an integer in [${k}, ${T}) (history k ≤ step < horizon)`, s.step);
+  }
+  if (!Array.isArray(s.divergence) || s.divergence.length !== N) {
+    fail("snapshot.divergence", `${N} entries (one per IC)`, s.divergence?.length);
+  }
+  s.divergence.forEach((d, ic) => {
+    if (d !== null && (!Number.isInteger(d) || d < k || d > T)) {
+      fail(`snapshot.divergence[${ic}]`, `null or a step in [${k}, ${T}]`, d);
+    }
+  });
+  const tensor = (
+    t: HostTensor | undefined,
+    field: string,
+    dims: readonly (number | string | null)[] | undefined,
+  ) => {
+    if (!t || !Array.isArray(t.dims) || !(t.data instanceof Float32Array)) {
+      return fail(field, "a tensor { dims, data }", t === undefined ? "none" : "something else");
+    }
+    const fits = dims
+      ? t.dims.length === dims.length &&
+        dims.every((d, a) => typeof d !== "number" || t.dims[a] === d)
+      : t.dims[0] === B;
+    if (!fits) {
+      fail(
+        `${field}.dims`,
+        dims ? `[${dims.map((d) => typeof d === "number" ? d : "*")}]` : `[${B}, ...]`,
+        `[${t.dims}]`,
+      );
+    }
+    const n = t.dims.reduce((a, b) => a * b, 1);
+    if (t.data.length !== n) fail(`${field}.data`, `${n} values ([${t.dims}])`, `${t.data.length}`);
+  };
+  tensor(s.window, "snapshot.window", layout.window);
+  const names = Object.keys(layout.carries).sort(), have = Object.keys(s.carries ?? {}).sort();
+  if (JSON.stringify(names) !== JSON.stringify(have)) {
+    fail("snapshot.carries", `carries ${JSON.stringify(names)}`, JSON.stringify(have));
+  }
+  for (const name of names) {
+    tensor(s.carries[name], `snapshot.carries.${name}`, layout.carries[name]);
+  }
+  if (layout.latent) tensor(s.latent, "snapshot.latent", undefined);
+  else if (s.latent !== undefined) fail("snapshot.latent", "none (not a latent model)", "a tensor");
+}
+
+function product(a: readonly number[]): number {
+  return a.reduce((x, y) => x * y, 1);
+}
+
+/**
+ * Roll the model out over all ICs in batches and stream every step to the observer.
+ */
+export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
+  const { sessions, channels: C, shape, count: N, reference, refSteps, steps: T } = o;
+  const { backend, plan, model } = sessions;
+  const k = plan.history;
+  const S = C * product(shape);
+  const stride = (refSteps + 1) * S;
+  if (reference.length !== N * stride) {
+    throw new ShapeError({
+      field: "reference",
+      expected: `${N}×${refSteps + 1}×${S} values`,
+      found: `${reference.length}`,
+    });
+  }
+  if (k > refSteps + 1 || k > T) {
+    throw new ShapeError({
+      field: "history",
+      expected: `a window of at most ${Math.min(refSteps + 1, T)} reference states`,
+      found: `history ${k}`,
+    });
+  }
+  const norm = model.manifest.normalize;
+  // Device-side reduction (RolloutOptions.reduce): float32 step models without normalize.
+  const reduceOn = o.reduce !== undefined && o.observer.scalar !== undefined && !norm &&
+    plan.dtype === "float32" && plan.form === "step";
+  const fixed = plan.batch === "dynamic" ? null : plan.batch;
+  const B = fixed ?? Math.max(1, Math.min(o.maxBatch ?? 32, N));
+  if (o.resume) {
+    checkSnapshot(
+      o.resume,
+      snapshotLayout(plan, { channels: C, shape, count: N, steps: T, batch: B }),
+    );
+  }
+  const divergence: (number | null)[] = o.resume
+    ? [...o.resume.divergence]
+    : new Array(N).fill(null);
+  const needs = (n: number) => o.observer.needsStep ? o.observer.needsStep(n) : true;
+  let modelSeconds = 0, observerSeconds = 0;
+  const t0 = performance.now();
+  const timing = (): RolloutTiming => ({
+    modelSeconds,
+    observerSeconds,
+    wallSeconds: (performance.now() - t0) / 1000,
+  });
+  // Model time (RolloutTiming): the loop blocked on model work. `blocked` times a call and the
+  // wait for its result; `issue` times only the synchronous start of a pipelined step.
+  const blocked = async <R>(f: () => Promise<R>): Promise<R> => {
+    const t = performance.now();
+    try {
+      return await f();
+    } finally {
+      modelSeconds += (performance.now() - t) / 1000;
+    }
+  };
+  let done = 0;
+  const total = N * (T - k + 1);
+
+  const toModel = (host: Float32Array, dims: number[]): Tensor => {
+    let data = host;
+    if (norm) {
+      data = new Float32Array(host.length);
+      const per = product(shape);
+      for (let i = 0; i < host.length; i++) {
+        const c = Math.floor(i / per) % C;
+        data[i] = (host[i] - norm.mean[c]) / norm.std[c];
+      }
+    }
+    return plan.dtype === "float16"
+      ? backend.tensor("float16", float32ToFloat16(data), dims)
+      : backend.tensor("float32", data, dims);
+  };
+  const fromModel = async (t: Tensor): Promise<Float32Array> => {
+    const host = await backend.read(t);
+    if (!norm) return host;
+    const out = new Float32Array(host.length);
+    const per = product(shape);
+    for (let i = 0; i < host.length; i++) {
+      const c = Math.floor(i / per) % C;
+      out[i] = host[i] * norm.std[c] + norm.mean[c];
+    }
+    return out;
+  };
+  const toHostTensor = async (t: Tensor): Promise<HostTensor> => ({
+    dims: [...t.dims],
+    data: new Float32Array(await backend.read(t)),
+  });
+  const fromHostTensor = (h: HostTensor): Tensor =>
+    plan.dtype === "float16"
+      ? backend.tensor("float16", float32ToFloat16(h.data), h.dims)
+      : backend.tensor("float32", h.data, h.dims);
+  const run = (s: Session, feeds: Record<string, Tensor>) => s.run(feeds);
+
+  for (let first = 0; first < N; first += B) {
+    if (o.resume && first < o.resume.first) {
+      done += Math.min(B, N - first) * (T - k + 1);
+      continue;
+    }
+    const resumed = o.resume && first === o.resume.first ? o.resume : undefined;
+    const start = resumed ? resumed.step + 1 : k;
+    const real = Math.min(B, N - first);
+    const ics = Array.from({ length: B }, (_, j) => first + Math.min(j, real - 1));
+    // Initial window from the reference: [B, k, C, ...] (or [B, C, ...] for k = 1).
+    const win = new Float32Array(B * k * S);
+    for (let j = 0; j < B; j++) {
+      for (let h = 0; h < k; h++) {
+        const src = ics[j] * stride + h * S;
+        win.set(reference.subarray(src, src + S), (j * k + h) * S);
+      }
+    }
+    const tObs = performance.now();
+    for (let j = 0; j < real && !resumed; j++) {
+      o.observer.initial?.(ics[j], reference.subarray(ics[j] * stride, ics[j] * stride + S));
+    }
+    observerSeconds += (performance.now() - tObs) / 1000;
+    const winDims = k > 1 ? [B, k, C, ...shape] : [B, C, ...shape];
+    let window: Tensor = resumed ? fromHostTensor(resumed.window) : toModel(win, winDims);
+
+    // Carries: init graph or zeros (or the snapshot's).
+    const carries: Record<string, Tensor> = {};
+    if (resumed) {
+      for (const [i] of plan.step.carry) carries[i] = fromHostTensor(resumed.carries[i]);
+    } else if (sessions.init && plan.init) {
+      const init = sessions.init, input = plan.init.input;
+      const r = await blocked(() => run(init, { [input]: window }));
+      for (const [i] of plan.step.carry) carries[i] = r[i];
+    } else {
+      for (const [i] of plan.step.carry) {
+        const dims = plan.carryDims[i].map((d, a) => (a === 0 ? B : Number(d)));
+        const n = product(dims);
+        carries[i] = plan.dtype === "float16"
+          ? backend.tensor("float16", new Uint16Array(n), dims)
+          : backend.tensor("float32", new Float32Array(n), dims);
+      }
+    }
+    // Latent models: encode once.
+    let latent: Tensor | undefined = resumed?.latent ? fromHostTensor(resumed.latent) : undefined;
+    if (!resumed && sessions.encode && plan.encode) {
+      const encode = sessions.encode, { input, output } = plan.encode;
+      latent = (await blocked(() => run(encode, { [input]: window })))[output];
+    }
+
+    // One model step: run, carry, decode where needed, read back, advance the window. Returns
+    // the host copy of the state (or undefined where a latent model was not decoded).
+    const advance = async (n: number): Promise<Float32Array | Scalars | undefined> => {
+      let scalars: Float32Array | undefined;
+      const feeds: Record<string, Tensor> = { ...carries };
+      feeds[plan.step.input] = latent ?? window;
+      const out = await run(sessions.step, feeds);
+      for (const [i, ou] of plan.step.carry) {
+        disposeTensor(carries[i]);
+        carries[i] = out[ou];
+      }
+      let state: Tensor | undefined;
+      if (latent) {
+        disposeTensor(latent);
+        latent = out[plan.step.output];
+        if (needs(n)) {
+          state =
+            (await run(sessions.decode!, { [plan.decode!.input]: latent }))[plan.decode!.output];
+        }
+      } else {
+        state = out[plan.step.output];
+      }
+      let host: Float32Array | undefined;
+      if (state && reduceOn && !needs(n)) {
+        // Device-side reduction: B numbers instead of the state.
+        const r = await run(o.reduce!, { [o.reduce!.inputNames[0]]: state });
+        const t = r[o.reduce!.outputNames[0]];
+        const values = await backend.read(t);
+        disposeTensor(t);
+        if (values.length !== B) {
+          throw new ShapeError({
+            field: `output ${o.reduce!.outputNames[0]} of the reduce graph`,
+            expected: `${B} values (one per IC of the batch)`,
+            found: `${values.length} values [${t.dims}]`,
+          });
+        }
+        scalars = values;
+      } else if (state) {
+        host = await fromModel(state);
+        if (host.length !== B * S) {
+          throw new ShapeError({
+            file: model.graphs[latent ? "decode" : "step"]!.path,
+            field: `output ${latent ? plan.decode!.output : plan.step.output}`,
+            expected: `${B * S} values [${[B, C, ...shape]}]`,
+            found: `${host.length} values [${state.dims}]`,
+          });
+        }
+      }
+      if (!latent) {
+        if (k > 1) {
+          const next = (await run(sessions.shift!, { window, state: state! })).next;
+          disposeTensor(window);
+          disposeTensor(state);
+          window = next;
+        } else {
+          disposeTensor(window);
+          window = state!;
+        }
+      } else if (state) {
+        disposeTensor(state);
+      }
+      return scalars ? { scalars } : host;
+    };
+
+    // Pipelined: step n + 1 is started before step n is scored, so metrics on the host overlap
+    // the model's work on its own threads (native) or device (webgpu). Host copies are never
+    // written by the runtime afterwards, so scoring them while the next step runs is safe.
+    const issue = (n: number): Promise<Float32Array | Scalars | undefined> => {
+      const t = performance.now();
+      const p = advance(n);
+      modelSeconds += (performance.now() - t) / 1000;
+      // Awaited later; this keeps an observer error from leaving it unhandled.
+      p.catch(() => {});
+      return p;
+    };
+    if (resumed) done += real * (start - k);
+    let pending = start <= T ? issue(start) : Promise.resolve(undefined);
+    const every = o.checkpoint?.every ?? 0;
+    for (let n = start; n <= T; n++) {
+      const current = pending;
+      const got = await blocked(() => current);
+      const host = got instanceof Float32Array ? got : undefined;
+      if (got && !(got instanceof Float32Array)) {
+        const to = performance.now();
+        for (let j = 0; j < real; j++) {
+          const ic = ics[j];
+          if (divergence[ic] !== null) continue;
+          const v = got.scalars[j];
+          if (!Number.isFinite(v)) {
+            divergence[ic] = n;
+            o.observer.diverged(ic, n);
+            continue;
+          }
+          o.observer.scalar!(ic, n, v);
+        }
+        observerSeconds += (performance.now() - to) / 1000;
+      }
+      // At a checkpoint step the next step waits until the snapshot is taken.
+      const snap = every > 0 && n < T && n % every === 0;
+      if (n < T && !snap) pending = issue(n + 1);
+      if (host) {
+        const to = performance.now();
+        for (let j = 0; j < real; j++) {
+          const ic = ics[j];
+          if (divergence[ic] !== null) continue;
+          const pred = host.subarray(j * S, (j + 1) * S);
+          let finite = true;
+          for (let i = 0; i < S; i++) {
+            if (!Number.isFinite(pred[i])) {
+              finite = false;
+              break;
+            }
+          }
+          if (!finite) {
+            divergence[ic] = n;
+            o.observer.diverged(ic, n);
+            continue;
+          }
+          const ref = n <= refSteps
+            ? reference.subarray(ic * stride + n * S, ic * stride + (n + 1) * S)
+            : new Float32Array(0);
+          o.observer.step(ic, n, pred, ref);
+        }
+        observerSeconds += (performance.now() - to) / 1000;
+      }
+      done += real;
+      o.progress?.(done, total);
+      if (snap) {
+        const carried: Record<string, HostTensor> = {};
+        for (const [i] of plan.step.carry) carried[i] = await toHostTensor(carries[i]);
+        await o.checkpoint!.save({
+          first,
+          step: n,
+          window: await toHostTensor(window),
+          carries: carried,
+          ...(latent ? { latent: await toHostTensor(latent) } : {}),
+          divergence: [...divergence],
+        }, timing());
+        pending = issue(n + 1);
+      }
+      const fin = o.observer.finished;
+      if (n < T && fin && ics.slice(0, real).every((ic) => divergence[ic] !== null || fin(ic))) {
+        const last = pending;
+        await blocked(() => last); // the step in flight still owns the tensors it disposes
+        break;
+      }
+    }
+    disposeTensor(window);
+    disposeTensor(latent);
+    for (const t of Object.values(carries)) disposeTensor(t);
+  }
+  const wallSeconds = (performance.now() - t0) / 1000;
+  return {
+    modelSeconds,
+    observerSeconds,
+    wallSeconds,
+    stepsPerSecond: total / wallSeconds,
+    divergence,
+  };
+}

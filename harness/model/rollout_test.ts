@@ -1,0 +1,291 @@
+import { openBackend } from "../onnx/backend.ts";
+import { planModel } from "./plan.ts";
+import { openSessions, rollout, type RolloutObserver } from "./rollout.ts";
+import {
+  blowUpGraph,
+  carryGraph,
+  carryInitGraph,
+  extrapolateGraph,
+  float16ScaleGraph,
+  latentGraphs,
+  scaleGraph,
+  source,
+} from "../../fixtures/graphs.ts";
+import type { ModelSource } from "./manifest.ts";
+import { ValueRangeError } from "../core/errors.ts";
+
+const X = 16;
+
+/** N ICs `u_i(x) = sin(2π(x + i/N))`, reference = the IC repeated (only steps 0..k-1 are used). */
+function setup(n: number, steps: number) {
+  const S = X;
+  const ref = new Float32Array(n * (steps + 1) * S);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t <= steps; t++) {
+      for (let j = 0; j < X; j++) {
+        ref[(i * (steps + 1) + t) * S + j] = Math.sin(2 * Math.PI * (j / X + i / n)) + 0.1 * t;
+      }
+    }
+  }
+  return ref;
+}
+
+class Recorder implements RolloutObserver {
+  preds = new Map<string, Float32Array>();
+  div = new Map<number, number>();
+  needs?: (n: number) => boolean;
+  step(ic: number, step: number, pred: Float32Array) {
+    this.preds.set(`${ic}:${step}`, pred.slice());
+  }
+  diverged(ic: number, step: number) {
+    this.div.set(ic, step);
+  }
+  needsStep(n: number) {
+    return this.needs ? this.needs(n) : true;
+  }
+}
+
+async function runModel(
+  model: ModelSource,
+  n: number,
+  steps: number,
+  backend = "wasm",
+  maxBatch = 3,
+) {
+  const { plan, problems } = planModel(model, { fields: ["u"], shape: [X] });
+  if (!plan) throw new Error(JSON.stringify(problems));
+  const b = await openBackend(backend as "wasm");
+  const sessions = await openSessions(b, model, plan, 3);
+  const ref = setup(n, steps);
+  const rec = new Recorder();
+  const stats = await rollout({
+    sessions,
+    channels: 1,
+    shape: [X],
+    count: n,
+    reference: ref,
+    refSteps: steps,
+    steps,
+    maxBatch,
+    observer: rec,
+  });
+  return { rec, stats, ref, sessions };
+}
+
+function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) {
+  if (a.length !== b.length) throw new Error(`${what}: length ${a.length} vs ${b.length}`);
+  for (let i = 0; i < a.length; i++) {
+    if (!(Math.abs(a[i] - b[i]) <= tol * (1 + Math.abs(b[i])))) {
+      throw new Error(`${what}: index ${i}: ${a[i]} vs ${b[i]}`);
+    }
+  }
+}
+
+const ic = (ref: Float32Array, i: number, steps: number, t = 0) =>
+  ref.subarray((i * (steps + 1) + t) * X, (i * (steps + 1) + t + 1) * X);
+
+Deno.test("rollout: bare model u_n = aⁿ u_0, batches of 3 over 5 ICs", async () => {
+  const { rec, stats, ref } = await runModel(source({ step: scaleGraph(X, 0.9) }), 5, 6);
+  for (let i = 0; i < 5; i++) {
+    for (let n = 1; n <= 6; n++) {
+      close(
+        rec.preds.get(`${i}:${n}`)!,
+        ic(ref, i, 6).map((v) => v * 0.9 ** n),
+        1e-6,
+        `ic ${i} step ${n}`,
+      );
+    }
+  }
+  if (stats.divergence.some((d) => d !== null)) throw new Error("no divergence expected");
+});
+
+Deno.test("rollout: fixed batch 1 model runs IC by IC", async () => {
+  const { rec, ref } = await runModel(source({ step: scaleGraph(X, 0.5, { batch: 1 }) }), 3, 2);
+  close(rec.preds.get("2:2")!, ic(ref, 2, 2).map((v) => v * 0.25), 1e-6, "ic 2");
+});
+
+Deno.test("rollout: history 2 extrapolation starts from reference steps 0 and 1", async () => {
+  const steps = 5;
+  const { rec, ref } = await runModel(
+    source({ step: extrapolateGraph(X) }, { history: 2 }),
+    2,
+    steps,
+  );
+  // Reference is u0 + 0.1 t: linear in t, so extrapolation reproduces it exactly.
+  if (rec.preds.has("0:1")) throw new Error("step 1 comes from the reference, not the model");
+  for (let n = 2; n <= steps; n++) {
+    close(rec.preds.get(`1:${n}`)!, ic(ref, 1, steps, n), 1e-5, `step ${n}`);
+  }
+});
+
+Deno.test("rollout: carried tensors at coarser resolution start at zero", async () => {
+  const eps = 0.001, steps = 6;
+  const { rec, ref } = await runModel(
+    source({ step: carryGraph(X, eps) }, { carry: { h_in: "h_out" } }),
+    2,
+    steps,
+  );
+  for (let n = 1; n <= steps; n++) {
+    close(
+      rec.preds.get(`0:${n}`)!,
+      ic(ref, 0, steps).map((v) => v + eps * n * (n - 1) / 2),
+      1e-5,
+      `n ${n}`,
+    );
+  }
+});
+
+Deno.test("rollout: init graph sets the initial carries", async () => {
+  const eps = 0.001, steps = 4;
+  const { rec, ref } = await runModel(
+    source({ step: carryGraph(X, eps), init: carryInitGraph(X) }, { carry: { h_in: "h_out" } }),
+    1,
+    steps,
+  );
+  for (let n = 1; n <= steps; n++) {
+    const want = ic(ref, 0, steps).map((v) => v + eps * (10 * n + n * (n - 1) / 2));
+    close(rec.preds.get(`0:${n}`)!, want, 1e-5, `n ${n}`);
+  }
+});
+
+Deno.test("rollout: latent model decodes only where the observer needs fields", async () => {
+  const g = latentGraphs(X, 0.8);
+  const model = source(g, {
+    graphs: { encode: "encode.onnx", step: "step.onnx", decode: "decode.onnx" },
+  });
+  const { plan } = planModel(model, { fields: ["u"], shape: [X] });
+  const b = await openBackend("wasm");
+  const sessions = await openSessions(b, model, plan!, 3);
+  let decodes = 0;
+  const dec = sessions.decode!;
+  sessions.decode = { ...dec, run: (f) => (decodes++, dec.run(f)) };
+  const steps = 8, ref = setup(1, steps), rec = new Recorder();
+  rec.needs = (n) => n % 4 === 0;
+  await rollout({
+    sessions,
+    channels: 1,
+    shape: [X],
+    count: 1,
+    reference: ref,
+    refSteps: steps,
+    steps,
+    observer: rec,
+  });
+  if (decodes !== 2) throw new Error(`expected 2 decodes (steps 4, 8), found ${decodes}`);
+  close(rec.preds.get("0:8")!, ic(ref, 0, steps).map((v) => v * 0.8 ** 8), 1e-6, "step 8");
+  if (rec.preds.has("0:3")) throw new Error("step 3 should not be decoded");
+});
+
+Deno.test("rollout: normalize is applied on the way in and undone on the way out", async () => {
+  // In normalised space the model doubles its input: phys_out = 2(u − m) + m when std = 1 ... and
+  // with std s: ((u − m)/s · 2) · s + m = 2u − m.
+  const m = 0.3, s = 2;
+  const { rec, ref } = await runModel(
+    source({ step: scaleGraph(X, 2) }, { normalize: { mean: [m], std: [s] } }),
+    1,
+    2,
+  );
+  close(rec.preds.get("0:1")!, ic(ref, 0, 2).map((v) => 2 * v - m), 1e-5, "step 1");
+  close(rec.preds.get("0:2")!, ic(ref, 0, 2).map((v) => 2 * (2 * v - m) - m), 1e-5, "step 2");
+});
+
+Deno.test("rollout: float16 models are fed float16 and read back as float32", async () => {
+  const { rec, ref } = await runModel(source({ step: float16ScaleGraph(X, 0.5) }), 1, 2);
+  close(rec.preds.get("0:2")!, ic(ref, 0, 2).map((v) => v * 0.25), 2e-3, "fp16");
+});
+
+Deno.test("rollout: a blow-up is recorded as diverged at the first non-finite step", async () => {
+  const { rec, stats } = await runModel(source({ step: blowUpGraph(X) }), 2, 8);
+  // |u0| ≤ 1 (plus 0.1·0): 1e10ⁿ overflows float32 (3.4e38) at n = 4 for entries with |u| > 0.034.
+  if (stats.divergence[0] !== 4 || rec.div.get(1) !== 4) {
+    throw new Error(`expected divergence at step 4, found ${stats.divergence}`);
+  }
+  if (rec.preds.has("0:4")) throw new Error("diverged steps must not be observed");
+  if (!rec.preds.has("0:3")) throw new Error("steps before divergence are observed");
+});
+
+Deno.test("rollout: a slow observer is time outside the model, not model time (pipelined steps)", async () => {
+  // A model that costs next to nothing and an observer that busy-waits 10 ms a step: nearly all
+  // the wall time is outside the model. (Counting session.run from its start to its end, as
+  // before, put the observer's time in modelSeconds: the next step runs while it scores.)
+  const model = source({ step: scaleGraph(X, 1) });
+  const { plan } = planModel(model, { fields: ["u"], shape: [X] });
+  const sessions = await openSessions(await openBackend("wasm"), model, plan!, 3);
+  const steps = 40, ref = setup(1, steps);
+  const stats = await rollout({
+    sessions,
+    channels: 1,
+    shape: [X],
+    count: 1,
+    reference: ref,
+    refSteps: steps,
+    steps,
+    observer: {
+      step() {
+        const until = performance.now() + 10;
+        while (performance.now() < until) { /* busy */ }
+      },
+      diverged() {},
+    },
+  });
+  const outside = 1 - stats.modelSeconds / stats.wallSeconds;
+  const observed = stats.observerSeconds / stats.wallSeconds;
+  if (!(observed > 0.5)) throw new Error(`observer share ${observed}: the test is not measuring`);
+  if (!(stats.modelSeconds >= 0 && stats.modelSeconds <= stats.wallSeconds)) {
+    throw new Error(`model ${stats.modelSeconds} s of ${stats.wallSeconds} s`);
+  }
+  // Outside = observer + loop overhead; a loose margin for a loaded machine.
+  if (!(outside >= observed - 0.02 && outside <= observed + 0.2)) {
+    throw new Error(`outside share ${outside}, observer share ${observed}`);
+  }
+});
+
+Deno.test("rollout: a resume snapshot that does not fit the run is refused naming the field", async () => {
+  const model = source({ step: scaleGraph(X, 1) });
+  const { plan } = planModel(model, { fields: ["u"], shape: [X] });
+  const sessions = await openSessions(await openBackend("wasm"), model, plan!, 3);
+  const steps = 10, ref = setup(3, steps);
+  const good = {
+    first: 2,
+    step: 4,
+    window: { dims: [2, 1, X], data: new Float32Array(2 * X) },
+    carries: {},
+    divergence: [null, null, null],
+  };
+  const go = (resume: typeof good) =>
+    rollout({
+      sessions,
+      channels: 1,
+      shape: [X],
+      count: 3,
+      reference: ref,
+      refSteps: steps,
+      steps,
+      maxBatch: 2,
+      resume,
+      observer: { step() {}, diverged() {} },
+    });
+  await go(good);
+  const bad: [Partial<typeof good>, RegExp][] = [
+    [{ first: 1 }, /snapshot\.first: expected a multiple of the batch size 2/],
+    [{ step: 10 }, /snapshot\.step: expected an integer in \[1, 10\)/],
+    [{ step: 0 }, /snapshot\.step/],
+    [{ divergence: [null, null] }, /snapshot\.divergence: expected 3 entries/],
+    [
+      { window: { dims: [2, 1, X / 2], data: new Float32Array(X) } },
+      /snapshot\.window\.dims: expected \[2,1,16\]/,
+    ],
+    [{ window: { dims: [2, 1, X], data: new Float32Array(X) } }, /snapshot\.window\.data/],
+  ];
+  for (const [edit, pattern] of bad) {
+    let error: unknown;
+    try {
+      await go({ ...good, ...edit });
+    } catch (e) {
+      error = e;
+    }
+    if (!(error instanceof ValueRangeError) || !pattern.test(error.message)) {
+      throw new Error(`${JSON.stringify(Object.keys(edit))}: ${error}`);
+    }
+  }
+});

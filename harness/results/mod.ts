@@ -1,0 +1,15 @@
+/**
+ * Results: the result file schema, reading and deep checks of result files, and the CI gate that
+ * compares a candidate result with a baseline result.
+ *
+ * @example
+ * ```ts
+ * import { RESULT_SCHEMA } from "./mod.ts";
+ * if (!RESULT_SCHEMA.startsWith("emubench.result/")) throw new Error();
+ * ```
+ * @module
+ */
+export { checkResult, modelHash, readCheckedResult } from "./check.ts";
+export { gate, type GateOutcome, type GateRules, parseGateRules, readGateRules } from "./gate.ts";
+export { readResult, validateResult } from "./io.ts";
+export { type Divergence, type Result, RESULT_SCHEMA } from "./schema.ts";

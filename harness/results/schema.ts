@@ -1,0 +1,155 @@
+/**
+ * The result file, `schema: "emubench.result/1"` (SPEC §5). One JSON file per run.
+ * @module
+ */
+import type { ResultRow } from "../../metrics/rows.ts";
+
+/** Schema tag written into every result file. */
+export const RESULT_SCHEMA = "emubench.result/1";
+
+/** A prediction/reference pair of one field of one IC at one step, for report plots. */
+export interface Snapshot {
+  ic: number;
+  step: number;
+  field: string;
+  pred: (number | null)[];
+  ref: number[];
+  /** 2D suites only: `[H, W]` of the row-major `pred` / `ref` (absent in 1D results). */
+  shape?: number[];
+  /** HEALPix suites: the grid of the flat nested-ordered `pred` / `ref` (12·nside² values). */
+  healpix?: { nside: number; ordering: "nested" };
+}
+
+/**
+ * A space–time (Hovmöller) diagram of one field of one IC along a grid line, for reports of 2D
+ * suites (`harness/tasks/views2d.ts`): row `s` of `pred` / `ref` is the field along x on grid row
+ * `row` (at y = `y`) at step `steps[s]`. Rows before `firstStep` (the model's history window)
+ * are the reference states it was given; `pred` rows are null from the IC's divergence step
+ * on. Values are rounded to 6 significant digits (plots only; scores use full precision).
+ */
+export interface Hovmoller {
+  /** IC drawn (0). */
+  ic: number;
+  /** Field drawn, e.g. `"h"`. */
+  field: string;
+  /** Direction of the line: `"x"` (a grid row). */
+  axis: "x";
+  /** Grid row index j of the line (⌊H/2⌋). */
+  row: number;
+  /** y coordinate of the line (cell centre). */
+  y: number;
+  /** Cell-centre coordinates along the line (W values). */
+  x: number[];
+  /** First predicted step (the model's history k). */
+  firstStep: number;
+  /** Steps 0..T, one per row. */
+  steps: number[];
+  /** Prediction rows (W values each), null after divergence. */
+  pred: (number[] | null)[];
+  /** Reference rows (W values each). */
+  ref: number[][];
+}
+
+/** Per-IC divergence record: `step` is the first step with a NaN/Inf output, or null. */
+export interface Divergence {
+  ic: number;
+  step: number | null;
+}
+
+/**
+ * What a `reconstruct` run measured about the autoencoder's tensors (`harness/tasks/reconstruct.ts`),
+ * per sample: the compression ratio is `inputBytes / latentBytes`, read from the tensors the
+ * graphs actually took and returned.
+ */
+export interface ReconstructInfo {
+  /** Encoder input `[C, ...grid]` of one sample and its element type. */
+  input: { name: string; shape: number[]; dtype: string; bytes: number };
+  /** Every encoder output (the latent), shape of one sample and element type. */
+  latent: { name: string; shape: number[]; dtype: string; bytes: number }[];
+  /** `input.bytes / Σ latent.bytes`. */
+  compressionRatio: number;
+  /** Hours since 1 January 00 UTC of each sample (built-in times, or a data file's times). */
+  hours?: number[];
+  /** Largest degree ℓ of the angular power spectra. */
+  lmax: number;
+}
+
+/** A whole result file. */
+export interface Result {
+  schema: typeof RESULT_SCHEMA;
+  /**
+   * The task that produced it: `forecast` (rollouts; also when absent, as in files written
+   * before tasks existed), `reconstruct` (autoencoder encode→decode, `config.steps` = 1) or
+   * `stability` (`emubench stability`: the model alone to a long horizon, energy-band rows and
+   * divergence only, no reference trajectory).
+   */
+  task?: "forecast" | "reconstruct" | "stability";
+  /** `reconstruct` results only: tensor sizes and the compression ratio. */
+  reconstruct?: ReconstructInfo;
+  /** ISO time the run finished. */
+  created: string;
+  suite: { id: string; version: string; tier: string; title: string; fields: string[]; dt: number };
+  model: {
+    name: string;
+    /** `model` for submissions, `baseline` for built-ins. */
+    kind: "model" | "baseline";
+    description?: string;
+    authors?: string[];
+    /** Files with their sha256, relative to the model path. */
+    files: { path: string; sha256: string; bytes: number }[];
+    /** sha256 over the sorted `path:sha256` lines of `files`: one hash for the submission. */
+    sha256: string;
+    /** Contract form: `step`, `latent` (encode/step/decode). */
+    form: string;
+    history: number;
+    carry: string[];
+  };
+  config: {
+    ics: number;
+    steps: number;
+    seed: number;
+    backend: string;
+    batch: number;
+    /** Where ICs and reference came from: `solver` or a data file path. */
+    data: string;
+    summarySteps: number[];
+  };
+  environment: {
+    emubench: string;
+    gitCommit: string | null;
+    deno: string;
+    v8: string;
+    os: string;
+    arch: string;
+    onnxruntime: { web: string; node: string | null };
+    /** What actually ran: backend and adapter description. */
+    backend: string;
+    adapter: string | null;
+  };
+  timings: {
+    /**
+     * Model time (`RolloutTiming` in `harness/model/rollout.ts`): seconds the rollout loop was blocked
+     * awaiting the model (its `session.run`, read-back and feeding) plus the synchronous part of
+     * issuing each step; the rest of the wall time is host work outside the model.
+     */
+    modelSeconds: number;
+    /** Seconds computing metrics. */
+    metricSeconds: number;
+    /** Seconds generating or loading the reference. */
+    referenceSeconds: number;
+    /** Model steps (IC × step) per wall second of the rollout loop. */
+    stepsPerSecond: number;
+    totalSeconds: number;
+  };
+  /** Tidy rows: curves (mean over ICs), per-IC summaries, spectra. */
+  rows: ResultRow[];
+  divergence: Divergence[];
+  /**
+   * Field snapshots of IC 0. 1D suites: every field at the summary steps and T, full precision;
+   * 2D suites: every field at two steps (`harness/tasks/views2d.ts`), values `[H·W]` row-major,
+   * rounded to 6 significant digits.
+   */
+  snapshots: Snapshot[];
+  /** 2D suites only: the space–time diagram of the first field of IC 0 (absent in 1D results). */
+  hovmoller?: Hovmoller;
+}

@@ -1,0 +1,447 @@
+/**
+ * One evaluation, as a library call: resolve the suite and model, validate, obtain the
+ * reference (cached solver output or a data file), roll out, stream metrics, and write the
+ * result (and optionally trajectories) atomically. The CLI is a thin layer over this.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { getSuite } from "../../suites/mod.ts";
+import { gridShape, gridSize, type Suite, type TierName } from "../../suites/common/types.ts";
+import { getBaseline } from "../../baselines/mod.ts";
+import { type BackendChoice, openBackend } from "../onnx/backend.ts";
+import { ShapeError, ValueRangeError } from "../core/errors.ts";
+import { loadModel, type ModelSource } from "../model/manifest.ts";
+import { formatProblems, type ModelPlan, planModel } from "../model/plan.ts";
+import { closeSessions, openSessions, rollout } from "../model/rollout.ts";
+import { RolloutScorer } from "../../metrics/scorer.ts";
+import { DiagnosticsTracker } from "../../metrics/diagnostics.ts";
+import { weatherScoring } from "../../suites/era5/scoring.ts";
+import type { LoadedDataset } from "../data/dataset.ts";
+import { stabilityRowsFromEnergies } from "../../metrics/stability.ts";
+import { MIN_TEMPORAL_STEPS, scalarSeriesRows, TemporalTracker } from "../../metrics/temporal.ts";
+import { HovmollerRecorder, roundView, snapshotSteps2D } from "./views2d.ts";
+import { loadOrGenerateReference } from "../data/reference_cache.ts";
+import { loadDataset } from "../data/dataset.ts";
+import { sha256Hex } from "../core/hash.ts";
+import { writeNpy } from "../data/npy.ts";
+import { writeFileAtomic } from "../core/atomic.ts";
+import { type Result, RESULT_SCHEMA, type Snapshot } from "../results/schema.ts";
+import { environment } from "./environment.ts";
+import {
+  shardFileName,
+  shardRange,
+  type ShardResult,
+  shardResult,
+  type ShardSpec,
+} from "./shard.ts";
+import { sha256Float32 } from "../core/hash.ts";
+
+/** Options of {@link evaluate}; CLI flags map one to one. */
+export interface EvaluateOptions {
+  /** A registered suite id (`"burgers1d"`) or a `Suite` object (e.g. a user-defined suite). */
+  suite: string | Suite;
+  /** A path to a `.onnx` file or model directory, or `baseline:NAME`. */
+  model: string;
+  tier?: TierName;
+  backend?: BackendChoice;
+  ics?: number;
+  steps?: number;
+  seed?: number;
+  /** Read ICs and reference from this file instead of the built-in solver. */
+  data?: string;
+  /** Directory for result.json (and pred.npy/ref.npy); nothing is written when absent. */
+  outDir?: string;
+  saveTrajectories?: boolean;
+  /**
+   * Evaluate only shard `index` of `count` (1-based; `harness/tasks/shard.ts`): write
+   * `shard-K-of-N.json` instead of result.json, for `emubench merge`.
+   */
+  shard?: ShardSpec;
+  /** Reference cache directory (default `.cache/emubench`). */
+  cacheDir?: string;
+  /** Largest batch of ICs per session.run. */
+  batch?: number;
+  /** Progress of a phase: `reference`, `rollout`. */
+  progress?: (phase: string, done: number, total: number) => void;
+  /** One-line status messages. */
+  log?: (message: string) => void;
+}
+
+/** A finished evaluation. */
+export interface Evaluation {
+  result: Result;
+  /** Files written (empty when no outDir). */
+  files: { result?: string; pred?: string; ref?: string; shard?: string };
+  /** With `shard`: the shard file's content (`result` then covers only the shard's ICs). */
+  shard?: ShardResult;
+}
+
+function positiveInt(v: number | undefined, field: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < 1) {
+    throw new ValueRangeError({ field, expected: "a positive integer", found: String(v) });
+  }
+  return v;
+}
+
+/** Resolve `baseline:NAME` or a path into a model for `suite`. */
+export async function resolveModel(spec: string, suite: Suite): Promise<ModelSource> {
+  if (spec.startsWith("baseline:")) return await getBaseline(spec.slice(9), suite.id).build(suite);
+  const model = await loadModel(spec, suite.id);
+  if (model.manifest.suite !== suite.id) {
+    throw new ValueRangeError({
+      file: `${spec}/emulator.json`,
+      field: "suite",
+      expected: `"${suite.id}" (the suite asked for with --suite)`,
+      found: `"${model.manifest.suite}"`,
+    });
+  }
+  return model;
+}
+
+/** Validate `model` against `suite`, throwing one error that lists every problem. */
+export function planOrThrow(model: ModelSource, suite: Suite): ModelPlan {
+  const { plan, problems } = planModel(model, {
+    fields: suite.fields,
+    shape: gridShape(suite.grid),
+  });
+  if (!plan) {
+    throw new ShapeError({
+      file: model.origin,
+      expected: `a model that fits suite ${suite.id} (state [B, ${suite.fields.length}, ${
+        gridShape(suite.grid).join(", ")
+      }])`,
+      found: `${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${
+        formatProblems(problems)
+      }`,
+    });
+  }
+  return plan;
+}
+
+/** Hash every file of a model; the model hash is sha256 over sorted `path:sha256` lines. */
+export async function hashModel(
+  model: ModelSource,
+): Promise<Result["model"]["files"] & { sha?: never }> {
+  const files = [model.manifestFile, ...Object.values(model.graphs)].filter((f) => f !== undefined);
+  const out = [];
+  for (const f of files) {
+    out.push({ path: f!.path, sha256: await sha256Hex(f!.bytes), bytes: f!.bytes.length });
+  }
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * The tier and seed a run of `suite` uses: `tier` (default `standard`) must be one of the
+ * suite's, `seed` (default the suite's) a non-negative safe integer; `ValueRangeError` naming the
+ * CLI flag otherwise. Shared by `evaluate`, the stability and the reconstruct tasks.
+ *
+ * @example
+ * ```ts
+ * import { tierAndSeed } from "./run.ts";
+ * import { getSuite } from "../../suites/mod.ts";
+ * const { tier, seed } = tierAndSeed(getSuite("burgers1d"), "smoke", undefined);
+ * if (tier.ics !== 4 || seed !== getSuite("burgers1d").seed) throw new Error("defaults");
+ * ```
+ */
+export function tierAndSeed(
+  suite: Suite,
+  tierName: TierName | undefined,
+  seed: number | undefined,
+): { tierName: TierName; tier: Suite["tiers"]["standard"]; seed: number } {
+  const name: TierName = tierName ?? "standard";
+  const tier = suite.tiers[name];
+  if (!tier) {
+    throw new ValueRangeError({
+      field: "--tier",
+      expected: `one of ${Object.keys(suite.tiers).join(", ")} for ${suite.id}`,
+      found: JSON.stringify(name),
+    });
+  }
+  const s = seed ?? suite.seed;
+  if (!Number.isSafeInteger(s) || s < 0) {
+    throw new ValueRangeError({
+      field: "--seed",
+      expected: "a non-negative integer",
+      found: String(s),
+    });
+  }
+  return { tierName: name, tier, seed: s };
+}
+
+/** The `suite` block of a result (SPEC §5) for a run of `suite` at `tier`. */
+export function suiteBlock(suite: Suite, tier: string): Result["suite"] {
+  return {
+    id: suite.id,
+    version: suite.version,
+    tier,
+    title: suite.title,
+    fields: [...suite.fields],
+    dt: suite.dt,
+  };
+}
+
+/** The `model` block of a result (SPEC §5) for a forecast model and its validated plan. */
+export function modelBlock(
+  model: ModelSource,
+  plan: ModelPlan,
+  files: Result["model"]["files"],
+  sha256: string,
+): Result["model"] {
+  return {
+    name: model.manifest.name,
+    kind: model.kind,
+    description: model.manifest.description,
+    authors: model.manifest.authors,
+    files,
+    sha256,
+    form: plan.form,
+    history: plan.history,
+    carry: plan.step.carry.map(([i]) => i),
+  };
+}
+
+/** Run one evaluation end to end. */
+export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
+  const t0 = performance.now();
+  const log = o.log ?? (() => {});
+  const suite = typeof o.suite === "string" ? getSuite(o.suite) : o.suite;
+  const { tierName, tier, seed } = tierAndSeed(suite, o.tier, o.seed);
+  if (o.shard && o.saveTrajectories) {
+    throw new ValueRangeError({
+      field: "--save-trajectories",
+      expected: "no --shard (trajectories are written by unsharded runs only)",
+      found: `--shard ${o.shard.index}/${o.shard.count}`,
+    });
+  }
+  const model = await resolveModel(o.model, suite);
+  const plan = planOrThrow(model, suite);
+  const files = await hashModel(model);
+  const modelSha = await sha256Hex(
+    new TextEncoder().encode(files.map((f) => `${f.path}:${f.sha256}`).join("\n")),
+  );
+
+  // Ground truth.
+  const tr = performance.now();
+  let N: number, T: number, reference: Float32Array, dataSource: string;
+  let dataSha: string | undefined;
+  let startHours: number[] | undefined; // era5 data: hours since 1 Jan of each IC (ACC climatology)
+  let latLon: LoadedDataset["latLon"]; // WB2 lat-lon data as read, for wb2_* rows
+  if (o.data) {
+    const ds = await loadDataset(o.data, suite, {
+      ics: positiveInt(o.ics, "--ics"),
+      steps: positiveInt(o.steps, "--steps"),
+    });
+    ({ count: N, steps: T, reference, startHours, latLon } = ds);
+    dataSource = ds.note ? `${o.data} (${ds.note})` : o.data;
+  } else {
+    N = positiveInt(o.ics, "--ics") ?? tier.ics;
+    T = positiveInt(o.steps, "--steps") ?? tier.steps;
+    log(`reference: ${suite.id} v${suite.version}, ${N} ICs × ${T} steps (seed ${seed})`);
+    const ref = await loadOrGenerateReference(suite, { seed, ics: N, steps: T }, {
+      cacheDir: o.cacheDir ?? join(".cache", "emubench"),
+      progress: (d, t) => o.progress?.("reference", d, t),
+      log,
+    });
+    ({ reference } = ref);
+    dataSha = ref.sha256;
+    dataSource = ref.cached
+      ? `solver (cache hit, sha256 ${ref.sha256.slice(0, 12)})`
+      : `solver (sha256 ${ref.sha256.slice(0, 12)})`;
+  }
+  const referenceSeconds = (performance.now() - tr) / 1000;
+  const maxBatch = positiveInt(o.batch, "--batch") ?? 32;
+  const batch = plan.batch === "dynamic" ? Math.min(maxBatch, N) : plan.batch;
+  const part = o.shard ? shardRange(o.shard, N, batch) : { first: 0, count: N };
+
+  // Backend and sessions.
+  const backend = await openBackend(o.backend ?? "auto");
+  log(
+    `model: ${model.manifest.name} (${plan.form}, history ${plan.history}) on ${backend.name}${
+      backend.adapter ? ` [${backend.adapter}]` : ""
+    }`,
+  );
+  const sessions = await openSessions(backend, model, plan, 2 + gridShape(suite.grid).length);
+
+  // Streaming metrics, snapshots and optional trajectories.
+  const S = suite.fields.length * gridSize(suite.grid);
+  const X = gridSize(suite.grid);
+  const summarySteps = suite.summarySteps.filter((s) => s <= T);
+  const scorer = new RolloutScorer({
+    fields: suite.fields,
+    pointsPerField: X,
+    ics: N,
+    steps: T,
+    summarySteps,
+    energy: (s) => suite.energy(s),
+    spectrum: suite.spectrum ? (f) => suite.spectrum!(f) : undefined,
+    spectrumKMax: suite.spectrumKMax,
+    // A history-k model predicts from step k (a k beyond T is refused by the rollout).
+    firstStep: Math.min(plan.history, T),
+  });
+  const diagnostics = suite.diagnostics
+    ? new DiagnosticsTracker({ ics: N, steps: T, diagnostics: (s) => suite.diagnostics!(s) })
+    : undefined;
+  // Sphere suites (era5): ACC and PSNR per field and lead step on HEALPix, and WB2 scores on
+  // the data's lat-lon grid when the data came from a lat-lon file (suites/era5/scoring.ts).
+  const weather = weatherScoring(suite, { ics: N, steps: T, seed, startHours, latLon });
+  // Temporal autocorrelation and spectra (metrics/temporal.ts) over the predicted steps s₀..T,
+  // when there are at least MIN_TEMPORAL_STEPS of them.
+  const firstStep = Math.min(plan.history, T);
+  const temporal = T - firstStep + 1 >= MIN_TEMPORAL_STEPS
+    ? new TemporalTracker({ fields: suite.fields, pointsPerField: X, ics: N, firstStep, steps: T })
+    : undefined;
+  // 2D grids: snapshots at two steps (values rounded for plots) and a Hovmöller line of IC 0.
+  // Sphere (HEALPix) fields are maps too: two steps, rounded, tagged with their grid.
+  const grid2d = suite.grid.kind === "grid2d" ? suite.grid : undefined;
+  const healpix = suite.grid.kind === "healpix" ? suite.grid : undefined;
+  const snapshotSteps = new Set(
+    grid2d || healpix
+      ? snapshotSteps2D(summarySteps, T, plan.history)
+      : [...summarySteps, T].filter((s) => s >= 1),
+  );
+  const snapshotValues = (a: Float32Array) =>
+    grid2d || healpix ? Array.from(a, (v) => roundView(v)) : Array.from(a);
+  const hovmoller = grid2d && part.first === 0 && part.count > 0
+    ? new HovmollerRecorder({
+      grid: grid2d,
+      fields: suite.fields,
+      steps: T,
+      firstStep: plan.history,
+      reference: reference.subarray(0, (T + 1) * S),
+    })
+    : undefined;
+  const snapshots: Snapshot[] = [];
+  const pred = o.saveTrajectories ? new Float32Array(N * (T + 1) * S).fill(NaN) : undefined;
+  if (pred) {
+    // Steps the model does not predict (IC and history window) come from the reference.
+    for (let i = 0; i < N; i++) {
+      const a = i * (T + 1) * S;
+      pred.set(reference.subarray(a, a + plan.history * S), a);
+    }
+  }
+  const stats = await rollout({
+    sessions,
+    channels: suite.fields.length,
+    shape: gridShape(suite.grid),
+    count: part.count,
+    reference: reference.subarray(
+      part.first * (T + 1) * S,
+      (part.first + part.count) * (T + 1) * S,
+    ),
+    refSteps: T,
+    steps: T,
+    maxBatch,
+    observer: {
+      initial: (i, state) => {
+        scorer.observeInitial(part.first + i, state);
+        diagnostics?.observeInitial(part.first + i, state);
+      },
+      step: (i, n, p, y) => {
+        const ic = part.first + i;
+        scorer.observe(ic, n, p, y);
+        diagnostics?.observe(ic, n, p, y);
+        weather?.observe(ic, n, p, y);
+        temporal?.observe(ic, n, p, y);
+        if (ic === 0) hovmoller?.observe(n, p);
+        pred?.set(p, (ic * (T + 1) + n) * S);
+        if (ic === 0 && snapshotSteps.has(n)) {
+          suite.fields.forEach((field, c) =>
+            snapshots.push({
+              ic,
+              step: n,
+              field,
+              pred: snapshotValues(p.subarray(c * X, (c + 1) * X)),
+              ref: snapshotValues(y.subarray(c * X, (c + 1) * X)),
+              ...(grid2d ? { shape: [grid2d.ny, grid2d.nx] } : {}),
+              ...(healpix ? { healpix: { nside: healpix.nside, ordering: healpix.ordering } } : {}),
+            })
+          );
+        }
+      },
+      diverged: (i, n) => {
+        scorer.diverged(part.first + i, n);
+        diagnostics?.diverged(part.first + i, n);
+        weather?.diverged(part.first + i, n);
+        temporal?.diverged(part.first + i, n);
+        if (part.first + i === 0) hovmoller?.diverged(n);
+      },
+    },
+    progress: (d, t) => o.progress?.("rollout", d, t),
+  });
+  await closeSessions(sessions);
+  const diverged = stats.divergence.filter((d): d is number => d !== null);
+  if (diverged.length > 0) {
+    log(
+      `${diverged.length} of ${part.count} ICs diverged (first at step ${
+        Math.min(...diverged)
+      }); their errors after that step are reported as missing`,
+    );
+  }
+
+  const env = await environment(backend);
+  const result: Result = {
+    schema: RESULT_SCHEMA,
+    created: new Date().toISOString(),
+    suite: suiteBlock(suite, o.data ? "data" : tierName),
+    model: modelBlock(model, plan, files, modelSha),
+    config: {
+      ics: N,
+      steps: T,
+      seed,
+      backend: o.backend ?? "auto",
+      batch,
+      data: dataSource,
+      summarySteps,
+    },
+    environment: env,
+    timings: {
+      modelSeconds: stats.modelSeconds,
+      metricSeconds: scorer.seconds + (weather?.seconds ?? 0),
+      referenceSeconds,
+      stepsPerSecond: stats.stepsPerSecond,
+      totalSeconds: (performance.now() - t0) / 1000,
+    },
+    rows: [
+      ...scorer.rows(),
+      ...(diagnostics?.rows() ?? []),
+      ...(weather?.rows() ?? []),
+      // Stability rate at this run's horizon (SPEC §4), where the suite has steady-state stats.
+      ...(suite.energyStats ? stabilityRowsFromEnergies(scorer, suite.energyStats, firstStep) : []),
+      ...(temporal
+        ? [...temporal.rows(), ...scalarSeriesRows({ energy: scorer, diagnostics }, N, firstStep)]
+        : []),
+    ],
+    divergence: stats.divergence.map((step, i) => ({ ic: part.first + i, step })),
+    snapshots,
+    ...(hovmoller ? { hovmoller: hovmoller.result() } : {}),
+  };
+  const written: Evaluation["files"] = {};
+  if (o.shard) {
+    const shard = shardResult(result, o.shard, part, scorer, {
+      referenceSha256: dataSha ?? await sha256Float32(reference),
+      rolloutSeconds: stats.wallSeconds,
+      diagnostics,
+      temporal,
+      weather,
+    });
+    if (o.outDir) {
+      written.shard = join(o.outDir, shardFileName(o.shard));
+      await writeFileAtomic(written.shard, JSON.stringify(shard, null, 1));
+    }
+    return { result, files: written, shard };
+  }
+  if (o.outDir) {
+    if (pred) {
+      const shape = [N, T + 1, ...[suite.fields.length], ...gridShape(suite.grid)];
+      written.pred = join(o.outDir, "pred.npy");
+      written.ref = join(o.outDir, "ref.npy");
+      await writeNpy(written.pred, pred, shape);
+      await writeNpy(written.ref, reference, shape);
+    }
+    written.result = join(o.outDir, "result.json");
+    await writeFileAtomic(written.result, JSON.stringify(result, null, 1));
+  }
+  return { result, files: written };
+}

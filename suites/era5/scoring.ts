@@ -1,0 +1,135 @@
+/**
+ * WeatherBench 2 scoring of a forecast run on the sphere (`era5`): the trackers of
+ * `metrics/weather_scorer.ts` wired to the suite's grid and climatology.
+ *
+ * - On the suite's HEALPix grid (uniform weights: equal-area pixels): `acc` and `psnr` per
+ *   field and lead step (the scorer already gives the uniform `mse`/`rmse`).
+ * - When the data came from a lat-lon WeatherBench 2 file (`LoadedDataset.latLon`), also on
+ *   that grid, as WeatherBench 2 scores a HEALPix model: each predicted state is regridded back
+ *   to the file's latitudes and longitudes (IDW, `suites/era5/regrid.ts`) and compared with the
+ *   values read from the file, with WB2 latitude weights (`metrics/weather.ts`): rows
+ *   `wb2_rmse` (√ of the mean over ICs of the weighted MSE), `wb2_acc`, `wb2_psnr`. The
+ *   climatology for `wb2_acc` is the suite's analytic climatology evaluated directly at the
+ *   file's grid points (latitude rows, longitudes 0°, 360/nlon°, …) at each valid time
+ *   (`era5LatLonClimatology`), not regridded.
+ * - The ACC climatology of built-in data (no `startHours`) is the start-time climatology rotated
+ *   with the truth (axis tilt `suite.params.alpha`; `era5Climatology`).
+ *
+ * @example
+ * ```ts
+ * import { weatherScoring } from "./scoring.ts";
+ * import { getSuite } from "../mod.ts";
+ * const era5 = getSuite("era5");
+ * const w = weatherScoring(era5, { ics: 1, steps: 1, seed: era5.seed })!;
+ * if (w.trackers.length !== 1 || weatherScoring(getSuite("burgers1d"), { ics: 1, steps: 1, seed: 0 })) {
+ *   throw new Error("HEALPix suites only");
+ * }
+ * ```
+ * @module
+ */
+import type { Suite } from "../common/types.ts";
+import type { ResultRow } from "../../metrics/rows.ts";
+import { latLonGrid } from "../../metrics/weather.ts";
+import { WeatherTracker } from "../../metrics/weather_scorer.ts";
+import { era5Climatology, era5LatLonClimatology } from "./suite.ts";
+import { applyIdw, healpixToLatLon } from "./regrid.ts";
+import type { LoadedDataset } from "../../harness/data/dataset.ts";
+
+/** The weather trackers of one run, driven like the scorer. */
+export interface WeatherScoring {
+  /** HEALPix tracker first, then the lat-lon (`wb2_`) one when the data are lat-lon. */
+  readonly trackers: readonly WeatherTracker[];
+  /** Score IC `ic` (global index) at `step`: `pred`, `ref` are HEALPix states `[C, P]`. */
+  observe(ic: number, step: number, pred: Float32Array, ref: Float32Array): void;
+  /** IC `ic` diverged at `step`. */
+  diverged(ic: number, step: number): void;
+  /** Every tracker's rows. */
+  rows(): ResultRow[];
+  /** Seconds spent scoring (regridding included). */
+  readonly seconds: number;
+}
+
+/**
+ * The weather scoring of a run of `suite` with `ics` ICs and `steps` steps, or `undefined` for
+ * a suite that is not on a HEALPix grid. `startHours` and `latLon` come from a WeatherBench 2
+ * data file (`harness/data/dataset.ts`).
+ */
+export function weatherScoring(
+  suite: Suite,
+  o: {
+    readonly ics: number;
+    readonly steps: number;
+    readonly seed: number;
+    readonly startHours?: readonly number[];
+    readonly latLon?: LoadedDataset["latLon"];
+  },
+): WeatherScoring | undefined {
+  if (suite.grid.kind !== "healpix") return undefined;
+  const nside = suite.grid.nside, C = suite.fields.length, P = 12 * nside * nside;
+  const climOptions = {
+    ics: o.ics,
+    seed: o.seed,
+    startHours: o.startHours,
+    alpha: suite.params?.alpha,
+  };
+  const climatology = era5Climatology(nside, climOptions);
+  const trackers = [
+    new WeatherTracker({
+      fields: suite.fields,
+      grid: { kind: "healpix", nside },
+      ics: o.ics,
+      steps: o.steps,
+      climatology,
+    }),
+  ];
+  let toLatLon: ((state: ArrayLike<number>) => Float32Array) | undefined;
+  let latLonRef: ((ic: number, step: number) => Float32Array) | undefined;
+  if (o.latLon) {
+    const { lat, nlon, reference } = o.latLon, L = lat.length * nlon;
+    const w = healpixToLatLon(nside, lat, nlon);
+    toLatLon = (state) => {
+      const out = new Float32Array(C * L);
+      const field = new Float64Array(P);
+      for (let c = 0; c < C; c++) {
+        for (let k = 0; k < P; k++) field[k] = state[c * P + k];
+        out.set(applyIdw(w, field), c * L);
+      }
+      return out;
+    };
+    latLonRef = (ic, step) =>
+      reference.subarray(
+        (ic * (o.steps + 1) + step) * C * L,
+        (ic * (o.steps + 1) + step + 1) * C * L,
+      );
+    trackers.push(
+      new WeatherTracker({
+        fields: suite.fields,
+        grid: latLonGrid(lat, nlon),
+        ics: o.ics,
+        steps: o.steps,
+        prefix: "wb2_",
+        rmse: true,
+        climatology: era5LatLonClimatology(lat, nlon, climOptions),
+      }),
+    );
+  }
+  let seconds = 0;
+  return {
+    trackers,
+    observe(ic, step, pred, ref) {
+      const t0 = performance.now();
+      trackers[0].observe(ic, step, pred, ref);
+      if (toLatLon && latLonRef) trackers[1].observe(ic, step, toLatLon(pred), latLonRef(ic, step));
+      seconds += (performance.now() - t0) / 1000;
+    },
+    diverged(ic, step) {
+      for (const t of trackers) t.diverged(ic, step);
+    },
+    rows() {
+      return trackers.flatMap((t) => t.rows());
+    },
+    get seconds() {
+      return seconds;
+    },
+  };
+}
