@@ -14,6 +14,7 @@
 import { basename, dirname, isAbsolute, join, normalize } from "node:path";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import { parseJson } from "../core/json_file.ts";
+import { parseQuantity, quantityList } from "./conditioning.ts";
 
 /** The parsed `emulator.json`, with defaults filled in. */
 export interface Manifest {
@@ -33,6 +34,11 @@ export interface Manifest {
   carry: Record<string, string>;
   /** Per-channel affine applied on the way in and undone on the way out. */
   normalize?: { mean: number[]; std: number[] };
+  /**
+   * Conditioning inputs of the step graph: input name → quantity (`time`, `dt`, `step`,
+   * `param:NAME`, `day_of_year`, `hour`; `harness/model/conditioning.ts`). Absent: `{}`.
+   */
+  conditioning?: Record<string, string>;
 }
 
 /**
@@ -89,6 +95,7 @@ const KNOWN_KEYS = new Set([
   "output",
   "carry",
   "normalize",
+  "conditioning",
 ]);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -282,6 +289,37 @@ export function parseManifest(
     }
     normalize = { mean: nn.mean, std: nn.std };
   }
+  let conditioning: Record<string, string> | undefined;
+  if (json.conditioning !== undefined) {
+    const c = json.conditioning;
+    if (!isRecord(c) || Object.values(c).some((v) => typeof v !== "string")) {
+      throw new ShapeError({
+        file,
+        field: "conditioning",
+        expected: 'an object mapping step input names to quantities, e.g. {"t": "time"}',
+        found: JSON.stringify(c),
+      });
+    }
+    for (const [input, q] of Object.entries(c as Record<string, string>)) {
+      if (!parseQuantity(q)) {
+        throw new ValueRangeError({
+          file,
+          field: `conditioning.${input}`,
+          expected: quantityList(),
+          found: JSON.stringify(q),
+        });
+      }
+      if (input in carry) {
+        throw new ShapeError({
+          file,
+          field: `conditioning.${input}`,
+          expected: "an input that is not also carried",
+          found: `"${input}" in carry too`,
+        });
+      }
+    }
+    conditioning = { ...(c as Record<string, string>) };
+  }
   return {
     name,
     suite,
@@ -293,6 +331,7 @@ export function parseManifest(
     output: expectString(json, "output", file),
     carry,
     normalize,
+    ...(conditioning ? { conditioning } : {}),
   };
 }
 

@@ -20,6 +20,13 @@
  */
 import { formatDims, type GraphInfo, inspectOnnx, type TensorInfo } from "../onnx/inspect.ts";
 import type { ModelSource } from "./manifest.ts";
+import {
+  type ConditioningInput,
+  type ConditioningSpec,
+  needsBatchOne,
+  planConditioning,
+} from "./conditioning.ts";
+import { gridShape, type Suite } from "../../suites/common/types.ts";
 
 /** One mismatch between a model and the contract. */
 export interface Problem {
@@ -43,17 +50,47 @@ export interface ModelPlan {
   decode?: { input: string; output: string };
   /** Optional init graph: state window → initial carries (output names equal carry inputs). */
   init?: { input: string };
+  /** Conditioning inputs of the step graph, fed every step (`conditioning.ts`). */
+  conditioning: ConditioningInput[];
+  /** The suite's Δt and parameters the conditioning inputs read (from the {@link StateSpec}). */
+  conditioningContext: { dt?: number; params?: Readonly<Record<string, number>> };
   /** Shapes of the carried inputs (batch axis first), for zero initialisation. */
   carryDims: Record<string, (number | string | null)[]>;
   /** The inspected graphs, by role. */
   graphs: Record<string, GraphInfo>;
 }
 
-/** The part of a suite validation needs. */
-export interface StateSpec {
+/**
+ * The part of a suite validation needs: the state layout, and what conditioning inputs may ask
+ * for (Δt, parameters, a calendar; absent: such inputs are refused).
+ */
+export interface StateSpec extends ConditioningSpec {
   fields: readonly string[];
   /** Grid shape without batch and channel axes, e.g. `[1024]`. */
   shape: readonly number[];
+}
+
+/**
+ * The {@link StateSpec} of a suite: fields, grid shape, Δt, parameters and whether its ICs have
+ * dates (`Suite.startHours`).
+ *
+ * @example
+ * ```ts
+ * import { suiteSpec } from "./plan.ts";
+ * const s = suiteSpec({ fields: ["u"], grid: { kind: "periodic1d", n: 8, length: 1 }, dt: 0.1 });
+ * if (s.shape[0] !== 8 || s.dt !== 0.1 || s.calendar) throw new Error(JSON.stringify(s));
+ * ```
+ */
+export function suiteSpec(
+  suite: Pick<Suite, "fields" | "grid" | "dt" | "params" | "startHours">,
+): StateSpec {
+  return {
+    fields: suite.fields,
+    shape: gridShape(suite.grid),
+    dt: suite.dt,
+    params: suite.params,
+    calendar: suite.startHours !== undefined,
+  };
 }
 
 /** Highest default-domain opset onnxruntime 1.30 implements. */
@@ -167,7 +204,11 @@ export function planModel(
     history: m.history,
     graphs,
     carryDims: {},
+    conditioning: planConditioning(step, m.conditioning ?? {}, spec, problem),
+    conditioningContext: { dt: spec.dt, params: spec.params },
   };
+  // The state input is the one step input that is neither carried nor conditioning.
+  const stepFree = new Set([...carryIn, ...Object.keys(m.conditioning ?? {})]);
 
   for (const [i, o] of carryPairs) {
     const ti = step.inputs.find((x) => x.name === i);
@@ -216,7 +257,7 @@ export function planModel(
   }
 
   if (!latent) {
-    const inp = pick(step, step.inputs, carryIn, m.input, "input");
+    const inp = pick(step, step.inputs, stepFree, m.input, "input");
     const out = pick(step, step.outputs, carryOut, m.output, "output");
     if (inp) checkState(step, inp, "input", stateDims(m.history));
     if (out) checkState(step, out, "output", stateDims(1));
@@ -228,7 +269,7 @@ export function planModel(
     const enc = graphs.encode, dec = graphs.decode!;
     const eIn = pick(enc, enc.inputs, new Set(), m.input, "input");
     const eOut = pick(enc, enc.outputs, new Set(), undefined, "output");
-    const sIn = pick(step, step.inputs, carryIn, undefined, "input");
+    const sIn = pick(step, step.inputs, stepFree, undefined, "input");
     const sOut = pick(step, step.outputs, carryOut, undefined, "output");
     const dIn = pick(dec, dec.inputs, new Set(), undefined, "input");
     const dOut = pick(dec, dec.outputs, new Set(), m.output, "output");
@@ -293,6 +334,17 @@ export function planModel(
     );
   }
   plan.batch = fixed.length > 0 ? fixed[0] : "dynamic";
+  if (needsBatchOne(plan.conditioning!)) {
+    if (plan.batch !== "dynamic" && plan.batch !== 1) {
+      problem(
+        step.file,
+        "conditioning",
+        "a batch axis on per-IC conditioning inputs (day_of_year, hour) of a batched graph",
+        `batch ${plan.batch} and a shared value`,
+      );
+    }
+    plan.batch = 1; // dates differ between ICs: one IC at a time
+  }
   if (problems.length > 0 || !plan.step) return { problems };
   return { plan: plan as ModelPlan, problems };
 }

@@ -40,6 +40,7 @@ import type { ModelPlan } from "./plan.ts";
 import type { ModelSource } from "./manifest.ts";
 import { GraphBuilder } from "../onnx/graph.ts";
 import { ShapeError } from "../core/errors.ts";
+import { conditioningFeeds } from "./conditioning.ts";
 
 /** Receives the rollout step by step. `pred` and `ref` are one IC's state `[C, ...grid]`. */
 export interface RolloutObserver {
@@ -192,6 +193,11 @@ export interface RolloutOptions {
   steps: number;
   /** Largest batch to run at once (dynamic-batch models). */
   maxBatch?: number;
+  /**
+   * Hours since 1 January 00 UTC of state 0 of each IC (indexed like `reference`), for the
+   * `day_of_year` and `hour` conditioning inputs; needed only by models that declare them.
+   */
+  startHours?: readonly number[];
   observer: RolloutObserver;
   /**
    * A session mapping a predicted state `[B, C, ...grid]` to one float32 number per IC `[B]`
@@ -483,6 +489,11 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       let scalars: Float32Array | undefined;
       const feeds: Record<string, Tensor> = { ...carries };
       feeds[plan.step.input] = latent ?? window;
+      if (plan.conditioning.length > 0) {
+        // Quantities of the newest input state, state n − 1 (harness/model/conditioning.ts).
+        const ctx = { ...plan.conditioningContext, startHours: o.startHours };
+        Object.assign(feeds, conditioningFeeds(backend, plan.conditioning, ctx, ics, n - 1));
+      }
       const out = await run(sessions.step, feeds);
       for (const [i, ou] of plan.step.carry) {
         disposeTensor(carries[i]);

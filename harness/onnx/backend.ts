@@ -52,10 +52,13 @@ export interface Backend {
    * stays on the GPU and can still be fed to the next step without an upload.
    */
   read(t: Tensor): Promise<Float32Array>;
-  /** A host tensor of this runtime. */
+  /**
+   * A host tensor of this runtime (float16 data as IEEE binary16 bits; int64 as BigInt64Array).
+   * float64 and the integer types are for conditioning inputs (`harness/model/conditioning.ts`).
+   */
   tensor(
-    type: "float32" | "float16",
-    data: Float32Array | Uint16Array,
+    type: "float32" | "float16" | "float64" | "int32" | "int64",
+    data: Float32Array | Uint16Array | Float64Array | Int32Array | BigInt64Array,
     dims: readonly number[],
   ): Tensor;
 }

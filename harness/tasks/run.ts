@@ -12,7 +12,7 @@ import { getBaseline } from "../../baselines/mod.ts";
 import { type BackendChoice, openBackend } from "../onnx/backend.ts";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import { loadModel, type ModelSource } from "../model/manifest.ts";
-import { formatProblems, type ModelPlan, planModel } from "../model/plan.ts";
+import { formatProblems, type ModelPlan, planModel, suiteSpec } from "../model/plan.ts";
 import { closeSessions, openSessions, rollout } from "../model/rollout.ts";
 import { RolloutScorer } from "../../metrics/scorer.ts";
 import { DiagnosticsTracker } from "../../metrics/diagnostics.ts";
@@ -102,10 +102,7 @@ export async function resolveModel(spec: string, suite: Suite): Promise<ModelSou
 
 /** Validate `model` against `suite`, throwing one error that lists every problem. */
 export function planOrThrow(model: ModelSource, suite: Suite): ModelPlan {
-  const { plan, problems } = planModel(model, {
-    fields: suite.fields,
-    shape: gridShape(suite.grid),
-  });
+  const { plan, problems } = planModel(model, suiteSpec(suite));
   if (!plan) {
     throw new ShapeError({
       file: model.origin,
@@ -333,6 +330,11 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     refSteps: T,
     steps: T,
     maxBatch,
+    // Dates of the ICs, for day_of_year / hour conditioning inputs (era5).
+    startHours: (startHours ?? suite.startHours?.(N, seed))?.slice(
+      part.first,
+      part.first + part.count,
+    ),
     observer: {
       initial: (i, state) => {
         scorer.observeInitial(part.first + i, state);

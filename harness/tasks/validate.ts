@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { evaluateReconstruction } from "./reconstruct.ts";
 import { formatDims } from "../onnx/inspect.ts";
 import { closeSessions, openSessions, rollout } from "../model/rollout.ts";
-import { formatProblems, planModel, type Problem } from "../model/plan.ts";
+import { formatProblems, planModel, type Problem, suiteSpec } from "../model/plan.ts";
 
 /** The outcome of validation. */
 export interface ValidationReport {
@@ -145,7 +145,7 @@ export async function validateModel(
       found: `"${model.manifest.suite}"`,
     });
   }
-  const { plan, problems: p } = planModel(model, { fields: suite.fields, shape });
+  const { plan, problems: p } = planModel(model, suiteSpec(suite));
   problems.push(...p);
   lines.push(
     `model: ${path} (${model.manifestFile ? "directory with emulator.json" : "bare ONNX"})`,
@@ -189,6 +189,7 @@ export async function validateModel(
         reference,
         refSteps: steps,
         steps,
+        startHours: suite.startHours?.(n, suite.seed),
         observer: {
           step: () => {},
           diverged: (ic, s) => (nonFinite ??= `IC ${ic} produced NaN/Inf at step ${s}`),

@@ -176,6 +176,12 @@ export interface Suite {
   readonly grid: Grid;
   /** Physical parameters (e.g. `{ beta: 1 }`, `{ nu: 0.01 }`), for data cards and baselines. */
   readonly params?: Readonly<Record<string, number>>;
+  /**
+   * Hours since 1 January 00 UTC of state 0 of each of the first `count` built-in ICs drawn with
+   * `seed`. Only suites whose ICs have dates (`era5`) set it; models read it through the
+   * `day_of_year` and `hour` conditioning inputs (`harness/model/conditioning.ts`).
+   */
+  startHours?(count: number, seed: number): number[];
   /** Field (channel) names in model order. */
   readonly fields: readonly string[];
   /** Physical time per model step. */

@@ -343,6 +343,7 @@ export function makeEra5Suite(o: Era5Options = {}): Suite {
     params: { level, nside, alpha, lmax: DEFAULT_LMAX, periodHours: 288 },
     grid,
     fields: ERA5_FIELDS,
+    startHours: (count: number, seed: number) => era5Starts(count, seed).hours,
     dt: ERA5_DT_HOURS,
     tiers: { smoke: { ics: 2, steps: 4 }, standard: { ics: 8, steps: 40 } },
     seed: 20260106,
