@@ -29,6 +29,7 @@
  * ```
  * @module
  */
+import type { TrackerContext, TrackerFamily } from "./tracker.ts";
 import {
   base64ToBytes,
   base64ToF64,
@@ -491,3 +492,39 @@ export class DiagnosticsTracker {
     this.#observed[ic * (this.#t + 1) + step] = 1;
   }
 }
+
+/**
+ * Physics diagnostics as a metric family (`metrics/tracker.ts`): runs of a suite with
+ * `diagnostics` have the tracker.
+ *
+ * @example
+ * ```ts
+ * import { DIAGNOSTICS_FAMILY } from "./diagnostics.ts";
+ * const ctx = {
+ *   suite: { id: "toy", fields: ["h"], energy: () => 0, diagnostics: () => ({ mass: 1 }) },
+ *   pointsPerField: 2, ics: 1, steps: 1, firstStep: 1, summarySteps: [], seed: 0,
+ * };
+ * if (!DIAGNOSTICS_FAMILY.applies(ctx).has) throw new Error();
+ * if (DIAGNOSTICS_FAMILY.applies({ ...ctx, suite: { ...ctx.suite, diagnostics: undefined } }).has) {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export const DIAGNOSTICS_FAMILY: TrackerFamily = {
+  key: "diagnostics",
+  applies: ({ suite }: TrackerContext) =>
+    suite.diagnostics
+      ? { has: true, because: `suite ${suite.id} has physics diagnostics` }
+      : { has: false, because: `suite ${suite.id} has no physics diagnostics` },
+  build(ctx: TrackerContext, from): DiagnosticsTracker {
+    const { suite } = ctx;
+    const options = {
+      ics: ctx.ics,
+      steps: ctx.steps,
+      diagnostics: (s: Float32Array | Float64Array) => suite.diagnostics!(s),
+    };
+    return from.states
+      ? DiagnosticsTracker.fromStates(options, from.states as DiagnosticsState[])
+      : new DiagnosticsTracker(options);
+  },
+};

@@ -65,6 +65,7 @@ import type { ResultRow } from "./rows.ts";
 import { nrmse } from "./pointwise.ts";
 import { mseSplit } from "./split.ts";
 import { spectrum1d, spectrumErrorBands } from "./spectrum.ts";
+import type { TrackerContext, TrackerFamily } from "./tracker.ts";
 
 /** What the scorer is scoring: shapes, horizon, and the suite's derived quantities. */
 export interface ScorerOptions {
@@ -809,3 +810,42 @@ export class RolloutScorer {
     return e;
   }
 }
+
+/**
+ * The scorer as a metric family (`metrics/tracker.ts`): every run has one, with the suite's
+ * energy, spectrum and `spectrumKMax`, and the run's summary steps and first predicted step.
+ *
+ * @example
+ * ```ts
+ * import { SCORER_FAMILY } from "./scorer.ts";
+ * import { halfMeanSquare } from "./energy.ts";
+ * const ctx = {
+ *   suite: { id: "toy", fields: ["u"], energy: halfMeanSquare }, pointsPerField: 4, ics: 1,
+ *   steps: 1, firstStep: 1, summarySteps: [1], seed: 0,
+ * };
+ * const scorer = SCORER_FAMILY.build(ctx, { built: new Map() });
+ * if (!SCORER_FAMILY.applies(ctx).has || scorer.rows().length === 0) throw new Error();
+ * ```
+ */
+export const SCORER_FAMILY: TrackerFamily = {
+  key: "scorer",
+  applies: () => ({ has: true, because: "every run is scored" }),
+  build(ctx: TrackerContext, from): RolloutScorer {
+    const { suite } = ctx;
+    const options: ScorerOptions = {
+      fields: suite.fields,
+      pointsPerField: ctx.pointsPerField,
+      ics: ctx.ics,
+      steps: ctx.steps,
+      summarySteps: ctx.summarySteps,
+      energy: (s) => suite.energy(s),
+      spectrum: suite.spectrum ? (f) => suite.spectrum!(f) : undefined,
+      spectrumKMax: suite.spectrumKMax,
+      // A history-k model predicts from step k (a k beyond T is refused by the rollout).
+      firstStep: ctx.firstStep,
+    };
+    return from.states
+      ? RolloutScorer.fromStates(options, from.states as ScorerState[])
+      : new RolloutScorer(options);
+  },
+};

@@ -32,6 +32,13 @@
  */
 import type { ResultRow } from "./rows.ts";
 import { wilson } from "./intervals.ts";
+import {
+  builtTracker,
+  derivedTracker,
+  type Tracker,
+  type TrackerContext,
+  type TrackerFamily,
+} from "./tracker.ts";
 
 /** Default band half-width in standard deviations (SPEC §4: μ_E ± 5σ_E). */
 export const BAND_SIGMAS = 5;
@@ -226,3 +233,34 @@ export function stabilityRowsFromEnergies(
   );
   return stabilityRows(exits, band);
 }
+
+/**
+ * The stability rate at the run's horizon (SPEC §4) as a derived family: rows from the scorer's
+ * energies ({@link stabilityRowsFromEnergies}), for suites with steady-state `energyStats`.
+ *
+ * @example
+ * ```ts
+ * import { STABILITY_FAMILY } from "./stability.ts";
+ * const suite = { id: "toy", fields: ["u"], energy: () => 1 };
+ * const ctx = { suite, pointsPerField: 2, ics: 1, steps: 1, firstStep: 1, summarySteps: [], seed: 0 };
+ * if (STABILITY_FAMILY.applies(ctx).has) throw new Error("no energyStats, no rate");
+ * ```
+ */
+export const STABILITY_FAMILY: TrackerFamily = {
+  key: "stability",
+  derived: true,
+  applies: ({ suite }: TrackerContext) =>
+    suite.energyStats
+      ? { has: true, because: `suite ${suite.id} has steady-state energy statistics` }
+      : { has: false, because: `suite ${suite.id} has no steady-state energy statistics` },
+  build(ctx: TrackerContext, from): Tracker {
+    const energies = builtTracker<EnergySource>(
+      from.built,
+      "scorer",
+      ["energySeries", "divergence"],
+      "stability",
+    );
+    const stats = ctx.suite.energyStats!;
+    return derivedTracker(() => stabilityRowsFromEnergies(energies, stats, ctx.firstStep));
+  },
+};

@@ -54,6 +54,13 @@
  * @module
  */
 import type { ResultRow } from "./rows.ts";
+import {
+  builtTracker,
+  derivedTracker,
+  type Tracker,
+  type TrackerContext,
+  type TrackerFamily,
+} from "./tracker.ts";
 import { autocorrelation, autocorrelationError, temporalSpectrumError } from "./autocorr.ts";
 import { spectrumError } from "./spectrum.ts";
 import {
@@ -676,3 +683,73 @@ export function scalarSeriesRows(
   }
   return rows;
 }
+
+const temporalApplies = ({ steps, firstStep }: TrackerContext) =>
+  steps - firstStep + 1 >= MIN_TEMPORAL_STEPS
+    ? { has: true, because: `a run of ${steps} steps has temporal rows` }
+    : { has: false, because: `a run of ${steps} steps has no temporal rows` };
+
+/**
+ * Temporal autocorrelation and spectra of the fields as a metric family: runs with at least
+ * {@link MIN_TEMPORAL_STEPS} predicted steps s₀..T have the tracker.
+ *
+ * @example
+ * ```ts
+ * import { TEMPORAL_FAMILY } from "./temporal.ts";
+ * const suite = { id: "toy", fields: ["u"], energy: () => 1 };
+ * const ctx = { suite, pointsPerField: 2, ics: 1, steps: 9, firstStep: 1, summarySteps: [], seed: 0 };
+ * if (TEMPORAL_FAMILY.applies(ctx).has || !TEMPORAL_FAMILY.applies({ ...ctx, steps: 10 }).has) {
+ *   throw new Error("10 predicted steps at least");
+ * }
+ * ```
+ */
+export const TEMPORAL_FAMILY: TrackerFamily = {
+  key: "temporal",
+  applies: temporalApplies,
+  build(ctx: TrackerContext, from): TemporalTracker {
+    const options = {
+      fields: ctx.suite.fields,
+      pointsPerField: ctx.pointsPerField,
+      ics: ctx.ics,
+      firstStep: ctx.firstStep,
+      steps: ctx.steps,
+    };
+    return from.states
+      ? TemporalTracker.fromStates(options, from.states as TemporalState[])
+      : new TemporalTracker(options);
+  },
+};
+
+/**
+ * Temporal statistics of the energy and of every physics diagnostic ({@link scalarSeriesRows})
+ * as a derived family, read from the `scorer` and `diagnostics` trackers; present exactly when
+ * {@link TEMPORAL_FAMILY} is.
+ *
+ * @example
+ * ```ts
+ * import { SCALAR_TEMPORAL_FAMILY } from "./temporal.ts";
+ * if (!SCALAR_TEMPORAL_FAMILY.derived) throw new Error("no state of its own");
+ * ```
+ */
+export const SCALAR_TEMPORAL_FAMILY: TrackerFamily = {
+  key: "temporal_scalars",
+  derived: true,
+  applies: temporalApplies,
+  build(ctx: TrackerContext, from): Tracker {
+    const energy = builtTracker<ScalarSources["energy"]>(
+      from.built,
+      "scorer",
+      ["energySeries"],
+      "scalar temporal",
+    );
+    const diagnostics = from.built.has("diagnostics")
+      ? builtTracker<NonNullable<ScalarSources["diagnostics"]>>(
+        from.built,
+        "diagnostics",
+        ["series"],
+        "scalar temporal",
+      )
+      : undefined;
+    return derivedTracker(() => scalarSeriesRows({ energy, diagnostics }, ctx.ics, ctx.firstStep));
+  },
+};

@@ -14,16 +14,13 @@ import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import { loadModel, type ModelSource } from "../model/manifest.ts";
 import { formatProblems, type ModelPlan, planModel, suiteSpec } from "../model/plan.ts";
 import { closeSessions, openSessions, rollout } from "../model/rollout.ts";
-import { RolloutScorer } from "../../metrics/scorer.ts";
-import { DiagnosticsTracker } from "../../metrics/diagnostics.ts";
-import { weatherScoring } from "../../suites/era5/scoring.ts";
 import type { LoadedDataset } from "../data/dataset.ts";
-import { stabilityRowsFromEnergies } from "../../metrics/stability.ts";
-import { MIN_TEMPORAL_STEPS, scalarSeriesRows, TemporalTracker } from "../../metrics/temporal.ts";
+import { suiteTrackers } from "./context.ts";
 import { HovmollerRecorder, roundView, snapshotSteps2D } from "./views2d.ts";
 import { loadOrGenerateReference } from "../data/reference_cache.ts";
 import { loadDataset } from "../data/dataset.ts";
 import { sha256Hex } from "../core/hash.ts";
+import { positiveInt } from "../core/checks.ts";
 import { writeNpy } from "../data/npy.ts";
 import { writeFileAtomic } from "../core/atomic.ts";
 import { type Result, RESULT_SCHEMA, type Snapshot } from "../results/schema.ts";
@@ -75,14 +72,6 @@ export interface Evaluation {
   files: { result?: string; pred?: string; ref?: string; shard?: string };
   /** With `shard`: the shard file's content (`result` then covers only the shard's ICs). */
   shard?: ShardResult;
-}
-
-function positiveInt(v: number | undefined, field: string): number | undefined {
-  if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < 1) {
-    throw new ValueRangeError({ field, expected: "a positive integer", found: String(v) });
-  }
-  return v;
 }
 
 /** Resolve `baseline:NAME` or a path into a model for `suite`. */
@@ -265,30 +254,16 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const S = suite.fields.length * gridSize(suite.grid);
   const X = gridSize(suite.grid);
   const summarySteps = suite.summarySteps.filter((s) => s <= T);
-  const scorer = new RolloutScorer({
-    fields: suite.fields,
-    pointsPerField: X,
+  // Every metric family of the suite (metrics/trackers.ts, Suite.trackers): the same function
+  // builds them for a merge of shards (./shard.ts), so merged rows equal unsharded ones.
+  const trackers = suiteTrackers(suite, {
     ics: N,
     steps: T,
+    history: plan.history,
     summarySteps,
-    energy: (s) => suite.energy(s),
-    spectrum: suite.spectrum ? (f) => suite.spectrum!(f) : undefined,
-    spectrumKMax: suite.spectrumKMax,
-    // A history-k model predicts from step k (a k beyond T is refused by the rollout).
-    firstStep: Math.min(plan.history, T),
+    seed,
+    data: { startHours, latLon },
   });
-  const diagnostics = suite.diagnostics
-    ? new DiagnosticsTracker({ ics: N, steps: T, diagnostics: (s) => suite.diagnostics!(s) })
-    : undefined;
-  // Sphere suites (era5): ACC and PSNR per field and lead step on HEALPix, and WB2 scores on
-  // the data's lat-lon grid when the data came from a lat-lon file (suites/era5/scoring.ts).
-  const weather = weatherScoring(suite, { ics: N, steps: T, seed, startHours, latLon });
-  // Temporal autocorrelation and spectra (metrics/temporal.ts) over the predicted steps s₀..T,
-  // when there are at least MIN_TEMPORAL_STEPS of them.
-  const firstStep = Math.min(plan.history, T);
-  const temporal = T - firstStep + 1 >= MIN_TEMPORAL_STEPS
-    ? new TemporalTracker({ fields: suite.fields, pointsPerField: X, ics: N, firstStep, steps: T })
-    : undefined;
   // 2D grids: snapshots at two steps (values rounded for plots) and a Hovmöller line of IC 0.
   // Sphere (HEALPix) fields are maps too: two steps, rounded, tagged with their grid.
   const grid2d = suite.grid.kind === "grid2d" ? suite.grid : undefined;
@@ -336,16 +311,10 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       part.first + part.count,
     ),
     observer: {
-      initial: (i, state) => {
-        scorer.observeInitial(part.first + i, state);
-        diagnostics?.observeInitial(part.first + i, state);
-      },
+      initial: (i, state) => trackers.observeInitial(part.first + i, state),
       step: (i, n, p, y) => {
         const ic = part.first + i;
-        scorer.observe(ic, n, p, y);
-        diagnostics?.observe(ic, n, p, y);
-        weather?.observe(ic, n, p, y);
-        temporal?.observe(ic, n, p, y);
+        trackers.observe(ic, n, p, y);
         if (ic === 0) hovmoller?.observe(n, p);
         pred?.set(p, (ic * (T + 1) + n) * S);
         if (ic === 0 && snapshotSteps.has(n)) {
@@ -363,10 +332,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
         }
       },
       diverged: (i, n) => {
-        scorer.diverged(part.first + i, n);
-        diagnostics?.diverged(part.first + i, n);
-        weather?.diverged(part.first + i, n);
-        temporal?.diverged(part.first + i, n);
+        trackers.diverged(part.first + i, n);
         if (part.first + i === 0) hovmoller?.diverged(n);
       },
     },
@@ -400,33 +366,21 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     environment: env,
     timings: {
       modelSeconds: stats.modelSeconds,
-      metricSeconds: scorer.seconds + (weather?.seconds ?? 0),
+      metricSeconds: trackers.seconds,
       referenceSeconds,
       stepsPerSecond: stats.stepsPerSecond,
       totalSeconds: (performance.now() - t0) / 1000,
     },
-    rows: [
-      ...scorer.rows(),
-      ...(diagnostics?.rows() ?? []),
-      ...(weather?.rows() ?? []),
-      // Stability rate at this run's horizon (SPEC §4), where the suite has steady-state stats.
-      ...(suite.energyStats ? stabilityRowsFromEnergies(scorer, suite.energyStats, firstStep) : []),
-      ...(temporal
-        ? [...temporal.rows(), ...scalarSeriesRows({ energy: scorer, diagnostics }, N, firstStep)]
-        : []),
-    ],
+    rows: trackers.rows(),
     divergence: stats.divergence.map((step, i) => ({ ic: part.first + i, step })),
     snapshots,
     ...(hovmoller ? { hovmoller: hovmoller.result() } : {}),
   };
   const written: Evaluation["files"] = {};
   if (o.shard) {
-    const shard = shardResult(result, o.shard, part, scorer, {
+    const shard = shardResult(result, o.shard, part, trackers, {
       referenceSha256: dataSha ?? await sha256Float32(reference),
       rolloutSeconds: stats.wallSeconds,
-      diagnostics,
-      temporal,
-      weather,
     });
     if (o.outDir) {
       written.shard = join(o.outDir, shardFileName(o.shard));

@@ -47,20 +47,11 @@ import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import { readJson } from "../core/json_file.ts";
 import { modelHash } from "../results/check.ts";
 import { type Result, RESULT_SCHEMA } from "../results/schema.ts";
-import { RolloutScorer, type ScorerState } from "../../metrics/scorer.ts";
-import { type DiagnosticsState, DiagnosticsTracker } from "../../metrics/diagnostics.ts";
-import { stabilityRowsFromEnergies } from "../../metrics/stability.ts";
-import {
-  MIN_TEMPORAL_STEPS,
-  scalarSeriesRows,
-  type TemporalState,
-  TemporalTracker,
-} from "../../metrics/temporal.ts";
-import { type WeatherState, WeatherTracker } from "../../metrics/weather_scorer.ts";
-import type { WeatherScoring } from "../../suites/era5/scoring.ts";
-import { latLonGrid } from "../../metrics/weather.ts";
+import type { ScorerState } from "../../metrics/scorer.ts";
+import type { TrackerSet } from "../../metrics/tracker.ts";
 import { getSuite } from "../../suites/mod.ts";
-import { gridSize } from "../../suites/common/types.ts";
+import { isRecord } from "../core/checks.ts";
+import { suiteTrackers } from "./context.ts";
 
 /** Schema tag of a shard file. */
 export const SHARD_SCHEMA = "emubench.shard/1";
@@ -89,18 +80,12 @@ export interface ShardResult extends Omit<Result, "schema" | "rows" | "timings">
   timings: Result["timings"] & { rolloutSeconds: number };
   /** The scorer's per-IC values of `ics`. */
   scorer: ScorerState;
-  /** The diagnostics tracker's per-IC values of `ics`; present iff the suite has diagnostics. */
-  diagnostics?: DiagnosticsState;
   /**
-   * The temporal tracker's finished curves of `ics` (`metrics/temporal.ts`); present iff the run
-   * had at least `MIN_TEMPORAL_STEPS` predicted steps.
+   * Every other tracker's state of `ics`, under its family key (`metrics/tracker.ts`): e.g.
+   * `diagnostics` (suites with physics diagnostics), `temporal` (runs with at least
+   * `MIN_TEMPORAL_STEPS` predicted steps), `weather` (era5: HEALPix, then lat-lon `wb2_`).
    */
-  temporal?: TemporalState;
-  /**
-   * The weather trackers' values of `ics` (`suites/era5/scoring.ts`: HEALPix, then the
-   * lat-lon `wb2_` one for lat-lon data), in that order; sphere suites only.
-   */
-  weather?: WeatherState[];
+  [family: string]: unknown;
 }
 
 /**
@@ -195,20 +180,20 @@ export function shardRange(spec: ShardSpec, ics: number, batch: number): IcRange
 
 /**
  * Assemble a shard file from a shard's evaluation: `result` is what `evaluate` built for the
- * shard (its rows are dropped: they cover only these ICs), `scorer` the scorer that observed
- * ICs `range` (indexed globally), `extra.diagnostics` the suite's diagnostics tracker, if any.
+ * shard (its rows are dropped: they cover only these ICs), `trackers` the trackers that
+ * observed ICs `range` (indexed globally); their states go under their family keys.
  *
  * @example
  * ```ts
  * import { shardResult } from "./shard.ts";
- * import { RolloutScorer } from "../../metrics/scorer.ts";
- * import { halfMeanSquare } from "../../metrics/energy.ts";
+ * import { suiteTrackers } from "./context.ts";
+ * import { getSuite } from "../../suites/mod.ts";
  * import type { Result } from "../results/schema.ts";
- * const scorer = new RolloutScorer({
- *   fields: ["u"], pointsPerField: 2, ics: 4, steps: 1, summarySteps: [], energy: halfMeanSquare,
+ * const trackers = suiteTrackers(getSuite("burgers1d"), {
+ *   ics: 4, steps: 1, history: 1, summarySteps: [], seed: 0,
  * });
  * const result = { schema: "emubench.result/1", rows: [], timings: {} } as unknown as Result;
- * const part = shardResult(result, { index: 2, count: 2 }, { first: 2, count: 2 }, scorer, {
+ * const part = shardResult(result, { index: 2, count: 2 }, { first: 2, count: 2 }, trackers, {
  *   referenceSha256: "0".repeat(64),
  *   rolloutSeconds: 1,
  * });
@@ -220,14 +205,8 @@ export function shardResult(
   result: Result,
   spec: ShardSpec,
   range: IcRange,
-  scorer: RolloutScorer,
-  extra: {
-    referenceSha256: string;
-    rolloutSeconds: number;
-    diagnostics?: DiagnosticsTracker;
-    temporal?: TemporalTracker;
-    weather?: WeatherScoring;
-  },
+  trackers: TrackerSet,
+  extra: { referenceSha256: string; rolloutSeconds: number },
 ): ShardResult {
   const ics = Array.from({ length: range.count }, (_, i) => range.first + i);
   const { schema: _schema, rows: _rows, timings, ...header } = result;
@@ -238,15 +217,9 @@ export function shardResult(
     ics,
     reference: { sha256: extra.referenceSha256 },
     timings: { ...timings, rolloutSeconds: extra.rolloutSeconds },
-    scorer: scorer.toState(ics),
-    ...(extra.diagnostics ? { diagnostics: extra.diagnostics.toState(ics) } : {}),
-    ...(extra.temporal ? { temporal: extra.temporal.toState(ics) } : {}),
-    ...(extra.weather ? { weather: extra.weather.trackers.map((t) => t.toState(ics)) } : {}),
+    ...(trackers.toStates(ics) as { scorer: ScorerState }),
   };
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * Check that `json` has the shape of a shard file (schema, spec, ICs, the result header, a
@@ -267,7 +240,7 @@ export function validateShard(json: unknown, file: string): ShardResult {
       throw new ShapeError({ file, field, expected, found: JSON.stringify(found)?.slice(0, 80) });
     }
   };
-  ok(isObj(json), "(root)", "an object", json);
+  ok(isRecord(json), "(root)", "an object", json);
   const s = json as ShardResult;
   ok(
     s.schema === SHARD_SCHEMA,
@@ -280,33 +253,15 @@ export function validateShard(json: unknown, file: string): ShardResult {
     s.schema,
   );
   for (const k of ["shard", "suite", "model", "config", "environment", "timings"] as const) {
-    ok(isObj(s[k]), k, "an object", s[k]);
+    ok(isRecord(s[k]), k, "an object", s[k]);
   }
   ok(
-    isObj(s.reference) && typeof s.reference.sha256 === "string",
+    isRecord(s.reference) && typeof s.reference.sha256 === "string",
     "reference",
     "{sha256}",
     s.reference,
   );
-  ok(isObj(s.scorer), "scorer", "a scorer state object", typeof s.scorer);
-  ok(
-    s.diagnostics === undefined || isObj(s.diagnostics),
-    "diagnostics",
-    "a diagnostics state object, or no such field",
-    typeof s.diagnostics,
-  );
-  ok(
-    s.temporal === undefined || isObj(s.temporal),
-    "temporal",
-    "a temporal state object, or no such field",
-    typeof s.temporal,
-  );
-  ok(
-    s.weather === undefined || (Array.isArray(s.weather) && s.weather.every(isObj)),
-    "weather",
-    "a list of weather state objects, or no such field",
-    typeof s.weather,
-  );
+  ok(isRecord(s.scorer), "scorer", "a scorer state object", typeof s.scorer);
   const { index, count } = s.shard;
   ok(
     Number.isSafeInteger(count) && Number.isSafeInteger(index) && index >= 1 && index <= count,
@@ -518,7 +473,7 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     }
   }
 
-  // One scorer (and diagnostics tracker) from the states, with the suite's own options.
+  // The suite's trackers from the states, by the function evaluate() builds them with.
   const suite = getSuite(first.shard.suite.id);
   if (suite.version !== first.shard.suite.version) {
     cannotMerge(
@@ -526,122 +481,19 @@ export function mergeShards(files: readonly ShardFile[]): Result {
         `v${suite.version}; merge with the emubench that ran them`,
     );
   }
-  // A damaged state is bad input: name the file instead of "state j".
-  const rethrow: (
-    e: unknown,
-    part: "scorer" | "diagnostics" | "temporal" | "weather",
-  ) => never = (
-    e,
-    part,
-  ) => {
-    if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
-    cannotMerge(
-      e.message.replace(/^Cannot merge (scorer|diagnostics|temporal|weather) states: /, "")
-        .replace(/\bstate (\d+)\b/g, (_, j) => `${name(ordered[Number(j)])}: ${part}`),
-    );
-  };
-  let scorer: RolloutScorer;
+  let trackers: TrackerSet;
   try {
-    // The options evaluate() gives its scorer; the state headers are checked against them.
-    scorer = RolloutScorer.fromStates({
-      fields: suite.fields,
-      pointsPerField: gridSize(suite.grid),
+    trackers = suiteTrackers(suite, {
       ics: N,
       steps: T,
+      history: first.shard.model.history,
       summarySteps: first.shard.config.summarySteps,
-      energy: (s) => suite.energy(s),
-      spectrum: suite.spectrum ? (f) => suite.spectrum!(f) : undefined,
-      spectrumKMax: suite.spectrumKMax,
-      firstStep: Math.min(first.shard.model.history, T),
-    }, ordered.map((f) => f.shard.scorer));
+      seed: first.shard.config.seed,
+    }, ordered.map((f) => ({ name: name(f), states: f.shard })));
   } catch (e) {
-    rethrow(e, "scorer");
-  }
-  // The suite's diagnostics: every shard carries their state exactly when the suite has them.
-  const wrong = ordered.filter((f) => (f.shard.diagnostics === undefined) === !!suite.diagnostics);
-  if (wrong.length > 0) {
-    cannotMerge(
-      `${wrong.map(name).join(", ")}: ${
-        suite.diagnostics
-          ? `no diagnostics state (suite ${suite.id} has physics diagnostics)`
-          : `a diagnostics state, but suite ${suite.id} has no physics diagnostics`
-      }`,
-    );
-  }
-  let diagnostics: DiagnosticsTracker | undefined;
-  if (suite.diagnostics) {
-    try {
-      diagnostics = DiagnosticsTracker.fromStates(
-        { ics: N, steps: T, diagnostics: (s) => suite.diagnostics!(s) },
-        ordered.map((f) => f.shard.diagnostics!),
-      );
-    } catch (e) {
-      rethrow(e, "diagnostics");
-    }
-  }
-
-  // Temporal curves: present exactly when the run was long enough (as in evaluate()).
-  const firstStep = Math.min(first.shard.model.history, T);
-  const wantTemporal = T - firstStep + 1 >= MIN_TEMPORAL_STEPS;
-  const oddTemporal = ordered.filter((f) => (f.shard.temporal === undefined) === wantTemporal);
-  if (oddTemporal.length > 0) {
-    cannotMerge(
-      `${oddTemporal.map(name).join(", ")}: ${
-        wantTemporal
-          ? `no temporal state (a run of ${T} steps has temporal rows)`
-          : `a temporal state, but a run of ${T} steps has no temporal rows`
-      }`,
-    );
-  }
-  let temporal: TemporalTracker | undefined;
-  if (wantTemporal) {
-    try {
-      temporal = TemporalTracker.fromStates(
-        { fields: suite.fields, pointsPerField: gridSize(suite.grid), ics: N, firstStep, steps: T },
-        ordered.map((f) => f.shard.temporal!),
-      );
-    } catch (e) {
-      rethrow(e, "temporal");
-    }
-  }
-
-  // ACC/PSNR rows: every shard carries a weather state or none does.
-  const withWeather = ordered.filter((f) => f.shard.weather !== undefined);
-  if (withWeather.length > 0 && withWeather.length < ordered.length) {
-    cannotMerge(
-      `${ordered.filter((f) => f.shard.weather === undefined).map(name).join(", ")}: ` +
-        "no weather (ACC/PSNR) state, but other shards have one",
-    );
-  }
-  let weather: WeatherTracker[] | undefined;
-  if (withWeather.length > 0) {
-    if (suite.grid.kind !== "healpix") {
-      cannotMerge(`a weather (ACC/PSNR) state, but suite ${suite.id} is not on a sphere`);
-    }
-    const nside = suite.grid.nside;
-    const counts = new Set(ordered.map((f) => f.shard.weather!.length));
-    if (counts.size !== 1) {
-      cannotMerge("the shards hold different numbers of weather (ACC/PSNR) states");
-    }
-    try {
-      weather = first.shard.weather!.map((state, k) => {
-        // The grid and the options come from shard 1's state; fromStates checks every header.
-        const g = state.grid;
-        return WeatherTracker.fromStates({
-          fields: suite.fields,
-          grid: g?.kind === "latlon" ? latLonGrid(g.lat, g.nlon) : { kind: "healpix", nside },
-          ics: N,
-          steps: T,
-          prefix: state.prefix,
-          rmse: state.mse !== undefined,
-          climatology: () => {
-            throw new RangeError("a merged weather tracker observes nothing");
-          },
-        }, ordered.map((f) => f.shard.weather![k]));
-      });
-    } catch (e) {
-      rethrow(e, "weather");
-    }
+    // A damaged or missing state is bad input: the message names the file and the family.
+    if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
+    cannotMerge(e.message);
   }
 
   const sum = (k: keyof ShardResult["timings"]) =>
@@ -656,12 +508,12 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     ics: _ics,
     reference: _reference,
     timings: _timings,
-    scorer: _scorer,
-    diagnostics: _diagnostics,
-    temporal: _temporal,
-    weather: _weather,
-    ...header
+    ...rest
   } = first.shard;
+  // The tracker states are not part of the result.
+  const header = Object.fromEntries(
+    Object.entries(rest).filter(([k]) => !trackers.stateKeys.includes(k)),
+  ) as Omit<Result, "schema" | "rows" | "timings">;
   return {
     ...header,
     schema: RESULT_SCHEMA,
@@ -673,15 +525,7 @@ export function mergeShards(files: readonly ShardFile[]): Result {
       stepsPerSecond: rolloutSeconds > 0 ? icSteps / rolloutSeconds : 0,
       totalSeconds: sum("totalSeconds"),
     },
-    rows: [
-      ...scorer.rows(),
-      ...(diagnostics?.rows() ?? []),
-      ...(weather?.flatMap((t) => t.rows()) ?? []),
-      ...(suite.energyStats ? stabilityRowsFromEnergies(scorer, suite.energyStats, firstStep) : []),
-      ...(temporal
-        ? [...temporal.rows(), ...scalarSeriesRows({ energy: scorer, diagnostics }, N, firstStep)]
-        : []),
-    ],
+    rows: trackers.rows(),
     divergence: ordered.flatMap((f) => f.shard.divergence),
     snapshots: ordered.flatMap((f) => f.shard.snapshots),
   };

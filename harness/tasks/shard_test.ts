@@ -3,6 +3,7 @@
  * the rows, divergence and snapshots of the unsharded run; bad shard sets are refused with exit
  * code 2 and a message naming the files and what differs.
  */
+import type { DiagnosticsState } from "../../metrics/diagnostics.ts";
 import { join } from "node:path";
 import { evaluate, type EvaluateOptions } from "./run.ts";
 import { main } from "../cli/main.ts";
@@ -124,13 +125,14 @@ Deno.test("shallow_water2d (physics diagnostics) shards: same rows, diag_* inclu
   // A shard without its diagnostics state, or with a damaged one, is refused naming the file.
   const files = await readShards([join(tmp, "sw", "of-2")]);
   const [f1, f2] = files;
-  const { diagnostics: state, ...bare } = f2.shard;
+  const { diagnostics, ...bare } = f2.shard;
+  const state = diagnostics as DiagnosticsState;
   expectThrows(
     () => mergeShards([f1, { file: "b.json", shard: bare }]),
     RangeError,
     "b.json: no diagnostics state (suite shallow_water2d has physics diagnostics)",
   );
-  const damaged = { ...f2.shard, diagnostics: { ...state!, pred: state!.pred.slice(8) } };
+  const damaged = { ...f2.shard, diagnostics: { ...state, pred: state.pred.slice(8) } };
   expectThrows(
     () => mergeShards([f1, { file: "b.json", shard: damaged }]),
     RangeError,

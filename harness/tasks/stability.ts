@@ -59,6 +59,7 @@ import {
   tierAndSeed,
 } from "./run.ts";
 import { sha256Hex } from "../core/hash.ts";
+import { positiveInt } from "../core/checks.ts";
 import {
   checkSnapshot,
   closeSessions,
@@ -233,18 +234,6 @@ function decodeTensor(t: EncodedTensor, where: string, file: string): HostTensor
     dims: [...t.dims],
     data: Float32Array.from({ length: n }, (_, i) => view.getFloat32(i * 4, true)),
   };
-}
-
-function positiveInt(v: number | undefined, field: string, zeroOk = false): number | undefined {
-  if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < (zeroOk ? 0 : 1)) {
-    throw new ValueRangeError({
-      field,
-      expected: zeroOk ? "a non-negative integer" : "a positive integer",
-      found: String(v),
-    });
-  }
-  return v;
 }
 
 /** Run `f`, turning a base64 decoding `TypeError` into a `ValueRangeError` naming `file`. */

@@ -10,6 +10,7 @@
  * the IC.
  * @module
  */
+import type { TrackerContext, TrackerFamily } from "../../metrics/tracker.ts";
 
 /** Size presets. Tiers change counts and horizons, never physics. */
 export type TierName = "smoke" | "standard" | "paper";
@@ -256,6 +257,22 @@ export interface Suite {
    * layouts. Optional.
    */
   readonly dataReaders?: readonly DataReader[];
+  /**
+   * The suite's own metric families (`metrics/tracker.ts`), e.g. era5's ACC and PSNR: built for
+   * every forecast run and merge of the suite, their rows after the physics diagnostics' in
+   * list order. Optional.
+   */
+  readonly trackers?: readonly TrackerFamily<SuiteTrackerContext>[];
+}
+
+/**
+ * A forecast run as a suite's trackers see it: the suite itself and, for data read from a file,
+ * what the file says beyond the states (absent for built-in data and for a merge of shards,
+ * whose trackers are rebuilt from their states).
+ */
+export interface SuiteTrackerContext extends TrackerContext<Suite> {
+  /** Extras of a data file (`--data`): start times and the lat-lon data as read. */
+  readonly data?: Pick<LoadedDataset, "startHours" | "latLon">;
 }
 
 /** Options of a data reader (`loadDataset` in `harness/data/dataset.ts`). */

@@ -27,16 +27,16 @@
  * ```
  * @module
  */
-import type { Suite } from "../common/types.ts";
+import type { LoadedDataset, Suite, SuiteTrackerContext } from "../common/types.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
+import type { Tracker, TrackerFamily } from "../../metrics/tracker.ts";
 import { latLonGrid } from "../../metrics/weather.ts";
-import { WeatherTracker } from "../../metrics/weather_scorer.ts";
-import { era5Climatology, era5LatLonClimatology } from "./suite.ts";
+import { type WeatherState, WeatherTracker } from "../../metrics/weather_scorer.ts";
+import { era5Climatology, era5LatLonClimatology } from "./climatology.ts";
 import { applyIdw, healpixToLatLon } from "./regrid.ts";
-import type { LoadedDataset } from "../../harness/data/dataset.ts";
 
 /** The weather trackers of one run, driven like the scorer. */
-export interface WeatherScoring {
+export interface WeatherScoring extends Tracker {
   /** HEALPix tracker first, then the lat-lon (`wb2_`) one when the data are lat-lon. */
   readonly trackers: readonly WeatherTracker[];
   /** Score IC `ic` (global index) at `step`: `pred`, `ref` are HEALPix states `[C, P]`. */
@@ -45,6 +45,8 @@ export interface WeatherScoring {
   diverged(ic: number, step: number): void;
   /** Every tracker's rows. */
   rows(): ResultRow[];
+  /** Every tracker's state of ICs `ics`, in tracker order. */
+  toState(ics: readonly number[]): WeatherState[];
   /** Seconds spent scoring (regridding included). */
   readonly seconds: number;
 }
@@ -128,8 +130,82 @@ export function weatherScoring(
     rows() {
       return trackers.flatMap((t) => t.rows());
     },
+    toState(ics) {
+      return trackers.map((t) => t.toState(ics));
+    },
     get seconds() {
       return seconds;
     },
   };
 }
+
+/**
+ * era5's weather scores as a metric family (`Suite.trackers`): every run of a HEALPix suite
+ * has them ({@link weatherScoring}); a merge rebuilds each tracker (HEALPix, then lat-lon) from
+ * the shards' states, on the grid and with the options shard 1's state names.
+ *
+ * @example
+ * ```ts
+ * import { WEATHER_FAMILY } from "./scoring.ts";
+ * import { getSuite } from "../mod.ts";
+ * const era5 = getSuite("era5");
+ * const ctx = {
+ *   suite: era5, pointsPerField: 12288, ics: 1, steps: 1, firstStep: 1, summarySteps: [],
+ *   seed: era5.seed,
+ * };
+ * if (!WEATHER_FAMILY.applies(ctx).has) throw new Error("era5 is on a sphere");
+ * if (WEATHER_FAMILY.applies({ ...ctx, suite: getSuite("burgers1d") }).has) throw new Error();
+ * ```
+ */
+export const WEATHER_FAMILY: TrackerFamily<SuiteTrackerContext> = {
+  key: "weather",
+  label: "weather (ACC/PSNR)",
+  applies: ({ suite }) =>
+    suite.grid.kind === "healpix"
+      ? { has: true, because: `suite ${suite.id} is on a sphere` }
+      : { has: false, because: `suite ${suite.id} is not on a sphere` },
+  build(ctx, from): Tracker {
+    const { suite } = ctx;
+    if (!from.states) {
+      return weatherScoring(suite, {
+        ics: ctx.ics,
+        steps: ctx.steps,
+        seed: ctx.seed,
+        startHours: ctx.data?.startHours,
+        latLon: ctx.data?.latLon,
+      })!;
+    }
+    const states = from.states as WeatherState[][];
+    if (suite.grid.kind !== "healpix") throw new RangeError(`suite ${suite.id} is not on a sphere`);
+    const nside = suite.grid.nside;
+    if (
+      new Set(states.map((s) => Array.isArray(s) ? s.length : -1)).size !== 1 ||
+      !Array.isArray(states[0])
+    ) {
+      throw new RangeError("the shards hold different numbers of weather (ACC/PSNR) states");
+    }
+    const trackers = states[0].map((state, k) => {
+      // The grid and the options come from shard 1's state; fromStates checks every header.
+      const g = state.grid;
+      return WeatherTracker.fromStates({
+        fields: suite.fields,
+        grid: g?.kind === "latlon" ? latLonGrid(g.lat, g.nlon) : { kind: "healpix", nside },
+        ics: ctx.ics,
+        steps: ctx.steps,
+        prefix: state.prefix,
+        rmse: state.mse !== undefined,
+        climatology: () => {
+          throw new RangeError("a merged weather tracker observes nothing");
+        },
+      }, states.map((s) => s[k]));
+    });
+    return {
+      observe: () => {
+        throw new RangeError("a merged weather tracker observes nothing");
+      },
+      diverged: () => {},
+      rows: () => trackers.flatMap((t) => t.rows()),
+      toState: (ics) => trackers.map((t) => t.toState(ics)),
+    };
+  },
+};
