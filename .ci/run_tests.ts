@@ -7,6 +7,11 @@
  */
 const deno = Deno.execPath();
 const extra = Deno.args;
+// Tests share the repository's reference cache (`.cache/emubench`) rather than the user's cache
+// directory, unless EMUBENCH_CACHE says otherwise.
+if (!Deno.env.get("EMUBENCH_CACHE")) {
+  Deno.env.set("EMUBENCH_CACHE", `${Deno.cwd()}/.cache/emubench`);
+}
 
 async function step(args: string[]): Promise<boolean> {
   const p = new Deno.Command(deno, { args, stdout: "inherit", stderr: "inherit" }).spawn();

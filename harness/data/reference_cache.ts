@@ -25,7 +25,7 @@
  *
  * Files are written with zarrita and `@zarrita/storage`'s `FileSystemStore` (Node `fs`), so the
  * entries open in zarr-python ≥ 3 and any other Zarr v3 reader. Needs `--allow-read` and
- * `--allow-write` on the cache directory.
+ * `--allow-write` on the cache directory. The default directory is {@link defaultCacheDir}.
  * @module
  */
 import { join } from "node:path";
@@ -35,6 +35,40 @@ import { removeIfExists } from "../core/atomic.ts";
 import { ValueRangeError } from "../core/errors.ts";
 import { sha256Float32 } from "../core/hash.ts";
 import { gridShape, type Progress, type Suite } from "../../suites/common/types.ts";
+
+/**
+ * The default cache directory: `$EMUBENCH_CACHE` when set, else `$XDG_CACHE_HOME/emubench`, else
+ * `~/.cache/emubench` (`%LOCALAPPDATA%\emubench` on Windows). Without permission to read the
+ * environment it falls back to `.cache/emubench` under the working directory.
+ *
+ * @example
+ * ```ts
+ * import { defaultCacheDir } from "./reference_cache.ts";
+ * if (!defaultCacheDir().includes("emubench") && !Deno.env.get("EMUBENCH_CACHE")) {
+ *   throw new Error("the default names emubench");
+ * }
+ * ```
+ */
+export function defaultCacheDir(): string {
+  try {
+    const env = (k: string) => {
+      const v = Deno.env.get(k);
+      return v !== undefined && v !== "" ? v : undefined;
+    };
+    const explicit = env("EMUBENCH_CACHE");
+    if (explicit) return explicit;
+    const xdg = env("XDG_CACHE_HOME");
+    if (xdg) return join(xdg, "emubench");
+    if (Deno.build.os === "windows" && env("LOCALAPPDATA")) {
+      return join(env("LOCALAPPDATA")!, "emubench");
+    }
+    const home = env("HOME") ?? env("USERPROFILE");
+    if (home) return join(home, ".cache", "emubench");
+  } catch {
+    // No --allow-env: fall through.
+  }
+  return join(".cache", "emubench");
+}
 
 /** Which trajectories to produce. */
 export interface ReferenceRequest {
@@ -48,7 +82,7 @@ export interface ReferenceRequest {
 
 /** Where to cache and how to report. */
 export interface ReferenceCacheOptions {
-  /** Root of the cache (e.g. `.cache/reference`). */
+  /** Root of the cache (e.g. {@link defaultCacheDir}). */
   cacheDir: string;
   /** Progress of the solver on a miss, forwarded to `suite.reference`. */
   progress?: Progress;

@@ -17,7 +17,7 @@ import { closeSessions, openSessions, rollout } from "../model/rollout.ts";
 import type { LoadedDataset } from "../data/dataset.ts";
 import { suiteTrackers } from "./context.ts";
 import { HovmollerRecorder, roundView, snapshotSteps2D } from "./views2d.ts";
-import { loadOrGenerateReference } from "../data/reference_cache.ts";
+import { defaultCacheDir, loadOrGenerateReference } from "../data/reference_cache.ts";
 import { loadDataset } from "../data/dataset.ts";
 import { sha256Hex } from "../core/hash.ts";
 import { positiveInt } from "../core/checks.ts";
@@ -55,7 +55,7 @@ export interface EvaluateOptions {
    * `shard-K-of-N.json` instead of result.json, for `emubench merge`.
    */
   shard?: ShardSpec;
-  /** Reference cache directory (default `.cache/emubench`). */
+  /** Reference cache directory (default `defaultCacheDir()`: `$EMUBENCH_CACHE`, `$XDG_CACHE_HOME/emubench` or `~/.cache/emubench`). */
   cacheDir?: string;
   /** Largest batch of ICs per session.run. */
   batch?: number;
@@ -226,7 +226,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     T = positiveInt(o.steps, "--steps") ?? tier.steps;
     log(`reference: ${suite.id} v${suite.version}, ${N} ICs × ${T} steps (seed ${seed})`);
     const ref = await loadOrGenerateReference(suite, { seed, ics: N, steps: T }, {
-      cacheDir: o.cacheDir ?? join(".cache", "emubench"),
+      cacheDir: o.cacheDir ?? defaultCacheDir(),
       progress: (d, t) => o.progress?.("reference", d, t),
       log,
     });

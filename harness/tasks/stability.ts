@@ -72,7 +72,7 @@ import {
   snapshotLayout,
 } from "../model/rollout.ts";
 import { removeIfExists, writeFileAtomic } from "../core/atomic.ts";
-import { loadOrGenerateReference } from "../data/reference_cache.ts";
+import { defaultCacheDir, loadOrGenerateReference } from "../data/reference_cache.ts";
 import { readJson } from "../core/json_file.ts";
 import { type Result, RESULT_SCHEMA } from "../results/schema.ts";
 import { EMUBENCH_VERSION, environment, gitCommit } from "./environment.ts";
@@ -114,7 +114,7 @@ export interface StabilityOptions {
   outDir?: string;
   /**
    * Cache of the suite's ICs and history window (`harness/data/reference_cache.ts`, default
-   * `.cache/emubench`; `false`: solve them every run). Spun-up ICs (jet2d, HW) cost minutes.
+   * `defaultCacheDir()`: `$EMUBENCH_CACHE`, `$XDG_CACHE_HOME/emubench` or `~/.cache/emubench`; `false`: solve them every run). Spun-up ICs (jet2d, HW) cost minutes.
    */
   cacheDir?: string | false;
   /**
@@ -458,7 +458,7 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
       seed,
       ics: N,
       steps: Math.max(1, k - 1),
-    }, { cacheDir: o.cacheDir ?? join(".cache", "emubench"), log });
+    }, { cacheDir: o.cacheDir ?? defaultCacheDir(), log });
     ics = cached.ics;
     window = k > 1 ? cached.reference : ics;
   }

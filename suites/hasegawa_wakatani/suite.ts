@@ -28,6 +28,7 @@
  */
 
 import { ShapeError } from "../../harness/core/errors.ts";
+import { defaultCacheDir } from "../../harness/data/reference_cache.ts";
 import { spectrum2d } from "../../metrics/spectrum.ts";
 import { Spectral2D } from "../common/spectral2d.ts";
 import type { Grid2D, MetricDecl, Progress, Suite } from "../common/types.ts";
@@ -92,14 +93,9 @@ export const METRICS_HW: readonly MetricDecl[] = [
   },
 ];
 
-/** Cache directory of spun-up base states (`EMUBENCH_CACHE` or `.cache/emubench`). */
-function spinupCacheDir(): string | undefined {
-  try {
-    const root = Deno.env.get("EMUBENCH_CACHE") ?? ".cache/emubench";
-    return `${root}/hasegawa_wakatani/v${HW_VERSION}/spinup`;
-  } catch {
-    return ".cache/emubench/hasegawa_wakatani/v" + HW_VERSION + "/spinup";
-  }
+/** Cache directory of spun-up base states, under the reference cache (`defaultCacheDir`). */
+function spinupCacheDir(): string {
+  return `${defaultCacheDir()}/hasegawa_wakatani/v${HW_VERSION}/spinup`;
 }
 
 /** Key of the cached base state: changes with the physics or the base part of the recipe. */

@@ -1,0 +1,44 @@
+/**
+ * `emubench list`: the suites, their tiers and baselines.
+ *
+ * @example
+ * ```ts
+ * import { listCommand } from "./list.ts";
+ * if (!("json" in listCommand.flags)) throw new Error("list --json");
+ * ```
+ * @module
+ */
+import { listSuites } from "../../suites/mod.ts";
+import { listBaselines } from "../../baselines/mod.ts";
+import { FLAG } from "./common.ts";
+import { defineCommand } from "./flags.ts";
+
+/** `emubench list`. */
+export const listCommand = defineCommand({
+  name: "list",
+  summary: "list the suites with their tiers and baselines",
+  usage: ["emubench list [--json]"],
+  flags: { json: { ...FLAG.json, meaning: "print the list as JSON" } },
+  examples: ["emubench list", "emubench list --json"],
+  run: (v) => {
+    const suites = listSuites().map((s) => ({
+      id: s.id,
+      version: s.version,
+      title: s.title,
+      tiers: s.tiers,
+      baselines: listBaselines().filter((b) => b.suites.includes(s.id)).map((b) => b.id),
+    }));
+    if (v.json) {
+      console.log(JSON.stringify(suites, null, 1));
+      return 0;
+    }
+    for (const s of suites) {
+      console.log(`${s.id} v${s.version}: ${s.title}`);
+      for (const [t, tier] of Object.entries(s.tiers)) {
+        console.log(`  tier ${t}: ${tier.ics} ICs × ${tier.steps} steps`);
+      }
+      console.log(`  baselines: ${s.baselines.join(", ")}`);
+    }
+    return 0;
+  },
+});

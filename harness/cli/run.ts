@@ -1,0 +1,171 @@
+/**
+ * `emubench run`: evaluate a model on a suite (forecast, or reconstruct for era5).
+ *
+ * @example
+ * ```ts
+ * import { runCommand } from "./run.ts";
+ * if (!("suite" in runCommand.flags)) throw new Error("run takes --suite");
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+import { ValueRangeError } from "../core/errors.ts";
+import { evaluate, type EvaluateOptions } from "../tasks/run.ts";
+import { evaluateReconstruction, reconstructSummary } from "../tasks/reconstruct.ts";
+import { writeReport } from "../../reports/mod.ts";
+import type { TierName } from "../../suites/common/types.ts";
+import type { BackendChoice } from "../onnx/backend.ts";
+import { formatShard, parseShard } from "../tasks/shard.ts";
+import { FLAG, modelSpec, slug, summaryLine, withCacheDir } from "./common.ts";
+import { defineCommand, userPath } from "./flags.ts";
+import { Status } from "./status.ts";
+
+/** The tasks `run` performs. */
+export const TASKS = ["forecast", "reconstruct"] as const;
+
+/** `emubench run`. */
+export const runCommand = defineCommand({
+  name: "run",
+  summary: "evaluate a model on a suite and write result.json and report.html",
+  usage: [
+    "emubench run --suite S --model <path|baseline:NAME> [--tier T] [--backend B] [--ics N]",
+    "             [--steps N] [--seed N] [--batch N] [--data FILE] [--out DIR]",
+    "             [--save-trajectories] [--no-report] [--shard K/N] [--json]",
+    "emubench run --task reconstruct --suite era5 --model <dir|baseline:mean_pool_rN>",
+    "             [--ics N] [--seed N] [--lmax L] [--data FILE] [--backend B] [--out DIR] [--json]",
+  ],
+  flags: {
+    suite: FLAG.suite,
+    model: FLAG.model,
+    task: {
+      type: "string",
+      meaning: "forecast (roll the model out) or reconstruct (encode→decode, era5)",
+      choices: TASKS,
+      defaultText: "forecast",
+    },
+    tier: FLAG.tier,
+    backend: FLAG.backend,
+    ics: FLAG.ics,
+    steps: { ...FLAG.steps, meaning: `${FLAG.steps.meaning} (forecast only)` },
+    seed: FLAG.seed,
+    batch: { ...FLAG.batch, defaultText: "32; 8 for --task reconstruct" },
+    data: FLAG.data,
+    out: {
+      type: "path",
+      value: "DIR",
+      meaning: "output directory",
+      defaultText: "out/<suite>/<model>",
+    },
+    "save-trajectories": {
+      type: "boolean",
+      meaning: "also write pred.npy and ref.npy [ICs, steps+1, fields, grid…]",
+    },
+    "no-report": FLAG.noReport,
+    shard: {
+      type: "string",
+      value: "K/N",
+      meaning: "evaluate only shard K of N of the ICs (merge with emubench merge)",
+    },
+    lmax: { type: "int", meaning: "largest spherical-harmonic degree scored (reconstruct)" },
+    cache: FLAG.cache,
+    json: FLAG.json,
+  },
+  examples: [
+    "emubench run --suite burgers1d --model baseline:coarse_solver --tier smoke",
+    "emubench run --suite burgers1d --model my_model.onnx --backend wasm --out out/mine",
+    "emubench run --suite burgers1d --model baseline:persistence --data burgers.h5 --ics 16",
+    "emubench run --suite burgers1d --model m.onnx --shard 2/4 --out shards   # docs/scale-out.md",
+  ],
+  run: async (values) => {
+    const v = values;
+    const suite = v.suite;
+    const model = modelSpec(v.model, suite);
+    const shard = v.shard === undefined ? undefined : parseShard(v.shard);
+    const status = new Status(v.json);
+    const outDir = v.out ?? userPath(join("out", suite, slug(v.model)));
+    if (v.task === "reconstruct") {
+      for (const k of ["steps", "save-trajectories", "shard"] as const) {
+        if (v[k] !== undefined) {
+          throw new ValueRangeError({
+            field: `--${k}`,
+            expected: "no such flag with --task reconstruct (one encode→decode per sample)",
+            found: String(v[k]),
+          });
+        }
+      }
+      const { result, files } = await evaluateReconstruction({
+        suite,
+        model,
+        tier: v.tier as TierName | undefined,
+        backend: v.backend as BackendChoice | undefined,
+        samples: v.ics,
+        seed: v.seed,
+        batch: v.batch,
+        lmax: v.lmax,
+        data: v.data,
+        outDir,
+        log: (m) => status.log(m),
+        progress: (phase, d, t) => status.progress(phase, d, t),
+      });
+      const report = v["no-report"] ? undefined : join(outDir, "report.html");
+      if (report) await writeReport(report, [result]);
+      if (v.json) {
+        console.log(JSON.stringify({ ...files, report, summary: reconstructSummary(result) }));
+      } else {
+        status.log(reconstructSummary(result));
+        for (const f of [files.result, report]) if (f) status.log(`wrote ${f}`);
+      }
+      return 0;
+    }
+    if (v.lmax !== undefined) {
+      throw new ValueRangeError({
+        field: "--lmax",
+        expected: "no such flag without --task reconstruct",
+        found: String(v.lmax),
+      });
+    }
+    const opts: EvaluateOptions = {
+      suite,
+      model,
+      tier: v.tier as TierName | undefined,
+      backend: v.backend as BackendChoice | undefined,
+      ics: v.ics,
+      steps: v.steps,
+      seed: v.seed,
+      batch: v.batch,
+      data: v.data,
+      outDir,
+      saveTrajectories: v["save-trajectories"],
+      shard,
+      log: (m) => status.log(m),
+      progress: (phase, d, t) => status.progress(phase, d, t),
+    };
+    const { result, files, shard: shardOut } = await withCacheDir(
+      v.cache,
+      (cacheDir) => evaluate({ ...opts, cacheDir }),
+    );
+    if (shardOut) {
+      const last = shardOut.ics[shardOut.ics.length - 1];
+      const line =
+        `${result.suite.id} ${result.model.name}: shard ${formatShard(shardOut.shard)}, ` +
+        `ICs ${shardOut.ics[0]}..${last} of ${result.config.ics}; merge with emubench merge`;
+      if (v.json) console.log(JSON.stringify({ shard: files.shard, summary: line }));
+      else status.log(`${line}\nwrote ${files.shard}`);
+      return 0;
+    }
+    let report: string | undefined;
+    if (!v["no-report"]) {
+      report = join(outDir, "report.html");
+      await writeReport(report, [result]);
+    }
+    if (v.json) {
+      console.log(JSON.stringify({ ...files, report, summary: summaryLine(result) }));
+    } else {
+      status.log(summaryLine(result));
+      for (const f of [files.result, report, files.pred, files.ref]) {
+        if (f) status.log(`wrote ${f}`);
+      }
+    }
+    return 0;
+  },
+});
