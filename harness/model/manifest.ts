@@ -39,6 +39,13 @@ export interface Manifest {
    * `param:NAME`, `day_of_year`, `hour`; `harness/model/conditioning.ts`). Absent: `{}`.
    */
   conditioning?: Record<string, string>;
+  /**
+   * Latent models: step input → step output of each latent tensor, e.g. HEAP's three levels
+   * `{"e1": "e1_next", "e2": "e2_next", "e3": "e3_next"}`. Absent: the step's inputs that are
+   * neither carried nor conditioning, paired in order with its outputs that are not carried.
+   * Encoder outputs and decoder inputs are matched to them by name, else in order.
+   */
+  latent?: Record<string, string>;
 }
 
 /**
@@ -96,6 +103,7 @@ const KNOWN_KEYS = new Set([
   "carry",
   "normalize",
   "conditioning",
+  "latent",
 ]);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -320,6 +328,39 @@ export function parseManifest(
     }
     conditioning = { ...(c as Record<string, string>) };
   }
+  let latent: Record<string, string> | undefined;
+  if (json.latent !== undefined) {
+    const l = json.latent;
+    if (
+      !isRecord(l) || Object.keys(l).length === 0 ||
+      Object.values(l).some((v) => typeof v !== "string" || v === "")
+    ) {
+      throw new ShapeError({
+        file,
+        field: "latent",
+        expected: 'an object mapping step input names to step output names, e.g. {"e1": "e1_next"}',
+        found: JSON.stringify(l),
+      });
+    }
+    if (graphs.encode === undefined) {
+      throw new ShapeError({
+        file,
+        field: "latent",
+        expected: 'a latent model (graphs {"encode", "step", "decode"})',
+        found: `graphs {${Object.keys(graphs).join(", ")}}`,
+      });
+    }
+    const clash = Object.keys(l).find((i) => i in carry || i in (conditioning ?? {}));
+    if (clash !== undefined) {
+      throw new ShapeError({
+        file,
+        field: `latent.${clash}`,
+        expected: "an input that is neither carried nor conditioning",
+        found: `"${clash}" in ${clash in carry ? "carry" : "conditioning"} too`,
+      });
+    }
+    latent = { ...(l as Record<string, string>) };
+  }
   return {
     name,
     suite,
@@ -332,6 +373,7 @@ export function parseManifest(
     carry,
     normalize,
     ...(conditioning ? { conditioning } : {}),
+    ...(latent ? { latent } : {}),
   };
 }
 

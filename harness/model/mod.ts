@@ -6,7 +6,10 @@
  * @example
  * ```ts
  * import { parseManifest } from "./mod.ts";
- * const m = parseManifest({ graphs: { step: "step.onnx" }, history: 2 }, "emulator.json");
+ * const m = parseManifest(
+ *   { suite: "burgers1d", graphs: { step: "step.onnx" }, history: 2 },
+ *   "emulator.json",
+ * );
  * if (m.history !== 2) throw new Error();
  * ```
  * @module

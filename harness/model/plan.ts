@@ -18,7 +18,13 @@
  * ```
  * @module
  */
-import { formatDims, type GraphInfo, inspectOnnx, type TensorInfo } from "../onnx/inspect.ts";
+import {
+  describeForeignOp,
+  formatDims,
+  type GraphInfo,
+  inspectOnnx,
+  type TensorInfo,
+} from "../onnx/inspect.ts";
 import type { ModelSource } from "./manifest.ts";
 import {
   type ConditioningInput,
@@ -36,6 +42,9 @@ export interface Problem {
   found: string;
 }
 
+/** Dims of a tensor: fixed sizes, symbolic names (`dim_param`), null (unknown). */
+export type Dims = (number | string | null)[];
+
 /** What the rollout engine needs to know about a validated model. */
 export interface ModelPlan {
   form: "step" | "latent";
@@ -44,10 +53,20 @@ export interface ModelPlan {
   batch: number | "dynamic";
   /** Element type of the physical state tensors. */
   dtype: "float32" | "float16";
-  /** Step graph: state (or latent) input/output and carried pairs `[input, output]`. */
+  /**
+   * Step graph: state input/output (latent models: the first latent pair, see {@link latent})
+   * and carried pairs `[input, output]`.
+   */
   step: { input: string; output: string; carry: [string, string][] };
-  encode?: { input: string; output: string };
-  decode?: { input: string; output: string };
+  /** Latent models: the encoder's state input and its output for each latent tensor, in order. */
+  encode?: { input: string; outputs: string[] };
+  /** Latent models: the decoder's input for each latent tensor, in order, and its state output. */
+  decode?: { inputs: string[]; output: string };
+  /**
+   * Latent models: one `[step input, step output]` pair per latent tensor, in order (a single
+   * tensor, or several such as HEAP's levels e1, e2, e3). Output i is fed back to input i.
+   */
+  latent?: [string, string][];
   /** Optional init graph: state window → initial carries (output names equal carry inputs). */
   init?: { input: string };
   /** Conditioning inputs of the step graph, fed every step (`conditioning.ts`). */
@@ -55,7 +74,9 @@ export interface ModelPlan {
   /** The suite's Δt and parameters the conditioning inputs read (from the {@link StateSpec}). */
   conditioningContext: { dt?: number; params?: Readonly<Record<string, number>> };
   /** Shapes of the carried inputs (batch axis first), for zero initialisation. */
-  carryDims: Record<string, (number | string | null)[]>;
+  carryDims: Record<string, Dims>;
+  /** Element type of each carried and latent step input (as the graph declares it). */
+  types: Record<string, "float32" | "float16">;
   /** The inspected graphs, by role. */
   graphs: Record<string, GraphInfo>;
 }
@@ -98,6 +119,34 @@ export const MAX_OPSET = 23;
 const FLOAT_TYPES = new Set(["float32", "float16"]);
 
 /**
+ * Compare two declared shapes as ONNX means them, axis by axis: fixed sizes must be equal; a
+ * symbolic dimension (any `dim_param`, e.g. torch's auto-named `Addz_out_dim_2`, or `N` against
+ * `batch`) or an unknown one matches whatever the other side has, since only running the graph
+ * can tell (the rollout checks the sizes it actually gets). The batch axis is compared by
+ * position like any other. Returns undefined when compatible, else what differs.
+ *
+ * @example
+ * ```ts
+ * import { dimsMismatch } from "./plan.ts";
+ * if (dimsMismatch(["N", 8, 128], ["Addz_next_dim_0", 8, "Addz_next_dim_2"]) !== undefined) {
+ *   throw new Error("symbolic dims match fixed ones");
+ * }
+ * if (dimsMismatch(["batch", 8, 128], ["batch", 8, 64]) !== "axis 2 is 128 vs 64") throw new Error();
+ * ```
+ */
+export function dimsMismatch(a: Dims | null, b: Dims | null): string | undefined {
+  if (a === null || b === null) return undefined;
+  if (a.length !== b.length) return `rank ${a.length} vs ${b.length}`;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (typeof x === "number" && typeof y === "number" && x !== y) {
+      return `axis ${i} is ${x} vs ${y}`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Check `model` against the suite's state layout and resolve tensor names. Never throws for a
  * contract mismatch: those come back as problems (a malformed ONNX file still throws
  * `FormatError`, since nothing else can be said about it).
@@ -119,10 +168,28 @@ export function planModel(
 
   const problem = (file: string, field: string, expected: string, found: string) =>
     problems.push({ file, field, expected, found });
+  const describe = (t: TensorInfo) => `${t.name} ${t.elemType} ${formatDims(t.dims)}`;
 
   for (const info of Object.values(graphs)) {
     if (info.opset > MAX_OPSET) {
       problem(info.file, "opset", `≤ ${MAX_OPSET} (onnxruntime 1.30)`, String(info.opset));
+    }
+    for (const f of info.foreign) {
+      const aten = f.domain === "org.pytorch.aten" || f.op === "ATen";
+      problem(
+        info.file,
+        `op ${f.operator ?? `${f.domain}::${f.op}`}`,
+        "ops of the standard ONNX domain (onnxruntime runs no other; com.microsoft contrib ops too)",
+        `${describeForeignOp(f)}${
+          aten
+            ? " — torch's ATen fallback (operator_export_type=ONNX_ATEN_FALLBACK) wrote an op only" +
+              " PyTorch can run; export without it" +
+              (f.operator?.startsWith("fft")
+                ? " and write the FFT with the ONNX DFT op (opset ≥ 17) or as MatMuls"
+                : "")
+            : ""
+        }`,
+      );
     }
   }
 
@@ -159,6 +226,14 @@ export function planModel(
     }
   };
 
+  /** Records the batch axis of a latent or carried tensor (fixed sizes must agree). */
+  const noteBatch = (t: TensorInfo) => {
+    if (t.dims && t.dims.length > 0) {
+      const b = t.dims[0];
+      batchSizes.add(typeof b === "number" ? b : "dynamic");
+    }
+  };
+
   /** Resolve the one input/output that is not carried. */
   const pick = (
     info: GraphInfo,
@@ -185,18 +260,32 @@ export function planModel(
         info.file,
         `${what}s`,
         `exactly one state ${what} besides carried tensors (name it with "${what}" in emulator.json)`,
-        `${free.length}: ${
-          free.map((x) => `${x.name} ${x.elemType} ${formatDims(x.dims)}`).join(", ")
-        }`,
+        `${free.length}: ${free.map(describe).join(", ")}`,
       );
       return undefined;
     }
     return free[0];
   };
 
+  /** Graph inputs emubench does not feed: refused, listing what it feeds. */
+  const unfed = (info: GraphInfo, fed: Map<string, string>) => {
+    const extra = info.inputs.filter((t) => !fed.has(t.name));
+    if (extra.length === 0) return;
+    problem(
+      info.file,
+      `input${extra.length > 1 ? "s" : ""} ${extra.map((t) => t.name).join(", ")}`,
+      `only inputs emubench feeds: ${
+        [...fed].map(([n, role]) => `${n} (${role})`).join(", ")
+      } — declare a conditioning input in emulator.json "conditioning", a carried one in ` +
+        `"carry", or remove it from the export`,
+      extra.map(describe).join(", "),
+    );
+  };
+
   const carryPairs = Object.entries(m.carry);
   const carryIn = new Set(carryPairs.map(([i]) => i));
   const carryOut = new Set(carryPairs.map(([, o]) => o));
+  const conditioning = Object.keys(m.conditioning ?? {});
   const step = graphs.step;
   const latent = graphs.encode !== undefined;
   const plan: Partial<ModelPlan> = {
@@ -204,11 +293,15 @@ export function planModel(
     history: m.history,
     graphs,
     carryDims: {},
+    types: {},
     conditioning: planConditioning(step, m.conditioning ?? {}, spec, problem),
     conditioningContext: { dt: spec.dt, params: spec.params },
   };
-  // The state input is the one step input that is neither carried nor conditioning.
-  const stepFree = new Set([...carryIn, ...Object.keys(m.conditioning ?? {})]);
+  const stepFed = new Map<string, string>();
+  for (const i of carryIn) stepFed.set(i, "carry");
+  for (const i of conditioning) stepFed.set(i, "conditioning");
+  const typeOf = (t: TensorInfo): "float32" | "float16" =>
+    t.elemType === "float16" ? "float16" : "float32";
 
   for (const [i, o] of carryPairs) {
     const ti = step.inputs.find((x) => x.name === i);
@@ -229,16 +322,19 @@ export function planModel(
         `outputs ${step.outputs.map((x) => x.name).join(", ")}`,
       );
     }
-    if (
-      ti && to && ti.dims && to.dims &&
-      formatDims(ti.dims.slice(1)) !== formatDims(to.dims.slice(1))
-    ) {
+    const differ = ti && to ? dimsMismatch(ti.dims, to.dims) : undefined;
+    if (ti && to && differ) {
       problem(
         step.file,
         `carry ${i} → ${o}`,
-        `equal shapes ${formatDims(ti.dims)}`,
-        formatDims(to.dims),
+        `the output's shape to fit the input's ${
+          formatDims(ti.dims)
+        } (symbolic axes match any size)`,
+        `${formatDims(to.dims)} (${differ})`,
       );
+    }
+    if (ti && to && ti.elemType !== to.elemType) {
+      problem(step.file, `carry ${i} → ${o}`, `element type ${ti.elemType}`, to.elemType);
     }
     if (ti) {
       const dims = ti.dims;
@@ -252,50 +348,74 @@ export function planModel(
           );
         }
       }
+      noteBatch(ti);
       plan.carryDims![i] = dims ?? [];
+      plan.types![i] = typeOf(ti);
     }
   }
 
   if (!latent) {
-    const inp = pick(step, step.inputs, stepFree, m.input, "input");
+    const exclude = new Set([...carryIn, ...conditioning]);
+    const inp = pick(step, step.inputs, exclude, m.input, "input");
     const out = pick(step, step.outputs, carryOut, m.output, "output");
     if (inp) checkState(step, inp, "input", stateDims(m.history));
     if (out) checkState(step, out, "output", stateDims(1));
+    if (inp) {
+      stepFed.set(inp.name, m.history > 1 ? `state window of ${m.history}` : "state");
+      unfed(step, stepFed);
+    }
     if (inp && out) {
       plan.step = { input: inp.name, output: out.name, carry: carryPairs };
-      plan.dtype = inp.elemType === "float16" ? "float16" : "float32";
+      plan.dtype = typeOf(inp);
     }
   } else {
     const enc = graphs.encode, dec = graphs.decode!;
     const eIn = pick(enc, enc.inputs, new Set(), m.input, "input");
-    const eOut = pick(enc, enc.outputs, new Set(), undefined, "output");
-    const sIn = pick(step, step.inputs, stepFree, undefined, "input");
-    const sOut = pick(step, step.outputs, carryOut, undefined, "output");
-    const dIn = pick(dec, dec.inputs, new Set(), undefined, "input");
     const dOut = pick(dec, dec.outputs, new Set(), m.output, "output");
     if (eIn) checkState(enc, eIn, "input", stateDims(m.history));
     if (dOut) checkState(dec, dOut, "output", stateDims(1));
-    if (eOut && sIn && formatDims(eOut.dims) !== formatDims(sIn.dims)) {
-      problem(
-        step.file,
-        `input ${sIn.name}`,
-        `the encoder's latent ${formatDims(eOut.dims)}`,
-        formatDims(sIn.dims),
-      );
-    }
-    if (sOut && dIn && formatDims(sOut.dims) !== formatDims(dIn.dims)) {
-      problem(
-        dec.file,
-        `input ${dIn.name}`,
-        `the step's latent ${formatDims(sOut.dims)}`,
-        formatDims(dIn.dims),
-      );
-    }
-    if (eIn && eOut && sIn && sOut && dIn && dOut) {
-      plan.encode = { input: eIn.name, output: eOut.name };
-      plan.step = { input: sIn.name, output: sOut.name, carry: carryPairs };
-      plan.decode = { input: dIn.name, output: dOut.name };
-      plan.dtype = eIn.elemType === "float16" ? "float16" : "float32";
+    const pairs = latentPairs(step, m, carryIn, carryOut, conditioning, problem);
+    if (pairs) {
+      for (const [i] of pairs) stepFed.set(i, "latent");
+      unfed(step, stepFed);
+      const sIns = pairs.map(([i]) => step.inputs.find((t) => t.name === i)!);
+      const sOuts = pairs.map(([, o]) => step.outputs.find((t) => t.name === o)!);
+      const eOuts = matchLatent(enc, enc.outputs, "output", sIns, sOuts, problem);
+      const dIns = matchLatent(dec, dec.inputs, "input", sIns, sOuts, problem);
+      for (let k = 0; k < pairs.length; k++) {
+        const si = sIns[k], so = sOuts[k];
+        noteBatch(si);
+        plan.types![si.name] = typeOf(si);
+        const against = (t: TensorInfo | undefined, file: string, field: string, ref: string) => {
+          if (!t) return;
+          const differ = dimsMismatch(si.dims, t.dims);
+          if (differ) {
+            problem(
+              file,
+              field,
+              `${ref} ${formatDims(si.dims)} (step input ${si.name}; symbolic axes match any size)`,
+              `${formatDims(t.dims)} (${differ})`,
+            );
+          } else if (t.elemType !== si.elemType) {
+            problem(file, field, `${ref} of element type ${si.elemType}`, t.elemType);
+          }
+        };
+        against(so, step.file, `output ${so.name}`, `latent ${k + 1} fed back as`);
+        against(eOuts?.[k], enc.file, `output ${eOuts?.[k]?.name}`, `latent ${k + 1} as`);
+        against(dIns?.[k], dec.file, `input ${dIns?.[k]?.name}`, `latent ${k + 1} as`);
+        if (!FLOAT_TYPES.has(si.elemType)) {
+          problem(step.file, `input ${si.name}`, "a float32 or float16 latent", si.elemType);
+        }
+      }
+      if (eIn && dOut && eOuts && dIns) {
+        plan.encode = { input: eIn.name, outputs: eOuts.map((t) => t.name) };
+        plan.latent = pairs;
+        plan.step = { input: pairs[0][0], output: pairs[0][1], carry: carryPairs };
+        plan.decode = { inputs: dIns.map((t) => t.name), output: dOut.name };
+        plan.dtype = typeOf(eIn);
+      }
+      if (eIn) unfed(enc, new Map([[eIn.name, "state"]]));
+      if (dIns) unfed(dec, new Map(dIns.map((t, k) => [t.name, `latent ${k + 1}`])));
     }
   }
   if (graphs.init) {
@@ -306,12 +426,21 @@ export function planModel(
       plan.init = { input: inp.name };
     }
     for (const i of carryIn) {
-      if (!init.outputs.some((o) => o.name === i)) {
+      const o = init.outputs.find((x) => x.name === i);
+      const ti = step.inputs.find((x) => x.name === i);
+      if (!o) {
         problem(
           init.file,
           `output ${i}`,
           `an init output named like the carried input "${i}"`,
           `outputs ${init.outputs.map((o) => o.name).join(", ")}`,
+        );
+      } else if (ti && dimsMismatch(ti.dims, o.dims)) {
+        problem(
+          init.file,
+          `output ${i}`,
+          `the step's carried input ${formatDims(ti.dims)}`,
+          `${formatDims(o.dims)} (${dimsMismatch(ti.dims, o.dims)})`,
         );
       }
     }
@@ -329,7 +458,7 @@ export function planModel(
     problem(
       step.file,
       "batch axis",
-      "one batch size across all state tensors",
+      "one batch size across all state, latent and carried tensors",
       [...batchSizes].join(", "),
     );
   }
@@ -347,6 +476,94 @@ export function planModel(
   }
   if (problems.length > 0 || !plan.step) return { problems };
   return { plan: plan as ModelPlan, problems };
+}
+
+/**
+ * The latent pairs of a step graph: `[input, output]` per latent tensor. From emulator.json
+ * `latent` (step input → step output) when given; else every step input that is neither carried
+ * nor conditioning, paired in order with every step output that is not carried.
+ */
+function latentPairs(
+  step: GraphInfo,
+  m: ModelSource["manifest"],
+  carryIn: Set<string>,
+  carryOut: Set<string>,
+  conditioning: string[],
+  problem: (file: string, field: string, expected: string, found: string) => void,
+): [string, string][] | undefined {
+  const declared = m.latent;
+  if (declared) {
+    let ok = true;
+    for (const [i, o] of Object.entries(declared)) {
+      if (!step.inputs.some((t) => t.name === i)) {
+        ok = false;
+        problem(
+          step.file,
+          `latent ${i}`,
+          `a step input named "${i}" (emulator.json "latent")`,
+          `inputs ${step.inputs.map((t) => t.name).join(", ")}`,
+        );
+      }
+      if (!step.outputs.some((t) => t.name === o)) {
+        ok = false;
+        problem(
+          step.file,
+          `latent ${o}`,
+          `a step output named "${o}" (emulator.json "latent")`,
+          `outputs ${step.outputs.map((t) => t.name).join(", ")}`,
+        );
+      }
+    }
+    return ok ? Object.entries(declared) : undefined;
+  }
+  const ins = step.inputs.filter((t) => !carryIn.has(t.name) && !conditioning.includes(t.name));
+  const outs = step.outputs.filter((t) => !carryOut.has(t.name));
+  if (ins.length === 0 || ins.length !== outs.length) {
+    problem(
+      step.file,
+      "latent",
+      "as many latent step outputs as latent step inputs (besides carried and conditioning " +
+        'tensors), paired in order, or the pairs named in emulator.json "latent": ' +
+        '{"e1": "e1_next", ...}',
+      `inputs ${ins.map((t) => t.name).join(", ") || "none"}; outputs ${
+        outs.map((t) => t.name).join(", ") || "none"
+      }`,
+    );
+    return undefined;
+  }
+  return ins.map((t, k) => [t.name, outs[k].name]);
+}
+
+/**
+ * The encoder outputs (or decoder inputs) that carry each latent tensor: by name when their
+ * names are the step's latent inputs (or outputs), else in order.
+ */
+function matchLatent(
+  info: GraphInfo,
+  list: TensorInfo[],
+  what: "input" | "output",
+  sIns: TensorInfo[],
+  sOuts: TensorInfo[],
+  problem: (file: string, field: string, expected: string, found: string) => void,
+): TensorInfo[] | undefined {
+  for (const names of [sIns.map((t) => t.name), sOuts.map((t) => t.name)]) {
+    const byName = names.map((n) => list.find((t) => t.name === n));
+    if (byName.every((t) => t !== undefined) && list.length === names.length) {
+      return byName as TensorInfo[];
+    }
+  }
+  if (list.length !== sIns.length) {
+    problem(
+      info.file,
+      `${what}s`,
+      `${sIns.length} latent ${what}${sIns.length > 1 ? "s" : ""} (one per step latent input ${
+        sIns.map((t) => t.name).join(", ")
+      }; matched by name, else in order)`,
+      `${list.length}: ${list.map((t) => `${t.name} ${formatDims(t.dims)}`).join(", ")}`,
+    );
+    return undefined;
+  }
+  return list;
 }
 
 /** Render problems as an indented list for the CLI. */

@@ -7,7 +7,14 @@
  *   advanced by a tiny ONNX graph on the same backend, so on webgpu it never leaves the device;
  * - carried tensors start at zero (or from the `init` graph) and are fed back each step;
  * - latent models are encoded once, stepped in latent space and decoded only at the steps the
- *   observer asks for;
+ *   observer asks for; a latent may be several tensors (HEAP's levels e1, e2, e3), all kept where
+ *   the runtime put them (on webgpu, on the device);
+ * - shapes the graphs leave symbolic are confirmed as they run: a state, carried or latent output
+ *   of other dims than the step needs is refused with a `ShapeError` naming the graph file, the
+ *   tensor and the axis;
+ * - a graph onnxruntime refuses to load, or that fails while running, is bad input: a
+ *   `FormatError` (load) or `ShapeError`/`ValueRangeError` (run) naming the graph file and the
+ *   node/op onnxruntime names ({@link modelFault}), never a bare runtime error;
  * - a NaN/Inf in an IC's output marks that IC diverged at that step; the batch carries on;
  * - resumable (long `stability` runs, `harness/tasks/stability.ts`): with `checkpoint`, every
  *   `every` steps the model-side state of the batch in flight (window, carries, latent, step,
@@ -28,7 +35,7 @@
  *
  * @module
  */
-import { ValueRangeError } from "../core/errors.ts";
+import { FormatError, isInputError, ValueRangeError } from "../core/errors.ts";
 import {
   type Backend,
   disposeTensor,
@@ -86,8 +93,8 @@ export interface RolloutSnapshot {
   window: HostTensor;
   /** Carried tensors by input name. */
   carries: Record<string, HostTensor>;
-  /** Latent state (latent models). */
-  latent?: HostTensor;
+  /** Latent state (latent models), by step input name. */
+  latent?: Record<string, HostTensor>;
   /** First non-finite step per IC (all N ICs), or null. */
   divergence: (number | null)[];
 }
@@ -118,9 +125,98 @@ export function historyShiftGraph(rank: number, dtype: "float32" | "float16"): U
   return g.build();
 }
 
+/** The first line of a runtime error, without onnxruntime's `[ErrorCode:...]` prefix. */
+function runtimeMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const line = text.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "no message";
+  const clean = line.replace(/^\[ErrorCode:[^\]]*\]\s*/, "")
+    .replace(/^Can't create a session\.\s*ERROR_CODE: \d+, ERROR_MESSAGE:\s*/, "")
+    .replace(/^failed to call OrtRun\(\)\.\s*ERROR_CODE: \d+, ERROR_MESSAGE:\s*/, "")
+    // onnxruntime's source path and C++ signature say nothing to a user: keep the kernel file.
+    .replace(
+      /(^|\s)\/\S+\/([\w.]+\.(?:h|cc|cpp)):\d+\s+(?:[\w:~<>]+\([^)]*\)(?:\s*const)?\s*)?/,
+      "$1(in onnxruntime's $2) ",
+    );
+  return clean.length > 400 ? `${clean.slice(0, 400)}…` : clean;
+}
+
+/**
+ * A model fault as bad input: what onnxruntime said when graph `file` failed to load (`phase`
+ * "load") or to run ("run") on `backend`, with the node and op it names. Input errors pass
+ * through unchanged.
+ *
+ * @example
+ * ```ts
+ * import { modelFault } from "./rollout.ts";
+ * const e = modelFault(
+ *   new Error("Non-zero status code returned while running Conv node. Name:'/conv/Conv' Status Message: bad"),
+ *   "step.onnx", "run", "native",
+ * );
+ * if (!e.message.startsWith("step.onnx: node /conv/Conv (op Conv)")) throw new Error(e.message);
+ * ```
+ */
+export function modelFault(
+  e: unknown,
+  file: string,
+  phase: "load" | "run",
+  backend: string,
+): Error {
+  if (isInputError(e)) return e as Error;
+  const message = runtimeMessage(e);
+  const op = /running (\S+) node/.exec(message)?.[1] ??
+    /implementation for (\S+?)\(/.exec(message)?.[1] ??
+    /No Op registered for (\S+)/.exec(message)?.[1] ??
+    /(\S+\.\S+:\S+)\(-?\d+\) is not a registered/.exec(message)?.[1];
+  const node = /Name:\s*'([^']*)'/.exec(message)?.[1] ??
+    /node with name '([^']*)'/.exec(message)?.[1];
+  const tensor = /input:\s*(\S+) for the following indices/.exec(message)?.[1] ??
+    /input '([^']*)' is missing/.exec(message)?.[1];
+  const field = node !== undefined
+    ? `node ${node}${op ? ` (op ${op})` : ""}`
+    : op !== undefined
+    ? `op ${op}`
+    : tensor !== undefined
+    ? `input ${tensor}`
+    : "graph";
+  const parts = {
+    file,
+    field,
+    expected: phase === "load"
+      ? `a graph onnxruntime loads on ${backend}`
+      : `a graph that runs on ${backend}`,
+    found: `onnxruntime ${phase === "load" ? "refused it" : "failed while running it"}: ${message}`,
+  };
+  if (phase === "load") return new FormatError(parts);
+  return /dimension|shape|size|rank/i.test(message)
+    ? new ShapeError(parts)
+    : new ValueRangeError(parts);
+}
+
+/** Load graph `file` on `backend`, turning onnxruntime's errors into {@link modelFault}s. */
+async function openGraph(backend: Backend, bytes: Uint8Array, file: string): Promise<Session> {
+  let s: Session;
+  try {
+    s = await backend.createSession(bytes);
+  } catch (e) {
+    throw modelFault(e, file, "load", backend.name);
+  }
+  return {
+    inputNames: s.inputNames,
+    outputNames: s.outputNames,
+    run: async (feeds) => {
+      try {
+        return await s.run(feeds);
+      } catch (e) {
+        throw modelFault(e, file, "run", backend.name);
+      }
+    },
+    release: () => s.release(),
+  };
+}
+
 /**
  * Create the sessions a model needs on `backend`. `stateRank` is the rank of a batched state
- * `[B, C, ...grid]` (3 for 1D suites).
+ * `[B, C, ...grid]` (3 for 1D suites). A graph onnxruntime refuses is a `FormatError` naming it.
  */
 export async function openSessions(
   backend: Backend,
@@ -128,15 +224,21 @@ export async function openSessions(
   plan: ModelPlan,
   stateRank: number,
 ): Promise<ModelSessions> {
+  const g = model.graphs;
   const s: ModelSessions = {
     backend,
     plan,
     model,
-    step: await backend.createSession(model.graphs.step.bytes),
+    step: await openGraph(backend, g.step.bytes, g.step.path),
   };
-  if (model.graphs.encode) s.encode = await backend.createSession(model.graphs.encode.bytes);
-  if (model.graphs.decode) s.decode = await backend.createSession(model.graphs.decode.bytes);
-  if (model.graphs.init) s.init = await backend.createSession(model.graphs.init.bytes);
+  try {
+    if (g.encode) s.encode = await openGraph(backend, g.encode.bytes, g.encode.path);
+    if (g.decode) s.decode = await openGraph(backend, g.decode.bytes, g.decode.path);
+    if (g.init) s.init = await openGraph(backend, g.init.bytes, g.init.path);
+  } catch (e) {
+    await closeSessions(s);
+    throw e;
+  }
   if (plan.history > 1) {
     s.shift = await backend.createSession(historyShiftGraph(stateRank + 1, plan.dtype));
   }
@@ -237,8 +339,11 @@ export interface SnapshotLayout {
   window: readonly number[];
   /** Dims of each carried tensor by input name (non-numbers: any size). */
   carries: Record<string, readonly (number | string | null)[]>;
-  /** Whether the model is latent (the snapshot must then hold a latent state `[B, ...]`). */
-  latent: boolean;
+  /**
+   * Latent models: the latent tensors by step input name with their dims (non-numbers: any
+   * size); the snapshot must hold each. Empty for step models.
+   */
+  latent: Record<string, readonly (number | string | null)[] | null>;
 }
 
 /** The layout {@link rollout} expects of a resume snapshot. */
@@ -256,7 +361,10 @@ export function snapshotLayout(
     carries: Object.fromEntries(
       plan.step.carry.map(([i]) => [i, (plan.carryDims[i] ?? []).map((d, a) => a === 0 ? B : d)]),
     ),
-    latent: plan.form === "latent",
+    latent: Object.fromEntries((plan.latent ?? []).map(([i]) => {
+      const dims = plan.graphs.step.inputs.find((t) => t.name === i)?.dims ?? null;
+      return [i, dims === null ? null : dims.map((d, a) => a === 0 ? B : d)];
+    })),
   };
 }
 
@@ -269,7 +377,7 @@ export function snapshotLayout(
  * @example
  * ```ts
  * import { checkSnapshot } from "./rollout.ts";
- * const layout = { count: 4, batch: 2, history: 1, steps: 10, window: [2, 1, 3], carries: {}, latent: false };
+ * const layout = { count: 4, batch: 2, history: 1, steps: 10, window: [2, 1, 3], carries: {}, latent: {} };
  * const ok = { first: 2, step: 5, window: { dims: [2, 1, 3], data: new Float32Array(6) }, carries: {}, divergence: [null, null, null, null] };
  * checkSnapshot(ok, layout);
  * let message = "";
@@ -332,12 +440,55 @@ export function checkSnapshot(s: RolloutSnapshot, layout: SnapshotLayout, file?:
   for (const name of names) {
     tensor(s.carries[name], `snapshot.carries.${name}`, layout.carries[name]);
   }
-  if (layout.latent) tensor(s.latent, "snapshot.latent", undefined);
-  else if (s.latent !== undefined) fail("snapshot.latent", "none (not a latent model)", "a tensor");
+  const latents = Object.keys(layout.latent).sort();
+  if (latents.length > 0) {
+    const haveL = Object.keys(s.latent ?? {}).sort();
+    if (JSON.stringify(latents) !== JSON.stringify(haveL)) {
+      fail("snapshot.latent", `latent tensors ${JSON.stringify(latents)}`, JSON.stringify(haveL));
+    }
+    for (const name of latents) {
+      tensor(s.latent![name], `snapshot.latent.${name}`, layout.latent[name] ?? undefined);
+    }
+  } else if (s.latent !== undefined) {
+    fail("snapshot.latent", "none (not a latent model)", "latent tensors");
+  }
 }
 
 function product(a: readonly number[]): number {
   return a.reduce((x, y) => x * y, 1);
+}
+
+/**
+ * Confirm at run time what the declared shapes left open: tensor `field` of graph `file` has
+ * dims `got`; `want` are the dims it must have (numbers must match; the batch axis must be `B`;
+ * other symbolic or unknown axes of `want` match any size). Throws a `ShapeError` naming the
+ * tensor and the first axis that differs.
+ */
+function expectDims(
+  got: readonly number[],
+  want: readonly (number | string | null)[] | null,
+  B: number,
+  file: string,
+  field: string,
+  [what]: [string],
+): void {
+  if (want === null) return;
+  const need = want.map((d, a) => a === 0 ? B : d);
+  const shown = `[${need.map((d) => d ?? "?").join(",")}]`;
+  const fail = (why: string) => {
+    throw new ShapeError({
+      file,
+      field,
+      expected: `${shown} (${what})`,
+      found: `[${got.join(",")}] (${why})`,
+      hint: "The graph declares symbolic sizes here; the sizes it produced when run do not fit.",
+    });
+  };
+  if (got.length !== need.length) fail(`rank ${got.length}, not ${need.length}`);
+  for (let a = 0; a < need.length; a++) {
+    const d = need[a];
+    if (typeof d === "number" && got[a] !== d) fail(`axis ${a} is ${got[a]}, not ${d}`);
+  }
 }
 
 /**
@@ -428,11 +579,23 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     dims: [...t.dims],
     data: new Float32Array(await backend.read(t)),
   });
-  const fromHostTensor = (h: HostTensor): Tensor =>
-    plan.dtype === "float16"
+  /** A tensor of element type `type` (the state's, or a carried/latent input's) from the host. */
+  const fromHostTensor = (h: HostTensor, type = plan.dtype): Tensor =>
+    type === "float16"
       ? backend.tensor("float16", float32ToFloat16(h.data), h.dims)
       : backend.tensor("float32", h.data, h.dims);
   const run = (s: Session, feeds: Record<string, Tensor>) => s.run(feeds);
+  const latentPairs = plan.latent ?? [];
+  const stepFile = model.graphs.step.path;
+  /** Dispose the outputs of a run that nothing uses (on webgpu they hold device memory). */
+  const disposeOthers = (out: Record<string, Tensor>, used: Set<string>) => {
+    for (const [name, t] of Object.entries(out)) if (!used.has(name)) disposeTensor(t);
+  };
+  const stepUsed = new Set([
+    ...plan.step.carry.map(([, o]) => o),
+    ...latentPairs.map(([, o]) => o),
+    ...(latentPairs.length ? [] : [plan.step.output]),
+  ]);
 
   for (let first = 0; first < N; first += B) {
     if (o.resume && first < o.resume.first) {
@@ -461,26 +624,55 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
 
     // Carries: init graph or zeros (or the snapshot's).
     const carries: Record<string, Tensor> = {};
+    const typeOf = (name: string) => plan.types[name] ?? plan.dtype;
     if (resumed) {
-      for (const [i] of plan.step.carry) carries[i] = fromHostTensor(resumed.carries[i]);
+      for (const [i] of plan.step.carry) {
+        carries[i] = fromHostTensor(resumed.carries[i], typeOf(i));
+      }
     } else if (sessions.init && plan.init) {
       const init = sessions.init, input = plan.init.input;
       const r = await blocked(() => run(init, { [input]: window }));
-      for (const [i] of plan.step.carry) carries[i] = r[i];
+      for (const [i] of plan.step.carry) {
+        expectDims(r[i].dims, plan.carryDims[i], B, model.graphs.init!.path, `output ${i}`, [
+          `the carried input ${i} of ${stepFile}`,
+        ]);
+        carries[i] = r[i];
+      }
+      disposeOthers(r, new Set(plan.step.carry.map(([i]) => i)));
     } else {
       for (const [i] of plan.step.carry) {
         const dims = plan.carryDims[i].map((d, a) => (a === 0 ? B : Number(d)));
         const n = product(dims);
-        carries[i] = plan.dtype === "float16"
+        carries[i] = typeOf(i) === "float16"
           ? backend.tensor("float16", new Uint16Array(n), dims)
           : backend.tensor("float32", new Float32Array(n), dims);
       }
     }
-    // Latent models: encode once.
-    let latent: Tensor | undefined = resumed?.latent ? fromHostTensor(resumed.latent) : undefined;
-    if (!resumed && sessions.encode && plan.encode) {
-      const encode = sessions.encode, { input, output } = plan.encode;
-      latent = (await blocked(() => run(encode, { [input]: window })))[output];
+    // Latent models: encode once; the latent is one tensor or several, by step input name.
+    let latent: Record<string, Tensor> | undefined;
+    if (resumed?.latent) {
+      latent = {};
+      for (const [i] of latentPairs) latent[i] = fromHostTensor(resumed.latent[i], typeOf(i));
+    } else if (sessions.encode && plan.encode) {
+      const encode = sessions.encode, { input, outputs } = plan.encode;
+      const r = await blocked(() => run(encode, { [input]: window }));
+      latent = {};
+      for (let j = 0; j < latentPairs.length; j++) {
+        const [i] = latentPairs[j];
+        const declared = plan.graphs.step.inputs.find((t) => t.name === i)?.dims ?? null;
+        expectDims(
+          r[outputs[j]].dims,
+          declared,
+          B,
+          model.graphs.encode!.path,
+          `output ${outputs[j]}`,
+          [
+            `latent ${j + 1} as the step input ${i} of ${stepFile} declares it`,
+          ],
+        );
+        latent[i] = r[outputs[j]];
+      }
+      disposeOthers(r, new Set(outputs));
     }
 
     // One model step: run, carry, decode where needed, read back, advance the window. Returns
@@ -488,27 +680,54 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     const advance = async (n: number): Promise<Float32Array | Scalars | undefined> => {
       let scalars: Float32Array | undefined;
       const feeds: Record<string, Tensor> = { ...carries };
-      feeds[plan.step.input] = latent ?? window;
+      if (latent) Object.assign(feeds, latent);
+      else feeds[plan.step.input] = window;
       if (plan.conditioning.length > 0) {
         // Quantities of the newest input state, state n − 1 (harness/model/conditioning.ts).
         const ctx = { ...plan.conditioningContext, startHours: o.startHours };
         Object.assign(feeds, conditioningFeeds(backend, plan.conditioning, ctx, ics, n - 1));
       }
       const out = await run(sessions.step, feeds);
+      // Sizes the graph left symbolic are confirmed here: what is fed back must fit again.
+      for (const [i, ou] of plan.step.carry) {
+        expectDims(out[ou].dims, carries[i].dims, B, stepFile, `output ${ou}`, [
+          `the carried input ${i} as fed`,
+        ]);
+      }
+      for (const [i, ou] of latentPairs) {
+        expectDims(out[ou].dims, latent![i].dims, B, stepFile, `output ${ou}`, [
+          `the latent input ${i} as fed`,
+        ]);
+      }
+      disposeOthers(out, stepUsed);
       for (const [i, ou] of plan.step.carry) {
         disposeTensor(carries[i]);
         carries[i] = out[ou];
       }
       let state: Tensor | undefined;
+      let stateFile = stepFile, stateName = plan.step.output;
       if (latent) {
-        disposeTensor(latent);
-        latent = out[plan.step.output];
+        for (const [i, ou] of latentPairs) {
+          disposeTensor(latent[i]);
+          latent[i] = out[ou];
+        }
         if (needs(n)) {
-          state =
-            (await run(sessions.decode!, { [plan.decode!.input]: latent }))[plan.decode!.output];
+          const d = plan.decode!;
+          const dFeeds: Record<string, Tensor> = {};
+          latentPairs.forEach(([i], j) => (dFeeds[d.inputs[j]] = latent![i]));
+          const r = await run(sessions.decode!, dFeeds);
+          disposeOthers(r, new Set([d.output]));
+          state = r[d.output];
+          stateFile = model.graphs.decode!.path;
+          stateName = d.output;
         }
       } else {
         state = out[plan.step.output];
+      }
+      if (state) {
+        expectDims(state.dims, [B, C, ...shape], B, stateFile, `output ${stateName}`, [
+          `the state [B, C, ...grid]`,
+        ]);
       }
       let host: Float32Array | undefined;
       if (state && reduceOn && !needs(n)) {
@@ -529,8 +748,8 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
         host = await fromModel(state);
         if (host.length !== B * S) {
           throw new ShapeError({
-            file: model.graphs[latent ? "decode" : "step"]!.path,
-            field: `output ${latent ? plan.decode!.output : plan.step.output}`,
+            file: stateFile,
+            field: `output ${stateName}`,
             expected: `${B * S} values [${[B, C, ...shape]}]`,
             found: `${host.length} values [${state.dims}]`,
           });
@@ -618,12 +837,14 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       if (snap) {
         const carried: Record<string, HostTensor> = {};
         for (const [i] of plan.step.carry) carried[i] = await toHostTensor(carries[i]);
+        const latents: Record<string, HostTensor> = {};
+        for (const [i] of latentPairs) latents[i] = await toHostTensor(latent![i]);
         await o.checkpoint!.save({
           first,
           step: n,
           window: await toHostTensor(window),
           carries: carried,
-          ...(latent ? { latent: await toHostTensor(latent) } : {}),
+          ...(latent ? { latent: latents } : {}),
           divergence: [...divergence],
         }, timing());
         pending = issue(n + 1);
@@ -636,7 +857,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       }
     }
     disposeTensor(window);
-    disposeTensor(latent);
+    for (const t of Object.values(latent ?? {})) disposeTensor(t);
     for (const t of Object.values(carries)) disposeTensor(t);
   }
   const wallSeconds = (performance.now() - t0) / 1000;

@@ -1,18 +1,24 @@
-import { openBackend } from "../onnx/backend.ts";
+import { nativeAvailable, openBackend } from "../onnx/backend.ts";
 import { planModel } from "./plan.ts";
-import { openSessions, rollout, type RolloutObserver } from "./rollout.ts";
+import { openSessions, rollout, type RolloutObserver, type RolloutSnapshot } from "./rollout.ts";
 import {
   blowUpGraph,
   carryGraph,
   carryInitGraph,
   extrapolateGraph,
+  failsAtRunGraph,
   float16ScaleGraph,
+  heapGraphs,
   latentGraphs,
   scaleGraph,
   source,
+  torchCarryGraph,
 } from "../../fixtures/graphs.ts";
 import type { ModelSource } from "./manifest.ts";
-import { ValueRangeError } from "../core/errors.ts";
+import { FormatError, isInputError, ShapeError, ValueRangeError } from "../core/errors.ts";
+
+/** Backends that run here: wasm always, native where onnxruntime-node loads. */
+const BACKENDS: ("wasm" | "native")[] = (await nativeAvailable()) ? ["wasm", "native"] : ["wasm"];
 
 const X = 16;
 
@@ -189,9 +195,147 @@ Deno.test("rollout: normalize is applied on the way in and undone on the way out
   close(rec.preds.get("0:2")!, ic(ref, 0, 2).map((v) => 2 * (2 * v - m) - m), 1e-5, "step 2");
 });
 
-Deno.test("rollout: float16 models are fed float16 and read back as float32", async () => {
-  const { rec, ref } = await runModel(source({ step: float16ScaleGraph(X, 0.5) }), 1, 2);
-  close(rec.preds.get("0:2")!, ic(ref, 0, 2).map((v) => v * 0.25), 2e-3, "fp16");
+for (const backend of BACKENDS) {
+  Deno.test(`rollout: float16 models are fed float16 and read back as float32 (${backend})`, async () => {
+    // native failed here with "not enough space: expected 32, got 0": onnxruntime-common hands
+    // onnxruntime-node a Float16Array, whose N-API byte length is 0 (backend.ts nativeFloat16).
+    const { rec, ref } = await runModel(source({ step: float16ScaleGraph(X, 0.5) }), 3, 4, backend);
+    for (let n = 1; n <= 4; n++) {
+      close(rec.preds.get(`2:${n}`)!, ic(ref, 2, 4).map((v) => v * 0.5 ** n), 2e-3, `fp16 ${n}`);
+    }
+  });
+
+  Deno.test(`rollout: a HEAP-like latent of three tensors (${backend}, float32 and float16)`, async () => {
+    const a = 0.9, b = 0.5, steps = 5;
+    for (const dtype of ["float32", "float16"] as const) {
+      const model = source(heapGraphs(X, a, b, dtype), {
+        graphs: { encode: "encode.onnx", step: "step.onnx", decode: "decode.onnx" },
+      });
+      const { rec, ref } = await runModel(model, 4, steps, backend);
+      const tol = dtype === "float16" ? 4e-3 : 1e-6;
+      for (let i = 0; i < 4; i++) {
+        const u0 = ic(ref, i, steps);
+        const mean = u0.reduce((x, y) => x + y, 0) / X;
+        for (let n = 1; n <= steps; n++) {
+          const want = u0.map((v) => (a ** n + b ** n) / 2 * v + mean + n);
+          close(rec.preds.get(`${i}:${n}`)!, want, tol, `${dtype} ic ${i} step ${n}`);
+        }
+      }
+    }
+  });
+
+  Deno.test(`rollout: a runtime fault names the graph file and the node (${backend})`, async () => {
+    let error: unknown;
+    try {
+      await runModel(source({ step: failsAtRunGraph(X) }), 2, 2, backend);
+    } catch (e) {
+      error = e;
+    }
+    // onnxruntime-node names the node; onnxruntime-web says only what failed, and where.
+    const head = backend === "native"
+      ? /^step\.onnx: node \/Reshape \(op Reshape\): /
+      : /^step\.onnx: /;
+    if (
+      !isInputError(error) || !head.test(error.message) ||
+      !error.message.includes("cannot be reshaped to the requested shape") ||
+      error.message.includes("/onnxruntime")
+    ) {
+      throw new Error(`${error}`);
+    }
+  });
+
+  Deno.test(`rollout: a symbolic carry output of the wrong size is refused at run time (${backend})`, async () => {
+    const ok = await runModel(
+      source({ step: torchCarryGraph(X, 0.001) }, { carry: { h_in: "h_out" } }),
+      2,
+      3,
+      backend,
+    );
+    if (ok.stats.divergence.some((d) => d !== null)) throw new Error("diverged");
+    let error: unknown;
+    try {
+      await runModel(
+        source({ step: torchCarryGraph(X, 0.001, true) }, { carry: { h_in: "h_out" } }),
+        2,
+        3,
+        backend,
+      );
+    } catch (e) {
+      error = e;
+    }
+    if (
+      !(error instanceof ShapeError) ||
+      !error.message.startsWith("step.onnx: output h_out: expected [2,1,4]") ||
+      !error.message.includes("axis 2 is 2, not 4")
+    ) {
+      throw new Error(`${error}`);
+    }
+  });
+}
+
+Deno.test("rollout: a graph onnxruntime refuses is a FormatError naming the file", async () => {
+  const { atenFallbackGraph } = await import("../../fixtures/graphs.ts");
+  const model = source({ step: scaleGraph(X, 1) });
+  const { plan } = planModel(model, { fields: ["u"], shape: [X] });
+  // The plan refuses ATen graphs before any session; here the session is opened regardless.
+  const aten = { ...model, graphs: { step: { path: "aten.onnx", bytes: atenFallbackGraph(X) } } };
+  for (const backend of BACKENDS) {
+    let error: unknown;
+    try {
+      await openSessions(await openBackend(backend), aten, plan!, 3);
+    } catch (e) {
+      error = e;
+    }
+    if (!(error instanceof FormatError) || !error.message.startsWith("aten.onnx: ")) {
+      throw new Error(`${backend}: ${error}`);
+    }
+  }
+});
+
+Deno.test("rollout: a three-tensor latent resumes exactly from a snapshot", async () => {
+  const model = source(heapGraphs(X, 0.9, 0.5), {
+    graphs: { encode: "encode.onnx", step: "step.onnx", decode: "decode.onnx" },
+  });
+  const { plan } = planModel(model, { fields: ["u"], shape: [X] });
+  const sessions = await openSessions(await openBackend("wasm"), model, plan!, 3);
+  const steps = 6, ref = setup(2, steps);
+  const snaps: RolloutSnapshot[] = [];
+  const base = {
+    sessions,
+    channels: 1,
+    shape: [X],
+    count: 2,
+    reference: ref,
+    refSteps: steps,
+    steps,
+    maxBatch: 2,
+  };
+  const full = new Recorder();
+  await rollout({
+    ...base,
+    observer: full,
+    checkpoint: { every: 3, save: (s) => Promise.resolve(void snaps.push(s)) },
+  });
+  const snap = snaps[0];
+  if (Object.keys(snap.latent ?? {}).sort().join() !== "e1,e2,e3") {
+    throw new Error(JSON.stringify(Object.keys(snap.latent ?? {})));
+  }
+  const resumed = new Recorder();
+  await rollout({ ...base, observer: resumed, resume: snap });
+  for (let n = 4; n <= steps; n++) {
+    close(resumed.preds.get(`1:${n}`)!, full.preds.get(`1:${n}`)!, 0, `step ${n}`);
+  }
+  // A snapshot missing one latent tensor is refused naming it.
+  const { e3: _, ...partial } = snap.latent!;
+  let error: unknown;
+  try {
+    await rollout({ ...base, observer: new Recorder(), resume: { ...snap, latent: partial } });
+  } catch (e) {
+    error = e;
+  }
+  if (!(error instanceof ValueRangeError) || !error.message.includes("snapshot.latent")) {
+    throw new Error(String(error));
+  }
 });
 
 Deno.test("rollout: a blow-up is recorded as diverged at the first non-finite step", async () => {

@@ -110,13 +110,39 @@ export async function probeAdapter(): Promise<{ description: string; fallback: b
   }
 }
 
-function wrapSession(s: Ort.InferenceSession): Session {
+function wrapSession(
+  s: Ort.InferenceSession,
+  fix: (t: Tensor) => Tensor = (t) => t,
+): Session {
   return {
     inputNames: s.inputNames,
     outputNames: s.outputNames,
-    run: (feeds) => s.run(feeds) as Promise<Record<string, Tensor>>,
+    run: async (feeds) => {
+      const out = await s.run(feeds) as Record<string, Tensor>;
+      for (const k of Object.keys(out)) out[k] = fix(out[k]);
+      return out;
+    },
     release: () => s.release(),
   };
+}
+
+/**
+ * Make a float16 tensor of onnxruntime-node carry its data as a `Uint16Array`.
+ *
+ * onnxruntime-common turns float16 data into a `Float16Array` wherever the runtime has one (Deno
+ * does), and onnxruntime-node's N-API binding reads the byte length of a `Float16Array` as 0:
+ * every float16 feed failed with "not enough space: expected 4096, got 0", including a step's own
+ * output fed back. The binding reads only `type`, `dims` and `data`, so the tensor gets a `data`
+ * that views the same bytes as a `Uint16Array` (what the binding understands; `toHost` widens
+ * it exactly as before).
+ */
+export function nativeFloat16(t: Tensor): Tensor {
+  if (t.type !== "float16" || t.location !== "cpu") return t;
+  const d = t.data as unknown as ArrayBufferView & { length: number };
+  if (d instanceof Uint16Array) return t;
+  const bits = new Uint16Array(d.buffer, d.byteOffset, d.length);
+  Object.defineProperty(t, "data", { value: bits, configurable: true });
+  return t;
 }
 
 /**
@@ -178,8 +204,9 @@ export async function openBackend(choice: BackendChoice): Promise<Backend> {
             executionProviders: ["cpu"],
             graphOptimizationLevel: "all",
           }),
+          nativeFloat16,
         ),
-      tensor: (type, data, dims) => new ort.Tensor(type, data, [...dims]),
+      tensor: (type, data, dims) => nativeFloat16(new ort.Tensor(type, data, [...dims])),
       read: toHost,
     };
   }

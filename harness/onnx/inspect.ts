@@ -48,6 +48,77 @@ export interface GraphInfo {
   inputs: TensorInfo[];
   outputs: TensorInfo[];
   nodes: number;
+  /** Opset version per imported domain (`""` is the default ONNX domain). */
+  domains: Record<string, number>;
+  /**
+   * Nodes outside the domains onnxruntime implements (`""`/`ai.onnx`, `ai.onnx.ml`,
+   * `com.microsoft`), in graph order (subgraphs of If/Loop/Scan included), one entry per distinct
+   * domain, op and ATen operator. Such a graph cannot run: `planModel` (harness/model/plan.ts) names them before
+   * onnxruntime's own message does.
+   */
+  foreign: ForeignOp[];
+}
+
+/** A node of a domain onnxruntime does not implement (e.g. torch's ATen fallback). */
+export interface ForeignOp {
+  domain: string;
+  op: string;
+  /** Name of the first node of this kind. */
+  node: string;
+  /** `ATen` nodes: the torch operator they call (attribute `operator`, e.g. `fft_rfft`). */
+  operator?: string;
+  /** How many nodes of this kind. */
+  count: number;
+}
+
+/** Domains whose ops onnxruntime (node and web) implements. */
+export const RUNTIME_DOMAINS: ReadonlySet<string> = new Set([
+  "",
+  "ai.onnx",
+  "ai.onnx.ml",
+  "com.microsoft",
+]);
+
+/**
+ * Describe a foreign op for messages: `org.pytorch.aten::ATen (operator fft_rfft) at node
+ * "/ATen", 2 nodes`.
+ */
+export function describeForeignOp(f: ForeignOp): string {
+  const what = `${f.domain}::${f.op}${f.operator ? ` (operator ${f.operator})` : ""}`;
+  return `${what} at node "${f.node}"${f.count > 1 ? ` and ${f.count - 1} more` : ""}`;
+}
+
+function collectForeign(
+  // deno-lint-ignore no-explicit-any
+  nodes: any[],
+  into: Map<string, ForeignOp>,
+  local: ReadonlySet<string>,
+): void {
+  const dec = new TextDecoder();
+  for (const n of nodes ?? []) {
+    const domain = String(n.domain ?? "");
+    const op = String(n.opType ?? "");
+    // Model-local functions (torch.onnx's dynamo exporter writes them) are inlined by the runtime.
+    if (!RUNTIME_DOMAINS.has(domain) && !local.has(`${domain}::${op}`)) {
+      // deno-lint-ignore no-explicit-any
+      const attr = (n.attribute ?? []).find((a: any) => a.name === "operator");
+      const operator = attr?.s?.length ? dec.decode(attr.s) : undefined;
+      const key = `${domain}\0${op}\0${operator ?? ""}`;
+      const seen = into.get(key);
+      if (seen) seen.count++;
+      else {into.set(key, {
+          domain,
+          op,
+          node: String(n.name || n.output?.[0] || "?"),
+          operator,
+          count: 1,
+        });}
+    }
+    for (const a of n.attribute ?? []) {
+      if (a.g) collectForeign(a.g.node, into, local);
+      for (const g of a.graphs ?? []) collectForeign(g.node, into, local);
+    }
+  }
 }
 
 /** Render dims as `[B,1,1024]` for messages. */
@@ -102,6 +173,14 @@ export function inspectOnnx(bytes: Uint8Array, file: string): GraphInfo {
     // deno-lint-ignore no-explicit-any
     (graph.initializer ?? []).map((t: any) => String(t.name)),
   );
+  const foreign = new Map<string, ForeignOp>();
+  const local = new Set<string>(
+    // deno-lint-ignore no-explicit-any
+    (model.functions ?? []).map((f: any) => `${f.domain ?? ""}::${f.name}`),
+  );
+  collectForeign(graph.node, foreign, local);
+  // deno-lint-ignore no-explicit-any
+  for (const f of model.functions ?? []) collectForeign((f as any).node, foreign, local);
   const defaultOpset = model.opsetImport.find(
     // deno-lint-ignore no-explicit-any
     (o: any) => !o.domain || o.domain === "ai.onnx",
@@ -115,5 +194,10 @@ export function inspectOnnx(bytes: Uint8Array, file: string): GraphInfo {
     inputs: (graph.input ?? []).filter((v: any) => !initNames.has(String(v.name))).map(tensorInfo),
     outputs: graph.output.map(tensorInfo),
     nodes: (graph.node ?? []).length,
+    domains: Object.fromEntries(
+      // deno-lint-ignore no-explicit-any
+      model.opsetImport.map((o: any) => [String(o.domain ?? ""), Number(o.version ?? 0)]),
+    ),
+    foreign: [...foreign.values()],
   };
 }

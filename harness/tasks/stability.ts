@@ -188,7 +188,8 @@ interface Checkpoint {
     divergence: (number | null)[];
     window: EncodedTensor;
     carries: Record<string, EncodedTensor>;
-    latent?: EncodedTensor;
+    /** Latent tensors by step input name (an older checkpoint holds one bare tensor). */
+    latent?: Record<string, EncodedTensor> | EncodedTensor;
   };
   acc: {
     exits: (number | null)[];
@@ -213,6 +214,26 @@ function encodeTensor(t: HostTensor): EncodedTensor {
   const bytes = new Uint8Array(t.data.length * 4), view = new DataView(bytes.buffer);
   for (let i = 0; i < t.data.length; i++) view.setFloat32(i * 4, t.data[i], true);
   return { dims: [...t.dims], data: bytesToBase64(bytes) };
+}
+
+/**
+ * A checkpoint's latent tensors by step input name; an older checkpoint's single bare tensor is
+ * the model's only latent.
+ */
+function decodeLatent(
+  l: Record<string, EncodedTensor> | EncodedTensor,
+  layout: SnapshotLayout,
+  file: string,
+): Record<string, HostTensor> {
+  const names = Object.keys(layout.latent);
+  if (typeof l === "object" && l !== null && "dims" in l && names.length === 1) {
+    return { [names[0]]: decodeTensor(l as EncodedTensor, "snapshot.latent", file) };
+  }
+  return Object.fromEntries(
+    Object.entries(l as Record<string, EncodedTensor>).map((
+      [n, t],
+    ) => [n, decodeTensor(t, `snapshot.latent.${n}`, file)]),
+  );
 }
 
 function decodeTensor(t: EncodedTensor, where: string, file: string): HostTensor {
@@ -337,7 +358,7 @@ function checkpointSnapshot(
         [n, t],
       ) => [n, decodeTensor(t, `snapshot.carries.${n}`, path)]),
     ),
-    ...(snap.latent ? { latent: decodeTensor(snap.latent, "snapshot.latent", path) } : {}),
+    ...(snap.latent ? { latent: decodeLatent(snap.latent, o.layout, path) } : {}),
   };
   checkSnapshot(resume, o.layout, path);
   return resume;
@@ -536,7 +557,13 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
         carries: Object.fromEntries(
           Object.entries(snap.carries).map(([n, t]) => [n, encodeTensor(t)]),
         ),
-        ...(snap.latent ? { latent: encodeTensor(snap.latent) } : {}),
+        ...(snap.latent
+          ? {
+            latent: Object.fromEntries(
+              Object.entries(snap.latent).map(([n, t]) => [n, encodeTensor(t)]),
+            ),
+          }
+          : {}),
       },
       acc: {
         exits: acc.exits,

@@ -168,7 +168,11 @@ export async function validateModel(
   let dryRun: ValidationReport["dryRun"];
   if (plan && problems.length === 0) {
     lines.push(
-      `form: ${plan.form}, history ${plan.history}, batch ${plan.batch}, dtype ${plan.dtype}${
+      `form: ${plan.form}${
+        plan.latent && plan.latent.length > 1
+          ? ` (${plan.latent.length} latent tensors: ${plan.latent.map(([i]) => i).join(", ")})`
+          : ""
+      }, history ${plan.history}, batch ${plan.batch}, dtype ${plan.dtype}${
         plan.step.carry.length
           ? `, carry ${plan.step.carry.map(([i, o]) => `${o}→${i}`).join(", ")}`
           : ""
@@ -202,8 +206,10 @@ export async function validateModel(
         message: `${n} ICs × ${steps - plan.history + 1} steps ran; outputs finite`,
       };
     } catch (e) {
-      if (!isInputError(e) && !(e instanceof Error)) throw e;
-      dryRun = { backend: backend.name, ok: false, message: (e as Error).message };
+      // Model faults (a graph onnxruntime refuses, fails while running, or whose sizes do not
+      // fit) arrive as input errors naming the file and the op/tensor; anything else is a bug.
+      if (!isInputError(e)) throw e;
+      dryRun = { backend: backend.name, ok: false, message: e.message };
     }
     lines.push(`dry run on ${dryRun.backend}: ${dryRun.ok ? "ok" : "FAILED"}: ${dryRun.message}`);
   }
