@@ -12,6 +12,7 @@
  */
 import { writeFileAtomic } from "../harness/core/atomic.ts";
 import { type Result, RESULT_SCHEMA } from "../harness/results/schema.ts";
+import { divergenceCounts, divergenceLine } from "../harness/results/divergence.ts";
 import type { ClientData } from "./chart_spec.ts";
 import {
   buildSections,
@@ -118,10 +119,11 @@ function metaItem(label: string, valueHtml: string): string {
 }
 
 function stabilityBadge(r: Result): string {
-  const bad = r.divergence.filter((d) => d.step !== null).length;
-  return bad === 0
+  const c = divergenceCounts(r.divergence);
+  const split = c.bound > 0 ? ` (${c.nonfinite} NaN/Inf, ${c.bound} beyond the suite's bound)` : "";
+  return c.total === 0
     ? `<span class="badge good">all ${r.config.ics} ICs finite to step ${r.config.steps}</span>`
-    : `<span class="badge bad">${bad} of ${r.config.ics} ICs diverged</span>`;
+    : `<span class="badge bad">${c.total} of ${r.config.ics} ICs diverged${split}</span>`;
 }
 
 function stabilityText(r: Result): string {
@@ -130,9 +132,7 @@ function stabilityText(r: Result): string {
   if (gone.length === 0) {
     return `<p class="stability">All ${r.config.ics} ICs stayed finite for ${r.config.steps} steps.</p>`;
   }
-  const shown = gone.slice(0, 12).map((d) =>
-    `<li>IC ${h(d.ic)}: first NaN/Inf at step ${h(d.step)}</li>`
-  );
+  const shown = gone.slice(0, 12).map((d) => `<li>IC ${h(d.ic)}: ${h(divergenceLine(d))}</li>`);
   if (gone.length > 12) shown.push(`<li>… and ${gone.length - 12} more</li>`);
   return `<div class="stability"><p>${gone.length} of ${r.config.ics} ICs diverged ` +
     `(first at step ${h(gone[0].step)}). Their errors from that step on are missing, not ` +

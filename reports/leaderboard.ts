@@ -30,6 +30,7 @@
 import { createHash } from "node:crypto";
 import { pageHead } from "./page.ts";
 import { join, relative, resolve, sep } from "node:path";
+import { divergenceCounts } from "../harness/results/divergence.ts";
 import { writeFileAtomic } from "../harness/core/atomic.ts";
 import { checkResult } from "../harness/results/check.ts";
 import type { Result } from "../harness/results/schema.ts";
@@ -83,7 +84,7 @@ export interface Score {
   readonly upper: number | null;
   /** ICs in the score. */
   readonly n: number;
-  /** ICs with a first NaN/Inf step. */
+  /** Diverged ICs (a NaN/Inf, or beyond the suite's bound). */
   readonly diverged: number;
   /** ICs of the run. */
   readonly ics: number;
@@ -537,13 +538,18 @@ function boardHtml(board: Board, maxCompared: number): string {
       : "";
     const kind = m.kind === "baseline" ? `<span class="tag">baseline</span>` : "";
     const div = r.score.diverged;
+    // Why: NaN/Inf, or a finite blow-up beyond the suite's bound (shown when any is a blow-up).
+    const why = divergenceCounts(r.entry.result.divergence);
+    const split = why.bound > 0 ? ` (${why.nonfinite} NaN/Inf, ${why.bound} bound)` : "";
     return `<tr${r === board.persistence ? ' class="ref"' : ""}>` +
       `<td class="rank" data-v="${i + 1}">${i + 1}</td>` +
       `<td class="model" data-v="${h(m.name.toLowerCase())}"><a href="${h(r.page)}">${
         h(m.name)
       }</a>${kind}${authors}${desc}</td>` +
       scoreCell(r.score) + skillCell(r, board) +
-      `<td class="num${div > 0 ? " bad-count" : ""}" data-v="${div}">${div} / ${r.score.ics}</td>` +
+      `<td class="num${div > 0 ? " bad-count" : ""}" data-v="${div}">${div} / ${r.score.ics}${
+        h(split)
+      }</td>` +
       `<td class="opt mono" data-v="${h(m.sha256)}" title="${h(m.sha256)}">${
         h(m.sha256.slice(0, 12))
       }</td>` +

@@ -55,8 +55,11 @@ export interface RolloutObserver {
   initial?(ic: number, state: Float32Array): void;
   /** Called for every IC and predicted step that has not diverged. */
   step(ic: number, step: number, pred: Float32Array, ref: Float32Array): void;
-  /** Called once when an IC first produces a non-finite value. */
-  diverged(ic: number, step: number): void;
+  /**
+   * Called once when an IC diverges: its state holds a NaN/Inf (`reason.kind` `"nonfinite"`) or
+   * leaves the suite's bound ({@link RolloutOptions.bound}, `"bound"`).
+   */
+  diverged(ic: number, step: number, reason?: DivergenceReason): void;
   /** Steps at which physical fields are needed (latent models decode only there). Default: all. */
   needsStep?(step: number): boolean;
   /** True once the observer needs no more steps of IC `ic`; a batch of finished ICs stops. */
@@ -271,12 +274,23 @@ export interface RolloutTiming {
   wallSeconds: number;
 }
 
+/** Why an IC diverged: a NaN/Inf in its state, or a state beyond the suite's bound. */
+export type DivergenceReason =
+  | { readonly kind: "nonfinite" }
+  | {
+    readonly kind: "bound";
+    /** What left the bound, e.g. `"max|u| 13.2 > 10 × 1.31 (reference max)"`. */
+    readonly detail: string;
+  };
+
 /** What a rollout measured. */
 export interface RolloutStats extends RolloutTiming {
   /** Model calls × batch size (IC-steps) per wall second. */
   stepsPerSecond: number;
-  /** First non-finite step per IC, or null. */
+  /** First diverged step per IC (non-finite or out of bound), or null. */
   divergence: (number | null)[];
+  /** Why each IC diverged (null where it did not; ICs diverged before a resume: nonfinite). */
+  reasons: (DivergenceReason | null)[];
 }
 
 /** Inputs of {@link rollout}. */
@@ -295,6 +309,13 @@ export interface RolloutOptions {
   steps: number;
   /** Largest batch to run at once (dynamic-batch models). */
   maxBatch?: number;
+  /**
+   * The suite's divergence bound (`Suite.divergenceBound`): an IC diverges at the first step
+   * where max|field c| exceeds `factor` × the largest |field c| of its reference steps
+   * 0..`refSteps` (fields whose reference is 0 everywhere are not bounded). Absent: only
+   * NaN/Inf counts.
+   */
+  bound?: { readonly factor: number; readonly fields?: readonly string[] };
   /**
    * Hours since 1 January 00 UTC of state 0 of each IC (indexed like `reference`), for the
    * `day_of_year` and `hour` conditioning inputs; needed only by models that declare them.
@@ -529,6 +550,53 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
   const divergence: (number | null)[] = o.resume
     ? [...o.resume.divergence]
     : new Array(N).fill(null);
+  const reasons: (DivergenceReason | null)[] = divergence.map((d) =>
+    d === null ? null : { kind: "nonfinite" }
+  );
+  const diverge = (ic: number, n: number, reason: DivergenceReason) => {
+    divergence[ic] = n;
+    reasons[ic] = reason;
+    o.observer.diverged(ic, n, reason);
+  };
+  // Per IC and field: the bound on max|field| (Infinity: none).
+  const P = product(shape);
+  const limits = new Float64Array(N * C).fill(Infinity);
+  const refMax = new Float64Array(N * C);
+  if (o.bound) {
+    for (let ic = 0; ic < N; ic++) {
+      for (let t = 0; t <= refSteps; t++) {
+        for (let c = 0; c < C; c++) {
+          const a = ic * stride + t * S + c * P;
+          let m = refMax[ic * C + c];
+          for (let i = a; i < a + P; i++) m = Math.max(m, Math.abs(reference[i]));
+          refMax[ic * C + c] = m;
+        }
+      }
+      for (let c = 0; c < C; c++) {
+        const m = refMax[ic * C + c];
+        if (m > 0 && Number.isFinite(m)) limits[ic * C + c] = o.bound.factor * m;
+      }
+    }
+  }
+  /** The bound `pred` (IC `ic`) leaves, or undefined. */
+  const outOfBound = (ic: number, pred: Float32Array): DivergenceReason | undefined => {
+    if (!o.bound) return undefined;
+    for (let c = 0; c < C; c++) {
+      const limit = limits[ic * C + c];
+      let m = 0;
+      for (let i = c * P; i < (c + 1) * P; i++) m = Math.max(m, Math.abs(pred[i]));
+      if (m > limit) {
+        const name = o.bound.fields?.[c] ?? `field ${c}`;
+        return {
+          kind: "bound",
+          detail: `max|${name}| ${m.toPrecision(4)} > ${o.bound.factor} × ${
+            refMax[ic * C + c].toPrecision(4)
+          } (reference max)`,
+        };
+      }
+    }
+    return undefined;
+  };
   const needs = (n: number) => o.observer.needsStep ? o.observer.needsStep(n) : true;
   let modelSeconds = 0, observerSeconds = 0;
   const t0 = performance.now();
@@ -796,8 +864,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
           if (divergence[ic] !== null) continue;
           const v = got.scalars[j];
           if (!Number.isFinite(v)) {
-            divergence[ic] = n;
-            o.observer.diverged(ic, n);
+            diverge(ic, n, { kind: "nonfinite" });
             continue;
           }
           o.observer.scalar!(ic, n, v);
@@ -821,8 +888,12 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
             }
           }
           if (!finite) {
-            divergence[ic] = n;
-            o.observer.diverged(ic, n);
+            diverge(ic, n, { kind: "nonfinite" });
+            continue;
+          }
+          const out = outOfBound(ic, pred);
+          if (out) {
+            diverge(ic, n, out);
             continue;
           }
           const ref = n <= refSteps
@@ -867,5 +938,6 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     wallSeconds,
     stepsPerSecond: total / wallSeconds,
     divergence,
+    reasons,
   };
 }

@@ -199,6 +199,18 @@ function checkStructure(r: Result, ok: Check): void {
       `null or a step in 1..${c.steps}`,
       d.step,
     );
+    ok(
+      d.reason === undefined || (d.step !== null && ["nonfinite", "bound"].includes(d.reason)),
+      `divergence[${i}].reason`,
+      'absent, or "nonfinite" / "bound" on a diverged IC',
+      d.reason,
+    );
+    ok(
+      d.detail === undefined || (d.reason === "bound" && isStr(d.detail)),
+      `divergence[${i}].detail`,
+      'absent, or a string with reason "bound"',
+      d.detail,
+    );
   });
 
   r.snapshots.forEach((sn, i) => {

@@ -45,6 +45,7 @@
  */
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import type { Result } from "./schema.ts";
+import { divergenceCounts, divergenceText } from "./divergence.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
 import { wilson } from "../../metrics/intervals.ts";
 import { listSuites } from "../../suites/mod.ts";
@@ -618,6 +619,7 @@ function geomeanChecks(baseline: Result, candidate: Result, rule: GeomeanRule): 
   });
 }
 
+/** The divergence check; bound (finite blow-up) and NaN/Inf divergence count alike. */
 function divergenceCheck(baseline: Result, candidate: Result, rule: DivergenceRule): Check {
   const T = baseline.config.steps, N = rule.maxEarlierSteps;
   const stepOf = (r: Result, ic: number) => r.divergence.find((d) => d.ic === ic)?.step ?? null;
@@ -640,6 +642,12 @@ function divergenceCheck(baseline: Result, candidate: Result, rule: DivergenceRu
   }
   const count = (r: Result) => r.divergence.filter((d) => d.step !== null).length;
   const notes = [...problems];
+  const bound = divergenceCounts(candidate.divergence).bound;
+  if (bound > 0) {
+    notes.push(
+      `candidate: ${divergenceText(candidate.divergence)} (a finite blow-up is divergence)`,
+    );
+  }
   if (better.length > 0) notes.push(`finite where the baseline diverged: ${better.join(", ")}`);
   return {
     kind: "divergence",

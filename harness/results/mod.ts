@@ -12,4 +12,5 @@
 export { checkResult, modelHash, readCheckedResult } from "./check.ts";
 export { gate, type GateOutcome, type GateRules, parseGateRules, readGateRules } from "./gate.ts";
 export { readResult, validateResult } from "./io.ts";
+export { divergenceCounts, divergenceLine, divergenceText } from "./divergence.ts";
 export { type Divergence, type Result, RESULT_SCHEMA } from "./schema.ts";

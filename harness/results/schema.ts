@@ -50,10 +50,17 @@ export interface Hovmoller {
   ref: number[][];
 }
 
-/** Per-IC divergence record: `step` is the first step with a NaN/Inf output, or null. */
+/**
+ * Per-IC divergence record: `step` is the first diverged step, or null. `reason` says why:
+ * `nonfinite` (a NaN/Inf in the state; also what results without `reason` mean) or `bound` (a
+ * finite blow-up: the state left the suite's `divergenceBound`, `detail` saying how far).
+ */
 export interface Divergence {
   ic: number;
   step: number | null;
+  reason?: "nonfinite" | "bound";
+  /** For `bound`: e.g. `"max|u| 13.2 > 10 × 1.31 (reference max)"`. */
+  detail?: string;
 }
 
 /**

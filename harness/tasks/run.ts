@@ -13,7 +13,7 @@ import { type BackendChoice, openBackend } from "../onnx/backend.ts";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import { loadModel, type ModelSource } from "../model/manifest.ts";
 import { formatProblems, type ModelPlan, planModel, suiteSpec } from "../model/plan.ts";
-import { closeSessions, openSessions, rollout } from "../model/rollout.ts";
+import { closeSessions, type DivergenceReason, openSessions, rollout } from "../model/rollout.ts";
 import type { LoadedDataset } from "../data/dataset.ts";
 import { suiteTrackers } from "./context.ts";
 import { HovmollerRecorder, roundView, snapshotSteps2D } from "./views2d.ts";
@@ -23,7 +23,7 @@ import { sha256Hex } from "../core/hash.ts";
 import { positiveInt } from "../core/checks.ts";
 import { writeNpy } from "../data/npy.ts";
 import { writeFileAtomic } from "../core/atomic.ts";
-import { type Result, RESULT_SCHEMA, type Snapshot } from "../results/schema.ts";
+import { type Divergence, type Result, RESULT_SCHEMA, type Snapshot } from "../results/schema.ts";
 import { environment } from "./environment.ts";
 import {
   shardFileName,
@@ -87,6 +87,28 @@ export async function resolveModel(spec: string, suite: Suite): Promise<ModelSou
     });
   }
   return model;
+}
+
+/**
+ * The result record of IC `ic`'s divergence: `{ic, step}` plus, where it diverged, the reason
+ * (and for `bound` what left it).
+ *
+ * @example
+ * ```ts
+ * import { divergenceRecord } from "./run.ts";
+ * const d = divergenceRecord(3, 7, { kind: "bound", detail: "max|u| 20 > 10 × 1 (reference max)" });
+ * if (d.reason !== "bound" || divergenceRecord(0, null, null).reason !== undefined) throw new Error();
+ * ```
+ */
+export function divergenceRecord(
+  ic: number,
+  step: number | null,
+  reason: DivergenceReason | null | undefined,
+): Divergence {
+  if (step === null) return { ic, step };
+  return reason?.kind === "bound"
+    ? { ic, step, reason: "bound", detail: reason.detail }
+    : { ic, step, reason: "nonfinite" };
 }
 
 /** Validate `model` against `suite`, throwing one error that lists every problem. */
@@ -305,6 +327,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     refSteps: T,
     steps: T,
     maxBatch,
+    bound: suite.divergenceBound && { ...suite.divergenceBound, fields: suite.fields },
     // Dates of the ICs, for day_of_year / hour conditioning inputs (era5).
     startHours: (startHours ?? suite.startHours?.(N, seed))?.slice(
       part.first,
@@ -341,10 +364,12 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   await closeSessions(sessions);
   const diverged = stats.divergence.filter((d): d is number => d !== null);
   if (diverged.length > 0) {
+    const bound = stats.reasons.filter((r) => r?.kind === "bound").length;
     log(
-      `${diverged.length} of ${part.count} ICs diverged (first at step ${
-        Math.min(...diverged)
-      }); their errors after that step are reported as missing`,
+      `${diverged.length} of ${part.count} ICs diverged (first at step ${Math.min(...diverged)}; ${
+        diverged.length - bound
+      } NaN/Inf, ${bound} beyond the suite's bound); their errors ` +
+        "from that step on are reported as missing",
     );
   }
 
@@ -372,7 +397,9 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       totalSeconds: (performance.now() - t0) / 1000,
     },
     rows: trackers.rows(),
-    divergence: stats.divergence.map((step, i) => ({ ic: part.first + i, step })),
+    divergence: stats.divergence.map((step, i) =>
+      divergenceRecord(part.first + i, step, stats.reasons[i])
+    ),
     snapshots,
     ...(hovmoller ? { hovmoller: hovmoller.result() } : {}),
   };

@@ -161,6 +161,12 @@ export interface EnergyStats {
   readonly source: string;
 }
 
+/** The physical bound of {@link Suite.divergenceBound}. */
+export interface DivergenceBound {
+  /** Multiple of the reference trajectory's max |field| a prediction may reach (> 1). */
+  readonly factor: number;
+}
+
 /** A suite: one physical system with grid, Δt, IC distribution, ground truth and metrics. */
 export interface Suite {
   /** Registry id, e.g. `"burgers1d"`. */
@@ -246,6 +252,14 @@ export interface Suite {
    * (`metrics/scorer.ts`). Names are `[a-z0-9_]+` and the same for every state.
    */
   diagnostics?(state: Float32Array | Float64Array): Readonly<Record<string, number>>;
+  /**
+   * When a forecast counts as diverged although finite (a blow-up): at the first step where the
+   * largest |value| of a field exceeds `factor` × the largest |value| of that field over the
+   * IC's reference trajectory (steps 0..T; a field that is 0 throughout is not bounded). Recorded
+   * as divergence with reason `bound`, apart from NaN/Inf (`nonfinite`); the data card
+   * (`suites/<id>/README.md`) states the suite's factor. Absent: only NaN/Inf counts.
+   */
+  readonly divergenceBound?: DivergenceBound;
   /**
    * Steady-state energy statistics for the stability rate (SPEC §4). Optional: suites without a
    * statistically steady state (decaying 1D flows, dam breaks) leave it out and report no

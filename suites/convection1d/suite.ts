@@ -46,6 +46,8 @@ export const convection1d: Suite = {
   grid: { kind: "periodic1d", n: N, length: 1 },
   fields: ["u"],
   dt: 0.01,
+  // A blow-up counts as divergence: max|field| beyond 10 × the reference's (data card).
+  divergenceBound: { factor: 10 },
   tiers: {
     smoke: { ics: 4, steps: 20 },
     standard: { ics: 32, steps: 200 },

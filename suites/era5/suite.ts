@@ -190,6 +190,8 @@ export function makeEra5Suite(o: Era5Options = {}): Suite {
     fields: ERA5_FIELDS,
     startHours: (count: number, seed: number) => era5Starts(count, seed).hours,
     dt: ERA5_DT_HOURS,
+    // A blow-up counts as divergence: max|field| beyond 10 × the reference's (data card).
+    divergenceBound: { factor: 10 },
     tiers: { smoke: { ics: 2, steps: 4 }, standard: { ics: 8, steps: 40 } },
     seed: 20260106,
     summarySteps: [4, 12, 20, 40],

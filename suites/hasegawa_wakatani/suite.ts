@@ -278,6 +278,8 @@ export const hasegawaWakatani: Suite = {
   grid: GRID,
   fields: ["n", "phi"],
   dt: HW_DT,
+  // A blow-up counts as divergence: max|field| beyond 10 × the reference's (data card).
+  divergenceBound: { factor: 10 },
   tiers: {
     smoke: { ics: 2, steps: 10 },
     standard: { ics: 8, steps: 100 },

@@ -236,6 +236,8 @@ export const jet2d: Suite = {
   grid: GRID,
   fields: ["omega"],
   dt: DT,
+  // A blow-up counts as divergence: max|field| beyond 10 × the reference's (data card).
+  divergenceBound: { factor: 10 },
   tiers: {
     smoke: { ics: 2, steps: 10 },
     standard: { ics: 16, steps: 100 },
