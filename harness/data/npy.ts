@@ -316,6 +316,40 @@ function shapeRepr(shape: readonly number[]): string {
 }
 
 /**
+ * The `.npy` header (magic, version, dict, padding) of a little-endian float32 C-order array of
+ * `shape`, to stream the data after it (e.g. arrays larger than memory).
+ *
+ * @example
+ * ```ts
+ * import { encodeNpy, encodeNpyHeader } from "./npy.ts";
+ * const h = encodeNpyHeader([2, 3]);
+ * if (h.length % 64 !== 0 || h.length !== encodeNpy(new Float32Array(6), [2, 3]).length - 24) {
+ *   throw new Error("aligned header");
+ * }
+ * ```
+ */
+export function encodeNpyHeader(shape: readonly number[]): Uint8Array {
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeRepr(shape)}, }`;
+  let pre = 10;
+  let total = Math.ceil((pre + dict.length + 1) / ALIGN) * ALIGN;
+  if (total - pre > 0xffff) {
+    pre = 12;
+    total = Math.ceil((pre + dict.length + 1) / ALIGN) * ALIGN;
+  }
+  const headerLen = total - pre;
+  const header = dict + " ".repeat(headerLen - dict.length - 1) + "\n";
+  const out = new Uint8Array(total);
+  out.set(MAGIC, 0);
+  out[6] = pre === 10 ? 1 : 2;
+  out[7] = 0;
+  const view = new DataView(out.buffer);
+  if (pre === 10) view.setUint16(8, headerLen, true);
+  else view.setUint32(8, headerLen, true);
+  for (let i = 0; i < header.length; i++) out[pre + i] = header.charCodeAt(i);
+  return out;
+}
+
+/**
  * Encode a float32 array as `.npy` bytes: `<f4`, C order, version 1.0 (2.0 if the header is
  * longer than 65535 bytes), header padded with spaces and `\n` so the data starts at a multiple
  * of 64 bytes.
@@ -351,24 +385,10 @@ export function encodeNpy(
       found: `[${shape.join(", ")}] (${count} elements)`,
     });
   }
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeRepr(shape)}, }`;
-  let pre = 10;
-  let total = Math.ceil((pre + dict.length + 1) / ALIGN) * ALIGN;
-  if (total - pre > 0xffff) {
-    pre = 12;
-    total = Math.ceil((pre + dict.length + 1) / ALIGN) * ALIGN;
-  }
-  const headerLen = total - pre;
-  const header = dict + " ".repeat(headerLen - dict.length - 1) + "\n";
-  const out = new Uint8Array(total + data.length * 4);
-  out.set(MAGIC, 0);
-  out[6] = pre === 10 ? 1 : 2;
-  out[7] = 0;
-  const view = new DataView(out.buffer);
-  if (pre === 10) view.setUint16(8, headerLen, true);
-  else view.setUint32(8, headerLen, true);
-  for (let i = 0; i < header.length; i++) out[pre + i] = header.charCodeAt(i);
-  out.set(float32LeBytes(data), total);
+  const header = encodeNpyHeader(shape);
+  const out = new Uint8Array(header.length + data.length * 4);
+  out.set(header, 0);
+  out.set(float32LeBytes(data), header.length);
   return out;
 }
 

@@ -28,6 +28,7 @@
  * @module
  */
 
+import { gridSize, type Suite } from "./types.ts";
 import { Rng } from "../../harness/core/rng.ts";
 
 /** Default number of Fourier modes in an IC (wavenumbers 1 … 5). */
@@ -132,4 +133,26 @@ export function fourierSeriesIcs(
   const out = new Float32Array(count * n);
   for (let i = 0; i < count; i++) out.set(fourierSeriesIc(n, kMax, seed, i), i * n);
   return out;
+}
+
+/**
+ * IC `index` of `seed` for any suite, `[C, X]`: `suite.initialCondition` where declared, else the
+ * last state of `initialConditions(index + 1, seed)` (bit for bit the same by the contract).
+ *
+ * @example
+ * ```ts
+ * import { icAt } from "./ics.ts";
+ * import { getSuite } from "../mod.ts";
+ * const s = getSuite("burgers1d");
+ * const all = s.initialConditions(3, 5), one = icAt(s, 2, 5);
+ * if (one.some((v, i) => v !== all[2 * 1024 + i])) throw new Error("IC 2 alone = IC 2 of three");
+ * ```
+ */
+export function icAt(suite: Suite, index: number, seed: number): Float32Array {
+  if (!Number.isSafeInteger(index) || index < 0) {
+    throw new RangeError(`Cannot draw ${suite.id} IC: expected index ≥ 0, found ${index}`);
+  }
+  if (suite.initialCondition) return suite.initialCondition(index, seed);
+  const S = suite.fields.length * gridSize(suite.grid);
+  return suite.initialConditions(index + 1, seed).slice(index * S, (index + 1) * S);
 }

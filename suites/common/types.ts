@@ -207,6 +207,18 @@ export interface Suite {
    */
   initialConditions(count: number, seed: number): Float32Array;
   /**
+   * IC `index` of `seed` alone, `[C, X]`: bit for bit the state at `index` of
+   * `initialConditions(count, seed)` for any `count > index`. Lets workers draw ICs in parallel
+   * and training-data generation address any IC without drawing the ones before it. Optional:
+   * `icAt` in `suites/common/ics.ts` falls back to slicing `initialConditions(index + 1, seed)`.
+   */
+  initialCondition?(index: number, seed: number): Float32Array;
+  /**
+   * Work shared by every IC of `seed` (e.g. `hasegawa_wakatani`'s spun-up base state, cached on
+   * disk), done once before ICs are drawn in parallel so workers do not repeat it. Optional.
+   */
+  prepareInitialConditions?(seed: number): void;
+  /**
    * Ground truth: for `count` ICs `[count, C, X]`, the trajectories `[count, steps + 1, C, X]`
    * (step 0 = IC) at the suite's Δt. Pure and deterministic.
    */

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { DEFAULT_K_MAX, fourierSeriesIcs } from "../common/ics.ts";
+import { DEFAULT_K_MAX, fourierSeriesIc, fourierSeriesIcs } from "../common/ics.ts";
 import { checkBatch1D, energy1D, METRICS_1D } from "../common/periodic1d.ts";
 import type { Progress, Suite } from "../common/types.ts";
 import { convectionTrajectories } from "./solver.ts";
@@ -58,6 +58,9 @@ export const convection1d: Suite = {
   metrics: METRICS_1D,
   initialConditions(count: number, seed: number): Float32Array {
     return fourierSeriesIcs(count, N, DEFAULT_K_MAX, seed);
+  },
+  initialCondition(index: number, seed: number): Float32Array {
+    return Float32Array.from(fourierSeriesIc(N, DEFAULT_K_MAX, seed, index));
   },
   reference(ics: Float32Array, count: number, steps: number, progress?: Progress): Float32Array {
     checkBatch1D("convection1d", N, ics, count, steps);

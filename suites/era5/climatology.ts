@@ -39,11 +39,18 @@ const SLOTS = 1461;
 export function era5Starts(count: number, seed: number): { hours: number[]; seeds: number[] } {
   const hours: number[] = [], seeds: number[] = [];
   for (let i = 0; i < count; i++) {
-    const rng = new Rng(seed, i);
-    hours.push(ERA5_DT_HOURS * Math.min(SLOTS - 1, Math.floor(rng.uniform() * SLOTS)));
-    seeds.push(rng.nextUint32());
+    const s = era5Start(i, seed);
+    hours.push(s.hours);
+    seeds.push(s.seed);
   }
   return { hours, seeds };
+}
+
+/** IC `index`'s start hour of the year and field seed (one entry of {@link era5Starts}). */
+export function era5Start(index: number, seed: number): { hours: number; seed: number } {
+  const rng = new Rng(seed, index);
+  const hours = ERA5_DT_HOURS * Math.min(SLOTS - 1, Math.floor(rng.uniform() * SLOTS));
+  return { hours, seed: rng.nextUint32() };
 }
 
 /**

@@ -48,7 +48,7 @@ import { rotateBandLimited } from "./advection.ts";
 import { DEFAULT_LMAX, era5Variable, syntheticFields } from "./fields.ts";
 import { npix, orderOf } from "./healpix.ts";
 import { WEATHER_FAMILY } from "./scoring.ts";
-import { ERA5_ALPHA, ERA5_DT_HOURS, ERA5_FIELDS, era5Starts } from "./climatology.ts";
+import { ERA5_ALPHA, ERA5_DT_HOURS, ERA5_FIELDS, era5Start, era5Starts } from "./climatology.ts";
 export {
   ERA5_ALPHA,
   ERA5_DT_HOURS,
@@ -209,6 +209,15 @@ export function makeEra5Suite(o: Era5Options = {}): Suite {
         );
       }
       return out;
+    },
+    initialCondition(index: number, seed: number): Float32Array {
+      if (!Number.isSafeInteger(index) || index < 0) {
+        throw new RangeError(`Cannot draw era5 IC: expected index ≥ 0, found ${index}`);
+      }
+      const start = era5Start(index, seed);
+      return Float32Array.from(
+        syntheticFields({ nside, variables: ERA5_FIELDS, hours: [start.hours], seed: start.seed }),
+      );
     },
     reference(ics: Float32Array, count: number, steps: number, progress?: Progress): Float32Array {
       for (const [name, v] of [["count", count], ["steps", steps]] as const) {

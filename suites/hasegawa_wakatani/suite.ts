@@ -123,6 +123,11 @@ function writeFields(
   out.set(phi, offset + SIZE);
 }
 
+/** The spun-up base state of `seed` (cached on disk under the spin-up cache directory). */
+function hwBase(seed: number, log?: (m: string) => void) {
+  return cachedBaseState(HW_PHYSICS, HW_SPINUP, seed, spinupCacheDir(), spinupKey(), log);
+}
+
 /**
  * The `count` spun-up ICs of `seed` as float64 `[count, 2, 128, 128]` (n, φ), following the
  * recipe of `spinup.ts` (base state cached on disk, IC i branched with `Rng(seed, 2 + 2i)`).
@@ -145,7 +150,7 @@ export function hwInitialStates(
   const out = new Float64Array(count * 2 * SIZE);
   if (count === 0) return out;
   const hw = solver();
-  const base = cachedBaseState(HW_PHYSICS, HW_SPINUP, seed, spinupCacheDir(), spinupKey(), log);
+  const base = hwBase(seed, log);
   for (let i = 0; i < count; i++) {
     writeFields(hw, branchState(hw, base, HW_SPINUP, seed, i), out, i * 2 * SIZE);
   }
@@ -296,6 +301,22 @@ export const hasegawaWakatani: Suite = {
   },
   initialConditions(count: number, seed: number): Float32Array {
     return Float32Array.from(hwInitialStates(count, seed, (m) => console.warn(m)));
+  },
+  initialCondition(index: number, seed: number): Float32Array {
+    if (!Number.isSafeInteger(index) || index < 0) {
+      throw new RangeError(`Cannot draw hasegawa_wakatani IC: expected index ≥ 0, found ${index}`);
+    }
+    const hw = solver(), out = new Float32Array(2 * SIZE);
+    writeFields(
+      hw,
+      branchState(hw, hwBase(seed, (m) => console.warn(m)), HW_SPINUP, seed, index),
+      out,
+      0,
+    );
+    return out;
+  },
+  prepareInitialConditions(seed: number): void {
+    hwBase(seed, (m) => console.warn(m));
   },
   reference(ics: Float32Array, count: number, steps: number, progress?: Progress): Float32Array {
     if (!(ics instanceof Float32Array)) {

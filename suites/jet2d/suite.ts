@@ -255,6 +255,12 @@ export const jet2d: Suite = {
     for (let i = 0; i < count; i++) out.set(jet2dIc(seed, i), i * CELLS);
     return out;
   },
+  initialCondition(index: number, seed: number): Float32Array {
+    if (!Number.isSafeInteger(index) || index < 0) {
+      throw new RangeError(`Cannot draw jet2d IC: expected index ≥ 0, found ${index}`);
+    }
+    return Float32Array.from(jet2dIc(seed, index));
+  },
   reference(ics: Float32Array, count: number, steps: number, progress?: Progress): Float32Array {
     for (const [name, v] of [["count", count], ["steps", steps]] as const) {
       if (!Number.isSafeInteger(v) || v < 0) {

@@ -187,6 +187,12 @@ export const shallowWater2d: Suite = {
     }
     return out;
   },
+  initialCondition(index: number, seed: number): Float32Array {
+    if (!Number.isSafeInteger(index) || index < 0) {
+      throw new RangeError(`Cannot draw shallow_water2d IC: expected index ≥ 0, found ${index}`);
+    }
+    return Float32Array.from(toPrimitive(shallowWaterIc(seed, index), new Float64Array(3 * CELLS)));
+  },
   reference(ics: Float32Array, count: number, steps: number, progress?: Progress): Float32Array {
     for (const [name, v] of [["count", count], ["steps", steps]] as const) {
       if (!Number.isSafeInteger(v) || v < 0) {
