@@ -18,6 +18,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { isRecord } from "../core/checks.ts";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import { validateResult } from "./io.ts";
 import type { Result } from "./schema.ts";
@@ -38,8 +39,7 @@ function checker(file: string): Check {
   };
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+const isObj = isRecord;
 const isStr = (v: unknown): v is string => typeof v === "string";
 const isInt = (v: unknown, min = -Infinity, max = Infinity): v is number =>
   Number.isInteger(v) && (v as number) >= min && (v as number) <= max;

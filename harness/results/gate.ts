@@ -43,6 +43,7 @@
  * ```
  * @module
  */
+import { isRecord } from "../core/checks.ts";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import type { Result } from "./schema.ts";
 import { divergenceCounts, divergenceText } from "./divergence.ts";
@@ -168,8 +169,7 @@ export interface GateOutcome {
 // ---------------------------------------------------------------------------------------------
 // Rules file
 
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+const isObj = isRecord;
 
 function onlyKeys(obj: Record<string, unknown>, allowed: string[], file: string, at: string) {
   for (const k of Object.keys(obj)) {

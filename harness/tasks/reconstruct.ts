@@ -26,16 +26,10 @@ import type { Tensor } from "../onnx/backend.ts";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import { type AutoencoderSource, loadAutoencoder } from "../model/manifest.ts";
 import { inspectOnnx } from "../onnx/inspect.ts";
-import { sha256Hex } from "../core/hash.ts";
-import { suiteBlock, tierAndSeed } from "./run.ts";
+import { hashModelFiles, resultHeader, tierAndSeed } from "./context.ts";
+import { positiveInt } from "../core/checks.ts";
 import { writeFileAtomic } from "../core/atomic.ts";
-import { environment } from "./environment.ts";
-import {
-  type ReconstructInfo,
-  type Result,
-  RESULT_SCHEMA,
-  type Snapshot,
-} from "../results/schema.ts";
+import { type ReconstructInfo, type Result, type Snapshot } from "../results/schema.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
 import { healpixGrid, psnr, type WeatherGrid, weightedMse } from "../../metrics/weather.ts";
 import { spectrumErrorBands } from "../../metrics/spectrum.ts";
@@ -536,21 +530,10 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
   const grid = scoringGrid(suite);
   const { tierName, tier, seed } = tierAndSeed(suite, o.tier, o.seed);
   for (const [k, v] of [["--ics", o.samples], ["--batch", o.batch], ["--lmax", o.lmax]] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
-      throw new ValueRangeError({ field: k, expected: "a positive integer", found: String(v) });
-    }
+    positiveInt(v, k);
   }
   const model = await resolveAutoencoder(o.model, suite);
-  const files = [model.manifestFile, model.graphs.encode, model.graphs.decode]
-    .filter((f) => f !== undefined);
-  const hashed = [];
-  for (const f of files) {
-    hashed.push({ path: f!.path, sha256: await sha256Hex(f!.bytes), bytes: f!.bytes.length });
-  }
-  hashed.sort((a, b) => a.path.localeCompare(b.path));
-  const modelSha = await sha256Hex(
-    new TextEncoder().encode(hashed.map((f) => `${f.path}:${f.sha256}`).join("\n")),
-  );
+  const hashed = await hashModelFiles(model);
 
   const tr = performance.now();
   let samples: Float32Array, dataSource: string, hours: number[] | undefined;
@@ -584,32 +567,33 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
   });
   const N = samples.length / S;
   const result: Result = {
-    schema: RESULT_SCHEMA,
-    task: "reconstruct",
-    reconstruct: { ...scores.info, ...(hours ? { hours } : {}) },
-    created: new Date().toISOString(),
-    suite: suiteBlock(suite, o.data ? "data" : tierName),
-    model: {
-      name: model.manifest.name,
-      kind: model.kind,
-      description: model.manifest.description,
-      authors: model.manifest.authors,
-      files: hashed,
-      sha256: modelSha,
-      form: "autoencoder",
-      history: 1,
-      carry: [],
-    },
-    config: {
-      ics: N,
-      steps: 1,
-      seed,
-      backend: o.backend ?? "auto",
-      batch: scores.batch,
-      data: dataSource,
-      summarySteps: [],
-    },
-    environment: await environment(backend),
+    ...await resultHeader({
+      task: "reconstruct",
+      taskBlock: { reconstruct: { ...scores.info, ...(hours ? { hours } : {}) } },
+      suite,
+      tier: o.data ? "data" : tierName,
+      backend,
+      model: {
+        name: model.manifest.name,
+        kind: model.kind,
+        description: model.manifest.description,
+        authors: model.manifest.authors,
+        files: hashed.files,
+        sha256: hashed.sha256,
+        form: "autoencoder",
+        history: 1,
+        carry: [],
+      },
+      config: {
+        ics: N,
+        steps: 1,
+        seed,
+        backend: o.backend ?? "auto",
+        batch: scores.batch,
+        data: dataSource,
+        summarySteps: [],
+      },
+    }),
     timings: {
       modelSeconds: scores.modelSeconds,
       metricSeconds: scores.metricSeconds,

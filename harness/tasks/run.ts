@@ -6,25 +6,28 @@
  * @module
  */
 import { join } from "node:path";
-import { getSuite } from "../../suites/mod.ts";
 import { gridShape, gridSize, type Suite, type TierName } from "../../suites/common/types.ts";
-import { getBaseline } from "../../baselines/mod.ts";
 import { type BackendChoice, openBackend } from "../onnx/backend.ts";
-import { ShapeError, ValueRangeError } from "../core/errors.ts";
-import { loadModel, type ModelSource } from "../model/manifest.ts";
-import { formatProblems, type ModelPlan, planModel, suiteSpec } from "../model/plan.ts";
+import { ValueRangeError } from "../core/errors.ts";
 import { closeSessions, type DivergenceReason, openSessions, rollout } from "../model/rollout.ts";
 import type { LoadedDataset } from "../data/dataset.ts";
-import { suiteTrackers } from "./context.ts";
+import {
+  hashModelFiles,
+  modelBlock,
+  planOrThrow,
+  resolveModel,
+  resolveSuite,
+  resultHeader,
+  suiteTrackers,
+  tierAndSeed,
+} from "./context.ts";
 import { HovmollerRecorder, roundView, snapshotSteps2D } from "./views2d.ts";
 import { defaultCacheDir, loadOrGenerateReference } from "../data/reference_cache.ts";
 import { loadDataset } from "../data/dataset.ts";
-import { sha256Hex } from "../core/hash.ts";
 import { positiveInt } from "../core/checks.ts";
 import { writeNpy } from "../data/npy.ts";
 import { writeFileAtomic } from "../core/atomic.ts";
-import { type Divergence, type Result, RESULT_SCHEMA, type Snapshot } from "../results/schema.ts";
-import { environment } from "./environment.ts";
+import type { Divergence, Result, Snapshot } from "../results/schema.ts";
 import {
   shardFileName,
   shardRange,
@@ -74,20 +77,15 @@ export interface Evaluation {
   shard?: ShardResult;
 }
 
-/** Resolve `baseline:NAME` or a path into a model for `suite`. */
-export async function resolveModel(spec: string, suite: Suite): Promise<ModelSource> {
-  if (spec.startsWith("baseline:")) return await getBaseline(spec.slice(9), suite.id).build(suite);
-  const model = await loadModel(spec, suite.id);
-  if (model.manifest.suite !== suite.id) {
-    throw new ValueRangeError({
-      file: `${spec}/emulator.json`,
-      field: "suite",
-      expected: `"${suite.id}" (the suite asked for with --suite)`,
-      found: `"${model.manifest.suite}"`,
-    });
-  }
-  return model;
-}
+export {
+  hashModel,
+  modelBlock,
+  planOrThrow,
+  resolveModel,
+  resolveSuite,
+  suiteBlock,
+  tierAndSeed,
+} from "./context.ts";
 
 /**
  * The result record of IC `ic`'s divergence: `{ic, step}` plus, where it diverged, the reason
@@ -111,110 +109,11 @@ export function divergenceRecord(
     : { ic, step, reason: "nonfinite" };
 }
 
-/** Validate `model` against `suite`, throwing one error that lists every problem. */
-export function planOrThrow(model: ModelSource, suite: Suite): ModelPlan {
-  const { plan, problems } = planModel(model, suiteSpec(suite));
-  if (!plan) {
-    throw new ShapeError({
-      file: model.origin,
-      expected: `a model that fits suite ${suite.id} (state [B, ${suite.fields.length}, ${
-        gridShape(suite.grid).join(", ")
-      }])`,
-      found: `${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${
-        formatProblems(problems)
-      }`,
-    });
-  }
-  return plan;
-}
-
-/** Hash every file of a model; the model hash is sha256 over sorted `path:sha256` lines. */
-export async function hashModel(
-  model: ModelSource,
-): Promise<Result["model"]["files"] & { sha?: never }> {
-  const files = [model.manifestFile, ...Object.values(model.graphs)].filter((f) => f !== undefined);
-  const out = [];
-  for (const f of files) {
-    out.push({ path: f!.path, sha256: await sha256Hex(f!.bytes), bytes: f!.bytes.length });
-  }
-  return out.sort((a, b) => a.path.localeCompare(b.path));
-}
-
-/**
- * The tier and seed a run of `suite` uses: `tier` (default `standard`) must be one of the
- * suite's, `seed` (default the suite's) a non-negative safe integer; `ValueRangeError` naming the
- * CLI flag otherwise. Shared by `evaluate`, the stability and the reconstruct tasks.
- *
- * @example
- * ```ts
- * import { tierAndSeed } from "./run.ts";
- * import { getSuite } from "../../suites/mod.ts";
- * const { tier, seed } = tierAndSeed(getSuite("burgers1d"), "smoke", undefined);
- * if (tier.ics !== 4 || seed !== getSuite("burgers1d").seed) throw new Error("defaults");
- * ```
- */
-export function tierAndSeed(
-  suite: Suite,
-  tierName: TierName | undefined,
-  seed: number | undefined,
-): { tierName: TierName; tier: Suite["tiers"]["standard"]; seed: number } {
-  const name: TierName = tierName ?? "standard";
-  const tier = suite.tiers[name];
-  if (!tier) {
-    throw new ValueRangeError({
-      field: "--tier",
-      expected: `one of ${Object.keys(suite.tiers).join(", ")} for ${suite.id}`,
-      found: JSON.stringify(name),
-    });
-  }
-  const s = seed ?? suite.seed;
-  if (!Number.isSafeInteger(s) || s < 0) {
-    throw new ValueRangeError({
-      field: "--seed",
-      expected: "a non-negative integer",
-      found: String(s),
-    });
-  }
-  return { tierName: name, tier, seed: s };
-}
-
-/** The `suite` block of a result (SPEC §5) for a run of `suite` at `tier`. */
-export function suiteBlock(suite: Suite, tier: string): Result["suite"] {
-  return {
-    id: suite.id,
-    version: suite.version,
-    tier,
-    title: suite.title,
-    fields: [...suite.fields],
-    dt: suite.dt,
-  };
-}
-
-/** The `model` block of a result (SPEC §5) for a forecast model and its validated plan. */
-export function modelBlock(
-  model: ModelSource,
-  plan: ModelPlan,
-  files: Result["model"]["files"],
-  sha256: string,
-): Result["model"] {
-  return {
-    name: model.manifest.name,
-    kind: model.kind,
-    description: model.manifest.description,
-    authors: model.manifest.authors,
-    files,
-    sha256,
-    form: plan.form,
-    history: plan.history,
-    carry: plan.step.carry.map(([i]) => i),
-  };
-}
-
 /** Run one evaluation end to end. */
 export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const t0 = performance.now();
   const log = o.log ?? (() => {});
-  const suite = typeof o.suite === "string" ? getSuite(o.suite) : o.suite;
+  const suite = resolveSuite(o.suite);
   const { tierName, tier, seed } = tierAndSeed(suite, o.tier, o.seed);
   if (o.shard && o.saveTrajectories) {
     throw new ValueRangeError({
@@ -225,10 +124,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   }
   const model = await resolveModel(o.model, suite);
   const plan = planOrThrow(model, suite);
-  const files = await hashModel(model);
-  const modelSha = await sha256Hex(
-    new TextEncoder().encode(files.map((f) => `${f.path}:${f.sha256}`).join("\n")),
-  );
+  const hashed = await hashModelFiles(model);
 
   // Ground truth.
   const tr = performance.now();
@@ -373,22 +269,22 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     );
   }
 
-  const env = await environment(backend);
   const result: Result = {
-    schema: RESULT_SCHEMA,
-    created: new Date().toISOString(),
-    suite: suiteBlock(suite, o.data ? "data" : tierName),
-    model: modelBlock(model, plan, files, modelSha),
-    config: {
-      ics: N,
-      steps: T,
-      seed,
-      backend: o.backend ?? "auto",
-      batch,
-      data: dataSource,
-      summarySteps,
-    },
-    environment: env,
+    ...await resultHeader({
+      suite,
+      tier: o.data ? "data" : tierName,
+      model: modelBlock(model, plan, hashed.files, hashed.sha256),
+      backend,
+      config: {
+        ics: N,
+        steps: T,
+        seed,
+        backend: o.backend ?? "auto",
+        batch,
+        data: dataSource,
+        summarySteps,
+      },
+    }),
     timings: {
       modelSeconds: stats.modelSeconds,
       metricSeconds: trackers.seconds,

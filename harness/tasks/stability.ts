@@ -51,14 +51,13 @@ import {
 import { type BackendChoice, openBackend } from "../onnx/backend.ts";
 import { ValueRangeError } from "../core/errors.ts";
 import {
-  hashModel,
+  hashModelFiles,
   modelBlock,
   planOrThrow,
   resolveModel,
-  suiteBlock,
+  resultHeader,
   tierAndSeed,
-} from "./run.ts";
-import { sha256Hex } from "../core/hash.ts";
+} from "./context.ts";
 import { positiveInt } from "../core/checks.ts";
 import {
   checkSnapshot,
@@ -74,8 +73,8 @@ import {
 import { removeIfExists, writeFileAtomic } from "../core/atomic.ts";
 import { defaultCacheDir, loadOrGenerateReference } from "../data/reference_cache.ts";
 import { readJson } from "../core/json_file.ts";
-import { type Result, RESULT_SCHEMA } from "../results/schema.ts";
-import { EMUBENCH_VERSION, environment, gitCommit } from "./environment.ts";
+import type { Result } from "../results/schema.ts";
+import { EMUBENCH_VERSION, gitCommit } from "./environment.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
 import { energyBand, stabilityRows } from "../../metrics/stability.ts";
 import { spectrum1d } from "../../metrics/spectrum.ts";
@@ -406,10 +405,7 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
 
   const model = await resolveModel(o.model, suite);
   const plan = planOrThrow(model, suite);
-  const files = await hashModel(model);
-  const modelSha = await sha256Hex(
-    new TextEncoder().encode(files.map((f) => `${f.path}:${f.sha256}`).join("\n")),
-  );
+  const hashed = await hashModelFiles(model);
   const k = plan.history;
   if (k > H) {
     throw new ValueRangeError({
@@ -446,7 +442,7 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
   const key: RunKey = {
     suite: suite.id,
     version: suite.version,
-    modelSha256: modelSha,
+    modelSha256: hashed.sha256,
     energyMean: stats.mean,
     energyStd: stats.std,
     horizon: H,
@@ -682,24 +678,25 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
   }
 
   const result: Result = {
-    schema: RESULT_SCHEMA,
-    task: "stability",
-    created: new Date().toISOString(),
-    suite: suiteBlock(suite, "stability"),
-    model: modelBlock(model, plan, files, modelSha),
-    config: {
-      ics: N,
-      steps: H,
-      seed,
-      backend: o.backend ?? "auto",
-      batch,
-      data:
-        `solver ICs only (no reference trajectory); energy band μ_E ± 5σ_E with μ_E ${stats.mean}, σ_E ${stats.std}; energy computed ${
-          reduce ? `on the device (${suite.id}.energyGraph)` : "on the host"
-        }`,
-      summarySteps: [],
-    },
-    environment: await environment(backend),
+    ...await resultHeader({
+      task: "stability",
+      suite,
+      tier: "stability",
+      model: modelBlock(model, plan, hashed.files, hashed.sha256),
+      backend,
+      config: {
+        ics: N,
+        steps: H,
+        seed,
+        backend: o.backend ?? "auto",
+        batch,
+        data:
+          `solver ICs only (no reference trajectory); energy band μ_E ± 5σ_E with μ_E ${stats.mean}, σ_E ${stats.std}; energy computed ${
+            reduce ? `on the device (${suite.id}.energyGraph)` : "on the host"
+          }`,
+        summarySteps: [],
+      },
+    }),
     timings: {
       modelSeconds,
       metricSeconds: prior.metric + stats0.observerSeconds,
