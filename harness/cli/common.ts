@@ -14,6 +14,7 @@ import { listBaselines } from "../../baselines/mod.ts";
 import { BACKEND_CHOICES } from "../onnx/backend.ts";
 import { ValueRangeError } from "../core/errors.ts";
 import type { Result } from "../results/schema.ts";
+import { divergenceText } from "../results/divergence.ts";
 import { defaultCacheDir } from "../data/reference_cache.ts";
 import { checkChoice, type FlagSpec, userPath } from "./flags.ts";
 
@@ -130,7 +131,10 @@ export function checkModelName(model: string, suite: string | undefined): void {
   }
 }
 
-/** One line: the suite's headline metric per field at step 1 and the horizon, divergence, speed. */
+/**
+ * One line: the suite's headline metric per field at the first scored step (1, or k for a
+ * `history: k` model) and the horizon, divergence (NaN/Inf and bound apart), speed.
+ */
 export function summaryLine(r: Result): string {
   // The suite's headline metric (first declared), per field, at step 1 and the horizon.
   const metric = listSuites().find((s) => s.id === r.suite.id)?.metrics[0]?.id ?? "nrmse";
@@ -143,13 +147,14 @@ export function summaryLine(r: Result): string {
     v: number | null | undefined,
   ) => (v === null || v === undefined ? "—" : v.toPrecision(3));
   const at = (f: string, s: number) => curve.find((x) => x.field === f && x.step === s)?.value;
+  // The first scored step: a history-k model predicts from step k (its first k are given).
+  const first = Math.max(1, Math.min(r.model.history ?? 1, last));
   const fields = r.suite.fields.map((f) =>
-    `${r.suite.fields.length > 1 ? `${f} ` : ""}${metric}@1 ${fmt(at(f, 1))}, @${last} ${
+    `${r.suite.fields.length > 1 ? `${f} ` : ""}${metric}@${first} ${fmt(at(f, first))}, @${last} ${
       fmt(at(f, last))
     }`
   );
-  const div = r.divergence.filter((d) => d.step !== null).length;
-  return `${r.suite.id} ${r.model.name}: ${fields.join("; ")}; diverged ${div}/${r.config.ics}, ${
-    Math.round(r.timings.stepsPerSecond)
-  } IC-steps/s on ${r.environment.backend}`;
+  return `${r.suite.id} ${r.model.name}: ${fields.join("; ")}; diverged ${
+    divergenceText(r.divergence)
+  }, ${Math.round(r.timings.stepsPerSecond)} IC-steps/s on ${r.environment.backend}`;
 }

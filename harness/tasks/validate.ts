@@ -9,8 +9,15 @@
  */
 import { getSuite } from "../../suites/mod.ts";
 import { gridShape } from "../../suites/common/types.ts";
-import { type BackendChoice, openBackend } from "../onnx/backend.ts";
-import { isInputError, ValueRangeError } from "../core/errors.ts";
+import {
+  type BackendChoice,
+  type BackendName,
+  nativeAvailable,
+  openBackend,
+  probeAdapter,
+} from "../onnx/backend.ts";
+import { isInputError, ShapeError, ValueRangeError } from "../core/errors.ts";
+import { readNpy } from "../data/npy.ts";
 import { loadAutoencoder, loadModel, type ManifestTask } from "../model/manifest.ts";
 import { join } from "node:path";
 import { evaluateReconstruction } from "./reconstruct.ts";
@@ -224,4 +231,186 @@ export async function validateModel(
     ok ? `OK: the model fits ${suite.id}.` : `NOT OK: the model does not fit ${suite.id}.`,
   );
   return { ok, model: path, suite: suite.id, problems, dryRun, text: lines.join("\n") };
+}
+
+/** One backend's comparison against the user's expected output. */
+export interface ExpectedComparison {
+  backend: string;
+  /** max |emubench − expected| over every value. */
+  maxAbs: number;
+  /** `maxAbs / max|expected|` (the tolerance is on this). */
+  maxRel: number;
+  ok: boolean;
+  /** Set when the backend could not run the step. */
+  error?: string;
+}
+
+/** Options of {@link checkExpected}. */
+export interface ExpectedOptions {
+  suite?: string;
+  /** The input state(s): `[B, C, ...grid]`, or `[B, k, C, ...grid]` for `history: k`. */
+  expectInput: string;
+  /** What the user's framework returned for it: `[B, C, ...grid]`, physical units. */
+  expectOutput: string;
+  /**
+   * Largest accepted `max|Δ| / max|expected|`; default {@link DEFAULT_EXPECT_TOLERANCE}
+   * ({@link DEFAULT_EXPECT_TOLERANCE_FLOAT16} for float16 graphs).
+   */
+  tolerance?: number;
+  /** Backends to compare on; default every one available here (webgpu on a hardware adapter). */
+  backends?: BackendName[];
+}
+
+/**
+ * Default tolerance of `validate --expect-output` for float32 graphs: max |Δ| ≤ 1e-5 ×
+ * max |expected|. One step of torch's own small CNN exported faithfully differs by 8e-8 of the
+ * field's scale; the same CNN exported with torch 1.13's off-by-one circular padding
+ * (pytorch#86690) by 1.6e-4 (`fixtures/torch/cnn1d_*`), so 1e-5 leaves a factor ≥ 10 each side.
+ */
+export const DEFAULT_EXPECT_TOLERANCE = 1e-5;
+/** Default tolerance for float16 graphs (binary16 has 11 significant bits: ε ≈ 1e-3). */
+export const DEFAULT_EXPECT_TOLERANCE_FLOAT16 = 5e-3;
+
+/**
+ * `validate --expect-input IN.npy --expect-output OUT.npy`: run ONE model step from `IN` on every
+ * available backend exactly as a rollout does (normalize, float16, carries from zeros or the init
+ * graph, a latent model's encode → step → decode; conditioning inputs at the first step: state
+ * k − 1, i.e. time (k − 1)·Δt, step k − 1) and compare with `OUT`.
+ *
+ * @example
+ * ```ts
+ * import { checkExpected } from "./validate.ts";
+ * const r = await checkExpected("fixtures/torch/cnn1d_manualwrap/model.onnx", {
+ *   suite: "burgers1d",
+ *   expectInput: "fixtures/torch/cnn1d_manualwrap/in.npy",
+ *   expectOutput: "fixtures/torch/cnn1d_manualwrap/out.npy",
+ *   backends: ["wasm"],
+ * });
+ * if (!r.ok || !(r.comparisons[0].maxRel < 1e-5)) throw new Error(r.text);
+ * ```
+ */
+export async function checkExpected(
+  path: string,
+  o: ExpectedOptions,
+): Promise<{ ok: boolean; comparisons: ExpectedComparison[]; text: string }> {
+  if (o.tolerance !== undefined && !(o.tolerance >= 0)) {
+    throw new ValueRangeError({
+      field: "--tolerance",
+      expected: "a number ≥ 0",
+      found: String(o.tolerance),
+    });
+  }
+  const model = await loadModel(path, o.suite);
+  const suite = getSuite(o.suite ?? model.manifest.suite);
+  const shape = gridShape(suite.grid), C = suite.fields.length;
+  const S = C * shape.reduce((a, b) => a * b, 1);
+  const { plan, problems } = planModel(model, suiteSpec(suite));
+  if (!plan) {
+    throw new ShapeError({
+      file: path,
+      expected: `a model that fits suite ${suite.id}`,
+      found: `${problems.length} problem(s):\n${formatProblems(problems)}`,
+    });
+  }
+  const tolerance = o.tolerance ??
+    (plan.dtype === "float16" ? DEFAULT_EXPECT_TOLERANCE_FLOAT16 : DEFAULT_EXPECT_TOLERANCE);
+  const k = plan.history;
+  const read = async (file: string, flag: string, dims: number[]) => {
+    const a = await readNpy(file);
+    const want = [a.shape[0], ...dims];
+    if (a.shape.length !== want.length || a.shape.some((d, i) => i > 0 && d !== want[i])) {
+      throw new ShapeError({
+        file,
+        field: flag,
+        expected: `[B, ${dims.join(", ")}]`,
+        found: `[${a.shape.join(", ")}]`,
+      });
+    }
+    return { n: a.shape[0], data: Float32Array.from(a.data as ArrayLike<number>) };
+  };
+  const input = await read(
+    o.expectInput,
+    "--expect-input",
+    k > 1 ? [k, C, ...shape] : [C, ...shape],
+  );
+  const output = await read(o.expectOutput, "--expect-output", [C, ...shape]);
+  if (input.n !== output.n) {
+    throw new ShapeError({
+      file: o.expectOutput,
+      field: "--expect-output",
+      expected: `batch ${input.n} (as --expect-input)`,
+      found: `batch ${output.n}`,
+    });
+  }
+  const n = input.n;
+  // The input window as a reference [n, k + 1, C, ...]: states 0..k−1 given, slot k unused.
+  const reference = new Float32Array(n * (k + 1) * S);
+  for (let i = 0; i < n; i++) {
+    reference.set(input.data.subarray(i * k * S, (i + 1) * k * S), i * (k + 1) * S);
+  }
+  let scale = 0;
+  for (const v of output.data) scale = Math.max(scale, Math.abs(v));
+  const names: BackendName[] = o.backends ?? await availableBackends();
+  const comparisons: ExpectedComparison[] = [];
+  for (const name of names) {
+    const got = new Float32Array(n * S).fill(NaN);
+    try {
+      const backend = await openBackend(name);
+      const sessions = await openSessions(backend, model, plan, 2 + shape.length);
+      try {
+        await rollout({
+          sessions,
+          channels: C,
+          shape,
+          count: n,
+          reference,
+          refSteps: k,
+          steps: k,
+          startHours: suite.startHours?.(n, suite.seed),
+          observer: { step: (ic, _s, p) => got.set(p, ic * S), diverged: () => {} },
+        });
+      } finally {
+        await closeSessions(sessions);
+      }
+    } catch (e) {
+      if (!(e instanceof Error)) throw e;
+      comparisons.push({ backend: name, maxAbs: NaN, maxRel: NaN, ok: false, error: e.message });
+      continue;
+    }
+    let maxAbs = 0;
+    for (let i = 0; i < got.length; i++) {
+      const d = Math.abs(got[i] - output.data[i]);
+      maxAbs = Number.isNaN(d) ? Infinity : Math.max(maxAbs, d);
+    }
+    const maxRel = scale > 0 ? maxAbs / scale : maxAbs === 0 ? 0 : Infinity;
+    comparisons.push({ backend: name, maxAbs, maxRel, ok: maxRel <= tolerance });
+  }
+  const ok = comparisons.length > 0 && comparisons.every((c) => c.ok);
+  const lines = [
+    `one step from ${o.expectInput} (${n} × [${k > 1 ? `${k}, ` : ""}${C}, ${shape.join(", ")}]) ` +
+    `against ${o.expectOutput}; tolerance max|Δ| ≤ ${tolerance} × max|expected| (${
+      scale.toPrecision(4)
+    })`,
+    ...comparisons.map((c) =>
+      c.error
+        ? `  ${c.backend}: FAILED to run: ${c.error}`
+        : `  ${c.backend}: max abs ${c.maxAbs.toExponential(3)}, max rel ${
+          c.maxRel.toExponential(3)
+        }: ${c.ok ? "ok" : "BEYOND TOLERANCE"}`
+    ),
+    ok
+      ? "OK: the model reproduces the expected output on every backend."
+      : "NOT OK: the ONNX graph does not compute what your framework computed (see above).",
+  ];
+  return { ok, comparisons, text: lines.join("\n") };
+}
+
+/** native (when onnxruntime-node loads), wasm, and webgpu on a hardware adapter. */
+async function availableBackends(): Promise<BackendName[]> {
+  const out: BackendName[] = [];
+  const adapter = await probeAdapter();
+  if (adapter && !adapter.fallback) out.push("webgpu");
+  if (await nativeAvailable()) out.push("native");
+  out.push("wasm");
+  return out;
 }
