@@ -39,29 +39,31 @@ import { gridShape, type Progress, type Suite } from "../../suites/common/types.
 /**
  * The default cache directory: `$EMUBENCH_CACHE` when set, else `$XDG_CACHE_HOME/emubench`, else
  * `~/.cache/emubench` (`%LOCALAPPDATA%\emubench` on Windows). Without permission to read the
- * environment it falls back to `.cache/emubench` under the working directory.
+ * environment it falls back to `.cache/emubench` under the working directory. `getEnv` and `os`
+ * are for tests.
  *
  * @example
  * ```ts
  * import { defaultCacheDir } from "./reference_cache.ts";
- * if (!defaultCacheDir().includes("emubench") && !Deno.env.get("EMUBENCH_CACHE")) {
- *   throw new Error("the default names emubench");
- * }
+ * const env: Record<string, string> = { HOME: "/home/u" };
+ * if (defaultCacheDir((k) => env[k], "linux") !== "/home/u/.cache/emubench") throw new Error();
  * ```
  */
-export function defaultCacheDir(): string {
+export function defaultCacheDir(
+  getEnv: (key: string) => string | undefined = (k) => Deno.env.get(k),
+  os: typeof Deno.build.os = Deno.build.os,
+): string {
   try {
     const env = (k: string) => {
-      const v = Deno.env.get(k);
+      const v = getEnv(k);
       return v !== undefined && v !== "" ? v : undefined;
     };
     const explicit = env("EMUBENCH_CACHE");
     if (explicit) return explicit;
     const xdg = env("XDG_CACHE_HOME");
     if (xdg) return join(xdg, "emubench");
-    if (Deno.build.os === "windows" && env("LOCALAPPDATA")) {
-      return join(env("LOCALAPPDATA")!, "emubench");
-    }
+    const local = env("LOCALAPPDATA");
+    if (os === "windows" && local) return join(local, "emubench");
     const home = env("HOME") ?? env("USERPROFILE");
     if (home) return join(home, ".cache", "emubench");
   } catch {

@@ -4,6 +4,7 @@ import { FileSystemStore } from "@zarrita/storage";
 import { ValueRangeError } from "../core/errors.ts";
 import { sha256Float32 } from "../core/hash.ts";
 import {
+  defaultCacheDir,
   loadOrGenerateReference,
   physicsTag,
   REFERENCE_CACHE_SCHEMA,
@@ -265,4 +266,21 @@ Deno.test("a cache directory that cannot be written is logged, not fatal", async
     assert.equal(warnings.length, 1);
     assert.ok(warnings[0].includes("could not write reference cache entry"), warnings[0]);
   });
+});
+
+Deno.test("defaultCacheDir: EMUBENCH_CACHE, else XDG_CACHE_HOME/emubench, else ~/.cache/emubench", () => {
+  const env: Record<string, string> = {
+    HOME: "/home/u",
+    XDG_CACHE_HOME: "/xdg",
+    EMUBENCH_CACHE: "/mine",
+    LOCALAPPDATA: "C:/Users/u/AppData/Local",
+  };
+  const get = (k: string) => env[k];
+  assert.equal(defaultCacheDir(get, "linux"), "/mine");
+  delete env.EMUBENCH_CACHE;
+  assert.equal(defaultCacheDir(get, "linux"), "/xdg/emubench");
+  env.XDG_CACHE_HOME = "";
+  assert.equal(defaultCacheDir(get, "linux"), "/home/u/.cache/emubench");
+  assert.equal(defaultCacheDir(get, "windows"), "C:/Users/u/AppData/Local/emubench");
+  assert.equal(defaultCacheDir(() => undefined, "linux"), ".cache/emubench");
 });
