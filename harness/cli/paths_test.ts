@@ -13,13 +13,11 @@ const DENO_DIR = Deno.env.get("DENO_DIR") ??
   join(Deno.env.get("XDG_CACHE_HOME") ?? join(Deno.env.get("HOME") ?? "", ".cache"), "deno");
 const RUN = ["run", "--suite", "convection1d", "--model", "baseline:upwind", "--tier", "smoke"];
 
-/** Spawn the CLI in `cwd` with exactly the environment `env` (plus what Deno needs to start). */
+/** Spawn the CLI in `cwd` with `env` as the only settings of the variables under test. */
 async function spawn(args: string[], cwd: string, env: Record<string, string>) {
-  const base: Record<string, string> = {};
-  for (const k of ["PATH", "HOME", "TMPDIR", "DENO_CERT", "NPM_CONFIG_REGISTRY"]) {
-    const v = Deno.env.get(k);
-    if (v !== undefined) base[k] = v;
-  }
+  // This process's environment without the variables under test.
+  const base = Deno.env.toObject();
+  for (const k of ["INIT_CWD", "EMUBENCH_CACHE", "XDG_CACHE_HOME"]) delete base[k];
   // Deno's own cache follows XDG_CACHE_HOME unless DENO_DIR is set: pin it to this process's.
   base.DENO_DIR = DENO_DIR;
   const out = await new Deno.Command(Deno.execPath(), {
