@@ -58,7 +58,8 @@ export const runCommand = defineCommand({
     },
     "save-trajectories": {
       type: "boolean",
-      meaning: "also write pred.npy and ref.npy [ICs, steps+1, fields, grid…]",
+      meaning: "also write pred.npy and ref.npy [ICs, steps+1, fields, grid…] (reconstruct: " +
+        "[samples, fields, grid])",
     },
     "no-report": FLAG.noReport,
     shard: {
@@ -84,7 +85,7 @@ export const runCommand = defineCommand({
     const status = new Status(v.json);
     const outDir = v.out ?? userPath(join("out", suite, slug(v.model)));
     if (v.task === "reconstruct") {
-      for (const k of ["steps", "save-trajectories", "shard"] as const) {
+      for (const k of ["steps", "shard"] as const) {
         if (v[k] !== undefined) {
           throw new ValueRangeError({
             field: `--${k}`,
@@ -104,6 +105,7 @@ export const runCommand = defineCommand({
         lmax: v.lmax,
         data: v.data,
         outDir,
+        saveTrajectories: Boolean(v["save-trajectories"]),
         log: (m) => status.log(m),
         progress: (phase, d, t) => status.progress(phase, d, t),
       });
@@ -113,7 +115,9 @@ export const runCommand = defineCommand({
         console.log(JSON.stringify({ ...files, report, summary: reconstructSummary(result) }));
       } else {
         status.log(reconstructSummary(result));
-        for (const f of [files.result, report]) if (f) status.log(`wrote ${f}`);
+        for (const f of [files.result, files.pred, files.ref, report]) {
+          if (f) status.log(`wrote ${f}`);
+        }
       }
       return 0;
     }

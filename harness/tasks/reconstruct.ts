@@ -35,6 +35,7 @@ import { healpixGrid, psnr, type WeatherGrid, weightedMse } from "../../metrics/
 import { spectrumErrorBands } from "../../metrics/spectrum.ts";
 import { roundView } from "./views2d.ts";
 import { gridSize, type Suite, type TierName } from "../../suites/common/types.ts";
+import { writeNpy } from "../data/npy.ts";
 import { getSuite } from "../../suites/mod.ts";
 import { getBaseline } from "../../baselines/mod.ts";
 import { loadDataset } from "../data/dataset.ts";
@@ -131,6 +132,8 @@ export interface ReconstructSamplesOptions {
   /** Largest degree ℓ of the spectra (default min(2·nside, 32): the era5 suite spectrum's band). */
   lmax?: number;
   progress?: (done: number, total: number) => void;
+  /** When given (`[N, C, X]`), receives every reconstruction (physical units). */
+  reconstructions?: Float32Array;
 }
 
 /** Scores of {@link reconstructSamples}: everything of a result that depends on the run. */
@@ -303,6 +306,7 @@ export async function reconstructSamples(o: ReconstructSamplesOptions): Promise<
       });
     }
     for (const t of [...Object.values(enc), ...Object.values(dec)]) disposeTensor(t);
+    o.reconstructions?.set(y.subarray(0, count * S), first * S);
 
     const ts = performance.now();
     for (let i = 0; i < count; i++) {
@@ -433,6 +437,11 @@ export interface ReconstructOptions {
   data?: string;
   /** Directory for result.json; nothing is written when absent. */
   outDir?: string;
+  /**
+   * Also write `pred.npy` (the reconstructions) and `ref.npy` (the samples), both
+   * `[N, C, 12·nside²]` float32, to `outDir`.
+   */
+  saveTrajectories?: boolean;
   batch?: number;
   /** Largest degree ℓ of the spectra (default min(2·nside, 32): the era5 suite spectrum's band). */
   lmax?: number;
@@ -443,7 +452,7 @@ export interface ReconstructOptions {
 /** A finished reconstruct evaluation. */
 export interface Reconstruction {
   result: Result;
-  files: { result?: string };
+  files: { result?: string; pred?: string; ref?: string };
 }
 
 /** Hours in the built-in sample year (365 days). */
@@ -556,11 +565,13 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
 
   const backend = await openBackend(o.backend ?? "auto");
   log(`model: ${model.manifest.name} (autoencoder) on ${backend.name}`);
+  const reconstructions = o.saveTrajectories ? new Float32Array(samples.length) : undefined;
   const scores = await reconstructSamples({
     suite,
     model,
     backend,
     samples,
+    reconstructions,
     batch: o.batch,
     lmax: o.lmax,
     progress: (d, t) => o.progress?.("reconstruct", d, t),
@@ -606,6 +617,13 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
     snapshots: scores.snapshots,
   };
   const written: Reconstruction["files"] = {};
+  if (o.outDir && reconstructions) {
+    const shape = [N, suite.fields.length, gridSize(suite.grid)];
+    written.pred = join(o.outDir, "pred.npy");
+    written.ref = join(o.outDir, "ref.npy");
+    await writeNpy(written.pred, reconstructions, shape);
+    await writeNpy(written.ref, samples, shape);
+  }
   if (o.outDir) {
     written.result = join(o.outDir, "result.json");
     await writeFileAtomic(written.result, JSON.stringify(result, null, 1));
