@@ -112,6 +112,7 @@ export const stabilityCommand = defineCommand({
         outDir,
         log: (m) => status.log(m),
         progress: (d, t) => status.progress("stability", d, t),
+        setupProgress: (phase, d, t) => status.progress(phase, d, t),
       }));
     const r = run.result;
     const rate = r.rows.find((x) => x.metric === "stability_rate")!;

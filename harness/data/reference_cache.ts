@@ -88,6 +88,8 @@ export interface ReferenceCacheOptions {
   cacheDir: string;
   /** Progress of the solver on a miss, forwarded to `suite.reference`. */
   progress?: Progress;
+  /** Progress of drawing the ICs on a miss (spin-ups), forwarded to `suite.initialConditions`. */
+  icProgress?: Progress;
   /** Receives warnings (unusable cache entries, failed writes). Default `console.warn`. */
   log?: (message: string) => void;
 }
@@ -365,7 +367,7 @@ export async function loadOrGenerateReference(
 
   const { ics: n, steps, seed } = request;
   const shape = shapes(suite, request);
-  const ics = suite.initialConditions(n, seed);
+  const ics = suite.initialConditions(n, seed, options.icProgress);
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
   if (ics.length !== size(shape.ics)) {
     throw new Error(

@@ -284,3 +284,30 @@ Deno.test("defaultCacheDir: EMUBENCH_CACHE, else XDG_CACHE_HOME/emubench, else ~
   assert.equal(defaultCacheDir(get, "windows"), "C:/Users/u/AppData/Local/emubench");
   assert.equal(defaultCacheDir(() => undefined, "linux"), ".cache/emubench");
 });
+
+Deno.test("icProgress reaches suite.initialConditions on a miss (spin-ups report progress)", async () => {
+  await withCache(async (cacheDir) => {
+    const inner = decaySuite();
+    const seen: [number, number][] = [];
+    const suite: Suite = {
+      ...inner,
+      initialConditions(count: number, seed: number, progress?: (d: number, t: number) => void) {
+        for (let i = 0; i <= count; i++) progress?.(i, count);
+        return inner.initialConditions(count, seed);
+      },
+    };
+    await loadOrGenerateReference(suite, request, {
+      cacheDir,
+      log: () => {},
+      icProgress: (d, t) => seen.push([d, t]),
+    });
+    assert.deepEqual(seen, [[0, 4], [1, 4], [2, 4], [3, 4], [4, 4]]);
+    seen.length = 0;
+    await loadOrGenerateReference(suite, request, {
+      cacheDir,
+      log: () => {},
+      icProgress: () => {},
+    });
+    assert.deepEqual(seen, [], "a hit draws no ICs");
+  });
+});

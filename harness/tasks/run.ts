@@ -146,6 +146,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     const ref = await loadOrGenerateReference(suite, { seed, ics: N, steps: T }, {
       cacheDir: o.cacheDir ?? defaultCacheDir(),
       progress: (d, t) => o.progress?.("reference", d, t),
+      icProgress: (d, t) => o.progress?.("initial conditions", d, t),
       log,
     });
     ({ reference } = ref);

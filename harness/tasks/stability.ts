@@ -128,6 +128,8 @@ export interface StabilityOptions {
    */
   deviceEnergy?: "auto" | "on" | "off";
   progress?: (done: number, total: number) => void;
+  /** Progress of the set-up phases before the rollout (IC spin-up, the history window). */
+  setupProgress?: (phase: string, done: number, total: number) => void;
   log?: (message: string) => void;
 }
 
@@ -468,14 +470,21 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
   // the cache holds), of which steps 0..k−1 are the window.
   let ics: Float32Array, window: Float32Array;
   if (o.cacheDir === false) {
-    ics = suite.initialConditions(N, seed);
-    window = k > 1 ? suite.reference(ics, N, k - 1) : ics;
+    ics = suite.initialConditions(N, seed, (d, t) => o.setupProgress?.("initial conditions", d, t));
+    window = k > 1
+      ? suite.reference(ics, N, k - 1, (d, t) => o.setupProgress?.("history window", d, t))
+      : ics;
   } else {
     const cached = await loadOrGenerateReference(suite, {
       seed,
       ics: N,
       steps: Math.max(1, k - 1),
-    }, { cacheDir: o.cacheDir ?? defaultCacheDir(), log });
+    }, {
+      cacheDir: o.cacheDir ?? defaultCacheDir(),
+      log,
+      progress: (d, t) => o.setupProgress?.("history window", d, t),
+      icProgress: (d, t) => o.setupProgress?.("initial conditions", d, t),
+    });
     ics = cached.ics;
     window = k > 1 ? cached.reference : ics;
   }

@@ -203,9 +203,10 @@ export interface Suite {
   readonly metrics: readonly MetricDecl[];
   /**
    * Deterministic ICs: `count` states `[count, C, X]` drawn from the suite's distribution with
-   * `seed`. The same (seed, count) gives bit-identical arrays on every machine.
+   * `seed`. The same (seed, count) gives bit-identical arrays on every machine. Suites whose ICs
+   * are expensive (spun-up turbulence) report `progress` (ICs done of `count`) while drawing.
    */
-  initialConditions(count: number, seed: number): Float32Array;
+  initialConditions(count: number, seed: number, progress?: Progress): Float32Array;
   /**
    * IC `index` of `seed` alone, `[C, X]`: bit for bit the state at `index` of
    * `initialConditions(count, seed)` for any `count > index`. Lets workers draw ICs in parallel

@@ -132,6 +132,7 @@ function hwBase(seed: number, log?: (m: string) => void) {
  * The `count` spun-up ICs of `seed` as float64 `[count, 2, 128, 128]` (n, φ), following the
  * recipe of `spinup.ts` (base state cached on disk, IC i branched with `Rng(seed, 2 + 2i)`).
  * The first call for a seed costs the spin-up (data card); later calls read the cache.
+ * `progress` counts the base spin-up as one unit and each branched IC as one.
  *
  * @example
  * ```ts
@@ -143,6 +144,7 @@ export function hwInitialStates(
   count: number,
   seed: number,
   log?: (m: string) => void,
+  progress?: Progress,
 ): Float64Array {
   if (!Number.isSafeInteger(count) || count < 0) {
     throw new RangeError(`Cannot draw hasegawa_wakatani ICs: expected count ≥ 0, found ${count}`);
@@ -150,9 +152,13 @@ export function hwInitialStates(
   const out = new Float64Array(count * 2 * SIZE);
   if (count === 0) return out;
   const hw = solver();
+  // Units: the shared base spin-up (a cache hit after the first run) counts as one, each branch one.
+  progress?.(0, count + 1);
   const base = hwBase(seed, log);
+  progress?.(1, count + 1);
   for (let i = 0; i < count; i++) {
     writeFields(hw, branchState(hw, base, HW_SPINUP, seed, i), out, i * 2 * SIZE);
+    progress?.(i + 2, count + 1);
   }
   return out;
 }
@@ -299,8 +305,8 @@ export const hasegawaWakatani: Suite = {
     samples: HW_MEASURED.samples,
     source: HW_MEASURED.source,
   },
-  initialConditions(count: number, seed: number): Float32Array {
-    return Float32Array.from(hwInitialStates(count, seed, (m) => console.warn(m)));
+  initialConditions(count: number, seed: number, progress?: Progress): Float32Array {
+    return Float32Array.from(hwInitialStates(count, seed, (m) => console.warn(m), progress));
   },
   initialCondition(index: number, seed: number): Float32Array {
     if (!Number.isSafeInteger(index) || index < 0) {

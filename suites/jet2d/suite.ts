@@ -247,12 +247,16 @@ export const jet2d: Suite = {
   summarySteps: [1, 25, 50, 75, 100],
   metrics: METRICS_JET2D,
   energyStats: ENERGY_STATS,
-  initialConditions(count: number, seed: number): Float32Array {
+  initialConditions(count: number, seed: number, progress?: Progress): Float32Array {
     if (!Number.isSafeInteger(count) || count < 0) {
       throw new RangeError(`Cannot draw jet2d ICs: expected count ≥ 0, found ${count}`);
     }
     const out = new Float32Array(count * CELLS);
-    for (let i = 0; i < count; i++) out.set(jet2dIc(seed, i), i * CELLS);
+    if (count > 0) progress?.(0, count);
+    for (let i = 0; i < count; i++) {
+      out.set(jet2dIc(seed, i), i * CELLS);
+      progress?.(i + 1, count);
+    }
     return out;
   },
   initialCondition(index: number, seed: number): Float32Array {
