@@ -14,6 +14,8 @@
  * - `diagnostics.ts`: suite physics diagnostics (e.g. mass) and their drift over a rollout.
  * - `intervals.ts`: Wilson score interval of a proportion (stability rates).
  * - `bootstrap.ts`: seeded percentile bootstrap interval of a mean over ICs (nulls = missing).
+ * - `catalogue.ts`: what every metric id means (direction, label, units, family); results carry
+ *   the entries of their rows.
  *
  * every export of the documented module into each example, and under `noUnusedLocals` the
  * unused ones fail type checking (denoland/deno#26900). The examples still run.
@@ -66,3 +68,12 @@ export {
   type BootstrapOptions,
   quantileSorted,
 } from "./bootstrap.ts";
+export {
+  buildCatalogue,
+  describeMetric,
+  METRIC_DIRECTIONS,
+  type MetricCatalogue,
+  type MetricDirection,
+  type MetricInfo,
+  type MetricOverride,
+} from "./catalogue.ts";

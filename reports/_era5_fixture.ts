@@ -7,6 +7,7 @@
  */
 import type { Result } from "../harness/results/schema.ts";
 import type { ResultRow } from "../metrics/rows.ts";
+import { buildCatalogue } from "../metrics/catalogue.ts";
 import { openBackend } from "../harness/onnx/backend.ts";
 import { reconstructSamples, type ReconstructSuite } from "../harness/tasks/reconstruct.ts";
 import { meanPoolAutoencoder } from "../baselines/era5_autoencoder.ts";
@@ -26,6 +27,15 @@ function fields(n: number, C: number): Float32Array {
   }
   return out;
 }
+
+/** The era5 parts of the fixtures' suite block. */
+const ERA5_SUITE = {
+  id: "era5",
+  dt: 6,
+  grid: { kind: "healpix", nside: FIXTURE_NSIDE, ordering: "nested" } as const,
+  spectrum: { name: "angular power spectrum", x: "degree ℓ", y: "C_ℓ" },
+  energy: "Σ_c ⟨(x_c − ⟨x_c⟩)²⟩ / σ_c²",
+};
 
 /** A reconstruct result of `baseline:mean_pool_r<ratio>` on 2 samples of `names`. */
 export async function reconstructFixture(
@@ -52,10 +62,11 @@ export async function reconstructFixture(
     ...base,
     task: "reconstruct",
     reconstruct: scores.info,
-    suite: { ...base.suite, id: "era5", fields: names, dt: 6 },
+    suite: { ...base.suite, ...ERA5_SUITE, fields: names },
     model: { ...base.model, name: model.manifest.name, form: "autoencoder" },
     config: { ...base.config, ics: N, steps: 1, summarySteps: [] },
     rows: scores.rows,
+    catalogue: buildCatalogue(scores.rows.map((r) => r.metric)),
     divergence: scores.divergence,
     snapshots: scores.snapshots,
   };
@@ -91,8 +102,9 @@ export function forecastFixture(steps: number): Result {
   );
   return {
     ...base,
-    suite: { ...base.suite, id: "era5", fields: ["t2m"], dt: 6 },
+    suite: { ...base.suite, ...ERA5_SUITE, fields: ["t2m"] },
     rows,
+    catalogue: buildCatalogue(rows.map((r) => r.metric)),
     snapshots: [2, steps].map((step) => ({
       ic: 0,
       step,

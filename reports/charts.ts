@@ -11,12 +11,12 @@ import type { Result } from "../harness/results/schema.ts";
 import type { ResultRow } from "../metrics/rows.ts";
 import type { ChartSpec, Dash, MarkerSpec, SeriesSpec } from "./chart_spec.ts";
 import { snapshotNside } from "./sphere.ts";
-import { listSuites } from "../suites/mod.ts";
+import { DEFAULT_SPECTRUM_LABEL } from "../harness/results/io.ts";
+import type { SpectrumLabel } from "../harness/results/schema.ts";
 
-/** Report labels of a suite's spectrum rows (`Suite.spectrumLabel`, default energy spectrum). */
-function spectrumLabelOf(suiteId: string): { name: string; x: string; y: string } {
-  return listSuites().find((s) => s.id === suiteId)?.spectrumLabel ??
-    { name: "energy spectrum", x: "wavenumber k", y: "E(k)" };
+/** Report labels of a result's spectrum rows (`suite.spectrum` of the file, else the default). */
+function spectrumLabelOf(r: Result): SpectrumLabel {
+  return r.suite.spectrum ?? DEFAULT_SPECTRUM_LABEL;
 }
 
 /** Okabe–Ito colours (colour-blind safe), in the order models get them. */
@@ -377,9 +377,9 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
         markers,
       },
       title: `energy · ${fieldName(field)}`,
-      caption: `Suite-defined energy of ${
-        fieldName(field)
-      } (1D: ½⟨u²⟩), mean over ICs, prediction against reference. The y axis is fitted to the reference; a prediction that runs far away leaves the plot.${markerNote}`,
+      caption: `Suite-defined energy of ${fieldName(field)} (${
+        first.suite.energy ? `E = ${first.suite.energy}` : "1D: ½⟨u²⟩"
+      }), mean over ICs, prediction against reference. The y axis is fitted to the reference; a prediction that runs far away leaves the plot.${markerNote}`,
       legend: legendOf(s),
     });
   }
@@ -473,7 +473,7 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
     // One y range for all steps of a field, so panels compare; deep tails below 1e-14 × max
     // (round-off) are cut.
     const yDomain = logDomain(perStep.flatMap((p) => p.refS.flatMap((x) => x.y)), 1e-14);
-    const specLabel = spectrumLabelOf(first.suite.id);
+    const specLabel = spectrumLabelOf(first);
     for (const { step, s } of perStep) {
       const gone = s.filter((x) => x.y.every((v) => v === null)).map((x) => x.label);
       specFigures.push({

@@ -134,7 +134,8 @@ Deno.test("renderReport refuses bad input with a message naming the problem", ()
   const bad = { ...small(), schema: "emubench.result/0" } as unknown as Result;
   assert.throws(() => renderReport([bad]), {
     name: "TypeError",
-    message: /result 0: expected schema "emubench.result\/1", found "emubench.result\/0"/,
+    message:
+      /result 0: expected schema "emubench.result\/2" or "emubench.result\/1", found "emubench.result\/0"/,
   });
   const noRows = { ...small(), rows: undefined } as unknown as Result;
   assert.throws(() => renderReport([noRows]), { name: "TypeError", message: /array "rows"/ });
@@ -153,4 +154,88 @@ Deno.test("writeReport writes the page atomically, leaving no temporary files", 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** `r` as a schema 1 file had it: no catalogue, no grid / spectrum / energy in the suite block. */
+function asV1(r: Result): Result {
+  const { catalogue: _c, ...rest } = r;
+  const { grid: _g, spectrum: _s, energy: _e, ...suite } = r.suite;
+  return JSON.parse(JSON.stringify({ ...rest, schema: "emubench.result/1", suite }));
+}
+
+Deno.test("an old result (schema 1, no catalogue) still renders, with a visible note", () => {
+  const now = small();
+  const old = asV1(now);
+  const page = renderReport([old]);
+  assert.match(
+    page,
+    /<p class="note" role="note"><strong>Note<\/strong> \(every result\): This result was written before results carried their metric catalogue/,
+  );
+  assert.match(page, /schema emubench\.result\/1\)/);
+  // The same figures as the schema 2 file: the report reads no suite registry.
+  const charts = (html: string) => embedded(html).charts.map((c) => [c.title, c.xLabel, c.yLabel]);
+  assert.deepEqual(charts(page), charts(renderReport([now])));
+  // A schema 2 object without its catalogue is refused, not guessed.
+  const { catalogue: _, ...bare } = now;
+  assert.throws(() => renderReport([bare as Result]), {
+    name: "TypeError",
+    message: /expected object "catalogue"/,
+  });
+});
+
+Deno.test("report pages take spectrum names and the energy definition from the result file", () => {
+  const r = small();
+  const mine = {
+    ...r,
+    suite: {
+      ...r.suite,
+      spectrum: { name: "angular power spectrum", x: "degree ℓ", y: "C_ℓ" },
+      energy: "Σ<b>x</b>",
+    },
+  };
+  const data = embedded(renderReport([mine]));
+  const spec = data.charts.find((c) => c.title.startsWith("angular power spectrum of u"));
+  assert.ok(spec, data.charts.map((c) => c.title).join("; "));
+  assert.equal(spec.xLabel, "degree ℓ");
+  const page = renderReport([mine]);
+  assert.match(page, /Suite-defined energy of u \(E = Σ&lt;b&gt;x&lt;\/b&gt;\)/);
+});
+
+Deno.test({
+  name: "emubench report validates as deeply as the gate: a tampered result is refused (exit 2)",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { main } = await import("../harness/cli/main.ts");
+    const { modelHash } = await import("../harness/results/check.ts");
+    const dir = await Deno.makeTempDir({ prefix: "emubench-report-" });
+    const errors: string[] = [];
+    const orig = console.error;
+    console.error = (...a: unknown[]) => errors.push(a.join(" "));
+    try {
+      const r = small({ diverge: {} });
+      const sound = { ...r, model: { ...r.model, sha256: modelHash(r.model.files) } };
+      await Deno.writeTextFile(`${dir}/ok.json`, JSON.stringify(sound));
+      assert.equal(await main(["report", `${dir}/ok.json`, "--out", `${dir}/ok.html`]), 0);
+      // An edited headline number: the mean no longer matches its per-IC rows.
+      const i = sound.rows.findIndex((x) =>
+        x.metric === "nrmse" && x.reduction === "mean_over_ics" && x.step === 20
+      );
+      const tampered = structuredClone(sound);
+      tampered.rows[i].value = tampered.rows[i].value! / 2;
+      await Deno.writeTextFile(`${dir}/bad.json`, JSON.stringify(tampered));
+      assert.equal(await main(["report", `${dir}/bad.json`, "--out", `${dir}/bad.html`]), 2);
+      assert.match(errors.join("\n"), /bad\.json: rows\[\d+\] \(nrmse u step 20\).*per-IC rows/);
+      // A flipped catalogue entry is a wrong shape, refused too.
+      const flipped = structuredClone(sound);
+      (flipped.catalogue.nrmse as { direction: string }).direction = "sideways";
+      await Deno.writeTextFile(`${dir}/flip.json`, JSON.stringify(flipped));
+      assert.equal(await main(["report", `${dir}/flip.json`, "--out", `${dir}/f.html`]), 2);
+      assert.match(errors.join("\n"), /flip\.json: catalogue\.nrmse/);
+      assert.equal(await Deno.stat(`${dir}/bad.html`).then(() => true, () => false), false);
+    } finally {
+      console.error = orig;
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

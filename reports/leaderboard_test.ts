@@ -151,7 +151,7 @@ Deno.test({
     assert.deepEqual(site.skipped.map((s) => s.file).sort(), [...bad].sort());
     const reasons = Object.fromEntries(site.skipped.map((s) => [s.file, s.reason]));
     assert.match(reasons["convection1d/broken/result.json"], /expected a JSON result file/);
-    assert.match(reasons["notes.json"], /schema: expected "emubench\.result\/1"/);
+    assert.match(reasons["notes.json"], /schema: expected "emubench\.result\/2"/);
     assert.match(reasons["convection1d/tampered/result.json"], /mean of its 4 per-IC rows/);
     assert.match(reasons["convection1d/forged/result.json"], /model\.sha256/);
     for (const f of bad) assert.ok(logs.some((l) => l.startsWith(`skipped ${f}: `)), f);

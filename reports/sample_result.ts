@@ -8,6 +8,7 @@
  */
 import { fft } from "../metrics/fft.ts";
 import type { ResultRow } from "../metrics/rows.ts";
+import { buildCatalogue } from "../metrics/catalogue.ts";
 import {
   type Divergence,
   type Result,
@@ -328,6 +329,9 @@ export function sampleResult(options: SampleOptions = {}): Result {
       title: "1D linear convection (periodic)",
       fields,
       dt: DT,
+      grid: { kind: "periodic1d", n, length: 1 },
+      spectrum: { name: "energy spectrum", x: "wavenumber k", y: "E(k)" },
+      energy: "½⟨u²⟩",
     },
     model: {
       name,
@@ -369,6 +373,7 @@ export function sampleResult(options: SampleOptions = {}): Result {
       totalSeconds: 14.5,
     },
     rows,
+    catalogue: buildCatalogue(rows.map((r) => r.metric)),
     divergence,
     snapshots,
   };

@@ -10,6 +10,7 @@
 import { RolloutScorer } from "../metrics/scorer.ts";
 import { DiagnosticsTracker } from "../metrics/diagnostics.ts";
 import { spectrum2d } from "../metrics/spectrum.ts";
+import { buildCatalogue } from "../metrics/catalogue.ts";
 import type { Grid2D } from "../suites/common/types.ts";
 import { HovmollerRecorder, roundView, snapshotSteps2D } from "../harness/tasks/views2d.ts";
 import { type Result, RESULT_SCHEMA, type Snapshot } from "../harness/results/schema.ts";
@@ -147,6 +148,7 @@ export function sampleResult2D(options: Sample2DOptions = {}): Result {
       }
     }
   }
+  const rows = [...scorer.rows(), ...diagnostics.rows()];
   return {
     schema: RESULT_SCHEMA,
     created: "2025-11-23T12:00:00.000Z",
@@ -157,6 +159,9 @@ export function sampleResult2D(options: Sample2DOptions = {}): Result {
       title: "2D shallow water (Saint-Venant)",
       fields,
       dt: DT,
+      grid,
+      spectrum: { name: "energy spectrum", x: "wavenumber k", y: "E(k)" },
+      energy: "⟨½h(u² + v²) + ½h²⟩",
     },
     model: {
       name: options.name ?? "sample-mi2a",
@@ -188,7 +193,8 @@ export function sampleResult2D(options: Sample2DOptions = {}): Result {
       stepsPerSecond: 100,
       totalSeconds: 4,
     },
-    rows: [...scorer.rows(), ...diagnostics.rows()],
+    rows,
+    catalogue: buildCatalogue(rows.map((r) => r.metric)),
     divergence,
     snapshots,
     hovmoller: hov.result(),

@@ -9,7 +9,7 @@
  * @module
  */
 import { buildLeaderboard } from "../../reports/leaderboard.ts";
-import { FLAG } from "./common.ts";
+import { FLAG, suiteIds } from "./common.ts";
 import { defineCommand } from "./flags.ts";
 
 /** `emubench leaderboard`. */
@@ -30,7 +30,11 @@ export const leaderboardCommand = defineCommand({
   },
   examples: ["emubench leaderboard results --out site"],
   run: async (v, positionals) => {
-    const site = await buildLeaderboard(positionals[0], v.out, { log: (m) => console.error(m) });
+    const site = await buildLeaderboard(positionals[0], v.out, {
+      log: (m) => console.error(m),
+      // The index lists suites in registry order; the leaderboard itself reads only results.
+      suiteOrder: suiteIds(),
+    });
     if (v.json) {
       console.log(
         JSON.stringify({ index: site.index, pages: site.pages, skipped: site.skipped }, null, 1),

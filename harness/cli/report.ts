@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import { readResult } from "../results/io.ts";
+import { readCheckedResult } from "../results/check.ts";
 import { writeReport } from "../../reports/mod.ts";
 import { defineCommand } from "./flags.ts";
 
@@ -38,7 +38,8 @@ export const reportCommand = defineCommand({
   ],
   run: async (v, positionals) => {
     const results = [];
-    for (const p of positionals) results.push(await readResult(p));
+    // As deep as the gate: a tampered or inconsistent file is refused (exit 2), never drawn.
+    for (const p of positionals) results.push(await readCheckedResult(p));
     const out = v.out ??
       (positionals.length === 1 ? positionals[0].replace(/\.json$/, "") + ".html" : "report.html");
     await writeReport(out, results);

@@ -4,6 +4,8 @@
  * adds every field the readers touch, and the internal consistency a hand-edited ("tampered")
  * file breaks:
  *
+ * - every metric id of the rows has a well-formed catalogue entry (direction, label, units,
+ *   family), and the suite block has its grid (schema 2);
  * - `model.sha256` is sha256 over the `path:sha256` lines of `model.files` joined by `\n`, as
  *   `evaluate` writes it;
  * - `divergence` has one entry per IC `0..ics−1`, steps in `1..steps` or `null`;
@@ -21,7 +23,8 @@ import { createHash } from "node:crypto";
 import { isRecord } from "../core/checks.ts";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import { validateResult } from "./io.ts";
-import type { Result } from "./schema.ts";
+import { type Result, RESULT_SCHEMA_V1 } from "./schema.ts";
+import { METRIC_DIRECTIONS } from "../../metrics/catalogue.ts";
 import { readJson } from "../core/json_file.ts";
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -155,6 +158,39 @@ function checkStructure(r: Result, ok: Check): void {
       "a non-negative number",
       r.timings[k],
     );
+  }
+
+  // Schema 2: the catalogue and what reports draw from the suite block (schema 1 results were
+  // upgraded by validateResult: built-in entries, no grid or energy).
+  for (const [id, entry] of Object.entries(r.catalogue)) {
+    const at = `catalogue.${id}`;
+    ok(isObj(entry), at, "{direction, label, units, family}", entry);
+    ok(
+      METRIC_DIRECTIONS.includes(entry.direction),
+      `${at}.direction`,
+      METRIC_DIRECTIONS.map((d) => `"${d}"`).join(" or "),
+      entry.direction,
+    );
+    for (const k of ["label", "units", "family"] as const) {
+      ok(isStr(entry[k]) && entry[k] !== "", `${at}.${k}`, "a non-empty string", entry[k]);
+    }
+    ok(
+      entry.description === undefined || isStr(entry.description),
+      `${at}.description`,
+      "a string",
+      entry.description,
+    );
+  }
+  if (r.schema !== RESULT_SCHEMA_V1) {
+    const g = s.grid as Record<string, unknown> | undefined;
+    ok(
+      isObj(g) && ["periodic1d", "grid2d", "healpix"].includes(g.kind as string) &&
+        Object.entries(g).every(([k, v]) => k === "kind" || isNum(v) || isStr(v)),
+      "suite.grid",
+      '{kind: "periodic1d" | "grid2d" | "healpix", ...numbers}',
+      g,
+    );
+    ok(s.energy === undefined || isStr(s.energy), "suite.energy", "a string", s.energy);
   }
 
   r.rows.forEach((row, i) => {

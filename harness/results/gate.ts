@@ -7,7 +7,10 @@
  *
  * - **curves**: for each rule, metric `m`, field `f` and named step `s`, with `b`, `c` the
  *   baseline and candidate means over ICs at `s`: pass iff `c ≤ maxRatio · b + atol` (for a
- *   metric where higher is better: `c ≥ b / maxRatio − atol`). Reported ratio `c / b`. Default:
+ *   metric where higher is better: `c ≥ b / maxRatio − atol`). The direction is the rule's
+ *   `higherIsBetter`, else the baseline result's catalogue (`Result.catalogue`, e.g. `wb2_acc`:
+ *   higher); a metric the catalogue does not hold, or holds with direction `none` (not a score),
+ *   is an error naming the rules file and rule, never a default. Reported ratio `c / b`. Default:
  *   `nrmse` on every field at the result's summary steps and the final step, `maxRatio` 1.10.
  *   A candidate with no value where the baseline has one (every IC diverged) fails; a step where
  *   the baseline has no value is skipped.
@@ -49,7 +52,6 @@ import type { Result } from "./schema.ts";
 import { divergenceCounts, divergenceText } from "./divergence.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
 import { wilson } from "../../metrics/intervals.ts";
-import { listSuites } from "../../suites/mod.ts";
 import { readJson } from "../core/json_file.ts";
 
 /** Ratio threshold on a per-step curve. */
@@ -64,7 +66,7 @@ export interface CurveRule {
   readonly maxRatio: number;
   /** Absolute slack added to the threshold (default 0), for baselines near zero. */
   readonly atol?: number;
-  /** Direction; default from the suite's metric declaration, else lower is better. */
+  /** Direction; default from the baseline result's catalogue (`Result.catalogue`). */
   readonly higherIsBetter?: boolean;
 }
 
@@ -76,7 +78,7 @@ export interface GeomeanRule {
   readonly maxRatio: number;
   /** Absolute slack added to the threshold (default 0). */
   readonly atol?: number;
-  /** Direction; default from the suite's metric declaration, else lower is better. */
+  /** Direction; default from the baseline result's catalogue (`Result.catalogue`). */
   readonly higherIsBetter?: boolean;
 }
 
@@ -102,7 +104,7 @@ export interface ReconstructRule {
   readonly maxRatio: number;
   /** Absolute slack added to the threshold (default 0). */
   readonly atol?: number;
-  /** Direction; default from the suite's metric declaration (psnr: higher), else lower. */
+  /** Direction; default from the baseline result's catalogue (psnr: higher, rmse: lower). */
   readonly higherIsBetter?: boolean;
 }
 
@@ -118,6 +120,8 @@ export interface GateRules {
   readonly stability: StabilityRule | null;
   /** Reconstruction rule (applies to `task: "reconstruct"` results only). */
   readonly reconstruct: ReconstructRule | null;
+  /** The rules file these came from (errors name it); absent for {@link DEFAULT_GATE_RULES}. */
+  readonly source?: string;
 }
 
 /** Schema tag a rules file may carry. */
@@ -419,7 +423,7 @@ export function parseGateRules(json: unknown, file: string): GateRules {
     );
     reconstruct = ratioFields({ metric: "rmse", ...json.reconstruct }, file, "reconstruct");
   }
-  return { curves, geomean, divergence, stability, reconstruct };
+  return { curves, geomean, divergence, stability, reconstruct, source: file };
 }
 
 /**
@@ -481,10 +485,61 @@ export function incomparabilities(baseline: Result, candidate: Result): string[]
 const isCurveRow = (r: ResultRow, metric: string, field: string) =>
   r.metric === metric && r.field === field && r.ic === undefined && r.k === undefined;
 
-function higherIsBetter(suiteId: string, metric: string, asked?: boolean): boolean {
-  if (asked !== undefined) return asked;
-  const decl = listSuites().find((s) => s.id === suiteId)?.metrics.find((m) => m.id === metric);
-  return decl?.higherIsBetter ?? false;
+/** Where a rule sits, for errors: the rules file and the rule's path in it. */
+interface RuleAt {
+  readonly file: string;
+  readonly at: string;
+}
+
+const DEFAULT_RULES_NAME = "the default gate rules";
+
+/**
+ * Direction of the metric of `rule`: the rule's own `higherIsBetter` if set, else the baseline
+ * result's catalogue. A metric the baseline's catalogue does not hold, one whose direction is
+ * `none` (not a score) when the rule sets none, or one the two results' catalogues give opposite
+ * directions, throws `ValueRangeError` naming the rules file and the rule: never a default.
+ */
+function higherIsBetter(
+  rule: { metric: string; higherIsBetter?: boolean },
+  where: RuleAt,
+  baseline: Result,
+  candidate: Result,
+): boolean {
+  const entry = (r: Result) =>
+    Object.hasOwn(r.catalogue, rule.metric) ? r.catalogue[rule.metric] : undefined;
+  const b = entry(baseline), c = entry(candidate);
+  if (!b) {
+    const known = Object.keys(baseline.catalogue).filter((k) =>
+      baseline.catalogue[k].direction !== "none"
+    );
+    throw new ValueRangeError({
+      file: where.file,
+      field: `${where.at}.metric`,
+      expected: `a metric of the baseline result's catalogue (e.g. ${known.slice(0, 8).join(", ")}${
+        known.length > 8 ? ", …" : ""
+      })`,
+      found: JSON.stringify(rule.metric),
+    });
+  }
+  if (c && c.direction !== b.direction) {
+    throw new ValueRangeError({
+      field: `catalogue.${rule.metric}.direction`,
+      expected: "the same direction in the baseline and the candidate",
+      found: `${JSON.stringify(b.direction)} vs ${JSON.stringify(c.direction)}`,
+    });
+  }
+  if (rule.higherIsBetter !== undefined) return rule.higherIsBetter;
+  if (b.direction === "none") {
+    throw new ValueRangeError({
+      file: where.file,
+      field: `${where.at}.metric`,
+      expected: `a score (direction "lower" or "higher"): ${
+        JSON.stringify(rule.metric)
+      } has direction "none" in the baseline's catalogue; set higherIsBetter in the rule to gate it`,
+      found: JSON.stringify(rule.metric),
+    });
+  }
+  return b.direction === "higher";
 }
 
 function fmt(v: number | null | undefined): string {
@@ -496,14 +551,13 @@ function fmt(v: number | null | undefined): string {
 
 function ratioCheck(
   kind: "curve" | "geomean" | "reconstruct",
-  rule: { metric: string; maxRatio: number; atol?: number; higherIsBetter?: boolean },
-  suiteId: string,
+  rule: { metric: string; maxRatio: number; atol?: number },
+  hib: boolean,
   field: string,
   step: number | undefined,
   b: ResultRow | undefined,
   c: ResultRow | undefined,
 ): Check {
-  const hib = higherIsBetter(suiteId, rule.metric, rule.higherIsBetter);
   const atol = rule.atol ?? 0;
   const limit = `${hib ? "≥ 1/" : "≤ "}${rule.maxRatio}×${atol > 0 ? ` ± ${fmt(atol)}` : ""}`;
   const base = { kind, metric: rule.metric, field, ...(step === undefined ? {} : { step }), limit };
@@ -546,14 +600,17 @@ function ratioCheck(
 function curveChecks(baseline: Result, candidate: Result, rules: GateRules): Check[] {
   const out: Check[] = [];
   const T = baseline.config.steps;
+  const file = rules.source ?? DEFAULT_RULES_NAME;
   rules.curves.forEach((rule, i) => {
+    const hib = higherIsBetter(rule, { file, at: `curves[${i}]` }, baseline, candidate);
     const steps = rule.steps === "summary"
       ? [...new Set([...baseline.config.summarySteps, T])].sort((a, b) => a - b)
       : [...rule.steps];
     const bad = steps.find((s) => s > T);
     if (bad !== undefined) {
       throw new ValueRangeError({
-        field: `rules curves[${i}].steps`,
+        file,
+        field: `curves[${i}].steps`,
         expected: `steps in 1..${T} (the results' horizon)`,
         found: String(bad),
       });
@@ -562,7 +619,8 @@ function curveChecks(baseline: Result, candidate: Result, rules: GateRules): Che
     for (const field of fields) {
       if (!baseline.suite.fields.includes(field)) {
         throw new ValueRangeError({
-          field: `rules curves[${i}].fields`,
+          file,
+          field: `curves[${i}].fields`,
           expected: `fields of ${baseline.suite.id}: ${baseline.suite.fields.join(", ")}`,
           found: JSON.stringify(field),
         });
@@ -572,7 +630,8 @@ function curveChecks(baseline: Result, candidate: Result, rules: GateRules): Che
       );
       if (bRows.length === 0) {
         throw new ValueRangeError({
-          field: `rules curves[${i}].metric`,
+          file,
+          field: `curves[${i}].metric`,
           expected: `a metric with per-step rows in the baseline (e.g. ${
             [
               ...new Set(
@@ -592,7 +651,7 @@ function curveChecks(baseline: Result, candidate: Result, rules: GateRules): Che
         out.push(ratioCheck(
           "curve",
           rule,
-          baseline.suite.id,
+          hib,
           field,
           step,
           bRows.find((r) => r.step === step),
@@ -604,7 +663,13 @@ function curveChecks(baseline: Result, candidate: Result, rules: GateRules): Che
   return out;
 }
 
-function geomeanChecks(baseline: Result, candidate: Result, rule: GeomeanRule): Check[] {
+function geomeanChecks(
+  baseline: Result,
+  candidate: Result,
+  rule: GeomeanRule,
+  file: string,
+): Check[] {
+  const hib = higherIsBetter(rule, { file, at: "geomean" }, baseline, candidate);
   const pick = (r: Result, field: string) =>
     r.rows.find((x) =>
       isCurveRow(x, rule.metric, field) && x.step === undefined &&
@@ -614,7 +679,7 @@ function geomeanChecks(baseline: Result, candidate: Result, rule: GeomeanRule): 
     const b = pick(baseline, field);
     if (!b) return []; // nothing to compare against
     return [
-      ratioCheck("geomean", rule, baseline.suite.id, field, undefined, b, pick(candidate, field)),
+      ratioCheck("geomean", rule, hib, field, undefined, b, pick(candidate, field)),
     ];
   });
 }
@@ -698,7 +763,12 @@ function stabilityChecks(baseline: Result, candidate: Result, rule: StabilityRul
   });
 }
 
-function reconstructChecks(baseline: Result, candidate: Result, rule: ReconstructRule | null) {
+function reconstructChecks(
+  baseline: Result,
+  candidate: Result,
+  rule: ReconstructRule | null,
+  file: string,
+) {
   const out: Check[] = [];
   const stepFree = (r: Result, metric: string, field: string) =>
     r.rows.find((x) =>
@@ -706,9 +776,11 @@ function reconstructChecks(baseline: Result, candidate: Result, rule: Reconstruc
       x.k === undefined
     );
   if (rule) {
+    const hib = higherIsBetter(rule, { file, at: "reconstruct" }, baseline, candidate);
     const fields = baseline.suite.fields;
     if (!fields.some((f) => stepFree(baseline, rule.metric, f))) {
       throw new ValueRangeError({
+        file,
         field: "reconstruct.metric",
         expected: "a metric with step-free per-field rows in the baseline reconstruction",
         found: JSON.stringify(rule.metric),
@@ -719,7 +791,7 @@ function reconstructChecks(baseline: Result, candidate: Result, rule: Reconstruc
         ratioCheck(
           "reconstruct",
           rule,
-          baseline.suite.id,
+          hib,
           f,
           undefined,
           stepFree(baseline, rule.metric, f),
@@ -821,6 +893,15 @@ function renderMarkdown(
     `Baseline: ${describe(baseline)}  `,
     `Candidate: ${describe(candidate)}`,
     "",
+    ...([["Baseline", baseline], ["Candidate", candidate]] as const).flatMap(([who, r]) =>
+      r.readNote
+        ? [
+          `> ${who}: a result of schema \`${escapeMarkdown(r.schema)}\` without a metric ` +
+          "catalogue; metric directions come from this emubench's built-in catalogue.",
+          "",
+        ]
+        : []
+    ),
     "| check | field | baseline | candidate | ratio | limit | result |",
     "|---|---|--:|--:|--:|---|---|",
   ];
@@ -883,8 +964,9 @@ export function gate(
     });
   }
   const task = baseline.task ?? "forecast";
+  const file = rules.source ?? DEFAULT_RULES_NAME;
   const checks: Check[] = task === "reconstruct"
-    ? reconstructChecks(baseline, candidate, rules.reconstruct)
+    ? reconstructChecks(baseline, candidate, rules.reconstruct, file)
     : task === "stability"
     // Long model-only runs: no error curves, only divergence and the stability rate.
     ? [
@@ -893,7 +975,7 @@ export function gate(
     ]
     : [
       ...curveChecks(baseline, candidate, rules),
-      ...(rules.geomean ? geomeanChecks(baseline, candidate, rules.geomean) : []),
+      ...(rules.geomean ? geomeanChecks(baseline, candidate, rules.geomean, file) : []),
       ...(rules.divergence ? [divergenceCheck(baseline, candidate, rules.divergence)] : []),
       ...(rules.stability ? stabilityChecks(baseline, candidate, rules.stability) : []),
     ];

@@ -17,6 +17,8 @@ import { writeFileAtomic } from "../core/atomic.ts";
 import { modelHash } from "./check.ts";
 import { sampleResult } from "../../reports/sample_result.ts";
 import { dampedLaxWendroff } from "../../reports/_leaderboard_fixture.ts";
+import { forecastFixture } from "../../reports/_era5_fixture.ts";
+import { buildCatalogue } from "../../metrics/catalogue.ts";
 
 const small = (o: Parameters<typeof sampleResult>[0] = {}) =>
   sampleResult({ steps: 20, ics: 4, summarySteps: [1, 10, 20], diverge: {}, ...o });
@@ -277,7 +279,7 @@ Deno.test("incomparable results are refused, listing every difference", () => {
 });
 
 Deno.test("rules files: defaults, switches and errors naming the file and field", async () => {
-  assert.deepEqual(parseGateRules({}, "r.json"), DEFAULT_GATE_RULES);
+  assert.deepEqual(parseGateRules({}, "r.json"), { ...DEFAULT_GATE_RULES, source: "r.json" });
   const off = parseGateRules(
     { schema: "emubench.gate-rules/1", curves: false, geomean: null, divergence: false },
     "r.json",
@@ -420,4 +422,112 @@ Deno.test({
       (e: Error) => e.message.includes("task"),
     );
   },
+});
+
+/** An era5-like forecast whose `wb2_acc` rows (no suite declares it) are `acc` shifted by `d`. */
+function withWb2Acc(d: number): Result {
+  const r = forecastFixture(4);
+  const rows = [
+    ...r.rows,
+    ...r.rows.filter((x) => x.metric === "acc").map((x) => ({
+      ...x,
+      metric: "wb2_acc",
+      value: x.value! + d,
+    })),
+  ];
+  return { ...r, rows, catalogue: buildCatalogue(rows.map((x) => x.metric)) };
+}
+
+Deno.test("gate: direction comes from the result's catalogue (wb2_acc: higher is better)", () => {
+  const base = withWb2Acc(0), better = withWb2Acc(0.15), worse = withWb2Acc(-0.2);
+  assert.equal(base.catalogue.wb2_acc.direction, "higher");
+  const rules = parseGateRules(
+    { curves: [{ metric: "wb2_acc", steps: [1, 4], maxRatio: 1.1 }], geomean: false },
+    "acc-rules.json",
+  );
+  // Before results carried their catalogue, an undeclared metric was lower-is-better: a higher
+  // (better) ACC failed and a much lower one passed.
+  const up = gate(base, better, rules);
+  assert.equal(up.pass, true, up.markdown);
+  assert.deepEqual(up.checks.filter((c) => c.kind === "curve").map((c) => c.limit), [
+    "≥ 1/1.1×",
+    "≥ 1/1.1×",
+  ]);
+  assert.equal(gate(base, worse, rules).pass, false);
+  // The catalogue of the file decides, not the code: the same rows described as lower-is-better
+  // gate the other way.
+  const flip = (r: Result): Result => ({
+    ...r,
+    catalogue: { ...r.catalogue, wb2_acc: { ...r.catalogue.wb2_acc, direction: "lower" } },
+  });
+  assert.equal(gate(flip(base), flip(better), rules).pass, false);
+  // Results whose catalogues disagree on a gated metric's direction are not comparable.
+  assert.throws(
+    () => gate(base, flip(better), rules),
+    (e) => e instanceof ValueRangeError && /catalogue\.wb2_acc\.direction/.test(e.message),
+  );
+});
+
+Deno.test("gate: a metric the rules name but the catalogue lacks is an error naming file and metric", async () => {
+  const base = small();
+  for (
+    const [json, at] of [
+      [{ curves: [{ metric: "wb2_acc", maxRatio: 1.1 }] }, "curves\\[0\\]"],
+      [{ curves: false, geomean: { metric: "bogus", maxRatio: 1.1 } }, "geomean"],
+      // An explicit direction does not make an unknown metric known.
+      [{ curves: [{ metric: "bogus", maxRatio: 1.1, higherIsBetter: false }] }, "curves\\[0\\]"],
+    ] as const
+  ) {
+    const rules = parseGateRules(json, "team/rules.json");
+    assert.throws(
+      () => gate(base, base, rules),
+      (e) =>
+        e instanceof ValueRangeError &&
+        new RegExp(`^team/rules\\.json: ${at}\\.metric: .*found "(wb2_acc|bogus)"`).test(
+          e.message,
+        ),
+    );
+  }
+  // A quantity that is not a score (direction "none") needs an explicit direction.
+  const energy = parseGateRules(
+    { curves: [{ metric: "energy_pred", fields: ["*"], maxRatio: 1.1 }], geomean: false },
+    "e.json",
+  );
+  assert.throws(
+    () => gate(base, base, energy),
+    (e) => e instanceof ValueRangeError && /e\.json: curves\[0\]\.metric: .*"none"/.test(e.message),
+  );
+  // Through the CLI: exit 2, the message names the rules file and the metric.
+  {
+    const dir = await Deno.makeTempDir({ prefix: "emubench-gate-rules-" });
+    try {
+      const sound = { ...base, model: { ...base.model, sha256: modelHash(base.model.files) } };
+      await Deno.writeTextFile(join(dir, "r.json"), JSON.stringify(sound));
+      await Deno.writeTextFile(
+        join(dir, "rules.json"),
+        JSON.stringify({ curves: [{ metric: "wb2_acc", maxRatio: 1.1 }] }),
+      );
+      const errors: string[] = [];
+      const orig = console.error;
+      console.error = (...a: unknown[]) => errors.push(a.join(" "));
+      let code: number;
+      try {
+        code = await main([
+          "gate",
+          "--baseline",
+          join(dir, "r.json"),
+          "--candidate",
+          join(dir, "r.json"),
+          "--rules",
+          join(dir, "rules.json"),
+        ]);
+      } finally {
+        console.error = orig;
+      }
+      assert.equal(code, 2, errors.join("\n"));
+      assert.match(errors.join("\n"), /rules\.json: curves\[0\]\.metric: .*"wb2_acc"/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
 });

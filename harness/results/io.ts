@@ -3,9 +3,40 @@
  * malformed or hand-edited file must be refused with a message, never half-used.
  * @module
  */
-import { ShapeError } from "../core/errors.ts";
-import { type Hovmoller, type Result, RESULT_SCHEMA } from "./schema.ts";
+import { ShapeError, ValueRangeError } from "../core/errors.ts";
+import {
+  type Hovmoller,
+  type Result,
+  RESULT_SCHEMA,
+  RESULT_SCHEMA_V1,
+  type SpectrumLabel,
+} from "./schema.ts";
 import { readJson } from "../core/json_file.ts";
+import {
+  describeMetric,
+  METRIC_DIRECTIONS,
+  type MetricCatalogue,
+} from "../../metrics/catalogue.ts";
+
+/** Spectrum names of reports when a result does not give any (`suite.spectrum`). */
+export const DEFAULT_SPECTRUM_LABEL: SpectrumLabel = {
+  name: "energy spectrum",
+  x: "wavenumber k",
+  y: "E(k)",
+};
+
+/**
+ * Spectrum names of built-in suites as schema 1 results meant them (frozen: schema 1 files
+ * carry none, and reports took them from the suite registry of the day).
+ */
+const V1_SPECTRUM_LABELS: Readonly<Record<string, SpectrumLabel>> = {
+  era5: { name: "angular power spectrum", x: "degree ℓ", y: "C_ℓ" },
+};
+
+/** The note {@link upgradeResult} sets on a schema 1 result. */
+export const V1_READ_NOTE = "This result was written before results carried their metric " +
+  `catalogue (schema ${RESULT_SCHEMA_V1}): the meaning of its metrics (direction, label, units) ` +
+  "is taken from the built-in catalogue of the emubench that read it.";
 
 function check(cond: boolean, file: string, field: string, expected: string, found: unknown) {
   if (!cond) {
@@ -14,13 +45,32 @@ function check(cond: boolean, file: string, field: string, expected: string, fou
 }
 
 /**
- * Check that `json` has the shape of a result (schema tag, required blocks, well-typed rows).
- * Throws `ShapeError` naming the field otherwise.
+ * Check that `json` has the shape of a result (schema tag, required blocks, well-typed rows, a
+ * catalogue entry for every metric id of the rows). Throws `ShapeError` naming the field
+ * otherwise. A schema 1 file is returned upgraded ({@link upgradeResult}).
+ *
+ * @example
+ * ```ts
+ * import { validateResult } from "./io.ts";
+ * import { sampleResult } from "../../reports/sample_result.ts";
+ * const r = sampleResult({ steps: 5, ics: 1 });
+ * validateResult(r, "r.json");
+ * const { nrmse: _, ...rest } = r.catalogue;
+ * let message = "";
+ * try { validateResult({ ...r, catalogue: rest }, "r.json"); } catch (e) { message = String(e); }
+ * if (!message.includes("r.json: rows[")) throw new Error(message);
+ * ```
  */
 export function validateResult(json: unknown, file: string): Result {
   const r = json as Result;
   check(typeof json === "object" && json !== null, file, "(root)", "an object", json);
-  check(r.schema === RESULT_SCHEMA, file, "schema", `"${RESULT_SCHEMA}"`, r.schema);
+  check(
+    r.schema === RESULT_SCHEMA || r.schema === RESULT_SCHEMA_V1,
+    file,
+    "schema",
+    `"${RESULT_SCHEMA}" (or "${RESULT_SCHEMA_V1}", read with the built-in catalogue)`,
+    r.schema,
+  );
   for (const k of ["suite", "model", "config", "environment", "timings"] as const) {
     check(typeof r[k] === "object" && r[k] !== null, file, k, "an object", r[k]);
   }
@@ -67,7 +117,97 @@ export function validateResult(json: unknown, file: string): Result {
     );
   });
   if (r.hovmoller !== undefined) checkHovmoller(r.hovmoller, file);
+  check(r.readNote === undefined, file, "readNote", "no such field (readers set it)", r.readNote);
+  if (r.schema === RESULT_SCHEMA_V1) return upgradeResult(r, file);
+  checkCatalogue(r, file);
+  const sp = r.suite.spectrum;
+  check(
+    typeof sp === "object" && sp !== null &&
+      [sp.name, sp.x, sp.y].every((v) => typeof v === "string"),
+    file,
+    "suite.spectrum",
+    "{name, x, y} strings",
+    sp,
+  );
   return r;
+}
+
+/**
+ * The catalogue block of a schema 2 result: an object with an entry of known direction and a
+ * label for every metric id of the rows (the deeper field checks are in `check.ts`).
+ */
+function checkCatalogue(r: Result, file: string): void {
+  const cat = r.catalogue;
+  check(
+    typeof cat === "object" && cat !== null && !Array.isArray(cat),
+    file,
+    "catalogue",
+    "an object of metric id → {direction, label, units, family}",
+    cat,
+  );
+  const seen = new Set<string>();
+  r.rows.forEach((row, i) => {
+    if (seen.has(row.metric)) return;
+    seen.add(row.metric);
+    const entry = Object.hasOwn(cat, row.metric) ? cat[row.metric] : undefined;
+    check(
+      entry !== undefined,
+      file,
+      `rows[${i}].metric`,
+      "a metric id with an entry in catalogue",
+      row.metric,
+    );
+    check(
+      typeof entry === "object" && entry !== null &&
+        METRIC_DIRECTIONS.includes(entry.direction) && typeof entry.label === "string",
+      file,
+      `catalogue.${row.metric}`,
+      `{direction: ${METRIC_DIRECTIONS.map((d) => `"${d}"`).join(" | ")}, label, units, family}`,
+      entry,
+    );
+  });
+}
+
+/**
+ * A schema 1 result (no catalogue) as schema 2 readers use it: `catalogue` built from the
+ * generic entries of `metrics/catalogue.ts` for every metric id of its rows, `suite.spectrum`
+ * as reports named it then, and {@link V1_READ_NOTE} in `readNote`. The file's `schema` stays
+ * `"emubench.result/1"`. A schema 2 result is returned as it is. A metric id the built-in
+ * catalogue does not know throws `ValueRangeError` naming the file and row.
+ *
+ * @example
+ * ```ts
+ * import { upgradeResult } from "./io.ts";
+ * import type { Result } from "./schema.ts";
+ * const old = {
+ *   schema: "emubench.result/1",
+ *   suite: { id: "burgers1d" },
+ *   rows: [{ metric: "nrmse", field: "u", step: 1, value: 0.1 }],
+ * } as unknown as Result;
+ * const r = upgradeResult(old, "old.json");
+ * if (r.catalogue.nrmse.direction !== "lower" || !r.readNote) throw new Error();
+ * ```
+ */
+export function upgradeResult(r: Result, file: string): Result {
+  if (r.schema !== RESULT_SCHEMA_V1) return r;
+  const catalogue: MetricCatalogue = {};
+  r.rows.forEach((row, i) => {
+    if (Object.hasOwn(catalogue, row.metric)) return;
+    const info = describeMetric(row.metric);
+    if (!info) {
+      throw new ValueRangeError({
+        file,
+        field: `rows[${i}].metric`,
+        expected: `a metric id known to emubench (${RESULT_SCHEMA_V1} files carry no catalogue)`,
+        found: JSON.stringify(row.metric),
+      });
+    }
+    catalogue[row.metric] = info;
+  });
+  const spectrum = Object.hasOwn(V1_SPECTRUM_LABELS, r.suite.id)
+    ? V1_SPECTRUM_LABELS[r.suite.id]
+    : DEFAULT_SPECTRUM_LABEL;
+  return { ...r, suite: { ...r.suite, spectrum }, catalogue, readNote: V1_READ_NOTE };
 }
 
 const finiteList = (v: unknown, n: number): boolean =>
@@ -123,7 +263,10 @@ function checkHovmoller(hov: Hovmoller, file: string): void {
   );
 }
 
-/** Read and validate a result file. */
+/**
+ * Read and validate a result file ({@link validateResult}: shape only). Readers that publish or
+ * judge results (report, leaderboard, gate) use `readCheckedResult` (`check.ts`) instead.
+ */
 export async function readResult(path: string): Promise<Result> {
   return validateResult(await readJson(path, "a JSON result file"), path);
 }

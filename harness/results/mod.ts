@@ -11,6 +11,19 @@
  */
 export { checkResult, modelHash, readCheckedResult } from "./check.ts";
 export { gate, type GateOutcome, type GateRules, parseGateRules, readGateRules } from "./gate.ts";
-export { readResult, validateResult } from "./io.ts";
+export {
+  DEFAULT_SPECTRUM_LABEL,
+  readResult,
+  upgradeResult,
+  V1_READ_NOTE,
+  validateResult,
+} from "./io.ts";
+export { described } from "./describe.ts";
 export { divergenceCounts, divergenceLine, divergenceText } from "./divergence.ts";
-export { type Divergence, type Result, RESULT_SCHEMA } from "./schema.ts";
+export {
+  type Divergence,
+  type Result,
+  RESULT_SCHEMA,
+  RESULT_SCHEMA_V1,
+  type SpectrumLabel,
+} from "./schema.ts";

@@ -1,11 +1,35 @@
 /**
- * The result file, `schema: "emubench.result/1"` (SPEC §5). One JSON file per run.
+ * The result file, `schema: "emubench.result/2"` (SPEC §5). One JSON file per run.
+ *
+ * Schema 2 results describe themselves: `catalogue` holds the meaning (direction, label, units,
+ * family) of every metric id in `rows`, and the `suite` block carries the grid, the names of the
+ * spectrum rows and the definition of the suite energy. Reports, the leaderboard and the gate
+ * read these from the file, so a result renders and gates the same whatever code reads it later.
+ *
+ * Schema 1 files (written before the catalogue) are still read: `validateResult`
+ * (`harness/results/io.ts`) fills their catalogue from the reader's built-in catalogue
+ * (`metrics/catalogue.ts`) and says so in {@link Result.readNote}, which reports show.
  * @module
  */
 import type { ResultRow } from "../../metrics/rows.ts";
+import type { MetricCatalogue } from "../../metrics/catalogue.ts";
+import type { Grid } from "../../suites/common/types.ts";
 
 /** Schema tag written into every result file. */
-export const RESULT_SCHEMA = "emubench.result/1";
+export const RESULT_SCHEMA = "emubench.result/2";
+
+/** Schema tag of result files written before results carried their metric catalogue. */
+export const RESULT_SCHEMA_V1 = "emubench.result/1";
+
+/** Names of the `spectrum_pred` / `spectrum_ref` rows in reports. */
+export interface SpectrumLabel {
+  /** Noun phrase for titles, e.g. `"energy spectrum"`, `"angular power spectrum"`. */
+  name: string;
+  /** Abscissa label, e.g. `"wavenumber k"`. */
+  x: string;
+  /** Ordinate label, e.g. `"E(k)"`. */
+  y: string;
+}
 
 /** A prediction/reference pair of one field of one IC at one step, for report plots. */
 export interface Snapshot {
@@ -83,7 +107,8 @@ export interface ReconstructInfo {
 
 /** A whole result file. */
 export interface Result {
-  schema: typeof RESULT_SCHEMA;
+  /** {@link RESULT_SCHEMA}; {@link RESULT_SCHEMA_V1} for older files (read, never written). */
+  schema: typeof RESULT_SCHEMA | typeof RESULT_SCHEMA_V1;
   /**
    * The task that produced it: `forecast` (rollouts; also when absent, as in files written
    * before tasks existed), `reconstruct` (autoencoder encode→decode, `config.steps` = 1) or
@@ -95,7 +120,20 @@ export interface Result {
   reconstruct?: ReconstructInfo;
   /** ISO time the run finished. */
   created: string;
-  suite: { id: string; version: string; tier: string; title: string; fields: string[]; dt: number };
+  suite: {
+    id: string;
+    version: string;
+    tier: string;
+    title: string;
+    fields: string[];
+    dt: number;
+    /** The grid of every field (schema 2; absent in schema 1 files). */
+    grid?: Grid;
+    /** How reports name the `spectrum_*` rows (schema 2; `Suite.spectrumLabel` or the default). */
+    spectrum?: SpectrumLabel;
+    /** The suite energy E of the `energy_*` rows in one formula, e.g. `"½⟨u²⟩"` (schema 2). */
+    energy?: string;
+  };
   model: {
     name: string;
     /** `model` for submissions, `baseline` for built-ins. */
@@ -150,6 +188,16 @@ export interface Result {
   };
   /** Tidy rows: curves (mean over ICs), per-IC summaries, spectra. */
   rows: ResultRow[];
+  /**
+   * The meaning of every metric id in `rows` (`metrics/catalogue.ts`): direction, label, units,
+   * family, description. Written by every run (schema 2); filled at read time for schema 1.
+   */
+  catalogue: MetricCatalogue;
+  /**
+   * Set by readers, never written by runs: what a reader filled in that the file lacks, e.g. a
+   * schema 1 file's catalogue taken from the reader's built-in catalogue. Reports show it.
+   */
+  readNote?: string;
   divergence: Divergence[];
   /**
    * Field snapshots of IC 0. 1D suites: every field at the summary steps and T, full precision;

@@ -33,6 +33,7 @@ import { loadModel, type ModelSource } from "../model/manifest.ts";
 import { formatProblems, type ModelPlan, planModel, suiteSpec } from "../model/plan.ts";
 import { modelHash } from "../results/check.ts";
 import { type Result, RESULT_SCHEMA } from "../results/schema.ts";
+import { DEFAULT_SPECTRUM_LABEL } from "../results/io.ts";
 import { environment } from "./environment.ts";
 
 /** A forecast run's shape, as recorded in its result (`config`, `model.history`). */
@@ -225,7 +226,19 @@ export function tierAndSeed(
   return { tierName: name, tier, seed: s };
 }
 
-/** The `suite` block of a result (SPEC §5) for a run of `suite` at `tier`. */
+/**
+ * The `suite` block of a result (SPEC §5) for a run of `suite` at `tier`, with what reports need
+ * to draw it without the suite registry: the grid, the names of the spectrum rows
+ * (`Suite.spectrumLabel`, default energy spectrum) and the energy definition.
+ *
+ * @example
+ * ```ts
+ * import { suiteBlock } from "./context.ts";
+ * import { getSuite } from "../../suites/mod.ts";
+ * const b = suiteBlock(getSuite("era5"), "smoke");
+ * if (b.grid?.kind !== "healpix" || b.spectrum?.x !== "degree ℓ") throw new Error();
+ * ```
+ */
 export function suiteBlock(suite: Suite, tier: string): Result["suite"] {
   return {
     id: suite.id,
@@ -234,6 +247,9 @@ export function suiteBlock(suite: Suite, tier: string): Result["suite"] {
     title: suite.title,
     fields: [...suite.fields],
     dt: suite.dt,
+    grid: { ...suite.grid },
+    spectrum: { ...(suite.spectrumLabel ?? DEFAULT_SPECTRUM_LABEL) },
+    ...(suite.energyDefinition ? { energy: suite.energyDefinition } : {}),
   };
 }
 

@@ -20,6 +20,7 @@
  * undone on the decoder's output, as for forecasts (SPEC §2); scores are in physical units.
  * @module
  */
+import { described } from "../results/describe.ts";
 import { join } from "node:path";
 import { type Backend, type BackendChoice, disposeTensor, openBackend } from "../onnx/backend.ts";
 import type { Tensor } from "../onnx/backend.ts";
@@ -577,7 +578,7 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
     progress: (d, t) => o.progress?.("reconstruct", d, t),
   });
   const N = samples.length / S;
-  const result: Result = {
+  const result: Result = described(suite, {
     ...await resultHeader({
       task: "reconstruct",
       taskBlock: { reconstruct: { ...scores.info, ...(hours ? { hours } : {}) } },
@@ -615,7 +616,7 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
     rows: scores.rows,
     divergence: scores.divergence,
     snapshots: scores.snapshots,
-  };
+  });
   const written: Reconstruction["files"] = {};
   if (o.outDir && reconstructions) {
     const shape = [N, suite.fields.length, gridSize(suite.grid)];

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { described } from "../results/describe.ts";
 import { join } from "node:path";
 import { gridShape, gridSize, type Suite, type TierName } from "../../suites/common/types.ts";
 import { type BackendChoice, openBackend } from "../onnx/backend.ts";
@@ -270,7 +271,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     );
   }
 
-  const result: Result = {
+  const result: Result = described(suite, {
     ...await resultHeader({
       suite,
       tier: o.data ? "data" : tierName,
@@ -299,7 +300,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     ),
     snapshots,
     ...(hovmoller ? { hovmoller: hovmoller.result() } : {}),
-  };
+  });
   const written: Evaluation["files"] = {};
   if (o.shard) {
     const shard = shardResult(result, o.shard, part, trackers, {

@@ -46,7 +46,8 @@ import { join } from "node:path";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import { readJson } from "../core/json_file.ts";
 import { modelHash } from "../results/check.ts";
-import { type Result, RESULT_SCHEMA } from "../results/schema.ts";
+import { type Result, RESULT_SCHEMA, RESULT_SCHEMA_V1 } from "../results/schema.ts";
+import { described } from "../results/describe.ts";
 import type { ScorerState } from "../../metrics/scorer.ts";
 import type { TrackerSet } from "../../metrics/tracker.ts";
 import { getSuite } from "../../suites/mod.ts";
@@ -69,7 +70,7 @@ export interface IcRange {
 }
 
 /** What one shard wrote: the result header, its ICs and the scorer state of those ICs. */
-export interface ShardResult extends Omit<Result, "schema" | "rows" | "timings"> {
+export interface ShardResult extends Omit<Result, "schema" | "rows" | "timings" | "catalogue"> {
   schema: typeof SHARD_SCHEMA;
   shard: { index: number; count: number };
   /** IC indices this shard evaluated, ascending (global indices of the whole run). */
@@ -192,7 +193,7 @@ export function shardRange(spec: ShardSpec, ics: number, batch: number): IcRange
  * const trackers = suiteTrackers(getSuite("burgers1d"), {
  *   ics: 4, steps: 1, history: 1, summarySteps: [], seed: 0,
  * });
- * const result = { schema: "emubench.result/1", rows: [], timings: {} } as unknown as Result;
+ * const result = { schema: "emubench.result/2", rows: [], timings: {} } as unknown as Result;
  * const part = shardResult(result, { index: 2, count: 2 }, { first: 2, count: 2 }, trackers, {
  *   referenceSha256: "0".repeat(64),
  *   rolloutSeconds: 1,
@@ -209,7 +210,8 @@ export function shardResult(
   extra: { referenceSha256: string; rolloutSeconds: number },
 ): ShardResult {
   const ics = Array.from({ length: range.count }, (_, i) => range.first + i);
-  const { schema: _schema, rows: _rows, timings, ...header } = result;
+  // The catalogue describes rows; the merge builds it again for the merged rows.
+  const { schema: _schema, rows: _rows, catalogue: _catalogue, timings, ...header } = result;
   return {
     schema: SHARD_SCHEMA,
     ...header,
@@ -230,7 +232,7 @@ export function shardResult(
  * ```ts
  * import { validateShard } from "./shard.ts";
  * let message = "";
- * try { validateShard({ schema: "emubench.result/1" }, "r.json"); } catch (e) { message = String(e); }
+ * try { validateShard({ schema: "emubench.result/2" }, "r.json"); } catch (e) { message = String(e); }
  * if (!message.includes('r.json: schema: expected "emubench.shard/1"')) throw new Error(message);
  * ```
  */
@@ -246,7 +248,7 @@ export function validateShard(json: unknown, file: string): ShardResult {
     s.schema === SHARD_SCHEMA,
     "schema",
     `"${SHARD_SCHEMA}"${
-      (s.schema as string) === RESULT_SCHEMA
+      (s.schema as string) === RESULT_SCHEMA || (s.schema as string) === RESULT_SCHEMA_V1
         ? " (this is a merged or unsharded result, not a shard)"
         : ""
     }`,
@@ -513,8 +515,8 @@ export function mergeShards(files: readonly ShardFile[]): Result {
   // The tracker states are not part of the result.
   const header = Object.fromEntries(
     Object.entries(rest).filter(([k]) => !trackers.stateKeys.includes(k)),
-  ) as Omit<Result, "schema" | "rows" | "timings">;
-  return {
+  ) as Omit<Result, "schema" | "rows" | "timings" | "catalogue">;
+  return described(suite, {
     ...header,
     schema: RESULT_SCHEMA,
     created,
@@ -528,5 +530,5 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     rows: trackers.rows(),
     divergence: ordered.flatMap((f) => f.shard.divergence),
     snapshots: ordered.flatMap((f) => f.shard.snapshots),
-  };
+  });
 }

@@ -39,6 +39,7 @@
  *
  * @module
  */
+import { described } from "../results/describe.ts";
 import { join } from "node:path";
 import { getSuite } from "../../suites/mod.ts";
 import {
@@ -686,7 +687,7 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
     });
   }
 
-  const result: Result = {
+  const result: Result = described(suite, {
     ...await resultHeader({
       task: "stability",
       suite,
@@ -720,7 +721,7 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
       step: step !== null && step === acc.exits[ic] ? step : null,
     })),
     snapshots: [],
-  };
+  });
   const written: StabilityRun["files"] = {};
   if (o.outDir) {
     written.result = join(o.outDir, "result.json");

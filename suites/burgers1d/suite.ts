@@ -67,6 +67,7 @@ export const burgers1d: Suite = {
       progress,
     );
   },
+  energyDefinition: "½⟨u²⟩",
   energy(state: Float32Array | Float64Array): number {
     return energy1D(state, N, "burgers1d");
   },

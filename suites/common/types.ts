@@ -132,7 +132,11 @@ export function grid1D(suite: Pick<Suite, "id" | "grid">, action: string): Perio
   return suite.grid;
 }
 
-/** How a metric is aggregated and ranked (lm-evaluation-harness style). */
+/**
+ * How a metric is aggregated and ranked (lm-evaluation-harness style). Results record it in their
+ * catalogue (`metrics/catalogue.ts` `buildCatalogue`): a declaration sets the direction and
+ * description (and label / units where given) over the generic entry of the same id.
+ */
 export interface MetricDecl {
   /** Metric id as it appears in result rows, e.g. `"nrmse"`. */
   readonly id: string;
@@ -140,6 +144,10 @@ export interface MetricDecl {
   readonly higherIsBetter: boolean;
   /** One line for reports. */
   readonly description: string;
+  /** Label for reports (default: the generic label of `metrics/catalogue.ts`, else the id). */
+  readonly label?: string;
+  /** Units in words (default: the generic units of `metrics/catalogue.ts`). */
+  readonly units?: string;
 }
 
 /** Progress callback: `done` of `total` units. */
@@ -226,6 +234,11 @@ export interface Suite {
   reference(ics: Float32Array, count: number, steps: number, progress?: Progress): Float32Array;
   /** Suite-defined energy of one state `[C, X]` (1D suites: ½⟨u²⟩ summed over fields). */
   energy(state: Float32Array | Float64Array): number;
+  /**
+   * {@link Suite.energy} in one formula for reports, e.g. `"½⟨u²⟩"`; results carry it
+   * (`suite.energy`) so a report can say what the `energy_*` rows are. Optional.
+   */
+  readonly energyDefinition?: string;
   /**
    * Shell energy spectrum of one field (`gridSize(grid)` values), used by the scorer for the
    * `spectrum_*` rows. Optional: the default is `spectrum1d` (1D, power-of-two n); 2D suites set

@@ -66,6 +66,7 @@ export const convection1d: Suite = {
     checkBatch1D("convection1d", N, ics, count, steps);
     return convectionTrajectories(ics, count, N, steps, 0.01, { beta: BETA, length: 1 }, progress);
   },
+  energyDefinition: "½⟨u²⟩",
   energy(state: Float32Array | Float64Array): number {
     return energy1D(state, N, "convection1d");
   },

@@ -334,6 +334,7 @@ export const hasegawaWakatani: Suite = {
     }
     return hwTrajectories(ics, count, steps, progress, Float32Array) as Float32Array;
   },
+  energyDefinition: "½⟨n² + |∇φ|²⟩",
   energy(state: Float32Array | Float64Array): number {
     return hwFieldDiagnostics(state).energy;
   },

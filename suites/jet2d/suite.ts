@@ -295,6 +295,7 @@ export const jet2d: Suite = {
     }
     return out;
   },
+  energyDefinition: "½⟨u² + v²⟩ (velocity from ω)",
   energy(state: Float32Array | Float64Array): number {
     checkState(state, "energy");
     return analysis.energy(state);

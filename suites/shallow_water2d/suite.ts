@@ -221,6 +221,7 @@ export const shallowWater2d: Suite = {
     }
     return out;
   },
+  energyDefinition: "Σ (½h(u² + v²) + ½gh²) ΔxΔy",
   energy(state: Float32Array | Float64Array): number {
     return massAndEnergy(state).energy;
   },
