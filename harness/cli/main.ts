@@ -21,6 +21,7 @@ import { gateCommand } from "./gate.ts";
 import { leaderboardCommand } from "./leaderboard.ts";
 import { submissionsCommand } from "./submissions.ts";
 import { demoCommand } from "./demo.ts";
+import { generateCommand } from "./generate.ts";
 
 export { Status } from "./status.ts";
 
@@ -35,6 +36,7 @@ export const COMMANDS: readonly Command<FlagTable>[] = [
   gateCommand,
   leaderboardCommand,
   submissionsCommand,
+  generateCommand,
   demoCommand,
 ] as readonly Command<FlagTable>[];
 

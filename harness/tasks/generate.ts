@@ -13,7 +13,8 @@
  * **Layouts** (`T'` = ⌊steps / stride⌋ + 1 stored times, entry 0 the IC; grid axes as the suite
  * declares them, e.g. `128, 128`):
  * - `.npy`: `[N, T', C, ...grid]` float32 (what `run --data` reads), metadata in `PATH.json`;
- * - `.zarr` (Zarr v3): array `trajectories` `[N, T', C, ...grid]` chunked one trajectory per
+ * - `.zarr` (Zarr v2, uncompressed, readable by zarr-python 2 and 3 and xarray): array
+ *   `trajectories` `[N, T', C, ...grid]` chunked one trajectory per
  *   chunk, coordinates `time` and `x` (`y`), metadata as group attributes;
  * - `.h5` / `.hdf5` (PDEBench): dataset `tensor` `[N, T', ...grid]` (one field) or
  *   `[N, T', ...grid, C]` (channels last), `t-coordinate`, `x-coordinate` (`y-coordinate`),
@@ -26,8 +27,6 @@
  * @module
  */
 import { basename, dirname, extname, join } from "node:path";
-import * as zarr from "zarrita";
-import { FileSystemStore } from "@zarrita/storage";
 import { removeIfExists, writeFileAtomic } from "../core/atomic.ts";
 import { FormatError, ValueRangeError } from "../core/errors.ts";
 import { sha256Hex } from "../core/hash.ts";
@@ -482,6 +481,7 @@ async function writeAll(f: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   while (off < bytes.length) off += await f.write(bytes.subarray(off));
 }
 
+/** Zarr v2, written by hand: readable by zarr-python 2 and 3, xarray and zarrita alike. */
 async function writeZarrOut(
   path: string,
   suite: Suite,
@@ -490,41 +490,51 @@ async function writeZarrOut(
   read: Reader,
   offset: number,
 ): Promise<void> {
+  const enc = new TextEncoder();
+  const json = (v: unknown) => enc.encode(JSON.stringify(v, null, 1));
+  const array = async (
+    name: string,
+    shape: number[],
+    chunks: number[],
+    dtype: "<f4" | "<f8",
+    dims: string[],
+  ) => {
+    await Deno.mkdir(join(path, name), { recursive: true });
+    await Deno.writeFile(
+      join(path, name, ".zarray"),
+      json({
+        zarr_format: 2,
+        shape,
+        chunks,
+        dtype,
+        compressor: null,
+        fill_value: "NaN",
+        order: "C",
+        filters: null,
+        dimension_separator: ".",
+      }),
+    );
+    await Deno.writeFile(join(path, name, ".zattrs"), json({ _ARRAY_DIMENSIONS: dims }));
+  };
   await Deno.mkdir(path, { recursive: true });
-  const root = zarr.root(new FileSystemStore(path));
+  await Deno.writeFile(join(path, ".zgroup"), json({ zarr_format: 2 }));
   const shape = layout.shape(meta.count, meta.times);
-  const codecs = [{ name: "bytes", configuration: { endian: "little" } }];
-  const arr = await zarr.create(root.resolve("trajectories"), {
-    shape,
-    chunkShape: [1, ...shape.slice(1)],
-    dtype: "float32",
-    codecs,
-    fillValue: NaN,
-    dimensionNames: layout.names,
-  });
-  const one = [1, ...shape.slice(1)];
-  const stride = one.map((_, d) => one.slice(d + 1).reduce((a, b) => a * b, 1));
+  await array("trajectories", shape, [1, ...shape.slice(1)], "<f4", layout.names);
+  const zeros = shape.slice(1).map(() => "0").join(".");
   for (let i = 0; i < meta.count; i++) {
-    const data = await read(offset + i);
-    await zarr.set(arr, [zarr.slice(i, i + 1), ...shape.slice(1).map(() => null)], {
-      data,
-      shape: one,
-      stride,
-    });
+    const d = await read(offset + i);
+    await Deno.writeFile(
+      join(path, "trajectories", `${i}.${zeros}`),
+      new Uint8Array(d.buffer, d.byteOffset, d.byteLength),
+    );
   }
   const coord = async (name: string, values: Float64Array) => {
-    const c = await zarr.create(root.resolve(name), {
-      shape: [values.length],
-      chunkShape: [values.length],
-      dtype: "float64",
-      codecs,
-      dimensionNames: [name],
-    });
-    await zarr.set(c, null, { data: values, shape: [values.length], stride: [1] });
+    await array(name, [values.length], [values.length], "<f8", [name]);
+    await Deno.writeFile(join(path, name, "0"), new Uint8Array(values.buffer));
   };
   await coord("time", Float64Array.from({ length: meta.times }, (_, t) => t * meta.stored_dt));
   for (const { name, values } of coordinates(suite)) await coord(name, values);
-  await zarr.create(root, { attributes: { ...meta } as Record<string, unknown> });
+  await Deno.writeFile(join(path, ".zattrs"), json(meta));
 }
 
 async function writeH5Out(

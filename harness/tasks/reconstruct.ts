@@ -30,7 +30,7 @@ import { inspectOnnx } from "../onnx/inspect.ts";
 import { hashModelFiles, resultHeader, tierAndSeed } from "./context.ts";
 import { positiveInt } from "../core/checks.ts";
 import { writeFileAtomic } from "../core/atomic.ts";
-import { type ReconstructInfo, type Result, type Snapshot } from "../results/schema.ts";
+import type { ReconstructInfo, Result, Snapshot } from "../results/schema.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
 import { healpixGrid, psnr, type WeatherGrid, weightedMse } from "../../metrics/weather.ts";
 import { spectrumErrorBands } from "../../metrics/spectrum.ts";
