@@ -378,7 +378,9 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
       },
       title: `energy · ${fieldName(field)}`,
       caption: `Suite-defined energy of ${fieldName(field)} (${
-        first.suite.energy ? `E = ${first.suite.energy}` : "1D: ½⟨u²⟩"
+        first.suite.energy
+          ? `E = ${first.suite.energy}`
+          : "the result file does not say how the suite defines it"
       }), mean over ICs, prediction against reference. The y axis is fitted to the reference; a prediction that runs far away leaves the plot.${markerNote}`,
       legend: legendOf(s),
     });
@@ -396,6 +398,7 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
   ];
   for (const name of driftNames) {
     const pm = `diag_${name}_drift_pred`, rm = `diag_${name}_drift_ref`;
+    const refDrift = maxRefDrift(entries.map((e) => e.result), name);
     const refCurves = entries.filter((e) => hasCurve(e.result.rows, rm, "*"))
       .map((e) => ({ e, c: curveOf(e.result.rows, rm, "*") }));
     const s: SeriesSpec[] = refCurves.length > 0 &&
@@ -418,9 +421,17 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
         markers,
       },
       title: `${name} drift`,
-      caption: `Signed relative drift of the total ${name} from the IC, mean over ICs. A ` +
-        `conserved quantity stays at 0 in the reference up to float32 storage rounding; the ` +
-        `prediction's departure is the emulator's own.${markerNote}`,
+      caption: `Signed relative drift of the total ${name} from the IC, mean over ICs. ` +
+        (refDrift === null
+          ? "The result has no reference drift to compare with."
+          : refDrift <= CONSERVED_DRIFT
+          ? `The reference conserves it (|drift| ≤ ${
+            formatSci(refDrift)
+          }, float32 rounding): the prediction's departure from 0 is the emulator's own.`
+          : `It is not conserved here: the reference itself drifts by up to ${
+            formatSci(refDrift)
+          } (forcing and dissipation), so compare the prediction with the reference, not with 0.`) +
+        markerNote,
       legend: legendOf(s),
     });
   }
@@ -600,6 +611,69 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
   return sections;
 }
 
+/**
+ * Largest relative drift below which the reference counts as conserving a diagnostic: float32
+ * storage rounds a sum of 10⁴–10⁵ values at ~10⁻⁷ relative, physics drifts far more.
+ */
+export const CONSERVED_DRIFT = 1e-5;
+
+/** Largest |mean reference drift| of diagnostic `name` over steps and results, or null. */
+export function maxRefDrift(results: readonly Result[], name: string): number | null {
+  let max: number | null = null;
+  for (const r of results) {
+    for (const row of r.rows) {
+      if (row.metric !== `diag_${name}_drift_ref` || row.step === undefined) continue;
+      if (row.ic !== undefined || row.value === null) continue;
+      max = Math.max(max ?? 0, Math.abs(row.value));
+    }
+  }
+  return max;
+}
+
+/**
+ * Diagnostics the reference conserves to round-off (|drift| ≤ {@link CONSERVED_DRIFT} at every
+ * step), e.g. shallow-water mass: their autocorrelation is that of rounding noise.
+ *
+ * @example
+ * ```ts
+ * import { conservedDiagnostics } from "./charts.ts";
+ * import { sampleResult } from "./sample_result.ts";
+ * const r = sampleResult({ steps: 4, ics: 1 });
+ * r.rows.push({ metric: "diag_mass_drift_ref", field: "*", step: 1, value: 3e-8 });
+ * r.rows.push({ metric: "diag_gamma_drift_ref", field: "*", step: 1, value: 0.2 });
+ * if ([...conservedDiagnostics([r])].join() !== "mass") throw new Error();
+ * ```
+ */
+export function conservedDiagnostics(results: readonly Result[]): Set<string> {
+  const names = new Set<string>();
+  for (const r of results) {
+    for (const row of r.rows) {
+      const m = /^diag_([a-z0-9_]+)_drift_ref$/.exec(row.metric);
+      if (m) names.add(m[1]);
+    }
+  }
+  return new Set([...names].filter((name) => {
+    const d = maxRefDrift(results, name);
+    return d !== null && d <= CONSERVED_DRIFT;
+  }));
+}
+
+/**
+ * Metric ids whose values are noise for `results`: the temporal statistics of a conserved
+ * diagnostic ({@link conservedDiagnostics}). Tables mark them "‡"; they get no chart.
+ */
+export function noiseMetrics(results: readonly Result[]): Set<string> {
+  const out = new Set<string>();
+  for (const name of conservedDiagnostics(results)) {
+    for (const base of ["autocorr_error", "temporal_spectrum_error"]) {
+      out.add(`${base}_diag_${name}`);
+    }
+  }
+  return out;
+}
+
+const formatSci = (v: number) => (v === 0 ? "0" : v < 1e-3 ? v.toExponential(1) : v.toPrecision(2));
+
 /** At most two labels, then a count of the rest. */
 function listLabels(labels: readonly string[]): string {
   return labels.length <= 2
@@ -610,6 +684,7 @@ function listLabels(labels: readonly string[]): string {
 function sameCurve(
   a: { x: number[]; y: (number | null)[] },
   b: { x: number[]; y: (number | null)[] },
+  rtol = 1e-9,
 ): boolean {
   if (a.x.length !== b.x.length) return false;
   for (let i = 0; i < a.x.length; i++) {
@@ -617,7 +692,7 @@ function sameCurve(
     const u = a.y[i], v = b.y[i];
     if (u === null || v === null) {
       if (u !== v) return false;
-    } else if (Math.abs(u - v) > 1e-9 * Math.max(Math.abs(u), Math.abs(v), 1e-300)) return false;
+    } else if (Math.abs(u - v) > rtol * Math.max(Math.abs(u), Math.abs(v), 1e-300)) return false;
   }
   return true;
 }
@@ -742,7 +817,13 @@ function longHorizonFigures(
       }
     }
   }
+  const results = entries.map((e) => e.result);
+  const seen: { s: SeriesSpec[]; figure: FigureSpec }[] = [];
+  const conserved = conservedDiagnostics(results);
   for (const { pm, rm, field, what } of keys.values()) {
+    const diag = /^autocorr_pred_diag_([a-z0-9_]+)$/.exec(pm)?.[1];
+    // A quantity the reference conserves: C(τ) of round-off noise, no panel (tables mark it ‡).
+    if (diag !== undefined && conserved.has(diag)) continue;
     const s: SeriesSpec[] = [];
     const refs = entries.filter((e) => hasCurve(e.result.rows, rm, field))
       .map((e) => ({ e, c: curveOf(e.result.rows, rm, field) }));
@@ -756,7 +837,17 @@ function longHorizonFigures(
         series(comparison ? e.label : "prediction", e.color, curveOf(e.result.rows, pm, field)),
       );
     }
-    figures.push({
+    // The same curves under two names (the suite energy is also a diagnostic): one panel.
+    const twin = seen.find((x) =>
+      x.s.length === s.length && x.s.every((a, i) => sameCurve(a, s[i], 1e-6))
+    );
+    if (twin) {
+      twin.figure.title += ` = ${what}`;
+      twin.figure.chart.title += ` (= ${what})`;
+      twin.figure.caption += ` The ${what} series has the same C(τ) (same quantity), drawn once.`;
+      continue;
+    }
+    const figure: FigureSpec = {
       chart: {
         id: id(),
         title: `autocorrelation of ${what} vs lag`,
@@ -772,7 +863,9 @@ function longHorizonFigures(
         "diverged, prediction against reference; the autocorrelation error is the mean " +
         "|C_p − C_y| over lags 1..τ_max.",
       legend: legendOf(s),
-    });
+    };
+    seen.push({ s, figure });
+    figures.push(figure);
   }
   return figures;
 }

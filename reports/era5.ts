@@ -98,6 +98,16 @@ function row(r: Result, metric: string, field: string): number | null | undefine
 
 const fmt = (v: number | null | undefined) => v === null || v === undefined ? "—" : formatNumber(v);
 
+/**
+ * Units of `field` as the results say (`suite.units`, e.g. `K`), the same in every result;
+ * `"field units"` where the files do not say or disagree.
+ */
+export function unitsOf(results: readonly Result[], field: string): string {
+  const all = new Set(results.map((r) => r.suite.units?.[field]));
+  const [u] = all;
+  return all.size === 1 && u !== undefined ? u : "field units";
+}
+
 function fieldsOf(entries: readonly Entry[]): string[] {
   const out: string[] = [];
   for (const e of entries) for (const f of e.result.suite.fields) if (!out.includes(f)) out.push(f);
@@ -143,11 +153,12 @@ function leadTimeSections(entries: readonly Entry[], id: () => string): SectionS
         });
       }
       if (series.length === 0) continue;
+      const units = unitsOf(fc.map((e) => e.result), field);
       const chart: ChartSpec = {
         id: id(),
         title: `${metric} of ${field} by lead time`,
         xLabel: `lead time (${days ? "days" : "hours"})`,
-        yLabel: META[metric].y,
+        yLabel: metric === "rmse" ? `RMSE (${units})` : META[metric].y,
         xScale: "linear",
         yScale: META[metric].log ? "log" : "linear",
         xDomain: [0, days ? maxHours / 24 : maxHours],
@@ -247,7 +258,9 @@ function reconstructParts(
   );
   const vsRatio = (metric: string): SeriesSpec[] =>
     fields.map((f, i) => ({
-      label: f,
+      label: unitsOf(rc.map((e) => e.result), f) === "field units"
+        ? f
+        : `${f} (${unitsOf(rc.map((e) => e.result), f)})`,
       color: PALETTE[i % PALETTE.length],
       dash: "solid",
       width: 1.8,
@@ -266,7 +279,7 @@ function reconstructParts(
       id: id(),
       title: "RMSE vs compression ratio",
       xLabel: "compression ratio (input bytes / latent bytes)",
-      yLabel: "RMSE (field units)",
+      yLabel: `RMSE (${fields.map((f) => unitsOf(rc.map((e) => e.result), f)).join("; ")})`,
       xScale: "log",
       yScale: "log",
       series: rmse,

@@ -20,6 +20,7 @@ import {
   entriesFor,
   type Entry,
   type FigureSpec,
+  noiseMetrics,
   type SectionSpec,
 } from "./charts.ts";
 import { renderCharts } from "./client.ts";
@@ -281,7 +282,6 @@ function runBody(e: Entry, sections: readonly SectionSpec[], lead = ""): string 
     ? `<p class="note">† Mean over the ICs that had not diverged by that step, fewer than all ` +
       `${h(r.config.ics)}. — no value: every IC had diverged.</p>`
     : "";
-  const scalars = scalarTable(r);
   const window = r.model.history > 1
     ? `<p class="note">This model takes the last ${h(r.model.history)} states (history ` +
       `${h(r.model.history)}): its first prediction is step ${h(r.model.history)}; earlier ` +
@@ -289,14 +289,14 @@ function runBody(e: Entry, sections: readonly SectionSpec[], lead = ""): string 
       `means run over steps ${h(r.model.history)}–${h(r.config.steps)}.</p>`
     : "";
   // Reconstruct results have no steps: their summary is the Reconstruction table (era5.ts).
+  // The headline metrics here; every row (raw metric ids) in "All metric rows" after the charts.
   const summary = `<section id="summary"><h2>Summary</h2>
-<p class="intro">Means over ICs at the suite's summary steps, and the geometric mean over all steps.</p>
-<div class="table-wrap summary">${summaryTable(r)}</div>${partial}${window}${stabilityText(r)}
-${
-    scalars
-      ? `<h3 style="margin-top:18px">Other scalars</h3><div class="table-wrap">${scalars}</div>`
-      : ""
-  }
+<p class="intro">Headline errors: means over ICs at the suite's summary steps and the last step, ` +
+    `and the geometric mean over all steps. Every metric id is under “All metric rows”, ` +
+    `after the charts.</p>
+<div class="table-wrap summary">${
+      summaryTable(r, (m) => HEADLINE_METRICS.includes(m), true)
+    }</div>${partial}${window}${stabilityText(r)}
 </section>`;
   return `<header class="page">
 <p class="eyebrow">emubench report · run</p>
@@ -314,6 +314,34 @@ ${authors}
 <section id="run"><h2>Run</h2>${runMeta(r)}</section>
 ${r.task === "reconstruct" ? "" : summary}
 ${lead}${sectionsHtml(sections)}`;
+}
+
+/** Metrics of the run page's summary table; the rest are under "All metric rows". */
+const HEADLINE_METRICS = ["nrmse", "rmse", "energy_error", "spectrum_error", "acc"];
+
+/** Every summary row and step-free scalar of each result, collapsed, after the charts. */
+function allRowsHtml(entries: readonly Entry[]): string {
+  const noise = noiseMetrics(entries.map((e) => e.result));
+  const parts = entries.filter((e) => e.result.task !== "reconstruct").map((e) => {
+    const r = e.result;
+    const scalars = scalarTable(r, noise);
+    const who = entries.length > 1 ? ` · ${h(e.label)}` : "";
+    return `<details><summary>Per-step metrics${who} (${
+      new Set(r.rows.filter((x) => x.step !== undefined).map((x) => x.metric)).size
+    } metric ids)</summary><div class="table-wrap">${summaryTable(r)}</div></details>` +
+      (scalars
+        ? `<details><summary>Run-level scalars${who}</summary><div class="table-wrap">${scalars}</div></details>`
+        : "");
+  });
+  if (parts.every((p) => p === "")) return "";
+  const note = noise.size > 0
+    ? `<p class="note">‡ Temporal statistics of a quantity the reference conserves to round-off ` +
+      `(${[...noise].map((m) => `<span class="mono">${h(m)}</span>`).join(", ")}): the ` +
+      `autocorrelation of float32 rounding noise, not of the physics. Not a score; no chart.</p>`
+    : "";
+  return `\n<section id="all-rows"><h2>All metric rows</h2><p class="intro">Every mean-over-ICs ` +
+    `row of the result file by metric id (the catalogue in the file says what each id means), ` +
+    `collapsed.</p>${parts.join("")}${note}</section>`;
 }
 
 function pickHeadline(results: readonly Result[], asked?: string): string {
@@ -418,7 +446,8 @@ export function renderReport(input: readonly Result[], options: ReportOptions = 
       ? comparisonBody(entries, sections, pickHeadline(results, options.headline), era5.html)
       : runBody(entries[0], sections, era5.html)) +
     heatmapSectionsHtml(heat) +
-    mapSectionsHtml(era5.mapSections);
+    mapSectionsHtml(era5.mapSections) +
+    allRowsHtml(entries);
   const r0 = results[0];
   const title = options.title ??
     (comparison

@@ -79,6 +79,9 @@ svg.chart-svg .marker { stroke-dasharray: 4 3; stroke-width: 1.2; opacity: .85; 
 svg.chart-svg .marker-label { font-size: 11px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg.chart-svg .plot-note { fill: var(--bad); font-size: 11.5px; paint-order: stroke; stroke: #fff;
   stroke-width: 3px; }
+details { margin: 8px 0; }
+details > summary { cursor: pointer; color: var(--accent); font-size: 14px; padding: 4px 2px; }
+details > .table-wrap { margin-top: 6px; }
 footer { margin-top: 40px; color: var(--faint); font-size: 12.5px; }
 noscript p { color: var(--bad); }
 @media (max-width: 600px) {

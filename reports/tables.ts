@@ -131,11 +131,31 @@ export function hasPartialMeans(result: Result): boolean {
 }
 
 /**
- * Summary table of one run: one row per (metric, field), one column per summary step, and the
- * geometric mean over steps where the result has it. Values are means over ICs.
+ * The steps a summary table shows: the suite's summary steps within the run, and the run's last
+ * step (a short run whose horizon is not a summary step still shows where it ended).
+ *
+ * @example
+ * ```ts
+ * import { tableSteps } from "./tables.ts";
+ * if (tableSteps([1, 50, 100], 20).join() !== "1,20") throw new Error();
+ * ```
  */
-export function summaryTable(result: Result): string {
-  const steps = [...result.config.summarySteps].sort((a, b) => a - b);
+export function tableSteps(summarySteps: readonly number[], steps: number): number[] {
+  return [...new Set([...summarySteps.filter((s) => s <= steps), steps])].sort((a, b) => a - b);
+}
+
+/**
+ * Summary table of one run: one row per (metric, field), one column per summary step and the
+ * last step ({@link tableSteps}), and the geometric mean over steps where the result has it.
+ * Values are means over ICs. `only`: the metrics to show (default all); with `labels`, a
+ * `quantity` column gives each metric's catalogue label.
+ */
+export function summaryTable(
+  result: Result,
+  only: (metric: string) => boolean = () => true,
+  labels = false,
+): string {
+  const steps = tableSteps(result.config.summarySteps, result.config.steps);
   const ics = result.config.ics;
   const rows = aq.from(flatten(result, result.model.name));
   const atSteps = rows
@@ -143,6 +163,7 @@ export function summaryTable(result: Result): string {
     .filter((d: FlatRow, $: { steps: number[] }) =>
       d.ic === null && d.k === null && d.step !== null && aq.op.includes($.steps, d.step)
     )
+    .filter(aq.escape((d: FlatRow) => only(d.metric)))
     .orderby("step")
     .derive({
       col: aq.escape((d: FlatRow) => `step ${d.step}`),
@@ -161,25 +182,33 @@ export function summaryTable(result: Result): string {
   let table = atSteps.join_left(geomean, [["metric", "field"], ["metric", "field"]]);
   const cols = ["metric", "field", ...stepCols];
   if (geomean.numRows() > 0) cols.push("geomean over steps");
+  const label = (m: string) => result.catalogue?.[m]?.label ?? m;
   table = unwrapMissing(table, cols.slice(2))
     .derive({ rank: aq.escape((d: FlatRow) => metricRank(d.metric)) })
+    .derive({ quantity: aq.escape((d: FlatRow) => label(d.metric)) })
     .orderby("rank", "metric", "field")
-    .select(cols);
+    .select(labels ? ["quantity", ...cols] : cols);
   if (table.numRows() === 0) return `<p class="empty">No per-step rows at the summary steps.</p>`;
   return toHtml(table, cols.slice(2), "no value: every IC had diverged by this step");
 }
 
 /**
  * Step-free scalars that are not geometric means (e.g. stability rate, spectrum error
- * summaries): metric, field, reduction, value. Empty string when there are none.
+ * summaries): metric, field, reduction, value. Empty string when there are none. Values of the
+ * metrics in `noise` get a "‡" (the caller says why: e.g. the autocorrelation of a quantity the
+ * reference conserves, which is round-off noise).
  */
-export function scalarTable(result: Result): string {
+export function scalarTable(result: Result, noise: ReadonlySet<string> = new Set()): string {
   const t = aq.from(flatten(result, result.model.name))
     .filter((d: FlatRow) =>
       d.step === null && d.ic === null && d.k === null &&
       d.reduction !== "geomean_over_steps_then_mean_over_ics"
     )
-    .derive({ value: aq.escape((d: FlatRow) => (d.value === null ? null : formatNumber(d.value))) })
+    .derive({
+      value: aq.escape((d: FlatRow) =>
+        d.value === null ? null : formatNumber(d.value) + (noise.has(d.metric) ? " ‡" : "")
+      ),
+    })
     .derive({ rank: aq.escape((d: FlatRow) => metricRank(d.metric)) })
     .orderby("rank", "metric", "field")
     .select("metric", "field", "reduction", "value");
@@ -193,7 +222,7 @@ export function scalarTable(result: Result): string {
  */
 export function comparisonTable(entries: readonly Entry[], headline: string): string {
   const first = entries[0].result;
-  const steps = [...first.config.summarySteps].sort((a, b) => a - b);
+  const steps = tableSteps(first.config.summarySteps, first.config.steps);
   const flat = entries.flatMap((e) =>
     flatten(e.result, e.label).map((r) => ({ ...r, ics: e.result.config.ics }))
   );

@@ -191,6 +191,13 @@ function checkStructure(r: Result, ok: Check): void {
       g,
     );
     ok(s.energy === undefined || isStr(s.energy), "suite.energy", "a string", s.energy);
+    ok(
+      s.units === undefined ||
+        (isObj(s.units) && Object.values(s.units).every((v) => isStr(v) && v.length <= 40)),
+      "suite.units",
+      "field name → units string (≤ 40 characters)",
+      s.units,
+    );
   }
 
   r.rows.forEach((row, i) => {

@@ -133,6 +133,8 @@ export interface Result {
     spectrum?: SpectrumLabel;
     /** The suite energy E of the `energy_*` rows in one formula, e.g. `"½⟨u²⟩"` (schema 2). */
     energy?: string;
+    /** Physical units of each field by name, e.g. `{ "2m_temperature": "K" }` (optional). */
+    units?: Record<string, string>;
   };
   model: {
     name: string;

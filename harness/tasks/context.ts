@@ -250,6 +250,7 @@ export function suiteBlock(suite: Suite, tier: string): Result["suite"] {
     grid: { ...suite.grid },
     spectrum: { ...(suite.spectrumLabel ?? DEFAULT_SPECTRUM_LABEL) },
     ...(suite.energyDefinition ? { energy: suite.energyDefinition } : {}),
+    ...(suite.fieldUnits ? { units: { ...suite.fieldUnits } } : {}),
   };
 }
 

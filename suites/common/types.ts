@@ -239,6 +239,8 @@ export interface Suite {
    * (`suite.energy`) so a report can say what the `energy_*` rows are. Optional.
    */
   readonly energyDefinition?: string;
+  /** Physical units of each field, e.g. `{ "2m_temperature": "K" }`, for report axes. Optional. */
+  readonly fieldUnits?: Readonly<Record<string, string>>;
   /**
    * Shell energy spectrum of one field (`gridSize(grid)` values), used by the scorer for the
    * `spectrum_*` rows. Optional: the default is `spectrum1d` (1D, power-of-two n); 2D suites set

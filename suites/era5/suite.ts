@@ -250,6 +250,7 @@ export function makeEra5Suite(o: Era5Options = {}): Suite {
       return out;
     },
     energyDefinition: "Σ_c ⟨(x_c − ⟨x_c⟩)²⟩ / σ_c²",
+    fieldUnits: Object.fromEntries(ERA5_FIELDS.map((f) => [f, era5Variable(f).units])),
     energy(state: Float32Array | Float64Array): number {
       return era5Energy(state, n);
     },
