@@ -82,6 +82,54 @@ export interface ReferenceRequest {
   steps: number;
 }
 
+/** What a {@link ReferenceGenerator} returns: `[N, C, X]` ICs and `[N, T + 1, C, X]` trajectories. */
+export interface GeneratedReference {
+  /** `[N, C, X]` initial conditions. */
+  ics: Float32Array;
+  /** `[N, T + 1, C, X]` trajectories, step 0 = IC. */
+  reference: Float32Array;
+}
+
+/**
+ * Computes the ICs and trajectories of a cache miss. It must return bit for bit what
+ * {@link sequentialReference} returns (the cache records one digest per request, whoever made
+ * it). The harness's tasks inject one that runs the ICs on a pool of workers
+ * (`harness/tasks/trajectories.ts`, `pooledReference`).
+ */
+export type ReferenceGenerator = (
+  suite: Suite,
+  request: ReferenceRequest,
+  progress: { ics?: Progress; reference?: Progress },
+) => Promise<GeneratedReference>;
+
+/**
+ * The default {@link ReferenceGenerator}: `suite.initialConditions(N, seed)` then
+ * `suite.reference(ics, N, T)`, in the calling thread.
+ *
+ * @example
+ * ```ts
+ * import { sequentialReference } from "./reference_cache.ts";
+ * import type { Suite } from "../../suites/common/types.ts";
+ * // A toy suite: one value per IC, constant in time.
+ * const s = {
+ *   initialConditions: (count: number, seed: number) => new Float32Array(count).fill(seed),
+ *   reference: (ics: Float32Array, count: number, steps: number) =>
+ *     Float32Array.from({ length: count * (steps + 1) }, (_, i) => ics[Math.floor(i / (steps + 1))]),
+ * } as unknown as Suite;
+ * const { ics, reference } = await sequentialReference(s, { seed: 1, ics: 2, steps: 3 }, {});
+ * if (ics.length !== 2 || reference.join() !== "1,1,1,1,1,1,1,1") throw new Error("shapes");
+ * ```
+ */
+export function sequentialReference(
+  suite: Suite,
+  request: ReferenceRequest,
+  progress: { ics?: Progress; reference?: Progress },
+): Promise<GeneratedReference> {
+  const ics = suite.initialConditions(request.ics, request.seed, progress.ics);
+  const reference = suite.reference(ics, request.ics, request.steps, progress.reference);
+  return Promise.resolve({ ics, reference });
+}
+
 /** Where to cache and how to report. */
 export interface ReferenceCacheOptions {
   /** Root of the cache (e.g. {@link defaultCacheDir}). */
@@ -92,6 +140,8 @@ export interface ReferenceCacheOptions {
   icProgress?: Progress;
   /** Receives warnings (unusable cache entries, failed writes). Default `console.warn`. */
   log?: (message: string) => void;
+  /** Computes a miss. Default {@link sequentialReference} (one thread). */
+  generate?: ReferenceGenerator;
 }
 
 /** A reference, from the cache or freshly generated. */
@@ -367,7 +417,11 @@ export async function loadOrGenerateReference(
 
   const { ics: n, steps, seed } = request;
   const shape = shapes(suite, request);
-  const ics = suite.initialConditions(n, seed, options.icProgress);
+  const generate = options.generate ?? sequentialReference;
+  const { ics, reference } = await generate(suite, request, {
+    ics: options.icProgress,
+    reference: options.progress,
+  });
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
   if (ics.length !== size(shape.ics)) {
     throw new Error(
@@ -375,7 +429,6 @@ export async function loadOrGenerateReference(
         `${ics.length} values, expected ${size(shape.ics)} ([${shape.ics.join(", ")}])`,
     );
   }
-  const reference = suite.reference(ics, n, steps, options.progress);
   if (reference.length !== size(shape.reference)) {
     throw new Error(
       `Cannot cache the reference: ${suite.id}.reference(..., ${n}, ${steps}) returned ` +

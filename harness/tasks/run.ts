@@ -24,6 +24,7 @@ import {
 } from "./context.ts";
 import { HovmollerRecorder, roundView, snapshotSteps2D } from "./views2d.ts";
 import { defaultCacheDir, loadOrGenerateReference } from "../data/reference_cache.ts";
+import { pooledReference } from "./pooled_reference.ts";
 import { loadDataset } from "../data/dataset.ts";
 import { positiveInt } from "../core/checks.ts";
 import { writeNpy } from "../data/npy.ts";
@@ -148,6 +149,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       cacheDir: o.cacheDir ?? defaultCacheDir(),
       progress: (d, t) => o.progress?.("reference", d, t),
       icProgress: (d, t) => o.progress?.("initial conditions", d, t),
+      generate: pooledReference(),
       log,
     });
     ({ reference } = ref);

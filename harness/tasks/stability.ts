@@ -73,6 +73,7 @@ import {
 } from "../model/rollout.ts";
 import { removeIfExists, writeFileAtomic } from "../core/atomic.ts";
 import { defaultCacheDir, loadOrGenerateReference } from "../data/reference_cache.ts";
+import { pooledReference } from "./pooled_reference.ts";
 import { readJson } from "../core/json_file.ts";
 import type { Result } from "../results/schema.ts";
 import { EMUBENCH_VERSION, gitCommit } from "./environment.ts";
@@ -485,6 +486,7 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
       log,
       progress: (d, t) => o.setupProgress?.("history window", d, t),
       icProgress: (d, t) => o.setupProgress?.("initial conditions", d, t),
+      generate: pooledReference(),
     });
     ics = cached.ics;
     window = k > 1 ? cached.reference : ics;

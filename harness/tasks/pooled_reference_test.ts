@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { loadOrGenerateReference, sequentialReference } from "../data/reference_cache.ts";
+import { getSuite } from "../../suites/mod.ts";
+import type { Suite } from "../../suites/common/types.ts";
+import { pooledReference } from "./pooled_reference.ts";
+
+function bits(a: Float32Array): Uint32Array {
+  return new Uint32Array(a.buffer, a.byteOffset, a.length);
+}
+
+async function withCache(fn: (cacheDir: string) => Promise<void>): Promise<void> {
+  const cacheDir = await Deno.makeTempDir();
+  try {
+    await fn(cacheDir);
+  } finally {
+    await Deno.remove(cacheDir, { recursive: true });
+  }
+}
+
+/** Pooled and one-thread cache entries of the same request: same bits, same recorded digest. */
+async function assertSameEntry(
+  suite: Suite,
+  request: { seed: number; ics: number; steps: number },
+): Promise<void> {
+  await withCache(async (a) => {
+    await withCache(async (b) => {
+      const progress: [number, number][] = [];
+      const pooled = await loadOrGenerateReference(suite, request, {
+        cacheDir: a,
+        generate: pooledReference(2),
+        progress: (d, t) => progress.push([d, t]),
+      });
+      const one = await loadOrGenerateReference(suite, request, { cacheDir: b });
+      assert.equal(pooled.cached, false);
+      assert.equal(pooled.sha256, one.sha256, `${suite.id}: cache digest`);
+      assert.deepEqual(bits(pooled.reference), bits(one.reference));
+      assert.deepEqual(bits(pooled.ics), bits(one.ics));
+      const total = request.ics * request.steps;
+      assert.deepEqual(progress.at(-1), [total, total]);
+      // The pooled entry reads back as a verified hit with the same digest.
+      const hit = await loadOrGenerateReference(suite, request, { cacheDir: a });
+      assert.equal(hit.cached, true);
+      assert.equal(hit.sha256, one.sha256);
+    });
+  });
+}
+
+for (const id of ["convection1d", "burgers1d", "shallow_water2d"]) {
+  Deno.test(`pooledReference: ${id} bit-identical to the one-thread reference`, async () => {
+    const suite = getSuite(id);
+    await assertSameEntry(suite, { seed: suite.seed, ics: 3, steps: 4 });
+  });
+}
+
+Deno.test("pooledReference: hasegawa_wakatani smoke tier has the one-thread digest", async () => {
+  // The base spin-up is cached on disk (after the first run a hit); each IC branches from it.
+  const suite = getSuite("hasegawa_wakatani");
+  await assertSameEntry(suite, { seed: suite.seed, ics: 2, steps: 3 });
+});
+
+Deno.test("pooledReference: one worker, one IC or an unregistered suite run in this thread", async () => {
+  let calls = 0;
+  const base = getSuite("convection1d");
+  const copy: Suite = {
+    ...base,
+    reference(ics, count, steps, progress) {
+      calls++;
+      return base.reference(ics, count, steps, progress);
+    },
+  };
+  const request = { seed: 1, ics: 2, steps: 2 };
+  const pooled = await pooledReference(2)(copy, request, {});
+  assert.equal(calls, 1, "a copy of a registered suite is not what the workers load");
+  const one = await sequentialReference(base, request, {});
+  assert.deepEqual(bits(pooled.reference), bits(one.reference));
+  const single = await pooledReference(1)(base, request, {});
+  assert.deepEqual(bits(single.reference), bits(one.reference));
+});
