@@ -30,6 +30,7 @@ const { values } = parseArgs({
 });
 const suite = getSuite(values.suite!);
 const tier = suite.tiers[values.tier as TierName];
+if (!tier) throw new Error(`${suite.id} has no tier ${values.tier}`);
 const request = {
   seed: suite.seed,
   ics: values.ics ? Number(values.ics) : tier.ics,
