@@ -9,6 +9,7 @@ import type { Result } from "../harness/results/schema.ts";
 import type { ResultRow } from "../metrics/rows.ts";
 import { buildCatalogue } from "../metrics/catalogue.ts";
 import { openBackend } from "../harness/onnx/backend.ts";
+import { ERA5_RECONSTRUCT } from "../suites/era5/reconstruct.ts";
 import { reconstructSamples, type ReconstructSuite } from "../harness/tasks/reconstruct.ts";
 import { meanPoolAutoencoder } from "../baselines/era5_autoencoder.ts";
 import { npix, pix2angNest } from "../suites/era5/healpix.ts";
@@ -49,6 +50,7 @@ export async function reconstructFixture(
     fields: names,
     dt: 6,
     grid: { kind: "healpix", nside: FIXTURE_NSIDE, ordering: "nested" },
+    reconstruct: ERA5_RECONSTRUCT,
   };
   const N = 2, model = meanPoolAutoencoder(suite, ratio);
   const scores = await reconstructSamples({

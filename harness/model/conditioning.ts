@@ -182,7 +182,7 @@ export function planConditioning(
       problem(
         "emulator.json",
         field,
-        "a suite whose ICs have dates (era5) for day_of_year and hour",
+        "a suite whose ICs have dates (Suite.startHours) for day_of_year and hour",
         JSON.stringify(declared),
       );
       continue;

@@ -13,6 +13,7 @@
  */
 import { basename, dirname, isAbsolute, join, normalize } from "node:path";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
+import { isRecord } from "../core/checks.ts";
 import { parseJson } from "../core/json_file.ts";
 import { parseQuantity, quantityList } from "./conditioning.ts";
 
@@ -105,10 +106,6 @@ const KNOWN_KEYS = new Set([
   "conditioning",
   "latent",
 ]);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function expectString(obj: Record<string, unknown>, key: string, file: string): string | undefined {
   const v = obj[key];

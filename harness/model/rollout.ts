@@ -35,6 +35,7 @@
  *
  * @module
  */
+import { normalizeChannels } from "./normalize.ts";
 import { FormatError, isInputError, ValueRangeError } from "../core/errors.ts";
 import {
   type Backend,
@@ -619,29 +620,14 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
   const total = N * (T - k + 1);
 
   const toModel = (host: Float32Array, dims: number[]): Tensor => {
-    let data = host;
-    if (norm) {
-      data = new Float32Array(host.length);
-      const per = product(shape);
-      for (let i = 0; i < host.length; i++) {
-        const c = Math.floor(i / per) % C;
-        data[i] = (host[i] - norm.mean[c]) / norm.std[c];
-      }
-    }
+    const data = norm ? normalizeChannels(host, norm, product(shape), "in") : host;
     return plan.dtype === "float16"
       ? backend.tensor("float16", float32ToFloat16(data), dims)
       : backend.tensor("float32", data, dims);
   };
   const fromModel = async (t: Tensor): Promise<Float32Array> => {
     const host = await backend.read(t);
-    if (!norm) return host;
-    const out = new Float32Array(host.length);
-    const per = product(shape);
-    for (let i = 0; i < host.length; i++) {
-      const c = Math.floor(i / per) % C;
-      out[i] = host[i] * norm.std[c] + norm.mean[c];
-    }
-    return out;
+    return norm ? normalizeChannels(host, norm, product(shape), "out") : host;
   };
   const toHostTensor = async (t: Tensor): Promise<HostTensor> => ({
     dims: [...t.dims],

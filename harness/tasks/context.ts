@@ -122,7 +122,28 @@ export async function resultHeader(o: {
 /** Resolve `baseline:NAME` or a path into a model for `suite`. */
 export async function resolveModel(spec: string, suite: Suite): Promise<ModelSource> {
   if (spec.startsWith("baseline:")) return await getBaseline(spec.slice(9), suite.id).build(suite);
-  const model = await loadModel(spec, suite.id);
+  return checkModelSuite(spec, await loadModel(spec, suite.id), suite);
+}
+
+/**
+ * `model` when its manifest names `suite`; else `ValueRangeError` naming `spec/emulator.json`.
+ *
+ * @example
+ * ```ts
+ * import { checkModelSuite } from "./context.ts";
+ * import { getSuite } from "../../suites/mod.ts";
+ * const m = { manifest: { suite: "burgers1d" } };
+ * if (checkModelSuite("m", m, getSuite("burgers1d")) !== m) throw new Error("same model");
+ * let threw = false;
+ * try { checkModelSuite("m", m, getSuite("era5")); } catch { threw = true; }
+ * if (!threw) throw new Error("another suite");
+ * ```
+ */
+export function checkModelSuite<M extends { manifest: { suite: string } }>(
+  spec: string,
+  model: M,
+  suite: Pick<Suite, "id">,
+): M {
   if (model.manifest.suite !== suite.id) {
     throw new ValueRangeError({
       file: `${spec}/emulator.json`,

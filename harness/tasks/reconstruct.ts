@@ -1,15 +1,18 @@
 /**
  * The `reconstruct` task (issue #6): run an autoencoder's `{encode, decode}` graphs on N samples
  * of a suite's fields and score the reconstruction per variable, as the field-space autoencoder
- * literature does for ERA5 on HEALPix:
+ * literature does (e.g. for ERA5 on HEALPix). What depends on the suite — built-in samples, the
+ * weighting of grid points, the spectrum and its default band — comes from `Suite.reconstruct`
+ * (`suites/common/types.ts`); a suite without it refuses the task.
  *
- * - `mse` per sample (area-weighted, `metrics/weather.ts`: uniform on HEALPix), and
+ * - `mse` per sample (the suite's weighting, e.g. area-weighted on the sphere), and
  *   `rmse = √(mean over samples of mse)` (WeatherBench 2: square root after the mean);
  * - `psnr = 10 log₁₀(R² / mse)` per sample with R the range of the reference sample, mean over
  *   samples;
- * - angular power spectra C_ℓ of reconstruction and reference (mean over samples, rows
- *   `spectrum_pred` / `spectrum_ref` with `k = ℓ`) and the log spectrum error per sample
- *   (`spectrumErrorBands`: mean over ℓ = 1…lmax of |ln C_p(ℓ) − ln C_y(ℓ)|), mean over samples;
+ * - spectra of reconstruction and reference (mean over samples, rows `spectrum_pred` /
+ *   `spectrum_ref` with `k` the spectral index, e.g. the degree ℓ) and the log spectrum error per
+ *   sample (`spectrumErrorBands`: mean over k = 1…lmax of |ln S_p(k) − ln S_y(k)|), mean over
+ *   samples;
  * - the compression ratio = (input elements × bytes per element) / (latent elements × bytes per
  *   element), read from the tensors the encoder actually took and returned (every encoder
  *   output counts as latent), per sample.
@@ -27,22 +30,24 @@ import type { Tensor } from "../onnx/backend.ts";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import { type AutoencoderSource, loadAutoencoder } from "../model/manifest.ts";
 import { inspectOnnx } from "../onnx/inspect.ts";
-import { hashModelFiles, resultHeader, tierAndSeed } from "./context.ts";
+import { checkModelSuite, hashModelFiles, resultHeader, tierAndSeed } from "./context.ts";
 import { positiveInt } from "../core/checks.ts";
+import { normalizeChannels } from "../model/normalize.ts";
 import { writeFileAtomic } from "../core/atomic.ts";
 import type { ReconstructInfo, Result, Snapshot } from "../results/schema.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
-import { healpixGrid, psnr, type WeatherGrid, weightedMse } from "../../metrics/weather.ts";
 import { spectrumErrorBands } from "../../metrics/spectrum.ts";
 import { roundView } from "./views2d.ts";
-import { gridSize, type Suite, type TierName } from "../../suites/common/types.ts";
+import {
+  gridSize,
+  type ReconstructSupport,
+  type Suite,
+  type TierName,
+} from "../../suites/common/types.ts";
 import { writeNpy } from "../data/npy.ts";
-import { getSuite } from "../../suites/mod.ts";
+import { getSuite, listSuites } from "../../suites/mod.ts";
 import { getBaseline } from "../../baselines/mod.ts";
 import { loadDataset } from "../data/dataset.ts";
-import { angularPowerSpectrum } from "../../suites/era5/spectrum.ts";
-import { DEFAULT_LMAX, syntheticFields } from "../../suites/era5/fields.ts";
-import { Rng } from "../core/rng.ts";
 
 /** Bytes per element of ONNX tensor element types. */
 const DTYPE_BYTES: Readonly<Record<string, number>> = {
@@ -83,41 +88,10 @@ export function sampleBytes(dims: readonly number[], dtype: string): number {
   return dims.slice(1).reduce((a, b) => a * b, 1) * per;
 }
 
-/** `(x − mean_c) / std_c` per channel of a batch `[B, C, X]` (the manifest's `normalize`). */
-function normalizeIn(
-  x: Float32Array,
-  n: { mean: number[]; std: number[] },
-  C: number,
-  X: number,
-): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const c = Math.floor(i / X) % C;
-    out[i] = (x[i] - n.mean[c]) / n.std[c];
-  }
-  return out;
-}
-
-/** `y·std_c + mean_c` per channel: undoes {@link normalizeIn} on the decoder output. */
-function normalizeOut(
-  y: Float32Array,
-  n: { mean: number[]; std: number[] },
-  C: number,
-  X: number,
-): Float32Array {
-  const out = new Float32Array(y.length);
-  for (let i = 0; i < y.length; i++) {
-    const c = Math.floor(i / X) % C;
-    out[i] = y[i] * n.std[c] + n.mean[c];
-  }
-  return out;
-}
-
 /** What the scorer needs of a suite. */
-export type ReconstructSuite = Pick<
-  Suite,
-  "id" | "version" | "title" | "fields" | "dt" | "grid"
->;
+export type ReconstructSuite =
+  & Pick<Suite, "id" | "version" | "title" | "fields" | "dt" | "grid">
+  & Partial<Pick<Suite, "reconstruct">>;
 
 /** Options of {@link reconstructSamples}. */
 export interface ReconstructSamplesOptions {
@@ -128,9 +102,9 @@ export interface ReconstructSamplesOptions {
   samples: Float32Array;
   /** Largest batch per `session.run` (default 8; 1 when the encoder's batch axis is fixed). */
   batch?: number;
-  /** Angular power spectrum of one field (default: `angularPowerSpectrum` up to `lmax`). */
+  /** Spectrum of one field (default: the suite's `reconstruct.spectrum` up to `lmax`). */
   spectrum?: (field: Float64Array) => Float64Array;
-  /** Largest degree ℓ of the spectra (default min(2·nside, 32): the era5 suite spectrum's band). */
+  /** Largest index of the spectra (default: the suite's `reconstruct.defaultLmax`). */
   lmax?: number;
   progress?: (done: number, total: number) => void;
   /** When given (`[N, C, X]`), receives every reconstruction (physical units). */
@@ -149,15 +123,15 @@ export interface ReconstructScores {
   wallSeconds: number;
 }
 
-function scoringGrid(suite: ReconstructSuite): WeatherGrid & { kind: "healpix" } {
-  if (suite.grid.kind !== "healpix") {
-    throw new ValueRangeError({
-      field: `suite ${suite.id} grid`,
-      expected: "a HEALPix grid (the reconstruct task scores fields on the sphere)",
-      found: suite.grid.kind,
-    });
-  }
-  return healpixGrid(suite.grid.nside);
+/** The suite's `reconstruct` part; a suite without one refuses the task, naming those with. */
+function support(suite: ReconstructSuite): ReconstructSupport {
+  if (suite.reconstruct) return suite.reconstruct;
+  const able = listSuites().filter((s) => s.reconstruct).map((s) => s.id);
+  throw new ValueRangeError({
+    field: "--suite",
+    expected: `a suite that declares the reconstruct task (${able.join(", ")})`,
+    found: suite.id,
+  });
 }
 
 function fixedBatch(model: AutoencoderSource): number | "dynamic" {
@@ -194,13 +168,12 @@ function decoderFeeds(
  * import { reconstructSamples } from "./reconstruct.ts";
  * import { openBackend } from "../onnx/backend.ts";
  * import { meanPoolAutoencoder } from "../../baselines/era5_autoencoder.ts";
- * const suite = {
- *   id: "era5", version: "1", title: "t", fields: ["t"], dt: 6,
- *   grid: { kind: "healpix", nside: 4, ordering: "nested" },
- * } as const;
+ * import { getSuite } from "../../suites/mod.ts";
+ * // A suite that declares the task, on a small grid (12·4² = 192 points per field).
+ * const suite = { ...getSuite("era5"), grid: { kind: "healpix", nside: 4, ordering: "nested" } } as const;
  * const s = await reconstructSamples({
  *   suite, model: meanPoolAutoencoder(suite, 16), backend: await openBackend("wasm"),
- *   samples: new Float32Array(192).fill(280), // a constant field survives exactly
+ *   samples: new Float32Array(2 * 192).fill(280), // a constant field survives exactly
  * });
  * if (s.info.compressionRatio !== 16) throw new Error("ratio");
  * if (s.rows.find((r) => r.metric === "rmse")?.value !== 0) throw new Error("rmse");
@@ -208,8 +181,8 @@ function decoderFeeds(
  */
 export async function reconstructSamples(o: ReconstructSamplesOptions): Promise<ReconstructScores> {
   const { suite, model, backend } = o;
-  const grid = scoringGrid(suite);
-  const C = suite.fields.length, X = gridSize(suite.grid), S = C * X;
+  const hooks = support(suite), grid = suite.grid;
+  const C = suite.fields.length, X = gridSize(grid), S = C * X;
   if (o.samples.length === 0 || o.samples.length % S !== 0) {
     throw new ShapeError({
       field: "samples",
@@ -218,10 +191,8 @@ export async function reconstructSamples(o: ReconstructSamplesOptions): Promise<
     });
   }
   const N = o.samples.length / S;
-  // The suite's band by default (suites/era5: ℓ ≤ 32, where the synthetic fields have signal and
-  // the HEALPix quadrature's leakage of the large ℓ ≤ 2 climatology power is small).
-  const lmax = o.lmax ?? Math.min(2 * grid.nside, DEFAULT_LMAX);
-  const spectrum = o.spectrum ?? ((f: Float64Array) => angularPowerSpectrum(f, grid.nside, lmax));
+  const lmax = o.lmax ?? hooks.defaultLmax(grid);
+  const spectrum = o.spectrum ?? ((f: Float64Array) => hooks.spectrum(f, grid, lmax));
   const fixed = fixedBatch(model);
   const batch = fixed === "dynamic" ? Math.max(1, Math.min(o.batch ?? 8, N)) : fixed;
   const encode = await backend.createSession(model.graphs.encode.bytes);
@@ -263,12 +234,16 @@ export async function reconstructSamples(o: ReconstructSamplesOptions): Promise<
     const x = new Float32Array(b * S);
     x.set(o.samples.subarray(first * S, (first + count) * S));
     const tm = performance.now();
-    const input = backend.tensor("float32", norm ? normalizeIn(x, norm, C, X) : x, [b, C, X]);
+    const input = backend.tensor("float32", norm ? normalizeChannels(x, norm, X, "in") : x, [
+      b,
+      C,
+      X,
+    ]);
     const enc = await encode.run({ [encInput]: input });
     const dec = await decode.run(decoderFeeds(enc, decode.inputNames, model.origin));
     const out = dec[decOutput];
     const raw = await backend.read(out);
-    const y = norm ? normalizeOut(raw, norm, C, X) : raw;
+    const y = norm ? normalizeChannels(raw, norm, X, "out") : raw;
     modelSeconds += (performance.now() - tm) / 1000;
     if (!info) {
       // Bytes per sample need the batch axis first: a latent reshaped to [B·m, k] or shared as
@@ -325,13 +300,15 @@ export async function reconstructSamples(o: ReconstructSamplesOptions): Promise<
             field: suite.fields[c],
             pred: Array.from(pred, (v) => (Number.isFinite(v) ? roundView(v) : null)),
             ref: Array.from(ref, (v) => roundView(v)),
-            healpix: { nside: grid.nside, ordering: "nested" },
+            ...(grid.kind === "healpix"
+              ? { healpix: { nside: grid.nside, ordering: grid.ordering } }
+              : {}),
           });
         }
         if (!finite) continue;
         const k = ic * C + c;
-        mse[k] = weightedMse(pred, ref, grid);
-        ps[k] = psnr(pred, ref, grid);
+        mse[k] = hooks.mse(pred, ref, grid);
+        ps[k] = hooks.psnr(pred, ref, grid);
         const sp = spectrum(pred), sy = spectrum(ref);
         const bands = spectrumErrorBands(sp, sy);
         specErr[0][k] = bands.all;
@@ -440,11 +417,11 @@ export interface ReconstructOptions {
   outDir?: string;
   /**
    * Also write `pred.npy` (the reconstructions) and `ref.npy` (the samples), both
-   * `[N, C, 12·nside²]` float32, to `outDir`.
+   * `[N, C, X]` float32, to `outDir`.
    */
   saveTrajectories?: boolean;
   batch?: number;
-  /** Largest degree ℓ of the spectra (default min(2·nside, 32): the era5 suite spectrum's band). */
+  /** Largest index of the spectra (default: the suite's `reconstruct.defaultLmax`). */
   lmax?: number;
   progress?: (phase: string, done: number, total: number) => void;
   log?: (message: string) => void;
@@ -456,33 +433,6 @@ export interface Reconstruction {
   files: { result?: string; pred?: string; ref?: string };
 }
 
-/** Hours in the built-in sample year (365 days). */
-export const HOURS_PER_YEAR = 8760;
-
-/**
- * Times of the built-in samples: `count` distinct 6-hourly times in [0, 8760) h drawn with
- * `seed` (stream 6), sorted, so samples cover the seasonal cycle.
- *
- * @example
- * ```ts
- * import { sampleHours } from "./reconstruct.ts";
- * const h = sampleHours(4, 1);
- * if (h.length !== 4 || h.some((v) => v % 6 !== 0 || v < 0 || v >= 8760)) throw new Error();
- * ```
- */
-export function sampleHours(count: number, seed: number): number[] {
-  if (!Number.isInteger(count) || count < 1 || count > HOURS_PER_YEAR / 6) {
-    throw new ValueRangeError({
-      field: "--ics",
-      expected: `a sample count in 1..${HOURS_PER_YEAR / 6}`,
-      found: String(count),
-    });
-  }
-  const rng = new Rng(seed, 6), slots = HOURS_PER_YEAR / 6, picked = new Set<number>();
-  while (picked.size < count) picked.add(rng.nextUint32() % slots);
-  return [...picked].sort((a, b) => a - b).map((s) => 6 * s);
-}
-
 /**
  * Resolve `baseline:NAME` (a reconstruct-task baseline) or a model directory. A forecast
  * baseline or a manifest of another suite throws `ValueRangeError`.
@@ -490,7 +440,7 @@ export function sampleHours(count: number, seed: number): number[] {
  * @example
  * ```ts
  * import { resolveAutoencoder } from "./reconstruct.ts";
- * import { getSuite } from "../../suites/mod.ts";
+ * import { getSuite, listSuites } from "../../suites/mod.ts";
  * const m = await resolveAutoencoder("baseline:mean_pool_r64", getSuite("era5"));
  * if (!m.graphs.encode || !m.graphs.decode) throw new Error("graphs");
  * ```
@@ -507,21 +457,12 @@ export async function resolveAutoencoder(spec: string, suite: Suite): Promise<Au
     }
     return b.buildAutoencoder(suite);
   }
-  const model = await loadAutoencoder(spec);
-  if (model.manifest.suite !== suite.id) {
-    throw new ValueRangeError({
-      file: `${spec}/emulator.json`,
-      field: "suite",
-      expected: `"${suite.id}" (the suite asked for with --suite)`,
-      found: `"${model.manifest.suite}"`,
-    });
-  }
-  return model;
+  return checkModelSuite(spec, await loadAutoencoder(spec), suite);
 }
 
 /**
- * Run the reconstruct task end to end: samples (built-in synthetic fields at {@link sampleHours},
- * or every time entry of `data`), the autoencoder on the chosen backend, the scores of
+ * Run the reconstruct task end to end: samples (the suite's built-in samples,
+ * `Suite.reconstruct.samples`, or time entries of `data`), the autoencoder on the chosen backend, the scores of
  * {@link reconstructSamples}, and `result.json` written atomically under `outDir`.
  *
  * @example
@@ -537,7 +478,7 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
   const t0 = performance.now();
   const log = o.log ?? (() => {});
   const suite = getSuite(o.suite);
-  const grid = scoringGrid(suite);
+  const hooks = support(suite);
   const { tierName, tier, seed } = tierAndSeed(suite, o.tier, o.seed);
   for (const [k, v] of [["--ics", o.samples], ["--batch", o.batch], ["--lmax", o.lmax]] as const) {
     positiveInt(v, k);
@@ -550,17 +491,16 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
   const S = suite.fields.length * gridSize(suite.grid);
   if (o.data) {
     // One sample per window start (its time entry 0): `--ics` times (default up to 64) spread
-    // evenly over the whole file, first and last window included, any time step
-    // (`suites/era5/weatherbench.ts`, `spread`).
+    // evenly over the whole file, first and last window included, any time step (`spread`).
     const ds = await loadDataset(o.data, suite, { steps: 1, ics: o.samples, spread: true });
     samples = ds.ics;
     hours = ds.startHours;
     dataSource = ds.note ? `${o.data} (${ds.note})` : o.data;
   } else {
-    hours = sampleHours(o.samples ?? tier.ics, seed);
-    log(`samples: ${suite.id} synthetic fields at ${hours.length} times (seed ${seed})`);
-    samples = syntheticFields({ nside: grid.nside, variables: suite.fields, hours, seed });
-    dataSource = `synthetic fields (suites/era5/fields.ts, seed ${seed})`;
+    const set = hooks.samples(o.samples ?? tier.ics, seed, suite);
+    log(`samples: ${set.summary}`);
+    ({ samples, hours } = set);
+    dataSource = set.source;
   }
   const referenceSeconds = (performance.now() - tr) / 1000;
 

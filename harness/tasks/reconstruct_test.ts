@@ -7,8 +7,8 @@ import {
   reconstructSamples,
   type ReconstructSuite,
   sampleBytes,
-  sampleHours,
 } from "./reconstruct.ts";
+import { ERA5_RECONSTRUCT, sampleHours } from "../../suites/era5/reconstruct.ts";
 import { meanPoolAutoencoder } from "../../baselines/era5_autoencoder.ts";
 import { GraphBuilder } from "../onnx/graph.ts";
 import { npix, pix2angNest } from "../../suites/era5/healpix.ts";
@@ -25,6 +25,7 @@ const SUITE: ReconstructSuite = {
   fields: ["a", "b"],
   dt: 0.25,
   grid: { kind: "healpix", nside: NSIDE, ordering: "nested" },
+  reconstruct: ERA5_RECONSTRUCT,
 };
 
 /** Smooth test fields on the sphere, sample i, channel c. */

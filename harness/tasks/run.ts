@@ -132,8 +132,8 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const tr = performance.now();
   let N: number, T: number, reference: Float32Array, dataSource: string;
   let dataSha: string | undefined;
-  let startHours: number[] | undefined; // era5 data: hours since 1 Jan of each IC (ACC climatology)
-  let latLon: LoadedDataset["latLon"]; // WB2 lat-lon data as read, for wb2_* rows
+  let startHours: number[] | undefined; // dated data: hours since 1 Jan of each IC
+  let latLon: LoadedDataset["latLon"]; // lat-lon data as a suite reader read it
   if (o.data) {
     const ds = await loadDataset(o.data, suite, {
       ics: positiveInt(o.ics, "--ics"),
@@ -228,7 +228,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     steps: T,
     maxBatch,
     bound: suite.divergenceBound && { ...suite.divergenceBound, fields: suite.fields },
-    // Dates of the ICs, for day_of_year / hour conditioning inputs (era5).
+    // Dates of the ICs, for day_of_year / hour conditioning inputs (Suite.startHours).
     startHours: (startHours ?? suite.startHours?.(N, seed))?.slice(
       part.first,
       part.first + part.count,

@@ -20,10 +20,11 @@ import { join, relative, resolve, sep } from "node:path";
 import { getSuite } from "../../suites/mod.ts";
 import type { TierName } from "../../suites/common/types.ts";
 import type { BackendChoice } from "../onnx/backend.ts";
-import { isInputError, ShapeError, ValueRangeError } from "../core/errors.ts";
+import { isInputError, ShapeError } from "../core/errors.ts";
 import { loadModel } from "../model/manifest.ts";
-import { evaluate, hashModel } from "./run.ts";
-import { modelHash, readCheckedResult } from "../results/check.ts";
+import { evaluate } from "./run.ts";
+import { hashModelFiles, tierAndSeed } from "./context.ts";
+import { readCheckedResult } from "../results/check.ts";
 import type { Result } from "../results/schema.ts";
 
 /** Options of {@link evaluateSubmissions}. */
@@ -203,15 +204,8 @@ export async function evaluateSubmissions(
       const model = await loadModel(path);
       suiteId = model.manifest.suite;
       const suite = getSuite(suiteId);
-      const tier = suite.tiers[tierName];
-      if (!tier) {
-        throw new ValueRangeError({
-          field: "--tier",
-          expected: `one of ${Object.keys(suite.tiers).join(", ")} for ${suite.id}`,
-          found: JSON.stringify(tierName),
-        });
-      }
-      sha = modelHash(await hashModel(model));
+      const { tier } = tierAndSeed(suite, tierName, undefined);
+      sha = (await hashModelFiles(model)).sha256;
       const outDir = join(options.resultsDir, suite.id, await resultName(name));
       const resultPath = join(outDir, "result.json");
       let why = "no result yet";

@@ -305,6 +305,59 @@ export interface Suite {
    * list order. Optional.
    */
   readonly trackers?: readonly TrackerFamily<SuiteTrackerContext>[];
+  /**
+   * What the `reconstruct` task (autoencoders, `harness/tasks/reconstruct.ts`) needs of the
+   * suite: built-in samples, the per-sample error weighting and the spectrum. Optional: a suite
+   * without it refuses `--task reconstruct`.
+   */
+  readonly reconstruct?: ReconstructSupport;
+}
+
+/** A set of reference samples for the `reconstruct` task ({@link ReconstructSupport.samples}). */
+export interface ReconstructSampleSet {
+  /** `[N, C, X]` float32 samples. */
+  readonly samples: Float32Array;
+  /** Hours since 1 January 00 UTC of each sample, when samples have dates. */
+  readonly hours?: number[];
+  /** Where the samples come from, recorded in the result's `config.data`. */
+  readonly source: string;
+  /** One line for the log, e.g. `"era5 synthetic fields at 8 times (seed 1)"`. */
+  readonly summary: string;
+}
+
+/**
+ * The `reconstruct` task's view of a suite (`Suite.reconstruct`). Every method takes the grid
+ * it works on, so one declaration serves the suite at any resolution (tests use small grids).
+ *
+ * @example
+ * ```ts
+ * import type { ReconstructSupport } from "./types.ts";
+ * const flat: Pick<ReconstructSupport, "mse"> = {
+ *   mse: (p, r) => p.reduce((a, v, i) => a + (v - r[i]) ** 2, 0) / p.length,
+ * };
+ * if (flat.mse(Float64Array.of(1, 2), Float64Array.of(1, 4), { kind: "periodic1d", n: 2, length: 1 }) !== 2) {
+ *   throw new Error("mse");
+ * }
+ * ```
+ */
+export interface ReconstructSupport {
+  /**
+   * `count` built-in samples `[count, C, X]` of `fields` on `grid`, drawn with `seed`. Throws
+   * `ValueRangeError` (field `--ics`) for a count the suite cannot draw.
+   */
+  samples(
+    count: number,
+    seed: number,
+    suite: { readonly id: string; readonly grid: Grid; readonly fields: readonly string[] },
+  ): ReconstructSampleSet;
+  /** Largest spectral index scored when a run names none (`--lmax`). */
+  defaultLmax(grid: Grid): number;
+  /** Spectrum of one field (`gridSize(grid)` values), indices 0…lmax, the `spectrum_*` rows. */
+  spectrum(field: Float64Array, grid: Grid, lmax: number): Float64Array;
+  /** Mean squared error of one field, with the suite's weighting of the grid points. */
+  mse(pred: Float64Array, ref: Float64Array, grid: Grid): number;
+  /** PSNR in dB of one field: `10 log₁₀(R² / mse)`, R the reference's range. */
+  psnr(pred: Float64Array, ref: Float64Array, grid: Grid): number;
 }
 
 /**

@@ -48,6 +48,7 @@ import { rotateBandLimited } from "./advection.ts";
 import { DEFAULT_LMAX, era5Variable, syntheticFields } from "./fields.ts";
 import { npix, orderOf } from "./healpix.ts";
 import { WEATHER_FAMILY } from "./scoring.ts";
+import { ERA5_RECONSTRUCT } from "./reconstruct.ts";
 import { ERA5_ALPHA, ERA5_DT_HOURS, ERA5_FIELDS, era5Start, era5Starts } from "./climatology.ts";
 export {
   ERA5_ALPHA,
@@ -260,6 +261,7 @@ export function makeEra5Suite(o: Era5Options = {}): Suite {
     spectrumLabel: { name: "angular power spectrum", x: "degree ℓ", y: "C_ℓ" },
     dataReaders: [weatherbenchReader],
     trackers: [WEATHER_FAMILY],
+    reconstruct: ERA5_RECONSTRUCT,
     diagnostics(state: Float32Array | Float64Array): Readonly<Record<string, number>> {
       checkState(state, n, "diagnostics");
       const out: Record<string, number> = {};
