@@ -232,11 +232,61 @@ const EXACT: Readonly<Record<string, MetricInfo>> = {
     "mean |log Sₚ(f) − log Sᵧ(f)| of the Blackman–Tukey spectra of the point series",
   ),
   autocorr_pred: e("none", "autocorrelation (prediction)", "1", "temporal", "per lag τ (step)"),
+  // The anchors' metrics (metrics/anchors_tracker.ts).
+  bias: e(
+    "none",
+    "bias",
+    "field units",
+    "anchors",
+    "⟨p − y⟩ per IC, mean over ICs; signed, 0 is best (WeatherBench 2 Bias)",
+  ),
+  crmse: e(
+    "lower",
+    "cRMSE",
+    "field units",
+    "anchors",
+    "√(mean over ICs of (⟨p⟩ − ⟨y⟩)²), error of the conserved spatial mean (PDEBench cRMSE)",
+  ),
+  max_error: e(
+    "lower",
+    "max error",
+    "field units",
+    "anchors",
+    "max over ICs and points of |p − y| (PDEBench max error)",
+  ),
+  vrmse: e(
+    "lower",
+    "VRMSE",
+    "1",
+    "anchors",
+    "√(⟨(p − y)²⟩ / var y) per IC, mean over ICs; 1 = predicting the mean (The Well)",
+  ),
+  frmse_low: e(
+    "lower",
+    "fRMSE (modes 0–3)",
+    "field units × domain measure",
+    "anchors",
+    "PDEBench Fourier RMSE, mean over modes 0–3 of |DFT(p − y)|·L/N, mean over ICs",
+  ),
+  frmse_mid: e(
+    "lower",
+    "fRMSE (modes 4–11)",
+    "field units × domain measure",
+    "anchors",
+    "PDEBench Fourier RMSE, mean over modes 4–11 of |DFT(p − y)|·L/N, mean over ICs",
+  ),
+  frmse_high: e(
+    "lower",
+    "fRMSE (modes ≥ 12)",
+    "field units × domain measure",
+    "anchors",
+    "PDEBench Fourier RMSE, mean over modes ≥ 12 of |DFT(p − y)|·L/N, mean over ICs",
+  ),
   autocorr_ref: e("none", "autocorrelation (reference)", "1", "temporal", "per lag τ (step)"),
 };
 
 /** Weather scores that also come scored on the data's grid (`wb2_` prefix). */
-const WB2 = new Set(["acc", "psnr", "rmse"]);
+const WB2 = new Set(["acc", "psnr", "rmse", "bias"]);
 const NAME = "[a-z0-9_]+";
 const DIAG = new RegExp(`^diag_(${NAME}?)_(drift_pred|drift_ref|pred|ref)$`);
 const TEMPORAL = new RegExp(

@@ -16,6 +16,8 @@
  * - `bootstrap.ts`: seeded percentile bootstrap interval of a mean over ICs (nulls = missing).
  * - `catalogue.ts`: what every metric id means (direction, label, units, family); results carry
  *   the entries of their rows.
+ * - `anchors.ts`, `anchors_tracker.ts`: PDEBench fRMSE bands, cRMSE, max error, The Well's
+ *   VRMSE and bias, and their metric family.
  *
  * every export of the documented module into each example, and under `noUnusedLocals` the
  * unused ones fail type checking (denoland/deno#26900). The examples still run.
@@ -61,6 +63,16 @@ export {
   DiagnosticsTracker,
 } from "./diagnostics.ts";
 export type { ResultRow } from "./rows.ts";
+export {
+  bias,
+  conservedDifference,
+  maxError,
+  PDEBENCH_BAND_EDGES,
+  pdebenchBands,
+  pdebenchFourierErrors,
+  vrmse,
+} from "./anchors.ts";
+export { ANCHORS_FAMILY, AnchorsTracker } from "./anchors_tracker.ts";
 export { type Interval, wilson } from "./intervals.ts";
 export {
   type BootstrapInterval,

@@ -22,4 +22,9 @@ export interface ResultRow {
   n?: number;
   /** How the value was reduced, e.g. `"mean_over_ics"`, `"geomean_over_steps"`. */
   reduction?: string;
+  /**
+   * Region of the globe a weather score covers (WeatherBench 2 regions, e.g. `"tropics"`);
+   * absent for the whole grid. Readers that want the global value skip rows that have one.
+   */
+  region?: string;
 }

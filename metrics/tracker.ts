@@ -90,6 +90,21 @@ export interface TrackedSuite {
   diagnostics?(state: Float32Array | Float64Array): Readonly<Record<string, number>>;
   /** Steady-state energy statistics (stability rate). */
   readonly energyStats?: { readonly mean: number; readonly std: number };
+  /**
+   * The grid (`Suite.grid`), for metrics that need the field's shape: PDEBench's fRMSE on
+   * periodic 1D (`n`, `length`) and 2D (`ny`, `nx`, `ly`, `lx`) grids.
+   */
+  readonly grid?: {
+    readonly kind: string;
+    readonly n?: number;
+    readonly length?: number;
+    readonly ny?: number;
+    readonly nx?: number;
+    readonly ly?: number;
+    readonly lx?: number;
+  };
+  /** Fields whose spatial mean is conserved, scored by `crmse` (default: every field). */
+  readonly conservedFields?: readonly string[];
 }
 
 /** One run (or merge) as the trackers see it. */

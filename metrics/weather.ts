@@ -376,3 +376,75 @@ export function psnr(pred: ArrayLike<number>, ref: ArrayLike<number>, grid: Weat
   const range = hi - lo;
   return 10 * Math.log10((range * range) / mse);
 }
+
+/** A WeatherBench 2 latitude band, bounds in degrees, both inclusive. */
+export interface LatitudeRegion {
+  /** Region tag of the rows, e.g. `"tropics"`. */
+  readonly name: string;
+  readonly latMin: number;
+  readonly latMax: number;
+}
+
+/**
+ * The WeatherBench 2 latitude regions scored besides the whole globe (`scripts/evaluate.py`
+ * `predefined_regions`, `SliceRegion` with inclusive label slices on latitude): `tropics`
+ * 20°S–20°N (`slice(-20, 20)`), `northern-extra-tropics` 20°N–90°N (WB2's
+ * `"northern-hemisphere"`, `slice(20, None)`), `southern-extra-tropics` 90°S–20°S (WB2's
+ * `"southern-hemisphere"`, `slice(None, -20)`). Rows at exactly ±20° belong to both bands, as
+ * in WB2.
+ *
+ * @example
+ * ```ts
+ * import { WB2_REGIONS } from "./weather.ts";
+ * const t = WB2_REGIONS.find((r) => r.name === "tropics")!;
+ * if (t.latMin !== -20 || t.latMax !== 20 || WB2_REGIONS.length !== 3) throw new Error();
+ * ```
+ */
+export const WB2_REGIONS: readonly LatitudeRegion[] = [
+  { name: "tropics", latMin: -20, latMax: 20 },
+  { name: "northern-extra-tropics", latMin: 20, latMax: 90 },
+  { name: "southern-extra-tropics", latMin: -90, latMax: -20 },
+];
+
+/**
+ * The rows of a lat-lon grid inside a latitude band: `from`/`to` (row range; the band is
+ * contiguous since latitudes are monotone, so a field's part is the slice
+ * `[from·nlon, to·nlon)`) and the sub-grid with the **whole grid's** row weights (WeatherBench 2
+ * weights cells by their area on the full grid and normalises by the sum inside the region).
+ * `null` when no row is inside.
+ *
+ * @example
+ * ```ts
+ * import { latLonGrid, latLonRows, weightedMean } from "./weather.ts";
+ * const g = latLonGrid([-90, -45, 0, 45, 90], 2);
+ * const band = latLonRows(g, -20, 90)!; // rows 0°, 45°, 90°
+ * if (band.from !== 2 || band.to !== 5 || band.grid.latWeights[0] !== g.latWeights[2]) {
+ *   throw new Error(JSON.stringify(band));
+ * }
+ * const m = weightedMean(band.grid, (k) => (k < 2 ? 1 : 0)); // the equator row's share
+ * const w = g.latWeights;
+ * if (Math.abs(m - w[2] / (w[2] + w[3] + w[4])) > 1e-15) throw new Error("weights");
+ * ```
+ */
+export function latLonRows(
+  grid: LatLonGrid,
+  latMin: number,
+  latMax: number,
+): { from: number; to: number; grid: LatLonGrid } | null {
+  const inside: number[] = [];
+  grid.lat.forEach((v, i) => {
+    if (v >= latMin && v <= latMax) inside.push(i);
+  });
+  if (inside.length === 0) return null;
+  const from = inside[0], to = inside[inside.length - 1] + 1;
+  return {
+    from,
+    to,
+    grid: {
+      kind: "latlon",
+      lat: grid.lat.slice(from, to),
+      nlon: grid.nlon,
+      latWeights: grid.latWeights.slice(from, to),
+    },
+  };
+}

@@ -11,6 +11,11 @@
  *   range of the reference field.
  * - with `rmse: true`, `rmse` per field and step, `"mean_over_ics_then_sqrt"`: √(mean over ICs
  *   of Σ w (p − y)² / Σ w), the WeatherBench 2 RMSE (area weights; √ after the mean).
+ * - with `bias: true`, `bias` per field and step, `"mean_over_ics"`: mean over ICs of
+ *   Σ w (p − y) / Σ w (WeatherBench 2 `Bias`).
+ * With `region` (e.g. `"tropics"`), every row carries `region` and the grid is that region's part
+ * of the data grid (WeatherBench 2 `SliceRegion`: the points inside, weighted as on the whole
+ * grid, normalised by their own sum).
  * With `prefix` (e.g. `"wb2_"`) every metric id is prefixed, so one run can carry scores on two
  * grids (HEALPix `acc` and lat-lon `wb2_acc`).
  * Non-finite per-IC values are left out of the mean and `n` says how many remain: ACC is
@@ -31,7 +36,7 @@
  * ```
  * @module
  */
-import { acc, gridSize, psnr, type WeatherGrid, weightedMse } from "./weather.ts";
+import { acc, gridSize, psnr, type WeatherGrid, weightedMean, weightedMse } from "./weather.ts";
 import type { ResultRow } from "./rows.ts";
 import { base64ToF64, checkCoverage, f64ToBase64 } from "./state_codec.ts";
 
@@ -62,6 +67,10 @@ export interface WeatherState {
   prefix?: string;
   /** `[covered, T + 1, C]` weighted mse, present iff the tracker has `rmse: true`. */
   mse?: string;
+  /** `[covered, T + 1, C]` weighted bias, present iff the tracker has `bias: true`. */
+  bias?: string;
+  /** Region tag of the tracker's rows (absent: the whole grid). */
+  region?: string;
 }
 
 /** Options of {@link WeatherTracker}. */
@@ -80,6 +89,13 @@ export interface WeatherTrackerOptions {
   readonly prefix?: string;
   /** Also emit the area-weighted `rmse` rows (default false: the scorer has uniform ones). */
   readonly rmse?: boolean;
+  /** Also emit the area-weighted `bias` rows, Σ w (p − y) / Σ w (WeatherBench 2 `Bias`). */
+  readonly bias?: boolean;
+  /**
+   * Region tag set on every row (e.g. `"tropics"`): the grid is then the region's part of a
+   * larger grid, with that grid's weights (`metrics/weather.ts` `latLonRows`).
+   */
+  readonly region?: string;
 }
 
 /** ACC and PSNR rows per field and lead step (module doc). */
@@ -90,6 +106,7 @@ export class WeatherTracker {
   readonly #acc: Float64Array;
   readonly #psnr: Float64Array;
   readonly #mse: Float64Array | undefined;
+  readonly #bias: Float64Array | undefined;
   readonly #divergedAt: Float64Array;
   #seconds = 0;
 
@@ -113,6 +130,7 @@ export class WeatherTracker {
     this.#acc = new Float64Array(size).fill(NaN);
     this.#psnr = new Float64Array(size).fill(NaN);
     this.#mse = o.rmse ? new Float64Array(size).fill(NaN) : undefined;
+    this.#bias = o.bias ? new Float64Array(size).fill(NaN) : undefined;
     this.#divergedAt = new Float64Array(o.ics).fill(Infinity);
   }
 
@@ -158,6 +176,7 @@ export class WeatherTracker {
       this.#acc[k] = acc(p, y, view(clim, c), grid);
       this.#psnr[k] = psnr(p, y, grid);
       if (this.#mse) this.#mse[k] = weightedMse(p, y, grid);
+      if (this.#bias) this.#bias[k] = weightedMean(grid, (q) => p[q] - y[q]);
     }
     this.#seconds += (performance.now() - t0) / 1000;
   }
@@ -221,6 +240,8 @@ export class WeatherTracker {
       psnr: gather(this.#psnr),
       ...(this.#o.prefix ? { prefix: this.#o.prefix } : {}),
       ...(this.#mse ? { mse: gather(this.#mse) } : {}),
+      ...(this.#bias ? { bias: gather(this.#bias) } : {}),
+      ...(this.#o.region ? { region: this.#o.region } : {}),
     };
   }
 
@@ -265,6 +286,12 @@ export class WeatherTracker {
           state.mse === undefined ? "absent" : "present",
           options.rmse ? "present" : "absent",
         ],
+        [
+          "bias",
+          state.bias === undefined ? "absent" : "present",
+          options.bias ? "present" : "absent",
+        ],
+        ["region", state.region ?? "", options.region ?? ""],
       ] as const;
       for (const [k, found, expected] of header) {
         if (found !== expected) {
@@ -285,6 +312,9 @@ export class WeatherTracker {
       const accs = base64ToF64(state.acc, covered.length * per, `${where}: acc`, "weather states");
       const mses = options.rmse
         ? base64ToF64(state.mse, covered.length * per, `${where}: mse`, "weather states")
+        : undefined;
+      const biases = options.bias
+        ? base64ToF64(state.bias, covered.length * per, `${where}: bias`, "weather states")
         : undefined;
       const psnrs = base64ToF64(
         state.psnr,
@@ -316,6 +346,7 @@ export class WeatherTracker {
         t.#acc.set(accs.subarray(i * per, (i + 1) * per), ic * per);
         t.#psnr.set(psnrs.subarray(i * per, (i + 1) * per), ic * per);
         if (mses) t.#mse!.set(mses.subarray(i * per, (i + 1) * per), ic * per);
+        if (biases) t.#bias!.set(biases.subarray(i * per, (i + 1) * per), ic * per);
       });
     });
     checkCoverage(owner, states.length, "weather states");
@@ -330,7 +361,9 @@ export class WeatherTracker {
       ["acc", this.#acc, false],
       ["psnr", this.#psnr, false],
       ...(this.#mse ? [["rmse", this.#mse, true] as [string, Float64Array, boolean]] : []),
+      ...(this.#bias ? [["bias", this.#bias, false] as [string, Float64Array, boolean]] : []),
     ];
+    const region = this.#o.region;
     for (const [metric, data, sqrt] of series) {
       fields.forEach((field, c) => {
         for (let step = 1; step <= steps; step++) {
@@ -350,6 +383,7 @@ export class WeatherTracker {
             value: n > 0 ? (sqrt ? Math.sqrt(s / n) : s / n) : null,
             n,
             reduction: sqrt ? "mean_over_ics_then_sqrt" : "mean_over_ics",
+            ...(region ? { region } : {}),
           });
         }
       });

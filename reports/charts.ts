@@ -93,7 +93,7 @@ export function curveOf(
   const byStep = new Map<number, number | null>();
   for (const r of rows) {
     if (r.metric !== metric || r.field !== field || r.step === undefined) continue;
-    if (r.ic !== undefined || r.k !== undefined) continue;
+    if (r.ic !== undefined || r.k !== undefined || r.region !== undefined) continue;
     if (!byStep.has(r.step)) byStep.set(r.step, r.value);
   }
   const steps = [...byStep.keys()].sort((a, b) => a - b);

@@ -61,7 +61,8 @@ export function formatNumber(v: number): string {
 function flatten(result: Result, model: string): FlatRow[] {
   return result.rows.map((r) => ({
     model,
-    metric: r.metric,
+    // A regional weather score is its own line (WeatherBench 2 regions, e.g. "wb2_rmse (tropics)").
+    metric: r.region === undefined ? r.metric : `${r.metric} (${r.region})`,
     field: r.field,
     step: r.step ?? null,
     k: r.k ?? null,

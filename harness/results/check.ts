@@ -226,6 +226,7 @@ function checkStructure(r: Result, ok: Check): void {
       "a string",
       row.reduction,
     );
+    ok(row.region === undefined || isStr(row.region), `rows[${i}].region`, "a string", row.region);
   });
 
   ok(
@@ -314,7 +315,9 @@ function checkConsistency(r: Result, file: string): void {
     perIc.set(key, list);
   }
   r.rows.forEach((row, i) => {
-    if (row.ic !== undefined || row.k !== undefined || row.value === null) return;
+    // Regional weather rows have no per-IC rows of their own.
+    if (row.ic !== undefined || row.k !== undefined || row.region !== undefined) return;
+    if (row.value === null) return;
     let key: string | undefined;
     if (row.step !== undefined && row.reduction === "mean_over_ics") {
       key = `${row.metric}\u0000${row.field}\u0000step ${row.step}`;

@@ -483,7 +483,8 @@ export function incomparabilities(baseline: Result, candidate: Result): string[]
 // Checks
 
 const isCurveRow = (r: ResultRow, metric: string, field: string) =>
-  r.metric === metric && r.field === field && r.ic === undefined && r.k === undefined;
+  r.metric === metric && r.field === field && r.ic === undefined && r.k === undefined &&
+  r.region === undefined; // regional weather rows: the whole-grid row is the one gated
 
 /** Where a rule sits, for errors: the rules file and the rule's path in it. */
 interface RuleAt {

@@ -15,6 +15,7 @@ import type { ResultRow } from "../../metrics/rows.ts";
 import { blowUpGraph } from "../../fixtures/graphs.ts";
 import { getSuite } from "../../suites/mod.ts";
 import { writeNpy } from "../data/npy.ts";
+import { writeZarrV3 } from "../../suites/era5/_wb2_fixture.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "emubench-shard-" });
 
@@ -122,6 +123,17 @@ Deno.test("shallow_water2d (physics diagnostics) shards: same rows, diag_* inclu
   if (diag.length !== 2 * (2 * 11 + 2 * 10) || diag.some((r) => r.n !== 2)) {
     throw new Error(`diag rows: ${diag.length}, n ${[...new Set(diag.map((r) => r.n))]}`);
   }
+  // The anchors' metrics merge too: crmse of the conserved depth only, fRMSE on 128².
+  const crmse = whole.rows.filter((r) => r.metric === "crmse");
+  if (crmse.length !== 10 || crmse.some((r) => r.field !== "h" || r.n !== 2)) {
+    throw new Error(`crmse rows: ${JSON.stringify(crmse.slice(0, 2))}`);
+  }
+  const anchors = ["bias", "max_error", "vrmse", "frmse_low", "frmse_mid", "frmse_high"];
+  for (const metric of anchors) {
+    if (whole.rows.filter((r) => r.metric === metric).length !== 3 * 10) {
+      throw new Error(`${metric}: expected 3 fields × 10 steps`);
+    }
+  }
   // A shard without its diagnostics state, or with a damaged one, is refused naming the file.
   const files = await readShards([join(tmp, "sw", "of-2")]);
   const [f1, f2] = files;
@@ -155,6 +167,24 @@ Deno.test("era5 shards: ACC and PSNR rows merge to the unsharded run's", async (
     RangeError,
     "b.json: no weather (ACC/PSNR) state",
   );
+});
+
+Deno.test("era5 --data shards: WeatherBench 2 regional rows merge to the unsharded run's", async () => {
+  const data = join(tmp, "wb2.zarr");
+  await writeZarrV3(data, {
+    lat: Array.from({ length: 19 }, (_, i) => 90 - 10 * i),
+    nlon: 36,
+    time: Array.from({ length: 5 }, (_, k) => 6 * k),
+    units: "hours since 2001-03-01",
+    levels: [500],
+  });
+  const base = { suite: "era5", model: "baseline:persistence", backend: "wasm", data, steps: 2 };
+  const whole = await compareSharded({ ...base, batch: 1 } as EvaluateOptions, [2], "wb2");
+  const regional = whole.rows.filter((r) => r.region !== undefined);
+  // 3 regions × (acc, psnr, rmse, bias) × 2 fields × 2 steps.
+  if (regional.length !== 3 * 4 * 2 * 2 || regional.some((r) => !r.metric.startsWith("wb2_"))) {
+    throw new Error(`regional rows: ${regional.length}`);
+  }
 });
 
 Deno.test("merged shards equal the unsharded run exactly: convection1d lax_wendroff", async () => {
@@ -191,7 +221,12 @@ Deno.test("--data runs shard too: each shard checks the data file's sha256", asy
     1024,
   ]);
   const base = { suite: "convection1d", model: "baseline:lax_wendroff", backend: "wasm", data };
-  await compareSharded({ ...base, batch: 1 } as EvaluateOptions, [3], "data");
+  const whole = await compareSharded({ ...base, batch: 1 } as EvaluateOptions, [3], "data");
+  for (const metric of ["frmse_low", "frmse_mid", "frmse_high", "crmse", "vrmse", "bias"]) {
+    if (whole.rows.filter((r) => r.metric === metric).length !== steps) {
+      throw new Error(`${metric}: expected one row per step`);
+    }
+  }
 });
 
 /** Run the CLI capturing stderr/stdout; returns exit code and the text written. */

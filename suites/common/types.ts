@@ -289,6 +289,12 @@ export interface Suite {
    */
   readonly divergenceBound?: DivergenceBound;
   /**
+   * Fields whose spatial mean is a conserved quantity, scored by PDEBench's cRMSE (`crmse`,
+   * `metrics/anchors_tracker.ts`), e.g. shallow water's depth `h` (mass = ⟨h⟩·|Ω|). Default:
+   * every field (PDEBench's convention, the mean of each field).
+   */
+  readonly conservedFields?: readonly string[];
+  /**
    * Steady-state energy statistics for the stability rate (SPEC §4). Optional: suites without a
    * statistically steady state (decaying 1D flows, dam breaks) leave it out and report no
    * `stability_rate`.

@@ -93,4 +93,32 @@ Deno.test("era5 --data: a WeatherBench 2 Zarr store written here is regridded an
     assert(row(result.rows, "wb2_acc", "geopotential_500", step).n === 2, "wb2_acc rows");
   }
   assert(result.config.data.includes("WeatherBench 2 latitude weights"), result.config.data);
+  // WeatherBench 2 regions: the same persistence error over a latitude band [a, b] has
+  // ⟨cos²φ⟩ = ∫cos³φ dφ / ∫cos φ dφ = [s − s³/3]ₐᵇ / [s]ₐᵇ (s = sin φ); its longitude mean is 0,
+  // so the bias is 0 up to the regridding error.
+  const s20 = Math.sin((20 * Math.PI) / 180);
+  const cos2 = (sa: number, sb: number) => (sb - sb ** 3 / 3 - (sa - sa ** 3 / 3)) / (sb - sa);
+  const bands = {
+    "tropics": cos2(-s20, s20),
+    "northern-extra-tropics": cos2(s20, 1),
+    "southern-extra-tropics": cos2(-1, -s20),
+  };
+  for (const [region, c2] of Object.entries(bands)) {
+    const at = (metric: string) =>
+      result.rows.find((r) =>
+        r.metric === metric && r.field === "2m_temperature" && r.step === 4 && r.region === region
+      )!;
+    const exact = 4 * Math.sqrt(c2 / 2) * 2 * Math.sin((Math.PI * 24) / 240);
+    const rmse = at("wb2_rmse"), bias = at("wb2_bias");
+    assert(
+      rmse.n === 2 && Math.abs(rmse.value! - exact) < 0.05 * exact + 0.02,
+      `${region}: wb2_rmse ${rmse.value}, exact ${exact}`,
+    );
+    assert(Math.abs(bias.value!) < 0.02, `${region}: wb2_bias ${bias.value}`);
+    assert(at("wb2_acc").n === 2 && at("wb2_psnr").n === 2, `${region}: acc/psnr rows`);
+  }
+  // The tropics score a larger error than the globe: cos²φ is largest there.
+  assert(bands.tropics > 2 / 3 && bands["northern-extra-tropics"] < 2 / 3, "bands");
+  const globalBias = row(result.rows, "wb2_bias", "2m_temperature", 4);
+  assert(globalBias.region === undefined && Math.abs(globalBias.value!) < 0.02, "global bias");
 });

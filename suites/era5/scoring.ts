@@ -8,7 +8,10 @@
  *   that grid, as WeatherBench 2 scores a HEALPix model: each predicted state is regridded back
  *   to the file's latitudes and longitudes (IDW, `suites/era5/regrid.ts`) and compared with the
  *   values read from the file, with WB2 latitude weights (`metrics/weather.ts`): rows
- *   `wb2_rmse` (√ of the mean over ICs of the weighted MSE), `wb2_acc`, `wb2_psnr`. The
+ *   `wb2_rmse` (√ of the mean over ICs of the weighted MSE), `wb2_acc`, `wb2_psnr`,
+ *   `wb2_bias` (mean over ICs of the weighted mean of p − y); the same again with `region` set
+ *   for each WeatherBench 2 latitude band (`WB2_REGIONS`: tropics, northern and southern
+ *   extra-tropics; the rows without `region` are the whole globe). The
  *   climatology for `wb2_acc` is the suite's analytic climatology evaluated directly at the
  *   file's grid points (latitude rows, longitudes 0°, 360/nlon°, …) at each valid time
  *   (`era5LatLonClimatology`), not regridded.
@@ -30,7 +33,7 @@
 import type { LoadedDataset, Suite, SuiteTrackerContext } from "../common/types.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
 import type { Tracker, TrackerFamily } from "../../metrics/tracker.ts";
-import { latLonGrid } from "../../metrics/weather.ts";
+import { latLonGrid, latLonRows, WB2_REGIONS } from "../../metrics/weather.ts";
 import { type WeatherState, WeatherTracker } from "../../metrics/weather_scorer.ts";
 import { era5Climatology, era5LatLonClimatology } from "./climatology.ts";
 import { applyIdw, healpixToLatLon } from "./regrid.ts";
@@ -86,6 +89,11 @@ export function weatherScoring(
   ];
   let toLatLon: ((state: ArrayLike<number>) => Float32Array) | undefined;
   let latLonRef: ((ic: number, step: number) => Float32Array) | undefined;
+  /** Per region tracker (after the global lat-lon one): its rows `[from, to)`. */
+  const regions: { from: number; to: number }[] = [];
+  /** The rows `[from, to)` of every field of a lat-lon state `[C, nlat·nlon]`. */
+  let cut: (state: ArrayLike<number>, from: number, to: number) => Float32Array = () =>
+    new Float32Array(0);
   if (o.latLon) {
     const { lat, nlon, reference } = o.latLon, L = lat.length * nlon;
     const w = healpixToLatLon(nside, lat, nlon);
@@ -111,9 +119,36 @@ export function weatherScoring(
         steps: o.steps,
         prefix: "wb2_",
         rmse: true,
+        bias: true,
         climatology: era5LatLonClimatology(lat, nlon, climOptions),
       }),
     );
+    const full = latLonGrid(lat, nlon), clim = era5LatLonClimatology(lat, nlon, climOptions);
+    cut = (state, from, to) => {
+      const w = (to - from) * nlon, out = new Float32Array(C * w);
+      for (let c = 0; c < C; c++) {
+        for (let k = 0; k < w; k++) out[c * w + k] = state[c * L + from * nlon + k];
+      }
+      return out;
+    };
+    for (const region of WB2_REGIONS) {
+      const band = latLonRows(full, region.latMin, region.latMax);
+      if (!band) continue;
+      regions.push(band);
+      trackers.push(
+        new WeatherTracker({
+          fields: suite.fields,
+          grid: band.grid,
+          ics: o.ics,
+          steps: o.steps,
+          prefix: "wb2_",
+          rmse: true,
+          bias: true,
+          region: region.name,
+          climatology: (ic, step) => cut(clim(ic, step), band.from, band.to),
+        }),
+      );
+    }
   }
   let seconds = 0;
   return {
@@ -121,7 +156,13 @@ export function weatherScoring(
     observe(ic, step, pred, ref) {
       const t0 = performance.now();
       trackers[0].observe(ic, step, pred, ref);
-      if (toLatLon && latLonRef) trackers[1].observe(ic, step, toLatLon(pred), latLonRef(ic, step));
+      if (toLatLon && latLonRef) {
+        const p = toLatLon(pred), y = latLonRef(ic, step);
+        trackers[1].observe(ic, step, p, y);
+        regions.forEach(({ from, to }, r) =>
+          trackers[2 + r].observe(ic, step, cut(p, from, to), cut(y, from, to))
+        );
+      }
       seconds += (performance.now() - t0) / 1000;
     },
     diverged(ic, step) {
@@ -187,6 +228,8 @@ export const WEATHER_FAMILY: TrackerFamily<SuiteTrackerContext> = {
     const trackers = states[0].map((state, k) => {
       // The grid and the options come from shard 1's state; fromStates checks every header.
       const g = state.grid;
+      // A region's state holds its rows' latitudes; the merged tracker only emits rows, so the
+      // weights latLonGrid derives from them (not the whole grid's) are never used.
       return WeatherTracker.fromStates({
         fields: suite.fields,
         grid: g?.kind === "latlon" ? latLonGrid(g.lat, g.nlon) : { kind: "healpix", nside },
@@ -194,6 +237,8 @@ export const WEATHER_FAMILY: TrackerFamily<SuiteTrackerContext> = {
         steps: ctx.steps,
         prefix: state.prefix,
         rmse: state.mse !== undefined,
+        bias: state.bias !== undefined,
+        region: state.region,
         climatology: () => {
           throw new RangeError("a merged weather tracker observes nothing");
         },

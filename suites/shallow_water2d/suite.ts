@@ -167,6 +167,8 @@ export const shallowWater2d: Suite = {
   dt: DT,
   // A blow-up counts as divergence: max|field| beyond 10 × the reference's (data card).
   divergenceBound: { factor: 10 },
+  // Mass Σ h ΔxΔy = ⟨h⟩·|Ω| with |Ω| = 1: crmse of h is the RMS mass error.
+  conservedFields: ["h"],
   tiers: {
     smoke: { ics: 2, steps: 10 },
     standard: { ics: 16, steps: 100 },
