@@ -45,6 +45,7 @@ export const LAYERS: ReadonlyArray<readonly [prefix: string, layer: number]> = [
   ["reports/", 9],
   ["harness/cli/", 10],
   ["harness/bench/", 10],
+  ["web/", 10],
   ["harness/layers.ts", 10],
   ["harness/mod.ts", 10],
   ["mod.ts", 10],

@@ -9,14 +9,45 @@
  * `<pkg>/dist/d3.min.js`. The side-effect import below puts `d3` in the graph, so Deno
  * downloads it with everything else, under `nodeModulesDir: "none"` too (≈ 25 ms to evaluate).
  * The bundle's banner must match the package version.
+ *
+ * In a browser there is no disk to read: the page fetches `d3.min.js` from its own origin and
+ * hands it over with {@link provideD3} before rendering a report. The Node modules used to find
+ * the file load only under Deno.
  * @module
  */
 import "d3";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+
+const node = typeof Deno === "undefined" ? undefined : await Promise.all([
+  import("node:module"),
+  import("node:path"),
+  import("node:url"),
+]);
+const createRequire = (url: string) => node![0].createRequire(url);
+const dirname = (p: string) => node![1].dirname(p);
+const join = (...p: string[]) => node![1].join(...p);
+const fileURLToPath = (u: string) => node![2].fileURLToPath(u);
 
 let cached: { text: string; version: string } | undefined;
+
+/**
+ * Use `text` (d3's `dist/d3.min.js`, version `version`) for reports instead of reading it from
+ * disk: browsers. The banner must name `version` (`RangeError` otherwise).
+ *
+ * @example
+ * ```ts
+ * import { d3Source, provideD3 } from "./d3_source.ts";
+ * provideD3(d3Source(), "7.9.0");
+ * ```
+ */
+export function provideD3(text: string, version: string): void {
+  const banner = text.slice(0, 200).match(/d3js\.org v(\d+\.\d+\.\d+)/)?.[1];
+  if (banner !== version) {
+    throw new RangeError(
+      `Cannot use d3: the text has banner version ${banner ?? "none"}, expected ${version}`,
+    );
+  }
+  cached = { text, version };
+}
 
 /** Candidate package roots of d3, most reliable first. */
 function packageRoots(): string[] {
@@ -49,6 +80,7 @@ function packageRoots(): string[] {
 
 function load(): { text: string; version: string } {
   if (cached !== undefined) return cached;
+  if (!node) throw new Error("Cannot inline d3: no file system here; call provideD3 first");
   const tried: string[] = [];
   for (const root of packageRoots()) {
     const path = join(root, "dist", "d3.min.js");

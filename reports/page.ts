@@ -10,12 +10,12 @@
  * ```
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Base64Sync } from "../harness/core/hash.ts";
 import { escapeHtml as h } from "./escape.ts";
 
 /** The CSP source expression of an inline script: `'sha256-<base64>'`. */
 export function cspHash(text: string): string {
-  return `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+  return `'sha256-${sha256Base64Sync(text)}'`;
 }
 
 /** A policy allowing exactly these inline scripts, inline styles and `data:` images. */

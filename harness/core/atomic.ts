@@ -6,7 +6,6 @@
  * sibling `<path>.tmp-<pid>-<id>` behind; callers sweep those (`harness/tasks/stability.ts`).
  * @module
  */
-import { dirname } from "node:path";
 
 /**
  * Write `data` to `path` atomically (temporary sibling, fdatasync, rename), creating parent
@@ -21,6 +20,8 @@ import { dirname } from "node:path";
  * ```
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  // Loaded here, not at the top: modules that import this one also run in browsers.
+  const { dirname } = await import("node:path");
   await Deno.mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
   try {

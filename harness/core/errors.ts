@@ -78,5 +78,11 @@ export class FormatError extends SyntaxError {
 /** True for errors caused by the user's input (exit code 2), false for bugs. */
 export function isInputError(e: unknown): e is ShapeError | ValueRangeError | FormatError {
   return e instanceof ShapeError || e instanceof ValueRangeError || e instanceof FormatError ||
-    e instanceof Deno.errors.NotFound;
+    isNotFound(e);
+}
+
+/** A missing file under Deno (`Deno.errors.NotFound`); false where there is no `Deno` (browsers). */
+function isNotFound(e: unknown): boolean {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  return deno !== undefined && e instanceof deno.errors.NotFound;
 }

@@ -69,3 +69,156 @@ export function float32LeBytes(values: Float32Array): Uint8Array {
 export function sha256Float32(values: Float32Array): Promise<string> {
   return sha256Hex(float32LeBytes(values));
 }
+
+const K256 = new Uint32Array([
+  0x428a2f98,
+  0x71374491,
+  0xb5c0fbcf,
+  0xe9b5dba5,
+  0x3956c25b,
+  0x59f111f1,
+  0x923f82a4,
+  0xab1c5ed5,
+  0xd807aa98,
+  0x12835b01,
+  0x243185be,
+  0x550c7dc3,
+  0x72be5d74,
+  0x80deb1fe,
+  0x9bdc06a7,
+  0xc19bf174,
+  0xe49b69c1,
+  0xefbe4786,
+  0x0fc19dc6,
+  0x240ca1cc,
+  0x2de92c6f,
+  0x4a7484aa,
+  0x5cb0a9dc,
+  0x76f988da,
+  0x983e5152,
+  0xa831c66d,
+  0xb00327c8,
+  0xbf597fc7,
+  0xc6e00bf3,
+  0xd5a79147,
+  0x06ca6351,
+  0x14292967,
+  0x27b70a85,
+  0x2e1b2138,
+  0x4d2c6dfc,
+  0x53380d13,
+  0x650a7354,
+  0x766a0abb,
+  0x81c2c92e,
+  0x92722c85,
+  0xa2bfe8a1,
+  0xa81a664b,
+  0xc24b8b70,
+  0xc76c51a3,
+  0xd192e819,
+  0xd6990624,
+  0xf40e3585,
+  0x106aa070,
+  0x19a4c116,
+  0x1e376c08,
+  0x2748774c,
+  0x34b0bcb5,
+  0x391c0cb3,
+  0x4ed8aa4a,
+  0x5b9cca4f,
+  0x682e6ff3,
+  0x748f82ee,
+  0x78a5636f,
+  0x84c87814,
+  0x8cc70208,
+  0x90befffa,
+  0xa4506ceb,
+  0xbef9a3f7,
+  0xc67178f2,
+]);
+
+/**
+ * SHA-256 of `data` (a string is hashed as UTF-8), synchronously and in plain JavaScript, so it
+ * runs the same in Deno and in browsers (WebCrypto is async only). For short inputs: model
+ * hashes and CSP script hashes. Returns the 32 digest bytes.
+ *
+ * @example
+ * ```ts
+ * import { sha256Sync } from "./hash.ts";
+ * const hex = Array.from(sha256Sync("abc"), (b) => b.toString(16).padStart(2, "0")).join("");
+ * if (hex !== "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") {
+ *   throw new Error(hex);
+ * }
+ * ```
+ */
+export function sha256Sync(data: string | Uint8Array): Uint8Array {
+  const msg = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const blocks = Math.ceil((msg.length + 9) / 64);
+  const buf = new Uint8Array(blocks * 64);
+  buf.set(msg);
+  buf[msg.length] = 0x80;
+  const dv = new DataView(buf.buffer);
+  const bits = msg.length * 8;
+  dv.setUint32(buf.length - 8, Math.floor(bits / 2 ** 32));
+  dv.setUint32(buf.length - 4, bits >>> 0);
+  const H = new Uint32Array([
+    0x6a09e667,
+    0xbb67ae85,
+    0x3c6ef372,
+    0xa54ff53a,
+    0x510e527f,
+    0x9b05688c,
+    0x1f83d9ab,
+    0x5be0cd19,
+  ]);
+  const W = new Uint32Array(64);
+  const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
+  for (let b = 0; b < blocks; b++) {
+    for (let t = 0; t < 16; t++) W[t] = dv.getUint32(b * 64 + t * 4);
+    for (let t = 16; t < 64; t++) {
+      const w15 = W[t - 15], w2 = W[t - 2];
+      const s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >>> 3);
+      const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
+      W[t] = (W[t - 16] + s0 + W[t - 7] + s1) >>> 0;
+    }
+    let [a, bb, c, d, e, f, g, h] = H;
+    for (let t = 0; t < 64; t++) {
+      const S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+      const ch = (e & f) ^ (~e & g);
+      const t1 = (h + S1 + ch + K256[t] + W[t]) >>> 0;
+      const S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+      const maj = (a & bb) ^ (a & c) ^ (bb & c);
+      const t2 = (S0 + maj) >>> 0;
+      h = g;
+      g = f;
+      f = e;
+      e = (d + t1) >>> 0;
+      d = c;
+      c = bb;
+      bb = a;
+      a = (t1 + t2) >>> 0;
+    }
+    H[0] += a;
+    H[1] += bb;
+    H[2] += c;
+    H[3] += d;
+    H[4] += e;
+    H[5] += f;
+    H[6] += g;
+    H[7] += h;
+  }
+  const out = new Uint8Array(32);
+  const ov = new DataView(out.buffer);
+  for (let i = 0; i < 8; i++) ov.setUint32(i * 4, H[i]);
+  return out;
+}
+
+/** {@link sha256Sync} as 64 lowercase hex characters. */
+export function sha256HexSync(data: string | Uint8Array): string {
+  return Array.from(sha256Sync(data), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** {@link sha256Sync} in base64 (as CSP hashes spell it). */
+export function sha256Base64Sync(data: string | Uint8Array): string {
+  return btoa(String.fromCharCode(...sha256Sync(data)));
+}

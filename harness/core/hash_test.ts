@@ -39,3 +39,14 @@ Deno.test("float32 arrays hash by their little-endian bytes", async () => {
   const big = new Float32Array([9, 1, -2, 9]);
   assert.deepEqual(await sha256Float32(big.subarray(1, 3)), await sha256Float32(v));
 });
+
+Deno.test("sha256Sync equals WebCrypto for lengths around the block edges and for text", async () => {
+  const { sha256HexSync, sha256Base64Sync } = await import("./hash.ts");
+  const { createHash } = await import("node:crypto");
+  for (const n of [0, 1, 3, 55, 56, 57, 63, 64, 65, 119, 120, 1000, 100_003]) {
+    const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 131 + n) & 255);
+    assert.equal(sha256HexSync(bytes), await sha256Hex(bytes), `length ${n}`);
+  }
+  const text = "console.log('é ∑ 😀')";
+  assert.equal(sha256Base64Sync(text), createHash("sha256").update(text).digest("base64"));
+});

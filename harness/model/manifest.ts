@@ -11,7 +11,6 @@
  * ```
  * @module
  */
-import { basename, dirname, isAbsolute, join, normalize } from "node:path";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import { isRecord } from "../core/checks.ts";
 import { parseJson } from "../core/json_file.ts";
@@ -165,7 +164,7 @@ export function parseManifest(
       found: "no key",
     });
   }
-  const name = expectString(json, "name", file) ?? basename(dirname(file));
+  const name = expectString(json, "name", file) ?? parentName(file);
   const description = expectString(json, "description", file);
   let authors: string[] | undefined;
   if (json.authors !== undefined) {
@@ -374,7 +373,22 @@ export function parseManifest(
   };
 }
 
+/**
+ * `basename(dirname(file))` of `node:path`, without it: the name of the folder holding `file`
+ * (`"."` for a bare file name). Backslashes separate only on Windows, as there.
+ */
+function parentName(file: string): string {
+  const windows = (globalThis as { Deno?: typeof Deno }).Deno?.build.os === "windows";
+  const parts = file.split(windows ? /[\\/]+/ : /\/+/);
+  parts.pop();
+  return parts.length === 0 ? "." : parts[parts.length - 1];
+}
+
+/** `node:path`, loaded where the file system is used (this module also runs in browsers). */
+const nodePath = () => import("node:path");
+
 async function readGraph(root: string, rel: string, field: string, manifestPath: string) {
+  const { isAbsolute, join, normalize } = await nodePath();
   // Graph paths stay inside the model directory: no absolute paths, no "..".
   if (isAbsolute(rel) || normalize(rel).split(/[\\/]/).includes("..")) {
     throw new ShapeError({
@@ -417,7 +431,7 @@ async function readManifestText(
   dir: string,
   expected: string,
 ): Promise<{ text: string; manifestPath: string; manifestFile: GraphFile }> {
-  const manifestPath = join(dir, "emulator.json");
+  const manifestPath = (await nodePath()).join(dir, "emulator.json");
   try {
     const text = await Deno.readTextFile(manifestPath);
     return {
@@ -438,6 +452,7 @@ async function readManifestText(
  * directory holding `emulator.json`.
  */
 export async function loadModel(path: string, suiteHint?: string): Promise<ModelSource> {
+  const { basename, dirname } = await nodePath();
   const stat = await statModel(path, "an .onnx file or a model directory");
   if (stat.isFile) {
     if (basename(path) === "emulator.json") return loadModel(dirname(path), suiteHint);
@@ -494,6 +509,7 @@ export async function loadModel(path: string, suiteHint?: string): Promise<Model
  * ```
  */
 export async function loadAutoencoder(path: string): Promise<AutoencoderSource> {
+  const { basename, dirname } = await nodePath();
   const dir = basename(path) === "emulator.json" ? dirname(path) : path;
   const stat = await statModel(dir, "a model directory with emulator.json");
   if (!stat.isDirectory) {

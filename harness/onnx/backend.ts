@@ -85,6 +85,7 @@ function loadNode(): Promise<any> {
 
 /** The installed onnxruntime-node version, or null when it cannot be loaded here. */
 export async function nativeAvailable(): Promise<string | null> {
+  if (typeof Deno === "undefined") return null; // browsers: onnxruntime-web only
   try {
     const ort = await loadNode();
     return String(ort.env?.versions?.node ?? ort.env?.versions?.common ?? "unknown");
@@ -145,11 +146,28 @@ export function nativeFloat16(t: Tensor): Tensor {
   return t;
 }
 
+/** Where onnxruntime-web finds its wasm files, and how many threads it runs (browsers). */
+export interface WebRuntimeOptions {
+  /**
+   * URL prefix of the `ort-wasm-*.{mjs,wasm}` files (a browser page serves them from its own
+   * origin). Default: onnxruntime-web's own resolution (the npm package under Deno).
+   */
+  wasmPaths?: string;
+  /**
+   * wasm threads (default 1: deterministic). More than 1 needs a cross-origin isolated page
+   * (COOP/COEP headers) in a browser.
+   */
+  numThreads?: number;
+}
+
 /**
  * Open a backend. `auto` resolves as SPEC §2 says; naming an unavailable backend throws a
- * `ValueRangeError` saying what is available.
+ * `ValueRangeError` saying what is available. `web` configures onnxruntime-web (browsers).
  */
-export async function openBackend(choice: BackendChoice): Promise<Backend> {
+export async function openBackend(
+  choice: BackendChoice,
+  webOptions: WebRuntimeOptions = {},
+): Promise<Backend> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new ValueRangeError({
       field: "--backend",
@@ -158,6 +176,9 @@ export async function openBackend(choice: BackendChoice): Promise<Backend> {
     });
   }
   const web = await loadWeb();
+  if (webOptions.wasmPaths !== undefined) web.env.wasm.wasmPaths = webOptions.wasmPaths;
+  const threads = webOptions.numThreads ?? 1;
+  web.env.wasm.numThreads = threads;
   const webVersion = String(web.env.versions?.web ?? "unknown");
   const nodeVersion = await nativeAvailable();
   let name: BackendName;
@@ -213,7 +234,9 @@ export async function openBackend(choice: BackendChoice): Promise<Backend> {
   const deviceResident = name === "webgpu";
   return {
     name,
-    adapter: deviceResident ? adapter!.description : "onnxruntime-web wasm (1 thread)",
+    adapter: deviceResident
+      ? adapter!.description
+      : `onnxruntime-web wasm (${threads} thread${threads === 1 ? "" : "s"})`,
     fallbackAdapter: deviceResident ? adapter!.fallback : false,
     deviceResident,
     versions,

@@ -19,7 +19,7 @@
  * (`emubench submissions`) rather than accept uploaded results.
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256HexSync } from "../core/hash.ts";
 import { isRecord } from "../core/checks.ts";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import { validateResult } from "./io.ts";
@@ -62,7 +62,7 @@ const isStrList = (v: unknown): v is string[] => Array.isArray(v) && v.every(isS
  */
 export function modelHash(files: readonly { path: string; sha256: string }[]): string {
   const lines = files.map((f) => `${f.path}:${f.sha256}`).join("\n");
-  return createHash("sha256").update(lines).digest("hex");
+  return sha256HexSync(lines);
 }
 
 function checkStructure(r: Result, ok: Check): void {

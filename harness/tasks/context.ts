@@ -30,11 +30,12 @@ import type { Backend } from "../onnx/backend.ts";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
 import { sha256Hex } from "../core/hash.ts";
 import { loadModel, type ModelSource } from "../model/manifest.ts";
+import { type ModelBytes, modelFromBytes } from "../model/bytes.ts";
 import { formatProblems, type ModelPlan, planModel, suiteSpec } from "../model/plan.ts";
 import { modelHash } from "../results/check.ts";
 import { type Result, RESULT_SCHEMA } from "../results/schema.ts";
 import { DEFAULT_SPECTRUM_LABEL } from "../results/io.ts";
-import { environment } from "./environment.ts";
+import { environment, type RuntimeRecord } from "./environment.ts";
 
 /** A forecast run's shape, as recorded in its result (`config`, `model.history`). */
 export interface TrackedRun {
@@ -101,6 +102,8 @@ export async function resultHeader(o: {
   backend: Backend;
   task?: Result["task"];
   taskBlock?: Pick<Result, "reconstruct">;
+  /** What ran the evaluation (default: this Deno). */
+  runtime?: RuntimeRecord;
 }): Promise<
   Pick<
     Result,
@@ -115,12 +118,18 @@ export async function resultHeader(o: {
     suite: suiteBlock(o.suite, o.tier),
     model: o.model,
     config: o.config,
-    environment: await environment(o.backend),
+    environment: await environment(o.backend, o.runtime),
   };
 }
 
-/** Resolve `baseline:NAME` or a path into a model for `suite`. */
-export async function resolveModel(spec: string, suite: Suite): Promise<ModelSource> {
+/**
+ * Resolve `baseline:NAME`, a path, or a model given as bytes (`harness/model/bytes.ts`) into a
+ * model for `suite`.
+ */
+export async function resolveModel(spec: string | ModelBytes, suite: Suite): Promise<ModelSource> {
+  if (typeof spec !== "string") {
+    return checkModelSuite(spec.name, modelFromBytes(spec, suite.id), suite);
+  }
   if (spec.startsWith("baseline:")) return await getBaseline(spec.slice(9), suite.id).build(suite);
   return checkModelSuite(spec, await loadModel(spec, suite.id), suite);
 }

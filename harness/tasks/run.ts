@@ -6,12 +6,19 @@
  * @module
  */
 import { described } from "../results/describe.ts";
-import { join } from "node:path";
 import { gridShape, gridSize, type Suite, type TierName } from "../../suites/common/types.ts";
 import { type BackendChoice, openBackend } from "../onnx/backend.ts";
 import { ValueRangeError } from "../core/errors.ts";
 import { closeSessions, type DivergenceReason, openSessions, rollout } from "../model/rollout.ts";
 import type { LoadedDataset } from "../data/dataset.ts";
+import type { ModelBytes } from "../model/bytes.ts";
+import type { WebRuntimeOptions } from "../onnx/backend.ts";
+import {
+  referenceFromStore,
+  type ReferenceGenerator,
+  type ReferenceStore,
+} from "../data/reference_store.ts";
+import type { RuntimeRecord } from "./environment.ts";
 import {
   hashModelFiles,
   modelBlock,
@@ -23,28 +30,21 @@ import {
   tierAndSeed,
 } from "./context.ts";
 import { HovmollerRecorder, roundView, snapshotSteps2D } from "./views2d.ts";
-import { defaultCacheDir, loadOrGenerateReference } from "../data/reference_cache.ts";
-import { pooledReference } from "./pooled_reference.ts";
-import { loadDataset } from "../data/dataset.ts";
+import { defaultCacheDir } from "../data/cache_dir.ts";
 import { positiveInt } from "../core/checks.ts";
-import { writeNpy } from "../data/npy.ts";
-import { writeFileAtomic } from "../core/atomic.ts";
 import type { Divergence, Result, Snapshot } from "../results/schema.ts";
-import {
-  shardFileName,
-  shardRange,
-  type ShardResult,
-  shardResult,
-  type ShardSpec,
-} from "./shard.ts";
+import type { ShardResult, ShardSpec } from "./shard.ts";
 import { sha256Float32 } from "../core/hash.ts";
 
 /** Options of {@link evaluate}; CLI flags map one to one. */
 export interface EvaluateOptions {
   /** A registered suite id (`"burgers1d"`) or a `Suite` object (e.g. a user-defined suite). */
   suite: string | Suite;
-  /** A path to a `.onnx` file or model directory, or `baseline:NAME`. */
-  model: string;
+  /**
+   * A path to a `.onnx` file or model directory, `baseline:NAME`, or the model's files as bytes
+   * (one graph, or `emulator.json` and its graphs: `harness/model/bytes.ts`).
+   */
+  model: string | ModelBytes;
   tier?: TierName;
   backend?: BackendChoice;
   ics?: number;
@@ -62,6 +62,20 @@ export interface EvaluateOptions {
   shard?: ShardSpec;
   /** Reference cache directory (default `defaultCacheDir()`: `$EMUBENCH_CACHE`, `$XDG_CACHE_HOME/emubench` or `~/.cache/emubench`). */
   cacheDir?: string;
+  /**
+   * Where references are kept (`harness/data/reference_store.ts`); default the Zarr directory
+   * cache at `cacheDir`. A browser passes its IndexedDB store.
+   */
+  referenceStore?: ReferenceStore;
+  /**
+   * Computes a reference cache miss (default: the ICs on a pool of workers,
+   * `./pooled_reference.ts`); a browser passes `sequentialReference`.
+   */
+  generateReference?: ReferenceGenerator;
+  /** What runs the evaluation, for the result's `environment` (default: this Deno). */
+  runtime?: RuntimeRecord;
+  /** onnxruntime-web's wasm location and threads (browsers). */
+  web?: WebRuntimeOptions;
   /** Largest batch of ICs per session.run. */
   batch?: number;
   /** Progress of a phase: `reference`, `rollout`. */
@@ -135,6 +149,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   let startHours: number[] | undefined; // dated data: hours since 1 Jan of each IC
   let latLon: LoadedDataset["latLon"]; // lat-lon data as a suite reader read it
   if (o.data) {
+    const { loadDataset } = await import("../data/dataset.ts");
     const ds = await loadDataset(o.data, suite, {
       ics: positiveInt(o.ics, "--ics"),
       steps: positiveInt(o.steps, "--steps"),
@@ -145,11 +160,14 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     N = positiveInt(o.ics, "--ics") ?? tier.ics;
     T = positiveInt(o.steps, "--steps") ?? tier.steps;
     log(`reference: ${suite.id} v${suite.version}, ${N} ICs × ${T} steps (seed ${seed})`);
-    const ref = await loadOrGenerateReference(suite, { seed, ics: N, steps: T }, {
-      cacheDir: o.cacheDir ?? defaultCacheDir(),
+    const store = o.referenceStore ??
+      (await import("../data/reference_cache.ts")).fileReferenceStore(
+        o.cacheDir ?? defaultCacheDir(),
+      );
+    const ref = await referenceFromStore(store, suite, { seed, ics: N, steps: T }, {
       progress: (d, t) => o.progress?.("reference", d, t),
       icProgress: (d, t) => o.progress?.("initial conditions", d, t),
-      generate: pooledReference(),
+      generate: o.generateReference ?? (await import("./pooled_reference.ts")).pooledReference(),
       log,
     });
     ({ reference } = ref);
@@ -161,10 +179,12 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const referenceSeconds = (performance.now() - tr) / 1000;
   const maxBatch = positiveInt(o.batch, "--batch") ?? 32;
   const batch = plan.batch === "dynamic" ? Math.min(maxBatch, N) : plan.batch;
-  const part = o.shard ? shardRange(o.shard, N, batch) : { first: 0, count: N };
+  // Shards, output files and data files need the file system: loaded only where used.
+  const sharding = o.shard ? await import("./shard.ts") : undefined;
+  const part = o.shard ? sharding!.shardRange(o.shard, N, batch) : { first: 0, count: N };
 
   // Backend and sessions.
-  const backend = await openBackend(o.backend ?? "auto");
+  const backend = await openBackend(o.backend ?? "auto", o.web);
   log(
     `model: ${model.manifest.name} (${plan.form}, history ${plan.history}) on ${backend.name}${
       backend.adapter ? ` [${backend.adapter}]` : ""
@@ -279,6 +299,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       tier: o.data ? "data" : tierName,
       model: modelBlock(model, plan, hashed.files, hashed.sha256),
       backend,
+      runtime: o.runtime,
       config: {
         ics: N,
         steps: T,
@@ -304,19 +325,25 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     ...(hovmoller ? { hovmoller: hovmoller.result() } : {}),
   });
   const written: Evaluation["files"] = {};
+  const { join } = o.outDir ? await import("node:path") : { join: (..._: string[]) => "" };
+  const { writeFileAtomic } = o.outDir
+    ? await import("../core/atomic.ts")
+    : { writeFileAtomic: undefined };
   if (o.shard) {
+    const { shardFileName, shardResult } = sharding!;
     const shard = shardResult(result, o.shard, part, trackers, {
       referenceSha256: dataSha ?? await sha256Float32(reference),
       rolloutSeconds: stats.wallSeconds,
     });
     if (o.outDir) {
       written.shard = join(o.outDir, shardFileName(o.shard));
-      await writeFileAtomic(written.shard, JSON.stringify(shard, null, 1));
+      await writeFileAtomic!(written.shard, JSON.stringify(shard, null, 1));
     }
     return { result, files: written, shard };
   }
   if (o.outDir) {
     if (pred) {
+      const { writeNpy } = await import("../data/npy.ts");
       const shape = [N, T + 1, ...[suite.fields.length], ...gridShape(suite.grid)];
       written.pred = join(o.outDir, "pred.npy");
       written.ref = join(o.outDir, "ref.npy");
@@ -324,7 +351,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       await writeNpy(written.ref, reference, shape);
     }
     written.result = join(o.outDir, "result.json");
-    await writeFileAtomic(written.result, JSON.stringify(result, null, 1));
+    await writeFileAtomic!(written.result, JSON.stringify(result, null, 1));
   }
   return { result, files: written };
 }

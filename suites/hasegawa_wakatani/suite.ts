@@ -28,7 +28,7 @@
  */
 
 import { ShapeError } from "../../harness/core/errors.ts";
-import { defaultCacheDir } from "../../harness/data/reference_cache.ts";
+import { defaultCacheDir } from "../../harness/data/cache_dir.ts";
 import { spectrum2d } from "../../metrics/spectrum.ts";
 import { Spectral2D } from "../common/spectral2d.ts";
 import type { Grid2D, MetricDecl, Progress, Suite } from "../common/types.ts";

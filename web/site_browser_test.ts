@@ -1,0 +1,172 @@
+/**
+ * The web page end to end in Debian's Chromium: build it (`buildSite`), serve it on 127.0.0.1,
+ * upload a model through the file input, evaluate the smoke tier of burgers1d and
+ * shallow_water2d on wasm in the page's worker, and compare the result's rows with the CLI's
+ * (`evaluate` on the same .onnx file). A second run of the same suite must read the reference
+ * from IndexedDB. No console error, no request outside the page's origin. Skipped without
+ * Chromium. Prints time to first result and the bytes the page loaded.
+ */
+import assert from "node:assert/strict";
+import { extname, join } from "node:path";
+import { CHROMIUM, haveChromium, launchChromium, SHOTS } from "../reports/_browser.ts";
+import { buildSite } from "./build.ts";
+import { evaluate } from "../harness/tasks/run.ts";
+import { getBaseline } from "../baselines/mod.ts";
+import { getSuite } from "../suites/mod.ts";
+import type { Result } from "../harness/results/schema.ts";
+import { checkResult } from "../harness/results/check.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const CACHE = Deno.env.get("EMUBENCH_CACHE") ?? join(ROOT, ".cache", "emubench");
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+};
+
+/** A static server for `dir` on 127.0.0.1 (any free port). */
+function serve(dir: string): { origin: string; close: () => Promise<void> } {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const path = decodeURIComponent(new URL(req.url).pathname);
+    const rel = path.endsWith("/") ? `${path}index.html` : path;
+    if (rel.split("/").includes("..")) return new Response("no", { status: 400 });
+    try {
+      const body = await Deno.readFile(join(dir, rel));
+      return new Response(body, {
+        headers: { "content-type": TYPES[extname(rel)] ?? "application/octet-stream" },
+      });
+    } catch {
+      return new Response("not found", { status: 404 });
+    }
+  });
+  return { origin: `http://127.0.0.1:${server.addr.port}`, close: () => server.shutdown() };
+}
+
+Deno.test({
+  name: "web page: uploaded .onnx on wasm gives the CLI's rows (burgers1d, shallow_water2d smoke)",
+  ignore: !haveChromium,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const tmp = await Deno.makeTempDir();
+    const site = join(tmp, "site");
+    const files = await buildSite(site);
+    const server = serve(site);
+    const browser = await launchChromium();
+    const problems: string[] = [];
+    const loaded = new Map<string, number>();
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+      await context.route("**/*", (route) => {
+        const u = route.request().url();
+        if (new URL(u).origin === server.origin || u.startsWith("blob:")) return route.continue();
+        problems.push(`request outside the page's origin: ${u}`);
+        return route.abort();
+      });
+      const page = await context.newPage();
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") {
+          problems.push(`console ${m.type()}: ${m.text()}`);
+        }
+      });
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
+      page.on("requestfinished", async (r) => {
+        const s = await r.sizes().catch(() => null);
+        if (s) loaded.set(new URL(r.url()).pathname, s.responseBodySize);
+      });
+      await page.goto(`${server.origin}/`);
+      await page.waitForFunction(
+        // deno-lint-ignore no-explicit-any
+        () => (globalThis as any).document.getElementById("status").textContent.startsWith("ready"),
+        undefined,
+        { timeout: 20_000 },
+      );
+      const times: string[] = [];
+      for (const suiteId of ["burgers1d", "shallow_water2d"]) {
+        const suite = getSuite(suiteId);
+        const model = await getBaseline("coarse_solver", suiteId).build(suite);
+        assert.equal(model.manifest.history, 1);
+        const onnx = join(tmp, `coarse_${suiteId}.onnx`);
+        await Deno.writeFile(onnx, model.graphs.step.bytes);
+        const cli = (await evaluate({
+          suite: suiteId,
+          model: onnx,
+          tier: "smoke",
+          backend: "wasm",
+          cacheDir: CACHE,
+        })).result;
+
+        const runOnce = async () => {
+          await page.setInputFiles("#file", onnx);
+          await page.selectOption("#suite", suiteId);
+          await page.selectOption("#tier", "smoke");
+          await page.selectOption("#backend", "wasm");
+          await page.click("#run");
+          await page.waitForFunction(
+            // deno-lint-ignore no-explicit-any
+            () => ["done", "error"].includes((globalThis as any).document.body.dataset.state),
+            undefined,
+            { timeout: 120_000 },
+          );
+          const state = await page.evaluate(() =>
+            // deno-lint-ignore no-explicit-any
+            (globalThis as any).document.body.dataset.state
+          );
+          assert.equal(state, "done", await page.textContent("#error") ?? "");
+          const text = await page.evaluate(async () => {
+            // deno-lint-ignore no-explicit-any
+            const a = (globalThis as any).document.getElementById("result-link");
+            return await (await fetch(a.href)).text();
+          });
+          const seconds = Number(
+            // deno-lint-ignore no-explicit-any
+            await page.evaluate(() => (globalThis as any).document.body.dataset.seconds),
+          );
+          return { result: JSON.parse(text) as Result, seconds };
+        };
+
+        const first = await runOnce();
+        const web = first.result;
+        checkResult(web, "result.json from the page"); // throws on any problem
+        assert.equal(web.environment.backend, "wasm");
+        assert.equal(web.model.sha256, cli.model.sha256, "same model hash");
+        assert.equal(web.rows.length, cli.rows.length);
+        assert.deepEqual(web.rows, cli.rows, `${suiteId}: rows equal the CLI's`);
+        assert.deepEqual(web.divergence, cli.divergence);
+        assert.deepEqual(web.snapshots, cli.snapshots);
+        // The report is drawn in place: its charts render inside the iframe.
+        await page.frameLocator("#report").locator("figure[data-chart] svg[data-rendered]").first()
+          .waitFor({ state: "attached", timeout: 15_000 });
+        await page.screenshot({ path: new URL(`web_${suiteId}.png`, SHOTS).pathname });
+
+        const second = await runOnce();
+        assert.match(second.result.config.data, /cache hit/, "second run reads IndexedDB");
+        assert.deepEqual(second.result.rows, cli.rows);
+        times.push(
+          `${suiteId} smoke: first result ${first.seconds.toFixed(2)} s (reference generated), ` +
+            `${second.seconds.toFixed(2)} s with the IndexedDB reference; CLI ` +
+            `${cli.timings.totalSeconds.toFixed(2)} s; IC-steps/s wasm page ${
+              second.result.timings.stepsPerSecond.toFixed(0)
+            } vs CLI ${cli.timings.stepsPerSecond.toFixed(0)}`,
+        );
+      }
+      await context.close();
+      const total = [...loaded.values()].reduce((a, b) => a + b, 0);
+      console.log(times.join("\n"));
+      console.log(
+        `page loaded ${loaded.size} files, ${(total / 2 ** 20).toFixed(2)} MiB ` +
+          `(site ${files.length} files); Chromium ${CHROMIUM}`,
+      );
+      assert.deepEqual(problems, []);
+    } catch (e) {
+      throw new Error(`${e}\nproblems seen: ${problems.join("\n")}`);
+    } finally {
+      await browser.close();
+      await server.close();
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
