@@ -76,14 +76,18 @@ function onMessage(m: WorkerMessage): void {
     resultUrl = URL.createObjectURL(new Blob([text], { type: "application/json" }));
     $("result-link").href = resultUrl;
     $("download").hidden = false;
-    $("report").srcdoc = m.report;
-    $("report").style.display = "block";
     $("bar").value = 1;
     $("eta").textContent = "";
     const wall = (performance.now() - started) / 1000;
     setStatus(`done in ${wall.toFixed(1)} s (${m.result.config.data})`);
-    doc.body.dataset.state = "done";
     doc.body.dataset.seconds = String(wall);
+    // "done" once the new report has loaded (not while the previous one is still shown).
+    $("report").onload = () => {
+      doc.body.dataset.state = "done";
+      $("report").onload = null;
+    };
+    $("report").srcdoc = m.report;
+    $("report").style.display = "block";
     finish();
   } else if (m.type === "error") {
     $("error").textContent = (m.input ? "Bad input: " : "Internal error: ") + m.message;

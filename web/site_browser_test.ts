@@ -7,9 +7,10 @@
  * Chromium. Prints time to first result and the bytes the page loaded.
  */
 import assert from "node:assert/strict";
-import { extname, join } from "node:path";
+import { join } from "node:path";
 import { CHROMIUM, haveChromium, launchChromium, SHOTS } from "../reports/_browser.ts";
 import { buildSite } from "./build.ts";
+import { serveStatic } from "./serve.ts";
 import { evaluate } from "../harness/tasks/run.ts";
 import { getBaseline } from "../baselines/mod.ts";
 import { getSuite } from "../suites/mod.ts";
@@ -18,32 +19,6 @@ import { checkResult } from "../harness/results/check.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const CACHE = Deno.env.get("EMUBENCH_CACHE") ?? join(ROOT, ".cache", "emubench");
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript",
-  ".mjs": "text/javascript",
-  ".wasm": "application/wasm",
-  ".json": "application/json",
-};
-
-/** A static server for `dir` on 127.0.0.1 (any free port). */
-function serve(dir: string): { origin: string; close: () => Promise<void> } {
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    const path = decodeURIComponent(new URL(req.url).pathname);
-    const rel = path.endsWith("/") ? `${path}index.html` : path;
-    if (rel.split("/").includes("..")) return new Response("no", { status: 400 });
-    try {
-      const body = await Deno.readFile(join(dir, rel));
-      return new Response(body, {
-        headers: { "content-type": TYPES[extname(rel)] ?? "application/octet-stream" },
-      });
-    } catch {
-      return new Response("not found", { status: 404 });
-    }
-  });
-  return { origin: `http://127.0.0.1:${server.addr.port}`, close: () => server.shutdown() };
-}
-
 Deno.test({
   name: "web page: uploaded .onnx on wasm gives the CLI's rows (burgers1d, shallow_water2d smoke)",
   ignore: !haveChromium,
@@ -53,7 +28,7 @@ Deno.test({
     const tmp = await Deno.makeTempDir();
     const site = join(tmp, "site");
     const files = await buildSite(site);
-    const server = serve(site);
+    const server = serveStatic(site);
     const browser = await launchChromium();
     const problems: string[] = [];
     const loaded = new Map<string, number>();
@@ -142,15 +117,20 @@ Deno.test({
           .waitFor({ state: "attached", timeout: 15_000 });
         await page.screenshot({ path: new URL(`web_${suiteId}.png`, SHOTS).pathname });
 
-        const second = await runOnce();
-        assert.match(second.result.config.data, /cache hit/, "second run reads IndexedDB");
-        assert.deepEqual(second.result.rows, cli.rows);
+        let again = "";
+        if (suiteId === "burgers1d") {
+          // A second evaluation of the same suite and tier reads the reference from IndexedDB.
+          const second = await runOnce();
+          assert.match(second.result.config.data, /cache hit/, "second run reads IndexedDB");
+          assert.deepEqual(second.result.rows, cli.rows);
+          again = `, ${second.seconds.toFixed(2)} s with the IndexedDB reference`;
+        }
         times.push(
-          `${suiteId} smoke: first result ${first.seconds.toFixed(2)} s (reference generated), ` +
-            `${second.seconds.toFixed(2)} s with the IndexedDB reference; CLI ` +
-            `${cli.timings.totalSeconds.toFixed(2)} s; IC-steps/s wasm page ${
-              second.result.timings.stepsPerSecond.toFixed(0)
-            } vs CLI ${cli.timings.stepsPerSecond.toFixed(0)}`,
+          `${suiteId} smoke: first result ${first.seconds.toFixed(2)} s (reference generated)` +
+            `${again}; CLI ${cli.timings.totalSeconds.toFixed(2)} s (cached reference); ` +
+            `IC-steps/s wasm page ${web.timings.stepsPerSecond.toFixed(1)} vs CLI ${
+              cli.timings.stepsPerSecond.toFixed(1)
+            }`,
         );
       }
       await context.close();
