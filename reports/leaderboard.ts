@@ -31,7 +31,7 @@ import { createHash } from "node:crypto";
 import { pageHead } from "./page.ts";
 import { join, relative, resolve, sep } from "node:path";
 import { divergenceCounts } from "../harness/results/divergence.ts";
-import { writeFileAtomic } from "../harness/core/atomic.ts";
+import { OutputSet, writeFileAtomic } from "../harness/core/atomic.ts";
 import { checkResult } from "../harness/results/check.ts";
 import type { Result } from "../harness/results/schema.ts";
 import { FormatError, ShapeError } from "../harness/core/errors.ts";
@@ -709,9 +709,11 @@ const MANIFEST = "leaderboard.json";
 /**
  * Build the static site from the result files under `resultsDir` into `outDir`
  * (see the module documentation). Invalid result files are reported (returned, logged, listed on
- * the index page) and skipped; they never stop the build. Pages are written atomically; pages a
- * previous build wrote (listed in `outDir/leaderboard.json`) that this build no longer
- * produces are removed, and nothing else in `outDir` is touched.
+ * the index page) and skipped; they never stop the build. The site is one output set
+ * (`harness/core/atomic.ts`): written beside `outDir` and swapped in whole, so pages a previous
+ * build wrote that this build no longer produces are gone, an interrupted build leaves the old
+ * site, and files in `outDir` that are not the site's (anything but index.html, runs/, compare/,
+ * leaderboard.json and the pages' other top-level names) are kept.
  *
  * @example
  * ```ts
@@ -743,28 +745,22 @@ export async function buildLeaderboard(
   // File names may hold terminal control characters: shown as "?" in the log.
   const printable = (t: string) => t.replace(/\p{Cc}/gu, "?");
   for (const s of site.skipped) log(`skipped ${printable(s.file)}: ${printable(s.reason)}`);
-  let previous: string[] = [];
-  try {
-    const json = JSON.parse(await Deno.readTextFile(join(outDir, MANIFEST)));
-    if (Array.isArray(json.pages)) {
-      previous = json.pages.filter((p: unknown) => typeof p === "string");
-    }
-  } catch {
-    // no previous build
-  }
-  for (const [path, html] of site.pages) await writeFileAtomic(join(outDir, path), html);
-  const now = new Set(site.pages.keys());
-  for (const old of previous) {
-    // Only pages this module names (runs/…, compare/…) are ever removed.
-    if (!now.has(old) && /^(runs|compare)\/[a-z0-9-]+\.html$/.test(old)) {
-      await Deno.remove(join(outDir, old)).catch(() => {});
-    }
-  }
+  // One output set (harness/core/atomic.ts): the whole site appears at once, and an interrupt
+  // at any instant leaves the old site or the new one. The site owns its pages' top-level
+  // names (index.html, runs/, compare/, the manifest); other files in outDir are kept.
   const pages = [...site.pages.keys()].sort();
-  await writeFileAtomic(
-    join(outDir, MANIFEST),
-    JSON.stringify({ schema: "emubench.leaderboard/1", pages }, null, 1),
-  );
+  const owned = new Set([MANIFEST, "runs", "compare", ...pages.map((p) => p.split("/")[0])]);
+  const set = await OutputSet.begin(outDir, (name) => owned.has(name));
+  try {
+    for (const [path, html] of site.pages) await writeFileAtomic(set.path(path), html);
+    await writeFileAtomic(
+      set.path(MANIFEST),
+      JSON.stringify({ schema: "emubench.leaderboard/1", pages }, null, 1),
+    );
+    await set.commit();
+  } finally {
+    set.abandon();
+  }
   log(
     `wrote ${pages.length} pages to ${outDir} (${results.length} results, ${site.skipped.length} skipped)`,
   );

@@ -75,14 +75,45 @@ export class FormatError extends SyntaxError {
   }
 }
 
-/** True for errors caused by the user's input (exit code 2), false for bugs. */
-export function isInputError(e: unknown): e is ShapeError | ValueRangeError | FormatError {
-  return e instanceof ShapeError || e instanceof ValueRangeError || e instanceof FormatError ||
-    isNotFound(e);
-}
+/** OS error codes that describe the user's files or disk, not a bug (full, read-only, ...). */
+const OS_INPUT_CODES = new Set([
+  "ENOSPC",
+  "EDQUOT",
+  "EROFS",
+  "EFBIG",
+  "ENAMETOOLONG",
+  "EACCES",
+  "EPERM",
+  "ELOOP",
+  "EISDIR",
+  "ENOTDIR",
+  "EEXIST",
+  "ENOENT",
+  "EXDEV",
+  "EBUSY",
+  "ENOTEMPTY",
+]);
 
-/** A missing file under Deno (`Deno.errors.NotFound`); false where there is no `Deno` (browsers). */
-function isNotFound(e: unknown): boolean {
+/**
+ * True for errors caused by the user's input or environment (exit code 2), false for bugs.
+ * Operating-system failures on the user's paths count as input: a missing file, a directory
+ * where a file is expected (or the reverse), a permission refused, a full or read-only disk.
+ * Deno's messages for these name the path (`mkdir '/x/site'`).
+ */
+export function isInputError(e: unknown): e is Error {
+  if (e instanceof ShapeError || e instanceof ValueRangeError || e instanceof FormatError) {
+    return true;
+  }
   const deno = (globalThis as { Deno?: typeof Deno }).Deno;
-  return deno !== undefined && e instanceof deno.errors.NotFound;
+  if (
+    deno !== undefined && (
+      e instanceof deno.errors.NotFound || e instanceof deno.errors.PermissionDenied ||
+      e instanceof deno.errors.AlreadyExists || e instanceof deno.errors.IsADirectory ||
+      e instanceof deno.errors.NotADirectory || e instanceof deno.errors.FilesystemLoop
+    )
+  ) {
+    return true;
+  }
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === "string" && OS_INPUT_CODES.has(code);
 }

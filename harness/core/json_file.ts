@@ -14,6 +14,10 @@
  * @module
  */
 import { FormatError } from "./errors.ts";
+import { readCheckedText } from "./safe_file.ts";
+
+/** Largest JSON file read (result files with snapshots are a few MB). */
+export const MAX_JSON_BYTES = 512 * 2 ** 20;
 
 /** Parse `text` read from `file` as JSON, or throw a `FormatError` saying what was `expected`. */
 export function parseJson(text: string, file: string, expected: string): unknown {
@@ -24,7 +28,18 @@ export function parseJson(text: string, file: string, expected: string): unknown
   }
 }
 
-/** Read and parse the JSON file at `path` (`expected` describes it for the error message). */
-export async function readJson(path: string, expected: string): Promise<unknown> {
-  return parseJson(await Deno.readTextFile(path), path, expected);
+/**
+ * Read and parse the JSON file at `path` (`expected` describes it for the error message;
+ * `field` names the flag it came from, e.g. `--rules`). A directory, FIFO, device or a file over
+ * {@link MAX_JSON_BYTES} is refused before it is read (`harness/core/safe_file.ts`); symbolic
+ * links are followed (the path is the user's own).
+ */
+export async function readJson(path: string, expected: string, field?: string): Promise<unknown> {
+  const text = await readCheckedText(path, {
+    followLinks: true,
+    maxBytes: MAX_JSON_BYTES,
+    expected: `a file: ${expected}`,
+    ...(field ? { field } : {}),
+  });
+  return parseJson(text, path, expected);
 }

@@ -32,6 +32,7 @@
  */
 import { extname } from "node:path";
 import { FormatError, ShapeError, ValueRangeError } from "../core/errors.ts";
+import { describeKind, MissingFileError } from "../core/safe_file.ts";
 import { readHdf5Tensor } from "./hdf5.ts";
 import { type NpyData, readNpy } from "./npy.ts";
 import { gridShape, gridSize, type Suite } from "../../suites/common/types.ts";
@@ -116,9 +117,46 @@ export async function loadDataset(
 ): Promise<LoadedDataset> {
   checkCount(path, "ics", options.ics);
   checkCount(path, "steps", options.steps);
+  // Look before reading: a FIFO would block the open, a device (/dev/zero) never ends.
+  const kinds = "a data file (.npy, .h5, .nc) or a Zarr directory";
+  const info = await Deno.stat(path).catch((e) => {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new MissingFileError({
+        file: path,
+        field: "--data",
+        expected: kinds,
+        found: "no such file",
+      });
+    }
+    if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotADirectory) {
+      throw new ShapeError({
+        file: path,
+        field: "--data",
+        expected: kinds,
+        found: (e as Error).name,
+      });
+    }
+    throw e;
+  });
+  if (!info.isFile && !info.isDirectory) {
+    throw new ShapeError({
+      file: path,
+      field: "--data",
+      expected: kinds,
+      found: describeKind(info),
+    });
+  }
   // The suite's own formats first (era5: WeatherBench 2 Zarr / NetCDF4 lat-lon data, regridded).
   for (const reader of suite.dataReaders ?? []) {
     if (await reader.accepts(path)) return await reader.load(path, suite, options);
+  }
+  if (info.isDirectory) {
+    throw new ShapeError({
+      file: path,
+      field: "--data",
+      expected: `${kinds} of suite ${suite.id}`,
+      found: "a directory that is not a data store this suite reads",
+    });
   }
   const C = suite.fields.length;
   const grid = gridShape(suite.grid);

@@ -26,6 +26,7 @@
  */
 import { writeFileAtomic } from "../core/atomic.ts";
 import { FormatError, ShapeError, ValueRangeError } from "../core/errors.ts";
+import { readCheckedFile } from "../core/safe_file.ts";
 import { float32LeBytes } from "../core/hash.ts";
 
 /** Typed arrays `.npy` data is returned as. */
@@ -307,7 +308,10 @@ export function parseNpy(bytes: Uint8Array, nameForErrors: string): NpyArray {
  * ```
  */
 export async function readNpy(path: string): Promise<NpyArray> {
-  return parseNpy(await Deno.readFile(path), path);
+  return parseNpy(
+    await readCheckedFile(path, { followLinks: true, expected: "a .npy file" }),
+    path,
+  );
 }
 
 function shapeRepr(shape: readonly number[]): string {

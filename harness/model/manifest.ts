@@ -11,8 +11,9 @@
  * ```
  * @module
  */
-import { ShapeError, ValueRangeError } from "../core/errors.ts";
+import { FormatError, ShapeError, ValueRangeError } from "../core/errors.ts";
 import { isRecord } from "../core/checks.ts";
+import { externalDataRefs } from "../onnx/external_data.ts";
 import { parseJson } from "../core/json_file.ts";
 import { parseQuantity, quantityList } from "./conditioning.ts";
 
@@ -106,6 +107,24 @@ const KNOWN_KEYS = new Set([
   "latent",
 ]);
 
+/** `value` as JSON for a message, cut to 80 characters (a manifest may hold megabytes). */
+function brief(value: unknown): string {
+  const s = JSON.stringify(value) ?? String(value);
+  return s.length > 80 ? `${s.slice(0, 77)}... (${s.length} characters)` : s;
+}
+
+/** A manifest string over `max` characters is refused (its content is not echoed). */
+function checkLength(v: string, field: string, max: number, file: string): void {
+  if (v.length > max) {
+    throw new ValueRangeError({
+      file,
+      field,
+      expected: `at most ${max} characters`,
+      found: `${v.length} characters`,
+    });
+  }
+}
+
 function expectString(obj: Record<string, unknown>, key: string, file: string): string | undefined {
   const v = obj[key];
   if (v === undefined) return undefined;
@@ -114,9 +133,10 @@ function expectString(obj: Record<string, unknown>, key: string, file: string): 
       file,
       field: key,
       expected: "a non-empty string",
-      found: JSON.stringify(v),
+      found: typeof v === "string" ? '""' : typeof v,
     });
   }
+  checkLength(v, key, MAX_STRING_LENGTH[key] ?? 256, file);
   return v;
 }
 
@@ -142,16 +162,16 @@ export function parseManifest(
     throw new ShapeError({
       file,
       expected: "a JSON object",
-      found: JSON.stringify(json)?.slice(0, 40),
+      found: brief(json),
     });
   }
   for (const key of Object.keys(json)) {
     if (!KNOWN_KEYS.has(key)) {
       throw new ShapeError({
         file,
-        field: key,
+        field: key.length > 60 ? `${key.slice(0, 40)}…` : key,
         expected: `one of the keys ${[...KNOWN_KEYS].join(", ")}`,
-        found: `unknown key "${key}"`,
+        found: `unknown key ${brief(key)}`,
       });
     }
   }
@@ -173,9 +193,20 @@ export function parseManifest(
         file,
         field: "authors",
         expected: "an array of strings",
-        found: JSON.stringify(json.authors),
+        found: brief(json.authors),
       });
     }
+    if (json.authors.length > MAX_AUTHORS) {
+      throw new ValueRangeError({
+        file,
+        field: "authors",
+        expected: `at most ${MAX_AUTHORS} entries`,
+        found: `${json.authors.length} entries`,
+      });
+    }
+    json.authors.forEach((a, i) =>
+      checkLength(a as string, `authors[${i}]`, MAX_STRING_LENGTH.authors, file)
+    );
     authors = json.authors as string[];
   }
   let graphs: Manifest["graphs"] = { step: "model.onnx" };
@@ -193,7 +224,7 @@ export function parseManifest(
         file,
         field: "graphs",
         expected: "an object",
-        found: JSON.stringify(json.graphs),
+        found: brief(json.graphs),
       });
     }
     const g = json.graphs;
@@ -211,7 +242,7 @@ export function parseManifest(
           file,
           field: `graphs.${k}`,
           expected: "a file name",
-          found: JSON.stringify(g[k]),
+          found: brief(g[k]),
         });
       }
     }
@@ -249,7 +280,7 @@ export function parseManifest(
         file,
         field: "history",
         expected: "an integer ≥ 1",
-        found: JSON.stringify(json.history),
+        found: brief(json.history),
       });
     }
     history = json.history;
@@ -261,7 +292,7 @@ export function parseManifest(
         file,
         field: "carry",
         expected: 'an object mapping input names to output names, e.g. {"h_in": "h_out"}',
-        found: JSON.stringify(json.carry),
+        found: brief(json.carry),
       });
     }
     carry = json.carry as Record<string, string>;
@@ -278,7 +309,7 @@ export function parseManifest(
         file,
         field: "normalize",
         expected: '{"mean": [number per channel], "std": [number per channel]} of equal length',
-        found: JSON.stringify(n),
+        found: brief(n),
       });
     }
     const nn = n as { mean: number[]; std: number[] };
@@ -387,31 +418,62 @@ function parentName(file: string): string {
 /** `node:path`, loaded where the file system is used (this module also runs in browsers). */
 const nodePath = () => import("node:path");
 
+/** Largest graph file read (protobuf's own limit is 2 GiB). */
+export const MAX_GRAPH_BYTES = 2 ** 31 - 1;
+/** Largest `emulator.json` read. */
+export const MAX_MANIFEST_BYTES = 1 << 20;
+/** Longest string accepted per manifest key (characters); other keys: 256. */
+export const MAX_STRING_LENGTH: Readonly<Record<string, number>> = {
+  name: 120,
+  description: 2000,
+  authors: 120,
+};
+/** Most `authors` entries. */
+export const MAX_AUTHORS = 50;
+
+/**
+ * Refuse a graph whose tensors point at external data files: the graph is handed to
+ * onnxruntime as bytes, so their `location` would be read relative to the harness, not the
+ * submission (harness/onnx/external_data.ts).
+ */
+function refuseExternalData(bytes: Uint8Array, path: string, field: string, manifestPath?: string) {
+  const refs = externalDataRefs(bytes);
+  if (refs.length === 0) return;
+  throw new ShapeError({
+    file: manifestPath ?? path,
+    field: manifestPath ? `${field} (${path})` : field,
+    expected: "a graph with every tensor stored inside it (external data files are not read)",
+    found: `${refs.length} tensor${refs.length === 1 ? "" : "s"} with external data (first: ${
+      JSON.stringify(refs[0].tensor.slice(0, 80))
+    })`,
+  });
+}
+
 async function readGraph(root: string, rel: string, field: string, manifestPath: string) {
   const { isAbsolute, join, normalize } = await nodePath();
-  // Graph paths stay inside the model directory: no absolute paths, no "..".
-  if (isAbsolute(rel) || normalize(rel).split(/[\\/]/).includes("..")) {
+  const { readCheckedFile } = await import("../core/safe_file.ts");
+  // Graph paths stay inside the model directory: no absolute paths, no "..", no links out.
+  if (
+    isAbsolute(rel) || /^[A-Za-z]:|^\\/.test(rel) || normalize(rel).split(/[\\/]/).includes("..")
+  ) {
     throw new ShapeError({
       file: manifestPath,
       field,
       expected: "a path inside the model directory",
-      found: JSON.stringify(rel),
+      found: JSON.stringify(rel.slice(0, 200)),
     });
   }
   const path = join(root, rel);
-  try {
-    return { path: rel, bytes: await Deno.readFile(path) };
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new ShapeError({
-        file: manifestPath,
-        field,
-        expected: `an existing graph file ${path}`,
-        found: "no such file",
-      });
-    }
-    throw e;
-  }
+  // lstat before open: no symlinks, FIFOs, devices or directories; size capped; inside root.
+  const bytes = await readCheckedFile(path, {
+    root,
+    field,
+    namedIn: manifestPath,
+    maxBytes: MAX_GRAPH_BYTES,
+    expected: "a regular graph file inside the model directory",
+  });
+  refuseExternalData(bytes, path, field, manifestPath);
+  return { path: rel, bytes };
 }
 
 /** `Deno.stat(path)`, or a `ShapeError` saying `expected` was wanted and nothing is there. */
@@ -421,6 +483,9 @@ async function statModel(path: string, expected: string): Promise<Deno.FileInfo>
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new ShapeError({ file: path, expected, found: "nothing at this path" });
+    }
+    if (e instanceof Deno.errors.NotADirectory || e instanceof Deno.errors.PermissionDenied) {
+      throw new ShapeError({ file: path, expected, found: (e as Error).name });
     }
     throw e;
   }
@@ -432,19 +497,26 @@ async function readManifestText(
   expected: string,
 ): Promise<{ text: string; manifestPath: string; manifestFile: GraphFile }> {
   const manifestPath = (await nodePath()).join(dir, "emulator.json");
-  try {
-    const text = await Deno.readTextFile(manifestPath);
-    return {
-      text,
-      manifestPath,
-      manifestFile: { path: "emulator.json", bytes: new TextEncoder().encode(text) },
-    };
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new ShapeError({ file: dir, expected, found: "no emulator.json" });
-    }
-    throw e;
+  const { readCheckedFile } = await import("../core/safe_file.ts");
+  if (!(await Deno.lstat(manifestPath).then(() => true, () => false))) {
+    throw new ShapeError({ file: dir, expected, found: "no emulator.json" });
   }
+  const bytes = await readCheckedFile(manifestPath, {
+    root: dir,
+    maxBytes: MAX_MANIFEST_BYTES,
+    expected: "a regular file emulator.json inside the model directory",
+  });
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new FormatError({
+      file: manifestPath,
+      expected: "UTF-8 JSON",
+      found: `${bytes.length} bytes that are not valid UTF-8`,
+    });
+  }
+  return { text, manifestPath, manifestFile: { path: "emulator.json", bytes } };
 }
 
 /**
@@ -453,10 +525,26 @@ async function readManifestText(
  */
 export async function loadModel(path: string, suiteHint?: string): Promise<ModelSource> {
   const { basename, dirname } = await nodePath();
+  const { describeKind, readCheckedFile } = await import("../core/safe_file.ts");
   const stat = await statModel(path, "an .onnx file or a model directory");
+  if (!stat.isFile && !stat.isDirectory) {
+    // A FIFO would block the open; a device never ends.
+    throw new ShapeError({
+      file: path,
+      expected: "an .onnx file or a model directory",
+      found: describeKind(stat),
+    });
+  }
   if (stat.isFile) {
     if (basename(path) === "emulator.json") return loadModel(dirname(path), suiteHint);
-    const bytes = await Deno.readFile(path);
+    // A bare graph named on the command line: links are followed (it is the user's own path),
+    // but FIFOs, devices and oversized files are refused before anything is read.
+    const bytes = await readCheckedFile(path, {
+      followLinks: true,
+      maxBytes: MAX_GRAPH_BYTES,
+      expected: "an .onnx file or a model directory",
+    });
+    refuseExternalData(bytes, path, "graph");
     return {
       kind: "model",
       origin: path,

@@ -440,7 +440,7 @@ export function parseGateRules(json: unknown, file: string): GateRules {
  * ```
  */
 export async function readGateRules(path: string): Promise<GateRules> {
-  return parseGateRules(await readJson(path, "a JSON rules file"), path);
+  return parseGateRules(await readJson(path, "a JSON rules file", "--rules"), path);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -936,7 +936,9 @@ function renderMarkdown(
  * Compare `candidate` with `baseline` under `rules` (default {@link DEFAULT_GATE_RULES}). Both
  * should have passed `checkResult` (`harness/results/check.ts`). Throws `ValueRangeError` when
  * the results are not comparable ({@link incomparabilities}) or a rule names a metric, field or
- * step the results do not have.
+ * step the results do not have, or when no check ran (`rules` switch every check off, or every
+ * check was skipped): a gate that checks nothing must not pass. `rulesFile` names the rules file
+ * in that message.
  *
  * @example
  * ```ts
@@ -955,6 +957,7 @@ export function gate(
   baseline: Result,
   candidate: Result,
   rules: GateRules = DEFAULT_GATE_RULES,
+  rulesFile?: string,
 ): GateOutcome {
   const diff = incomparabilities(baseline, candidate);
   if (diff.length > 0) {
@@ -980,6 +983,17 @@ export function gate(
       ...(rules.divergence ? [divergenceCheck(baseline, candidate, rules.divergence)] : []),
       ...(rules.stability ? stabilityChecks(baseline, candidate, rules.stability) : []),
     ];
+  // A gate where no check ran cannot pass: it would wave through anything.
+  if (!checks.some((c) => c.status !== "skip")) {
+    throw new ValueRangeError({
+      ...(rulesFile ? { file: rulesFile } : {}),
+      field: "rules",
+      expected: `at least one check that runs on ${task} results`,
+      found: checks.length === 0
+        ? "no check ran: every check is switched off"
+        : `no check ran: all ${checks.length} were skipped`,
+    });
+  }
   const pass = checks.every((c) => c.status !== "fail");
   return { pass, checks, markdown: renderMarkdown(baseline, candidate, checks, pass) };
 }

@@ -36,6 +36,18 @@ import type { Divergence, Result, Snapshot } from "../results/schema.ts";
 import type { ShardResult, ShardSpec } from "./shard.ts";
 import { sha256Float32 } from "../core/hash.ts";
 
+/**
+ * The files a run's output set owns in `outDir` (`harness/core/atomic.ts`): a new run replaces
+ * all of them, so an old `pred.npy` never sits beside a new `result.json`. Other files there
+ * (shard files, a user's notes) are kept.
+ */
+export const RUN_OUTPUT_FILES: readonly string[] = [
+  "result.json",
+  "report.html",
+  "pred.npy",
+  "ref.npy",
+];
+
 /** Options of {@link evaluate}; CLI flags map one to one. */
 export interface EvaluateOptions {
   /** A registered suite id (`"burgers1d"`) or a `Suite` object (e.g. a user-defined suite). */
@@ -76,6 +88,12 @@ export interface EvaluateOptions {
   runtime?: RuntimeRecord;
   /** onnxruntime-web's wasm location and threads (browsers). */
   web?: WebRuntimeOptions;
+  /**
+   * More files of the output set, by name (e.g. `report.html` from the CLI, which may use the
+   * report layer): each writer gets the staging path and the result, and the files appear in
+   * `outDir` together with `result.json` or not at all.
+   */
+  extraOutputs?: Record<string, (path: string, result: Result) => Promise<void>>;
   /** Largest batch of ICs per session.run. */
   batch?: number;
   /** Progress of a phase: `reference`, `rollout`. */
@@ -88,7 +106,14 @@ export interface EvaluateOptions {
 export interface Evaluation {
   result: Result;
   /** Files written (empty when no outDir). */
-  files: { result?: string; pred?: string; ref?: string; shard?: string };
+  files: {
+    result?: string;
+    pred?: string;
+    ref?: string;
+    shard?: string;
+    /** Files written by {@link EvaluateOptions.extraOutputs}, by name. */
+    extra?: Record<string, string>;
+  };
   /** With `shard`: the shard file's content (`result` then covers only the shard's ICs). */
   shard?: ShardResult;
 }
@@ -102,6 +127,38 @@ export {
   suiteBlock,
   tierAndSeed,
 } from "./context.ts";
+
+/**
+ * Refuse `ics` × `steps` whose reference trajectory (float32, `ics × (steps + 1) × values`)
+ * would not fit in this machine's memory, or in one typed array, before anything is allocated:
+ * a `ValueRangeError` naming `--ics`/`--steps` instead of minutes of swapping or a crash.
+ *
+ * @example
+ * ```ts
+ * import { checkReferenceFits } from "./run.ts";
+ * checkReferenceFits(4, 20, 1024);
+ * let msg = "";
+ * try { checkReferenceFits(4, 2e9, 1024); } catch (e) { msg = String(e); }
+ * if (!msg.includes("--steps")) throw new Error(msg);
+ * ```
+ */
+export function checkReferenceFits(ics: number, steps: number, values: number): void {
+  const elements = ics * (steps + 1) * values;
+  const memory = Deno.systemMemoryInfo().total;
+  const bytes = elements * 4;
+  // V8's largest typed array holds 2^32 - 1 elements; the reference is one Float32Array.
+  if (elements > 2 ** 32 - 1 || bytes > memory / 2) {
+    throw new ValueRangeError({
+      field: "--ics/--steps",
+      expected: `a reference that fits in memory (at most half of ${
+        (memory / 2 ** 30).toFixed(1)
+      } GiB, and 2^32 - 1 values)`,
+      found: `--ics ${ics} × --steps ${steps} × ${values} values per state = ${
+        (bytes / 2 ** 30).toPrecision(3)
+      } GiB`,
+    });
+  }
+}
 
 /**
  * The result record of IC `ic`'s divergence: `{ic, step}` plus, where it diverged, the reason
@@ -138,6 +195,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       found: `--shard ${o.shard.index}/${o.shard.count}`,
     });
   }
+  if (o.outDir) await (await import("../core/safe_file.ts")).checkOutputDir(o.outDir);
   const model = await resolveModel(o.model, suite);
   const plan = planOrThrow(model, suite);
   const hashed = await hashModelFiles(model);
@@ -159,6 +217,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   } else {
     N = positiveInt(o.ics, "--ics") ?? tier.ics;
     T = positiveInt(o.steps, "--steps") ?? tier.steps;
+    checkReferenceFits(N, T, suite.fields.length * gridSize(suite.grid));
     log(`reference: ${suite.id} v${suite.version}, ${N} ICs × ${T} steps (seed ${seed})`);
     const store = o.referenceStore ??
       (await import("../data/reference_cache.ts")).fileReferenceStore(
@@ -342,16 +401,28 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     return { result, files: written, shard };
   }
   if (o.outDir) {
-    if (pred) {
-      const { writeNpy } = await import("../data/npy.ts");
-      const shape = [N, T + 1, ...[suite.fields.length], ...gridShape(suite.grid)];
-      written.pred = join(o.outDir, "pred.npy");
-      written.ref = join(o.outDir, "ref.npy");
-      await writeNpy(written.pred, pred, shape);
-      await writeNpy(written.ref, reference, shape);
+    // One output set (harness/core/atomic.ts): all files appear together or not at all.
+    const { writeNpy } = await import("../data/npy.ts");
+    const { OutputSet } = await import("../core/atomic.ts");
+    const set = await OutputSet.begin(o.outDir, RUN_OUTPUT_FILES);
+    try {
+      if (pred) {
+        const shape = [N, T + 1, ...[suite.fields.length], ...gridShape(suite.grid)];
+        await writeNpy(set.path("pred.npy"), pred, shape);
+        await writeNpy(set.path("ref.npy"), reference, shape);
+        written.pred = join(o.outDir, "pred.npy");
+        written.ref = join(o.outDir, "ref.npy");
+      }
+      await writeFileAtomic!(set.path("result.json"), JSON.stringify(result, null, 1));
+      written.result = join(o.outDir, "result.json");
+      for (const [name, write] of Object.entries(o.extraOutputs ?? {})) {
+        await write(set.path(name), result);
+        (written.extra ??= {})[name] = join(o.outDir, name);
+      }
+      await set.commit();
+    } finally {
+      set.abandon();
     }
-    written.result = join(o.outDir, "result.json");
-    await writeFileAtomic!(written.result, JSON.stringify(result, null, 1));
   }
   return { result, files: written };
 }

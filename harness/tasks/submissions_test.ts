@@ -62,7 +62,10 @@ Deno.test({
       assert.equal(first.damped.result, join(results, "convection1d", "damped", "result.json"));
       assert.match(first["shrink two"].result!, /burgers1d\/shrink-two-[0-9a-f]{8}\/result\.json$/);
       assert.match(first.empty.reason!, /emulator\.json/);
-      assert.match(first.escape.reason!, /graphs\.step: expected a file inside the submission/);
+      assert.match(
+        first.escape.reason!,
+        /graphs\.step: expected a path inside the model directory/,
+      );
       assert.match(first.nosuite.reason!, /burgers3d/);
       for (const o of Object.values(first)) assert.equal(o.internal, undefined, o.reason);
 

@@ -50,6 +50,8 @@ import * as zarr from "zarrita";
 import { FileSystemStore } from "@zarrita/storage";
 import { FormatError, ShapeError, ValueRangeError } from "../../harness/core/errors.ts";
 import { h5wasm } from "../../harness/data/hdf5.ts";
+import { readCheckedText } from "../../harness/core/safe_file.ts";
+import { parseJson } from "../../harness/core/json_file.ts";
 import type { LoadDatasetOptions, LoadedDataset, Suite } from "../common/types.ts";
 import { applyIdw, latLonToHealpix } from "./regrid.ts";
 
@@ -162,15 +164,137 @@ function toFloat64(data: unknown, file: string, name: string): Float64Array {
   });
 }
 
+// ---------------------------------------------------------------- CF packing
+
+/** A CF attribute as one number (scalar or one-element array), undefined when absent. */
+function cfNumber(attrs: Record<string, unknown>, key: string, file: string, name: string) {
+  let v = attrs[key];
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v) && v.length === 1) v = v[0];
+  if (typeof v === "bigint") v = Number(v);
+  if (
+    typeof v !== "number" ||
+    (Number.isNaN(v) && key !== "_FillValue" && key !== "missing_value")
+  ) {
+    throw new FormatError({
+      file,
+      field: `${name}.${key}`,
+      expected: "one number (CF packing attribute)",
+      found: JSON.stringify(v)?.slice(0, 60) ?? typeof v,
+    });
+  }
+  return v;
+}
+
+/**
+ * Apply CF packing to raw values of variable `name` (never read packed counts as data):
+ * values equal to `_FillValue` or `missing_value` become NaN (and are then refused with their
+ * location by the reader), then `x * scale_factor + add_offset`. Attributes emubench cannot
+ * apply (`_Unsigned`, a non-numeric or multi-valued factor, `valid_range`-style masks) are
+ * refused with a `FormatError` naming the variable and attribute.
+ *
+ * @example
+ * ```ts
+ * import { unpackCf } from "./weatherbench.ts";
+ * const v = unpackCf(new Float64Array([0, 10, -1]), { scale_factor: 0.5, add_offset: 1, _FillValue: -1 }, "f.nc", "t");
+ * if (v[0] !== 1 || v[1] !== 6 || !Number.isNaN(v[2])) throw new Error(String(v));
+ * ```
+ */
+export function unpackCf(
+  values: Float64Array,
+  attrs: Record<string, unknown>,
+  file: string,
+  name: string,
+): Float64Array {
+  for (const key of ["_Unsigned", "valid_range", "valid_min", "valid_max", "flag_values"]) {
+    if (attrs[key] !== undefined) {
+      throw new FormatError({
+        file,
+        field: `${name}.${key}`,
+        expected: "no CF attribute emubench cannot apply (unpack the variable first)",
+        found: `${key} present`,
+      });
+    }
+  }
+  const fills = ["_FillValue", "missing_value"]
+    .map((k) => cfNumber(attrs, k, file, name))
+    .filter((v): v is number => v !== undefined);
+  const scale = cfNumber(attrs, "scale_factor", file, name) ?? 1;
+  const offset = cfNumber(attrs, "add_offset", file, name) ?? 0;
+  if (fills.length === 0 && scale === 1 && offset === 0) return values;
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    out[i] = fills.some((f) => f === x || (Number.isNaN(f) && Number.isNaN(x)))
+      ? NaN
+      : x * scale + offset;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- Zarr (v2 and v3)
 
+/** Zarr metadata keys a store may lack; any other key is a chunk and must exist. */
+const ZARR_METADATA = /(^|\/)(\.zarray|\.zattrs|\.zgroup|\.zmetadata|zarr\.json)$/;
+
+/**
+ * A file-system store that refuses what a plain one guesses: a missing chunk (zarrita would
+ * fill it with `fill_value`), and a chunk that is not a regular file (a FIFO would block, a
+ * link could lead out of the store).
+ */
+class StrictStore {
+  readonly #inner: FileSystemStore;
+  readonly #root: string;
+  readonly #file: string;
+  constructor(root: string, file: string) {
+    this.#inner = new FileSystemStore(root);
+    this.#root = root;
+    this.#file = file;
+  }
+  async get(key: `/${string}`, opts?: unknown): Promise<Uint8Array | undefined> {
+    const rel = key.replace(/^\/+/, "");
+    const path = `${this.#root}/${rel}`;
+    let info: Deno.FileInfo | undefined;
+    try {
+      info = await Deno.lstat(path);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory)) throw e;
+    }
+    if (info === undefined) {
+      if (ZARR_METADATA.test(key)) return undefined;
+      throw new FormatError({
+        file: this.#file,
+        field: `chunk ${rel}`,
+        expected: "every chunk of the array present (missing chunks are not filled in)",
+        found: "no chunk file",
+      });
+    }
+    if (!info.isFile) {
+      throw new FormatError({
+        file: this.#file,
+        field: rel,
+        expected: "a regular file",
+        found: info.isDirectory
+          ? "a directory"
+          : info.isSymlink
+          ? "a symbolic link"
+          : "a special file",
+      });
+    }
+    // deno-lint-ignore no-explicit-any
+    return await this.#inner.get(key, opts as any);
+  }
+}
+
 async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
+  let text: string;
   try {
-    return JSON.parse(await Deno.readTextFile(path));
+    text = await readCheckedText(path, { maxBytes: 16 * 2 ** 20, expected: "Zarr metadata" });
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return undefined;
     throw e;
   }
+  return parseJson(text, path, "Zarr metadata (JSON)") as Record<string, unknown>;
 }
 
 const ITEM_BYTES: Record<string, number> = {
@@ -238,7 +362,7 @@ async function checkRawChunks(file: string, dir: string, name: string): Promise<
 }
 
 async function openZarr(path: string): Promise<Store> {
-  const root = zarr.root(new FileSystemStore(path));
+  const root = zarr.root(new StrictStore(path, path));
   const names: string[] = [];
   try {
     for await (const e of Deno.readDir(path)) {
@@ -256,7 +380,7 @@ async function openZarr(path: string): Promise<Store> {
     names,
     async get(name) {
       if (!names.includes(name)) return undefined;
-      let arr: zarr.Array<zarr.DataType, FileSystemStore>;
+      let arr: zarr.Array<zarr.DataType, StrictStore>;
       try {
         arr = await zarr.open(root.resolve(name), { kind: "array" });
       } catch (e) {
@@ -284,6 +408,7 @@ async function openZarr(path: string): Promise<Store> {
           try {
             chunk = await zarr.get(arr, sel);
           } catch (e) {
+            if (e instanceof FormatError) throw e;
             throw new FormatError({
               file: path,
               field: name,
@@ -293,7 +418,7 @@ async function openZarr(path: string): Promise<Store> {
             });
           }
           const want = chunk.shape.reduce((a: number, b: number) => a * b, 1);
-          const data = toFloat64(chunk.data, path, name);
+          const data = unpackCf(toFloat64(chunk.data, path, name), attrs, path, name);
           if (data.length !== want) {
             throw new FormatError({
               file: path,
@@ -355,7 +480,9 @@ async function openHdf5(path: string): Promise<Store> {
           const ranges = shape.map(() => [] as [] | [number, number]);
           ranges[0] = [start, start + count];
           if (level !== undefined) ranges[1] = [level, level + 1];
-          return Promise.resolve(toFloat64(d.slice(ranges), path, name));
+          return Promise.resolve(
+            unpackCf(toFloat64(d.slice(ranges), path, name), attrs, path, name),
+          );
         },
       });
     },
