@@ -663,7 +663,7 @@ function jsonCases(): Case[] {
       area: "json",
       name: `gate --candidate ${k.kind}`,
       code: 2,
-      names: ["cand.json", ...k.names],
+      names: ["cand.json", ...(k.kind === "missing" ? ["--candidate"] : []), ...k.names],
       run: async (w, dir) => {
         const p = await k.make(join(dir, "cand.json"), { dir });
         return await cli(["gate", "--baseline", w.result, "--candidate", p]);
@@ -673,7 +673,7 @@ function jsonCases(): Case[] {
       area: "json",
       name: `gate --baseline ${k.kind}`,
       code: 2,
-      names: ["base.json", ...k.names],
+      names: ["base.json", ...(k.kind === "missing" ? ["--baseline"] : []), ...k.names],
       run: async (w, dir) => {
         const p = await k.make(join(dir, "base.json"), { dir });
         return await cli(["gate", "--baseline", p, "--candidate", w.result]);
@@ -1088,6 +1088,135 @@ function interruptCases(): Case[] {
   return cases;
 }
 
+// ------------------------------------------------------------------ hostile text
+
+function textCases(): Case[] {
+  const ok = (problems: string[]): Outcome => ({
+    code: problems.length ? 1 : 0,
+    message: problems.join("; "),
+  });
+  /** Build a leaderboard from the good result with `edit` applied; return its pages. */
+  const board = async (
+    w: { result: string },
+    dir: string,
+    edit: (m: Record<string, unknown>) => void,
+  ) => {
+    const r = JSON.parse(await Deno.readTextFile(w.result));
+    r.model.kind = "model";
+    edit(r.model);
+    await Deno.mkdir(join(dir, "results"));
+    await Deno.writeTextFile(join(dir, "results", "r.json"), JSON.stringify(r));
+    const o = await cli(["leaderboard", join(dir, "results"), "--out", join(dir, "site")]);
+    const pages: Record<string, string> = {};
+    const walk = async (d: string, rel: string) => {
+      for await (const e of Deno.readDir(d)) {
+        if (e.isDirectory) await walk(join(d, e.name), `${rel}${e.name}/`);
+        else pages[`${rel}${e.name}`] = await Deno.readTextFile(join(d, e.name));
+      }
+    };
+    if (o.code === 0) await walk(join(dir, "site"), "");
+    return { o, pages };
+  };
+  const html = (
+    name: string,
+    edit: (m: Record<string, unknown>) => void,
+    check: (pages: Record<string, string>) => string[],
+  ): Case => ({
+    area: "html",
+    name,
+    code: 0,
+    run: async (w, dir) => {
+      const { o, pages } = await board(w, dir, edit);
+      if (o.code !== 0) return o;
+      return ok(check(pages));
+    },
+  });
+  const big = "D".repeat(1 << 20);
+  const sizes = (limit: number) => (pages: Record<string, string>) =>
+    Object.entries(pages).filter(([, t]) => t.length > limit).map(([p, t]) =>
+      `${p} is ${t.length} bytes`
+    );
+  const lacks = (re: RegExp, where = ".html") => (pages: Record<string, string>) =>
+    Object.entries(pages).filter(([p, t]) => p.endsWith(where) && re.test(t)).map(([p]) =>
+      `${p} holds ${re}`
+    );
+  const cases: Case[] = [
+    html(
+      "1 MB description stays out of the pages",
+      (m) => void (m.description = big),
+      sizes(900_000),
+    ),
+    html("1 MB name stays out of the pages", (m) => void (m.name = big), sizes(900_000)),
+    html(
+      "10 000 authors stay out of the pages",
+      (m) => void (m.authors = Array(10000).fill("author")),
+      (p) =>
+        Object.entries(p).filter(([, t]) => (t.match(/author/g) ?? []).length > 200).map(([k]) =>
+          `${k} lists them all`
+        ),
+    ),
+    html(
+      "a right-to-left override in the name is isolated",
+      (m) => void (m.name = "\u202Eevil.exe"),
+      (p) =>
+        /<bdi>\u202Eevil\.exe<\/bdi>/.test(p["index.html"] ?? "")
+          ? []
+          : ["no <bdi> around the name"],
+    ),
+    html(
+      "a right-to-left override in the description is isolated",
+      (m) => void (m.description = "a\u2067b"),
+      (p) =>
+        /<bdi>a\u2067b<\/bdi>/.test(p["index.html"] ?? "")
+          ? []
+          : ["no <bdi> around the description"],
+    ),
+  ];
+  for (
+    const [what, text] of [
+      ["a closing script tag", "</script><script>alert(1)</script>"],
+      ["an attribute breakout", `"><img src=x onerror=alert(1)>`],
+      ["an HTML comment opener", "<!--"],
+      ["a CDATA section", "<![CDATA[x]]>"],
+      ["an iframe", "<iframe src=//evil>"],
+    ]
+  ) {
+    for (const field of ["name", "description", "authors"]) {
+      cases.push(
+        html(
+          `${what} in the ${field}`,
+          (m) => void (m[field] = field === "authors" ? [text] : text),
+          lacks(
+            new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
+          ),
+        ),
+      );
+    }
+  }
+  for (
+    const [what, text] of [
+      ["an ANSI clear-screen", "\x1b[2J\x1b[H"],
+      ["a carriage return", "ok\rFAKE"],
+      ["a bell", "\x07"],
+      ["a right-to-left override", "\u202Egnp.exe"],
+      ["an OSC hyperlink", "\x1b]8;;http://evil\x07x\x1b]8;;\x07"],
+    ]
+  ) {
+    cases.push({
+      area: "text",
+      name: `${what} in a submission name reaches the terminal escaped`,
+      code: 2,
+      names: ["\\u{"],
+      hides: [text],
+      run: async (_w, dir) => {
+        await Deno.mkdir(join(dir, "subs", `sub${text}`), { recursive: true });
+        return await cli(["submissions", join(dir, "subs"), "--results", join(dir, "results")]);
+      },
+    });
+  }
+  return cases;
+}
+
 /** Every case of the catalogue. */
 export function allCases(): Case[] {
   return [
@@ -1099,5 +1228,6 @@ export function allCases(): Case[] {
     ...jsonCases(),
     ...flagCases(),
     ...interruptCases(),
+    ...textCases(),
   ];
 }

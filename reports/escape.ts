@@ -68,3 +68,46 @@ export function jsonForScript(value: unknown): string {
   }
   return json.replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c]);
 }
+
+/** Most characters of one submitter string shown on a page (the rest is cut, with "…"). */
+export const MAX_SHOWN_CHARACTERS = 2000;
+
+/**
+ * Submitter text for HTML: cut to `max` characters (a 1 MB description must not make a 3 MB
+ * page), escaped ({@link escapeHtml}) and isolated in `<bdi>`, so right-to-left overrides in it
+ * cannot reorder the text around it.
+ *
+ * @example
+ * ```ts
+ * import { submitterHtml } from "./escape.ts";
+ * const s = submitterHtml("\u202Eevil<b>", 100);
+ * if (s !== "<bdi>\u202Eevil&lt;b&gt;</bdi>") throw new Error(s);
+ * if (submitterHtml("x".repeat(50), 10).length > 40) throw new Error("not cut");
+ * ```
+ */
+export function submitterHtml(value: unknown, max = MAX_SHOWN_CHARACTERS): string {
+  if (value === null || value === undefined) return "";
+  const s = String(value);
+  const cut = s.length > max ? `${[...s.slice(0, max)].slice(0, max - 1).join("")}…` : s;
+  return `<bdi>${escapeHtml(cut)}</bdi>`;
+}
+
+/**
+ * Text for a terminal: control characters (ANSI escape sequences, carriage returns, bells) and
+ * bidirectional overrides / isolates are shown as `\u{…}` escapes instead of acting on the
+ * terminal; newlines and tabs are kept. Use on every submitter string printed.
+ *
+ * @example
+ * ```ts
+ * import { escapeTerminal } from "./escape.ts";
+ * const s = escapeTerminal("ok\x1b[2J\u202Egnp.exe\nnext");
+ * if (s !== "ok\\u{1b}[2J\\u{202e}gnp.exe\nnext") throw new Error(s);
+ * ```
+ */
+export function escapeTerminal(text: string): string {
+  return text.replace(
+    // deno-lint-ignore no-control-regex
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u{${c.charCodeAt(0).toString(16)}}`,
+  );
+}

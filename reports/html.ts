@@ -28,7 +28,7 @@ import { type HeatmapFigure, type HeatmapSection, heatmapSections } from "./heat
 import { era5Sections, mapSectionsHtml } from "./era5.ts";
 import { d3Source, d3Version } from "./d3_source.ts";
 import { pageHead } from "./page.ts";
-import { escapeHtml, jsonForScript } from "./escape.ts";
+import { escapeHtml, jsonForScript, MAX_SHOWN_CHARACTERS, submitterHtml } from "./escape.ts";
 import { REPORT_CSS } from "./style.ts";
 import {
   comparisonTable,
@@ -275,9 +275,13 @@ function heatmapSectionsHtml(sections: readonly HeatmapSection[]): string {
 function runBody(e: Entry, sections: readonly SectionSpec[], lead = ""): string {
   const r = e.result;
   const authors = r.model.authors && r.model.authors.length > 0
-    ? `<p class="byline">${h(r.model.authors.join(", "))}</p>`
+    ? `<p class="byline">${
+      r.model.authors.slice(0, 50).map((a) => submitterHtml(a, 120)).join(", ")
+    }</p>`
     : "";
-  const description = r.model.description ? `<p class="lede">${h(r.model.description)}</p>` : "";
+  const description = r.model.description
+    ? `<p class="lede">${submitterHtml(r.model.description)}</p>`
+    : "";
   const partial = hasPartialMeans(r)
     ? `<p class="note">† Mean over the ICs that had not diverged by that step, fewer than all ` +
       `${h(r.config.ics)}. — no value: every IC had diverged.</p>`
@@ -406,6 +410,26 @@ function checkInlineScript(name: string, text: string): string {
   return text;
 }
 
+/** `r` with its submitter strings cut to what a page shows (a copy when anything is cut). */
+function shownResult(r: Result): Result {
+  const m = r.model;
+  const long = m.name.length > 200 || (m.description?.length ?? 0) > MAX_SHOWN_CHARACTERS ||
+    (m.authors?.length ?? 0) > 50 || (m.authors ?? []).some((a) => a.length > 120);
+  if (!long) return r;
+  const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+  return {
+    ...r,
+    model: {
+      ...m,
+      name: cut(m.name, 200),
+      ...(m.description !== undefined
+        ? { description: cut(m.description, MAX_SHOWN_CHARACTERS) }
+        : {}),
+      ...(m.authors ? { authors: m.authors.slice(0, 50).map((a) => cut(a, 120)) } : {}),
+    },
+  };
+}
+
 /**
  * Render results as one self-contained HTML page: a run page for one result, a comparison page
  * for several (same suite). Deterministic: the same results give the same bytes.
@@ -422,7 +446,9 @@ function checkInlineScript(name: string, text: string): string {
  * ```
  */
 export function renderReport(input: readonly Result[], options: ReportOptions = {}): string {
-  const results = checkResults(input);
+  // Submitter strings are cut before they reach titles, legends and chart data, so a 1 MB name
+  // cannot turn one page into megabytes (the result files themselves are not changed).
+  const results = checkResults(input).map(shownResult);
   const entries = entriesFor(results);
   let eraId = 0;
   const era5 = era5Sections(entries, () => `e${eraId++}`);

@@ -36,7 +36,7 @@ import { checkResult } from "../harness/results/check.ts";
 import type { Result } from "../harness/results/schema.ts";
 import { FormatError, ShapeError } from "../harness/core/errors.ts";
 import { bootstrapMean } from "../metrics/bootstrap.ts";
-import { escapeHtml } from "./escape.ts";
+import { escapeHtml, submitterHtml } from "./escape.ts";
 import { renderReport } from "./html.ts";
 import { REPORT_CSS } from "./style.ts";
 import { formatNumber } from "./tables.ts";
@@ -533,12 +533,12 @@ function boardHtml(board: Board, maxCompared: number): string {
   const body = board.rows.map((r, i) => {
     const m = r.entry.result.model, env = r.entry.result.environment;
     const authors = m.authors && m.authors.length > 0
-      ? `<div class="sub">${h(m.authors.join(", "))}</div>`
+      ? `<div class="sub">${
+        m.authors.slice(0, 50).map((a) => submitterHtml(a, 120)).join(", ")
+      }</div>`
       : "";
     const desc = m.description
-      ? `<div class="sub desc">${
-        h(m.description.length > 140 ? `${m.description.slice(0, 139)}…` : m.description)
-      }</div>`
+      ? `<div class="sub desc">${submitterHtml(m.description, 140)}</div>`
       : "";
     const kind = m.kind === "baseline" ? `<span class="tag">baseline</span>` : "";
     const div = r.score.diverged;
@@ -547,8 +547,8 @@ function boardHtml(board: Board, maxCompared: number): string {
     const split = why.bound > 0 ? ` (${why.nonfinite} NaN/Inf, ${why.bound} bound)` : "";
     return `<tr${r === board.persistence ? ' class="ref"' : ""}>` +
       `<td class="rank" data-v="${i + 1}">${i + 1}</td>` +
-      `<td class="model" data-v="${h(m.name.toLowerCase())}"><a href="${h(r.page)}">${
-        h(m.name)
+      `<td class="model" data-v="${h(m.name.toLowerCase().slice(0, 200))}"><a href="${h(r.page)}">${
+        submitterHtml(m.name, 200)
       }</a>${kind}${authors}${desc}</td>` +
       scoreCell(r.score) + skillCell(r, board) +
       `<td class="num${div > 0 ? " bad-count" : ""}" data-v="${div}">${div} / ${r.score.ics}${

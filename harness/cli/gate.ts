@@ -40,9 +40,10 @@ export const gateCommand = defineCommand({
   ],
   notes: ["Exit codes: 0 pass, 1 fail, 2 bad input. docs/ci-gate.md has a CI recipe."],
   run: async (v) => {
-    const baseline = await readCheckedResult(v.baseline);
-    const candidate = await readCheckedResult(v.candidate);
-    const outcome = gate(baseline, candidate, v.rules ? await readGateRules(v.rules) : undefined);
+    const baseline = await readCheckedResult(v.baseline, "--baseline");
+    const candidate = await readCheckedResult(v.candidate, "--candidate");
+    const rules = v.rules ? await readGateRules(v.rules) : undefined;
+    const outcome = gate(baseline, candidate, rules, v.rules);
     console.log(v.json ? JSON.stringify(outcome, null, 1) : outcome.markdown);
     return outcome.pass ? 0 : 1;
   },

@@ -8,6 +8,7 @@
  * @module
  */
 import { isInputError } from "../core/errors.ts";
+import { abandonOutputSets } from "../core/atomic.ts";
 import { EMUBENCH_VERSION } from "../tasks/environment.ts";
 import { BACKEND_CHOICES } from "../onnx/backend.ts";
 import { type Command, type FlagTable, formatHelp, parseCommand, suggestion } from "./flags.ts";
@@ -111,7 +112,13 @@ export async function main(args: string[]): Promise<number> {
 
 if (import.meta.main) {
   Deno.addSignalListener("SIGINT", () => {
-    console.error("\nemubench: interrupted; no partial files were written");
+    // Output sets not yet swapped in are dropped; committed ones are complete.
+    const dropped = abandonOutputSets();
+    console.error(
+      `\nemubench: interrupted; ${
+        dropped ? "the unfinished output was discarded and " : ""
+      }every output directory holds its previous or its complete new files`,
+    );
     Deno.exit(130);
   });
   Deno.exit(await main(Deno.args));

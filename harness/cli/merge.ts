@@ -11,7 +11,7 @@
 import { dirname, join } from "node:path";
 import { writeReport } from "../../reports/mod.ts";
 import { mergeShards, readShards } from "../tasks/shard.ts";
-import { writeFileAtomic } from "../core/atomic.ts";
+import { OutputSet, writeFileAtomic } from "../core/atomic.ts";
 import { FLAG, summaryLine } from "./common.ts";
 import { defineCommand } from "./flags.ts";
 
@@ -47,12 +47,17 @@ export const mergeCommand = defineCommand({
     const result = mergeShards(shards);
     const outDir = v.out ?? dirname(shards[0].file);
     const file = join(outDir, "result.json");
-    await writeFileAtomic(file, JSON.stringify(result, null, 1));
+    // One output set: result.json and report.html appear together (the shards stay beside them).
+    const set = await OutputSet.begin(outDir, ["result.json", "report.html"]);
     let report: string | undefined;
-    if (!v["no-report"]) {
-      report = join(outDir, "report.html");
-      await writeReport(report, [result]);
+    try {
+      await writeFileAtomic(set.path("result.json"), JSON.stringify(result, null, 1));
+      if (!v["no-report"]) await writeReport(set.path("report.html"), [result]);
+      await set.commit();
+    } finally {
+      set.abandon();
     }
+    if (!v["no-report"]) report = join(outDir, "report.html");
     if (v.json) {
       console.log(JSON.stringify({ result: file, report, summary: summaryLine(result) }));
     } else {

@@ -141,6 +141,10 @@ export const runCommand = defineCommand({
       outDir,
       saveTrajectories: v["save-trajectories"],
       shard,
+      // report.html is part of the run's output set: it appears with result.json or not at all.
+      extraOutputs: v["no-report"] || shard ? undefined : {
+        "report.html": (path, result) => writeReport(path, [result]),
+      },
       log: (m) => status.log(m),
       progress: (phase, d, t) => status.progress(phase, d, t),
     };
@@ -157,13 +161,10 @@ export const runCommand = defineCommand({
       else status.log(`${line}\nwrote ${files.shard}`);
       return 0;
     }
-    let report: string | undefined;
-    if (!v["no-report"]) {
-      report = join(outDir, "report.html");
-      await writeReport(report, [result]);
-    }
+    const report = files.extra?.["report.html"];
     if (v.json) {
-      console.log(JSON.stringify({ ...files, report, summary: summaryLine(result) }));
+      const { extra: _extra, ...named } = files;
+      console.log(JSON.stringify({ ...named, report, summary: summaryLine(result) }));
     } else {
       status.log(summaryLine(result));
       for (const f of [files.result, report, files.pred, files.ref]) {

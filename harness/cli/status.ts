@@ -11,6 +11,7 @@
  * ```
  * @module
  */
+import { escapeTerminal } from "../../reports/escape.ts";
 
 /** Minimum time between two plain (non-terminal) progress lines of a phase. */
 export const PLAIN_INTERVAL_MS = 5000;
@@ -53,7 +54,9 @@ export class Status {
     if (this.#quiet) return;
     if (this.#open) this.#write("\n");
     this.#open = false;
-    this.#write(`${msg}\n`);
+    // Messages carry submitter strings (names, paths): their control characters and bidi
+    // overrides are shown escaped, never sent to the terminal.
+    this.#write(`${escapeTerminal(msg)}\n`);
   }
   /** Progress of a phase (`done` of `total` units); throttled, with an ETA. */
   progress(label: string, done: number, total: number): void {

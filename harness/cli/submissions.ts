@@ -9,6 +9,8 @@
  * @module
  */
 import { evaluateSubmissions } from "../tasks/submissions.ts";
+import { DEFAULT_LIMITS } from "../tasks/isolate.ts";
+import { ValueRangeError } from "../core/errors.ts";
 import type { TierName } from "../../suites/common/types.ts";
 import type { BackendChoice } from "../onnx/backend.ts";
 import { FLAG, withCacheDir } from "./common.ts";
@@ -37,18 +39,56 @@ export const submissionsCommand = defineCommand({
     tier: FLAG.tier,
     backend: FLAG.backend,
     cache: FLAG.cache,
+    "time-limit": {
+      type: "int",
+      value: "S",
+      meaning: "wall-clock limit per submission, seconds (0: evaluate in this process, no limits)",
+      default: DEFAULT_LIMITS.wallSeconds,
+    },
+    "step-limit": {
+      type: "int",
+      value: "S",
+      meaning: "longest a single rollout step may take, seconds",
+      default: DEFAULT_LIMITS.stepSeconds,
+    },
+    "memory-limit": {
+      type: "int",
+      value: "MIB",
+      meaning: "resident memory cap per submission, MiB",
+      default: DEFAULT_LIMITS.memoryMb,
+    },
     json: { ...FLAG.json, meaning: "print every submission's outcome as JSON" },
   },
   examples: ["emubench submissions submissions --results results --tier smoke"],
-  notes: ["Exit codes: 0 all evaluated or current, 2 some failed, 3 internal error."],
+  notes: [
+    "Each submission runs in a child process under the limits; one that exceeds them is killed, " +
+    'recorded as "timed out at step k" or "out of memory", and the queue moves on.',
+    "Exit codes: 0 all evaluated or current, 2 some failed, 3 internal error.",
+  ],
   run: async (v, positionals) => {
     const status = new Status(v.json);
+    for (const k of ["time-limit", "step-limit", "memory-limit"] as const) {
+      const n = v[k] as number;
+      if (!(n >= 0) || (k !== "time-limit" && n < 1)) {
+        throw new ValueRangeError({
+          field: `--${k}`,
+          expected: k === "time-limit" ? "a non-negative integer" : "a positive integer",
+          found: String(n),
+        });
+      }
+    }
+    const limits = v["time-limit"] === 0 ? undefined : {
+      wallSeconds: v["time-limit"] as number,
+      stepSeconds: v["step-limit"] as number,
+      memoryMb: v["memory-limit"] as number,
+    };
     const outcomes = await withCacheDir(v.cache, (cacheDir) =>
       evaluateSubmissions(positionals[0], {
         cacheDir,
         resultsDir: v.results,
         tier: v.tier as TierName | undefined,
         backend: v.backend as BackendChoice | undefined,
+        limits,
         log: (m) => status.log(m),
         progress: (phase, d, t) => status.progress(`  ${phase}`, d, t),
       }));

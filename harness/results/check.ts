@@ -378,6 +378,6 @@ export function checkResult(json: unknown, file: string): Result {
  * if (!ok) throw new Error("expected a SyntaxError");
  * ```
  */
-export async function readCheckedResult(path: string): Promise<Result> {
-  return checkResult(await readJson(path, "a JSON result file"), path);
+export async function readCheckedResult(path: string, field?: string): Promise<Result> {
+  return checkResult(await readJson(path, "a JSON result file", field), path);
 }

@@ -28,6 +28,7 @@ import { loadModel } from "../model/manifest.ts";
 import { evaluate } from "./run.ts";
 import { hashModelFiles, tierAndSeed } from "./context.ts";
 import { readCheckedResult } from "../results/check.ts";
+import { evaluateIsolated, type Limits } from "./isolate.ts";
 import type { Result } from "../results/schema.ts";
 
 /** Options of {@link evaluateSubmissions}. */
@@ -44,6 +45,12 @@ export interface SubmissionOptions {
   readonly log?: (message: string) => void;
   /** Progress of the running evaluation. */
   readonly progress?: (phase: string, done: number, total: number) => void;
+  /**
+   * Run each evaluation in a child process under these limits (`harness/tasks/isolate.ts`):
+   * wall clock, per step and memory; on expiry the submission fails with "timed out at step k"
+   * or "out of memory" and the queue moves on. Absent: evaluate in this process, unlimited.
+   */
+  readonly limits?: Limits;
 }
 
 /** What happened to one submission. */
@@ -62,6 +69,8 @@ export interface SubmissionOutcome {
   readonly reason?: string;
   /** For `failed`: true when the cause was not bad input but an unexpected error (a bug). */
   readonly internal?: boolean;
+  /** For `failed`: the limit that stopped it (`time`: wall clock or step, `memory`). */
+  readonly limit?: "time" | "memory";
 }
 
 /**
@@ -202,25 +211,58 @@ export async function evaluateSubmissions(
         }
       }
       log(`evaluating ${name} on ${suite.id} (${tierName}, ${backend}): ${why}`);
-      const { files } = await evaluate({
-        suite: suite.id,
-        model: path,
-        tier: tierName,
-        backend,
-        outDir,
-        cacheDir: options.cacheDir,
-        log: (m) => log(`  ${m}`),
-        progress: options.progress,
-      });
+      let resultFile: string | undefined;
+      if (options.limits) {
+        const run = await evaluateIsolated(
+          {
+            suite: suite.id,
+            model: path,
+            tier: tierName,
+            backend,
+            outDir,
+            cacheDir: options.cacheDir,
+          },
+          options.limits,
+          { log: (m) => log(`  ${m}`), progress: options.progress },
+        );
+        if (run.status !== "ok") {
+          const reason = run.reason;
+          outcomes.push({
+            name,
+            status: "failed",
+            reason,
+            suite: suite.id,
+            sha256: sha,
+            ...(run.status === "failed" && !run.input ? { internal: true } : {}),
+            ...(run.status === "timeout" ? { limit: "time" as const } : {}),
+            ...(run.status === "memory" ? { limit: "memory" as const } : {}),
+          });
+          log(`failed ${name}: ${reason}`);
+          continue;
+        }
+        resultFile = String(run.files.result);
+      } else {
+        const { files } = await evaluate({
+          suite: suite.id,
+          model: path,
+          tier: tierName,
+          backend,
+          outDir,
+          cacheDir: options.cacheDir,
+          log: (m) => log(`  ${m}`),
+          progress: options.progress,
+        });
+        resultFile = files.result;
+      }
       outcomes.push({
         name,
         status: "evaluated",
         suite: suite.id,
-        result: files.result,
+        result: resultFile,
         sha256: sha,
         reason: why,
       });
-      log(`evaluated ${name} → ${files.result}`);
+      log(`evaluated ${name} → ${resultFile}`);
     } catch (err) {
       const internal = !isInputError(err);
       const reason = err instanceof Error ? err.message : String(err);
