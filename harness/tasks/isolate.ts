@@ -98,6 +98,9 @@ export async function evaluateIsolated(
   let verdict: IsolatedOutcome | undefined;
   let final: IsolatedOutcome | undefined;
   const stepOf = () => (total > 0 && steps > 0 ? Math.floor(done / icsPerStep) : 0);
+  /** "at step k of n", or where it was before the rollout started. */
+  const at = (k: number) =>
+    phase === "rollout" ? `at step ${k} of ${steps}` : `before the rollout (phase: ${phase})`;
   const kill = (v: IsolatedOutcome) => {
     if (verdict) return;
     verdict = v;
@@ -110,17 +113,14 @@ export async function evaluateIsolated(
     if ((now - t0) / 1000 > limits.wallSeconds) {
       kill({
         status: "timeout",
-        reason:
-          `timed out at step ${stepOf()} of ${steps} (${phase}; wall-clock limit ${limits.wallSeconds} s)`,
+        reason: `timed out ${at(stepOf() + 1)} (wall-clock limit ${limits.wallSeconds} s)`,
         step: stepOf(),
         steps,
       });
     } else if (phase === "rollout" && (now - lastStep) / 1000 > limits.stepSeconds) {
       kill({
         status: "timeout",
-        reason: `timed out at step ${
-          stepOf() + 1
-        } of ${steps} (no step finished within ${limits.stepSeconds} s)`,
+        reason: `timed out ${at(stepOf() + 1)} (no step finished within ${limits.stepSeconds} s)`,
         step: stepOf() + 1,
         steps,
       });
@@ -129,7 +129,7 @@ export async function evaluateIsolated(
     if (rss !== undefined && rss > limits.memoryMb) {
       kill({
         status: "memory",
-        reason: `out of memory at step ${stepOf()} of ${steps} (${
+        reason: `out of memory ${at(stepOf() + 1)} (${
           Math.round(rss)
         } MiB resident > limit ${limits.memoryMb} MiB)`,
         step: stepOf(),
@@ -175,8 +175,7 @@ export async function evaluateIsolated(
     if (/heap out of memory|Reached heap limit/i.test(err)) {
       return {
         status: "memory",
-        reason:
-          `out of memory at step ${stepOf()} of ${steps} (V8 heap limit ${limits.memoryMb} MiB)`,
+        reason: `out of memory ${at(stepOf() + 1)} (V8 heap limit ${limits.memoryMb} MiB)`,
         step: stepOf(),
         steps,
       };

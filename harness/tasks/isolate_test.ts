@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { GraphBuilder } from "../onnx/graph.ts";
+import { evaluateSubmissions } from "./submissions.ts";
+import { scaleGraph } from "../../fixtures/graphs.ts";
+
+const X = 1024;
+
+/**
+ * A model whose every step expands the state to 256 copies and multiplies them `k` times by the
+ * identity (about 2 GFLOP per IC and MatMul) before averaging back: exact, and slow.
+ */
+function slowGraph(k: number): Uint8Array {
+  const g = new GraphBuilder("slow");
+  const u = g.input("u", ["B", 1, X]);
+  const eye = new Float32Array(X * X);
+  for (let i = 0; i < X; i++) eye[i * X + i] = 1;
+  const w = g.floats(eye, [X, X]);
+  let v = g.op("Expand", [u, g.ints([1, 256, X])]);
+  for (let i = 0; i < k; i++) v = g.op("MatMul", [v, w]);
+  g.output(g.op("ReduceMean", [v], { axes: [1], keepdims: 1 }), "u_next", ["B", 1, X]);
+  return g.build();
+}
+
+/** A model that expands the state to `copies` × its size before reducing it back. */
+function hogGraph(copies: number): Uint8Array {
+  const g = new GraphBuilder("hog");
+  const u = g.input("u", ["B", 1, X]);
+  const big = g.op("Expand", [u, g.ints([1, copies, X])]);
+  const back = g.op("ReduceMean", [big], { axes: [1], keepdims: 1 });
+  g.output(back, "u_next", ["B", 1, X]);
+  return g.build();
+}
+
+async function submit(root: string, name: string, graph: Uint8Array) {
+  await Deno.mkdir(join(root, name), { recursive: true });
+  await Deno.writeTextFile(join(root, name, "emulator.json"), '{"suite": "convection1d"}');
+  await Deno.writeFile(join(root, name, "model.onnx"), graph);
+}
+
+Deno.test({
+  name:
+    "submissions under limits: a slow model times out at its step, a hog runs out of memory, the queue moves on",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "emubench-limits-" });
+    try {
+      const subs = join(dir, "subs");
+      await submit(subs, "a-good", scaleGraph(X, 0.99));
+      await submit(subs, "b-slow", slowGraph(40));
+      await submit(subs, "c-hog", hogGraph(150_000)); // 4 × 150 000 × 1024 floats ≈ 2.3 GiB
+      const t0 = performance.now();
+      const out = await evaluateSubmissions(subs, {
+        resultsDir: join(dir, "results"),
+        tier: "smoke",
+        backend: "wasm",
+        limits: { wallSeconds: 120, stepSeconds: 3, memoryMb: 1500 },
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      const by = Object.fromEntries(out.map((o) => [o.name, o]));
+      assert.equal(by["a-good"].status, "evaluated", by["a-good"].reason);
+      assert.equal(by["b-slow"].status, "failed");
+      assert.equal(by["b-slow"].limit, "time", by["b-slow"].reason);
+      assert.match(
+        by["b-slow"].reason!,
+        /^timed out at step [12] of 20 \(no step finished within 3 s\)/,
+      );
+      assert.equal(by["c-hog"].status, "failed");
+      assert.equal(by["c-hog"].limit, "memory", by["c-hog"].reason);
+      assert.match(
+        by["c-hog"].reason!,
+        /^out of memory (at step \d+ of 20|before the rollout \(phase: \w+\)) \(\d+ MiB resident > limit 1500 MiB\)/,
+      );
+      // Nothing of the killed runs reached the results directory.
+      const left: string[] = [];
+      for await (const e of Deno.readDir(join(dir, "results", "convection1d"))) left.push(e.name);
+      assert.deepEqual(left.sort(), ["a-good"]);
+      console.log(`3 isolated submissions in ${seconds.toFixed(1)} s`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
