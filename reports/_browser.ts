@@ -42,14 +42,16 @@ export interface OfflinePage {
 }
 
 /**
- * Open `file` at `width` × `height` with every other request blocked, and wait until every
- * `figure[data-chart]` has rendered its SVG.
+ * Open `file` at `width` × `height` with every other request blocked (but files under
+ * `siteRoot`, a leaderboard site's shared script), and wait until every `figure[data-chart]`
+ * has rendered its SVG.
  */
 export async function openOffline(
   browser: Browser,
   file: string,
   width: number,
   height = 900,
+  siteRoot?: string,
 ): Promise<OfflinePage> {
   const url = pathToFileURL(file).href;
   const problems: string[] = [];
@@ -61,6 +63,7 @@ export async function openOffline(
   await context.route("**/*", (route) => {
     const u = route.request().url();
     if (u === url) return route.continue();
+    if (siteRoot && u.startsWith(pathToFileURL(siteRoot).href + "/")) return route.continue();
     problems.push(`blocked request: ${u}`);
     return route.abort();
   });

@@ -17,9 +17,14 @@
  * IC has no `s_i`, it is counted, never averaged). For one field this is the
  * `geomean_over_steps_then_mean_over_ics` row. Results without per-IC rows fall back to that
  * row (mean over fields) and get no interval. **Interval**: {@link bootstrapMean} over the
- * `s_i` (B = 1000, seeded: the site is reproducible). **Skill**: `1 − score / score_p` with
- * `score_p` the score of `baseline:persistence` in the same table (1 is perfect, 0 no better
- * than persistence, negative worse). **Order**: fewer diverged ICs first, then lower score.
+ * `s_i` (B = 1000, seeded: the site is reproducible). **Skill** in decades:
+ * `log₁₀(score_p / score)` with `score_p` the score of `baseline:persistence` in the same table
+ * (0 no better than persistence, +1 ten times smaller error; it does not saturate).
+ * **Δ vs above**: paired bootstrap over shared ICs of `log₁₀(s_i / s_i(row above))`
+ * ({@link pairedComparison}). **Order**: fewer diverged ICs first, then lower score. Tables of
+ * fewer than {@link FEW_ICS} ICs warn. Reconstruction results get their own tables
+ * ({@link rankReconstructions}); `leaderboard.json` and `leaderboard.csv` carry every score
+ * ({@link scoreRecords}); pages share `assets/emubench.js` (d3 and the chart code).
  *
  * Safety: every string from a result file (model name, description, authors, file names, suite
  * strings) is escaped; page file names are derived (ASCII slug + content hash), never taken
@@ -37,7 +42,7 @@ import type { Result } from "../harness/results/schema.ts";
 import { FormatError, ShapeError } from "../harness/core/errors.ts";
 import { bootstrapMean } from "../metrics/bootstrap.ts";
 import { escapeHtml, submitterHtml } from "./escape.ts";
-import { renderReport } from "./html.ts";
+import { renderReport, siteScript } from "./html.ts";
 import { REPORT_CSS } from "./style.ts";
 import { formatNumber } from "./tables.ts";
 
@@ -92,6 +97,20 @@ export interface Score {
   readonly diverged: number;
   /** ICs of the run. */
   readonly ics: number;
+  /** Per-IC scores `s_i` by IC index (null: diverged or missing); absent without per-IC rows. */
+  readonly perIc?: readonly (number | null)[];
+}
+
+/** A paired comparison of a row with the row ranked above it, over their shared ICs. */
+export interface Paired {
+  /** Mean over shared ICs of log₁₀(s_i(this) / s_i(above)), in decades (> 0: this is worse). */
+  readonly delta: number;
+  /** Paired bootstrap 95% bounds of `delta`. */
+  readonly lower: number;
+  /** Upper bound. */
+  readonly upper: number;
+  /** ICs both scored. */
+  readonly n: number;
 }
 
 /** One row of a ranking table. */
@@ -100,8 +119,13 @@ export interface Ranked {
   readonly entry: LoadedResult;
   /** Its headline score. */
   readonly score: Score;
-  /** `1 − score / score_persistence`, or null. */
+  /**
+   * Skill in decades, `log₁₀(score_persistence / score)`: 0 is persistence, +1 ten times
+   * smaller error, negative worse than persistence; null without a persistence run.
+   */
   readonly skill: number | null;
+  /** Paired comparison with the row above (null for the first row or without shared ICs). */
+  readonly vsAbove: Paired | null;
   /** Page of this run, relative to the site root. */
   readonly page: string;
 }
@@ -120,7 +144,14 @@ export interface Board {
   readonly persistence: Ranked | null;
   /** Comparison page relative to the site root, when the table has two or more rows. */
   comparePage: string | null;
+  /** ICs of the table's runs. */
+  readonly ics: number;
 }
+
+/**
+ * Fewer ICs than this: the board warns that its intervals are wide and its order mostly noise.
+ */
+export const FEW_ICS = 10;
 
 /** What {@link buildLeaderboard} did. */
 export interface LeaderboardSite {
@@ -180,7 +211,15 @@ export function scoreOf(
       );
     }
     const ci = bootstrapMean(values, { resamples: options.resamples, seed: options.seed });
-    return { score: ci.mean, lower: ci.lower, upper: ci.upper, n: ci.n, diverged, ics };
+    return {
+      score: ci.mean,
+      lower: ci.lower,
+      upper: ci.upper,
+      n: ci.n,
+      diverged,
+      ics,
+      perIc: values,
+    };
   }
   const summary = fields.map((f) =>
     result.rows.find((r) =>
@@ -260,7 +299,8 @@ function reasonOf(e: unknown, path: string): string {
 
 /**
  * Read every `*.json` file under `dir` (recursively; hidden directories, symbolic links and
- * `skipDir` are not entered) and validate it with `checkResult`. Invalid files are returned in
+ * `skipDir` are not entered) and validate it with `checkResult`. Forecast and reconstruct
+ * results are kept (ranked apart: {@link rankResults}, {@link rankReconstructions}). Invalid files are returned in
  * `skipped` with the reason, never thrown. Files are listed in path order.
  *
  * @example
@@ -313,11 +353,10 @@ export async function loadResults(
           }
           const result = checkResult(json, p);
           const task: string = result.task ?? "forecast";
-          if (task !== "forecast") {
+          if (task !== "forecast" && task !== "reconstruct") {
             skipped.push({
               file,
-              reason: `a ${task} result: the leaderboard ranks forecasts only (compare ${task} ` +
-                "results with emubench report or emubench gate)",
+              reason: `a ${task} result: the leaderboard has no ${task} table`,
             });
             continue;
           }
@@ -335,7 +374,39 @@ export async function loadResults(
 // ---------------------------------------------------------------------------------------------
 // Boards
 
-function compareRanked(a: Ranked, b: Ranked): number {
+/**
+ * Paired comparison of `b` against `a` over the ICs both scored: per IC
+ * `d_i = log₁₀(s_i(b) / s_i(a))`, its mean and a percentile bootstrap 95% interval (resampling
+ * ICs, so both runs' values of an IC move together). An interval that excludes 0 says the rank
+ * difference is real for these ICs; one that spans 0 says it could be noise. Null without per-IC
+ * scores or shared ICs, or where a score is not positive.
+ *
+ * @example
+ * ```ts
+ * import { pairedComparison, type Score } from "./leaderboard.ts";
+ * const s = (perIc: number[]): Score => ({
+ *   score: 0, lower: null, upper: null, n: perIc.length, diverged: 0, ics: perIc.length, perIc,
+ * });
+ * const p = pairedComparison(s([1, 2, 3, 4]), s([2, 4, 6, 8]), { resamples: 200 })!;
+ * if (Math.abs(p.delta - Math.log10(2)) > 1e-12 || p.lower <= 0) throw new Error(JSON.stringify(p));
+ * ```
+ */
+export function pairedComparison(
+  a: Score,
+  b: Score,
+  options: { resamples?: number; seed?: number } = {},
+): Paired | null {
+  if (!a.perIc || !b.perIc || a.perIc.length !== b.perIc.length) return null;
+  const d: (number | null)[] = a.perIc.map((x, i) => {
+    const y = b.perIc![i];
+    return x !== null && y !== null && x > 0 && y > 0 ? Math.log10(y / x) : null;
+  });
+  const ci = bootstrapMean(d, { resamples: options.resamples, seed: options.seed });
+  if (ci.mean === null || ci.n < 2) return null;
+  return { delta: ci.mean, lower: ci.lower!, upper: ci.upper!, n: ci.n };
+}
+
+function compareRanked(a: Omit<Ranked, "vsAbove">, b: Omit<Ranked, "vsAbove">): number {
   if (a.score.diverged !== b.score.diverged) return a.score.diverged - b.score.diverged;
   const x = a.score.score ?? Infinity, y = b.score.score ?? Infinity;
   if (x !== y) return x < y ? -1 : 1;
@@ -363,6 +434,7 @@ export function rankResults(
 ): Board[] {
   const groups = new Map<string, LoadedResult[]>();
   for (const e of results) {
+    if (isReconstruction(e.result)) continue;
     const k = boardKey(e.result);
     groups.set(k, [...(groups.get(k) ?? []), e]);
   }
@@ -380,10 +452,16 @@ export function rankResults(
       )
       .sort((a, b) => b.entry.result.created.localeCompare(a.entry.result.created))[0];
     const ref = persistence?.score.score ?? null;
-    const rows: Ranked[] = scored.map((s) => ({
+    const sorted = scored.map((s) => ({
       ...s,
-      skill: ref !== null && ref > 0 && s.score.score !== null ? 1 - s.score.score / ref : null,
+      skill: ref !== null && ref > 0 && s.score.score !== null && s.score.score > 0
+        ? Math.log10(ref / s.score.score)
+        : null,
     })).sort(compareRanked);
+    const rows: Ranked[] = sorted.map((s, i) => ({
+      ...s,
+      vsAbove: i === 0 ? null : pairedComparison(sorted[i - 1].score, s.score, options),
+    }));
     const r0 = entries[0].result;
     boards.push({
       suiteId: r0.suite.id,
@@ -394,6 +472,7 @@ export function rankResults(
       comparePage: rows.length > 1
         ? `compare/${slugify(r0.suite.id)}-${sha256(key).slice(0, 12)}.html`
         : null,
+      ics: r0.config.ics,
     });
   }
   const order = options.suiteOrder ?? [];
@@ -406,6 +485,255 @@ export function rankResults(
     known(a.suiteId) - known(b.suiteId) || a.suiteId.localeCompare(b.suiteId) ||
     tier(a) - tier(b) || a.setting.localeCompare(b.setting)
   );
+}
+
+/** One reconstruction result scored: compression ratio and per-field errors. */
+export interface ReconRow {
+  readonly entry: LoadedResult;
+  readonly page: string;
+  /** Input bytes / latent bytes of one sample (`compression_ratio` row). */
+  readonly ratio: number | null;
+  /** RMSE per field (the suite's field order), mean over samples then square root. */
+  readonly rmse: readonly (number | null)[];
+  /** PSNR per field (dB), mean over samples. */
+  readonly psnr: readonly (number | null)[];
+  /** Mean PSNR over fields: the order within one compression ratio (higher is better). */
+  readonly psnrMean: number | null;
+  /** True for the best row (highest mean PSNR) at its compression ratio. */
+  readonly best: boolean;
+}
+
+/** A table of reconstruction results that can be compared, ordered by compression ratio. */
+export interface ReconBoard {
+  readonly suiteId: string;
+  readonly suiteTitle: string;
+  readonly setting: string;
+  readonly fields: readonly string[];
+  /** Units per field from the results (`suite.units`), `""` where unknown. */
+  readonly units: readonly string[];
+  readonly rows: ReconRow[];
+  /** Comparison page (RMSE / PSNR vs ratio), when two or more rows. */
+  comparePage: string | null;
+}
+
+const isReconstruction = (r: Result) => r.task === "reconstruct";
+
+/**
+ * Group reconstruction results (`task: "reconstruct"`) into comparable tables (same suite,
+ * version, sample count and seed) ordered by compression ratio; within one ratio by mean PSNR
+ * over fields (higher first), the best marked. Pure.
+ *
+ * @example
+ * ```ts
+ * import { rankReconstructions } from "./leaderboard.ts";
+ * if (rankReconstructions([]).length !== 0) throw new Error();
+ * ```
+ */
+export function rankReconstructions(results: readonly LoadedResult[]): ReconBoard[] {
+  const groups = new Map<string, LoadedResult[]>();
+  for (const e of results) {
+    if (!isReconstruction(e.result)) continue;
+    const r = e.result;
+    const k = JSON.stringify([r.suite.id, r.suite.version, r.config.ics, r.config.seed]);
+    groups.set(k, [...(groups.get(k) ?? []), e]);
+  }
+  const boards: ReconBoard[] = [];
+  for (const [key, entries] of groups) {
+    const r0 = entries[0].result, fields = r0.suite.fields;
+    const val = (r: Result, metric: string, field: string) =>
+      r.rows.find((x) =>
+        x.metric === metric && x.field === field && x.step === undefined &&
+        x.ic === undefined && x.k === undefined
+      )?.value ?? null;
+    const rows = entries.map((entry) => {
+      const r = entry.result;
+      const psnr = fields.map((f) => val(r, "psnr", f));
+      return {
+        entry,
+        page: runPage(entry),
+        ratio: val(r, "compression_ratio", "*"),
+        rmse: fields.map((f) => val(r, "rmse", f)),
+        psnr,
+        psnrMean: psnr.every((v) => v !== null)
+          ? (psnr as number[]).reduce((a, b) => a + b, 0) / psnr.length
+          : null,
+        best: false,
+      };
+    }).sort((a, b) =>
+      (a.ratio ?? Infinity) - (b.ratio ?? Infinity) ||
+      (b.psnrMean ?? -Infinity) - (a.psnrMean ?? -Infinity) ||
+      a.entry.file.localeCompare(b.entry.file)
+    ).map((row, i, all) => ({
+      ...row,
+      best: row.psnrMean !== null && (i === 0 || all[i - 1].ratio !== row.ratio),
+    }));
+    boards.push({
+      suiteId: r0.suite.id,
+      suiteTitle: r0.suite.title,
+      setting: `v${r0.suite.version} · ${r0.config.ics} samples · seed ${r0.config.seed}`,
+      fields,
+      units: fields.map((f) => r0.suite.units?.[f] ?? ""),
+      rows,
+      comparePage: rows.length > 1
+        ? `compare/${slugify(r0.suite.id)}-reconstruct-${sha256(key).slice(0, 12)}.html`
+        : null,
+    });
+  }
+  return boards.sort((a, b) => a.suiteId.localeCompare(b.suiteId));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine-readable scores
+
+/** One line of `leaderboard.csv` / one row of `leaderboard.json`. */
+export interface ScoreRecord {
+  readonly task: "forecast" | "reconstruct";
+  readonly suite: string;
+  readonly version: string;
+  readonly tier: string;
+  readonly ics: number;
+  readonly steps: number | null;
+  readonly seed: number;
+  readonly rank: number;
+  readonly model: string;
+  readonly kind: string;
+  readonly sha256: string;
+  readonly file: string;
+  readonly page: string;
+  readonly metric: string;
+  readonly field: string;
+  readonly value: number | null;
+  readonly lower: number | null;
+  readonly upper: number | null;
+  readonly n: number | null;
+}
+
+/**
+ * Every score of the site as flat records: per forecast row its score (with interval), skill
+ * in decades, diverged ICs and the paired difference to the row above (with interval); per
+ * reconstruction row its compression ratio and RMSE / PSNR per field.
+ */
+export function scoreRecords(
+  boards: readonly Board[],
+  recon: readonly ReconBoard[],
+): ScoreRecord[] {
+  const out: ScoreRecord[] = [];
+  for (const b of boards) {
+    b.rows.forEach((r, i) => {
+      const res = r.entry.result, s = r.score;
+      const base = {
+        task: "forecast" as const,
+        suite: b.suiteId,
+        version: res.suite.version,
+        tier: res.suite.tier,
+        ics: res.config.ics,
+        steps: res.config.steps,
+        seed: res.config.seed,
+        rank: i + 1,
+        model: res.model.name,
+        kind: res.model.kind,
+        sha256: res.model.sha256,
+        file: r.entry.file,
+        page: r.page,
+        field: "*",
+      };
+      const rec = (
+        metric: string,
+        value: number | null,
+        lower: number | null = null,
+        upper: number | null = null,
+        n: number | null = null,
+      ) => out.push({ ...base, metric, value, lower, upper, n });
+      rec("score_geomean_nrmse", s.score, s.lower, s.upper, s.n);
+      rec("skill_decades", r.skill);
+      rec("diverged_ics", s.diverged, null, null, s.ics);
+      if (r.vsAbove) {
+        rec(
+          "delta_decades_vs_above",
+          r.vsAbove.delta,
+          r.vsAbove.lower,
+          r.vsAbove.upper,
+          r.vsAbove.n,
+        );
+      }
+    });
+  }
+  for (const b of recon) {
+    b.rows.forEach((r, i) => {
+      const res = r.entry.result;
+      const base = {
+        task: "reconstruct" as const,
+        suite: b.suiteId,
+        version: res.suite.version,
+        tier: res.suite.tier,
+        ics: res.config.ics,
+        steps: null,
+        seed: res.config.seed,
+        rank: i + 1,
+        model: res.model.name,
+        kind: res.model.kind,
+        sha256: res.model.sha256,
+        file: r.entry.file,
+        page: r.page,
+        lower: null,
+        upper: null,
+        n: null,
+      };
+      out.push({ ...base, metric: "compression_ratio", field: "*", value: r.ratio });
+      b.fields.forEach((f, j) => {
+        out.push({ ...base, metric: "rmse", field: f, value: r.rmse[j] });
+        out.push({ ...base, metric: "psnr", field: f, value: r.psnr[j] });
+      });
+    });
+  }
+  return out;
+}
+
+const CSV_COLUMNS: readonly (keyof ScoreRecord)[] = [
+  "task",
+  "suite",
+  "version",
+  "tier",
+  "ics",
+  "steps",
+  "seed",
+  "rank",
+  "model",
+  "kind",
+  "sha256",
+  "metric",
+  "field",
+  "value",
+  "lower",
+  "upper",
+  "n",
+  "file",
+  "page",
+];
+
+/**
+ * RFC 4180 CSV of {@link scoreRecords}: every text cell quoted, quotes doubled; a text cell that
+ * a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'`.
+ *
+ * @example
+ * ```ts
+ * import { scoresCsv } from "./leaderboard.ts";
+ * const csv = scoresCsv([]);
+ * if (!csv.startsWith("task,suite,")) throw new Error(csv);
+ * ```
+ */
+export function scoresCsv(records: readonly ScoreRecord[]): string {
+  const cell = (v: unknown) => {
+    if (v === null || v === undefined) return "";
+    if (typeof v === "number") return String(v);
+    const s = String(v);
+    return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replaceAll('"', '""')}"`;
+  };
+  return [
+    CSV_COLUMNS.join(","),
+    ...records.map((r) => CSV_COLUMNS.map((c) => cell(r[c])).join(",")),
+  ]
+    .join("\r\n") + "\r\n";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,6 +784,10 @@ const LEADERBOARD_CSS = `
 .tag { display: inline-block; padding: 0 6px; margin-left: 6px; border-radius: 999px; font-size: 11.5px;
   font-weight: 500; background: var(--soft); border: 1px solid var(--line); color: var(--muted); vertical-align: 1px; }
 .skill-pos { color: var(--good); }
+.tie { color: var(--muted); }
+.tag.best { background: #dafbe1; border-color: #aceebb; color: var(--good); }
+.note.warn { color: #7a4a00; background: #fff8e5; border: 1px solid #f0d58c; border-radius: 8px;
+  padding: 6px 10px; margin: 0 0 8px; }
 .skill-neg { color: var(--bad); }
 .bad-count { color: var(--bad); font-weight: 600; }
 a { color: var(--accent); text-decoration: none; }
@@ -516,7 +848,23 @@ function skillCell(r: Ranked, board: Board): string {
   }
   if (r.skill === null) return `<td class="num" data-v="">${na}</td>`;
   const cls = r.skill > 0 ? "skill-pos" : r.skill < 0 ? "skill-neg" : "";
-  return `<td class="num ${cls}" data-v="${num(r.skill)}">${h(r.skill.toFixed(3))}</td>`;
+  return `<td class="num ${cls}" data-v="${num(r.skill)}" title="error ${
+    h(formatNumber(Math.pow(10, -r.skill)))
+  } × persistence's">${r.skill > 0 ? "+" : ""}${h(r.skill.toFixed(2))}</td>`;
+}
+
+/** The paired difference to the row above: "≈" when its interval spans 0. */
+function vsAboveCell(r: Ranked): string {
+  const p = r.vsAbove;
+  if (p === null) return `<td class="num opt" data-v="">${na}</td>`;
+  const real = p.lower > 0 || p.upper < 0;
+  const f = (v: number) => `${v > 0 ? "+" : ""}${v.toFixed(2)}`;
+  return `<td class="num opt" data-v="${num(p.delta)}" title="mean over ${p.n} shared ICs of ` +
+    `log₁₀(this IC's score / the row above's), paired bootstrap 95% interval">${
+      real ? "" : `<span class="tie">≈ </span>`
+    }${h(f(p.delta))}<span class="ci">[${h(f(p.lower))}, ${h(f(p.upper))}]${
+      real ? "" : " could be noise"
+    }</span></td>`;
 }
 
 function boardHtml(board: Board, maxCompared: number): string {
@@ -524,7 +872,8 @@ function boardHtml(board: Board, maxCompared: number): string {
 <th class="rank" data-type="number"><button type="button">#</button></th>
 <th data-type="text"><button type="button">Model</button></th>
 <th class="num" data-type="number"><button type="button">Score</button></th>
-<th class="num" data-type="number"><button type="button">Skill</button></th>
+<th class="num" data-type="number"><button type="button">Skill (decades)</button></th>
+<th class="num opt" data-type="number"><button type="button">Δ vs above</button></th>
 <th class="num" data-type="number"><button type="button">Diverged</button></th>
 <th class="opt" data-type="text"><button type="button">Model hash</button></th>
 <th class="opt" data-type="text"><button type="button">Backend</button></th>
@@ -550,7 +899,7 @@ function boardHtml(board: Board, maxCompared: number): string {
       `<td class="model" data-v="${h(m.name.toLowerCase().slice(0, 200))}"><a href="${h(r.page)}">${
         submitterHtml(m.name, 200)
       }</a>${kind}${authors}${desc}</td>` +
-      scoreCell(r.score) + skillCell(r, board) +
+      scoreCell(r.score) + skillCell(r, board) + vsAboveCell(r) +
       `<td class="num${div > 0 ? " bad-count" : ""}" data-v="${div}">${div} / ${r.score.ics}${
         h(split)
       }</td>` +
@@ -574,10 +923,60 @@ function boardHtml(board: Board, maxCompared: number): string {
       ? ""
       : `<span class="na">No baseline:persistence run in this table: skill is not available.</span>`,
   ].filter((s) => s !== "");
-  return `<div class="board-block"><h3>${h(board.setting)}</h3>
+  const few = board.ics < FEW_ICS
+    ? `<p class="note warn" role="note"><strong>Only ${board.ics} IC${
+      board.ics === 1 ? "" : "s"
+    }.</strong> Intervals are wide and most rank differences below are within noise; ` +
+      `rank with ${FEW_ICS} or more ICs (<span class="mono">--ics</span>).</p>`
+    : "";
+  return `<div class="board-block"><h3>${h(board.setting)}</h3>${few}
 <div class="table-wrap"><table class="board" data-sortable>${head}<tbody>
 ${body}
 </tbody></table></div>${links.length > 0 ? `<p class="links">${links.join(" · ")}</p>` : ""}</div>`;
+}
+
+function reconBoardHtml(b: ReconBoard): string {
+  const unit = (j: number) => (b.units[j] ? ` (${h(b.units[j])})` : "");
+  const head = `<thead><tr>
+<th class="num" data-type="number"><button type="button">Compression</button></th>
+<th data-type="text"><button type="button">Model</button></th>
+${
+    b.fields.map((f, j) =>
+      `<th class="num" data-type="number"><button type="button">RMSE ${h(f)}${
+        unit(j)
+      }</button></th>`
+    ).join("")
+  }
+${
+    b.fields.map((f) =>
+      `<th class="num" data-type="number"><button type="button">PSNR ${h(f)} (dB)</button></th>`
+    ).join("")
+  }
+</tr></thead>`;
+  const cell = (v: number | null) =>
+    v === null
+      ? `<td class="num" data-v="">${na}</td>`
+      : `<td class="num" data-v="${num(v)}">${h(formatNumber(v))}</td>`;
+  const body = b.rows.map((r) => {
+    const m = r.entry.result.model;
+    return `<tr><td class="num" data-v="${num(r.ratio)}">${
+      r.ratio === null ? na : `${h(formatNumber(r.ratio))}:1`
+    }</td><td class="model" data-v="${h(m.name.toLowerCase())}"><a href="${h(r.page)}">${
+      submitterHtml(m.name, 200)
+    }</a>${m.kind === "baseline" ? `<span class="tag">baseline</span>` : ""}${
+      r.best
+        ? `<span class="tag best" title="highest mean PSNR at this ratio">best at ratio</span>`
+        : ""
+    }</td>${r.rmse.map(cell).join("")}${r.psnr.map(cell).join("")}</tr>`;
+  }).join("\n");
+  const link = b.comparePage
+    ? `<p class="links"><a href="${h(b.comparePage)}">Compare all ${b.rows.length} runs: ` +
+      `RMSE and PSNR vs compression ratio, spectra, error maps →</a></p>`
+    : "";
+  return `<div class="board-block"><h3>reconstruction · ${h(b.setting)}</h3>
+<div class="table-wrap"><table class="board" data-sortable>${head}<tbody>
+${body}
+</tbody></table></div>${link}</div>`;
 }
 
 function indexHtml(
@@ -585,18 +984,25 @@ function indexHtml(
   skipped: readonly SkippedFile[],
   resamples: number,
   maxCompared: number,
+  recon: readonly ReconBoard[] = [],
 ): string {
-  const suites = [...new Set(boards.map((b) => b.suiteId))]; // in board order
-  const runs = boards.reduce((a, b) => a + b.rows.length, 0);
-  const models = new Set(boards.flatMap((b) => b.rows.map((r) => r.entry.result.model.sha256)));
-  const latest = boards.flatMap((b) => b.rows.map((r) => r.entry.result.created)).sort().at(-1);
+  const suites = [
+    ...new Set([...boards.map((b) => b.suiteId), ...recon.map((b) => b.suiteId)]),
+  ]; // in board order
+  const all = [...boards, ...recon].flatMap((b) => b.rows.map((r) => r.entry.result));
+  const runs = all.length;
+  const models = new Set(all.map((r) => r.model.sha256));
+  const latest = all.map((r) => r.created).sort().at(-1);
   const anchor = (id: string) => `suite-${slugify(id)}-${sha256(id).slice(0, 6)}`;
   const sections = suites.map((id) => {
     const mine = boards.filter((b) => b.suiteId === id);
-    return `<section id="${anchor(id)}"><h2>${h(mine[0].suiteTitle)} <span class="mono">${
-      h(id)
-    }</span></h2>
-${mine.map((b) => boardHtml(b, maxCompared)).join("\n")}</section>`;
+    const mineRecon = recon.filter((b) => b.suiteId === id);
+    return `<section id="${anchor(id)}"><h2>${
+      h((mine[0] ?? mineRecon[0]).suiteTitle)
+    } <span class="mono">${h(id)}</span></h2>
+${mine.map((b) => boardHtml(b, maxCompared)).join("\n")}${
+      mineRecon.map(reconBoardHtml).join("\n")
+    }</section>`;
   }).join("\n");
   const skippedHtml = skipped.length === 0
     ? ""
@@ -628,8 +1034,11 @@ ${skippedHtml}
 <section id="method"><h2>How to read this</h2><dl class="method">
 <dt>Score</dt><dd>Geometric mean over steps 1…T of the nRMSE ‖p − y‖₂ / ‖y‖₂ of each IC, exp(mean ln nRMSE), averaged over fields, then the mean over the ICs that never diverged. Lower is better.</dd>
 <dt>Interval</dt><dd>Percentile bootstrap 95% interval of that mean over ICs (${resamples} seeded resamples). “†”: fewer ICs than the run had, because some diverged; diverged ICs are counted in “Diverged”, never averaged as numbers.</dd>
-<dt>Skill</dt><dd>1 − score / score of <span class="mono">baseline:persistence</span> in the same table: 1 is perfect, 0 is no better than repeating the initial condition, negative is worse.</dd>
-<dt>Order</dt><dd>Fewer diverged ICs first, then lower score. Only runs of the same suite version, tier, IC count, horizon and seed share a table.</dd>
+<dt>Skill (decades)</dt><dd>log₁₀(score of <span class="mono">baseline:persistence</span> in the same table / score): 0 is no better than repeating the initial condition, +1 is a ten times smaller error, +2 a hundred times; negative is worse. It does not saturate as a ratio 1 − score/persistence does.</dd>
+<dt>Δ vs above</dt><dd>Paired comparison with the row ranked just above, over the ICs both runs share (same seed, so the same ICs): the mean over ICs of log₁₀(this run's per-IC score / the other's), in decades, with a paired bootstrap 95% interval (${resamples} resamples of ICs). “≈ … could be noise”: the interval spans 0, so the two ranks are not resolved by these ICs.</dd>
+<dt>Order</dt><dd>Fewer diverged ICs first, then lower score. Only runs of the same suite version, tier, IC count, horizon and seed share a table. Tables of fewer than ${FEW_ICS} ICs carry a warning.</dd>
+<dt>Reconstruction</dt><dd>Autoencoder results (<span class="mono">--task reconstruct</span>) get their own table per suite: RMSE and PSNR per variable at each compression ratio, ordered by ratio; at one ratio, higher mean PSNR over variables ranks first.</dd>
+<dt>Data</dt><dd><span class="mono">leaderboard.json</span> (every score, with intervals) and <span class="mono">leaderboard.csv</span> (the same records, one per line) sit next to this page.</dd>
 </dl></section>
 <footer>Generated by emubench from result files (schema emubench.result/2, or /1 read with the built-in metric catalogue). Static and self-contained: the pages make no network requests.</footer>`;
   return page("emubench leaderboard", body, SORT_SCRIPT);
@@ -662,8 +1071,16 @@ export function renderLeaderboard(
   results: readonly LoadedResult[],
   skipped: readonly SkippedFile[],
   options: LeaderboardOptions = {},
-): { pages: Map<string, string>; boards: Board[]; skipped: SkippedFile[] } {
+): {
+  pages: Map<string, string>;
+  boards: Board[];
+  reconstructions: ReconBoard[];
+  records: ScoreRecord[];
+  skipped: SkippedFile[];
+} {
   const resamples = options.resamples ?? 1000;
+  // One copy of d3 and the chart code for the whole site (pages live one level down).
+  const assets = { assets: `../${SITE_SCRIPT}` };
   const allSkipped = [...skipped];
   const pages = new Map<string, string>();
   const rendered: LoadedResult[] = [];
@@ -675,7 +1092,7 @@ export function renderLeaderboard(
       continue;
     }
     try {
-      pages.set(path, withCrumbs(renderReport([e.result]), e.result.suite.id));
+      pages.set(path, withCrumbs(renderReport([e.result], assets), e.result.suite.id));
       rendered.push(e);
     } catch (err) {
       allSkipped.push({ file: e.file, reason: `cannot render its page: ${reasonOf(err, e.file)}` });
@@ -691,7 +1108,10 @@ export function renderLeaderboard(
     if (!b.comparePage) continue;
     try {
       const shown = b.rows.slice(0, maxCompared).map((r) => r.entry.result);
-      pages.set(b.comparePage, withCrumbs(renderReport(shown), `${b.suiteId} · ${b.setting}`));
+      pages.set(
+        b.comparePage,
+        withCrumbs(renderReport(shown, assets), `${b.suiteId} · ${b.setting}`),
+      );
     } catch (err) {
       allSkipped.push({
         file: b.comparePage,
@@ -700,11 +1120,48 @@ export function renderLeaderboard(
       b.comparePage = null;
     }
   }
-  pages.set("index.html", indexHtml(boards, allSkipped, resamples, maxCompared));
-  return { pages, boards, skipped: allSkipped };
+  const reconstructions = rankReconstructions(rendered);
+  for (const b of reconstructions) {
+    if (!b.comparePage) continue;
+    try {
+      pages.set(
+        b.comparePage,
+        withCrumbs(
+          renderReport(b.rows.map((r) => r.entry.result), assets),
+          `${b.suiteId} · reconstruction`,
+        ),
+      );
+    } catch (err) {
+      allSkipped.push({
+        file: b.comparePage,
+        reason: `cannot render the comparison page: ${reasonOf(err, "")}`,
+      });
+      b.comparePage = null;
+    }
+  }
+  if (pages.size > 0) pages.set(SITE_SCRIPT, siteScript());
+  const records = scoreRecords(boards, reconstructions);
+  pages.set(SCORES_CSV, scoresCsv(records));
+  pages.set(
+    "index.html",
+    indexHtml(boards, allSkipped, resamples, maxCompared, reconstructions),
+  );
+  return { pages, boards, reconstructions, records, skipped: allSkipped };
 }
 
 const MANIFEST = "leaderboard.json";
+/** The site's shared script: d3 and the chart renderer ({@link siteScript}). */
+const SITE_SCRIPT = "assets/emubench.js";
+/** Every score, one record per line ({@link scoresCsv}). */
+const SCORES_CSV = "leaderboard.csv";
+
+/**
+ * `leaderboard.json`: the pages of the site (what a rebuild may replace) and every score
+ * ({@link scoreRecords}), schema `emubench.leaderboard/2`.
+ */
+export function manifestJson(pages: readonly string[], records: readonly ScoreRecord[]): string {
+  return JSON.stringify({ schema: "emubench.leaderboard/2", pages, scores: records }, null, 1);
+}
 
 /**
  * Build the static site from the result files under `resultsDir` into `outDir`
@@ -755,7 +1212,7 @@ export async function buildLeaderboard(
     for (const [path, html] of site.pages) await writeFileAtomic(set.path(path), html);
     await writeFileAtomic(
       set.path(MANIFEST),
-      JSON.stringify({ schema: "emubench.leaderboard/1", pages }, null, 1),
+      manifestJson(pages, site.records),
     );
     await set.commit();
   } finally {

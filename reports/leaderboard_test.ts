@@ -4,9 +4,12 @@ import {
   buildLeaderboard,
   type LoadedResult,
   loadResults,
+  rankReconstructions,
   rankResults,
   renderLeaderboard,
   scoreOf,
+  scoreRecords,
+  scoresCsv,
   slugify,
 } from "./leaderboard.ts";
 import { type Fixture, HOSTILE, makeResultsDir } from "./_leaderboard_fixture.ts";
@@ -94,7 +97,8 @@ Deno.test("rankResults: comparable tables, fewer divergences first, skill agains
   assert.equal(row("baseline:persistence").skill, 0);
   const g = row("good");
   assert.ok(
-    Math.abs(g.skill! - (1 - g.score.score! / row("baseline:persistence").score.score!)) < 1e-15,
+    Math.abs(g.skill! - Math.log10(row("baseline:persistence").score.score! / g.score.score!)) <
+      1e-15,
   );
   assert.ok(g.skill! > 0);
   // No persistence in the smoke table: no skill.
@@ -135,7 +139,10 @@ Deno.test("renderLeaderboard escapes every submitter string on the index page", 
   assert.equal(index.match(/<script>/g)?.length, 1);
   assert.match(index, /script-src &#39;sha256-[A-Za-z0-9+/=]+&#39;;/); // quotes escaped in the attribute
   for (const path of site.pages.keys()) {
-    assert.match(path, /^(index|(runs|compare)\/[a-z0-9-]+)\.html$/);
+    assert.match(
+      path,
+      /^((index|(runs|compare)\/[a-z0-9-]+)\.html|assets\/emubench\.js|leaderboard\.csv)$/,
+    );
   }
 });
 
@@ -169,7 +176,12 @@ Deno.test({
     const index = await Deno.readTextFile(site.index);
     assert.equal(site.pages.filter((p) => p.startsWith("runs/")).length, 9);
     assert.equal(site.pages.filter((p) => p.startsWith("compare/")).length, 2);
-    for (const p of site.pages) {
+    // One shared copy of d3 and the chart code; every score as CSV and in leaderboard.json.
+    assert.ok(site.pages.includes("assets/emubench.js") && site.pages.includes("leaderboard.csv"));
+    const manifest = JSON.parse(await Deno.readTextFile(join(out, "leaderboard.json")));
+    assert.equal(manifest.schema, "emubench.leaderboard/2");
+    assert.ok(manifest.scores.some((s: { metric: string }) => s.metric === "skill_decades"));
+    for (const p of site.pages.filter((x) => x.endsWith(".html"))) {
       assert.match(p, /^(index|(runs|compare)\/[a-z0-9-]+)\.html$/);
       const html = await Deno.readTextFile(join(out, p));
       assert.ok(!html.includes("<script>window") && !html.includes("<img"), p);
@@ -221,7 +233,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "loadResults: reconstruct results are listed as skipped, not ranked as forecasts",
+  name: "loadResults: reconstruct results are kept and ranked apart from forecasts",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -238,10 +250,15 @@ Deno.test({
         outDir: join(dir, "recon"),
       });
       const { results, skipped } = await loadResults(dir);
-      assert.deepEqual(results, []);
-      assert.equal(skipped.length, 1);
-      assert.equal(skipped[0].file, "recon/result.json");
-      assert.match(skipped[0].reason, /reconstruct result: the leaderboard ranks forecasts only/);
+      assert.deepEqual(skipped, []);
+      assert.equal(results.length, 1);
+      assert.deepEqual(rankResults(results), []);
+      const recon = rankReconstructions(results);
+      assert.equal(recon.length, 1);
+      assert.equal(recon[0].rows[0].ratio, 16);
+      assert.ok(recon[0].rows[0].best && recon[0].rows[0].psnr.every((v) => v !== null));
+      const csv = scoresCsv(scoreRecords([], recon));
+      assert.match(csv, /"reconstruct","era5",.*"compression_ratio","\*",16,/);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

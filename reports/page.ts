@@ -18,11 +18,15 @@ export function cspHash(text: string): string {
   return `'sha256-${sha256Base64Sync(text)}'`;
 }
 
-/** A policy allowing exactly these inline scripts, inline styles and `data:` images. */
-export function contentSecurityPolicy(scripts: readonly string[]): string {
+/**
+ * A policy allowing exactly these inline scripts, inline styles and `data:` images; with
+ * `external`, also the site's own script files (`'self'`) whose text hashes to one of them.
+ */
+export function contentSecurityPolicy(scripts: readonly string[], external = false): string {
+  const sources = [...(external ? ["'self'"] : []), ...scripts.map(cspHash)];
   return [
     "default-src 'none'",
-    `script-src ${scripts.length > 0 ? scripts.map(cspHash).join(" ") : "'none'"}`,
+    `script-src ${sources.length > 0 ? sources.join(" ") : "'none'"}`,
     "style-src 'unsafe-inline'",
     "img-src data:",
     "font-src 'none'",
@@ -41,6 +45,8 @@ export function pageHead(o: {
   css: string;
   scripts: readonly string[];
   meta?: Readonly<Record<string, string>>;
+  /** The page loads the site's shared script file (see `contentSecurityPolicy`). */
+  external?: boolean;
 }): string {
   const meta = Object.entries(o.meta ?? {})
     .map(([name, content]) => `<meta name="${h(name)}" content="${h(content)}">\n`).join("");
@@ -49,7 +55,9 @@ export function pageHead(o: {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${h(contentSecurityPolicy(o.scripts))}">
+<meta http-equiv="Content-Security-Policy" content="${
+    h(contentSecurityPolicy(o.scripts, o.external))
+  }">
 ${meta}<title>${h(o.title)}</title>
 <style>${o.css}</style>
 </head>
