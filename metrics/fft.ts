@@ -61,22 +61,39 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
     throw new TypeError(`Cannot run FFT: re has length ${n} but im has length ${im.length}`);
   }
   if (n <= 1) return;
+  fftAt(re, im, 0, n, inverse);
+}
+
+/**
+ * {@link fft} of the N = `n` values of `re`, `im` from index `off` (a power of two > 1, checked
+ * by `plan`), in place: the same arithmetic in the same order, without a subarray per call.
+ * Hot paths (spectra, solvers) call it on slices of one workspace.
+ */
+export function fftAt(
+  re: Float64Array,
+  im: Float64Array,
+  off: number,
+  n: number,
+  inverse = false,
+): void {
   const { cos, sin, rev } = plan(n);
   for (let i = 0; i < n; i++) {
     const j = rev[i];
     if (j > i) {
-      let t = re[i];
-      re[i] = re[j];
-      re[j] = t;
-      t = im[i];
-      im[i] = im[j];
-      im[j] = t;
+      const a = off + i, b = off + j;
+      let t = re[a];
+      re[a] = re[b];
+      re[b] = t;
+      t = im[a];
+      im[a] = im[b];
+      im[b] = t;
     }
   }
   const sign = inverse ? 1 : -1;
+  const end = off + n;
   for (let size = 2; size <= n; size <<= 1) {
     const half = size >> 1, step = n / size;
-    for (let start = 0; start < n; start += size) {
+    for (let start = off; start < end; start += size) {
       for (let k = 0; k < half; k++) {
         const wr = cos[k * step], wi = sign * sin[k * step];
         const a = start + k, b = a + half;
@@ -90,7 +107,7 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
     }
   }
   if (inverse) {
-    for (let i = 0; i < n; i++) {
+    for (let i = off; i < end; i++) {
       re[i] /= n;
       im[i] /= n;
     }
@@ -142,28 +159,51 @@ export function rfft(x: ArrayLike<number>): { re: Float64Array; im: Float64Array
     const keep = Math.floor(n / 2) + 1;
     return { re: re.slice(0, keep), im: im.slice(0, keep) };
   }
-  const { cos, sin } = plan(n); // also rejects non-power-of-two lengths
+  plan(n); // rejects non-power-of-two lengths
   const m = n / 2;
-  const zr = new Float64Array(m), zi = new Float64Array(m);
-  for (let j = 0; j < m; j++) {
-    zr[j] = x[2 * j];
-    zi[j] = x[2 * j + 1];
-  }
-  fft(zr, zi);
   const re = new Float64Array(m + 1), im = new Float64Array(m + 1);
+  rfftInto(x, 0, n, re, im, 0, 1, new Float64Array(m), new Float64Array(m));
+  return { re, im };
+}
+
+/**
+ * {@link rfft} of the `n` values `x[x0 .. x0 + n)` (n a power of two > 2, checked by `plan`):
+ * writes `X_k`, k = 0..n/2, to `re[o + k·stride]`, `im[o + k·stride]`, using `zr`, `zi` (length
+ * ≥ n/2) as scratch. The same arithmetic in the same order as `rfft`, so the same bits, with no
+ * allocation: spectra of every step use it with one workspace.
+ */
+export function rfftInto(
+  x: ArrayLike<number>,
+  x0: number,
+  n: number,
+  re: Float64Array,
+  im: Float64Array,
+  o: number,
+  stride: number,
+  zr: Float64Array,
+  zi: Float64Array,
+): void {
+  const { cos, sin } = plan(n);
+  const m = n / 2;
+  for (let j = 0; j < m; j++) {
+    zr[j] = x[x0 + 2 * j];
+    zi[j] = x[x0 + 2 * j + 1];
+  }
+  fftAt(zr, zi, 0, m);
   // Bins 0 and N/2: E = Re Z_0, O = Im Z_0, twiddle ±1.
-  re[0] = zr[0] + zi[0];
-  re[m] = zr[0] - zi[0];
+  re[o] = zr[0] + zi[0];
+  im[o] = 0;
+  re[o + m * stride] = zr[0] - zi[0];
+  im[o + m * stride] = 0;
   for (let k = 1; k < m; k++) {
     // E_k = (Z_k + conj Z_{m−k}) / 2 (even samples), O_k = (Z_k − conj Z_{m−k}) / 2i (odd).
     const a = zr[k], b = zi[k], c = zr[m - k], d = zi[m - k];
     const er = 0.5 * (a + c), ei = 0.5 * (b - d);
     const or = 0.5 * (b + d), oi = -0.5 * (a - c);
     const wr = cos[k], wi = -sin[k]; // e^{-2πik/N}
-    re[k] = er + wr * or - wi * oi;
-    im[k] = ei + wr * oi + wi * or;
+    re[o + k * stride] = er + wr * or - wi * oi;
+    im[o + k * stride] = ei + wr * oi + wi * or;
   }
-  return { re, im };
 }
 
 /**

@@ -1,5 +1,6 @@
-import { fft, rfft, rfftFull, wavenumber } from "./fft.ts";
+import { fft, fftAt, rfft, rfftFull, rfftInto, wavenumber } from "./fft.ts";
 import { assertClose, assertThrowsType, randomArray } from "./_test_util.ts";
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
 
 /** Direct O(N²) DFT, `X_k = Σ_j x_j e^{∓2πi jk/N}`, angles reduced mod N for accuracy. */
 function naiveDft(re: Float64Array, im: Float64Array, inverse = false) {
@@ -108,4 +109,22 @@ Deno.test("fft rejects mismatched and non-power-of-two lengths", () => {
 Deno.test("wavenumber maps bins to signed wavenumbers", () => {
   const got = Array.from({ length: 8 }, (_, k) => wavenumber(k, 8));
   assertClose(got, [0, 1, 2, 3, 4, -3, -2, -1], 0, "wavenumbers");
+});
+
+Deno.test("rfftInto and fftAt give rfft's and fft's bits at any offset and stride", () => {
+  const n = 64, x = Array.from({ length: 3 * n }, (_, j) => Math.sin(j * 0.37) + j / 50);
+  const want = rfft(x.slice(n, 2 * n));
+  const re = new Float64Array(5 * (n / 2 + 1) + 1).fill(7), im = re.slice();
+  rfftInto(x, n, n, re, im, 1, 5, new Float64Array(n / 2), new Float64Array(n / 2));
+  for (let k = 0; k <= n / 2; k++) {
+    assertEquals([re[1 + 5 * k], im[1 + 5 * k]], [want.re[k], want.im[k]]);
+  }
+  assertEquals(re[0], 7, "nothing written before the offset");
+  const a = Float64Array.from(x), b = Float64Array.from(x, (v) => -v);
+  const ca = a.slice(n, 2 * n), cb = b.slice(n, 2 * n);
+  fft(ca, cb, true);
+  fftAt(a, b, n, n, true);
+  assertEquals([...a.subarray(n, 2 * n)], [...ca]);
+  assertEquals([...b.subarray(n, 2 * n)], [...cb]);
+  assertEquals(a[0], x[0], "values outside the slice untouched");
 });

@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import { fft, rfft, wavenumber } from "./fft.ts";
+import { fftAt, rfft, rfftInto, wavenumber } from "./fft.ts";
 
 /**
  * Shell energy spectrum `E(k) = Σ_{|k'| = k} ½|û_{k'}|²`, `û = FFT(u)/N`, `k = 0..N/2`, of a
@@ -37,8 +37,15 @@ export function spectrum1d(u: ArrayLike<number>): Float64Array {
   if (n < 1 || (n & (n - 1)) !== 0) {
     throw new RangeError(`Cannot compute spectrum1d: expected a power-of-two length, found ${n}`);
   }
-  const { re, im } = rfft(u);
   const half = n >> 1, scale = 1 / (n * n);
+  let re: Float64Array, im: Float64Array;
+  if (n <= 2) {
+    ({ re, im } = rfft(u));
+  } else {
+    const w = workspace1d(n);
+    ({ re, im } = w);
+    rfftInto(u, 0, n, re, im, 0, 1, w.zr, w.zi);
+  }
   const e = new Float64Array(half + 1);
   for (let k = 0; k <= half; k++) {
     const power = (re[k] * re[k] + im[k] * im[k]) * scale; // |û_k|²
@@ -46,6 +53,67 @@ export function spectrum1d(u: ArrayLike<number>): Float64Array {
     e[k] = k === 0 || k === half ? 0.5 * power : power;
   }
   return e;
+}
+
+/** Scratch of {@link spectrum1d} per length (module state; each worker has its own). */
+const workspaces1d = new Map<
+  number,
+  { re: Float64Array; im: Float64Array; zr: Float64Array; zi: Float64Array }
+>();
+
+function workspace1d(n: number) {
+  let w = workspaces1d.get(n);
+  if (!w) {
+    const m = n >> 1;
+    w = {
+      re: new Float64Array(m + 1),
+      im: new Float64Array(m + 1),
+      zr: new Float64Array(m),
+      zi: new Float64Array(m),
+    };
+    workspaces1d.set(n, w);
+  }
+  return w;
+}
+
+/** Scratch and tables of {@link spectrum2d} per shape. */
+interface Workspace2d {
+  /** Column-major `[nx/2 + 1, ny]` row transforms. */
+  re: Float64Array;
+  im: Float64Array;
+  /** rfft scratch, nx/2 each. */
+  zr: Float64Array;
+  zi: Float64Array;
+  /** Shell of bin (k_x, q): `round(√(k_x² + k_y²))`, `[nx/2 + 1, ny]` like `re`. */
+  shell: Int32Array;
+  shells: number;
+}
+
+const workspaces2d = new Map<string, Workspace2d>();
+
+function workspace2d(ny: number, nx: number): Workspace2d {
+  const key = `${ny}x${nx}`;
+  let w = workspaces2d.get(key);
+  if (!w) {
+    const cols = (nx >> 1) + 1;
+    const shell = new Int32Array(cols * ny);
+    for (let kx = 0; kx < cols; kx++) {
+      for (let q = 0; q < ny; q++) {
+        const ky = wavenumber(q, ny);
+        shell[kx * ny + q] = Math.round(Math.sqrt(kx * kx + ky * ky));
+      }
+    }
+    w = {
+      re: new Float64Array(cols * ny),
+      im: new Float64Array(cols * ny),
+      zr: new Float64Array(Math.max(1, nx >> 1)),
+      zi: new Float64Array(Math.max(1, nx >> 1)),
+      shell,
+      shells: Math.round(Math.hypot(nx / 2, ny / 2)) + 1,
+    };
+    workspaces2d.set(key, w);
+  }
+  return w;
 }
 
 /**
@@ -98,7 +166,29 @@ export function spectrum2d(field: ArrayLike<number>, ny: number, nx: number): Fl
     );
   }
   const half = nx >> 1, cols = half + 1;
-  // Row transforms, k_x = 0..nx/2: column-major scratch [cols, ny] for the column FFTs.
+  if (nx <= 2) return spectrum2dSmall(field, ny, nx);
+  // Row transforms, k_x = 0..nx/2, into the column-major scratch [cols, ny] for the column FFTs.
+  const w = workspace2d(ny, nx);
+  const { re, im, shell } = w;
+  for (let j = 0; j < ny; j++) rfftInto(field, j * nx, nx, re, im, j, ny, w.zr, w.zi);
+  const e = new Float64Array(w.shells);
+  const scale = 0.5 / ((ny * nx) * (ny * nx)); // ½|û|² with û = FFT/N
+  for (let kx = 0; kx < cols; kx++) {
+    const o = kx * ny;
+    if (ny > 1) fftAt(re, im, o, ny);
+    // Columns with 0 < k_x < nx/2 stand for their conjugate mirror (−k_x, −k_y) too.
+    const weight = kx === 0 || kx === half ? scale : 2 * scale;
+    for (let q = 0; q < ny; q++) {
+      const r = re[o + q], i = im[o + q];
+      e[shell[o + q]] += weight * (r * r + i * i);
+    }
+  }
+  return e;
+}
+
+/** {@link spectrum2d} for nx ≤ 2 (rows too short for the packed real FFT), as first written. */
+function spectrum2dSmall(field: ArrayLike<number>, ny: number, nx: number): Float64Array {
+  const half = nx >> 1, cols = half + 1;
   const re = new Float64Array(cols * ny), im = new Float64Array(cols * ny);
   const row = new Float64Array(nx);
   for (let j = 0; j < ny; j++) {
@@ -111,16 +201,15 @@ export function spectrum2d(field: ArrayLike<number>, ny: number, nx: number): Fl
   }
   const shells = Math.round(Math.hypot(nx / 2, ny / 2)) + 1;
   const e = new Float64Array(shells);
-  const scale = 0.5 / ((ny * nx) * (ny * nx)); // ½|û|² with û = FFT/N
-  const kyOf = Float64Array.from({ length: ny }, (_, q) => wavenumber(q, ny));
+  const scale = 0.5 / ((ny * nx) * (ny * nx));
   for (let kx = 0; kx < cols && kx < nx; kx++) {
-    const cr = re.subarray(kx * ny, (kx + 1) * ny), ci = im.subarray(kx * ny, (kx + 1) * ny);
-    fft(cr, ci);
-    // Columns with 0 < k_x < nx/2 stand for their conjugate mirror (−k_x, −k_y) too.
+    const o = kx * ny;
+    if (ny > 1) fftAt(re, im, o, ny);
     const weight = kx === 0 || kx === half ? scale : 2 * scale;
     for (let q = 0; q < ny; q++) {
-      const ky = kyOf[q];
-      e[Math.round(Math.sqrt(kx * kx + ky * ky))] += weight * (cr[q] * cr[q] + ci[q] * ci[q]);
+      const ky = wavenumber(q, ny);
+      const r = re[o + q], i = im[o + q];
+      e[Math.round(Math.sqrt(kx * kx + ky * ky))] += weight * (r * r + i * i);
     }
   }
   return e;

@@ -228,3 +228,16 @@ Deno.test("spectrum2d validates its inputs", () => {
   assertThrowsType(() => spectrum2d(new Float64Array(8 * 6), 8, 6), RangeError, "found 6");
   assertThrowsType(() => spectrum2d(new Float64Array(10), 4, 4), TypeError, "found 10");
 });
+
+Deno.test("spectrum2d and spectrum1d reuse scratch per shape without leaking between calls", () => {
+  const a = Float32Array.from({ length: 16 * 32 }, (_, i) => Math.sin(i * 0.731));
+  const b = Float64Array.from({ length: 8 * 8 }, (_, i) => Math.cos(i * 1.37) * 3);
+  const u = Float32Array.from({ length: 64 }, (_, i) => Math.sin(i * 0.2) ** 3);
+  const first = [spectrum2d(a, 16, 32), spectrum2d(b, 8, 8), spectrum1d(u)];
+  // Interleave shapes; every result must be a fresh array with the same bits.
+  const again = [spectrum1d(u), spectrum2d(b, 8, 8), spectrum2d(a, 16, 32)].reverse();
+  for (let i = 0; i < 3; i++) {
+    if (first[i] === again[i]) throw new Error("a result must not alias a workspace");
+    if (first[i].some((v, k) => !Object.is(v, again[i][k]))) throw new Error(`result ${i} moved`);
+  }
+});
