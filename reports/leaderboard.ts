@@ -785,6 +785,7 @@ const LEADERBOARD_CSS = `
   font-weight: 500; background: var(--soft); border: 1px solid var(--line); color: var(--muted); vertical-align: 1px; }
 .skill-pos { color: var(--good); }
 .tie { color: var(--muted); }
+.tag { white-space: nowrap; }
 .tag.best { background: #dafbe1; border-color: #aceebb; color: var(--good); }
 .note.warn { color: #7a4a00; background: #fff8e5; border: 1px solid #f0d58c; border-radius: 8px;
   padding: 6px 10px; margin: 0 0 8px; }
@@ -806,7 +807,8 @@ ul.skipped .why { display: block; color: var(--muted); font-size: 12.5px; }
   .board .opt, .board .desc { display: none; }
   .board td, .board th { padding: 6px 5px; }
   .board td:first-child, .board th:first-child { padding-left: 8px; }
-  .board td.model { min-width: 0; max-width: none; }
+  .board td.model { min-width: 8.5em; max-width: none; overflow-wrap: break-word; }
+  .board .long { display: none; }
   .board .ci { white-space: normal; }
   .board th button::after { content: none; }
   .board th[aria-sort="ascending"] button::after { content: "↑"; }
@@ -872,7 +874,7 @@ function boardHtml(board: Board, maxCompared: number): string {
 <th class="rank" data-type="number"><button type="button">#</button></th>
 <th data-type="text"><button type="button">Model</button></th>
 <th class="num" data-type="number"><button type="button">Score</button></th>
-<th class="num" data-type="number"><button type="button">Skill (decades)</button></th>
+<th class="num" data-type="number"><button type="button">Skill<span class="long"> (decades)</span></button></th>
 <th class="num opt" data-type="number"><button type="button">Δ vs above</button></th>
 <th class="num" data-type="number"><button type="button">Diverged</button></th>
 <th class="opt" data-type="text"><button type="button">Model hash</button></th>
