@@ -105,7 +105,16 @@ async function scenarios(root: string): Promise<Scenario[]> {
   const shards = join(root, "shards");
   const base = ["--suite", "convection1d", "--model", "baseline:lax_wendroff", "--tier", "smoke"];
   for (const k of [1, 2]) {
-    const { child, stderr } = start(["run", ...base, "--shard", `${k}/2`, "--out", shards]);
+    const { child, stderr } = start([
+      "run",
+      ...base,
+      "--batch",
+      "2",
+      "--shard",
+      `${k}/2`,
+      "--out",
+      shards,
+    ]);
     assert.equal((await child.status).code, 0, await stderr);
   }
   const results = join(root, "results");
