@@ -37,6 +37,7 @@
  * @module
  */
 import type { ResultRow } from "./rows.ts";
+import { type CatalogueSection, metricInfo } from "./metric_info.ts";
 import type { TrackedSuite, Tracker, TrackerContext, TrackerFamily } from "./tracker.ts";
 import {
   base64ToBytes,
@@ -392,6 +393,69 @@ function anchorsOptions(ctx: TrackerContext): AnchorsOptions {
 }
 
 /**
+ * The ids of the anchors' family: bias, cRMSE, max error, VRMSE and the PDEBench fRMSE bands.
+ *
+ * @example
+ * ```ts
+ * import { ANCHORS_CATALOGUE } from "./anchors_tracker.ts";
+ * if (ANCHORS_CATALOGUE.exact?.vrmse.direction !== "lower") throw new Error();
+ * ```
+ */
+export const ANCHORS_CATALOGUE: CatalogueSection = {
+  exact: {
+    bias: metricInfo(
+      "none",
+      "bias",
+      "field units",
+      "anchors",
+      "⟨p − y⟩ per IC, mean over ICs; signed, 0 is best (WeatherBench 2 Bias)",
+    ),
+    crmse: metricInfo(
+      "lower",
+      "cRMSE",
+      "field units",
+      "anchors",
+      "√(mean over ICs of (⟨p⟩ − ⟨y⟩)²), error of the conserved spatial mean (PDEBench cRMSE)",
+    ),
+    max_error: metricInfo(
+      "lower",
+      "max error",
+      "field units",
+      "anchors",
+      "max over ICs and points of |p − y| (PDEBench max error)",
+    ),
+    vrmse: metricInfo(
+      "lower",
+      "VRMSE",
+      "1",
+      "anchors",
+      "√(⟨(p − y)²⟩ / var y) per IC, mean over ICs; 1 = predicting the mean (The Well)",
+    ),
+    frmse_low: metricInfo(
+      "lower",
+      "fRMSE (modes 0–3)",
+      "field units × domain measure",
+      "anchors",
+      "PDEBench Fourier RMSE, mean over modes 0–3 of |DFT(p − y)|·L/N, mean over ICs",
+    ),
+    frmse_mid: metricInfo(
+      "lower",
+      "fRMSE (modes 4–11)",
+      "field units × domain measure",
+      "anchors",
+      "PDEBench Fourier RMSE, mean over modes 4–11 of |DFT(p − y)|·L/N, mean over ICs",
+    ),
+    frmse_high: metricInfo(
+      "lower",
+      "fRMSE (modes ≥ 12)",
+      "field units × domain measure",
+      "anchors",
+      "PDEBench Fourier RMSE, mean over modes ≥ 12 of |DFT(p − y)|·L/N, mean over ICs",
+    ),
+  },
+};
+
+/**
  * The anchors' metrics as a family: every forecast run has them; a merge rebuilds the tracker
  * from the shards' states ({@link AnchorsTracker.fromStates}).
  *
@@ -408,6 +472,7 @@ function anchorsOptions(ctx: TrackerContext): AnchorsOptions {
  */
 export const ANCHORS_FAMILY: TrackerFamily = {
   key: "anchors",
+  catalogue: ANCHORS_CATALOGUE,
   label: "anchors (fRMSE/cRMSE/VRMSE/bias)",
   applies: () => ({ has: true, because: "every forecast run has the anchors' metrics" }),
   build(ctx, from): Tracker {

@@ -29,6 +29,7 @@
  * ```
  * @module
  */
+import { type CatalogueSection, metricInfo } from "./metric_info.ts";
 import type { TrackerContext, TrackerFamily } from "./tracker.ts";
 import {
   base64ToBytes,
@@ -493,6 +494,44 @@ export class DiagnosticsTracker {
   }
 }
 
+const DIAG = /^diag_([a-z0-9_]+?)_(drift_pred|drift_ref|pred|ref)$/;
+
+/**
+ * The ids of the diagnostics family: `diag_<name>_pred` / `_ref` / `_drift_pred` /
+ * `_drift_ref` (drift before plain pred/ref).
+ *
+ * @example
+ * ```ts
+ * import { DIAGNOSTICS_CATALOGUE } from "./diagnostics.ts";
+ * if (DIAGNOSTICS_CATALOGUE.pattern?.("diag_mass_drift_ref")?.label !== "mass drift (reference)") {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export const DIAGNOSTICS_CATALOGUE: CatalogueSection = {
+  pattern(id) {
+    const d = DIAG.exec(id);
+    if (!d) return undefined;
+    const [, name, part] = d;
+    const who = part.endsWith("pred") ? "prediction" : "reference";
+    return part.startsWith("drift")
+      ? metricInfo(
+        "none",
+        `${name} drift (${who})`,
+        "1",
+        "diagnostics",
+        `relative drift of the suite diagnostic ${name} from step 0, mean over ICs`,
+      )
+      : metricInfo(
+        "none",
+        `${name} (${who})`,
+        "diagnostic units",
+        "diagnostics",
+        `suite diagnostic ${name} of the whole state, mean over ICs`,
+      );
+  },
+};
+
 /**
  * Physics diagnostics as a metric family (`metrics/tracker.ts`): runs of a suite with
  * `diagnostics` have the tracker.
@@ -512,6 +551,7 @@ export class DiagnosticsTracker {
  */
 export const DIAGNOSTICS_FAMILY: TrackerFamily = {
   key: "diagnostics",
+  catalogue: DIAGNOSTICS_CATALOGUE,
   applies: ({ suite }: TrackerContext) =>
     suite.diagnostics
       ? { has: true, because: `suite ${suite.id} has physics diagnostics` }

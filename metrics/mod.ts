@@ -82,6 +82,7 @@ export {
 } from "./bootstrap.ts";
 export {
   buildCatalogue,
+  type CatalogueSection,
   describeMetric,
   METRIC_DIRECTIONS,
   type MetricCatalogue,
@@ -89,3 +90,4 @@ export {
   type MetricInfo,
   type MetricOverride,
 } from "./catalogue.ts";
+export { describeIn, metricInfo } from "./metric_info.ts";

@@ -54,6 +54,7 @@
  * ```
  * @module
  */
+import { type CatalogueSection, metricInfo } from "./metric_info.ts";
 import {
   base64ToBytes,
   base64ToF64,
@@ -812,6 +813,100 @@ export class RolloutScorer {
 }
 
 /**
+ * The ids the scorer emits: errors (`error`), spectra (`spectrum`) and energy (`energy`).
+ *
+ * @example
+ * ```ts
+ * import { SCORER_CATALOGUE } from "./scorer.ts";
+ * if (SCORER_CATALOGUE.exact?.nrmse.direction !== "lower") throw new Error();
+ * ```
+ */
+export const SCORER_CATALOGUE: CatalogueSection = {
+  exact: {
+    mse: metricInfo(
+      "lower",
+      "MSE",
+      "field units²",
+      "error",
+      "⟨(p − y)²⟩ over the grid, mean over ICs",
+    ),
+    rmse: metricInfo("lower", "RMSE", "field units", "error", "√(mean over ICs of ⟨(p − y)²⟩)"),
+    nrmse: metricInfo("lower", "nRMSE", "1", "error", "‖p − y‖₂ / ‖y‖₂ per IC, mean over ICs"),
+    dissipation: metricInfo(
+      "lower",
+      "dissipation error",
+      "field units²",
+      "error",
+      "amplitude part of mse, (σₚ − σᵧ)² + (μₚ − μᵧ)² (Takacs 1985)",
+    ),
+    dispersion: metricInfo(
+      "lower",
+      "dispersion error",
+      "field units²",
+      "error",
+      "phase part of mse, 2(1 − ρ)σₚσᵧ (Takacs 1985)",
+    ),
+    spectrum_error: metricInfo(
+      "lower",
+      "spectrum error",
+      "1",
+      "spectrum",
+      "mean over wavenumbers of |log Eₚ(k) − log Eᵧ(k)|",
+    ),
+    spectrum_error_low: metricInfo(
+      "lower",
+      "spectrum error (low band)",
+      "1",
+      "spectrum",
+      "spectrum error over the first third of log k (largest scales)",
+    ),
+    spectrum_error_mid: metricInfo(
+      "lower",
+      "spectrum error (mid band)",
+      "1",
+      "spectrum",
+      "spectrum error over the middle third of log k",
+    ),
+    spectrum_error_high: metricInfo(
+      "lower",
+      "spectrum error (high band)",
+      "1",
+      "spectrum",
+      "spectrum error over the last third of log k (smallest scales)",
+    ),
+    spectrum_pred: metricInfo(
+      "none",
+      "spectrum (prediction)",
+      "spectral power",
+      "spectrum",
+      "per shell k",
+    ),
+    spectrum_ref: metricInfo(
+      "none",
+      "spectrum (reference)",
+      "spectral power",
+      "spectrum",
+      "per shell k",
+    ),
+    energy_pred: metricInfo(
+      "none",
+      "energy (prediction)",
+      "suite energy",
+      "energy",
+      "mean over ICs",
+    ),
+    energy_ref: metricInfo("none", "energy (reference)", "suite energy", "energy", "mean over ICs"),
+    energy_error: metricInfo(
+      "lower",
+      "energy error",
+      "1",
+      "energy",
+      "|Eₚ − Eᵧ| / Eᵧ, mean over ICs",
+    ),
+  },
+};
+
+/**
  * The scorer as a metric family (`metrics/tracker.ts`): every run has one, with the suite's
  * energy, spectrum and `spectrumKMax`, and the run's summary steps and first predicted step.
  *
@@ -829,6 +924,7 @@ export class RolloutScorer {
  */
 export const SCORER_FAMILY: TrackerFamily = {
   key: "scorer",
+  catalogue: SCORER_CATALOGUE,
   applies: () => ({ has: true, because: "every run is scored" }),
   build(ctx: TrackerContext, from): RolloutScorer {
     const { suite } = ctx;

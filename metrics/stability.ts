@@ -30,6 +30,7 @@
  * ```
  * @module
  */
+import { type CatalogueSection, metricInfo } from "./metric_info.ts";
 import type { ResultRow } from "./rows.ts";
 import { wilson } from "./intervals.ts";
 import {
@@ -235,6 +236,76 @@ export function stabilityRowsFromEnergies(
 }
 
 /**
+ * The ids of the stability family (rate, its interval, the energy band, exits, time statistics).
+ *
+ * @example
+ * ```ts
+ * import { STABILITY_CATALOGUE } from "./stability.ts";
+ * if (STABILITY_CATALOGUE.exact?.stability_rate.direction !== "higher") throw new Error();
+ * ```
+ */
+export const STABILITY_CATALOGUE: CatalogueSection = {
+  exact: {
+    stability_rate: metricInfo(
+      "higher",
+      "stability rate",
+      "1",
+      "stability",
+      "share of ICs whose energy stays finite and within the suite's band to the horizon",
+    ),
+    stability_rate_lower: metricInfo(
+      "higher",
+      "stability rate (interval lower bound)",
+      "1",
+      "stability",
+      "lower end of the Wilson 95% interval of the stability rate",
+    ),
+    stability_rate_upper: metricInfo(
+      "higher",
+      "stability rate (interval upper bound)",
+      "1",
+      "stability",
+      "upper end of the Wilson 95% interval of the stability rate",
+    ),
+    energy_band_lower: metricInfo(
+      "none",
+      "energy band (lower edge)",
+      "suite energy",
+      "stability",
+      "μ_E − 5σ_E of the reference at steady state",
+    ),
+    energy_band_upper: metricInfo(
+      "none",
+      "energy band (upper edge)",
+      "suite energy",
+      "stability",
+      "μ_E + 5σ_E of the reference at steady state",
+    ),
+    first_exit_step: metricInfo(
+      "higher",
+      "first exit step",
+      "steps",
+      "stability",
+      "step at which an IC's energy first left the band (null: never)",
+    ),
+    energy_time_mean: metricInfo(
+      "none",
+      "time-mean energy",
+      "suite energy",
+      "stability",
+      "mean of the energy over the steps before the IC left the band",
+    ),
+    energy_time_std: metricInfo(
+      "none",
+      "energy standard deviation over time",
+      "suite energy",
+      "stability",
+      "standard deviation of the energy over the steps before the IC left the band",
+    ),
+  },
+};
+
+/**
  * The stability rate at the run's horizon (SPEC §4) as a derived family: rows from the scorer's
  * energies ({@link stabilityRowsFromEnergies}), for suites with steady-state `energyStats`.
  *
@@ -248,6 +319,7 @@ export function stabilityRowsFromEnergies(
  */
 export const STABILITY_FAMILY: TrackerFamily = {
   key: "stability",
+  catalogue: STABILITY_CATALOGUE,
   derived: true,
   applies: ({ suite }: TrackerContext) =>
     suite.energyStats

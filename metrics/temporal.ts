@@ -53,6 +53,7 @@
  * ```
  * @module
  */
+import { type CatalogueSection, type MetricInfo, metricInfo } from "./metric_info.ts";
 import type { ResultRow } from "./rows.ts";
 import {
   builtTracker,
@@ -689,6 +690,67 @@ const temporalApplies = ({ steps, firstStep }: TrackerContext) =>
     ? { has: true, because: `a run of ${steps} steps has temporal rows` }
     : { has: false, because: `a run of ${steps} steps has no temporal rows` };
 
+const TEMPORAL_EXACT: Readonly<Record<string, MetricInfo>> = {
+  autocorr_error: metricInfo(
+    "lower",
+    "autocorrelation error",
+    "1",
+    "temporal",
+    "mean over lags τ ≥ 1 of |ρₚ(τ) − ρᵧ(τ)| of the sampled point series",
+  ),
+  temporal_spectrum_error: metricInfo(
+    "lower",
+    "temporal spectrum error",
+    "1",
+    "temporal",
+    "mean |log Sₚ(f) − log Sᵧ(f)| of the Blackman–Tukey spectra of the point series",
+  ),
+  autocorr_pred: metricInfo(
+    "none",
+    "autocorrelation (prediction)",
+    "1",
+    "temporal",
+    "per lag τ (step)",
+  ),
+  autocorr_ref: metricInfo(
+    "none",
+    "autocorrelation (reference)",
+    "1",
+    "temporal",
+    "per lag τ (step)",
+  ),
+};
+const TEMPORAL_SERIES =
+  /^(autocorr_error|temporal_spectrum_error|autocorr_pred|autocorr_ref)_(energy|diag_[a-z0-9_]+)$/;
+
+/**
+ * The ids of the temporal families: per field (`autocorr_error`, …) and per scalar series
+ * (`<id>_energy`, `<id>_diag_<name>`).
+ *
+ * @example
+ * ```ts
+ * import { TEMPORAL_CATALOGUE } from "./temporal.ts";
+ * if (TEMPORAL_CATALOGUE.pattern?.("autocorr_error_energy")?.direction !== "lower") throw new Error();
+ * ```
+ */
+export const TEMPORAL_CATALOGUE: CatalogueSection = {
+  exact: TEMPORAL_EXACT,
+  pattern(id) {
+    const t = TEMPORAL_SERIES.exec(id);
+    if (!t) return undefined;
+    const base = TEMPORAL_EXACT[t[1]];
+    const series = t[2] === "energy" ? "energy" : t[2].slice("diag_".length);
+    return {
+      ...base,
+      label: `${base.label} of ${series}`,
+      description: `${
+        base.description?.replace(" of the sampled point series", "")
+          .replace(" of the point series", "")
+      } of the ${series} series`,
+    };
+  },
+};
+
 /**
  * Temporal autocorrelation and spectra of the fields as a metric family: runs with at least
  * {@link MIN_TEMPORAL_STEPS} predicted steps s₀..T have the tracker.
@@ -705,6 +767,7 @@ const temporalApplies = ({ steps, firstStep }: TrackerContext) =>
  */
 export const TEMPORAL_FAMILY: TrackerFamily = {
   key: "temporal",
+  catalogue: TEMPORAL_CATALOGUE,
   applies: temporalApplies,
   build(ctx: TrackerContext, from): TemporalTracker {
     const options = {
@@ -733,6 +796,7 @@ export const TEMPORAL_FAMILY: TrackerFamily = {
  */
 export const SCALAR_TEMPORAL_FAMILY: TrackerFamily = {
   key: "temporal_scalars",
+  catalogue: TEMPORAL_CATALOGUE,
   derived: true,
   applies: temporalApplies,
   build(ctx: TrackerContext, from): Tracker {

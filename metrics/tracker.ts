@@ -10,8 +10,9 @@
  * the options the unsharded run's had, by construction. {@link buildTrackers} builds a list
  * of families into a {@link TrackerSet}; the row order is the list order.
  *
- * A new metric family is one file (the tracker and its family) and one line in the list
- * (`metrics/trackers.ts` for every suite, `Suite.trackers` for one suite).
+ * A new metric family is one file (the tracker and its family, whose `catalogue` says what its
+ * metric ids mean) and one line in the list (`metrics/trackers.ts` for every suite,
+ * `Suite.trackers` for one suite).
  *
  * @example
  * ```ts
@@ -52,6 +53,7 @@
  * @module
  */
 import type { ResultRow } from "./rows.ts";
+import type { CatalogueSection } from "./metric_info.ts";
 
 /**
  * A streaming metric accumulator. `observe` may be called for ICs and steps in any order the
@@ -140,6 +142,12 @@ export interface TrackerFamily<C extends TrackerContext = TrackerContext> {
   readonly label?: string;
   /** True for derived families: rows from earlier trackers of the set, no state of their own. */
   readonly derived?: boolean;
+  /**
+   * The meaning of every metric id the family emits (`metrics/metric_info.ts`): results carry
+   * it (`metrics/catalogue.ts` collects the sections of the built-in families and of a suite's
+   * `Suite.trackers`).
+   */
+  readonly catalogue?: CatalogueSection;
   /** Whether a run in `ctx` has this tracker, and why (for merge messages). */
   applies(ctx: C): { has: boolean; because: string };
   /**

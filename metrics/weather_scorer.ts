@@ -36,6 +36,9 @@
  * ```
  * @module
  */
+import { type CatalogueSection, type MetricInfo, metricInfo } from "./metric_info.ts";
+import { SCORER_CATALOGUE } from "./scorer.ts";
+import { ANCHORS_CATALOGUE } from "./anchors_tracker.ts";
 import { acc, gridSize, psnr, type WeatherGrid, weightedMean, weightedMse } from "./weather.ts";
 import type { ResultRow } from "./rows.ts";
 import { base64ToF64, checkCoverage, f64ToBase64 } from "./state_codec.ts";
@@ -391,3 +394,54 @@ export class WeatherTracker {
     return out;
   }
 }
+
+const WEATHER_EXACT: Readonly<Record<string, MetricInfo>> = {
+  acc: metricInfo(
+    "higher",
+    "ACC",
+    "1",
+    "weather",
+    "anomaly correlation Σ p′y′ / √(Σ p′² Σ y′²) against a climatology (1 = perfect)",
+  ),
+  psnr: metricInfo(
+    "higher",
+    "PSNR",
+    "dB",
+    "weather",
+    "10 log₁₀(R² / mse) with R the range of the reference field",
+  ),
+};
+/** Weather scores that also come scored on the data's grid (`wb2_` prefix). */
+const WB2: Readonly<Record<string, MetricInfo | undefined>> = {
+  acc: WEATHER_EXACT.acc,
+  psnr: WEATHER_EXACT.psnr,
+  rmse: SCORER_CATALOGUE.exact?.rmse,
+  bias: ANCHORS_CATALOGUE.exact?.bias,
+};
+
+/**
+ * The ids of the weather scores ({@link WeatherTracker}; era5's `weather` family and the
+ * reconstruct task's `psnr`): `acc`, `psnr`, and `wb2_acc` / `wb2_psnr` / `wb2_rmse` /
+ * `wb2_bias` scored on the data's own grid.
+ *
+ * @example
+ * ```ts
+ * import { WEATHER_CATALOGUE } from "./weather_scorer.ts";
+ * if (WEATHER_CATALOGUE.pattern?.("wb2_acc")?.direction !== "higher") throw new Error();
+ * if (WEATHER_CATALOGUE.pattern?.("wb2_mse") !== undefined) throw new Error();
+ * ```
+ */
+export const WEATHER_CATALOGUE: CatalogueSection = {
+  exact: WEATHER_EXACT,
+  pattern(id) {
+    if (!id.startsWith("wb2_")) return undefined;
+    const base = Object.hasOwn(WB2, id.slice(4)) ? WB2[id.slice(4)] : undefined;
+    if (!base) return undefined;
+    return {
+      ...base,
+      label: `${base.label} (data grid)`,
+      family: "weather",
+      description: `${base.description}, scored on the data's own grid (WeatherBench 2 weights)`,
+    };
+  },
+};

@@ -4,12 +4,17 @@
  * task writes the result.
  * @module
  */
-import { buildCatalogue, type MetricOverride } from "../../metrics/catalogue.ts";
+import {
+  buildCatalogue,
+  type CatalogueSection,
+  type MetricOverride,
+} from "../../metrics/catalogue.ts";
 import type { Result } from "./schema.ts";
 
 /**
  * `result` with its `catalogue`: the meaning of every metric id of its rows, from the generic
- * catalogue (`metrics/catalogue.ts`) with `suite`'s metric declarations over it. Every task
+ * catalogue (`metrics/catalogue.ts`) and the catalogues of `suite`'s own tracker families, with
+ * `suite`'s metric declarations over it. Every task
  * passes its result through this before writing it.
  *
  * @example
@@ -29,11 +34,18 @@ import type { Result } from "./schema.ts";
  * ```
  */
 export function described(
-  suite: { readonly metrics: readonly MetricOverride[] },
+  suite: {
+    readonly metrics: readonly MetricOverride[];
+    readonly trackers?: readonly { readonly catalogue?: CatalogueSection }[];
+  },
   result: Omit<Result, "catalogue">,
 ): Result {
   return {
     ...result,
-    catalogue: buildCatalogue(result.rows.map((r) => r.metric), suite.metrics),
+    catalogue: buildCatalogue(
+      result.rows.map((r) => r.metric),
+      suite.metrics,
+      suite.trackers?.map((f) => f.catalogue),
+    ),
   };
 }

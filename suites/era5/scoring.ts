@@ -34,7 +34,11 @@ import type { LoadedDataset, Suite, SuiteTrackerContext } from "../common/types.
 import type { ResultRow } from "../../metrics/rows.ts";
 import type { Tracker, TrackerFamily } from "../../metrics/tracker.ts";
 import { latLonGrid, latLonRows, WB2_REGIONS } from "../../metrics/weather.ts";
-import { type WeatherState, WeatherTracker } from "../../metrics/weather_scorer.ts";
+import {
+  WEATHER_CATALOGUE,
+  type WeatherState,
+  WeatherTracker,
+} from "../../metrics/weather_scorer.ts";
 import { era5Climatology, era5LatLonClimatology } from "./climatology.ts";
 import { applyIdw, healpixToLatLon } from "./regrid.ts";
 
@@ -201,6 +205,7 @@ export function weatherScoring(
 export const WEATHER_FAMILY: TrackerFamily<SuiteTrackerContext> = {
   key: "weather",
   label: "weather (ACC/PSNR)",
+  catalogue: WEATHER_CATALOGUE,
   applies: ({ suite }) =>
     suite.grid.kind === "healpix"
       ? { has: true, because: `suite ${suite.id} is on a sphere` }
