@@ -268,16 +268,19 @@ export function planModel(
   };
 
   /** Graph inputs emubench does not feed: refused, listing what it feeds. */
-  const unfed = (info: GraphInfo, fed: Map<string, string>) => {
+  const unfed = (info: GraphInfo, fed: Map<string, string>, isStep = false) => {
     const extra = info.inputs.filter((t) => !fed.has(t.name));
     if (extra.length === 0) return;
     problem(
       info.file,
       `input${extra.length > 1 ? "s" : ""} ${extra.map((t) => t.name).join(", ")}`,
-      `only inputs emubench feeds: ${
-        [...fed].map(([n, role]) => `${n} (${role})`).join(", ")
-      } — declare a conditioning input in emulator.json "conditioning", a carried one in ` +
-        `"carry", or remove it from the export`,
+      `only inputs emubench feeds: ${[...fed].map(([n, role]) => `${n} (${role})`).join(", ")} — ${
+        isStep
+          ? `declare a conditioning input in emulator.json "conditioning", a carried one in ` +
+            `"carry", or remove it from the export`
+          : "conditioning inputs are fed to the step graph only (docs/model-contract.md): " +
+            "take it in the step graph, or remove it from the export"
+      }`,
       extra.map(describe).join(", "),
     );
   };
@@ -362,7 +365,7 @@ export function planModel(
     if (out) checkState(step, out, "output", stateDims(1));
     if (inp) {
       stepFed.set(inp.name, m.history > 1 ? `state window of ${m.history}` : "state");
-      unfed(step, stepFed);
+      unfed(step, stepFed, true);
     }
     if (inp && out) {
       plan.step = { input: inp.name, output: out.name, carry: carryPairs };
@@ -377,7 +380,7 @@ export function planModel(
     const pairs = latentPairs(step, m, carryIn, carryOut, conditioning, problem);
     if (pairs) {
       for (const [i] of pairs) stepFed.set(i, "latent");
-      unfed(step, stepFed);
+      unfed(step, stepFed, true);
       const sIns = pairs.map(([i]) => step.inputs.find((t) => t.name === i)!);
       const sOuts = pairs.map(([, o]) => step.outputs.find((t) => t.name === o)!);
       const eOuts = matchLatent(enc, enc.outputs, "output", sIns, sOuts, problem);
