@@ -9,7 +9,14 @@
  *
  * - bare: `session.run`, read the output to the host, feed it back (what any user loop does);
  * - engine: emubench's rollout with a no-op observer (windowing, readback, NaN scan);
- * - engine+metrics: the full streaming scorer (mse/nrmse, split, energy, spectrum per IC·step).
+ * - engine+metrics: every metric family of the suite (`suiteTrackers`, as `emubench run` scores:
+ *   mse/nrmse, split, energy, spectra, diagnostics, stability, temporal), per IC·step.
+ *
+ * `--suite` picks the suite (default burgers1d) and `--model` a baseline (default
+ * `cnn1d_untrained` on 1D suites, `unet_untrained` on jet2d). 2D suites take their ICs and
+ * reference from the smoke-tier reference cache (ICs repeated to fill the batch); the timed steps
+ * score against those states. CPU time (the whole process) is reported beside wall time: on a
+ * shared machine the wall-time ratio is noisy, and the CPU time the metrics add is what they cost.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -18,7 +25,11 @@ import { getBaseline } from "../../baselines/mod.ts";
 import { type BackendName, nativeAvailable, openBackend, probeAdapter } from "../onnx/backend.ts";
 import { planOrThrow } from "../tasks/run.ts";
 import { closeSessions, openSessions, rollout } from "../model/rollout.ts";
-import { RolloutScorer } from "../../metrics/scorer.ts";
+import process from "node:process";
+import { gridShape } from "../../suites/mod.ts";
+import { suiteTrackers } from "../tasks/context.ts";
+import { defaultCacheDir, loadOrGenerateReference } from "../data/reference_cache.ts";
+import { pooledReference } from "../tasks/pooled_reference.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -27,21 +38,44 @@ const { values } = parseArgs({
     steps: { type: "string", default: "20" },
     rounds: { type: "string", default: "5" },
     backends: { type: "string" },
+    suite: { type: "string", default: "burgers1d" },
+    model: { type: "string" },
+    "no-solver": { type: "boolean", default: false },
   },
 });
 const B = Number(values.batch), T = Number(values.steps), R = Number(values.rounds);
-const suite = getSuite("burgers1d");
-const X = gridSize(suite.grid);
-const model = await getBaseline("cnn1d_untrained", suite.id).build(suite);
+const suite = getSuite(values.suite!);
+const X = gridSize(suite.grid), C = suite.fields.length, S = C * X, shape = gridShape(suite.grid);
+const modelId = values.model ?? (shape.length === 1 ? "cnn1d_untrained" : "unet_untrained");
+const model = await getBaseline(modelId, suite.id).build(suite);
 const plan = planOrThrow(model, suite);
-const ics = suite.initialConditions(B, suite.seed);
-// The reference only has to supply the IC and shapes here; metrics compare against step 0.
-const reference = new Float32Array(B * (T + 1) * X);
-for (let i = 0; i < B; i++) {
-  for (let t = 0; t <= T; t++) {
-    reference.set(ics.subarray(i * X, (i + 1) * X), (i * (T + 1) + t) * X);
+let ics: Float32Array;
+if (shape.length === 1) {
+  ics = suite.initialConditions(B, suite.seed);
+} else {
+  const smoke = suite.tiers.smoke;
+  const cached = await loadOrGenerateReference(suite, {
+    seed: suite.seed,
+    ics: smoke.ics,
+    steps: smoke.steps,
+  }, { cacheDir: defaultCacheDir(), generate: pooledReference() });
+  ics = new Float32Array(B * S);
+  for (let i = 0; i < B; i++) {
+    ics.set(cached.ics.subarray((i % smoke.ics) * S, (i % smoke.ics + 1) * S), i * S);
   }
 }
+// The reference only has to supply the IC and shapes here; metrics compare against step 0.
+const reference = new Float32Array(B * (T + 1) * S);
+for (let i = 0; i < B; i++) {
+  for (let t = 0; t <= T; t++) {
+    reference.set(ics.subarray(i * S, (i + 1) * S), (i * (T + 1) + t) * S);
+  }
+}
+const summarySteps = suite.summarySteps.filter((s) => s <= T);
+const cpuMs = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
 
 const available: BackendName[] = [];
 if (await nativeAvailable()) available.push("native");
@@ -65,34 +99,35 @@ const rows: string[][] = [];
 for (const name of chosen) {
   const backend = await openBackend(name);
   const sessions = await openSessions(backend, model, plan, 3);
-  const times = { bare: [] as number[], engine: [] as number[], metrics: [] as number[] };
+  type Timing = { wall: number; cpu: number };
+  const times = { bare: [] as Timing[], engine: [] as Timing[], metrics: [] as Timing[] };
+  const input = sessions.step.inputNames[0], output = sessions.step.outputNames[0];
   const bare = async () => {
-    let x = backend.tensor("float32", ics.slice(), [B, 1, X]);
-    const t0 = performance.now();
+    let x = backend.tensor("float32", ics.slice(), [B, C, ...shape]);
+    const t0 = performance.now(), c0 = cpuMs();
     for (let n = 0; n < T; n++) {
-      const y = (await sessions.step.run({ u: x })).u_next;
+      const y = (await sessions.step.run({ [input]: x }))[output];
       await backend.read(y);
       if (x.location !== "cpu") x.dispose();
       x = y;
     }
-    const dt = performance.now() - t0;
+    const dt = performance.now() - t0, cpu = cpuMs() - c0;
     if (x.location !== "cpu") x.dispose();
-    return dt;
+    return { wall: dt, cpu };
   };
   const engine = async (withMetrics: boolean) => {
-    const scorer = new RolloutScorer({
-      fields: suite.fields,
-      pointsPerField: X,
+    const trackers = suiteTrackers(suite, {
       ics: B,
       steps: T,
-      summarySteps: [T],
-      energy: (s) => suite.energy(s),
+      history: plan.history,
+      summarySteps,
+      seed: suite.seed,
     });
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = cpuMs();
     await rollout({
       sessions,
-      channels: 1,
-      shape: [X],
+      channels: C,
+      shape,
       count: B,
       reference,
       refSteps: T,
@@ -100,13 +135,14 @@ for (const name of chosen) {
       maxBatch: B,
       observer: withMetrics
         ? {
-          initial: (ic, s) => scorer.observeInitial(ic, s),
-          step: (ic, n, p, y) => scorer.observe(ic, n, p, y),
-          diverged: (ic, n) => scorer.diverged(ic, n),
+          initial: (ic, s) => trackers.observeInitial(ic, s),
+          step: (ic, n, p, y) => trackers.observe(ic, n, p, y),
+          diverged: (ic, n) => trackers.diverged(ic, n),
         }
         : { step: () => {}, diverged: () => {} },
     });
-    return performance.now() - t0;
+    if (withMetrics) trackers.rows();
+    return { wall: performance.now() - t0, cpu: cpuMs() - c0 };
   };
   await bare(); // warm-up
   await engine(true);
@@ -121,7 +157,11 @@ for (const name of chosen) {
   }
   await closeSessions(sessions);
   const sps = (ms: number) => ((B * T) / (ms / 1000)).toFixed(0);
-  const mb = median(times.bare), me = median(times.engine), mm = median(times.metrics);
+  const wall = (xs: Timing[]) => median(xs.map((x) => x.wall));
+  const cpu = (xs: Timing[]) => median(xs.map((x) => x.cpu));
+  const mb = wall(times.bare), me = wall(times.engine), mm = wall(times.metrics);
+  // Share of bare throughput kept, per round (variants of one round ran back to back), median.
+  const kept = median(times.metrics.map((m, r) => times.bare[r].wall / m.wall));
   rows.push([
     name + (backend.fallbackAdapter ? " (software adapter)" : ""),
     sps(mb),
@@ -129,6 +169,8 @@ for (const name of chosen) {
     sps(mm),
     `${((me / mb - 1) * 100).toFixed(1)}%`,
     `${((mm / mb - 1) * 100).toFixed(1)}%`,
+    `${(kept * 100).toFixed(0)}%`,
+    `${((cpu(times.metrics) - cpu(times.engine)) * 1000 / (B * T)).toFixed(0)} µs`,
   ]);
 }
 
@@ -139,11 +181,14 @@ const header = [
   "engine+metrics steps/s",
   "engine overhead",
   "with metrics",
+  "kept (bare/metrics)",
+  "metrics CPU per IC-step",
 ];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
 console.log(
-  `cnn1d_untrained (4×conv32 k5) on [${B}, 1, ${X}], ${T} steps × ${R} rounds, medians; steps = IC-steps`,
+  `${suite.id}: ${modelId} on [${B}, ${C}, ${shape.join(", ")}], ${T} steps × ${R} rounds, ` +
+    `medians; steps = IC-steps; load ${Deno.loadavg().map((x) => x.toFixed(1)).join(" ")}`,
 );
 console.log(line(header));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
@@ -151,7 +196,7 @@ for (const r of rows) console.log(line(r));
 
 // Reference solver cost of jet2d (CPU, float64, one core): ETDRK4 sub-steps at 256², a model
 // step (SUBSTEPS sub-steps), a standard-tier trajectory, and the IC spin-up (64² + 256² steps).
-{
+if (!values["no-solver"]) {
   const { jet2dSolverCost } = await import("../../suites/jet2d/cost.ts");
   const c = jet2dSolverCost();
   console.log(

@@ -34,7 +34,7 @@
  * @module
  */
 
-import { fft, wavenumber } from "../../metrics/fft.ts";
+import { fft, fftAt, wavenumber } from "../../metrics/fft.ts";
 
 /**
  * Pseudo-spectral operators on a doubly periodic n×n grid of side `length` (see module docs).
@@ -66,8 +66,6 @@ export class Spectral2D {
   /** 2/3-rule mask P ∈ {0, 1} per bin. */
   readonly mask: Float64Array;
 
-  readonly #rowRe: Float64Array;
-  readonly #rowIm: Float64Array;
   readonly #colRe: Float64Array;
   readonly #colIm: Float64Array;
   readonly #ar: Float64Array;
@@ -106,8 +104,6 @@ export class Spectral2D {
         this.mask[idx] = Math.abs(mx) <= this.kCut && Math.abs(my) <= this.kCut ? 1 : 0;
       }
     }
-    this.#rowRe = new Float64Array(n);
-    this.#rowIm = new Float64Array(n);
     this.#colRe = new Float64Array(n);
     this.#colIm = new Float64Array(n);
     this.#ar = buf();
@@ -138,20 +134,10 @@ export class Spectral2D {
    * columns must be zero on entry (they stay zero through the y-transform).
    */
   #fft2(re: Float64Array, im: Float64Array, inverse: boolean, lim: number): void {
-    const n = this.n, rr = this.#rowRe, ri = this.#rowIm, cr = this.#colRe, ci = this.#colIm;
+    const n = this.n, cr = this.#colRe, ci = this.#colIm;
     const rows = () => {
-      for (let j = 0; j < n; j++) {
-        const o = j * n;
-        for (let i = 0; i < n; i++) {
-          rr[i] = re[o + i];
-          ri[i] = im[o + i];
-        }
-        fft(rr, ri, inverse);
-        for (let i = 0; i < n; i++) {
-          re[o + i] = rr[i];
-          im[o + i] = ri[i];
-        }
-      }
+      // Rows are contiguous: transform them in place (fftAt: fft's arithmetic on a slice).
+      if (n > 1) { for (let j = 0; j < n; j++) fftAt(re, im, j * n, n, inverse); }
     };
     const cols = () => {
       for (let p = 0; p < n; p++) {

@@ -131,3 +131,19 @@ Deno.test({
     }
   },
 });
+
+Deno.test("jet2d: remembered transforms never serve a changed field (in-place edits, ±0, NaN)", () => {
+  const n = 256 * 256;
+  const a = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.013) * 3);
+  const b = Float64Array.from({ length: n }, (_, i) => Math.cos(i * 0.021));
+  const solver = new Jet2D({ ...PHYSICS });
+  const fresh = (f: ArrayLike<number>) => solver.energy(f); // its own transform, no memo
+  for (const f of [a, b, a, b]) assert.equal(jet2d.energy(f), fresh(f));
+  a[5] += 1; // edited in place after being analysed
+  assert.equal(jet2d.energy(a), fresh(a));
+  const spectrumBefore = jet2d.spectrum!(b);
+  b[0] = 0.25;
+  assert.notDeepEqual(jet2d.spectrum!(b), spectrumBefore);
+  b[0] = NaN;
+  assert.ok(Number.isNaN(jet2d.energy(b)));
+});
