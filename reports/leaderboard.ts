@@ -274,7 +274,7 @@ function boardKey(r: Result): string {
     r.suite.tier,
     r.config.ics,
     r.config.steps,
-    r.config.seed,
+    r.config.seed ?? `private:${r.config.privateSeedSha256}`,
   ];
   if (r.suite.tier === "data") parts.push(r.config.data);
   return JSON.stringify(parts);
@@ -282,7 +282,11 @@ function boardKey(r: Result): string {
 
 function settingOf(r: Result): string {
   return `v${r.suite.version} · tier ${r.suite.tier} · ${r.config.ics} ICs × ${r.config.steps} ` +
-    `steps · seed ${r.config.seed}${r.suite.tier === "data" ? ` · data ${r.config.data}` : ""}`;
+    `steps · ${
+      r.config.seed === null
+        ? `private seed (sha256 ${String(r.config.privateSeedSha256).slice(0, 12)}…)`
+        : `seed ${r.config.seed}`
+    }${r.suite.tier === "data" ? ` · data ${r.config.data}` : ""}`;
 }
 
 const TIER_ORDER = ["standard", "paper", "smoke", "data"];

@@ -8,6 +8,7 @@
  * ```
  * @module
  */
+import { privateTestSeed } from "../tasks/context.ts";
 import { join } from "node:path";
 import { ValueRangeError } from "../core/errors.ts";
 import { evaluate, type EvaluateOptions } from "../tasks/run.ts";
@@ -136,6 +137,7 @@ export const runCommand = defineCommand({
       ics: v.ics,
       steps: v.steps,
       seed: v.seed,
+      privateSeed: privateTestSeed(),
       batch: v.batch,
       data: v.data,
       outDir,

@@ -8,6 +8,7 @@
  * ```
  * @module
  */
+import { privateTestSeed } from "../tasks/context.ts";
 import { evaluateSubmissions } from "../tasks/submissions.ts";
 import { DEFAULT_LIMITS } from "../tasks/isolate.ts";
 import { ValueRangeError } from "../core/errors.ts";
@@ -85,6 +86,7 @@ export const submissionsCommand = defineCommand({
     const outcomes = await withCacheDir(v.cache, (cacheDir) =>
       evaluateSubmissions(positionals[0], {
         cacheDir,
+        privateSeed: privateTestSeed(),
         resultsDir: v.results,
         tier: v.tier as TierName | undefined,
         backend: v.backend as BackendChoice | undefined,

@@ -113,7 +113,27 @@ function checkStructure(r: Result, ok: Check): void {
   const c = r.config;
   ok(isInt(c.ics, 1), "config.ics", "an integer ≥ 1", c.ics);
   ok(isInt(c.steps, 1), "config.steps", "an integer ≥ 1", c.steps);
-  ok(isInt(c.seed, 0), "config.seed", "a non-negative integer", c.seed);
+  if (c.seed === null) {
+    ok(
+      typeof c.privateSeedSha256 === "string" && /^[0-9a-f]{64}$/.test(c.privateSeedSha256),
+      "config.privateSeedSha256",
+      "the SHA-256 (64 hex digits) of the private seed, since config.seed is null",
+      c.privateSeedSha256,
+    );
+  } else {
+    ok(
+      isInt(c.seed, 0),
+      "config.seed",
+      "a non-negative integer (or null with a private seed)",
+      c.seed,
+    );
+    ok(
+      c.privateSeedSha256 === undefined,
+      "config.privateSeedSha256",
+      "absent when config.seed is given",
+      c.privateSeedSha256,
+    );
+  }
   ok(isStr(c.backend), "config.backend", "a string", c.backend);
   ok(isInt(c.batch, 1), "config.batch", "an integer ≥ 1", c.batch);
   ok(isStr(c.data), "config.data", "a string", c.data);

@@ -468,6 +468,11 @@ export function incomparabilities(baseline: Result, candidate: Result): string[]
     ["config.ics", baseline.config.ics, candidate.config.ics],
     ["config.steps", baseline.config.steps, candidate.config.steps],
     ["config.seed", baseline.config.seed, candidate.config.seed],
+    [
+      "config.privateSeedSha256",
+      baseline.config.privateSeedSha256,
+      candidate.config.privateSeedSha256,
+    ],
   ];
   if (baseline.suite.tier === "data" || candidate.suite.tier === "data") {
     pairs.push(["config.data", baseline.config.data, candidate.config.data]);

@@ -154,7 +154,13 @@ export interface Result {
   config: {
     ics: number;
     steps: number;
-    seed: number;
+    /** IC seed; `null` when a private test seed was used (then `privateSeedSha256` is set). */
+    seed: number | null;
+    /**
+     * SHA-256 of a private test seed's decimal text (`EMUBENCH_TEST_SEED`): the ICs are unknown
+     * to submitters, and results from the same private seed stay comparable.
+     */
+    privateSeedSha256?: string;
     backend: string;
     batch: number;
     /** Where ICs and reference came from: `solver` or a data file path. */

@@ -303,3 +303,40 @@ export function modelBlock(
     carry: plan.step.carry.map(([i]) => i),
   };
 }
+
+/**
+ * The private test seed from `EMUBENCH_TEST_SEED`, if set (an integer); `undefined` otherwise.
+ * @throws {ValueRangeError} the variable is set but not an integer.
+ */
+export function privateTestSeed(): number | undefined {
+  let text: string | undefined;
+  try {
+    text = Deno.env.get("EMUBENCH_TEST_SEED");
+  } catch {
+    return undefined; // no --allow-env: no private seed
+  }
+  if (text === undefined || text === "") return undefined;
+  const v = Number(text);
+  if (!Number.isSafeInteger(v)) {
+    throw new ValueRangeError({
+      field: "EMUBENCH_TEST_SEED",
+      expected: "an integer",
+      found: JSON.stringify(text.slice(0, 40)),
+    });
+  }
+  return v;
+}
+
+/**
+ * SHA-256 of a private test seed's decimal text: what results and generated files record instead
+ * of the seed.
+ *
+ * @example
+ * ```ts
+ * import { privateSeedHash } from "./context.ts";
+ * if ((await privateSeedHash(7)).length !== 64) throw new Error("hex digest");
+ * ```
+ */
+export async function privateSeedHash(seed: number): Promise<string> {
+  return await sha256Hex(new TextEncoder().encode(String(seed)));
+}

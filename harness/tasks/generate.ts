@@ -29,7 +29,6 @@
 import { basename, dirname, extname, join } from "node:path";
 import { removeIfExists, writeFileAtomic } from "../core/atomic.ts";
 import { FormatError, ValueRangeError } from "../core/errors.ts";
-import { sha256Hex } from "../core/hash.ts";
 import { fmix32 } from "../core/rng.ts";
 import { h5wasm } from "../data/hdf5.ts";
 import { encodeNpyHeader } from "../data/npy.ts";
@@ -37,6 +36,9 @@ import { gridShape, gridSize, type Suite } from "../../suites/common/types.ts";
 import { getSuite } from "../../suites/mod.ts";
 import { EMUBENCH_VERSION } from "./environment.ts";
 import { defaultWorkers, storedTimes, TrajectoryPool } from "./trajectories.ts";
+import { privateSeedHash, privateTestSeed } from "./context.ts";
+
+export { privateTestSeed } from "./context.ts";
 
 /** A data split. */
 export type Split = "train" | "val" | "test";
@@ -74,29 +76,6 @@ export function splitSeed(suite: Pick<Suite, "seed">, split: Split, testSeed?: n
   const train = derive(SPLIT_TAG.train);
   taken.add(train);
   return split === "train" ? train : derive(SPLIT_TAG.val);
-}
-
-/**
- * The private test seed from `EMUBENCH_TEST_SEED`, if set (an integer); `undefined` otherwise.
- * @throws {ValueRangeError} the variable is set but not an integer.
- */
-export function privateTestSeed(): number | undefined {
-  let text: string | undefined;
-  try {
-    text = Deno.env.get("EMUBENCH_TEST_SEED");
-  } catch {
-    return undefined; // no --allow-env: no private seed
-  }
-  if (text === undefined || text === "") return undefined;
-  const v = Number(text);
-  if (!Number.isSafeInteger(v)) {
-    throw new ValueRangeError({
-      field: "EMUBENCH_TEST_SEED",
-      expected: "an integer",
-      found: JSON.stringify(text.slice(0, 40)),
-    });
-  }
-  return v;
 }
 
 /** Options of {@link generateDataset}. */
@@ -335,9 +314,7 @@ export async function generateDataset(o: GenerateOptions): Promise<GenerateSumma
     title: suite.title,
     split: o.split,
     seed: testSeed !== undefined ? null : seed,
-    ...(testSeed !== undefined
-      ? { private_seed_sha256: await sha256Hex(new TextEncoder().encode(String(testSeed))) }
-      : {}),
+    ...(testSeed !== undefined ? { private_seed_sha256: await privateSeedHash(testSeed) } : {}),
     ic_offset: offset,
     count,
     split_size: o.n,

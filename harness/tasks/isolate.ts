@@ -18,6 +18,7 @@
  */
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { evaluate, type EvaluateOptions } from "./run.ts";
+import { privateTestSeed } from "./context.ts";
 import { isInputError } from "../core/errors.ts";
 import { abandonOutputSets } from "../core/atomic.ts";
 import { getSuite } from "../../suites/mod.ts";
@@ -86,8 +87,12 @@ export async function evaluateIsolated(
       `--config=${config}`,
       `--v8-flags=--max-old-space-size=${Math.max(64, Math.floor(limits.memoryMb))}`,
       self,
-      JSON.stringify(options),
+      // A private test seed goes by environment, never on the command line (`ps` shows that).
+      JSON.stringify({ ...options, privateSeed: undefined }),
     ],
+    env: {
+      EMUBENCH_TEST_SEED: options.privateSeed === undefined ? "" : String(options.privateSeed),
+    },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -205,6 +210,7 @@ async function childMain(): Promise<void> {
   try {
     const { files, result } = await evaluate({
       ...options,
+      privateSeed: privateTestSeed(),
       log: (m) => out({ log: m }),
       progress: (phase, done, total) => out({ progress: { phase, done, total }, steps }),
     });

@@ -23,6 +23,7 @@ import {
   hashModelFiles,
   modelBlock,
   planOrThrow,
+  privateSeedHash,
   resolveModel,
   resolveSuite,
   resultHeader,
@@ -62,6 +63,11 @@ export interface EvaluateOptions {
   ics?: number;
   steps?: number;
   seed?: number;
+  /**
+   * A leaderboard's private test seed (the CLI reads `EMUBENCH_TEST_SEED`): the ICs come from it,
+   * and the result records only its SHA-256 (`config.seed: null`, `config.privateSeedSha256`).
+   */
+  privateSeed?: number;
   /** Read ICs and reference from this file instead of the built-in solver. */
   data?: string;
   /** Directory for result.json (and pred.npy/ref.npy); nothing is written when absent. */
@@ -182,12 +188,34 @@ export function divergenceRecord(
     : { ic, step, reason: "nonfinite" };
 }
 
+/**
+ * Tier and seed of a run on a private test seed: `--seed` and `--shard` are refused with it
+ * (a shard merge would need the seed in its files), as is `--data` (the file fixes the ICs).
+ */
+function privateRun(suite: Suite, o: EvaluateOptions): ReturnType<typeof tierAndSeed> {
+  for (const [flag, given] of [["--seed", o.seed], ["--shard", o.shard], ["--data", o.data]]) {
+    if (given !== undefined) {
+      throw new ValueRangeError({
+        field: String(flag),
+        expected: "not given with a private test seed (EMUBENCH_TEST_SEED)",
+        found: "both",
+      });
+    }
+  }
+  return tierAndSeed(suite, o.tier, o.privateSeed);
+}
+
 /** Run one evaluation end to end. */
 export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const t0 = performance.now();
   const log = o.log ?? (() => {});
   const suite = resolveSuite(o.suite);
-  const { tierName, tier, seed } = tierAndSeed(suite, o.tier, o.seed);
+  const { tierName, tier, seed } = o.privateSeed === undefined
+    ? tierAndSeed(suite, o.tier, o.seed)
+    : privateRun(suite, o);
+  const privateSeedSha256 = o.privateSeed === undefined
+    ? undefined
+    : await privateSeedHash(o.privateSeed);
   if (o.shard && o.saveTrajectories) {
     throw new ValueRangeError({
       field: "--save-trajectories",
@@ -362,7 +390,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       config: {
         ics: N,
         steps: T,
-        seed,
+        ...(privateSeedSha256 ? { seed: null, privateSeedSha256 } : { seed }),
         backend: o.backend ?? "auto",
         batch,
         data: dataSource,

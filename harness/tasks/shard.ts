@@ -366,6 +366,7 @@ function identity(s: ShardResult): [string, unknown][] {
     ["config.ics", s.config.ics],
     ["config.steps", s.config.steps],
     ["config.seed", s.config.seed],
+    ["config.privateSeedSha256", s.config.privateSeedSha256],
     ["config.backend", s.config.backend],
     ["config.batch", s.config.batch],
     ["config.summarySteps", s.config.summarySteps],
@@ -483,6 +484,10 @@ export function mergeShards(files: readonly ShardFile[]): Result {
         `v${suite.version}; merge with the emubench that ran them`,
     );
   }
+  const seed = first.shard.config.seed;
+  if (seed === null) {
+    cannotMerge("its shards name no seed (a private-seed run is never sharded)");
+  }
   let trackers: TrackerSet;
   try {
     trackers = suiteTrackers(suite, {
@@ -490,7 +495,7 @@ export function mergeShards(files: readonly ShardFile[]): Result {
       steps: T,
       history: first.shard.model.history,
       summarySteps: first.shard.config.summarySteps,
-      seed: first.shard.config.seed,
+      seed,
     }, ordered.map((f) => ({ name: name(f), states: f.shard })));
   } catch (e) {
     // A damaged or missing state is bad input: the message names the file and the family.

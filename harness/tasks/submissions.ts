@@ -20,6 +20,7 @@
  * @module
  */
 import { join } from "node:path";
+import { privateSeedHash } from "./context.ts";
 import { getSuite } from "../../suites/mod.ts";
 import type { TierName } from "../../suites/common/types.ts";
 import type { BackendChoice } from "../onnx/backend.ts";
@@ -41,6 +42,8 @@ export interface SubmissionOptions {
   readonly backend?: BackendChoice;
   /** Reference cache directory (default as in `evaluate`). */
   readonly cacheDir?: string;
+  /** A private test seed for every evaluation (`EvaluateOptions.privateSeed`). */
+  readonly privateSeed?: number;
   /** One-line status messages. */
   readonly log?: (message: string) => void;
   /** Progress of the running evaluation. */
@@ -104,7 +107,8 @@ function isCurrent(
     tier: string;
     ics: number;
     steps: number;
-    seed: number;
+    seed: number | null;
+    privateSeedSha256?: string;
     backend: string;
   },
 ): string | null {
@@ -117,6 +121,7 @@ function isCurrent(
     ["ICs", r.config.ics, want.ics],
     ["steps", r.config.steps, want.steps],
     ["seed", r.config.seed, want.seed],
+    ["private seed", r.config.privateSeedSha256, want.privateSeedSha256],
     ["backend", r.config.backend, want.backend],
   ];
   for (const [k, a, b] of pairs) {
@@ -190,7 +195,9 @@ export async function evaluateSubmissions(
           tier: tierName,
           ics: tier.ics,
           steps: tier.steps,
-          seed: suite.seed,
+          ...(options.privateSeed === undefined
+            ? { seed: suite.seed }
+            : { seed: null, privateSeedSha256: await privateSeedHash(options.privateSeed) }),
           backend,
         });
         if (diff === null) {
@@ -221,6 +228,7 @@ export async function evaluateSubmissions(
             backend,
             outDir,
             cacheDir: options.cacheDir,
+            privateSeed: options.privateSeed,
           },
           options.limits,
           { log: (m) => log(`  ${m}`), progress: options.progress },
@@ -249,6 +257,7 @@ export async function evaluateSubmissions(
           backend,
           outDir,
           cacheDir: options.cacheDir,
+          privateSeed: options.privateSeed,
           log: (m) => log(`  ${m}`),
           progress: options.progress,
         });
