@@ -538,7 +538,12 @@ export function rankReconstructions(results: readonly LoadedResult[]): ReconBoar
   for (const e of results) {
     if (!isReconstruction(e.result)) continue;
     const r = e.result;
-    const k = JSON.stringify([r.suite.id, r.suite.version, r.config.ics, r.config.seed]);
+    const k = JSON.stringify([
+      r.suite.id,
+      r.suite.version,
+      r.config.ics,
+      r.config.seed ?? `private:${r.config.privateSeedSha256}`,
+    ]);
     groups.set(k, [...(groups.get(k) ?? []), e]);
   }
   const boards: ReconBoard[] = [];
@@ -574,7 +579,9 @@ export function rankReconstructions(results: readonly LoadedResult[]): ReconBoar
     boards.push({
       suiteId: r0.suite.id,
       suiteTitle: r0.suite.title,
-      setting: `v${r0.suite.version} · ${r0.config.ics} samples · seed ${r0.config.seed}`,
+      setting: `v${r0.suite.version} · ${r0.config.ics} samples · ${
+        r0.config.seed === null ? "private seed" : `seed ${r0.config.seed}`
+      }`,
       fields,
       units: fields.map((f) => r0.suite.units?.[f] ?? ""),
       rows,
@@ -597,7 +604,9 @@ export interface ScoreRecord {
   readonly tier: string;
   readonly ics: number;
   readonly steps: number | null;
-  readonly seed: number;
+  /** IC seed; `null` for a private test seed (then `privateSeedSha256`). */
+  readonly seed: number | null;
+  readonly privateSeedSha256?: string;
   readonly rank: number;
   readonly model: string;
   readonly kind: string;
@@ -633,6 +642,9 @@ export function scoreRecords(
         ics: res.config.ics,
         steps: res.config.steps,
         seed: res.config.seed,
+        ...(res.config.privateSeedSha256
+          ? { privateSeedSha256: res.config.privateSeedSha256 }
+          : {}),
         rank: i + 1,
         model: res.model.name,
         kind: res.model.kind,
@@ -673,6 +685,9 @@ export function scoreRecords(
         ics: res.config.ics,
         steps: null,
         seed: res.config.seed,
+        ...(res.config.privateSeedSha256
+          ? { privateSeedSha256: res.config.privateSeedSha256 }
+          : {}),
         rank: i + 1,
         model: res.model.name,
         kind: res.model.kind,
