@@ -63,6 +63,19 @@ export interface Backend {
   ): Tensor;
 }
 
+/**
+ * The runtime's own Web Worker constructor, kept at load time: onnxruntime-web's wasm start-up
+ * under Deno (emscripten's Node branch) replaces `globalThis.Worker` with `node:worker_threads`'
+ * class, which takes no URLs and breaks every later `new Worker(new URL(…))` (e.g. the reference
+ * worker pool). {@link restoreWebWorker} puts it back after each session is created.
+ */
+const WEB_WORKER = globalThis.Worker;
+
+/** Undo onnxruntime-web's replacement of `globalThis.Worker` (see {@link WEB_WORKER}). */
+function restoreWebWorker(): void {
+  if (WEB_WORKER && globalThis.Worker !== WEB_WORKER) globalThis.Worker = WEB_WORKER;
+}
+
 let webModule: Promise<typeof Ort> | undefined;
 function loadWeb(): Promise<typeof Ort> {
   webModule ??= import("onnxruntime-web/webgpu").then((m) => {
@@ -240,14 +253,19 @@ export async function openBackend(
     fallbackAdapter: deviceResident ? adapter!.fallback : false,
     deviceResident,
     versions,
-    createSession: async (bytes) =>
-      wrapSession(
-        await web.InferenceSession.create(bytes, {
-          executionProviders: [name],
-          graphOptimizationLevel: "all",
-          ...(deviceResident ? { preferredOutputLocation: "gpu-buffer" as const } : {}),
-        }),
-      ),
+    createSession: async (bytes) => {
+      try {
+        return wrapSession(
+          await web.InferenceSession.create(bytes, {
+            executionProviders: [name],
+            graphOptimizationLevel: "all",
+            ...(deviceResident ? { preferredOutputLocation: "gpu-buffer" as const } : {}),
+          }),
+        );
+      } finally {
+        restoreWebWorker();
+      }
+    },
     tensor: (type, data, dims) => new web.Tensor(type, data, [...dims]),
     read: deviceResident ? gpuReader(web) : toHost,
   };

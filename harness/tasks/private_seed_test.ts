@@ -59,3 +59,21 @@ Deno.test("private test seed: --seed and --shard beside it are refused, naming t
     }
   }
 });
+
+Deno.test("a wasm session leaves globalThis.Worker a Web Worker (the reference pool still starts)", async () => {
+  const { openBackend } = await import("../onnx/backend.ts");
+  const { GraphBuilder } = await import("../onnx/graph.ts");
+  const { TrajectoryPool } = await import("./trajectories.ts");
+  const g = new GraphBuilder("id");
+  const u = g.input("u", ["B", 1, 8]);
+  g.output(g.op("Identity", [u]), "y", ["B", 1, 8]);
+  const b = await openBackend("wasm");
+  await b.createSession(g.build());
+  const pool = new TrajectoryPool(2);
+  try {
+    const t = await pool.run({ suite: "convection1d", seed: 1, index: 0, steps: 1 });
+    if (t.length !== 2 * 1024) throw new Error(`${t.length}`);
+  } finally {
+    pool.close();
+  }
+});
