@@ -91,18 +91,35 @@ export function fftAt(
   }
   const sign = inverse ? 1 : -1;
   const end = off + n;
+  // Butterflies of a stage touch disjoint pairs, so their order does not change any result: early
+  // stages (few twiddles, many blocks) run twiddle-outer, late ones block-outer.
   for (let size = 2; size <= n; size <<= 1) {
     const half = size >> 1, step = n / size;
-    for (let start = off; start < end; start += size) {
+    if (half < step) {
       for (let k = 0; k < half; k++) {
         const wr = cos[k * step], wi = sign * sin[k * step];
-        const a = start + k, b = a + half;
-        const xr = re[b] * wr - im[b] * wi;
-        const xi = re[b] * wi + im[b] * wr;
-        re[b] = re[a] - xr;
-        im[b] = im[a] - xi;
-        re[a] += xr;
-        im[a] += xi;
+        for (let a = off + k; a < end; a += size) {
+          const b = a + half;
+          const xr = re[b] * wr - im[b] * wi;
+          const xi = re[b] * wi + im[b] * wr;
+          re[b] = re[a] - xr;
+          im[b] = im[a] - xi;
+          re[a] += xr;
+          im[a] += xi;
+        }
+      }
+    } else {
+      for (let start = off; start < end; start += size) {
+        for (let k = 0; k < half; k++) {
+          const wr = cos[k * step], wi = sign * sin[k * step];
+          const a = start + k, b = a + half;
+          const xr = re[b] * wr - im[b] * wi;
+          const xi = re[b] * wi + im[b] * wr;
+          re[b] = re[a] - xr;
+          im[b] = im[a] - xi;
+          re[a] += xr;
+          im[a] += xi;
+        }
       }
     }
   }

@@ -76,3 +76,26 @@ Deno.test("pooledReference: one worker, one IC or an unregistered suite run in t
   const single = await pooledReference(1)(base, request, {});
   assert.deepEqual(bits(single.reference), bits(one.reference));
 });
+
+// Digests of the smoke-tier references as written by the cache before the FFT and spectrum work
+// of issue 17 (entries created 2026-12-02 17:25 UTC): solver code that changes a bit of a
+// reference must bump the suite version instead of passing silently.
+for (
+  const [id, sha] of [
+    ["burgers1d", "484ef0918f10fab15a3754ba9ea797b21e6bd393f9c307b4cd55cc924758d825"],
+    ["convection1d", "c0c865d38f3173a440fb8073b041b72770b9aee697ee188a68c2c372438a030a"],
+  ] as const
+) {
+  Deno.test(`${id} smoke reference, pooled, keeps its recorded digest`, async () => {
+    const suite = getSuite(id);
+    if (suite.version !== "1.0.0") return; // a new version makes new references by design
+    const request = { seed: suite.seed, ...suite.tiers.smoke };
+    await withCache(async (cacheDir) => {
+      const pooled = await loadOrGenerateReference(suite, request, {
+        cacheDir,
+        generate: pooledReference(2),
+      });
+      assert.equal(pooled.sha256, sha);
+    });
+  });
+}
