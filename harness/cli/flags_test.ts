@@ -26,7 +26,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 Deno.test("help: every command answers --help and -h with usage, every flag with its meaning, examples", async () => {
-  assert.equal(COMMANDS.length, 10);
+  assert.equal(COMMANDS.length, 11);
   for (const c of COMMANDS) {
     for (const h of ["--help", "-h"]) {
       const r = await cli([c.name, h]);
