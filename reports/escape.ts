@@ -87,9 +87,24 @@ export const MAX_SHOWN_CHARACTERS = 2000;
  */
 export function submitterHtml(value: unknown, max = MAX_SHOWN_CHARACTERS): string {
   if (value === null || value === undefined) return "";
+  return `<bdi>${escapeHtml(submitterCut(value, max))}</bdi>`;
+}
+
+/**
+ * Submitter text cut to at most `max` characters (code points), the last one replaced by "…"
+ * when cut: for data files written beside pages (leaderboard JSON/CSV), where a 1 MB model
+ * name must not become a 1 MB cell in every row.
+ *
+ * @example
+ * ```ts
+ * import { submitterCut } from "./escape.ts";
+ * if (submitterCut("abcdef", 4) !== "abc…") throw new Error();
+ * if (submitterCut("abc", 4) !== "abc") throw new Error();
+ * ```
+ */
+export function submitterCut(value: unknown, max = MAX_SHOWN_CHARACTERS): string {
   const s = String(value);
-  const cut = s.length > max ? `${[...s.slice(0, max)].slice(0, max - 1).join("")}…` : s;
-  return `<bdi>${escapeHtml(cut)}</bdi>`;
+  return s.length > max ? `${[...s.slice(0, max)].slice(0, max - 1).join("")}…` : s;
 }
 
 /**

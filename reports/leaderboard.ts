@@ -41,7 +41,7 @@ import { checkResult } from "../harness/results/check.ts";
 import type { Result } from "../harness/results/schema.ts";
 import { FormatError, ShapeError } from "../harness/core/errors.ts";
 import { bootstrapMean } from "../metrics/bootstrap.ts";
-import { escapeHtml, submitterHtml } from "./escape.ts";
+import { escapeHtml, submitterCut, submitterHtml } from "./escape.ts";
 import { renderReport, siteScript } from "./html.ts";
 import { REPORT_CSS } from "./style.ts";
 import { formatNumber } from "./tables.ts";
@@ -646,7 +646,7 @@ export function scoreRecords(
           ? { privateSeedSha256: res.config.privateSeedSha256 }
           : {}),
         rank: i + 1,
-        model: res.model.name,
+        model: submitterCut(res.model.name),
         kind: res.model.kind,
         sha256: res.model.sha256,
         file: r.entry.file,
@@ -689,7 +689,7 @@ export function scoreRecords(
           ? { privateSeedSha256: res.config.privateSeedSha256 }
           : {}),
         rank: i + 1,
-        model: res.model.name,
+        model: submitterCut(res.model.name),
         kind: res.model.kind,
         sha256: res.model.sha256,
         file: r.entry.file,

@@ -14,7 +14,6 @@
  * @module
  */
 import { FormatError } from "./errors.ts";
-import { readCheckedText } from "./safe_file.ts";
 
 /** Largest JSON file read (result files with snapshots are a few MB). */
 export const MAX_JSON_BYTES = 512 * 2 ** 20;
@@ -35,6 +34,9 @@ export function parseJson(text: string, file: string, expected: string): unknown
  * links are followed (the path is the user's own).
  */
 export async function readJson(path: string, expected: string, field?: string): Promise<unknown> {
+  // Loaded on use: safe_file.ts is Deno-only (node:path, Deno.lstat); the browser bundle parses
+  // JSON it was handed and never reaches this function.
+  const { readCheckedText } = await import("./safe_file.ts");
   const text = await readCheckedText(path, {
     followLinks: true,
     maxBytes: MAX_JSON_BYTES,

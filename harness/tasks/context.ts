@@ -11,7 +11,7 @@
  * const t = suiteTrackers(getSuite("shallow_water2d"), {
  *   ics: 1, steps: 2, history: 1, summarySteps: [], seed: 0,
  * });
- * if (t.keys.join() !== "scorer,diagnostics") throw new Error(t.keys.join());
+ * if (t.keys.join() !== "scorer,diagnostics,anchors") throw new Error(t.keys.join());
  * ```
  * @module
  */

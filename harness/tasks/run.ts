@@ -150,7 +150,11 @@ export {
  */
 export function checkReferenceFits(ics: number, steps: number, values: number): void {
   const elements = ics * (steps + 1) * values;
-  const memory = Deno.systemMemoryInfo().total;
+  // In a browser there is no Deno: navigator.deviceMemory (GiB, Chromium) or a cautious 4 GiB.
+  const memory = typeof Deno !== "undefined"
+    ? Deno.systemMemoryInfo().total
+    : ((globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory ?? 4) *
+      2 ** 30;
   const bytes = elements * 4;
   // V8's largest typed array holds 2^32 - 1 elements; the reference is one Float32Array.
   if (elements > 2 ** 32 - 1 || bytes > memory / 2) {
