@@ -4,7 +4,8 @@
  * any console error (CSP violations included), page error or outside request; checks that no
  * submitter string ran (`window.__pwned`), that there is no `<img>`, no inline event handler
  * and no `javascript:` link, that links stay inside the site, that the ranking table sorts on
- * click, and that the index fits a 390 px phone. Screenshots go to
+ * click, and that the index fits a 390 px phone. By default the run pages visited are the hostile
+ * ones and one plain one; `EMUBENCH_SLOW=1` visits every page. Screenshots go to
  * `out/screenshots/leaderboard*.png`. Ignored (not passed) without /usr/bin/chromium.
  */
 import assert from "node:assert/strict";
@@ -14,6 +15,7 @@ import type { Browser, Page } from "playwright-core";
 import { haveChromium, launchChromium, openOffline, SHOTS } from "./_browser.ts";
 import { buildLeaderboard } from "./leaderboard.ts";
 import { makeResultsDir } from "./_leaderboard_fixture.ts";
+import { SLOW } from "../fixtures/slow.ts";
 
 interface Facts {
   pwned: unknown;
@@ -99,7 +101,17 @@ Deno.test({
       const siteUrl = pathToFileURL(out + "/").href;
       // Pages only: the site also holds leaderboard.json/.csv and the shared assets/ the pages
       // load (allowed as requests inside the site root).
-      for (const p of site.pages.filter((p) => p.endsWith(".html"))) {
+      // By default the index, every comparison page, the hostile run pages and one plain run
+      // page (the run pages share one template); every page with EMUBENCH_SLOW=1.
+      const html = site.pages.filter((p) => p.endsWith(".html"));
+      const plainRun = html.find((p) => p.startsWith("runs/") && !/pwned|evil|hostile/.test(p));
+      const pages = SLOW
+        ? html
+        : html.filter((p) =>
+          !p.startsWith("runs/") || p === plainRun || /pwned|evil|hostile/.test(p)
+        );
+      assert.ok(pages.some((p) => p.startsWith("runs/script-window-pwned")), pages.join());
+      for (const p of pages) {
         const isIndex = p === "index.html";
         const shot = isIndex
           ? "leaderboard.png"

@@ -1,7 +1,7 @@
 /**
  * The web page end to end in Debian's Chromium: build it (`buildSite`), serve it on 127.0.0.1,
- * upload a model through the file input, evaluate the smoke tier of burgers1d and
- * shallow_water2d on wasm in the page's worker, and compare the result's rows with the CLI's
+ * upload a model through the file input, evaluate the smoke tier of burgers1d (and
+ * shallow_water2d with EMUBENCH_SLOW=1) on wasm in the page's worker, and compare the result's rows with the CLI's
  * (`evaluate` on the same .onnx file). A second run of the same suite must read the reference
  * from IndexedDB. No console error, no request outside the page's origin. Skipped without
  * Chromium. Prints time to first result and the bytes the page loaded.
@@ -16,11 +16,14 @@ import { getBaseline } from "../baselines/mod.ts";
 import { getSuite } from "../suites/mod.ts";
 import type { Result } from "../harness/results/schema.ts";
 import { checkResult } from "../harness/results/check.ts";
+import { SLOW } from "../fixtures/slow.ts";
 
+/** burgers1d always; shallow_water2d (a 2D reference generated in the page) in the slow tier. */
+const SUITES = SLOW ? ["burgers1d", "shallow_water2d"] : ["burgers1d"];
 const ROOT = new URL("..", import.meta.url).pathname;
 const CACHE = Deno.env.get("EMUBENCH_CACHE") ?? join(ROOT, ".cache", "emubench");
 Deno.test({
-  name: "web page: uploaded .onnx on wasm gives the CLI's rows (burgers1d, shallow_water2d smoke)",
+  name: `web page: uploaded .onnx on wasm gives the CLI's rows (${SUITES.join(", ")} smoke)`,
   ignore: !haveChromium,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -60,7 +63,7 @@ Deno.test({
         { timeout: 20_000 },
       );
       const times: string[] = [];
-      for (const suiteId of ["burgers1d", "shallow_water2d"]) {
+      for (const suiteId of SUITES) {
         const suite = getSuite(suiteId);
         const model = await getBaseline("coarse_solver", suiteId).build(suite);
         assert.equal(model.manifest.history, 1);

@@ -3,6 +3,7 @@ import { loadOrGenerateReference, sequentialReference } from "../data/reference_
 import { getSuite } from "../../suites/mod.ts";
 import type { Suite } from "../../suites/common/types.ts";
 import { pooledReference } from "./pooled_reference.ts";
+import { SLOW } from "../../fixtures/slow.ts";
 
 function bits(a: Float32Array): Uint32Array {
   return new Uint32Array(a.buffer, a.byteOffset, a.length);
@@ -52,7 +53,12 @@ for (const id of ["convection1d", "burgers1d", "shallow_water2d"]) {
   });
 }
 
-Deno.test("pooledReference: hasegawa_wakatani smoke tier has the one-thread digest", async () => {
+Deno.test({
+  // A cold HW spin-up is half a minute on 2 cores: the slow tier (shallow_water2d and the 1D
+  // suites above check the same bit-identity by default).
+  name: "pooledReference: hasegawa_wakatani smoke tier has the one-thread digest (EMUBENCH_SLOW=1)",
+  ignore: !SLOW,
+}, async () => {
   // The base spin-up is cached on disk (after the first run a hit); each IC branches from it.
   const suite = getSuite("hasegawa_wakatani");
   await assertSameEntry(suite, { seed: suite.seed, ics: 2, steps: 3 });
