@@ -17,6 +17,8 @@ import { OutputSet, sweepOutputSet } from "../harness/core/atomic.ts";
 import { onnxSchema } from "../harness/onnx/graph.ts";
 import { type Wb2Fixture, writeZarrV2 } from "../suites/era5/_wb2_fixture.ts";
 import { era5 } from "../suites/era5/suite.ts";
+import { evaluate } from "../harness/tasks/run.ts";
+import { base64ToF64, f64ToBase64 } from "../metrics/state_codec.ts";
 
 const X = 1024;
 const conv = () => getSuite("convection1d");
@@ -957,6 +959,119 @@ function flagCases(): Case[] {
   return cases;
 }
 
+// ------------------------------------------------------------------ tampered shards
+
+/** Two good shards of one run (convection1d smoke, lax_wendroff, batch 1), made once. */
+let goodShards: Promise<string[]> | undefined;
+function shardsOnce(root: string): Promise<string[]> {
+  return goodShards ??= (async () => {
+    const dir = join(root, "shards");
+    for (const index of [1, 2]) {
+      await evaluate({
+        suite: "convection1d",
+        model: "baseline:lax_wendroff",
+        tier: "smoke",
+        backend: "wasm",
+        batch: 1,
+        outDir: dir,
+        shard: { index, count: 2 },
+      });
+    }
+    return [1, 2].map((k) => join(dir, `shard-${k}-of-2.json`));
+  })();
+}
+
+type Shard = Record<string, unknown> & {
+  rows: Record<string, unknown>[];
+  scorer: Record<string, unknown> & { values: string; energyPred: string; covered: number[] };
+  divergence: { ic: number; step: number | null }[];
+};
+
+function mergeCases(): Case[] {
+  const tampered = (
+    name: string,
+    edit: (s: Shard) => void,
+    names: (string | RegExp)[],
+    code = 2,
+  ): Case => ({
+    area: "merge",
+    name: `merge: shard 2 ${name}`,
+    code,
+    names: code === 2 ? ["bad-2-of-2.json", ...names] : names,
+    run: async (w, dir) => {
+      const [s1, s2] = await shardsOnce(w.root);
+      const shard = JSON.parse(await Deno.readTextFile(s2)) as Shard;
+      edit(shard);
+      const bad = join(dir, "bad-2-of-2.json");
+      await Deno.writeTextFile(bad, JSON.stringify(shard));
+      const out = join(dir, "merged");
+      const o = await cli(["merge", s1, bad, "--out", out, "--no-report"]);
+      const left = await Deno.stat(out).then(() => true, () => false);
+      return code !== 0 && left ? { code: 99, message: `${o.message}\nleft ${out}` } : o;
+    },
+  });
+  const row = (s: Shard, pick: (r: Record<string, unknown>) => boolean) => {
+    const r = s.rows.find(pick);
+    if (!r) throw new Error("no such row in the shard");
+    return r;
+  };
+  /** Decode the scorer's per-step values, change one, encode again. */
+  const editValues = (
+    s: Shard,
+    key: "values" | "energyPred",
+    i: number,
+    f: (v: number) => number,
+  ) => {
+    const text = s.scorer[key];
+    const a = base64ToF64(text, atob(text).length / 8, "test", "test");
+    a[i] = f(a[i]);
+    s.scorer[key] = f64ToBase64(a);
+  };
+  return [
+    tampered("unchanged merges", () => {}, [], 0),
+    tampered("with a per-IC row value edited (mse halved)", (s) => {
+      const r = row(s, (r) => r.metric === "mse" && r.ic === 2 && r.value !== null);
+      r.value = (r.value as number) / 2;
+    }, [/rows\[\d+\] \(metric mse, field u, step \d+, IC 2\)/, "expected value", "found value"]),
+    tampered("with a mean row value edited (energy_error)", (s) => {
+      const r = row(s, (r) => r.metric === "energy_error" && r.step === 1);
+      r.value = 0;
+    }, [/metric energy_error, field \*, step 1/, "expected value", "found value 0"]),
+    tampered("with a geometric mean nudged by one ulp", (s) => {
+      const r = row(s, (r) => r.reduction === "geomean_over_steps" && r.ic === 3);
+      r.value = (r.value as number) * (1 + Number.EPSILON);
+    }, [/rows\[\d+\] \(metric \w+, field u, IC 3, reduction geomean_over_steps\)/]),
+    tampered("with a row's IC changed", (s) => {
+      row(s, (r) => r.metric === "mse" && r.ic === 2).ic = 3;
+    }, [/rows\[\d+\]\.ic/, "IC 2", "IC 3"]),
+    tampered("with a row removed", (s) => void s.rows.splice(5, 1), [/rows\[5\]/]),
+    tampered("with its last row removed", (s) => void s.rows.pop(), [
+      /rows: expected \d+ rows/,
+      "ending before",
+    ]),
+    tampered("with a row added", (s) => void s.rows.push({ ...s.rows[0] }), [
+      /rows: expected \d+ rows/,
+      "the first extra",
+    ]),
+    tampered("with its scorer values edited (IC 2's mse at step 1)", (s) => {
+      editValues(s, "values", 0, (v) => v / 4);
+    }, [/rows\[\d+\] \(metric mse, field u, step 1/, "scorer", "expected value", "found"]),
+    tampered("with its scorer energies edited", (s) => {
+      editValues(s, "energyPred", 1, (v) => v * 2);
+    }, [/metric energy_(error|pred)/, "found value"]),
+    tampered("with its divergence hidden-shifted", (s) => {
+      s.divergence[0].step = 3;
+    }, ["divergence[0].step (IC 2)", "expected null", "found 3"]),
+    tampered("of schema shard/1", (s) => void (s.schema = "emubench.shard/1"), [
+      'schema: expected "emubench.shard/2"',
+      "no rows",
+    ]),
+    tampered("without rows", (s) => void delete (s as Record<string, unknown>).rows, [
+      "rows: expected a list of row objects",
+    ]),
+  ];
+}
+
 // ------------------------------------------------------------------ interrupted output sets
 
 function interruptCases(): Case[] {
@@ -1227,6 +1342,7 @@ export function allCases(): Case[] {
     ...zarrCases(),
     ...jsonCases(),
     ...flagCases(),
+    ...mergeCases(),
     ...interruptCases(),
     ...textCases(),
   ];

@@ -295,6 +295,8 @@ export class AnchorsTracker implements Tracker {
    * bit for bit those of one tracker that observed everything. `TypeError` / `RangeError`
    * naming `state j` for a state that does not fit.
    *
+   * With `partial`, ICs in none of the states stay unobserved (a shard's own rows, checked by
+   * `emubench merge`) instead of being an error.
    * @example
    * ```ts
    * import { AnchorsTracker } from "./anchors_tracker.ts";
@@ -307,7 +309,11 @@ export class AnchorsTracker implements Tracker {
    * if (JSON.stringify(merged.rows()) !== JSON.stringify(whole.rows())) throw new Error("merge");
    * ```
    */
-  static fromStates(o: AnchorsOptions, states: readonly AnchorsState[]): AnchorsTracker {
+  static fromStates(
+    o: AnchorsOptions,
+    states: readonly AnchorsState[],
+    partial = false,
+  ): AnchorsTracker {
     const t = new AnchorsTracker(o);
     const { ics: N, steps: T, fields } = o, per = T * fields.length * M;
     const owner = new Int32Array(N).fill(-1);
@@ -371,7 +377,7 @@ export class AnchorsTracker implements Tracker {
         t.#divergedAt[ic] = d ?? Infinity;
       });
     });
-    checkCoverage(owner, states.length, "anchors states");
+    if (!partial) checkCoverage(owner, states.length, "anchors states");
     return t;
   }
 }
@@ -478,7 +484,7 @@ export const ANCHORS_FAMILY: TrackerFamily = {
   build(ctx, from): Tracker {
     const o = anchorsOptions(ctx);
     return from.states
-      ? AnchorsTracker.fromStates(o, from.states as AnchorsState[])
+      ? AnchorsTracker.fromStates(o, from.states as AnchorsState[], from.partial)
       : new AnchorsTracker(o);
   },
 };

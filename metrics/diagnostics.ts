@@ -237,6 +237,8 @@ export class DiagnosticsTracker {
    * (naming the state and field) or an IC is missing or held twice, `TypeError` on a malformed
    * array.
    *
+   * With `partial`, ICs in none of the states stay unobserved (a shard's own rows, checked by
+   * `emubench merge`) instead of being an error.
    * @example
    * ```ts
    * import { DiagnosticsTracker } from "./diagnostics.ts";
@@ -250,11 +252,12 @@ export class DiagnosticsTracker {
   static fromStates(
     options: DiagnosticsOptions,
     states: readonly DiagnosticsState[],
+    partial = false,
   ): DiagnosticsTracker {
     const tracker = new DiagnosticsTracker(options);
     const owner = new Int32Array(tracker.#n).fill(-1);
     states.forEach((state, j) => tracker.#absorb(state, j, owner));
-    checkCoverage(owner, states.length, "diagnostics states");
+    if (!partial) checkCoverage(owner, states.length, "diagnostics states");
     return tracker;
   }
 
@@ -564,7 +567,7 @@ export const DIAGNOSTICS_FAMILY: TrackerFamily = {
       diagnostics: (s: Float32Array | Float64Array) => suite.diagnostics!(s),
     };
     return from.states
-      ? DiagnosticsTracker.fromStates(options, from.states as DiagnosticsState[])
+      ? DiagnosticsTracker.fromStates(options, from.states as DiagnosticsState[], from.partial)
       : new DiagnosticsTracker(options);
   },
 };

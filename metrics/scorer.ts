@@ -446,6 +446,8 @@ export class RolloutScorer {
    * `options` (naming the state and field) or an IC is missing or held twice, `TypeError` on a
    * malformed array.
    *
+   * With `partial`, ICs in none of the states stay unobserved (a shard's own rows, checked by
+   * `emubench merge`) instead of being an error.
    * @example
    * ```ts
    * import { RolloutScorer } from "./scorer.ts";
@@ -459,7 +461,11 @@ export class RolloutScorer {
    * if (!message.includes("IC 1 is in none")) throw new Error(message);
    * ```
    */
-  static fromStates(options: ScorerOptions, states: readonly ScorerState[]): RolloutScorer {
+  static fromStates(
+    options: ScorerOptions,
+    states: readonly ScorerState[],
+    partial = false,
+  ): RolloutScorer {
     const scorer = new RolloutScorer(options);
     const owner = new Int32Array(scorer.#n).fill(-1);
     let seconds = 0;
@@ -467,7 +473,7 @@ export class RolloutScorer {
       scorer.#absorb(state, j, owner);
       seconds += state.seconds;
     });
-    checkCoverage(owner, states.length, "scorer states");
+    if (!partial) checkCoverage(owner, states.length, "scorer states");
     scorer.#seconds = seconds;
     return scorer;
   }
@@ -941,7 +947,7 @@ export const SCORER_FAMILY: TrackerFamily = {
       firstStep: ctx.firstStep,
     };
     return from.states
-      ? RolloutScorer.fromStates(options, from.states as ScorerState[])
+      ? RolloutScorer.fromStates(options, from.states as ScorerState[], from.partial)
       : new RolloutScorer(options);
   },
 };

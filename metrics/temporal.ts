@@ -481,8 +481,14 @@ export class TemporalTracker {
    * whose `rows()` equal those of one tracker that observed every IC. Throws `RangeError` /
    * `TypeError` ("Cannot merge temporal states: …") on a header mismatch, an IC held twice or
    * missing, or damaged data.
+   * With `partial`, ICs in none of the states stay unobserved (a shard's own rows, checked by
+   * `emubench merge`) instead of being an error.
    */
-  static fromStates(options: TemporalOptions, states: readonly TemporalState[]): TemporalTracker {
+  static fromStates(
+    options: TemporalOptions,
+    states: readonly TemporalState[],
+    partial = false,
+  ): TemporalTracker {
     const t = new TemporalTracker(options);
     const o = t.#o;
     const owner = new Int32Array(o.ics).fill(-1);
@@ -540,7 +546,7 @@ export class TemporalTracker {
         t.#curves.set(curves.subarray(i * per, (i + 1) * per), ic * per);
       });
     });
-    checkCoverage(owner, states.length, "temporal states");
+    if (!partial) checkCoverage(owner, states.length, "temporal states");
     return t;
   }
 }
@@ -778,7 +784,7 @@ export const TEMPORAL_FAMILY: TrackerFamily = {
       steps: ctx.steps,
     };
     return from.states
-      ? TemporalTracker.fromStates(options, from.states as TemporalState[])
+      ? TemporalTracker.fromStates(options, from.states as TemporalState[], from.partial)
       : new TemporalTracker(options);
   },
 };

@@ -132,6 +132,11 @@ export interface TrackerSource {
   readonly states?: readonly unknown[];
   /** The trackers built before this one in the same set, by family key. */
   readonly built: ReadonlyMap<string, Tracker>;
+  /**
+   * The states hold some ICs only (one shard's, to recompute the rows that shard's run
+   * emitted): ICs in none of them stay unobserved instead of being an error.
+   */
+  readonly partial?: boolean;
 }
 
 /** A metric family: when a run has its tracker, and how to build it (run and merge alike). */
@@ -226,12 +231,14 @@ export interface ShardStates {
  * family that applies is built (in order; derived ones see the earlier trackers). A merge
  * throws `RangeError` naming the shards when a family's state is missing where it applies, or
  * present where it does not, or does not fit (its message with `state j` replaced by the
- * shard's name and the family key).
+ * shard's name and the family key). With `partial`, the shards may hold some ICs only: the
+ * others stay unobserved, so one shard's states give back the rows its own run emitted.
  */
 export function buildTrackers<C extends TrackerContext>(
   families: readonly TrackerFamily<C>[],
   ctx: C,
   shards?: readonly ShardStates[],
+  partial = false,
 ): TrackerSet {
   const built = new Map<string, Tracker>();
   for (const family of families) {
@@ -266,7 +273,10 @@ export function buildTrackers<C extends TrackerContext>(
     }
     const states = shards && !family.derived ? shards.map((s) => s.states[family.key]) : undefined;
     try {
-      built.set(family.key, family.build(ctx, { states, built }));
+      built.set(
+        family.key,
+        family.build(ctx, { states, built, ...(shards && partial ? { partial } : {}) }),
+      );
     } catch (e) {
       if (!shards || !(e instanceof RangeError || e instanceof TypeError)) throw e;
       throw new RangeError(

@@ -253,10 +253,13 @@ export class WeatherTracker {
    * JSON), which together must cover every IC once. Throws `TypeError` on a malformed state and
    * `RangeError` on a header that differs from `options` or an IC missing or held twice.
    * `options.climatology` is only used by later {@link WeatherTracker.observe} calls.
+   * With `partial`, ICs in none of the states stay unobserved (a shard's own rows, checked by
+   * `emubench merge`) instead of being an error.
    */
   static fromStates(
     options: WeatherTrackerOptions,
     states: readonly WeatherState[],
+    partial = false,
   ): WeatherTracker {
     const t = new WeatherTracker(options);
     const { fields, ics: N, steps } = options, per = (steps + 1) * fields.length;
@@ -352,7 +355,7 @@ export class WeatherTracker {
         if (biases) t.#bias!.set(biases.subarray(i * per, (i + 1) * per), ic * per);
       });
     });
-    checkCoverage(owner, states.length, "weather states");
+    if (!partial) checkCoverage(owner, states.length, "weather states");
     return t;
   }
 

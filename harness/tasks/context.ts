@@ -56,12 +56,14 @@ export interface TrackedRun {
 /**
  * The trackers of a forecast run of `suite` (`metrics/trackers.ts`, then `suite.trackers`);
  * with `shards`, rebuilt from their states for a merge (`RangeError` naming the shard files
- * when a state is missing, unexpected or does not fit).
+ * when a state is missing, unexpected or does not fit); with `partial` too, from states of
+ * some ICs (one shard's), the others unobserved: the rows that shard's own run emitted.
  */
 export function suiteTrackers(
   suite: Suite,
   run: TrackedRun,
   shards?: readonly ShardStates[],
+  partial = false,
 ): TrackerSet {
   const ctx: SuiteTrackerContext = {
     suite,
@@ -73,7 +75,7 @@ export function suiteTrackers(
     seed: run.seed,
     ...(run.data ? { data: run.data } : {}),
   };
-  return buildTrackers(forecastFamilies(suite.trackers ?? []), ctx, shards);
+  return buildTrackers(forecastFamilies(suite.trackers ?? []), ctx, shards, partial);
 }
 
 /**

@@ -12,12 +12,14 @@
  * (the reference cache entry of the unsharded run: the reference solvers pair ICs, so solving a
  * subset alone could round differently).
  *
- * **Shard files** (`schema: "emubench.shard/1"`, {@link ShardResult}, `shard-K-of-N.json`)
+ * **Shard files** (`schema: "emubench.shard/2"`, {@link ShardResult}, `shard-K-of-N.json`)
  * carry the result header of the run (suite, model with its sha256, config, environment),
  * the shard spec, the ICs covered, their divergence, the snapshots they hold (IC 0's, in shard
- * 1), timings, the reference's sha256, and the {@link ScorerState} of those ICs: the per-IC
+ * 1), timings, the reference's sha256, the {@link ScorerState} of those ICs: the per-IC
  * values the scorer keeps, in float64, bit for bit; for a suite with physics `diagnostics`
- * (e.g. `shallow_water2d`), also the {@link DiagnosticsState} of those ICs.
+ * (e.g. `shallow_water2d`), also the {@link DiagnosticsState} of those ICs (every tracker
+ * family's state, under its key); and the `rows` the shard's own run emitted (its trackers
+ * saw only its ICs). `emubench.shard/1` files carried no rows and are refused.
  *
  * **Merge** ({@link mergeShards}) refuses (exit 2) shards split differently, a missing or
  * doubled shard, and shards of different runs, listing every difference: suite id, version,
@@ -27,7 +29,15 @@
  * one scorer from the states ({@link RolloutScorer.fromStates}), and one diagnostics tracker
  * ({@link DiagnosticsTracker.fromStates}) where the suite has diagnostics, and emits their rows:
  * the same values in the same IC order through the same arithmetic as the unsharded run with the
- * same `--batch`, so `rows`, `divergence` and `snapshots` are identical. The merged `created` is the
+ * same `--batch`, so `rows`, `divergence` and `snapshots` are identical.
+ *
+ * **Consistency.** Before merging, each shard's states must give back its own rows: the merge
+ * rebuilds the shard's trackers from its states alone (the other ICs unobserved, as in the
+ * shard's run), and every row must equal the shard's row exactly: the same keys, and each value
+ * the same float64 (no tolerance: the same arithmetic runs on the same numbers); the shard's
+ * `divergence` steps must be its scorer's `divergedAt`. A shard whose rows or states were
+ * edited is refused (exit 2) naming the file, the row (metric, field, step, IC), the value the
+ * states give and the value found. The merged `created` is the
  * latest shard's; `config.data`, `environment` and blocks about IC 0 (e.g. `hovmoller`) come
  * from shard 1. Timings are sums over the shards (so `totalSeconds` is the machine time spent,
  * not the wall time of the job), and `stepsPerSecond` is all IC-steps over the summed rollout
@@ -49,13 +59,13 @@ import { modelHash } from "../results/check.ts";
 import { type Result, RESULT_SCHEMA, RESULT_SCHEMA_V1 } from "../results/schema.ts";
 import { described } from "../results/describe.ts";
 import type { ScorerState } from "../../metrics/scorer.ts";
-import type { TrackerSet } from "../../metrics/tracker.ts";
+import type { ShardStates, TrackerSet } from "../../metrics/tracker.ts";
 import { getSuite } from "../../suites/mod.ts";
 import { isRecord } from "../core/checks.ts";
 import { suiteTrackers } from "./context.ts";
 
 /** Schema tag of a shard file. */
-export const SHARD_SCHEMA = "emubench.shard/1";
+export const SHARD_SCHEMA = "emubench.shard/2";
 
 /** Shard `index` of `count`, 1-based: `1 ≤ index ≤ count`. */
 export interface ShardSpec {
@@ -70,8 +80,10 @@ export interface IcRange {
 }
 
 /** What one shard wrote: the result header, its ICs and the scorer state of those ICs. */
-export interface ShardResult extends Omit<Result, "schema" | "rows" | "timings" | "catalogue"> {
+export interface ShardResult extends Omit<Result, "schema" | "timings" | "catalogue"> {
   schema: typeof SHARD_SCHEMA;
+  /** The rows of the shard's own run (its trackers saw only `ics`): checked against the states. */
+  rows: Result["rows"];
   shard: { index: number; count: number };
   /** IC indices this shard evaluated, ascending (global indices of the whole run). */
   ics: number[];
@@ -181,8 +193,9 @@ export function shardRange(spec: ShardSpec, ics: number, batch: number): IcRange
 
 /**
  * Assemble a shard file from a shard's evaluation: `result` is what `evaluate` built for the
- * shard (its rows are dropped: they cover only these ICs), `trackers` the trackers that
- * observed ICs `range` (indexed globally); their states go under their family keys.
+ * shard (its rows, over these ICs only, are kept for the merge's consistency check),
+ * `trackers` the trackers that observed ICs `range` (indexed globally); their states go under
+ * their family keys.
  *
  * @example
  * ```ts
@@ -198,8 +211,8 @@ export function shardRange(spec: ShardSpec, ics: number, batch: number): IcRange
  *   referenceSha256: "0".repeat(64),
  *   rolloutSeconds: 1,
  * });
- * if (part.schema !== "emubench.shard/1" || part.ics.join() !== "2,3") throw new Error();
- * if ("rows" in part || part.scorer.covered.join() !== "2,3") throw new Error();
+ * if (part.schema !== "emubench.shard/2" || part.ics.join() !== "2,3") throw new Error();
+ * if (part.rows.length !== 0 || part.scorer.covered.join() !== "2,3") throw new Error();
  * ```
  */
 export function shardResult(
@@ -211,10 +224,11 @@ export function shardResult(
 ): ShardResult {
   const ics = Array.from({ length: range.count }, (_, i) => range.first + i);
   // The catalogue describes rows; the merge builds it again for the merged rows.
-  const { schema: _schema, rows: _rows, catalogue: _catalogue, timings, ...header } = result;
+  const { schema: _schema, rows, catalogue: _catalogue, timings, ...header } = result;
   return {
     schema: SHARD_SCHEMA,
     ...header,
+    rows,
     shard: { index: spec.index, count: spec.count },
     ics,
     reference: { sha256: extra.referenceSha256 },
@@ -233,7 +247,7 @@ export function shardResult(
  * import { validateShard } from "./shard.ts";
  * let message = "";
  * try { validateShard({ schema: "emubench.result/2" }, "r.json"); } catch (e) { message = String(e); }
- * if (!message.includes('r.json: schema: expected "emubench.shard/1"')) throw new Error(message);
+ * if (!message.includes('r.json: schema: expected "emubench.shard/2"')) throw new Error(message);
  * ```
  */
 export function validateShard(json: unknown, file: string): ShardResult {
@@ -250,6 +264,9 @@ export function validateShard(json: unknown, file: string): ShardResult {
     `"${SHARD_SCHEMA}"${
       (s.schema as string) === RESULT_SCHEMA || (s.schema as string) === RESULT_SCHEMA_V1
         ? " (this is a merged or unsharded result, not a shard)"
+        : (s.schema as string) === "emubench.shard/1"
+        ? " (a shard/1 file carries no rows to check its states against: run the shard again " +
+          "with this emubench)"
         : ""
     }`,
     s.schema,
@@ -293,6 +310,12 @@ export function validateShard(json: unknown, file: string): ShardResult {
     "model.sha256",
     "sha256 of model.files (the file was edited after the run, or is corrupt)",
     s.model.sha256,
+  );
+  ok(
+    Array.isArray(s.rows) && s.rows.every(isRecord),
+    "rows",
+    "a list of row objects (the shard's own rows)",
+    Array.isArray(s.rows) ? "a list with a non-object" : s.rows,
   );
   ok(Array.isArray(s.divergence), "divergence", "a list", s.divergence);
   ok(Array.isArray(s.snapshots), "snapshots", "a list", s.snapshots);
@@ -380,6 +403,84 @@ function identity(s: ShardResult): [string, unknown][] {
     ["environment.adapter", e.adapter],
     ["environment.arch", e.arch],
   ];
+}
+
+/** A row's coordinates, for messages: `metric mse, field u, step 3, IC 2`. */
+function rowName(row: Record<string, unknown>): string {
+  const keys = ["metric", "field", "step", "ic", "k", "region", "reduction"];
+  return keys.filter((k) => row[k] !== undefined).map((k) =>
+    `${k === "ic" ? "IC" : k} ${typeof row[k] === "string" ? row[k] : short(row[k])}`
+  ).join(", ");
+}
+
+/**
+ * Refuse shard `f` unless the rows its states give (trackers rebuilt by `rebuild` from its
+ * states alone, the other ICs unobserved) are its rows exactly, and its divergence steps are
+ * its scorer's. `ValueRangeError` naming the file, the row, the value the states give and the
+ * value found.
+ */
+function checkShardRows(
+  f: ShardFile,
+  stateKeys: readonly string[],
+  rebuild: (states: ShardStates[]) => TrackerSet,
+): void {
+  const bad = (field: string, expected: string, found: string): never => {
+    throw new ValueRangeError({
+      file: f.file,
+      field,
+      expected,
+      found,
+      hint: "Cannot merge shards: this shard's rows and tracker states disagree (the file was " +
+        "edited after its run, or is corrupt); run the shard again",
+    });
+  };
+  const s = f.shard;
+  s.divergence.forEach((d, i) => {
+    const step = isRecord(d) ? d.step ?? null : d;
+    const want = s.scorer.divergedAt?.[i] ?? null;
+    if (step !== want) {
+      bad(
+        `divergence[${i}].step (IC ${s.ics[i]})`,
+        `${short(want)} (the step its scorer state records)`,
+        short(step),
+      );
+    }
+  });
+  let own: TrackerSet;
+  try {
+    own = rebuild([{ name: f.file, states: s }]);
+  } catch (e) {
+    if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
+    return cannotMerge(e.message);
+  }
+  const expected = JSON.parse(JSON.stringify(own.rows())) as Record<string, unknown>[];
+  const found = s.rows as unknown as Record<string, unknown>[];
+  const n = Math.min(expected.length, found.length);
+  for (let i = 0; i < n; i++) {
+    const a = expected[i], b = found[i];
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (JSON.stringify(a[key]) === JSON.stringify(b[key])) continue;
+      if (key === "value") {
+        bad(
+          `rows[${i}] (${rowName(a)})`,
+          `value ${short(a[key])} (what its ${stateKeys.join(", ")} states give)`,
+          `value ${short(b[key])}`,
+        );
+      }
+      bad(`rows[${i}].${key}`, `${rowName(a)} (from its states)`, rowName(b) || short(b));
+    }
+  }
+  if (expected.length !== found.length) {
+    bad(
+      "rows",
+      `${expected.length} rows (what its states give)`,
+      `${found.length} rows${
+        found.length > n
+          ? `, the first extra ${rowName(found[n])}`
+          : `, ending before ${rowName(expected[n])}`
+      }`,
+    );
+  }
 }
 
 function short(v: unknown): string {
@@ -489,18 +590,24 @@ export function mergeShards(files: readonly ShardFile[]): Result {
     cannotMerge("its shards name no seed (a private-seed run is never sharded)");
   }
   let trackers: TrackerSet;
+  const run = {
+    ics: N,
+    steps: T,
+    history: first.shard.model.history,
+    summarySteps: first.shard.config.summarySteps,
+    seed,
+  };
   try {
-    trackers = suiteTrackers(suite, {
-      ics: N,
-      steps: T,
-      history: first.shard.model.history,
-      summarySteps: first.shard.config.summarySteps,
-      seed,
-    }, ordered.map((f) => ({ name: name(f), states: f.shard })));
+    trackers = suiteTrackers(suite, run, ordered.map((f) => ({ name: name(f), states: f.shard })));
   } catch (e) {
     // A damaged or missing state is bad input: the message names the file and the family.
     if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
     cannotMerge(e.message);
+  }
+
+  // Each shard's states give back its own rows (module notes: consistency).
+  for (const f of ordered) {
+    checkShardRows(f, trackers.stateKeys, (states) => suiteTrackers(suite, run, states, true));
   }
 
   const sum = (k: keyof ShardResult["timings"]) =>

@@ -235,19 +235,23 @@ export const WEATHER_FAMILY: TrackerFamily<SuiteTrackerContext> = {
       const g = state.grid;
       // A region's state holds its rows' latitudes; the merged tracker only emits rows, so the
       // weights latLonGrid derives from them (not the whole grid's) are never used.
-      return WeatherTracker.fromStates({
-        fields: suite.fields,
-        grid: g?.kind === "latlon" ? latLonGrid(g.lat, g.nlon) : { kind: "healpix", nside },
-        ics: ctx.ics,
-        steps: ctx.steps,
-        prefix: state.prefix,
-        rmse: state.mse !== undefined,
-        bias: state.bias !== undefined,
-        region: state.region,
-        climatology: () => {
-          throw new RangeError("a merged weather tracker observes nothing");
+      return WeatherTracker.fromStates(
+        {
+          fields: suite.fields,
+          grid: g?.kind === "latlon" ? latLonGrid(g.lat, g.nlon) : { kind: "healpix", nside },
+          ics: ctx.ics,
+          steps: ctx.steps,
+          prefix: state.prefix,
+          rmse: state.mse !== undefined,
+          bias: state.bias !== undefined,
+          region: state.region,
+          climatology: () => {
+            throw new RangeError("a merged weather tracker observes nothing");
+          },
         },
-      }, states.map((s) => s[k]));
+        states.map((s) => s[k]),
+        from.partial,
+      );
     });
     return {
       observe: () => {
