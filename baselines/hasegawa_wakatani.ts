@@ -301,7 +301,9 @@ function hwParams(suite: Suite): Record<"c1" | "kappa" | "nu" | "hyperOrder" | "
 
 /**
  * The `coarse_solver` baseline for `hasegawa_wakatani`: {@link hwCoarseSolverGraph} on
- * {@link HW_COARSE_N}² with the suite's physics and RK4 step h.
+ * `nc`² (default {@link HW_COARSE_N}²) with the suite's physics and RK4 step h; `id` names the
+ * model (`baseline:ID`, default `coarse_solver`; the solver ladder, `ladder.ts`, builds other
+ * `nc`). At `nc` = the suite's n it is the reference scheme itself, in float32.
  *
  * @example
  * ```ts
@@ -311,12 +313,16 @@ function hwParams(suite: Suite): Record<"c1" | "kappa" | "nu" | "hyperOrder" | "
  * if (m.manifest.graphs.step !== "coarse_solver.onnx") throw new Error("step graph");
  * ```
  */
-export function hwCoarseSolverBaseline(suite: Suite): ModelSource {
+export function hwCoarseSolverBaseline(
+  suite: Suite,
+  nc: number = HW_COARSE_N,
+  id = "coarse_solver",
+): ModelSource {
   const p = hwParams(suite), { n, length } = squarePeriodicGrid(suite, "HW baselines");
   const substeps = Math.round(suite.dt / p.h);
   const bytes = hwCoarseSolverGraph({
     n,
-    nc: HW_COARSE_N,
+    nc,
     length,
     c1: p.c1,
     kappa: p.kappa,
@@ -326,12 +332,12 @@ export function hwCoarseSolverBaseline(suite: Suite): ModelSource {
     substeps,
   });
   return baselineSource(
-    "coarse_solver",
+    id,
     suite,
     { step: bytes },
-    `The suite's HW equations pseudo-spectral on ${HW_COARSE_N}² (2/3 band |k| ≤ ${
-      Math.floor(HW_COARSE_N / 3)
-    }), ν scaled by (${n}/${HW_COARSE_N})⁶, ${substeps} RK4 sub-steps per model step; ` +
+    `The suite's HW equations pseudo-spectral on ${nc}² (2/3 band |k| ≤ ${
+      Math.floor(nc / 3)
+    }), ν scaled by (${n}/${nc})⁶, ${substeps} RK4 sub-steps per model step; ` +
       `spectral restriction in, trigonometric interpolation back (DFT as MatMul).`,
   );
 }

@@ -316,7 +316,8 @@ export function coarseJet2dSubsteps(
  * The `coarse_solver` baseline of `jet2d`: {@link coarseJet2dGraph} on 64² (M = 21) with the
  * suite's ν, μ, β, forcing and the hyperviscosity rescaled to the coarse cut-off,
  * ν_h,c = ν_h (K/M)⁸ (K = ⌊N/3⌋), as in the suite's spin-up; sub-steps for |u| ≤ 12 (the
- * reference reaches ≈ 10).
+ * reference reaches ≈ 10). `nc` (default {@link JET2D_COARSE_N}) and the model `id` (default
+ * `coarse_solver`) are parameters for the solver ladder (`ladder.ts`).
  *
  * @example
  * ```ts ignore
@@ -325,8 +326,12 @@ export function coarseJet2dSubsteps(
  * const m = jet2dCoarseSolver(jet2d); // manifest + graph bytes
  * ```
  */
-export function jet2dCoarseSolver(suite: Suite): ModelSource {
-  const { n, length } = squarePeriodicGrid(suite, "jet2d baselines"), nc = JET2D_COARSE_N;
+export function jet2dCoarseSolver(
+  suite: Suite,
+  nc: number = JET2D_COARSE_N,
+  id = "coarse_solver",
+): ModelSource {
+  const { n, length } = squarePeriodicGrid(suite, "jet2d baselines");
   const m = Math.floor(nc / 3), nuH = suiteParam(suite, "nuH") * (Math.floor(n / 3) / m) ** 8;
   const substeps = coarseJet2dSubsteps(nc, length, suite.dt, 12);
   const bytes = coarseJet2dGraph({
@@ -343,7 +348,7 @@ export function jet2dCoarseSolver(suite: Suite): ModelSource {
     substeps,
   });
   return baselineSource(
-    "coarse_solver",
+    id,
     suite,
     { step: bytes },
     `Pseudo-spectral vorticity solver on ${nc}² (modes |k| ≤ ${m}, 2/3-rule dealiased), ` +

@@ -13,15 +13,11 @@ import { grid1D, gridShape, type PeriodicGrid1D, type Suite } from "../suites/co
 import type { AutoencoderSource, ModelSource } from "../harness/model/manifest.ts";
 import { ValueRangeError } from "../harness/core/errors.ts";
 import { baselineSource, suiteParam } from "./source.ts";
-import { cnnGraph, coarseBurgersGraph, persistenceGraph, stencilGraph } from "./builders.ts";
+import { cnnGraph, persistenceGraph, stencilGraph } from "./builders.ts";
+import { coarseBurgersSolver, coarseShallowWaterSolver } from "./ladder.ts";
 import { composeStencil, laxWendroffStencil, substepsFor, upwindStencil } from "./stencils.ts";
 import { fitStableStencil } from "./least_squares.ts";
-import {
-  coarseShallowWaterGraph,
-  coarseSubsteps,
-  LINEAR_EXTRAPOLATION_WEIGHTS,
-  linearMultistepGraph,
-} from "./shallow_water.ts";
+import { LINEAR_EXTRAPOLATION_WEIGHTS, linearMultistepGraph } from "./shallow_water.ts";
 import { MEAN_POOL_RATIOS, meanPoolAutoencoder } from "./era5_autoencoder.ts";
 import { heapUntrainedBaseline, hwCoarseSolverBaseline } from "./hasegawa_wakatani.ts";
 import { climatologyGraph } from "./era5.ts";
@@ -64,47 +60,6 @@ function convectionStencil(suite: Suite, scheme: (c: number) => number[]) {
   const courant = (beta * suite.dt) / (line1(suite).length / line1(suite).n);
   const m = substepsFor(courant);
   return { stencil: composeStencil(scheme(courant / m), m), m, c: courant / m };
-}
-
-/**
- * Coarse shallow-water solver for a 2D suite (`shallow_water2d`): Rusanov on a grid 2× coarser
- * per direction, sub-steps for a wave-speed bound |u| + √(gh) ≤ 2.5 at CFL 0.45 (the reference
- * reaches 2.43 over the 16 standard ICs; the forward-Euler Rusanov step stays stable up to
- * speeds 2.5/0.45 ≈ 5.6).
- */
-function coarseShallowWater(suite: Suite): ModelSource {
-  if (suite.grid.kind !== "grid2d" || suite.grid.boundary !== "periodic") {
-    throw new ValueRangeError({
-      field: `suite ${suite.id} grid`,
-      expected: "a periodic 2D grid (coarse shallow-water solver)",
-      found: JSON.stringify(suite.grid),
-    });
-  }
-  const { ny, nx, ly, lx } = suite.grid, factor = 2, speed = 2.5, cfl = 0.45;
-  const substeps = coarseSubsteps({
-    cells: [ny / factor, nx / factor],
-    lengths: [ly, lx],
-    dt: suite.dt,
-    speed,
-    cfl,
-  });
-  return wrap(
-    "coarse_solver",
-    suite,
-    coarseShallowWaterGraph({
-      ny,
-      nx,
-      factor,
-      ly,
-      lx,
-      g: param(suite, "g"),
-      dt: suite.dt,
-      substeps,
-    }),
-    `First-order Rusanov finite volume (forward Euler) on ${ny / factor}×${nx / factor} cells, ` +
-      `${substeps} sub-steps per model step (CFL ${cfl} for |u| + √(gh) ≤ ${speed}), ` +
-      `block averages in, linear interpolation back.`,
-  );
 }
 
 /** Seed offset for training data of fitted baselines: disjoint from evaluation ICs. */
@@ -218,23 +173,8 @@ const BASELINES: readonly Baseline[] = [
     build: (suite) => {
       if (suite.id === "hasegawa_wakatani") return hwCoarseSolverBaseline(suite);
       if (suite.id === "jet2d") return jet2dCoarseSolver(suite);
-      if (suite.grid.kind === "grid2d") return coarseShallowWater(suite);
-      const nu = param(suite, "nu");
-      const factor = 4, n = line1(suite).n / factor, dx = line1(suite).length / n;
-      const substeps = Math.ceil(suite.dt / ((0.4 * dx * dx) / nu));
-      return wrap(
-        "coarse_solver",
-        suite,
-        coarseBurgersGraph({
-          x: line1(suite).n,
-          factor,
-          length: line1(suite).length,
-          nu,
-          dt: suite.dt,
-          substeps,
-        }),
-        `Forward Euler + Rusanov flux on ${n} cells, ${substeps} sub-steps per model step (diffusion number ≤ 0.4).`,
-      );
+      if (suite.grid.kind === "grid2d") return coarseShallowWaterSolver(suite, 2);
+      return coarseBurgersSolver(suite, 4);
     },
   },
   {
