@@ -10,7 +10,7 @@ import { type Case, cli, diffSnapshots, lib, mkfifo, type Outcome, snapshot } fr
 import { loadModel } from "../harness/model/manifest.ts";
 import { loadDataset } from "../harness/data/dataset.ts";
 import { getSuite } from "../suites/mod.ts";
-import { scaleGraph } from "../fixtures/graphs.ts";
+import { lastOfWindowGraph, scaleGraph } from "../fixtures/graphs.ts";
 import { writeNpy } from "../harness/data/npy.ts";
 import { evaluateSubmissions } from "../harness/tasks/submissions.ts";
 import { OutputSet, sweepOutputSet } from "../harness/core/atomic.ts";
@@ -751,6 +751,58 @@ function jsonCases(): Case[] {
       return await cli(["gate", "--baseline", w.result, "--candidate", w.result, "--rules", p]);
     },
   });
+  // Issue 13 §8: the rules file's `metric` and `steps` messages name the file, the field, what
+  // was expected and what was found.
+  const rules = (name: string, body: unknown, names: (string | RegExp)[]): Case => ({
+    area: "json",
+    name: `gate: rules ${name}`,
+    code: 2,
+    names: [/\/rules\.json: /, ...names],
+    run: async (w, dir) => {
+      const p = join(dir, "rules.json");
+      await Deno.writeTextFile(p, JSON.stringify(body));
+      return await cli(["gate", "--baseline", w.result, "--candidate", w.result, "--rules", p]);
+    },
+  });
+  out.push(
+    rules("curves metric unknown", { curves: [{ metric: "bogus_metric", maxRatio: 1.1 }] }, [
+      "curves[0].metric: expected a metric of the baseline result's catalogue",
+      'found "bogus_metric"',
+    ]),
+    rules("curves metric a number", { curves: [{ metric: 5, maxRatio: 1.1 }] }, [
+      "curves[0].metric: expected a metric id, found 5",
+    ]),
+    rules("geomean metric unknown", { geomean: { metric: "bogus", maxRatio: 1.1 } }, [
+      "geomean.metric: expected a metric of the baseline result's catalogue",
+      'found "bogus"',
+    ]),
+    rules("steps beyond the horizon", {
+      curves: [{ metric: "nrmse", steps: [1, 999], maxRatio: 1.1 }],
+    }, ["curves[0].steps: expected steps in 1..20", "found 999"]),
+    rules("steps 2e9", { curves: [{ metric: "nrmse", steps: [2e9], maxRatio: 1.1 }] }, [
+      "curves[0].steps: expected steps in 1..20",
+      "found 2000000000",
+    ]),
+    rules("steps a word", { curves: [{ metric: "nrmse", steps: "sometimes", maxRatio: 1.1 }] }, [
+      'curves[0].steps: expected "summary" or a non-empty list of steps ≥ 1',
+      'found "sometimes"',
+    ]),
+    rules("steps [0]", { curves: [{ metric: "nrmse", steps: [0], maxRatio: 1.1 }] }, [
+      "curves[0].steps: expected",
+      "found [0]",
+    ]),
+    rules("steps a number", { curves: [{ metric: "nrmse", steps: 5, maxRatio: 1.1 }] }, [
+      "curves[0].steps: expected",
+      "found 5",
+    ]),
+  );
+  out.push({
+    area: "json",
+    name: "gate: --candidate names a missing file",
+    code: 2,
+    names: [/\/nope\.json: --candidate: expected a file: a JSON result file, found no such file/],
+    run: (w, dir) => cli(["gate", "--baseline", w.result, "--candidate", join(dir, "nope.json")]),
+  });
   out.push({
     area: "json",
     name: "gate: a result against itself passes",
@@ -957,6 +1009,46 @@ function flagCases(): Case[] {
     },
   );
   return cases;
+}
+
+// ------------------------------------------------------------------ history beyond the horizon
+
+/** Issue 13 §8: a history window longer than the rollout names emulator.json and the numbers. */
+function historyCases(): Case[] {
+  const h = (name: string, k: number, args: string[], names: (string | RegExp)[]): Case => ({
+    area: "manifest",
+    name,
+    code: 2,
+    names: [/\/m\/emulator\.json: history: expected at most/, ...names],
+    run: async (_w, dir) => {
+      const m = await modelDir(join(dir, "m"), { suite: "convection1d", history: k }, {
+        "model.onnx": lastOfWindowGraph(X, k),
+      });
+      return await cli([
+        "run",
+        "--suite",
+        "convection1d",
+        "--model",
+        m,
+        "--backend",
+        "wasm",
+        "--out",
+        join(dir, "out"),
+        ...args,
+      ]);
+    },
+  });
+  return [
+    h("history 25 beyond the smoke tier's 20 steps", 25, ["--tier", "smoke"], [
+      "at most 20 (the rollout's 20 steps",
+      "found 25",
+    ]),
+    h("history 4 beyond --steps 3", 4, ["--tier", "smoke", "--steps", "3"], [
+      "at most 3",
+      "found 4",
+    ]),
+    h("history 2e9", 2e9, ["--tier", "smoke"], ["found 2000000000"]),
+  ];
 }
 
 // ------------------------------------------------------------------ tampered shards
@@ -1337,6 +1429,7 @@ export function allCases(): Case[] {
   return [
     ...modelFileCases(),
     ...manifestCases(),
+    ...historyCases(),
     ...submissionCases(),
     ...dataCases(),
     ...zarrCases(),

@@ -514,6 +514,41 @@ function expectDims(
 }
 
 /**
+ * Refuse a model whose history window `k` does not fit a rollout of `steps` steps (its first
+ * prediction is step k, from reference states 0..k−1): `ValueRangeError` naming the manifest
+ * file (`<model>/emulator.json`), `history`, the most that fits and the value found.
+ *
+ * @example
+ * ```ts
+ * import { checkHistoryFits } from "./rollout.ts";
+ * const model = { origin: "m", manifestFile: { path: "emulator.json", bytes: new Uint8Array() } };
+ * checkHistoryFits(model, 3, 20); // fits
+ * let message = "";
+ * try { checkHistoryFits(model, 25, 20); } catch (e) { message = String(e); }
+ * if (!message.includes("m/emulator.json: history: expected at most 20")) throw new Error(message);
+ * if (!message.includes("found 25")) throw new Error(message);
+ * ```
+ */
+export function checkHistoryFits(
+  model: Pick<ModelSource, "origin" | "manifestFile">,
+  k: number,
+  steps: number,
+): void {
+  if (k <= steps) return;
+  const file = model.manifestFile
+    ? `${model.origin.replace(/\/+$/, "")}/${model.manifestFile.path}`
+    : model.origin;
+  throw new ValueRangeError({
+    file,
+    field: "history",
+    expected: `at most ${steps} (the rollout's ${steps} steps, --steps or the tier's; the ` +
+      "model's first prediction is step history, from that many reference states)",
+    found: String(k),
+    hint: "Run more --steps, or export the model with a shorter history window",
+  });
+}
+
+/**
  * Roll the model out over all ICs in batches and stream every step to the observer.
  */
 export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
@@ -529,13 +564,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       found: `${reference.length}`,
     });
   }
-  if (k > refSteps + 1 || k > T) {
-    throw new ShapeError({
-      field: "history",
-      expected: `a window of at most ${Math.min(refSteps + 1, T)} reference states`,
-      found: `history ${k}`,
-    });
-  }
+  checkHistoryFits(model, k, Math.min(refSteps + 1, T));
   const norm = model.manifest.normalize;
   // Device-side reduction (RolloutOptions.reduce): float32 step models without normalize.
   const reduceOn = o.reduce !== undefined && o.observer.scalar !== undefined && !norm &&

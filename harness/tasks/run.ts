@@ -9,7 +9,13 @@ import { described } from "../results/describe.ts";
 import { gridShape, gridSize, type Suite, type TierName } from "../../suites/common/types.ts";
 import { type BackendChoice, openBackend } from "../onnx/backend.ts";
 import { ValueRangeError } from "../core/errors.ts";
-import { closeSessions, type DivergenceReason, openSessions, rollout } from "../model/rollout.ts";
+import {
+  checkHistoryFits,
+  closeSessions,
+  type DivergenceReason,
+  openSessions,
+  rollout,
+} from "../model/rollout.ts";
 import type { LoadedDataset } from "../data/dataset.ts";
 import type { ModelBytes } from "../model/bytes.ts";
 import type { WebRuntimeOptions } from "../onnx/backend.ts";
@@ -250,6 +256,8 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     N = positiveInt(o.ics, "--ics") ?? tier.ics;
     T = positiveInt(o.steps, "--steps") ?? tier.steps;
     checkReferenceFits(N, T, suite.fields.length * gridSize(suite.grid));
+    // Before the reference is solved: a history window longer than the horizon cannot run.
+    checkHistoryFits(model, plan.history, T);
     log(`reference: ${suite.id} v${suite.version}, ${N} ICs × ${T} steps (seed ${seed})`);
     const store = o.referenceStore ??
       (await import("../data/reference_cache.ts")).fileReferenceStore(
