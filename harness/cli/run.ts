@@ -20,6 +20,7 @@ import { formatShard, parseShard } from "../tasks/shard.ts";
 import { FLAG, modelSpec, slug, summaryLine, withCacheDir } from "./common.ts";
 import { defineCommand, userPath } from "./flags.ts";
 import { Status } from "./status.ts";
+import { frontierTable } from "../tasks/frontier.ts";
 
 /** The tasks `run` performs. */
 export const TASKS = ["forecast", "reconstruct"] as const;
@@ -32,6 +33,7 @@ export const runCommand = defineCommand({
     "emubench run --suite S --model <path|baseline:NAME> [--tier T] [--backend B] [--ics N]",
     "             [--steps N] [--seed N] [--batch N] [--data FILE] [--out DIR]",
     "             [--save-trajectories] [--no-report] [--shard K/N] [--json]",
+    "             [--frontier [--training-cost SECONDS]]",
     "emubench run --task reconstruct --suite era5 --model <dir|baseline:mean_pool_rN>",
     "             [--ics N] [--seed N] [--lmax L] [--data FILE] [--backend B] [--out DIR] [--json]",
   ],
@@ -69,6 +71,16 @@ export const runCommand = defineCommand({
       meaning: "evaluate only shard K of N of the ICs (merge with emubench merge)",
     },
     lmax: { type: "int", meaning: "largest spherical-harmonic degree scored (reconstruct)" },
+    frontier: {
+      type: "boolean",
+      meaning: "also score and time the suite's solver ladder on the same ICs and backend and " +
+        "add the cost–accuracy frontier to the result (docs/frontier.md)",
+    },
+    "training-cost": {
+      type: "string",
+      value: "SECONDS",
+      meaning: "with --frontier: the model's training cost, for the break-even number of rollouts",
+    },
     cache: FLAG.cache,
     json: FLAG.json,
   },
@@ -77,6 +89,7 @@ export const runCommand = defineCommand({
     "emubench run --suite burgers1d --model my_model.onnx --backend wasm --out out/mine",
     "emubench run --suite burgers1d --model baseline:persistence --data burgers.h5 --ics 16",
     "emubench run --suite burgers1d --model m.onnx --shard 2/4 --out shards   # docs/scale-out.md",
+    "emubench run --suite burgers1d --model m.onnx --frontier --training-cost 3600",
   ],
   run: async (values) => {
     const v = values;
@@ -85,8 +98,9 @@ export const runCommand = defineCommand({
     const shard = v.shard === undefined ? undefined : parseShard(v.shard);
     const status = new Status(v.json);
     const outDir = v.out ?? userPath(join("out", suite, slug(v.model)));
+    const trainingSeconds = trainingCost(v["training-cost"], Boolean(v.frontier));
     if (v.task === "reconstruct") {
-      for (const k of ["steps", "shard"] as const) {
+      for (const k of ["steps", "shard", "frontier"] as const) {
         if (v[k] !== undefined) {
           throw new ValueRangeError({
             field: `--${k}`,
@@ -143,6 +157,7 @@ export const runCommand = defineCommand({
       outDir,
       saveTrajectories: v["save-trajectories"],
       shard,
+      frontier: v.frontier ? { trainingSeconds } : undefined,
       // report.html is part of the run's output set: it appears with result.json or not at all.
       extraOutputs: v["no-report"] || shard ? undefined : {
         "report.html": (path, result) => writeReport(path, [result]),
@@ -169,6 +184,7 @@ export const runCommand = defineCommand({
       console.log(JSON.stringify({ ...named, report, summary: summaryLine(result) }));
     } else {
       status.log(summaryLine(result));
+      if (result.frontier) status.log(frontierTable(result.frontier));
       for (const f of [files.result, report, files.pred, files.ref]) {
         if (f) status.log(`wrote ${f}`);
       }
@@ -176,3 +192,27 @@ export const runCommand = defineCommand({
     return 0;
   },
 });
+
+/**
+ * `--training-cost SECONDS` as a number (a decimal ≥ 0), or undefined when absent; refused
+ * without `--frontier` or when not a number.
+ */
+function trainingCost(text: string | undefined, frontier: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  if (!frontier) {
+    throw new ValueRangeError({
+      field: "--training-cost",
+      expected: "given with --frontier (it sets the frontier's break-even)",
+      found: `--training-cost ${text} without --frontier`,
+    });
+  }
+  const v = /^\s*(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(v)) {
+    throw new ValueRangeError({
+      field: "--training-cost",
+      expected: "a number of seconds ≥ 0 (e.g. 3600)",
+      found: JSON.stringify(text),
+    });
+  }
+  return v;
+}

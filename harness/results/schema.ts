@@ -105,6 +105,94 @@ export interface ReconstructInfo {
   lmax: number;
 }
 
+/** One contender of a {@link Frontier}: the model, or one rung of the solver ladder. */
+export interface FrontierEntry {
+  /** Label in tables and charts (the model's name, or e.g. `4× (256 cells)`). */
+  label: string;
+  /**
+   * nRMSE at each of {@link Frontier.steps}: the `nrmse` row `mean_over_ics` of every field,
+   * averaged over fields; `null` where not every IC contributes (an IC diverged, or the step
+   * was not predicted).
+   */
+  error: (number | null)[];
+  /**
+   * The leaderboard's headline score: the `nrmse` row `geomean_over_steps_then_mean_over_ics`
+   * averaged over fields; `null` unless every IC contributes.
+   */
+  score: number | null;
+  /**
+   * Median wall seconds to advance one IC by one model step, as the rollout engine runs it
+   * with no scoring: the median over model steps of (one step of a batch) / (ICs in the batch).
+   */
+  secondsPerStep: number;
+  /** ICs that diverged (NaN/Inf or beyond the suite's bound). */
+  diverged: number;
+}
+
+/** One rung of the solver ladder in a {@link Frontier}. */
+export interface FrontierRung extends FrontierEntry {
+  /** Model id of the rung, e.g. `solver_4x`. */
+  id: string;
+  /** Coarsening factor per direction (1: the evaluation grid). */
+  factor: number;
+  /** The rung's scheme, grid and sub-steps in words. */
+  description: string;
+  /** SHA-256 of the rung's step graph. */
+  graphSha256: string;
+  /** `measured` in this run, or `cached`: read from the machine's ladder timing cache. */
+  timing: "measured" | "cached";
+}
+
+/**
+ * The cost–accuracy frontier of a run (`emubench run --frontier`, `harness/tasks/frontier.ts`;
+ * docs/frontier.md): the suite's solver ladder against the model, each scored on the run's ICs
+ * and timed on the same machine and backend. The error-matched rung is the cheapest rung (least
+ * `secondsPerStep`) whose error at `headlineStep` is not null and at most the model's (any rung
+ * that kept every IC, when the model's is null); `speedup` = rung seconds per step / model
+ * seconds per step. With a training cost C (seconds) and the run's horizon T, training pays for
+ * itself after `⌈C / (T · (t_rung − t_model))⌉` rollouts of T steps (null when the model is not
+ * faster or no rung matches).
+ */
+export interface Frontier {
+  /** The ladder's scheme in words. */
+  scheme: string;
+  /** What is compared, in words (backend, machine, batch, what is timed). */
+  compared: string;
+  /** The machine: OS, architecture, logical CPUs, CPU model and a hash of the host name. */
+  machine: { os: string; arch: string; cpus: number | null; cpu: string | null; host: string };
+  /** Backend everything ran on (`environment.backend`) and its adapter. */
+  backend: string;
+  adapter: string | null;
+  /** ICs per model call in the timing passes. */
+  batch: number;
+  /** Model steps of each timing pass (its medians run over them). */
+  timingSteps: number;
+  /** The error metric (`nrmse`). */
+  metric: string;
+  /** Steps of the `error` lists: the run's summary steps and its horizon. */
+  steps: number[];
+  /** The step the error-matched rung is chosen at (the horizon T, the last of `steps`). */
+  headlineStep: number;
+  /** The ladder, finest rung first. */
+  rungs: FrontierRung[];
+  /** The model. */
+  model: FrontierEntry;
+  /** The error-matched rung (index into `rungs`) and the model's speed-up over it, or null. */
+  matched: { rung: number; speedup: number } | null;
+  /** One sentence: which rung matches and how much faster the model is, or why none does. */
+  note: string;
+  /** With `--training-cost`: the break-even number of rollouts. */
+  training?: {
+    /** Training cost C in seconds. */
+    seconds: number;
+    /** Steps T of one rollout (the run's horizon). */
+    rolloutSteps: number;
+    /** `⌈C / (T · (t_rung − t_model))⌉`, or null (never pays off / no matched rung). */
+    breakEvenRollouts: number | null;
+    note: string;
+  };
+}
+
 /** A whole result file. */
 export interface Result {
   /** {@link RESULT_SCHEMA}; {@link RESULT_SCHEMA_V1} for older files (read, never written). */
@@ -215,4 +303,6 @@ export interface Result {
   snapshots: Snapshot[];
   /** 2D suites only: the space–time diagram of the first field of IC 0 (absent in 1D results). */
   hovmoller?: Hovmoller;
+  /** `run --frontier` only: the cost–accuracy frontier against the suite's solver ladder. */
+  frontier?: Frontier;
 }

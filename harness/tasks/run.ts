@@ -108,6 +108,12 @@ export interface EvaluateOptions {
   extraOutputs?: Record<string, (path: string, result: Result) => Promise<void>>;
   /** Largest batch of ICs per session.run. */
   batch?: number;
+  /**
+   * Add the cost–accuracy frontier against the suite's solver ladder (`./frontier.ts`,
+   * `Result.frontier`); `trainingSeconds` adds the break-even number of rollouts. Rows are the
+   * same with or without it. Refused with `shard` and for a suite without a ladder.
+   */
+  frontier?: { trainingSeconds?: number };
   /** Progress of a phase: `reference`, `rollout`. */
   progress?: (phase: string, done: number, total: number) => void;
   /** One-line status messages. */
@@ -232,6 +238,26 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       expected: "no --shard (trajectories are written by unsharded runs only)",
       found: `--shard ${o.shard.index}/${o.shard.count}`,
     });
+  }
+  // --frontier: refused before any work for a suite without a ladder or a sharded run.
+  const frontierTask = o.frontier ? await import("./frontier.ts") : undefined;
+  if (o.frontier) {
+    frontierTask!.ladderOrThrow(suite);
+    if (o.shard) {
+      throw new ValueRangeError({
+        field: "--frontier",
+        expected: "an unsharded run (the frontier scores every rung on every IC)",
+        found: `--shard ${o.shard.index}/${o.shard.count}`,
+      });
+    }
+    const t = o.frontier.trainingSeconds;
+    if (t !== undefined && !(Number.isFinite(t) && t >= 0)) {
+      throw new ValueRangeError({
+        field: "--training-cost",
+        expected: "a number of seconds ≥ 0",
+        found: String(t),
+      });
+    }
   }
   if (o.outDir) await (await import("../core/safe_file.ts")).checkOutputDir(o.outDir);
   const model = await resolveModel(o.model, suite);
@@ -380,6 +406,35 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     },
     progress: (d, t) => o.progress?.("rollout", d, t),
   });
+  const rows = trackers.rows();
+  let frontier: Result["frontier"];
+  if (frontierTask) {
+    try {
+      frontier = await frontierTask.measureFrontier({
+        suite,
+        tier: o.data ? "data" : tierName,
+        backend,
+        sessions,
+        modelLabel: model.manifest.name,
+        modelRows: rows,
+        modelDiverged: stats.divergence.filter((d) => d !== null).length,
+        reference,
+        ics: N,
+        steps: T,
+        summarySteps,
+        seed,
+        maxBatch,
+        bound: suite.divergenceBound && { ...suite.divergenceBound, fields: suite.fields },
+        cacheDir: o.referenceStore ? o.cacheDir : o.cacheDir ?? defaultCacheDir(),
+        trainingSeconds: o.frontier!.trainingSeconds,
+        log,
+        progress: o.progress,
+      });
+    } catch (e) {
+      await closeSessions(sessions);
+      throw e;
+    }
+  }
   await closeSessions(sessions);
   const diverged = stats.divergence.filter((d): d is number => d !== null);
   if (diverged.length > 0) {
@@ -416,12 +471,13 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       stepsPerSecond: stats.stepsPerSecond,
       totalSeconds: (performance.now() - t0) / 1000,
     },
-    rows: trackers.rows(),
+    rows,
     divergence: stats.divergence.map((step, i) =>
       divergenceRecord(part.first + i, step, stats.reasons[i])
     ),
     snapshots,
     ...(hovmoller ? { hovmoller: hovmoller.result() } : {}),
+    ...(frontier ? { frontier } : {}),
   });
   const written: Evaluation["files"] = {};
   const { join } = o.outDir ? await import("node:path") : { join: (..._: string[]) => "" };

@@ -1,0 +1,329 @@
+/**
+ * The arithmetic of a result's cost–accuracy frontier block ({@link Frontier}, written by
+ * `emubench run --frontier`) and its checks: which rung is error-matched, the model's speed-up
+ * over it, when training pays for itself, and the validation readers run on the block (shape,
+ * and that the matched rung, speed-up and break-even follow from the block's own numbers).
+ *
+ * @example
+ * ```ts
+ * import { breakEvenRollouts, matchedRung } from "./frontier.ts";
+ * const rungs = [
+ *   { error: 0.01, secondsPerStep: 4e-3 }, // fine, accurate, slow
+ *   { error: 0.05, secondsPerStep: 1e-3 },
+ *   { error: 0.20, secondsPerStep: 2e-4 }, // coarse, cheap
+ * ];
+ * const m = matchedRung(rungs, 0.05); // the model: nRMSE 0.05
+ * if (m !== 1) throw new Error(`${m}`);
+ * // model 1e-4 s/step, rung 1e-3 s/step, 100-step rollouts, 90 s of training: ⌈90 / 0.09⌉
+ * if (breakEvenRollouts(90, 100, 1e-3, 1e-4) !== 1000) throw new Error();
+ * ```
+ * @module
+ */
+import { ShapeError } from "../core/errors.ts";
+import type { Frontier, FrontierEntry } from "./schema.ts";
+
+/**
+ * The error-matched rung: among `rungs` whose `error` (at the headline step) is a number at most
+ * `modelError`, the one with the least `secondsPerStep` (the first of equals); `null` when none
+ * is as accurate. A `null` model error (the model lost an IC) is matched by any rung whose error
+ * is a number; a `null` rung error never matches.
+ *
+ * @example
+ * ```ts
+ * import { matchedRung } from "./frontier.ts";
+ * const rungs = [{ error: 0.1, secondsPerStep: 2 }, { error: null, secondsPerStep: 1 }];
+ * if (matchedRung(rungs, 0.05) !== null || matchedRung(rungs, null) !== 0) throw new Error();
+ * ```
+ */
+export function matchedRung(
+  rungs: readonly { error: number | null; secondsPerStep: number }[],
+  modelError: number | null,
+): number | null {
+  let best: number | null = null;
+  rungs.forEach((r, i) => {
+    if (r.error === null || (modelError !== null && !(r.error <= modelError))) return;
+    if (best === null || r.secondsPerStep < rungs[best].secondsPerStep) best = i;
+  });
+  return best;
+}
+
+/**
+ * Rollouts after which training has paid for itself: each rollout of `steps` model steps saves
+ * `steps · (rungSeconds − modelSeconds)` seconds against the error-matched rung, so after
+ *
+ *   n* = ⌈C / (T · (t_rung − t_model))⌉
+ *
+ * rollouts the saving covers the training cost C = `trainingSeconds` (T = `steps`, t = seconds
+ * per IC-step). `null` when the model is not faster (`t_model ≥ t_rung`: it never pays off).
+ * A zero training cost pays off at once (0). `RangeError` for a negative or non-finite cost,
+ * steps < 1 or non-positive times.
+ *
+ * @example
+ * ```ts
+ * import { breakEvenRollouts } from "./frontier.ts";
+ * if (breakEvenRollouts(3600, 10, 0.5, 0.1) !== 900) throw new Error(); // 3600 / (10 · 0.4)
+ * if (breakEvenRollouts(3600, 10, 0.1, 0.5) !== null) throw new Error(); // slower: never
+ * ```
+ */
+export function breakEvenRollouts(
+  trainingSeconds: number,
+  steps: number,
+  rungSeconds: number,
+  modelSeconds: number,
+): number | null {
+  if (!(Number.isFinite(trainingSeconds) && trainingSeconds >= 0)) {
+    throw new RangeError(
+      `Cannot compute the break-even: expected a training cost ≥ 0 s, found ${trainingSeconds}`,
+    );
+  }
+  if (!(Number.isInteger(steps) && steps >= 1)) {
+    throw new RangeError(`Cannot compute the break-even: expected steps ≥ 1, found ${steps}`);
+  }
+  if (!(rungSeconds > 0 && modelSeconds > 0)) {
+    throw new RangeError(
+      `Cannot compute the break-even: expected times > 0, found ${rungSeconds}, ${modelSeconds}`,
+    );
+  }
+  const saved = steps * (rungSeconds - modelSeconds);
+  if (!(saved > 0)) return null;
+  // A tiny relative slack keeps an exact quotient (90 / 0.09 = 1000.0000000000001) at 1000.
+  return Math.ceil(trainingSeconds / saved * (1 - 1e-12));
+}
+
+/**
+ * The `matched`, `note` and `training` fields of a frontier from its rungs, model and headline
+ * step (what `run --frontier` writes and what readers recompute to check a file).
+ *
+ * @example
+ * ```ts
+ * import { frontierVerdict } from "./frontier.ts";
+ * const e = (error: number, secondsPerStep: number) =>
+ *   ({ label: "x", error: [error], score: null, secondsPerStep, diverged: 0 });
+ * const v = frontierVerdict([e(0.1, 1e-3), e(0.3, 1e-4)], e(0.2, 2e-4), 0, { seconds: 8, steps: 10 });
+ * if (v.matched?.rung !== 0 || v.matched.speedup !== 5) throw new Error(JSON.stringify(v));
+ * if (v.training?.breakEvenRollouts !== 1000) throw new Error(JSON.stringify(v.training));
+ * ```
+ */
+export function frontierVerdict(
+  rungs: readonly (FrontierEntry & { factor?: number })[],
+  model: FrontierEntry,
+  headline: number,
+  training?: { seconds: number; steps: number },
+): Pick<Frontier, "matched" | "note" | "training"> {
+  const at = (e: FrontierEntry) => ({ error: e.error[headline], secondsPerStep: e.secondsPerStep });
+  const modelError = at(model).error;
+  const i = matchedRung(rungs.map(at), modelError);
+  const matched = i === null
+    ? null
+    : { rung: i, speedup: rungs[i].secondsPerStep / model.secondsPerStep };
+  const fmt = (v: number) => v.toPrecision(3);
+  const note = i === null
+    ? modelError === null
+      ? "No rung is error-matched: every rung lost an IC, as the model did."
+      : `No rung is error-matched: every rung's nRMSE is above the model's ${fmt(modelError)} ` +
+        "(or it lost an IC); the model is more accurate than the whole ladder."
+    : `The error-matched rung is ${rungs[i].label} (nRMSE ${fmt(at(rungs[i]).error!)} ≤ ` +
+      `${modelError === null ? "the model's, which lost an IC" : fmt(modelError)}); the model ` +
+      (matched!.speedup >= 1
+        ? `is ${fmt(matched!.speedup)}× faster per step.`
+        : `is ${fmt(1 / matched!.speedup)}× slower per step.`);
+  if (!training) return { matched, note };
+  const n = i === null ? null : breakEvenRollouts(
+    training.seconds,
+    training.steps,
+    rungs[i].secondsPerStep,
+    model.secondsPerStep,
+  );
+  const tNote = i === null
+    ? "No break-even: no rung is error-matched."
+    : n === null
+    ? "Never pays off: the model is not faster than the error-matched rung."
+    : `Training (${training.seconds} s) pays for itself after ${n} rollouts of ` +
+      `${training.steps} steps against ${rungs[i].label}.`;
+  return {
+    matched,
+    note,
+    training: {
+      seconds: training.seconds,
+      rolloutSteps: training.steps,
+      breakEvenRollouts: n,
+      note: tNote,
+    },
+  };
+}
+
+function ok(cond: boolean, file: string, field: string, expected: string, found: unknown): void {
+  if (!cond) {
+    throw new ShapeError({ file, field, expected, found: JSON.stringify(found)?.slice(0, 80) });
+  }
+}
+
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isStr = (v: unknown): v is string => typeof v === "string";
+
+function checkEntry(e: FrontierEntry, n: number, file: string, at: string): void {
+  ok(typeof e === "object" && e !== null, file, at, "an object", e);
+  ok(isStr(e.label), file, `${at}.label`, "a string", e.label);
+  ok(
+    Array.isArray(e.error) && e.error.length === n &&
+      e.error.every((v) => v === null || (isNum(v) && v >= 0)),
+    file,
+    `${at}.error`,
+    `${n} numbers ≥ 0 or null (one per frontier step)`,
+    e.error,
+  );
+  ok(
+    e.score === null || (isNum(e.score) && e.score >= 0),
+    file,
+    `${at}.score`,
+    "a number ≥ 0 or null",
+    e.score,
+  );
+  ok(
+    isNum(e.secondsPerStep) && e.secondsPerStep > 0,
+    file,
+    `${at}.secondsPerStep`,
+    "a number > 0",
+    e.secondsPerStep,
+  );
+  ok(
+    Number.isInteger(e.diverged) && e.diverged >= 0,
+    file,
+    `${at}.diverged`,
+    "an IC count",
+    e.diverged,
+  );
+}
+
+/**
+ * Check a result's `frontier` block: its shape, steps within the run (`steps` of the result's
+ * config), and that `matched`, `note`-free verdict fields and `training` are what
+ * {@link frontierVerdict} computes from the block's own numbers (a hand-edited speed-up or
+ * break-even is refused). `ShapeError` naming the file and field otherwise.
+ *
+ * @example
+ * ```ts
+ * import { checkFrontier } from "./frontier.ts";
+ * let msg = "";
+ * try { checkFrontier({ rungs: [] } as never, 10, "r.json"); } catch (e) { msg = String(e); }
+ * if (!msg.includes("frontier.")) throw new Error(msg);
+ * ```
+ */
+export function checkFrontier(f: Frontier, runSteps: number, file: string): void {
+  ok(typeof f === "object" && f !== null && !Array.isArray(f), file, "frontier", "an object", f);
+  for (const k of ["scheme", "compared", "backend", "metric", "note"] as const) {
+    ok(isStr(f[k]) && f[k] !== "", file, `frontier.${k}`, "a non-empty string", f[k]);
+  }
+  ok(
+    f.adapter === null || isStr(f.adapter),
+    file,
+    "frontier.adapter",
+    "a string or null",
+    f.adapter,
+  );
+  const m = f.machine;
+  ok(
+    typeof m === "object" && m !== null && isStr(m.os) && isStr(m.arch) && isStr(m.host) &&
+      (m.cpus === null || (Number.isInteger(m.cpus) && m.cpus >= 1)) &&
+      (m.cpu === null || isStr(m.cpu)),
+    file,
+    "frontier.machine",
+    "{os, arch, cpus, cpu, host}",
+    m,
+  );
+  ok(Number.isInteger(f.batch) && f.batch >= 1, file, "frontier.batch", "an integer ≥ 1", f.batch);
+  ok(
+    Number.isInteger(f.timingSteps) && f.timingSteps >= 1,
+    file,
+    "frontier.timingSteps",
+    "an integer ≥ 1",
+    f.timingSteps,
+  );
+  ok(
+    Array.isArray(f.steps) && f.steps.length > 0 &&
+      f.steps.every((s, i) =>
+        Number.isInteger(s) && s >= 1 && s <= runSteps && (i === 0 || s > f.steps[i - 1])
+      ),
+    file,
+    "frontier.steps",
+    `increasing steps in 1..${runSteps}`,
+    f.steps,
+  );
+  ok(
+    f.headlineStep === f.steps[f.steps.length - 1],
+    file,
+    "frontier.headlineStep",
+    `the last frontier step (${f.steps[f.steps.length - 1]})`,
+    f.headlineStep,
+  );
+  const n = f.steps.length;
+  ok(
+    Array.isArray(f.rungs) && f.rungs.length >= 1,
+    file,
+    "frontier.rungs",
+    "a non-empty list",
+    f.rungs,
+  );
+  f.rungs.forEach((r, i) => {
+    const at = `frontier.rungs[${i}]`;
+    checkEntry(r, n, file, at);
+    ok(isStr(r.id) && r.id !== "", file, `${at}.id`, "a rung id", r.id);
+    ok(isNum(r.factor) && r.factor >= 1, file, `${at}.factor`, "a factor ≥ 1", r.factor);
+    ok(isStr(r.description), file, `${at}.description`, "a string", r.description);
+    ok(
+      /^[0-9a-f]{64}$/.test(r.graphSha256),
+      file,
+      `${at}.graphSha256`,
+      "64 hex digits",
+      r.graphSha256,
+    );
+    ok(
+      r.timing === "measured" || r.timing === "cached",
+      file,
+      `${at}.timing`,
+      `"measured" or "cached"`,
+      r.timing,
+    );
+  });
+  checkEntry(f.model, n, file, "frontier.model");
+  if (f.training !== undefined) {
+    const t = f.training;
+    ok(
+      typeof t === "object" && t !== null && isNum(t.seconds) && t.seconds >= 0 &&
+        t.rolloutSteps === runSteps && isStr(t.note),
+      file,
+      "frontier.training",
+      `{seconds ≥ 0, rolloutSteps: ${runSteps}, breakEvenRollouts, note}`,
+      t,
+    );
+  }
+  const want = frontierVerdict(
+    f.rungs,
+    f.model,
+    n - 1,
+    f.training && { seconds: f.training.seconds, steps: f.training.rolloutSteps },
+  );
+  const same = (a: number, b: number) =>
+    Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+  ok(
+    want.matched === null
+      ? f.matched === null
+      : f.matched !== null && f.matched?.rung === want.matched.rung &&
+        isNum(f.matched.speedup) && same(f.matched.speedup, want.matched.speedup),
+    file,
+    "frontier.matched",
+    want.matched === null
+      ? "null (no rung is as accurate as the model at the headline step)"
+      : `rung ${want.matched.rung}, speedup ${want.matched.speedup} (from the block's numbers)`,
+    f.matched,
+  );
+  if (f.training !== undefined) {
+    ok(
+      f.training.breakEvenRollouts === want.training!.breakEvenRollouts,
+      file,
+      "frontier.training.breakEvenRollouts",
+      `${want.training!.breakEvenRollouts} (⌈C / (T · (t_rung − t_model))⌉ from the block)`,
+      f.training.breakEvenRollouts,
+    );
+  }
+}
