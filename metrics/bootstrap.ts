@@ -133,3 +133,37 @@ export function bootstrapMean(
     ...base,
   };
 }
+
+/**
+ * Lower and upper quartiles `[Q(¼), Q(¾)]` of `values` ({@link quantileSorted}, type 7), the
+ * interquartile range drawn as the spread of a curve across ICs; `null` for no values. The
+ * input is not modified (a sorted float64 copy is taken).
+ *
+ * @example
+ * ```ts
+ * import { quartiles } from "./bootstrap.ts";
+ * const q = quartiles([4, 1, 3, 2, 5]); // sorted 1..5: Q(¼) = 2, Q(¾) = 4
+ * if (q?.[0] !== 2 || q[1] !== 4 || quartiles([]) !== null) throw new Error(String(q));
+ * ```
+ */
+export function quartiles(values: ArrayLike<number>): [number, number] | null {
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  return [quantileSorted(sorted, 0.25), quantileSorted(sorted, 0.75)];
+}
+
+/**
+ * `{ q25, q75 }` of `values` ({@link quartiles}) to spread into a result row, or `{}` for no
+ * values (the row then has no spread fields).
+ *
+ * @example
+ * ```ts
+ * import { quartileFields } from "./bootstrap.ts";
+ * const row = { value: 2.5, ...quartileFields([1, 2, 3, 4]) };
+ * if (row.q25 !== 1.75 || row.q75 !== 3.25 || "q25" in quartileFields([])) throw new Error();
+ * ```
+ */
+export function quartileFields(values: ArrayLike<number>): { q25?: number; q75?: number } {
+  const q = quartiles(values);
+  return q === null ? {} : { q25: q[0], q75: q[1] };
+}

@@ -23,6 +23,15 @@ export interface ResultRow {
   /** How the value was reduced, e.g. `"mean_over_ics"`, `"geomean_over_steps"`. */
   reduction?: string;
   /**
+   * Spread across ICs of a per-step mean (curves of the scorer and the weather scores): the
+   * lower quartile Q(¼) of the per-IC values the row reduces (the same `n` ICs as `value`;
+   * type-7 quantiles, `metrics/bootstrap.ts` `quartiles`). For a `"mean_over_ics_then_sqrt"`
+   * row, of the per-IC square roots. Absent where `n` is 0 and on rows of other reductions.
+   */
+  q25?: number;
+  /** Upper quartile Q(¾) of the same per-IC values as {@link ResultRow.q25}. */
+  q75?: number;
+  /**
    * Region of the globe a weather score covers (WeatherBench 2 regions, e.g. `"tropics"`);
    * absent for the whole grid. Readers that want the global value skip rows that have one.
    */

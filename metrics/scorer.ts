@@ -25,6 +25,9 @@
  *   (ICs with Eᵧ = 0 left out, `n` says how many remain).
  * - `energy_pred`, `energy_ref`, field `"*"`, steps 0..T, `"mean_over_ics"`: mean energy of the
  *   whole state (step 0: the IC energy for both).
+ * - Every curve row above (per-step `mean_over_ics` and `rmse`, `energy_error`, not the energies)
+ *   with `n ≥ 1` also carries `q25` and `q75`: the quartiles of the same `n` per-IC values
+ *   (type 7; for `rmse` of the per-IC √mse), the spread across ICs that reports draw as a band.
  * - `mse`, `nrmse` per field, summary step and IC (`ic` set, no reduction): the per-IC value,
  *   `null` once the IC diverged.
  * - `mse`, `nrmse` per field and IC (no step), `"geomean_over_steps"`:
@@ -64,6 +67,7 @@ import {
 } from "./state_codec.ts";
 import type { ResultRow } from "./rows.ts";
 import { nrmse } from "./pointwise.ts";
+import { quartileFields } from "./bootstrap.ts";
 import { mseSplit } from "./split.ts";
 import { spectrum1d, spectrumErrorBands } from "./spectrum.ts";
 import type { TrackerContext, TrackerFamily } from "./tracker.ts";
@@ -587,8 +591,14 @@ export class RolloutScorer {
     const n = this.#n, t = this.#t, c = this.#fields.length, v = this.#values;
     const at = (ic: number, step: number, f: number) => ((ic * t + step - 1) * c + f) * M;
 
-    // Curves: mean over contributing ICs at every step.
+    // Curves: mean over contributing ICs at every step, with the quartiles of the same per-IC
+    // values (the spread across ICs; `quartiles` sorts a copy, the sums are untouched).
     const sums = new Float64Array(M), counts = new Float64Array(M);
+    const live = Array.from({ length: M }, () => new Float64Array(n));
+    const spread = (m: number, map?: (x: number) => number) => {
+      const xs = live[m].subarray(0, counts[m]);
+      return quartileFields(map ? xs.map(map) : xs);
+    };
     for (let step = 1; step <= t; step++) {
       for (let f = 0; f < c; f++) {
         sums.fill(0);
@@ -600,6 +610,7 @@ export class RolloutScorer {
             const value = v[base + m];
             if (!Number.isFinite(value)) continue; // undefined nrmse, empty band
             sums[m] += value;
+            live[m][counts[m]] = value;
             counts[m]++;
           }
         }
@@ -614,6 +625,7 @@ export class RolloutScorer {
             value: mean(m),
             n: counts[m],
             reduction: "mean_over_ics",
+            ...spread(m),
           });
           if (m === MSE) {
             const mse = mean(MSE);
@@ -624,6 +636,7 @@ export class RolloutScorer {
               value: mse === null ? null : Math.sqrt(mse),
               n: counts[MSE],
               reduction: "mean_over_ics_then_sqrt",
+              ...spread(MSE, Math.sqrt),
             });
           }
         }
@@ -632,6 +645,7 @@ export class RolloutScorer {
 
     // Energies of the whole state, steps 0..T, and the relative energy error |Eₚ − Eᵧ| / Eᵧ
     // per IC (mean over ICs; ICs with Eᵧ = 0 are left out of that mean).
+    const errs = new Float64Array(n);
     for (let step = 0; step <= t; step++) {
       let sp = 0, sr = 0, se = 0, count = 0, countErr = 0;
       for (let ic = 0; ic < n; ic++) {
@@ -641,8 +655,9 @@ export class RolloutScorer {
         sr += er;
         count++;
         if (er > 0) {
-          se += Math.abs(ep - er) / er;
-          countErr++;
+          const e = Math.abs(ep - er) / er;
+          se += e;
+          errs[countErr++] = e;
         }
       }
       for (const [metric, total] of [["energy_pred", sp], ["energy_ref", sr]] as const) {
@@ -663,6 +678,7 @@ export class RolloutScorer {
           value: countErr > 0 ? se / countErr : null,
           n: countErr,
           reduction: "mean_over_ics",
+          ...quartileFields(errs.subarray(0, countErr)),
         });
       }
     }

@@ -149,6 +149,60 @@ Deno.test("a diverged IC leaves every mean from its divergence step on, and n dr
   ) throw new Error(JSON.stringify(s.divergence()));
 });
 
+Deno.test("curve rows carry the quartiles of their per-IC values (band), diverged ICs left out", () => {
+  // 5 ICs with offsets c_i: per-IC mse = c², per-IC √mse = |c|. IC 4 diverges at step 2.
+  const offsets = [0.5, 3, 1, 2, 4], y = alternating(8);
+  const s = scorer({ ics: 5, steps: 2 });
+  offsets.forEach((c, ic) => {
+    s.observeInitial(ic, y);
+    s.observe(ic, 1, y.map((v) => v + c), y);
+    if (ic === 4) s.diverged(4, 2);
+    else s.observe(ic, 2, y.map((v) => v + c), y);
+  });
+  const rows = s.rows();
+  // Type-7 quartiles by hand: sorted m values, h = (m − 1)q, linear between order statistics.
+  const q = (xs: number[], p: number) => {
+    const a = [...xs].sort((u, v) => u - v), h = (a.length - 1) * p, lo = Math.floor(h);
+    return a[lo] + (h - lo) * ((a[lo + 1] ?? a[lo]) - a[lo]);
+  };
+  for (const [step, cs] of [[1, offsets], [2, offsets.slice(0, 4)]] as const) {
+    const mse = one(rows, { metric: "mse", step, reduction: "mean_over_ics" });
+    const sq = cs.map((c) => c * c);
+    assertClose([mse.q25!, mse.q75!], [q(sq, 0.25), q(sq, 0.75)], 1e-15, `mse band ${step}`);
+    assertClose(mse.value!, sq.reduce((a, b) => a + b) / sq.length, 1e-15, "mean unchanged");
+    // rmse: quartiles of the per-IC rmse |c|, not √ of the mse quartiles.
+    const rmse = one(rows, { metric: "rmse", step });
+    assertClose([rmse.q25!, rmse.q75!], [q(cs, 0.25), q(cs, 0.75)], 1e-15, `rmse band ${step}`);
+    // nrmse = |c| / 1 for a ±1 reference.
+    const nr = one(rows, { metric: "nrmse", step, reduction: "mean_over_ics" });
+    assertClose([nr.q25!, nr.q75!], [q(cs, 0.25), q(cs, 0.75)], 1e-6, `nrmse band ${step}`);
+    const ee = one(rows, { metric: "energy_error", step });
+    if (!(ee.q25! <= ee.q75!)) throw new Error(JSON.stringify(ee));
+  }
+  // Step 1 by hand: c² sorted 0.25, 1, 4, 9, 16 → Q(¼) = 1, Q(¾) = 9.
+  const m1 = one(rows, { metric: "mse", step: 1, reduction: "mean_over_ics" });
+  assertClose([m1.q25!, m1.q75!], [1, 9], 0, "hand quartiles");
+  // Energies and per-IC rows have no band.
+  if (
+    rows.some((r) =>
+      r.q25 !== undefined && (r.ic !== undefined || /^energy_(pred|ref)$/.test(r.metric))
+    )
+  ) {
+    throw new Error("band on an energy or per-IC row");
+  }
+});
+
+Deno.test("a step with no contributing IC has a null mean and no band", () => {
+  const s = scorer({ ics: 2, steps: 2 });
+  const y = alternating(8);
+  for (const ic of [0, 1]) {
+    s.observe(ic, 1, y.map((v) => v + 1), y);
+    s.diverged(ic, 2);
+  }
+  const r = one(s.rows(), { metric: "mse", step: 2, reduction: "mean_over_ics" });
+  if (r.value !== null || "q25" in r || "q75" in r) throw new Error(JSON.stringify(r));
+});
+
 Deno.test("divergence reported after observing still excludes those steps", () => {
   const s = scorer({ ics: 2, steps: 2 });
   const y = alternating(8);

@@ -13,6 +13,8 @@
  *   of Σ w (p − y)² / Σ w), the WeatherBench 2 RMSE (area weights; √ after the mean).
  * - with `bias: true`, `bias` per field and step, `"mean_over_ics"`: mean over ICs of
  *   Σ w (p − y) / Σ w (WeatherBench 2 `Bias`).
+ * Every row with `n ≥ 1` also carries `q25` and `q75`, the quartiles of the same `n` per-IC values
+ * (for `rmse`, of the per-IC √mse): the spread across ICs reports draw as a band.
  * With `region` (e.g. `"tropics"`), every row carries `region` and the grid is that region's part
  * of the data grid (WeatherBench 2 `SliceRegion`: the points inside, weighted as on the whole
  * grid, normalised by their own sum).
@@ -42,6 +44,7 @@ import { ANCHORS_CATALOGUE } from "./anchors_tracker.ts";
 import { acc, gridSize, psnr, type WeatherGrid, weightedMean, weightedMse } from "./weather.ts";
 import type { ResultRow } from "./rows.ts";
 import { base64ToF64, checkCoverage, f64ToBase64 } from "./state_codec.ts";
+import { quartileFields } from "./bootstrap.ts";
 
 /** Schema tag of a {@link WeatherState}. */
 export const WEATHER_STATE_SCHEMA = "emubench.weather-state/1";
@@ -371,6 +374,7 @@ export class WeatherTracker {
     ];
     const region = this.#o.region;
     for (const [metric, data, sqrt] of series) {
+      const live = new Float64Array(ics);
       fields.forEach((field, c) => {
         for (let step = 1; step <= steps; step++) {
           let s = 0, n = 0;
@@ -379,7 +383,7 @@ export class WeatherTracker {
             const v = data[(ic * (steps + 1) + step) * C + c];
             if (Number.isFinite(v)) {
               s += v;
-              n++;
+              live[n++] = sqrt ? Math.sqrt(v) : v;
             }
           }
           out.push({
@@ -390,6 +394,7 @@ export class WeatherTracker {
             n,
             reduction: sqrt ? "mean_over_ics_then_sqrt" : "mean_over_ics",
             ...(region ? { region } : {}),
+            ...quartileFields(live.subarray(0, n)),
           });
         }
       });

@@ -40,6 +40,14 @@ Deno.test("WeatherTracker: ACC and PSNR against hand-computed values, per field 
   check(Number.isFinite(get("psnr", "b", 2).value!) && get("psnr", "b", 2).n === 1, "psnr step 2");
   check(calls.join() === "0:1,1:1,0:2", `climatology asked at valid times: ${calls}`);
   check(rows.every((r) => r.reduction === "mean_over_ics"), "reduction");
+  // Band: quartiles of the same per-IC values (step 1: ACC acc0 and 1 → ¼ and ¾ of the way;
+  // step 2 has no ACC at all, so no band; PSNR of one IC: both quartiles are the value).
+  const a1 = get("acc", "a", 1);
+  check(Math.abs(a1.q25! - (acc0 + 0.25 * (1 - acc0))) < 1e-12, `acc q25 ${a1.q25}`);
+  check(Math.abs(a1.q75! - (acc0 + 0.75 * (1 - acc0))) < 1e-12, `acc q75 ${a1.q75}`);
+  check(!("q25" in get("acc", "a", 2)), "no band without values");
+  const p1 = get("psnr", "a", 1);
+  check(p1.q25 === p1.value && p1.q75 === p1.value, "one IC: band is the point");
 });
 
 Deno.test("WeatherTracker on a lat-lon grid uses WeatherBench 2 latitude weights", () => {

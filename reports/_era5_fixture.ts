@@ -88,6 +88,8 @@ export function forecastFixture(steps: number): Result {
       step: s,
       value: 0.5 * s,
       reduction: "mean_over_ics_then_sqrt",
+      q25: 0.4 * s,
+      q75: 0.6 * s,
     });
     rows.push({
       metric: "acc",
@@ -95,6 +97,8 @@ export function forecastFixture(steps: number): Result {
       step: s,
       value: 1 - 0.01 * s,
       reduction: "mean_over_ics",
+      q25: 1 - 0.015 * s,
+      q75: 1 - 0.005 * s,
     });
   }
   const P = npix(FIXTURE_NSIDE);

@@ -27,6 +27,12 @@ export interface SeriesSpec {
   y: (number | null)[];
   /** Draw a dot at every defined point too (sparse series, e.g. one point per model). */
   points?: boolean;
+  /**
+   * A shaded band under the line, same `x`: the spread across ICs (`lower[i]` = Q(¼),
+   * `upper[i]` = Q(¾) of the per-IC values, from the rows' `q25` / `q75`). `null` is a gap; on a
+   * log axis a lower bound ≤ 0 is drawn at the bottom of the plot.
+   */
+  band?: { lower: (number | null)[]; upper: (number | null)[] };
 }
 
 /** A vertical rule at `x` (e.g. a divergence step) with a short label. */

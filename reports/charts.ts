@@ -84,20 +84,50 @@ export function entriesFor(results: readonly Result[]): Entry[] {
 const round = (v: number | null): number | null =>
   v === null || !Number.isFinite(v) ? null : Number(v.toPrecision(6));
 
-/** Mean-over-ICs curve of `metric` on `field`: one value per step, sorted by step. */
+/** A curve: steps, values, and the spread across ICs where the rows carry one. */
+export interface Curve {
+  x: number[];
+  y: (number | null)[];
+  /** Q(¼) and Q(¾) across ICs per step (rows' `q25` / `q75`), when any row has them. */
+  band?: { lower: (number | null)[]; upper: (number | null)[] };
+}
+
+/**
+ * Mean-over-ICs curve of `metric` on `field`: one value per step, sorted by step, with the
+ * interquartile band across ICs where the rows carry `q25` / `q75` (results written before
+ * the band have none).
+ *
+ * @example
+ * ```ts
+ * import { curveOf } from "./charts.ts";
+ * const c = curveOf([
+ *   { metric: "mse", field: "u", step: 2, value: 3, n: 4, q25: 1, q75: 4 },
+ *   { metric: "mse", field: "u", step: 1, value: 1, n: 4, q25: 0.5, q75: 1.5 },
+ * ], "mse", "u");
+ * if (c.x.join() !== "1,2" || c.band?.upper.join() !== "1.5,4") throw new Error();
+ * ```
+ */
 export function curveOf(
   rows: readonly ResultRow[],
   metric: string,
   field: string,
-): { x: number[]; y: (number | null)[] } {
-  const byStep = new Map<number, number | null>();
+): Curve {
+  const byStep = new Map<number, ResultRow>();
   for (const r of rows) {
     if (r.metric !== metric || r.field !== field || r.step === undefined) continue;
     if (r.ic !== undefined || r.k !== undefined || r.region !== undefined) continue;
-    if (!byStep.has(r.step)) byStep.set(r.step, r.value);
+    if (!byStep.has(r.step)) byStep.set(r.step, r);
   }
   const steps = [...byStep.keys()].sort((a, b) => a - b);
-  return { x: steps, y: steps.map((s) => round(byStep.get(s) ?? null)) };
+  const at = steps.map((s) => byStep.get(s)!);
+  const curve: Curve = { x: steps, y: at.map((r) => round(r.value)) };
+  if (at.some((r) => r.q25 !== undefined)) {
+    curve.band = {
+      lower: at.map((r) => round(r.q25 ?? null)),
+      upper: at.map((r) => round(r.q75 ?? null)),
+    };
+  }
+  return curve;
 }
 
 /** Spectrum rows of `metric` on `field` at `step`, for k ≥ 1, sorted by k. */
@@ -160,11 +190,28 @@ const fieldName = (f: string) => (f === "*" ? "all fields" : f);
 function series(
   label: string,
   color: string,
-  data: { x: number[]; y: (number | null)[] },
+  data: Curve,
   dash: Dash = "solid",
   width = 1.8,
 ): SeriesSpec {
-  return { label, color, dash, width, x: data.x, y: data.y };
+  return {
+    label,
+    color,
+    dash,
+    width,
+    x: data.x,
+    y: data.y,
+    ...(data.band ? { band: data.band } : {}),
+  };
+}
+
+/** The band caption of a figure whose series carry bands, else "". */
+export function bandNote(s: readonly SeriesSpec[]): string {
+  return s.some((x) => x.band)
+    ? " Shaded: interquartile range across ICs (25th–75th percentile of the per-IC values), the " +
+      "spread of the ICs, not an interval of the mean, which can lie outside it when a few ICs " +
+      "dominate."
+    : "";
 }
 
 const legendOf = (s: readonly SeriesSpec[]): LegendItem[] =>
@@ -263,7 +310,9 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
         title: `${metric} · ${fieldName(field)}`,
         caption: `${ERR[metric].what} of ${
           fieldName(field)
-        } at every step, mean over ICs, log scale. Gaps are steps with no finite value.${markerNote}`,
+        } at every step, mean over ICs (line), log scale. Gaps are steps with no finite value.${
+          bandNote(s)
+        }${markerNote}`,
         legend: comparison ? legendOf(s) : [],
       });
     }
@@ -293,6 +342,9 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
       if (hasCurve(rows, "mse", field)) {
         s.push(series("mse (= sum)", "#8a8a8a", curveOf(rows, "mse", field), "dotted", 1.6));
       }
+      // Three means in one panel: no bands (they would cover each other); the error panels
+      // above show the spread.
+      for (const x of s) delete x.band;
       splitFigures.push({
         chart: {
           id: id(),
@@ -332,10 +384,14 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
           caption: metric === "dissipation"
             ? `Dissipation part of the MSE of ${
               fieldName(field)
-            }: (σₚ − σᵧ)² + (μₚ − μᵧ)², amplitude and mean errors. Log scale, mean over ICs.${markerNote}`
+            }: (σₚ − σᵧ)² + (μₚ − μᵧ)², amplitude and mean errors. Log scale, mean over ICs.${
+              bandNote(s)
+            }${markerNote}`
             : `Dispersion part of the MSE of ${
               fieldName(field)
-            }: 2(1 − ρ)σₚσᵧ, phase and pattern errors. Log scale, mean over ICs.${markerNote}`,
+            }: 2(1 − ρ)σₚσᵧ, phase and pattern errors. Log scale, mean over ICs.${
+              bandNote(s)
+            }${markerNote}`,
           legend: legendOf(s),
         });
       }

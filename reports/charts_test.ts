@@ -24,6 +24,30 @@ Deno.test("curveOf keeps means over ICs only, sorted by step, null as null", () 
   assert.deepEqual(curveOf(rows, "mse", "u"), { x: [1, 2], y: [0.5, null] });
 });
 
+Deno.test("error curves carry the IQR band of the rows; the caption says what it is", () => {
+  const r = small();
+  const rows = r.rows.filter((x) =>
+    x.metric === "nrmse" && x.reduction === "mean_over_ics" && x.step !== undefined
+  ).sort((a, b) => a.step! - b.step!);
+  const [errors, physics] = buildSections(entriesFor([r]));
+  const fig = errors.figures.find((f) => f.chart.title.startsWith("nrmse"))!;
+  const band = fig.chart.series[0].band!;
+  assert.equal(band.lower.length, rows.length);
+  rows.forEach((x, i) => {
+    assert.equal(band.lower[i], Number(x.q25!.toPrecision(6)));
+    assert.equal(band.upper[i], Number(x.q75!.toPrecision(6)));
+  });
+  assert.match(fig.caption, /interquartile range across ICs/);
+  // The single-run split panel (three means) draws none; results without q25/q75 none either.
+  assert.ok(physics.figures[0].chart.series.every((x) => x.band === undefined));
+  assert.doesNotMatch(physics.figures[0].caption, /interquartile/);
+  const old = small();
+  old.rows = old.rows.map(({ q25: _a, q75: _b, ...x }) => x);
+  const plain = buildSections(entriesFor([old]))[0].figures[0];
+  assert.ok(plain.chart.series.every((x) => x.band === undefined));
+  assert.doesNotMatch(plain.caption, /interquartile/);
+});
+
 Deno.test("spectrumOf drops k = 0 and sorts by k", () => {
   const rows: ResultRow[] = [
     { metric: "spectrum_ref", field: "u", step: 5, k: 2, value: 0.25 },

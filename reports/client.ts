@@ -57,6 +57,47 @@ export function renderCharts(d3: D3, data: ClientData): void {
    */
   const clampPx = (v: number): number => Math.max(-1e6, Math.min(1e6, v));
 
+  /** Estimated width in px of `text` in the 11.5–12 px axis fonts (a little generous). */
+  const textPx = (text: string): number => text.length * 6.6;
+  /** Line height of a wrapped axis label. */
+  const LINE = 14;
+
+  /**
+   * An axis label as lines of at most `px` (estimated): one line where it fits, else two,
+   * broken at the space nearest the middle whose two halves both fit; only a label that cannot
+   * fit on two lines (a long submitter name) is cut, with "…" (the full text goes in a title).
+   */
+  function labelLines(text: string, px: number): string[] {
+    const max = Math.max(4, Math.floor(px / 6.6));
+    if (text.length <= max) return [text];
+    let best = -1;
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] !== " " || i > max || text.length - i - 1 > max) continue;
+      if (best < 0 || Math.abs(i - text.length / 2) < Math.abs(best - text.length / 2)) best = i;
+    }
+    if (best >= 0) return [text.slice(0, best), text.slice(best + 1)];
+    const cut = text.lastIndexOf(" ", max);
+    const head = cut > max / 2 ? text.slice(0, cut) : text.slice(0, max);
+    const rest = text.slice(head.length).trimStart();
+    return [head, rest.length > max ? rest.slice(0, max - 1) + "\u2026" : rest];
+  }
+
+  /**
+   * Append `lines` as one text element with its first baseline at (x, y) in `g`, rotated −90°
+   * when `vertical`; further lines follow 14 px below (rotated: to the right); a title carries
+   * the full text.
+   */
+  function addLabel(g: D3, full: string, lines: string[], x: number, y: number, vertical: boolean) {
+    const t = g.append("text").attr("class", "axis-label").attr("text-anchor", "middle")
+      .attr("transform", `translate(${x},${y})${vertical ? " rotate(-90)" : ""}`);
+    lines.forEach((line, i) => t.append("tspan").attr("x", 0).attr("y", i * LINE).text(line));
+    t.append("title").text(full);
+  }
+
+  /** Widest estimated tick label of an axis. */
+  const tickPx = (t: { values: number[]; format: (v: number) => string }): number =>
+    Math.max(0, ...t.values.map((v) => textPx(t.format(v))));
+
   /** Tick values and formatter for an axis. */
   function ticksFor(
     scale: D3,
@@ -126,10 +167,9 @@ export function renderCharts(d3: D3, data: ClientData): void {
 
   function draw(spec: ChartSpec, holder: D3): void {
     const width = Math.max(260, Math.floor(holder.node().getBoundingClientRect().width) || 640);
-    const height = Math.round(Math.max(210, Math.min(340, width * 0.6)));
     const hasMarkers = spec.markers.length > 0;
     const m = { top: hasMarkers || spec.note ? 24 : 12, right: 18, bottom: 46, left: 64 };
-    const iw = width - m.left - m.right, ih = height - m.top - m.bottom;
+    const ih = Math.round(Math.max(210, Math.min(340, width * 0.6))) - m.top - m.bottom;
 
     const xs: number[] = [], ys: number[] = [];
     for (const s of spec.series) {
@@ -137,11 +177,14 @@ export function renderCharts(d3: D3, data: ClientData): void {
         if (defined(s, spec, i)) {
           xs.push(s.x[i]);
           ys.push(s.y[i] as number);
+          // The band is data too: the axis holds it (where the line is defined).
+          const lo = s.band?.lower[i], hi = s.band?.upper[i];
+          if (finite(lo)) ys.push(lo);
+          if (finite(hi)) ys.push(hi);
         }
       }
     }
     const xLog = spec.xScale === "log", yLog = spec.yScale === "log";
-    const x = makeScale(spec.xScale, spec.xDomain ?? extent(xs, xLog), [0, iw]);
     let yDom = spec.yDomain ?? extent(ys, yLog);
     if (yDom && yLog && !spec.yDomain && Math.log10(yDom[1] / yDom[0]) >= 1) {
       yDom = [
@@ -151,7 +194,16 @@ export function renderCharts(d3: D3, data: ClientData): void {
     }
     const y = makeScale(spec.yScale, yDom, [ih, 0]);
     if (!spec.yDomain && !(yLog && yDom && Math.log10(yDom[1] / yDom[0]) >= 1)) y.nice(5);
+    const yt = ticksFor(y, spec.yScale, Math.max(3, Math.floor(ih / (yLog ? 32 : 45))));
+    // Left margin: the y label's lines, a gap, the widest tick label and the tick.
+    const yLines = labelLines(spec.yLabel, ih + 10);
+    m.left = Math.max(64, Math.ceil(4 + LINE * yLines.length + 6 + tickPx(yt) + 9));
+    const iw = width - m.left - m.right;
+    const x = makeScale(spec.xScale, spec.xDomain ?? extent(xs, xLog), [0, iw]);
     if (!spec.xDomain && !xLog) x.nice(6);
+    const xLines = labelLines(spec.xLabel, iw);
+    m.bottom += LINE * (xLines.length - 1);
+    const height = ih + m.top + m.bottom;
 
     holder.selectAll("*").remove();
     const svg = holder.append("svg")
@@ -167,7 +219,6 @@ export function renderCharts(d3: D3, data: ClientData): void {
     const g = svg.append("g").attr("transform", `translate(${m.left},${m.top})`);
 
     const xt = ticksFor(x, spec.xScale, Math.max(2, Math.floor(iw / 80)));
-    const yt = ticksFor(y, spec.yScale, Math.max(3, Math.floor(ih / (yLog ? 32 : 45))));
 
     g.append("g").attr("class", "grid")
       .selectAll("line").data(yt.values).join("line")
@@ -179,25 +230,34 @@ export function renderCharts(d3: D3, data: ClientData): void {
     g.append("g").attr("class", "axis y-axis")
       .call(d3.axisLeft(y).tickValues(yt.values).tickFormat(yt.format).tickSizeOuter(0));
 
-    g.append("text").attr("class", "axis-label")
-      .attr("x", iw / 2).attr("y", ih + 38).attr("text-anchor", "middle")
-      .text(
-        spec.xLabel.length > iw / 6.4
-          ? spec.xLabel.slice(0, Math.floor(iw / 6.4) - 1) + "\u2026"
-          : spec.xLabel,
-      );
-    // Long labels (submitter field names) are shortened to the plot height, full text in a title.
-    const fit = (text: string, px: number) => {
-      const max = Math.max(4, Math.floor(px / 6.4));
-      return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
-    };
-    const yl = g.append("text").attr("class", "axis-label")
-      .attr("transform", `translate(${-m.left + 14},${ih / 2}) rotate(-90)`)
-      .attr("text-anchor", "middle")
-      .text(fit(spec.yLabel, ih + m.top));
-    yl.append("title").text(spec.yLabel);
+    // Labels wrap to two lines where they must; only a label too long for two is cut.
+    addLabel(g, spec.xLabel, xLines, iw / 2, ih + 38, false);
+    addLabel(g, spec.yLabel, yLines, -m.left + 14, ih / 2, true);
 
     const plot = g.append("g").attr("clip-path", `url(#${clipId})`);
+    // Bands first (every series'), so that no band covers a line.
+    for (const s of spec.series) {
+      const band = s.band;
+      if (!band) continue;
+      const idx = s.x.map((_, i) => i);
+      const area = d3.area()
+        .defined((i: number) =>
+          defined(s, spec, i) && finite(band.upper[i]) && !(yLog && (band.upper[i] as number) <= 0)
+        )
+        .x((i: number) => clampPx(x(s.x[i])))
+        .y0((i: number) => {
+          const lo = band.lower[i];
+          return finite(lo) && !(yLog && lo <= 0) ? clampPx(y(lo)) : ih;
+        })
+        .y1((i: number) => clampPx(y(band.upper[i] as number)));
+      plot.append("path")
+        .attr("class", "band")
+        .attr("fill", s.color)
+        .attr("fill-opacity", 0.18)
+        .attr("stroke", "none")
+        .attr("d", area(idx))
+        .append("title").text(`${s.label}: interquartile range across ICs`);
+    }
     let anyDefined = false;
     for (const s of spec.series) {
       const idx = s.x.map((_, i) => i);
@@ -301,14 +361,30 @@ export function renderCharts(d3: D3, data: ClientData): void {
 
   function drawHeatmap(spec: HeatmapSpec, holder: D3): void {
     const width = Math.max(260, Math.floor(holder.node().getBoundingClientRect().width) || 480);
-    const bar = 70; // colour bar, its ticks and label
-    const m = { top: 24, right: 8 + bar, bottom: 46, left: 58 }; // top: room for a note
-    const iw = Math.max(60, width - m.left - m.right);
-    const ih = Math.round(Math.max(80, Math.min(460, iw * (spec.aspect ?? 0.8))));
+    const m = { top: 24, right: 78, bottom: 46, left: 58 }; // top: room for a note
+    // Margins fit the tick labels and the (wrapped) labels of the y axis and the colour bar;
+    // they set the plot size, which sets the ticks: a few passes settle it.
+    let iw = 0, ih = 0;
+    let y = d3.scaleLinear(), z = d3.scaleLinear();
+    let yt = { values: [] as number[], format: (v: number) => String(v) }, zt = yt;
+    let yLines: string[] = [], zLines: string[] = [];
+    for (let pass = 0; pass < 3; pass++) {
+      iw = Math.max(60, width - m.left - m.right);
+      ih = Math.round(Math.max(80, Math.min(460, iw * (spec.aspect ?? 0.8))));
+      y = d3.scaleLinear().domain(spec.yExtent).range([ih, 0]);
+      z = d3.scaleLinear().domain(spec.zDomain).range([ih, 0]);
+      yt = ticksFor(y, "linear", Math.max(3, Math.floor(ih / 45)));
+      zt = ticksFor(z, "linear", Math.max(3, Math.floor(ih / 40)));
+      yLines = labelLines(spec.yLabel, ih + 10);
+      zLines = labelLines(spec.zLabel, ih + 10);
+      m.left = Math.max(58, Math.ceil(4 + LINE * yLines.length + 6 + tickPx(yt) + 9));
+      m.right = Math.ceil(12 + 11 + 9 + tickPx(zt) + 6 + LINE * zLines.length + 4);
+    }
+    iw = Math.max(60, width - m.left - m.right);
+    const xLines = labelLines(spec.xLabel, iw);
+    m.bottom += LINE * (xLines.length - 1);
     const height = ih + m.top + m.bottom;
     const x = d3.scaleLinear().domain(spec.xExtent).range([0, iw]);
-    const y = d3.scaleLinear().domain(spec.yExtent).range([ih, 0]);
-    const z = d3.scaleLinear().domain(spec.zDomain).range([ih, 0]);
 
     const palette = paletteOf(spec.scheme);
     const codes = atob(spec.codes);
@@ -341,23 +417,12 @@ export function renderCharts(d3: D3, data: ClientData): void {
       .attr("fill", "none").attr("stroke", "#9aa4ae").attr("stroke-width", 0.8);
 
     const xt = ticksFor(x, "linear", Math.max(2, Math.floor(iw / 80)));
-    const yt = ticksFor(y, "linear", Math.max(3, Math.floor(ih / 45)));
     g.append("g").attr("class", "axis x-axis").attr("transform", `translate(0,${ih})`)
       .call(d3.axisBottom(x).tickValues(xt.values).tickFormat(xt.format).tickSizeOuter(0));
     g.append("g").attr("class", "axis y-axis")
       .call(d3.axisLeft(y).tickValues(yt.values).tickFormat(yt.format).tickSizeOuter(0));
-    const fit = (text: string, px: number) => {
-      const max = Math.max(4, Math.floor(px / 6.4));
-      return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
-    };
-    g.append("text").attr("class", "axis-label")
-      .attr("x", iw / 2).attr("y", ih + 38).attr("text-anchor", "middle")
-      .text(fit(spec.xLabel, iw));
-    const yl = g.append("text").attr("class", "axis-label")
-      .attr("transform", `translate(${-m.left + 14},${ih / 2}) rotate(-90)`)
-      .attr("text-anchor", "middle")
-      .text(fit(spec.yLabel, ih + m.top));
-    yl.append("title").text(spec.yLabel);
+    addLabel(g, spec.xLabel, xLines, iw / 2, ih + 38, false);
+    addLabel(g, spec.yLabel, yLines, -m.left + 14, ih / 2, true);
 
     // Colour bar with its own axis.
     const bx = iw + 12;
@@ -365,14 +430,9 @@ export function renderCharts(d3: D3, data: ClientData): void {
       .attr("href", barHref)
       .attr("x", bx).attr("y", 0).attr("width", 11).attr("height", ih)
       .attr("preserveAspectRatio", "none");
-    const zt = ticksFor(z, "linear", Math.max(3, Math.floor(ih / 40)));
     g.append("g").attr("class", "axis z-axis").attr("transform", `translate(${bx + 11},0)`)
       .call(d3.axisRight(z).tickValues(zt.values).tickFormat(zt.format).tickSizeOuter(0));
-    const zl = g.append("text").attr("class", "axis-label")
-      .attr("transform", `translate(${iw + bar + 2},${ih / 2}) rotate(-90)`)
-      .attr("text-anchor", "middle")
-      .text(fit(spec.zLabel, ih));
-    zl.append("title").text(spec.zLabel);
+    addLabel(g, spec.zLabel, zLines, bx + 11 + 9 + tickPx(zt) + 6 + 10, ih / 2, true);
 
     if (spec.note) {
       g.append("text").attr("class", "plot-note")
@@ -388,10 +448,19 @@ export function renderCharts(d3: D3, data: ClientData): void {
    */
   function drawSphereMap(spec: SphereMapSpec, frame: MapFrame | undefined, holder: D3): void {
     const width = Math.max(240, Math.floor(holder.node().getBoundingClientRect().width) || 480);
-    const bar = 70;
-    const m = { top: 22, right: 8 + bar, bottom: 8, left: 8 };
-    const iw = Math.max(60, width - m.left - m.right);
-    const k = iw / spec.columns, ih = spec.rows * k;
+    const m = { top: 22, right: 78, bottom: 8, left: 8 };
+    // The right margin fits the colour bar's tick labels and (wrapped) label; see drawHeatmap.
+    let iw = 0, k = 0, ih = 0, z = d3.scaleLinear();
+    let zt = { values: [] as number[], format: (v: number) => String(v) }, zLines: string[] = [];
+    for (let pass = 0; pass < 3; pass++) {
+      iw = Math.max(60, width - m.left - m.right);
+      k = iw / spec.columns;
+      ih = spec.rows * k;
+      z = d3.scaleLinear().domain(spec.zDomain).range([ih, 0]);
+      zt = ticksFor(z, "linear", Math.max(3, Math.floor(ih / 40)));
+      zLines = labelLines(spec.zLabel, ih + 10);
+      m.right = Math.ceil(12 + 11 + 9 + tickPx(zt) + 6 + LINE * zLines.length + 4);
+    }
     const height = Math.ceil(ih + m.top + m.bottom);
     const palette = paletteOf(spec.scheme);
     const codes = atob(spec.codes);
@@ -425,23 +494,14 @@ export function renderCharts(d3: D3, data: ClientData): void {
       lines.append("path").attr("class", "outline").attr("d", frame.outline)
         .attr("stroke", "#5b6670").attr("stroke-width", 1 / kf);
     }
-    const z = d3.scaleLinear().domain(spec.zDomain).range([ih, 0]);
     const bx = iw + 12;
     g.append("image").attr("class", "colorbar")
       .attr("href", barHref)
       .attr("x", bx).attr("y", 0).attr("width", 11).attr("height", ih)
       .attr("preserveAspectRatio", "none");
-    const zt = ticksFor(z, "linear", Math.max(3, Math.floor(ih / 40)));
     g.append("g").attr("class", "axis z-axis").attr("transform", `translate(${bx + 11},0)`)
       .call(d3.axisRight(z).tickValues(zt.values).tickFormat(zt.format).tickSizeOuter(0));
-    const label = spec.zLabel.length > ih / 6.4
-      ? spec.zLabel.slice(0, Math.max(3, Math.floor(ih / 6.4) - 1)) + "\u2026"
-      : spec.zLabel;
-    const zl = g.append("text").attr("class", "axis-label")
-      .attr("transform", `translate(${iw + bar + 2},${ih / 2}) rotate(-90)`)
-      .attr("text-anchor", "middle")
-      .text(label);
-    zl.append("title").text(spec.zLabel);
+    addLabel(g, spec.zLabel, zLines, bx + 11 + 9 + tickPx(zt) + 6 + 10, ih / 2, true);
     if (spec.note) {
       g.append("text").attr("class", "plot-note")
         .attr("x", iw).attr("y", -8).attr("text-anchor", "end")

@@ -27,6 +27,7 @@
 import type { Result, Snapshot } from "../harness/results/schema.ts";
 import type { ChartSpec, SeriesSpec, SphereMapSpec } from "./chart_spec.ts";
 import {
+  bandNote,
   curveOf,
   type Entry,
   type FigureSpec,
@@ -150,6 +151,7 @@ function leadTimeSections(entries: readonly Entry[], id: () => string): SectionS
           x: c.x.map((s) => x(e.result, s)),
           y: c.y,
           points: c.x.length <= 12,
+          ...(c.band ? { band: c.band } : {}),
         });
       }
       if (series.length === 0) continue;
@@ -171,7 +173,9 @@ function leadTimeSections(entries: readonly Entry[], id: () => string): SectionS
       figures.push({
         chart,
         title: `${metric} · ${field}`,
-        caption: `${META[metric].what} of ${field} at every lead time (step × Δt).`,
+        caption: `${META[metric].what} of ${field} at every lead time (step × Δt).${
+          bandNote(series)
+        }`,
         legend: comparison ? series.map(({ label, color, dash }) => ({ label, color, dash })) : [],
       });
     }

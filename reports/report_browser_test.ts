@@ -33,6 +33,8 @@ interface PageReport {
   /** Sphere maps, and those with a painted raster, an outline and a graticule path. */
   maps: number;
   paintedMaps: number;
+  /** Drawn IQR bands (`path.band` with a non-trivial path), by chart id. */
+  bands: Record<string, number>;
 }
 
 /** Open `file` at `width`, fail on any error or request other than the file, return facts. */
@@ -84,6 +86,13 @@ async function inspect(
         h1: document.querySelector("h1")?.textContent ?? "",
         scrollWidth: document.documentElement.scrollWidth,
         segments,
+        bands: Object.fromEntries(
+          figures.map((f) => [
+            f.getAttribute("data-chart") ?? "?",
+            [...f.querySelectorAll("path.band")]
+              .filter((p) => /^M[^Z]*L.*Z/.test(p.getAttribute("d") ?? "")).length,
+          ]).filter(([, n]) => n > 0),
+        ),
       };
     });
     if (screenshot) {
@@ -125,6 +134,8 @@ Deno.test({
       assert.equal(run.h1, "unet-64");
       // The snapshot at IC 2's divergence step has a NaN hole: its prediction is two pieces.
       assert.ok(Object.values(run.segments).some((n) => n >= 2), JSON.stringify(run.segments));
+      // The IQR band across ICs under both error curves (mse, nrmse), none elsewhere.
+      assert.deepEqual(Object.values(run.bands), [1, 1], JSON.stringify(run.bands));
 
       const phone = await inspect(browser, `${dir}/run.html`, 390, "report-390.png");
       assert.equal(phone.rendered, 15);
@@ -138,6 +149,8 @@ Deno.test({
       assert.equal(cmp.figures, 15);
       assert.equal(cmp.rendered, 15);
       assert.deepEqual(cmp.emptyCharts, []);
+      // A band per model under the error and split curves: 2 error + 2 split panels.
+      assert.deepEqual(Object.values(cmp.bands), [2, 2, 2, 2], JSON.stringify(cmp.bands));
 
       // Hostile submitter strings everywhere a submitter controls text.
       const evil = sampleResult({
@@ -197,6 +210,8 @@ Deno.test({
       assert.equal(run.rendered, run.figures);
       assert.equal(run.figures, 21 + 12);
       assert.deepEqual(run.emptyCharts, []);
+      // Rows from the real scorer: a band under each of the 6 error curves (3 fields × 2).
+      assert.equal(Object.keys(run.bands).length, 6, JSON.stringify(run.bands));
       const phone = await inspect(browser, `${dir}/run2d.html`, 390, "report-2d-390.png");
       assert.equal(phone.paintedHeatmaps, 12);
       assert.ok(phone.scrollWidth <= 390, `page is ${phone.scrollWidth}px wide at 390px`);
@@ -244,6 +259,7 @@ Deno.test({
       await writeReport(`${dir}/forecast.html`, [forecastFixture(40)]);
       const fc = await inspect(browser, `${dir}/forecast.html`, 1280, "report-era5-forecast.png");
       assert.equal(fc.paintedMaps, 3);
+      assert.deepEqual(Object.values(fc.bands), [1, 1], "rmse and acc bands by lead time");
       assert.equal(fc.rendered, fc.figures);
       assert.deepEqual(fc.emptyCharts, []);
       // Hostile field and model names on the maps.

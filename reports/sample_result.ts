@@ -9,6 +9,7 @@
 import { fft } from "../metrics/fft.ts";
 import type { ResultRow } from "../metrics/rows.ts";
 import { buildCatalogue } from "../metrics/catalogue.ts";
+import { quartileFields } from "../metrics/bootstrap.ts";
 import {
   type Divergence,
   type Result,
@@ -264,6 +265,8 @@ export function sampleResult(options: SampleOptions = {}): Result {
           value: mean(live),
           n: live.length,
           reduction: "mean_over_ics",
+          // The spread across ICs, as the scorer emits it (not on the energies).
+          ...(metric.startsWith("energy_") ? {} : quartileFields(live)),
         });
       }
     }

@@ -247,6 +247,13 @@ function checkStructure(r: Result, ok: Check): void {
       row.reduction,
     );
     ok(row.region === undefined || isStr(row.region), `rows[${i}].region`, "a string", row.region);
+    ok(
+      (row.q25 === undefined && row.q75 === undefined) ||
+        (isNum(row.q25) && isNum(row.q75) && row.q25 <= row.q75),
+      `rows[${i}].q25/q75`,
+      "absent, or two finite numbers with q25 ≤ q75 (quartiles across ICs)",
+      `${row.q25}/${row.q75}`,
+    );
   });
 
   ok(
