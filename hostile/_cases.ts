@@ -226,6 +226,23 @@ function modelFileCases(): Case[] {
     names: ["no emulator.json"],
     run: async (_w, dir) => await lib(() => loadModel(dir)),
   });
+  // `emubench validate` reads emulator.json (to pick the task) through the same checked reader:
+  // a FIFO or a link to /dev/zero there must not hang it, a link must not be followed.
+  for (const k of FILE_KINDS) {
+    for (const named of ["the directory", "emulator.json"]) {
+      out.push({
+        area: "model",
+        name: `validate: emulator.json is ${k.kind} (${named} named)`,
+        code: 2,
+        names: ["emulator.json", ...k.names],
+        run: async (w, dir) => {
+          const m = await modelDir(join(dir, "m"), null);
+          await k.make(join(m, "emulator.json"), { secret: w.secret, dir });
+          return await cli(["validate", named === "the directory" ? m : join(m, "emulator.json")]);
+        },
+      });
+    }
+  }
   return out;
 }
 

@@ -526,6 +526,14 @@ async function readManifestText(
 export async function loadModel(path: string, suiteHint?: string): Promise<ModelSource> {
   const { basename, dirname } = await nodePath();
   const { describeKind, readCheckedFile } = await import("../core/safe_file.ts");
+  // `<dir>/emulator.json` named itself (not a directory of that name): read as its directory,
+  // so the manifest goes through the same checks (no link, FIFO or device; size cap).
+  if (
+    basename(path) === "emulator.json" &&
+    !(await Deno.lstat(path).then((s) => s.isDirectory, () => false))
+  ) {
+    return loadModel(dirname(path), suiteHint);
+  }
   const stat = await statModel(path, "an .onnx file or a model directory");
   if (!stat.isFile && !stat.isDirectory) {
     // A FIFO would block the open; a device never ends.
@@ -536,7 +544,6 @@ export async function loadModel(path: string, suiteHint?: string): Promise<Model
     });
   }
   if (stat.isFile) {
-    if (basename(path) === "emulator.json") return loadModel(dirname(path), suiteHint);
     // A bare graph named on the command line: links are followed (it is the user's own path),
     // but FIFOs, devices and oversized files are refused before anything is read.
     const bytes = await readCheckedFile(path, {

@@ -18,7 +18,12 @@ import {
 } from "../onnx/backend.ts";
 import { isInputError, ShapeError, ValueRangeError } from "../core/errors.ts";
 import { readNpy } from "../data/npy.ts";
-import { loadAutoencoder, loadModel, type ManifestTask } from "../model/manifest.ts";
+import {
+  loadAutoencoder,
+  loadModel,
+  type ManifestTask,
+  MAX_MANIFEST_BYTES,
+} from "../model/manifest.ts";
 import { join } from "node:path";
 import { evaluateReconstruction } from "./reconstruct.ts";
 import { formatDims } from "../onnx/inspect.ts";
@@ -40,12 +45,20 @@ export interface ValidationReport {
 /**
  * The task a model directory is for: `reconstruct` when its `emulator.json` names `encode` and
  * `decode` graphs but no `step`, else `forecast` (also for a bare `.onnx` or an unreadable
- * manifest, whose errors `loadModel` then reports).
+ * manifest, whose errors `loadModel` then reports). The manifest is read through the checked
+ * reader, as `loadModel` reads it (a regular file inside the directory, no symbolic link, at
+ * most `MAX_MANIFEST_BYTES`), so a FIFO or `/dev/zero` there is never opened.
  */
 async function detectTask(path: string): Promise<ManifestTask> {
   try {
     const dir = path.endsWith("emulator.json") ? path.slice(0, -"emulator.json".length) : path;
-    const json = JSON.parse(await Deno.readTextFile(join(dir, "emulator.json")));
+    const { readCheckedText } = await import("../core/safe_file.ts");
+    const json = JSON.parse(
+      await readCheckedText(join(dir || ".", "emulator.json"), {
+        root: dir || ".",
+        maxBytes: MAX_MANIFEST_BYTES,
+      }),
+    );
     const g = json?.graphs;
     return g && typeof g === "object" && "encode" in g && "decode" in g && !("step" in g)
       ? "reconstruct"
