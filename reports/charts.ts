@@ -11,6 +11,7 @@ import type { Result } from "../harness/results/schema.ts";
 import type { ResultRow } from "../metrics/rows.ts";
 import type { ChartSpec, Dash, MarkerSpec, SeriesSpec } from "./chart_spec.ts";
 import { snapshotNside } from "./sphere.ts";
+import { frontierSection } from "./frontier.ts";
 import { DEFAULT_SPECTRUM_LABEL } from "../harness/results/io.ts";
 import type { SpectrumLabel } from "../harness/results/schema.ts";
 
@@ -664,6 +665,9 @@ export function buildSections(entries: readonly Entry[]): SectionSpec[] {
       figures: snapFigures,
     });
   }
+  // Cost–accuracy frontier (`run --frontier` results only): reports/frontier.ts.
+  const frontier = frontierSection(entries, id);
+  if (frontier) sections.push(frontier);
   return sections;
 }
 

@@ -447,7 +447,9 @@ export function frontierTable(f: Frontier): string {
   const head = ["", ...f.steps.map((s) => `nRMSE@${s}`), "s/IC-step", ""];
   const line = (e: FrontierEntry, tag: string) => [
     e.label,
-    ...e.error.map((v) => v === null ? "—" : v.toPrecision(3)),
+    ...e.error.map((v) =>
+      v === null ? "—" : v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toPrecision(3)
+    ),
     e.secondsPerStep.toExponential(2),
     tag,
   ];
@@ -459,8 +461,10 @@ export function frontierTable(f: Frontier): string {
     line(f.model, "model"),
   ];
   const widths = head.map((_, c) => Math.max(...table.map((r) => [...r[c]].length)));
+  const last = head.length - 1;
   const text = table.map((r) =>
-    r.map((v, c) => c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c])).join("  ").trimEnd()
+    r.map((v, c) => c === 0 || c === last ? v.padEnd(widths[c]) : v.padStart(widths[c]))
+      .join("  ").trimEnd()
   );
   return [
     `frontier (${f.backend}, median seconds per IC-step):`,

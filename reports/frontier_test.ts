@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { buildSections, entriesFor } from "./charts.ts";
+import { frontierSection } from "./frontier.ts";
+import { sampleResult } from "./sample_result.ts";
+import { frontierVerdict } from "../harness/results/frontier.ts";
+import type { Frontier, FrontierEntry } from "../harness/results/schema.ts";
+import { renderReport } from "./html.ts";
+
+const entry = (error: (number | null)[], s: number, label: string): FrontierEntry => ({
+  label,
+  error,
+  score: null,
+  secondsPerStep: s,
+  diverged: 0,
+});
+
+/** Three rungs (2×: slow, accurate … 8×: cheap) and a model, numbers made up. */
+function frontier(): Frontier {
+  const rungs = [[2, 0.01, 4e-3], [4, 0.04, 1e-3], [8, null, 2e-4]].map(([f, e, s]) => ({
+    ...entry([0.001, e as number | null], s as number, `${f}× (x)`),
+    id: `solver_${f}x`,
+    factor: f as number,
+    description: "d",
+    graphSha256: "0".repeat(64),
+    timing: "cached" as const,
+  }));
+  const model = entry([0.002, 0.05], 5e-5, "sample-unet");
+  return {
+    scheme: "s",
+    compared: "Compared on the same wasm backend.",
+    machine: { os: "linux", arch: "x86_64", cpus: 2, cpu: null, host: "h" },
+    backend: "wasm",
+    adapter: null,
+    batch: 2,
+    timingSteps: 10,
+    metric: "nrmse",
+    steps: [1, 10],
+    headlineStep: 10,
+    rungs,
+    model,
+    ...frontierVerdict(rungs, model, 1),
+  };
+}
+
+Deno.test("frontier chart: log–log, the ladder sorted by cost as a line, the model as a point", () => {
+  const r = { ...sampleResult({ steps: 10, ics: 2 }), frontier: frontier() };
+  const s = frontierSection(entriesFor([r]), () => "c9")!;
+  assert.equal(s.id, "frontier");
+  const c = s.figures[0].chart;
+  assert.equal(c.xScale, "log");
+  assert.equal(c.yScale, "log");
+  const [ladder, model] = c.series;
+  // sorted by seconds per step: 8× (2e-4, lost an IC → gap), 4×, 2×
+  assert.deepEqual(ladder.x, [2e-4, 1e-3, 4e-3]);
+  assert.deepEqual(ladder.y, [null, 0.04, 0.01]);
+  assert.equal(ladder.points, true);
+  assert.deepEqual([model.x, model.y, model.label], [[5e-5], [0.05], "sample-unet"]);
+  // decades around the data: 5e-5..4e-3 → [1e-5, 1e-2]; 0.01..0.05 → [1e-2, 1e-1]
+  assert.deepEqual(c.xDomain, [1e-5, 1e-2]);
+  assert.deepEqual(c.yDomain, [0.01, 0.1]);
+  const caption = s.figures[0].caption;
+  for (
+    const part of [
+      "8× (x) lost an IC",
+      "cached timing",
+      "error-matched rung is 4× (x)",
+      "same wasm",
+    ]
+  ) {
+    assert.ok(caption.includes(part), `${part} in ${caption}`);
+  }
+});
+
+Deno.test("frontier chart: only results with a block; reports still build without one", () => {
+  const plain = sampleResult({ steps: 10, ics: 2 });
+  assert.equal(frontierSection(entriesFor([plain]), () => "c0"), undefined);
+  assert.ok(!buildSections(entriesFor([plain])).some((s) => s.id === "frontier"));
+  const withF = { ...plain, frontier: frontier() };
+  const both = buildSections(entriesFor([withF, plain]));
+  const f = both.find((s) => s.id === "frontier")!;
+  assert.equal(f.figures[0].chart.series.length, 2); // one result's ladder and model
+  assert.equal(f.figures[0].chart.series[0].dash, "dashed"); // comparison: in the model's colour
+  const html = renderReport([withF]);
+  assert.ok(html.includes('id="frontier"'));
+});
