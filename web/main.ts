@@ -81,13 +81,17 @@ function onMessage(m: WorkerMessage): void {
     const wall = (performance.now() - started) / 1000;
     setStatus(`done in ${wall.toFixed(1)} s (${m.result.config.data})`);
     doc.body.dataset.seconds = String(wall);
-    // "done" once the new report has loaded (not while the previous one is still shown).
-    $("report").onload = () => {
+    // A fresh frame for every report: Chromium did not lay out a second report loaded into the
+    // frame that held the first (an empty body, charts measured at width 0). "done" once the
+    // new report has loaded, not while the previous one is still shown.
+    const frame = $("report").cloneNode(false) as HTMLIFrameElement;
+    frame.onload = () => {
       doc.body.dataset.state = "done";
-      $("report").onload = null;
+      frame.onload = null;
     };
-    $("report").srcdoc = m.report;
-    $("report").style.display = "block";
+    frame.style.display = "block";
+    frame.srcdoc = m.report;
+    $("report").replaceWith(frame);
     finish();
   } else if (m.type === "error") {
     $("error").textContent = (m.input ? "Bad input: " : "Internal error: ") + m.message;

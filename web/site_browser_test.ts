@@ -118,12 +118,23 @@ Deno.test({
         // The report is drawn in place: its charts render inside the iframe.
         await page.frameLocator("#report").locator("figure[data-chart] svg[data-rendered]").first()
           .waitFor({ state: "attached", timeout: 15_000 });
+        // Attached is not laid out: wait for the report's title to be visible before the shot.
+        await page.frameLocator("#report").locator("h1").waitFor({
+          state: "visible",
+          timeout: 15_000,
+        });
+        await page.waitForTimeout(200);
         await page.screenshot({ path: new URL(`web_${suiteId}.png`, SHOTS).pathname });
 
         let again = "";
         if (suiteId === "burgers1d") {
           // A second evaluation of the same suite and tier reads the reference from IndexedDB.
           const second = await runOnce();
+          // The second report is drawn too (a reused frame once stayed blank).
+          await page.frameLocator("#report").locator("h1").waitFor({
+            state: "visible",
+            timeout: 15_000,
+          });
           assert.match(second.result.config.data, /cache hit/, "second run reads IndexedDB");
           assert.deepEqual(second.result.rows, cli.rows);
           again = `, ${second.seconds.toFixed(2)} s with the IndexedDB reference`;
