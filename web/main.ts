@@ -43,6 +43,8 @@ function fmtTime(s: number): string {
 
 function onMessage(m: WorkerMessage): void {
   if (m.type === "ready") {
+    // A worker restarted by Cancel announces itself again: keep the user's suite and tier.
+    const keep = { suite: $("suite").value, tier: $("tier").value };
     suites = m.suites;
     $("suite").replaceChildren(
       ...suites.map((s) => {
@@ -52,7 +54,11 @@ function onMessage(m: WorkerMessage): void {
         return o;
       }),
     );
+    if (suites.some((s) => s.id === keep.suite)) $("suite").value = keep.suite;
     fillTiers();
+    if ([...$("tier").options].some((o: { value: string }) => o.value === keep.tier)) {
+      $("tier").value = keep.tier;
+    }
     setStatus(
       `ready (wasm ${m.threads} thread${m.threads === 1 ? "" : "s"}${
         m.isolated ? ", cross-origin isolated" : ""

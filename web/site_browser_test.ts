@@ -1,6 +1,7 @@
 /**
  * The web page end to end in Debian's Chromium: build it (`buildSite`), serve it on 127.0.0.1,
- * upload a model through the file input, evaluate the smoke tier of burgers1d (and
+ * upload a model through the file input (and, for the rerun, as a folder through the folder
+ * input), cancel one evaluation, evaluate the smoke tier of burgers1d (and
  * shallow_water2d with EMUBENCH_SLOW=1) on wasm in the page's worker, and compare the result's rows with the CLI's
  * (`evaluate` on the same .onnx file). A second run of the same suite must read the reference
  * from IndexedDB. No console error, no request outside the page's origin. Skipped without
@@ -77,8 +78,21 @@ Deno.test({
           cacheDir: CACHE,
         })).result;
 
-        const runOnce = async () => {
-          await page.setInputFiles("#file", onnx);
+        // The same model as a folder (emulator.json + its graph), for the folder input.
+        const folder = join(tmp, `folder_${suiteId}`);
+        await Deno.mkdir(folder, { recursive: true });
+        await Deno.copyFile(onnx, join(folder, "step.onnx"));
+        await Deno.writeTextFile(
+          join(folder, "emulator.json"),
+          JSON.stringify({
+            name: `folder_${suiteId}`,
+            suite: suiteId,
+            graphs: { step: "step.onnx" },
+          }),
+        );
+
+        const runOnce = async (input: "#file" | "#folder" = "#file") => {
+          await page.setInputFiles(input, input === "#file" ? onnx : folder);
           await page.selectOption("#suite", suiteId);
           await page.selectOption("#tier", "smoke");
           await page.selectOption("#backend", "wasm");
@@ -106,6 +120,33 @@ Deno.test({
           return { result: JSON.parse(text) as Result, seconds };
         };
 
+        if (suiteId === "burgers1d") {
+          // Cancel stops the evaluation at once and leaves the page ready for the next one.
+          await page.setInputFiles("#file", onnx);
+          await page.selectOption("#suite", suiteId);
+          await page.selectOption("#tier", "smoke");
+          await page.click("#run");
+          await page.click("#cancel");
+          await page.waitForFunction(
+            // deno-lint-ignore no-explicit-any
+            () => (globalThis as any).document.body.dataset.state === "cancelled",
+            undefined,
+            { timeout: 5_000 },
+          );
+          assert.equal(await page.textContent("#status"), "cancelled");
+          assert.equal(await page.isEnabled("#run"), true, "Evaluate is enabled again");
+          assert.equal(await page.isDisabled("#cancel"), true, "Cancel is disabled again");
+          // The restarted worker announces itself; the suite and tier chosen stay chosen.
+          await page.waitForFunction(
+            // deno-lint-ignore no-explicit-any
+            () =>
+              (globalThis as any).document.getElementById("status").textContent.startsWith("ready"),
+            undefined,
+            { timeout: 20_000 },
+          );
+          assert.equal(await page.inputValue("#suite"), suiteId);
+          assert.equal(await page.inputValue("#tier"), "smoke");
+        }
         const first = await runOnce();
         const web = first.result;
         checkResult(web, "result.json from the page"); // throws on any problem
@@ -128,8 +169,10 @@ Deno.test({
 
         let again = "";
         if (suiteId === "burgers1d") {
-          // A second evaluation of the same suite and tier reads the reference from IndexedDB.
-          const second = await runOnce();
+          // A second evaluation of the same suite and tier reads the reference from IndexedDB;
+          // the model comes as a folder this time (emulator.json + step.onnx): same rows.
+          const second = await runOnce("#folder");
+          assert.equal(second.result.model.name, "folder_burgers1d");
           // The second report is drawn too (a reused frame once stayed blank).
           await page.frameLocator("#report").locator("h1").waitFor({
             state: "visible",
