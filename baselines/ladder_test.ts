@@ -3,6 +3,8 @@ import { getSuite } from "../suites/mod.ts";
 import { getBaseline } from "./mod.ts";
 import { LADDER_SUITES, solverLadder } from "./ladder.ts";
 import type { ModelSource } from "../harness/model/manifest.ts";
+import { hwCoarseSolverGraph } from "./hasegawa_wakatani.ts";
+import { HasegawaWakatani } from "../suites/hasegawa_wakatani/solver.ts";
 
 /** Every rung only with EMUBENCH_SLOW=1: wasm takes ~10 s to open the finest unrolled graphs. */
 const SLOW = Deno.permissions.querySync({ name: "env", variable: "EMUBENCH_SLOW" }).state ===
@@ -96,4 +98,42 @@ Deno.test("shallow_water2d ladder: a lake at rest stays at rest and mass is kept
     const rel = Math.abs(mass(moved) - mass(bump)) / mass(bump);
     if (!(rel < 1e-5)) throw new Error(`${rung.id}: mass ${rel}`);
   }
+});
+
+Deno.test("hasegawa_wakatani's 1× rung is the reference scheme (solver.ts on the same grid) to float32 rounding", async () => {
+  // The 1× rung builds hwCoarseSolverGraph with nc = n; on 32² with a band-limited state it must
+  // step like HasegawaWakatani on 32² (the suite's validated float64 solver), with no restriction.
+  const n = 32, length = (2 * Math.PI) / 0.15, h = 0.1, substeps = 3, nu = 5e-5;
+  const bytes = hwCoarseSolverGraph({
+    n,
+    nc: n,
+    length,
+    c1: 1,
+    kappa: 1,
+    nu,
+    hyperOrder: 3,
+    dt: h * substeps,
+    substeps,
+  });
+  const x = new Float32Array(2 * n * n);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      const a = (2 * Math.PI * i) / n, b = (2 * Math.PI * j) / n;
+      x[j * n + i] = Math.cos(a + 2 * b) + 0.5 * Math.sin(3 * a - b);
+      x[n * n + j * n + i] = 0.8 * Math.sin(2 * a) + 0.6 * Math.cos(a + b);
+    }
+  }
+  const b = await openBackend("wasm");
+  const s = await b.createSession(bytes);
+  const got = (await s.run({ state: b.tensor("float32", x, [1, 2, n, n]) })).state_next
+    .data as Float32Array;
+  await s.release();
+  const k0 = (2 * Math.PI) / length;
+  const hw = new HasegawaWakatani({ n, nu, hyperOrder: 3, c1: 1, kappa: 1, k0, modified: false });
+  const st = hw.fromPhysical(x.subarray(0, n * n), x.subarray(n * n));
+  for (let k = 0; k < substeps; k++) hw.step(st, h);
+  const { density, phi } = hw.toPhysical(st);
+  const want = [...density, ...phi];
+  const err = relL2(got, want), change = relL2(x, want);
+  if (!(err < 1e-5 && change > 0.05)) throw new Error(`error ${err}, change ${change}`);
 });

@@ -181,7 +181,18 @@ export const runCommand = defineCommand({
     const report = files.extra?.["report.html"];
     if (v.json) {
       const { extra: _extra, ...named } = files;
-      console.log(JSON.stringify({ ...named, report, summary: summaryLine(result) }));
+      const frontier = result.frontier && {
+        note: result.frontier.note,
+        ...(result.frontier.training ? { training: result.frontier.training.note } : {}),
+      };
+      console.log(
+        JSON.stringify({
+          ...named,
+          report,
+          summary: summaryLine(result),
+          ...(frontier && { frontier }),
+        }),
+      );
     } else {
       status.log(summaryLine(result));
       if (result.frontier) status.log(frontierTable(result.frontier));
