@@ -18,6 +18,8 @@ import { onnxSchema } from "../harness/onnx/graph.ts";
 import { type Wb2Fixture, writeZarrV2 } from "../suites/era5/_wb2_fixture.ts";
 import { era5 } from "../suites/era5/suite.ts";
 import { evaluate } from "../harness/tasks/run.ts";
+import { evaluateReconstruction } from "../harness/tasks/reconstruct.ts";
+import { runStability } from "../harness/tasks/stability.ts";
 import { base64ToF64, f64ToBase64 } from "../metrics/state_codec.ts";
 
 const X = 1024;
@@ -1308,6 +1310,110 @@ function interruptCases(): Case[] {
       await sweepOutputSet(out);
       return (await names(dir)).length === 2 ? [] : ["swept a stranger's directory"];
     }),
+  );
+  // stability and reconstruct write one output set too: a writer failing inside the set (a full
+  // disk) leaves the old set whole and nothing beside it; a finished run replaces the whole set
+  // (an old pred.npy or checkpoint.json never stays beside a new result.json), keeping other files.
+  const full = () => {
+    throw Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" });
+  };
+  const task = (
+    name: string,
+    files: Record<string, string>,
+    go: (out: string, extra: Record<string, () => Promise<void>>) => Promise<unknown>,
+    after: string,
+  ) => [
+    i(`${name}: a full disk inside the set keeps the old set`, async (dir) => {
+      const out = join(dir, "out");
+      await set(out, files);
+      await Deno.writeTextFile(join(out, "notes.txt"), "mine");
+      const before = await snapshot(out);
+      let failed = false;
+      await go(out, { "zz.txt": () => Promise.resolve(full()) }).catch(() => (failed = true));
+      const problems = diffSnapshots(before, await snapshot(out));
+      if (!failed) problems.push("the failing writer did not fail the task");
+      const left = (await names(dir)).filter((n) => n !== "out");
+      if (left.length) problems.push(`left ${left.join(", ")}`);
+      return problems;
+    }),
+    i(`${name}: a finished run replaces the whole set`, async (dir) => {
+      const out = join(dir, "out");
+      await set(out, files);
+      await Deno.writeTextFile(join(out, "notes.txt"), "mine");
+      await go(out, {});
+      const problems: string[] = [];
+      if ((await names(out)).join() !== after) problems.push(`set ${await names(out)}`);
+      if ((await Deno.readTextFile(join(out, "result.json"))) === "old") {
+        problems.push("old result");
+      }
+      const left = (await names(dir)).filter((n) => n !== "out");
+      if (left.length) problems.push(`left ${left.join(", ")}`);
+      return problems;
+    }),
+  ];
+  const writers = (extra: Record<string, () => Promise<void>>) =>
+    Object.fromEntries(Object.entries(extra).map(([k, f]) => [k, () => f()]));
+  cases.push(
+    ...task(
+      "reconstruct",
+      { "result.json": "old", "report.html": "old", "pred.npy": "old", "ref.npy": "old" },
+      (out, extra) =>
+        evaluateReconstruction({
+          suite: "era5",
+          model: "baseline:mean_pool_r1024",
+          tier: "smoke",
+          backend: "wasm",
+          samples: 1,
+          outDir: out,
+          extraOutputs: writers(extra),
+        }),
+      "notes.txt,result.json",
+    ),
+    ...task(
+      "stability",
+      { "result.json": "old" },
+      (out, extra) =>
+        runStability({
+          suite: "hasegawa_wakatani",
+          model: "baseline:persistence",
+          tier: "smoke",
+          backend: "wasm",
+          ics: 1,
+          horizon: 4,
+          outDir: out,
+          extraOutputs: writers(extra),
+        }),
+      "notes.txt,result.json",
+    ),
+    i(
+      "stability: the finished result and the removal of its checkpoint are one swap",
+      async (dir) => {
+        const out = join(dir, "out");
+        const o = {
+          suite: "hasegawa_wakatani",
+          model: "baseline:persistence",
+          tier: "smoke",
+          backend: "wasm",
+          ics: 1,
+          horizon: 6,
+          checkpointEvery: 2,
+        } as const;
+        await runStability({ ...o, outDir: out });
+        const problems: string[] = [];
+        if ((await names(out)).join() !== "result.json") problems.push(`set ${await names(out)}`);
+        // Interrupted inside the set: the checkpoint (written during the run) is still there.
+        await runStability({
+          ...o,
+          outDir: out,
+          extraOutputs: { "zz.txt": () => Promise.resolve(full()) },
+        })
+          .catch(() => {});
+        if ((await names(out)).join() !== "checkpoint.json,result.json") {
+          problems.push(`after a failed set: ${await names(out)}`);
+        }
+        return problems;
+      },
+    ),
   );
   return cases;
 }

@@ -1,10 +1,12 @@
 /**
- * Interrupting the CLI for real: `run` (with trajectories and a report), `merge` and
- * `leaderboard` are started as processes over a directory holding a complete old output set and
+ * Interrupting the CLI for real: `run` (with trajectories and a report), `merge`,
+ * `leaderboard`, `stability` and `run --task reconstruct` (with trajectories and a report) are
+ * started as processes over a directory holding a complete old output set and
  * stopped with SIGINT or SIGKILL at a sweep of instants. After the next start's sweep
  * (`sweepOutputSet`) the directory must hold exactly the complete old set or the complete new
  * set, with no temporary siblings left. Default tier: one SIGINT of `run` (its message must be
- * true). The full sweep runs with EMUBENCH_SLOW=1.
+ * true). The full sweep runs with EMUBENCH_SLOW=1 (`EMUBENCH_SWEEP=stability,reconstruct` picks
+ * scenarios by name).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -60,12 +62,22 @@ interface Scenario {
   dir: string;
   set: readonly string[] | ((dir: string) => Promise<string[]>);
   args: string[];
+  /**
+   * Interrupt at instants spread over the measured length of one complete run (10 %…110 %)
+   * instead of the fixed ones, for commands that finish in a few seconds.
+   */
+  spread?: boolean;
 }
 
 async function sweep(s: Scenario, signal: Deno.Signal, delaysMs: number[]): Promise<string> {
   const names = async () => typeof s.set === "function" ? await s.set(s.dir) : [...s.set];
   // The old set: one complete run. The new set: a second complete run (timestamps differ).
+  const t0 = performance.now();
   const old = await complete(s.args, s.dir, await names());
+  if (s.spread) {
+    const ms = performance.now() - t0, n = delaysMs.length;
+    delaysMs = Array.from({ length: n }, (_, i) => Math.round(ms * (0.1 + i / (n - 1))));
+  }
   const seen = { old: 0, new: 0 };
   for (const delay of delaysMs) {
     // Restore the old set exactly, as a previous complete run left it.
@@ -133,6 +145,45 @@ async function scenarios(root: string): Promise<Scenario[]> {
       args: ["merge", shards, "--out", join(root, "merged")],
     },
     {
+      name: "stability",
+      dir: join(root, "stability"),
+      set: ["result.json"],
+      spread: true,
+      args: [
+        "stability",
+        "--suite",
+        "hasegawa_wakatani",
+        "--model",
+        "baseline:persistence",
+        "--tier",
+        "smoke",
+        "--horizon",
+        "40",
+        "--out",
+        join(root, "stability"),
+      ],
+    },
+    {
+      name: "reconstruct",
+      dir: join(root, "reconstruct"),
+      set: RUN_SET,
+      spread: true,
+      args: [
+        "run",
+        "--task",
+        "reconstruct",
+        "--suite",
+        "era5",
+        "--model",
+        "baseline:mean_pool_r1024",
+        "--tier",
+        "smoke",
+        "--save-trajectories",
+        "--out",
+        join(root, "reconstruct"),
+      ],
+    },
+    {
       name: "leaderboard",
       dir: join(root, "site"),
       set: async (d) => {
@@ -186,7 +237,9 @@ Deno.test({
     const root = await Deno.makeTempDir({ prefix: "emubench-sweep-" });
     try {
       const delays = [300, 800, 1500, 2200, 2800, 3400, 4000, 4700, 5500, 7000];
+      const only = Deno.env.get("EMUBENCH_SWEEP")?.split(",").filter(Boolean);
       for (const s of await scenarios(root)) {
+        if (only?.length && !only.includes(s.name)) continue;
         for (const signal of ["SIGKILL", "SIGINT"] as const) {
           console.log(await sweep(s, signal, delays));
         }

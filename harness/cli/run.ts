@@ -121,13 +121,17 @@ export const runCommand = defineCommand({
         data: v.data,
         outDir,
         saveTrajectories: Boolean(v["save-trajectories"]),
+        // report.html is part of the output set: it appears with result.json or not at all.
+        extraOutputs: v["no-report"] ? undefined : {
+          "report.html": (path, result) => writeReport(path, [result]),
+        },
         log: (m) => status.log(m),
         progress: (phase, d, t) => status.progress(phase, d, t),
       });
-      const report = v["no-report"] ? undefined : join(outDir, "report.html");
-      if (report) await writeReport(report, [result]);
+      const report = files.extra?.["report.html"];
       if (v.json) {
-        console.log(JSON.stringify({ ...files, report, summary: reconstructSummary(result) }));
+        const { extra: _extra, ...named } = files;
+        console.log(JSON.stringify({ ...named, report, summary: reconstructSummary(result) }));
       } else {
         status.log(reconstructSummary(result));
         for (const f of [files.result, files.pred, files.ref, report]) {

@@ -33,7 +33,8 @@ import { inspectOnnx } from "../onnx/inspect.ts";
 import { checkModelSuite, hashModelFiles, resultHeader, tierAndSeed } from "./context.ts";
 import { positiveInt } from "../core/checks.ts";
 import { normalizeChannels } from "../model/normalize.ts";
-import { writeFileAtomic } from "../core/atomic.ts";
+import { OutputSet, writeFileAtomic } from "../core/atomic.ts";
+import { RUN_OUTPUT_FILES } from "./run.ts";
 import type { ReconstructInfo, Result, Snapshot } from "../results/schema.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
 import { spectrumErrorBands } from "../../metrics/spectrum.ts";
@@ -413,13 +414,22 @@ export interface ReconstructOptions {
   seed?: number;
   /** Read samples from this file: `samples` of its times, evenly spaced. */
   data?: string;
-  /** Directory for result.json; nothing is written when absent. */
+  /**
+   * Directory for result.json; nothing is written when absent. The files are one output set
+   * (`harness/core/atomic.ts`, the names of `RUN_OUTPUT_FILES`): they appear together or not at
+   * all, replacing the previous set as a whole.
+   */
   outDir?: string;
   /**
    * Also write `pred.npy` (the reconstructions) and `ref.npy` (the samples), both
    * `[N, C, X]` float32, to `outDir`.
    */
   saveTrajectories?: boolean;
+  /**
+   * More files of the output set, by name (e.g. `report.html` from the CLI): each writer gets
+   * the staging path and the result, and the files appear in `outDir` with `result.json`.
+   */
+  extraOutputs?: Record<string, (path: string, result: Result) => Promise<void>>;
   batch?: number;
   /** Largest index of the spectra (default: the suite's `reconstruct.defaultLmax`). */
   lmax?: number;
@@ -430,7 +440,7 @@ export interface ReconstructOptions {
 /** A finished reconstruct evaluation. */
 export interface Reconstruction {
   result: Result;
-  files: { result?: string; pred?: string; ref?: string };
+  files: { result?: string; pred?: string; ref?: string; extra?: Record<string, string> };
 }
 
 /**
@@ -463,7 +473,8 @@ export async function resolveAutoencoder(spec: string, suite: Suite): Promise<Au
 /**
  * Run the reconstruct task end to end: samples (the suite's built-in samples,
  * `Suite.reconstruct.samples`, or time entries of `data`), the autoencoder on the chosen backend, the scores of
- * {@link reconstructSamples}, and `result.json` written atomically under `outDir`.
+ * {@link reconstructSamples}, and the output set (`result.json`, optional `pred.npy`/`ref.npy`
+ * and `extraOutputs`) written all-or-nothing under `outDir`.
  *
  * @example
  * ```ts
@@ -483,6 +494,7 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
   for (const [k, v] of [["--ics", o.samples], ["--batch", o.batch], ["--lmax", o.lmax]] as const) {
     positiveInt(v, k);
   }
+  if (o.outDir) await (await import("../core/safe_file.ts")).checkOutputDir(o.outDir);
   const model = await resolveAutoencoder(o.model, suite);
   const hashed = await hashModelFiles(model);
 
@@ -558,16 +570,27 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
     snapshots: scores.snapshots,
   });
   const written: Reconstruction["files"] = {};
-  if (o.outDir && reconstructions) {
-    const shape = [N, suite.fields.length, gridSize(suite.grid)];
-    written.pred = join(o.outDir, "pred.npy");
-    written.ref = join(o.outDir, "ref.npy");
-    await writeNpy(written.pred, reconstructions, shape);
-    await writeNpy(written.ref, samples, shape);
-  }
   if (o.outDir) {
-    written.result = join(o.outDir, "result.json");
-    await writeFileAtomic(written.result, JSON.stringify(result, null, 1));
+    // One output set, as a forecast run's: an old pred.npy never sits beside a new result.json.
+    const set = await OutputSet.begin(o.outDir, RUN_OUTPUT_FILES);
+    try {
+      if (reconstructions) {
+        const shape = [N, suite.fields.length, gridSize(suite.grid)];
+        await writeNpy(set.path("pred.npy"), reconstructions, shape);
+        await writeNpy(set.path("ref.npy"), samples, shape);
+        written.pred = join(o.outDir, "pred.npy");
+        written.ref = join(o.outDir, "ref.npy");
+      }
+      await writeFileAtomic(set.path("result.json"), JSON.stringify(result, null, 1));
+      written.result = join(o.outDir, "result.json");
+      for (const [name, write] of Object.entries(o.extraOutputs ?? {})) {
+        await write(set.path(name), result);
+        (written.extra ??= {})[name] = join(o.outDir, name);
+      }
+      await set.commit();
+    } finally {
+      set.abandon();
+    }
   }
   return { result, files: written };
 }

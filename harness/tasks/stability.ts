@@ -27,7 +27,10 @@
  *   a `ValueRangeError` listing every difference, and one whose contents do not fit the run
  *   (batch start, step, tensor dims, shells, lengths of per-IC arrays) with one naming the
  *   field. Stale temporary files of interrupted writes (`checkpoint.json.tmp-*`) are removed
- *   at start. The checkpoint is removed once `result.json` is written.
+ *   at start. The checkpoint is removed in the same swap that brings `result.json`.
+ * - **Output set**: `result.json` (and any `extraOutputs`) are written as one
+ *   output set (`harness/core/atomic.ts`, {@link STABILITY_OUTPUT_FILES}): a crash, SIGINT or
+ *   SIGKILL at any instant leaves the previous set (with its checkpoint) or the complete new one.
  *
  * Rows: those of `metrics/stability.ts` (`stability_rate`, `_lower`, `_upper`,
  * `energy_band_lower`, `_upper`, per-IC `first_exit_step`); per IC `energy_time_mean` and
@@ -71,7 +74,7 @@ import {
   type SnapshotLayout,
   snapshotLayout,
 } from "../model/rollout.ts";
-import { removeIfExists, writeFileAtomic } from "../core/atomic.ts";
+import { OutputSet, removeIfExists, writeFileAtomic } from "../core/atomic.ts";
 import { defaultCacheDir, loadOrGenerateReference } from "../data/reference_cache.ts";
 import { pooledReference } from "./pooled_reference.ts";
 import { readJson } from "../core/json_file.ts";
@@ -86,6 +89,13 @@ import {
   bytesToBase64,
   f64ToBase64,
 } from "../../metrics/state_codec.ts";
+
+/**
+ * The files a stability run's output set owns in `outDir` (`harness/core/atomic.ts`): a new
+ * result replaces all of them (the checkpoint it finished goes in the same swap). Other files
+ * there are kept.
+ */
+export const STABILITY_OUTPUT_FILES: readonly string[] = ["result.json", "checkpoint.json"];
 
 /** Schema tag of a stability checkpoint file. */
 export const STABILITY_CHECKPOINT_SCHEMA = "emubench.stability-checkpoint/1";
@@ -113,6 +123,11 @@ export interface StabilityOptions {
   spectraEvery?: number;
   /** Directory for result.json and checkpoint.json; nothing is written when absent. */
   outDir?: string;
+  /**
+   * More files of the output set, by name: each writer gets the staging path and the result,
+   * and the files appear in `outDir` with `result.json` or not at all (the set owns them too).
+   */
+  extraOutputs?: Record<string, (path: string, result: Result) => Promise<void>>;
   /**
    * Cache of the suite's ICs and history window (`harness/data/reference_cache.ts`, default
    * `defaultCacheDir()`: `$EMUBENCH_CACHE`, `$XDG_CACHE_HOME/emubench` or `~/.cache/emubench`; `false`: solve them every run). Spun-up ICs (jet2d, HW) cost minutes.
@@ -145,7 +160,7 @@ export interface StabilityRun {
   outsideModelShare: number;
   /** True when the run continued from a checkpoint. */
   resumed: boolean;
-  files: { result?: string };
+  files: { result?: string; extra?: Record<string, string> };
 }
 
 /** Identity of a run: a checkpoint is only resumed by a run with the same key. */
@@ -460,7 +475,10 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
     emubench: EMUBENCH_VERSION,
     gitCommit: await gitCommit(),
   };
-  if (o.outDir) await sweepTemporaries(o.outDir, log);
+  if (o.outDir) {
+    await (await import("../core/safe_file.ts")).checkOutputDir(o.outDir);
+    await sweepTemporaries(o.outDir, log);
+  }
   const checkpointPath = o.outDir ? join(o.outDir, "checkpoint.json") : undefined;
   const saved = checkpointPath ? await readCheckpoint(checkpointPath, key) : undefined;
 
@@ -726,9 +744,22 @@ export async function runStability(o: StabilityOptions): Promise<StabilityRun> {
   });
   const written: StabilityRun["files"] = {};
   if (o.outDir) {
-    written.result = join(o.outDir, "result.json");
-    await writeFileAtomic(written.result, JSON.stringify(result, null, 1));
-    if (checkpointPath) await removeIfExists(checkpointPath);
+    // One output set (harness/core/atomic.ts): the new result.json replaces the old one and the
+    // checkpoint in one swap, so an interrupt leaves the old set (and the checkpoint to resume
+    // from) or the complete new one.
+    const extra = Object.keys(o.extraOutputs ?? {});
+    const set = await OutputSet.begin(o.outDir, [...STABILITY_OUTPUT_FILES, ...extra]);
+    try {
+      await writeFileAtomic(set.path("result.json"), JSON.stringify(result, null, 1));
+      for (const [name, write] of Object.entries(o.extraOutputs ?? {})) {
+        await write(set.path(name), result);
+        (written.extra ??= {})[name] = join(o.outDir, name);
+      }
+      await set.commit();
+      written.result = join(o.outDir, "result.json");
+    } finally {
+      set.abandon();
+    }
   }
   return { result, outsideModelShare, resumed: saved !== undefined, files: written };
 }
