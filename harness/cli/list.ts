@@ -1,5 +1,6 @@
 /**
- * `emubench list`: the suites, their tiers and baselines.
+ * `emubench list`: the suites, their tiers and baselines, and the solver ladder of `run --frontier`
+ * where a suite has one.
  *
  * @example
  * ```ts
@@ -10,6 +11,7 @@
  */
 import { listSuites } from "../../suites/mod.ts";
 import { listBaselines } from "../../baselines/mod.ts";
+import { solverLadder } from "../../baselines/ladder.ts";
 import { FLAG } from "./common.ts";
 import { defineCommand } from "./flags.ts";
 
@@ -27,6 +29,7 @@ export const listCommand = defineCommand({
       title: s.title,
       tiers: s.tiers,
       baselines: listBaselines().filter((b) => b.suites.includes(s.id)).map((b) => b.id),
+      ladder: solverLadder(s)?.rungs.map((r) => r.label) ?? null,
     }));
     if (v.json) {
       console.log(JSON.stringify(suites, null, 1));
@@ -38,6 +41,7 @@ export const listCommand = defineCommand({
         console.log(`  tier ${t}: ${tier.ics} ICs × ${tier.steps} steps`);
       }
       console.log(`  baselines: ${s.baselines.join(", ")}`);
+      if (s.ladder) console.log(`  solver ladder (run --frontier): ${s.ladder.join(", ")}`);
     }
     return 0;
   },

@@ -152,6 +152,18 @@ Deno.test("run --frontier: exit 2 for a suite without a ladder and for --trainin
   if (bad.code !== 2 || !bad.err.includes("--training-cost")) throw new Error(bad.err);
   const shard = await cli([...base, "--frontier", "--shard", "1/2", "--out", `${tmp}/z`]);
   if (shard.code !== 2 || !shard.err.includes("--frontier")) throw new Error(shard.err);
+  // `emubench list` says which suites have a ladder.
+  const list = await cli(["list"]);
+  if (!list.out.includes("solver ladder (run --frontier): 2× (512 cells), 4× (256 cells)")) {
+    throw new Error(list.out);
+  }
+  const json = JSON.parse((await cli(["list", "--json"])).out);
+  const ladders = json.filter((s: { ladder: unknown }) => s.ladder !== null).map((
+    s: { id: string },
+  ) => s.id);
+  if (ladders.join() !== "burgers1d,shallow_water2d,hasegawa_wakatani,jet2d") {
+    throw new Error(`${ladders}`);
+  }
 });
 
 Deno.test({
