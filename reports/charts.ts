@@ -258,7 +258,11 @@ function robustDomain(
       b = Math.max(b, v);
     }
   }
-  const pad = 0.05 * (b - a || Math.abs(b) || 1);
+  // At least ±0.005% of the magnitude: a conserved quantity's round-off (1e-7 relative) stays
+  // a flat line instead of filling the plot.
+  const pad = b > a
+    ? 0.05 * Math.max(b - a, 1e-3 * Math.max(Math.abs(a), Math.abs(b)))
+    : 0.05 * (Math.abs(b) || 1);
   return [a - pad, b + pad];
 }
 

@@ -70,12 +70,18 @@ export function renderCharts(d3: D3, data: ClientData): void {
   function labelLines(text: string, px: number): string[] {
     const max = Math.max(4, Math.floor(px / 6.6));
     if (text.length <= max) return [text];
-    let best = -1;
-    for (let i = 0; i < text.length; i++) {
-      if (text[i] !== " " || i > max || text.length - i - 1 > max) continue;
-      if (best < 0 || Math.abs(i - text.length / 2) < Math.abs(best - text.length / 2)) best = i;
+    // Break at a space (dropped), else after "_", "-" or "/" (kept on the first line).
+    let best: string[] | null = null, bestScore = Infinity;
+    for (let i = 1; i < text.length; i++) {
+      const space = text[i] === " ", c = text[i - 1];
+      if (!space && c !== "_" && c !== "-" && c !== "/") continue;
+      const pair = [text.slice(0, i), text.slice(space ? i + 1 : i)];
+      if (pair[0].length > max || pair[1].length > max) continue;
+      // Balanced lines; a space beats a break inside a word.
+      const score = Math.abs(pair[0].length - pair[1].length) + (space ? 0 : 6);
+      if (score < bestScore) [best, bestScore] = [pair, score];
     }
-    if (best >= 0) return [text.slice(0, best), text.slice(best + 1)];
+    if (best) return best;
     const cut = text.lastIndexOf(" ", max);
     const head = cut > max / 2 ? text.slice(0, cut) : text.slice(0, max);
     const rest = text.slice(head.length).trimStart();
@@ -92,6 +98,32 @@ export function renderCharts(d3: D3, data: ClientData): void {
       .attr("transform", `translate(${x},${y})${vertical ? " rotate(-90)" : ""}`);
     lines.forEach((line, i) => t.append("tspan").attr("x", 0).attr("y", i * LINE).text(line));
     t.append("title").text(full);
+  }
+
+  /** `text` wrapped at spaces into lines of at most `px` (estimated); long words are split. */
+  function wrapLines(text: string, px: number): string[] {
+    const max = Math.max(8, Math.floor(px / 6.6)), lines: string[] = [];
+    let line = "";
+    for (let word of text.split(" ")) {
+      while (word.length > max) {
+        if (line) lines.push(line);
+        lines.push(word.slice(0, max));
+        word = word.slice(max);
+        line = "";
+      }
+      if (line && line.length + 1 + word.length > max) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    if (line) lines.push(line);
+    return lines;
+  }
+
+  /** A plot note (red, right-aligned at `x`): `lines` from baseline `y`, each 14 px lower. */
+  function addNote(g: D3, lines: string[], x: number, y: number): void {
+    const t = g.append("text").attr("class", "plot-note").attr("text-anchor", "end");
+    lines.forEach((line, i) => t.append("tspan").attr("x", x).attr("y", y + i * LINE).text(line));
   }
 
   /** Widest estimated tick label of an axis. */
@@ -122,14 +154,23 @@ export function renderCharts(d3: D3, data: ClientData): void {
         const k = Math.ceil(values.length / maxTicks);
         values = values.filter((_, i) => i % k === 0);
       }
-      const f = d3.format(".2~g");
-      return { values, format: (v) => f(v) };
+      // Plain numbers within a decade or so (20, 40, 100, 200), not "1e+2".
+      const plain = d3.format(".3~r"), sci = d3.format(".2~e");
+      return { values, format: (v) => (v >= 1e-3 && v < 1e5 ? plain(v) : sci(v)) };
     }
     const values: number[] = scale.ticks(maxTicks);
     const span = hi - lo;
     const big = Math.max(Math.abs(lo), Math.abs(hi));
-    const f = big !== 0 && (big >= 1e5 || big < 1e-3 || span / big < 1e-3)
-      ? d3.format(".3~e")
+    // Exponent notation keeps enough digits that neighbouring ticks differ (a narrow range far
+    // from 0, e.g. 32.6499 … 32.6501, needs 6).
+    const step = values.length > 1 ? Math.abs(values[1] - values[0]) : span;
+    const digits = step > 0 && big > 0
+      ? Math.min(12, Math.max(3, Math.ceil(Math.log10(big / step) - 1e-9)))
+      : 3;
+    const f = big !== 0 && (big >= 1e5 || big < 1e-3)
+      ? d3.format(`.${digits}~e`)
+      : big !== 0 && span / big < 1e-3
+      ? d3.format(`.${digits + 1}~r`)
       : scale.tickFormat(maxTicks, "~f");
     return { values, format: (v) => (v === 0 ? "0" : f(v)) };
   }
@@ -203,6 +244,10 @@ export function renderCharts(d3: D3, data: ClientData): void {
     if (!spec.xDomain && !xLog) x.nice(6);
     const xLines = labelLines(spec.xLabel, iw);
     m.bottom += LINE * (xLines.length - 1);
+    // A note above the plot (inside it, under the marker labels, where there are markers)
+    // wraps to the chart's width; lines above the plot take room from the top margin.
+    const noteLines = spec.note ? wrapLines(spec.note, iw + m.left - 6) : [];
+    if (!hasMarkers && noteLines.length > 1) m.top += LINE * (noteLines.length - 1);
     const height = ih + m.top + m.bottom;
 
     holder.selectAll("*").remove();
@@ -309,11 +354,9 @@ export function renderCharts(d3: D3, data: ClientData): void {
       }
     }
 
-    const note = !anyDefined ? "no finite values to plot" : spec.note;
-    if (note) {
-      g.append("text").attr("class", "plot-note")
-        .attr("x", iw).attr("y", hasMarkers ? 14 : -8).attr("text-anchor", "end")
-        .text(note);
+    const lines = !anyDefined ? ["no finite values to plot"] : noteLines;
+    if (lines.length > 0) {
+      addNote(g, lines, iw, hasMarkers ? 14 : -8 - LINE * (lines.length - 1));
     }
     svg.attr("data-rendered", "true");
   }
@@ -383,6 +426,8 @@ export function renderCharts(d3: D3, data: ClientData): void {
     iw = Math.max(60, width - m.left - m.right);
     const xLines = labelLines(spec.xLabel, iw);
     m.bottom += LINE * (xLines.length - 1);
+    const noteLines = spec.note ? wrapLines(spec.note, iw + m.left - 6) : [];
+    m.top += LINE * Math.max(0, noteLines.length - 1);
     const height = ih + m.top + m.bottom;
     const x = d3.scaleLinear().domain(spec.xExtent).range([0, iw]);
 
@@ -434,11 +479,7 @@ export function renderCharts(d3: D3, data: ClientData): void {
       .call(d3.axisRight(z).tickValues(zt.values).tickFormat(zt.format).tickSizeOuter(0));
     addLabel(g, spec.zLabel, zLines, bx + 11 + 9 + tickPx(zt) + 6 + 10, ih / 2, true);
 
-    if (spec.note) {
-      g.append("text").attr("class", "plot-note")
-        .attr("x", iw).attr("y", -8).attr("text-anchor", "end")
-        .text(spec.note);
-    }
+    if (noteLines.length > 0) addNote(g, noteLines, iw, -8 - LINE * (noteLines.length - 1));
     svg.attr("data-rendered", "true");
   }
 
@@ -461,6 +502,8 @@ export function renderCharts(d3: D3, data: ClientData): void {
       zLines = labelLines(spec.zLabel, ih + 10);
       m.right = Math.ceil(12 + 11 + 9 + tickPx(zt) + 6 + LINE * zLines.length + 4);
     }
+    const noteLines = spec.note ? wrapLines(spec.note, iw + m.left - 6) : [];
+    m.top += LINE * Math.max(0, noteLines.length - 1);
     const height = Math.ceil(ih + m.top + m.bottom);
     const palette = paletteOf(spec.scheme);
     const codes = atob(spec.codes);
@@ -502,11 +545,7 @@ export function renderCharts(d3: D3, data: ClientData): void {
     g.append("g").attr("class", "axis z-axis").attr("transform", `translate(${bx + 11},0)`)
       .call(d3.axisRight(z).tickValues(zt.values).tickFormat(zt.format).tickSizeOuter(0));
     addLabel(g, spec.zLabel, zLines, bx + 11 + 9 + tickPx(zt) + 6 + 10, ih / 2, true);
-    if (spec.note) {
-      g.append("text").attr("class", "plot-note")
-        .attr("x", iw).attr("y", -8).attr("text-anchor", "end")
-        .text(spec.note);
-    }
+    if (noteLines.length > 0) addNote(g, noteLines, iw, -8 - LINE * (noteLines.length - 1));
     svg.attr("data-rendered", "true");
   }
 

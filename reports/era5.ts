@@ -196,7 +196,13 @@ function accLows(series: readonly SeriesSpec[]): number[] {
 
 /** Reconstruction table: one row per model and variable, the model's colour on the left. */
 function reconstructTable(entries: readonly Entry[]): string {
-  const rc = entries.filter((e) => isReconstruct(e.result));
+  // By compression ratio as a number (4, 16, 64, 256, 1024, not in file-name order), then as
+  // given; a result without a ratio last.
+  const ratio = (e: Entry) => row(e.result, "compression_ratio", "*") ?? Infinity;
+  const rc = entries.filter((e) => isReconstruct(e.result))
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => ratio(a.e) - ratio(b.e) || a.i - b.i)
+    .map(({ e }) => e);
   const cols = [
     "model",
     "compression ratio",

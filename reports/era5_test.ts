@@ -64,7 +64,17 @@ Deno.test("comparison of ratios 4, 16, 64: RMSE rises along the ratio axis, erro
     await reconstructResult(4),
     await reconstructResult(16),
   ];
-  const data = clientData(renderReport(results));
+  const html = renderReport(results);
+  const data = clientData(html);
+  // The table lists ratios as numbers in order (4, 16, 64), not in the order given (64, 4, 16)
+  // nor as strings (16, 4, 64).
+  const table = html.slice(html.indexOf('<section id="reconstruct">'));
+  const ratios = [
+    ...table.slice(0, table.indexOf("</table>")).matchAll(
+      /<tr><td[^>]*>[^<]*<\/td><td[^>]*>([^<]*)<\/td>/g,
+    ),
+  ].map((m) => m[1]);
+  if ([...new Set(ratios)].join() !== "4,16,64") throw new Error(`table ratios ${ratios}`);
   const rmse = data.charts.find((c) => c.title === "RMSE vs compression ratio")!;
   for (const s of rmse.series) {
     if (s.x.join() !== "4,16,64") throw new Error(`x ${s.x}`);

@@ -76,6 +76,29 @@ interface Range {
   hi: number;
 }
 
+/**
+ * The prediction's spread against the reference's, for a caption: a panel that looks flat on
+ * the reference's colour scale is a model that smoothed the field away, not a failed drawing.
+ *
+ * @example
+ * ```ts
+ * import { spanNote } from "./heatmaps.ts";
+ * const note = spanNote([0.99, 1.01], [0.9, 1.3]);
+ * if (!note.includes("0.99 to 1.01") || !note.includes("5%")) throw new Error(note);
+ * ```
+ */
+export function spanNote(pred: ArrayLike<number | null>, ref: ArrayLike<number | null>): string {
+  const p = rangeOf([pred]), r = rangeOf([ref]);
+  if (!(p.lo <= p.hi) || !(r.lo < r.hi)) return "";
+  const f = (v: number) => String(Number(v.toPrecision(3)));
+  const share = (p.hi - p.lo) / (r.hi - r.lo);
+  return ` Its values run from ${f(p.lo)} to ${f(p.hi)} (reference ${f(r.lo)} to ${f(r.hi)})` +
+    (share < 0.25
+      ? `: its spread is ${Math.round(100 * share)}% of the reference's, so the panel looks ` +
+        "nearly flat because the prediction is."
+      : ".");
+}
+
 function rangeOf(lists: Iterable<ArrayLike<number | null> | null>): Range {
   let lo = Infinity, hi = -Infinity;
   for (const list of lists) {
@@ -318,7 +341,8 @@ function snapshotSection(
             note: notes.length > 0 ? notes.join("; ") : undefined,
           },
           title: `${fieldName(field)} · ${who} · step ${s0.step}`,
-          caption: `Predicted ${fieldName(field)}, ${when}, on the reference's colour scale.`,
+          caption: `Predicted ${fieldName(field)}, ${when}, on the reference's colour scale.` +
+            spanNote(snap.pred, s0.ref),
           legend,
         });
         figures.push({

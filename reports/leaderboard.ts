@@ -758,6 +758,22 @@ export function scoresCsv(records: readonly ScoreRecord[]): string {
 // ---------------------------------------------------------------------------------------------
 // HTML
 
+/**
+ * A model name for a ranking cell: escaped and cut as {@link submitterHtml}, with a line-break
+ * opportunity after every ":", "_" and "/" so that a narrow column breaks
+ * `baseline:mean_pool_r256` at its parts, not inside a word.
+ *
+ * @example
+ * ```ts
+ * import { modelNameHtml } from "./leaderboard.ts";
+ * const html = modelNameHtml("a:b_c<i>");
+ * if (html !== "<bdi>a:<wbr>b_<wbr>c&lt;i&gt;</bdi>") throw new Error(html);
+ * ```
+ */
+export function modelNameHtml(name: string): string {
+  return `<bdi>${escapeHtml(submitterCut(name, 200)).replace(/[:_/]/g, "$&<wbr>")}</bdi>`;
+}
+
 /** The sort script of the index page (inline, allowed by its hash in the CSP). */
 const SORT_SCRIPT = `"use strict";
 for (const table of document.querySelectorAll("table[data-sortable]")) {
@@ -918,7 +934,7 @@ function boardHtml(board: Board, maxCompared: number): string {
     return `<tr${r === board.persistence ? ' class="ref"' : ""}>` +
       `<td class="rank" data-v="${i + 1}">${i + 1}</td>` +
       `<td class="model" data-v="${h(m.name.toLowerCase().slice(0, 200))}"><a href="${h(r.page)}">${
-        submitterHtml(m.name, 200)
+        modelNameHtml(m.name)
       }</a>${kind}${authors}${desc}</td>` +
       scoreCell(r.score) + skillCell(r, board) + vsAboveCell(r) +
       `<td class="num${div > 0 ? " bad-count" : ""}" data-v="${div}">${div} / ${r.score.ics}${
@@ -983,7 +999,7 @@ ${
     return `<tr><td class="num" data-v="${num(r.ratio)}">${
       r.ratio === null ? na : `${h(formatNumber(r.ratio))}:1`
     }</td><td class="model" data-v="${h(m.name.toLowerCase())}"><a href="${h(r.page)}">${
-      submitterHtml(m.name, 200)
+      modelNameHtml(m.name)
     }</a>${m.kind === "baseline" ? `<span class="tag">baseline</span>` : ""}${
       r.best
         ? `<span class="tag best" title="highest mean PSNR at this ratio">best at ratio</span>`

@@ -35,6 +35,58 @@ interface PageReport {
   paintedMaps: number;
   /** Drawn IQR bands (`path.band` with a non-trivial path), by chart id. */
   bands: Record<string, number>;
+  /** Layout faults: see {@link layoutFaults}. */
+  faults: string[];
+}
+
+/**
+ * What is cut off or drawn over on the page: an HTML element wider than its box that does not
+ * scroll (a table must sit in a scrolling wrapper), a table outside one, a chart text outside
+ * its SVG, an axis or colour-bar label cut with "…" or lying over tick labels. Runs in the page.
+ */
+function layoutFaults(): string[] {
+  // deno-lint-ignore no-explicit-any
+  const document = (globalThis as any).document;
+  // deno-lint-ignore no-explicit-any
+  const style = (el: any) => (globalThis as any).getComputedStyle(el);
+  const faults: string[] = [];
+  // deno-lint-ignore no-explicit-any
+  const name = (el: any) => `${el.tagName.toLowerCase()}.${el.getAttribute("class") ?? ""}`;
+  const scrolls = (v: string) => v === "auto" || v === "scroll";
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.namespaceURI !== "http://www.w3.org/1999/xhtml" || el.clientWidth === 0) continue;
+    if (el.scrollWidth > el.clientWidth + 1 && !scrolls(style(el).overflowX)) {
+      faults.push(`${name(el)} is ${el.scrollWidth}px wide in ${el.clientWidth}px`);
+    }
+  }
+  for (const t of document.querySelectorAll("table")) {
+    let p = t.parentElement;
+    while (p && !scrolls(style(p).overflowX)) p = p.parentElement;
+    if (!p) faults.push(`table "${(t.textContent ?? "").slice(0, 30)}" does not scroll`);
+  }
+  // deno-lint-ignore no-explicit-any
+  const overlap = (a: any, b: any) =>
+    a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  for (const svg of document.querySelectorAll("svg.chart-svg")) {
+    const box = svg.getBoundingClientRect();
+    const id = svg.closest("figure")?.getAttribute("data-chart") ?? "?";
+    const ticks = [...svg.querySelectorAll(".axis text")].map((t) => t.getBoundingClientRect());
+    for (const t of svg.querySelectorAll("text")) {
+      const r = t.getBoundingClientRect();
+      const text = (t.textContent ?? "").slice(0, 40);
+      if (r.width === 0) continue;
+      if (
+        r.left < box.left - 2 || r.right > box.right + 2 || r.top < box.top - 2 ||
+        r.bottom > box.bottom + 2
+      ) {
+        faults.push(`${id}: "${text}" leaves its chart`);
+      }
+      if (!t.classList.contains("axis-label")) continue;
+      if (text.includes("\u2026")) faults.push(`${id}: label cut: "${text}"`);
+      if (ticks.some((k) => overlap(k, r))) faults.push(`${id}: "${text}" lies over tick labels`);
+    }
+  }
+  return faults;
 }
 
 /** Open `file` at `width`, fail on any error or request other than the file, return facts. */
@@ -46,7 +98,8 @@ async function inspect(
 ): Promise<PageReport> {
   const { page, problems, context } = await openOffline(browser, file, width);
   try {
-    const facts: PageReport = await page.evaluate(() => {
+    const faults = await page.evaluate(layoutFaults);
+    const facts: Omit<PageReport, "faults"> = await page.evaluate(() => {
       // Runs in the page; Deno's type library has no DOM.
       // deno-lint-ignore no-explicit-any
       const document = (globalThis as any).document;
@@ -100,7 +153,7 @@ async function inspect(
       await page.screenshot({ path: new URL(screenshot, SHOTS).pathname, fullPage: true });
     }
     assert.deepEqual(problems, [], `problems on ${file} at ${width}px`);
-    return facts;
+    return { ...facts, faults };
   } finally {
     await context.close();
   }
@@ -128,6 +181,7 @@ Deno.test({
       // Run page: 2 error + 1 split + 1 energy + 5 spectra + 6 snapshots.
       await writeReport(`${dir}/run.html`, [a]);
       const run = await inspect(browser, `${dir}/run.html`, 1280, "report.png");
+      assert.deepEqual(run.faults, [], "cut-off or overlapping layout");
       assert.equal(run.figures, 15);
       assert.equal(run.rendered, 15);
       assert.deepEqual(run.emptyCharts, []);
@@ -138,6 +192,7 @@ Deno.test({
       assert.deepEqual(Object.values(run.bands), [1, 1], JSON.stringify(run.bands));
 
       const phone = await inspect(browser, `${dir}/run.html`, 390, "report-390.png");
+      assert.deepEqual(phone.faults, [], "cut-off or overlapping layout");
       assert.equal(phone.rendered, 15);
       assert.ok(phone.scrollWidth <= 390, `page is ${phone.scrollWidth}px wide at 390px`);
 
@@ -146,6 +201,7 @@ Deno.test({
       // nowhere, but no zeros either: a gap ends the path).
       await writeReport(`${dir}/compare.html`, [a, b]);
       const cmp = await inspect(browser, `${dir}/compare.html`, 1280, "compare.png");
+      assert.deepEqual(cmp.faults, [], "cut-off or overlapping layout");
       assert.equal(cmp.figures, 15);
       assert.equal(cmp.rendered, 15);
       assert.deepEqual(cmp.emptyCharts, []);
@@ -172,6 +228,8 @@ Deno.test({
       assert.equal(bad.imgs, 0);
       assert.equal(bad.handlers, 0);
       assert.equal(bad.h1, HOSTILE_NAME);
+      // Hostile names may be cut (two lines at most), but nothing overflows or overlaps.
+      assert.deepEqual(bad.faults.filter((f) => !f.includes("label cut")), []);
       assert.deepEqual(bad.emptyCharts, []);
       await writeReport(`${dir}/evil-cmp.html`, [evil, {
         ...evil,
@@ -205,6 +263,7 @@ Deno.test({
       // + 9 snapshot heatmaps (3 fields × step 25; step 40 is after the divergence).
       await writeReport(`${dir}/run2d.html`, [a]);
       const run = await inspect(browser, `${dir}/run2d.html`, 1280, "report-2d.png");
+      assert.deepEqual(run.faults, [], "cut-off or overlapping layout");
       assert.equal(run.heatmaps, 12);
       assert.equal(run.paintedHeatmaps, 12);
       assert.equal(run.rendered, run.figures);
@@ -213,11 +272,13 @@ Deno.test({
       // Rows from the real scorer: a band under each of the 6 error curves (3 fields × 2).
       assert.equal(Object.keys(run.bands).length, 6, JSON.stringify(run.bands));
       const phone = await inspect(browser, `${dir}/run2d.html`, 390, "report-2d-390.png");
+      assert.deepEqual(phone.faults, [], "cut-off or overlapping layout");
       assert.equal(phone.paintedHeatmaps, 12);
       assert.ok(phone.scrollWidth <= 390, `page is ${phone.scrollWidth}px wide at 390px`);
       // Comparison: reference once, then prediction and difference per model.
       await writeReport(`${dir}/compare2d.html`, [a, b]);
       const cmp = await inspect(browser, `${dir}/compare2d.html`, 1280, "compare-2d.png");
+      assert.deepEqual(cmp.faults, [], "cut-off or overlapping layout");
       assert.equal(cmp.heatmaps, 5 + 3 * 5);
       assert.equal(cmp.paintedHeatmaps, cmp.heatmaps);
       assert.deepEqual(cmp.emptyCharts, []);
@@ -241,23 +302,27 @@ Deno.test({
       const r16 = await reconstructFixture(16);
       await writeReport(`${dir}/recon.html`, [r16]);
       const run = await inspect(browser, `${dir}/recon.html`, 1280, "report-era5-reconstruct.png");
+      assert.deepEqual(run.faults, [], "cut-off or overlapping layout");
       assert.equal(run.maps, 6);
       assert.equal(run.paintedMaps, 6);
       assert.equal(run.figures, 4 + 6);
       assert.equal(run.rendered, run.figures);
       assert.deepEqual(run.emptyCharts, []);
       const phone = await inspect(browser, `${dir}/recon.html`, 390, "report-era5-390.png");
+      assert.deepEqual(phone.faults, [], "cut-off or overlapping layout");
       assert.equal(phone.paintedMaps, 6);
       assert.ok(phone.scrollWidth <= 390, `page is ${phone.scrollWidth}px wide at 390px`);
       // Comparison over ratios 4, 16, 64: per field the reference and 3 error maps.
       const results = [await reconstructFixture(4), r16, await reconstructFixture(64)];
       await writeReport(`${dir}/recon-cmp.html`, results);
       const cmp = await inspect(browser, `${dir}/recon-cmp.html`, 1280, "compare-era5.png");
+      assert.deepEqual(cmp.faults, [], "cut-off or overlapping layout");
       assert.equal(cmp.paintedMaps, 2 * 4);
       assert.deepEqual(cmp.emptyCharts, []);
       // Forecast page: rmse and acc by lead time and the maps at the last lead time.
       await writeReport(`${dir}/forecast.html`, [forecastFixture(40)]);
       const fc = await inspect(browser, `${dir}/forecast.html`, 1280, "report-era5-forecast.png");
+      assert.deepEqual(fc.faults, [], "cut-off or overlapping layout");
       assert.equal(fc.paintedMaps, 3);
       assert.deepEqual(Object.values(fc.bands), [1, 1], "rmse and acc bands by lead time");
       assert.equal(fc.rendered, fc.figures);

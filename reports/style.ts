@@ -18,7 +18,7 @@ body {
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
     "Noto Sans", sans-serif;
 }
-main { max-width: 1180px; margin: 0 auto; padding: 28px 20px 48px; }
+main { max-width: 1180px; margin: 0 auto; padding: 28px 20px 48px; overflow-wrap: break-word; }
 header.page { margin-bottom: 20px; }
 .eyebrow { margin: 0 0 4px; color: var(--muted); font-size: 12.5px; letter-spacing: .06em;
   text-transform: uppercase; }
@@ -43,8 +43,14 @@ dl.meta > div { display: grid; grid-template-columns: 9.5em 1fr; gap: 8px; paddi
 dl.meta dt { color: var(--muted); font-size: 13px; }
 dl.meta dd { margin: 0; font-size: 13.5px; overflow-wrap: anywhere; }
 code, .mono { font-family: var(--mono); font-size: 12.5px; }
-.table-wrap { overflow-x: auto; background: var(--card); border: 1px solid var(--line);
-  border-radius: 10px; }
+.table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 10px;
+  /* A shadow on the side that has more columns to scroll to (covered where it has none). */
+  background:
+    linear-gradient(to right, var(--card) 30%, rgba(255, 255, 255, 0)) left / 32px 100% no-repeat local,
+    linear-gradient(to left, var(--card) 30%, rgba(255, 255, 255, 0)) right / 32px 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, .18), rgba(0, 0, 0, 0)) left / 12px 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, .18), rgba(0, 0, 0, 0)) right / 12px 100% no-repeat scroll,
+    var(--card); }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px;
   font-variant-numeric: tabular-nums; }
 th, td { padding: 7px 12px; border-bottom: 1px solid var(--soft); white-space: nowrap; }
