@@ -97,3 +97,53 @@ export async function openOffline(
   );
   return { page, problems, context };
 }
+
+/**
+ * What is cut off or drawn over on the page: an HTML element wider than its box that does not
+ * scroll (a table must sit in a scrolling wrapper), a table outside one, a chart text outside
+ * its SVG, an axis or colour-bar label cut with "…" or lying over tick labels. Runs in the page.
+ */
+export function layoutFaults(): string[] {
+  // deno-lint-ignore no-explicit-any
+  const document = (globalThis as any).document;
+  // deno-lint-ignore no-explicit-any
+  const style = (el: any) => (globalThis as any).getComputedStyle(el);
+  const faults: string[] = [];
+  // deno-lint-ignore no-explicit-any
+  const name = (el: any) => `${el.tagName.toLowerCase()}.${el.getAttribute("class") ?? ""}`;
+  const scrolls = (v: string) => v === "auto" || v === "scroll";
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.namespaceURI !== "http://www.w3.org/1999/xhtml" || el.clientWidth === 0) continue;
+    if (el.scrollWidth > el.clientWidth + 1 && !scrolls(style(el).overflowX)) {
+      faults.push(`${name(el)} is ${el.scrollWidth}px wide in ${el.clientWidth}px`);
+    }
+  }
+  for (const t of document.querySelectorAll("table")) {
+    let p = t.parentElement;
+    while (p && !scrolls(style(p).overflowX)) p = p.parentElement;
+    if (!p) faults.push(`table "${(t.textContent ?? "").slice(0, 30)}" does not scroll`);
+  }
+  // deno-lint-ignore no-explicit-any
+  const overlap = (a: any, b: any) =>
+    a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  for (const svg of document.querySelectorAll("svg.chart-svg")) {
+    const box = svg.getBoundingClientRect();
+    const id = svg.closest("figure")?.getAttribute("data-chart") ?? "?";
+    const ticks = [...svg.querySelectorAll(".axis text")].map((t) => t.getBoundingClientRect());
+    for (const t of svg.querySelectorAll("text")) {
+      const r = t.getBoundingClientRect();
+      const text = (t.textContent ?? "").slice(0, 40);
+      if (r.width === 0) continue;
+      if (
+        r.left < box.left - 2 || r.right > box.right + 2 || r.top < box.top - 2 ||
+        r.bottom > box.bottom + 2
+      ) {
+        faults.push(`${id}: "${text}" leaves its chart`);
+      }
+      if (!t.classList.contains("axis-label")) continue;
+      if (text.includes("\u2026")) faults.push(`${id}: label cut: "${text}"`);
+      if (ticks.some((k) => overlap(k, r))) faults.push(`${id}: "${text}" lies over tick labels`);
+    }
+  }
+  return faults;
+}

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { haveChromium, launchChromium, openOffline, SHOTS } from "./_browser.ts";
+import { haveChromium, launchChromium, layoutFaults, openOffline, SHOTS } from "./_browser.ts";
 import { buildLeaderboard } from "./leaderboard.ts";
 import { makeResultsDir } from "./_leaderboard_fixture.ts";
 import { SLOW } from "../fixtures/slow.ts";
@@ -27,6 +27,8 @@ interface Facts {
   rendered: number;
   scrollWidth: number;
   h1: string;
+  /** `layoutFaults` of the page (`_browser.ts`). */
+  faults: string[];
 }
 
 /** Open `file` at `width`; fail on errors or outside requests; return facts about the DOM. */
@@ -46,7 +48,8 @@ async function visit(
   );
   try {
     if (opts.act) await opts.act(page);
-    const facts: Facts = await page.evaluate(() => {
+    const faults = await page.evaluate(layoutFaults);
+    const facts: Omit<Facts, "faults"> = await page.evaluate(() => {
       // deno-lint-ignore no-explicit-any
       const d = (globalThis as any).document;
       const all = [...d.querySelectorAll("*")];
@@ -70,7 +73,7 @@ async function visit(
       await page.screenshot({ path: new URL(opts.screenshot, SHOTS).pathname, fullPage: true });
     }
     assert.deepEqual(problems, [], `problems on ${file} at ${width}px`);
-    return facts;
+    return { ...facts, faults };
   } finally {
     await context.close();
   }
@@ -131,6 +134,8 @@ Deno.test({
           assert.ok(target.startsWith(siteUrl), `${p}: link ${href} leaves the site`);
         }
         if (!isIndex) assert.ok(f.figures > 0, `${p} has charts`);
+        // Every page at 1280 px: nothing cut off or overlapping (hostile names may be cut).
+        assert.deepEqual(f.faults.filter((x) => !x.includes("label cut")), [], p);
       }
 
       // Sorting: Score ascending puts the smallest first and the missing last; again: descending.
@@ -165,6 +170,8 @@ Deno.test({
         siteRoot: out,
       });
       assert.ok(phone.scrollWidth <= 390, `index is ${phone.scrollWidth}px wide at 390px`);
+      // Nothing cut off at 390 px: wide rankings scroll inside their wrapper.
+      assert.deepEqual(phone.faults.filter((f) => !f.includes("label cut")), []);
       assert.equal(phone.h1, "Neural PDE emulator leaderboard");
     } finally {
       await browser.close();
