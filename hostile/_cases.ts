@@ -21,6 +21,8 @@ import { evaluate } from "../harness/tasks/run.ts";
 import { evaluateReconstruction } from "../harness/tasks/reconstruct.ts";
 import { runStability } from "../harness/tasks/stability.ts";
 import { base64ToF64, f64ToBase64 } from "../metrics/state_codec.ts";
+import { frontierErrors, frontierVerdict } from "../harness/results/frontier.ts";
+import type { Frontier, Result } from "../harness/results/schema.ts";
 
 const X = 1024;
 const conv = () => getSuite("convection1d");
@@ -749,6 +751,70 @@ function jsonCases(): Case[] {
     tampered("with NaN turned to a string", (r) => {
       (r.rows as { value: unknown }[])[0].value = "NaN";
     }, ["value"]),
+  );
+  // A frontier block made from the result's own rows (valid: tests/frontier_test.ts), then one
+  // claim about the model edited; the verdict is recomputed so that only the claim is wrong.
+  const frontierTampered = (name: string, edit: (f: Frontier) => void, names: string[]) =>
+    tampered(`frontier ${name}`, (raw) => {
+      const r = raw as unknown as Result;
+      const steps = [...new Set([...r.config.summarySteps, r.config.steps])].sort((a, b) => a - b);
+      const model = {
+        label: r.model.name,
+        ...frontierErrors(r.rows, r.suite.fields, steps, r.config.ics),
+        secondsPerStep: 1e-4,
+        diverged: r.divergence.filter((d) => d.step !== null).length,
+      };
+      const rungs = [{
+        label: "2×",
+        error: steps.map(() => 1e-6),
+        score: 1e-6,
+        secondsPerStep: 1e-3,
+        diverged: 0,
+        id: "solver_2x",
+        factor: 2,
+        description: "d",
+        graphSha256: "0".repeat(64),
+        timing: "measured" as const,
+      }];
+      const f: Frontier = {
+        scheme: "s",
+        compared: "c",
+        machine: { os: "linux", arch: "x86_64", cpus: 2, cpu: null, host: "h" },
+        backend: "wasm",
+        adapter: null,
+        batch: 1,
+        timingSteps: 1,
+        metric: "nrmse",
+        steps,
+        headlineStep: r.config.steps,
+        rungs,
+        model,
+        matched: null,
+        note: "n",
+      };
+      edit(f);
+      Object.assign(f, frontierVerdict(f.rungs, f.model, f.steps.length - 1));
+      raw.frontier = f;
+    }, names);
+  out.push(
+    frontierTampered("model error better than its rows", (f) => {
+      f.model.error = f.model.error.map((e) => e === null ? null : e / 100);
+    }, ["frontier.model.error[0]", "from the result's own rows"]),
+    frontierTampered("model score better than its rows", (f) => {
+      f.model.score = 1e-9;
+    }, ["frontier.model.score"]),
+    frontierTampered("model diverged count hidden", (f) => {
+      f.model.diverged = f.model.diverged + 1;
+    }, ["frontier.model.diverged"]),
+    frontierTampered("model label of another model", (f) => {
+      f.model.label = "someone_else";
+    }, ["frontier.model.label", "someone_else"]),
+    frontierTampered("headline step short of the horizon", (f) => {
+      f.steps = f.steps.slice(0, -1);
+      f.headlineStep = f.steps[f.steps.length - 1];
+      f.model.error = f.model.error.slice(0, -1);
+      f.rungs[0].error = f.rungs[0].error.slice(0, -1);
+    }, ["frontier.headlineStep", "config.steps"]),
   );
   out.push({
     area: "json",

@@ -21,6 +21,58 @@
  */
 import { ShapeError } from "../core/errors.ts";
 import type { Frontier, FrontierEntry } from "./schema.ts";
+import type { ResultRow } from "../../metrics/rows.ts";
+
+/**
+ * The error part of a {@link FrontierEntry} from a run's rows: at each of `steps` the `nrmse`
+ * `mean_over_ics` rows averaged over `fields` (null unless every field has one with `n = ics`),
+ * and the leaderboard score, the `nrmse` `geomean_over_steps_then_mean_over_ics` rows averaged
+ * over fields (null unless all `ics` ICs contribute).
+ *
+ * @example
+ * ```ts
+ * import { frontierErrors } from "./frontier.ts";
+ * const rows = [
+ *   { metric: "nrmse", field: "a", step: 2, value: 0.1, n: 2, reduction: "mean_over_ics" },
+ *   { metric: "nrmse", field: "b", step: 2, value: 0.3, n: 2, reduction: "mean_over_ics" },
+ *   { metric: "nrmse", field: "a", step: 3, value: 0.2, n: 1, reduction: "mean_over_ics" },
+ *   { metric: "nrmse", field: "b", step: 3, value: 0.2, n: 2, reduction: "mean_over_ics" },
+ * ];
+ * const e = frontierErrors(rows, ["a", "b"], [2, 3], 2);
+ * if (Math.abs(e.error[0]! - 0.2) > 1e-15 || e.error[1] !== null || e.score !== null) throw new Error();
+ * ```
+ */
+export function frontierErrors(
+  rows: readonly ResultRow[],
+  fields: readonly string[],
+  steps: readonly number[],
+  ics: number,
+): { error: (number | null)[]; score: number | null } {
+  const mean = (pick: (field: string) => ResultRow | undefined): number | null => {
+    let sum = 0;
+    for (const f of fields) {
+      const r = pick(f);
+      if (!r || r.value === null || r.n !== ics) return null;
+      sum += r.value;
+    }
+    return sum / fields.length;
+  };
+  const global = (r: ResultRow) => r.metric === "nrmse" && r.ic === undefined && !r.region;
+  const error = steps.map((s) =>
+    mean((f) =>
+      rows.find((r) =>
+        global(r) && r.field === f && r.step === s && r.reduction === "mean_over_ics"
+      )
+    )
+  );
+  const score = mean((f) =>
+    rows.find((r) =>
+      global(r) && r.field === f && r.step === undefined &&
+      r.reduction === "geomean_over_steps_then_mean_over_ics"
+    )
+  );
+  return { error, score };
+}
 
 /**
  * The error-matched rung: among `rungs` whose `error` (at the headline step) is a number at most
@@ -195,21 +247,52 @@ function checkEntry(e: FrontierEntry, n: number, file: string, at: string): void
   );
 }
 
+/** What {@link checkFrontier} checks a frontier block against: the result it sits in. */
+export interface FrontierRun {
+  rows: readonly ResultRow[];
+  divergence: readonly { step: number | null }[];
+  suite: { fields: readonly string[] };
+  model: { name: string };
+  config: { steps: number; ics: number };
+}
+
 /**
- * Check a result's `frontier` block: its shape, steps within the run (`steps` of the result's
- * config), and that `matched`, `note`-free verdict fields and `training` are what
- * {@link frontierVerdict} computes from the block's own numbers (a hand-edited speed-up or
- * break-even is refused). `ShapeError` naming the file and field otherwise.
+ * Check a result's `frontier` block against the result it sits in (`run`): its shape, steps
+ * within the run (`config.steps`), `headlineStep` = `config.steps`; the model entry's `error` and
+ * `score` exactly {@link frontierErrors} of the result's own `rows` (`suite.fields`,
+ * `config.ics`), its `diverged` the count of ICs with a divergence step, its `label` the result's
+ * `model.name`; and `matched`, speed-up and `training` what {@link frontierVerdict} computes from
+ * the block's own numbers (a hand-edited model error, speed-up or break-even is refused).
+ * `ShapeError` naming the file, field, expected and found otherwise.
  *
  * @example
  * ```ts
  * import { checkFrontier } from "./frontier.ts";
+ * const run = { rows: [], divergence: [], suite: { fields: ["u"] }, model: { name: "m" },
+ *   config: { steps: 10, ics: 1 } };
  * let msg = "";
- * try { checkFrontier({ rungs: [] } as never, 10, "r.json"); } catch (e) { msg = String(e); }
+ * try { checkFrontier({ rungs: [] } as never, run, "r.json"); } catch (e) { msg = String(e); }
  * if (!msg.includes("frontier.")) throw new Error(msg);
  * ```
  */
-export function checkFrontier(f: Frontier, runSteps: number, file: string): void {
+export function checkFrontier(f: Frontier, run: FrontierRun, file: string): void {
+  const runSteps = run.config?.steps;
+  ok(
+    Number.isInteger(runSteps) && runSteps >= 1 && Number.isInteger(run.config.ics) &&
+      run.config.ics >= 1,
+    file,
+    "config",
+    "{steps, ics} integers ≥ 1 (a frontier is checked against them)",
+    run.config,
+  );
+  ok(
+    Array.isArray(run.suite?.fields) && run.suite.fields.length > 0 &&
+      run.suite.fields.every(isStr),
+    file,
+    "suite.fields",
+    "a non-empty list of field names",
+    run.suite?.fields,
+  );
   ok(typeof f === "object" && f !== null && !Array.isArray(f), file, "frontier", "an object", f);
   for (const k of ["scheme", "compared", "backend", "metric", "note"] as const) {
     ok(isStr(f[k]) && f[k] !== "", file, `frontier.${k}`, "a non-empty string", f[k]);
@@ -250,10 +333,10 @@ export function checkFrontier(f: Frontier, runSteps: number, file: string): void
     f.steps,
   );
   ok(
-    f.headlineStep === f.steps[f.steps.length - 1],
+    f.headlineStep === runSteps && f.steps[f.steps.length - 1] === runSteps,
     file,
     "frontier.headlineStep",
-    `the last frontier step (${f.steps[f.steps.length - 1]})`,
+    `the run's horizon config.steps = ${runSteps}, the last frontier step`,
     f.headlineStep,
   );
   const n = f.steps.length;
@@ -286,6 +369,38 @@ export function checkFrontier(f: Frontier, runSteps: number, file: string): void
     );
   });
   checkEntry(f.model, n, file, "frontier.model");
+  ok(
+    f.model.label === run.model.name,
+    file,
+    "frontier.model.label",
+    `the result's model.name ${JSON.stringify(run.model.name)}`,
+    f.model.label,
+  );
+  const own = frontierErrors(run.rows, run.suite.fields, f.steps, run.config.ics);
+  f.model.error.forEach((v, i) =>
+    ok(
+      v === own.error[i],
+      file,
+      `frontier.model.error[${i}]`,
+      `${own.error[i]} (nRMSE at step ${f.steps[i]} from the result's own rows)`,
+      v,
+    )
+  );
+  ok(
+    f.model.score === own.score,
+    file,
+    "frontier.model.score",
+    `${own.score} (the headline score from the result's own rows)`,
+    f.model.score,
+  );
+  const diverged = run.divergence.filter((d) => typeof d?.step === "number").length;
+  ok(
+    f.model.diverged === diverged,
+    file,
+    "frontier.model.diverged",
+    `${diverged} (ICs with a divergence step in the result's divergence)`,
+    f.model.diverged,
+  );
   if (f.training !== undefined) {
     const t = f.training;
     ok(

@@ -1,6 +1,6 @@
 import { breakEvenRollouts, checkFrontier, frontierVerdict, matchedRung } from "./frontier.ts";
 import { validateResult } from "./io.ts";
-import type { Frontier, FrontierEntry } from "./schema.ts";
+import type { Frontier, FrontierEntry, Result } from "./schema.ts";
 import { sampleResult } from "../../reports/sample_result.ts";
 
 const entry = (error: (number | null)[], secondsPerStep: number, label = "x"): FrontierEntry => ({
@@ -41,6 +41,35 @@ function sample(): Frontier {
     model,
     ...frontierVerdict(rungs, model, 1, { seconds: 100, steps: 10 }),
   };
+}
+
+/**
+ * {@link sample} placed in result `r`: the model entry carries r's own errors (the `nrmse`
+ * `mean_over_ics` rows, computed here from the rows directly), name and divergence, and the
+ * rungs keep their ratios to the model's headline error (rung 1 is the error-matched one).
+ */
+function sampleIn(r: Result): Frontier {
+  const f = sample();
+  const at = (s: number) =>
+    r.rows.find((x) =>
+      x.metric === "nrmse" && x.field === "u" && x.step === s &&
+      x.reduction === "mean_over_ics" && x.ic === undefined && !x.region
+    )!.value!;
+  // The score counts only when every IC contributes (n = ICs; the sample's row has no n).
+  const s = r.rows.find((x) =>
+    x.metric === "nrmse" && x.field === "u" && x.step === undefined &&
+    x.reduction === "geomean_over_steps_then_mean_over_ics" && x.ic === undefined && !x.region
+  )!;
+  const score = s.n === r.config.ics ? s.value : null;
+  const model: FrontierEntry = {
+    label: r.model.name,
+    error: [at(1), at(10)],
+    score,
+    secondsPerStep: 5e-4,
+    diverged: r.divergence.filter((d) => d.step !== null).length,
+  };
+  const rungs = f.rungs.map((g) => ({ ...g, error: g.error.map((e) => e! / 0.05 * at(10)) }));
+  return { ...f, rungs, model, ...frontierVerdict(rungs, model, 1, { seconds: 100, steps: 10 }) };
 }
 
 Deno.test("matched rung: the cheapest rung at least as accurate as the model", () => {
@@ -97,17 +126,18 @@ Deno.test("verdict: matched rung, speed-up and break-even from the numbers; none
 Deno.test("result files: a frontier block is checked; results without one stay valid", () => {
   const r = sampleResult({ steps: 10, ics: 1 });
   validateResult(r, "old.json"); // no frontier block
-  validateResult({ ...r, frontier: sample() }, "new.json");
-  const refused = (f: unknown, field: string) => {
+  const f = sampleIn(r);
+  if (f.matched?.rung !== 1) throw new Error(JSON.stringify(f.matched));
+  validateResult({ ...r, frontier: f }, "new.json");
+  const refused = (g: unknown, field: string, rr: Result = r) => {
     let msg = "";
     try {
-      validateResult({ ...r, frontier: f }, "r.json");
+      validateResult({ ...rr, frontier: g }, "r.json");
     } catch (e) {
       msg = String(e);
     }
     if (!msg.includes(`r.json`) || !msg.includes(field)) throw new Error(`${field}: ${msg}`);
   };
-  const f = sample();
   refused({ ...f, matched: { rung: 1, speedup: 20 } }, "frontier.matched");
   refused({ ...f, matched: { rung: 2, speedup: 2 } }, "frontier.matched");
   refused({ ...f, training: { ...f.training, breakEvenRollouts: 5 } }, "frontier.training");
@@ -115,5 +145,44 @@ Deno.test("result files: a frontier block is checked; results without one stay v
   refused({ ...f, model: { ...f.model, secondsPerStep: -1 } }, "frontier.model.secondsPerStep");
   refused({ ...f, rungs: [{ ...f.rungs[0], error: [0.1] }] }, "frontier.rungs[0].error");
   refused({ ...f, rungs: [{ ...f.rungs[0], timing: "guessed" }] }, "frontier.rungs[0].timing");
-  checkFrontier(f, 10, "ok.json");
+  checkFrontier(f, r, "ok.json");
+});
+
+Deno.test("result files: the model entry must be the result's own rows, name, divergence, horizon", () => {
+  const r = sampleResult({ steps: 10, ics: 1 });
+  const f = sampleIn(r);
+  const refused = (g: Frontier, field: string, expected: string, rr: Result = r) => {
+    let msg = "";
+    try {
+      validateResult({ ...rr, frontier: g }, "r.json");
+    } catch (e) {
+      msg = String(e);
+    }
+    if (!msg.includes("r.json") || !msg.includes(field) || !msg.includes(expected)) {
+      throw new Error(`${field}: ${msg}`);
+    }
+  };
+  // A better model error than the rows say, with a verdict recomputed to agree with it.
+  const better = { ...f.model, error: [f.model.error[0], f.model.error[1]! / 10] };
+  refused(
+    { ...f, model: better, ...frontierVerdict(f.rungs, better, 1, { seconds: 100, steps: 10 }) },
+    "frontier.model.error[1]",
+    String(f.model.error[1]),
+  );
+  // The smallest change of the last bit is refused too.
+  const ulp = { ...f.model, error: [f.model.error[0]! * (1 + 2 ** -52), f.model.error[1]] };
+  refused({ ...f, model: ulp }, "frontier.model.error[0]", String(f.model.error[0]));
+  refused(
+    { ...f, model: { ...f.model, score: 0.001 } },
+    "frontier.model.score",
+    `${f.model.score}`,
+  );
+  refused({ ...f, model: { ...f.model, diverged: 1 } }, "frontier.model.diverged", "0");
+  refused({ ...f, model: { ...f.model, label: "other" } }, "frontier.model.label", r.model.name);
+  // A diverged IC in the result must be counted.
+  const d = { ...r, divergence: [{ ic: 0, step: 5 }] };
+  refused(f, "frontier.model.diverged", "1", d);
+  // A frontier of a shorter run than the result claims: the headline step is the horizon.
+  const r12 = { ...r, config: { ...r.config, steps: 12 } };
+  refused(f, "frontier.headlineStep", "12", r12);
 });

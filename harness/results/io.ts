@@ -118,7 +118,7 @@ export function validateResult(json: unknown, file: string): Result {
     );
   });
   if (r.hovmoller !== undefined) checkHovmoller(r.hovmoller, file);
-  if (r.frontier !== undefined) checkFrontier(r.frontier, r.config?.steps, file);
+  if (r.frontier !== undefined) checkFrontier(r.frontier, r, file);
   check(r.readNote === undefined, file, "readNote", "no such field (readers set it)", r.readNote);
   if (r.schema === RESULT_SCHEMA_V1) return upgradeResult(r, file);
   checkCatalogue(r, file);

@@ -37,7 +37,10 @@ import { LADDER_SUITES } from "../../baselines/ladder.ts";
 import { ValueRangeError } from "../core/errors.ts";
 import { sha256Hex, sha256HexSync } from "../core/hash.ts";
 import type { Frontier, FrontierEntry, FrontierRung } from "../results/schema.ts";
-import { frontierVerdict } from "../results/frontier.ts";
+import { frontierErrors, frontierVerdict } from "../results/frontier.ts";
+
+/** Re-exported from `harness/results/frontier.ts` (where readers check a block against it). */
+export { frontierErrors };
 import { planOrThrow } from "./context.ts";
 
 /** Model steps of a timing pass (fewer when the run's horizon is shorter). */
@@ -81,57 +84,6 @@ export function ladderOrThrow(suite: Suite): NonNullable<ReturnType<typeof solve
 export function frontierSteps(summarySteps: readonly number[], steps: number): number[] {
   return [...new Set([...summarySteps.filter((s) => s >= 1 && s <= steps), steps])]
     .sort((a, b) => a - b);
-}
-
-/**
- * The error part of a {@link FrontierEntry} from a run's rows: at each of `steps` the `nrmse`
- * `mean_over_ics` rows averaged over `fields` (null unless every field has one with `n = ics`),
- * and the leaderboard score, the `nrmse` `geomean_over_steps_then_mean_over_ics` rows averaged
- * over fields (null unless all `ics` ICs contribute).
- *
- * @example
- * ```ts
- * import { frontierErrors } from "./frontier.ts";
- * const rows = [
- *   { metric: "nrmse", field: "a", step: 2, value: 0.1, n: 2, reduction: "mean_over_ics" },
- *   { metric: "nrmse", field: "b", step: 2, value: 0.3, n: 2, reduction: "mean_over_ics" },
- *   { metric: "nrmse", field: "a", step: 3, value: 0.2, n: 1, reduction: "mean_over_ics" },
- *   { metric: "nrmse", field: "b", step: 3, value: 0.2, n: 2, reduction: "mean_over_ics" },
- * ];
- * const e = frontierErrors(rows, ["a", "b"], [2, 3], 2);
- * if (Math.abs(e.error[0]! - 0.2) > 1e-15 || e.error[1] !== null || e.score !== null) throw new Error();
- * ```
- */
-export function frontierErrors(
-  rows: readonly ResultRow[],
-  fields: readonly string[],
-  steps: readonly number[],
-  ics: number,
-): { error: (number | null)[]; score: number | null } {
-  const mean = (pick: (field: string) => ResultRow | undefined): number | null => {
-    let sum = 0;
-    for (const f of fields) {
-      const r = pick(f);
-      if (!r || r.value === null || r.n !== ics) return null;
-      sum += r.value;
-    }
-    return sum / fields.length;
-  };
-  const global = (r: ResultRow) => r.metric === "nrmse" && r.ic === undefined && !r.region;
-  const error = steps.map((s) =>
-    mean((f) =>
-      rows.find((r) =>
-        global(r) && r.field === f && r.step === s && r.reduction === "mean_over_ics"
-      )
-    )
-  );
-  const score = mean((f) =>
-    rows.find((r) =>
-      global(r) && r.field === f && r.step === undefined &&
-      r.reduction === "geomean_over_steps_then_mean_over_ics"
-    )
-  );
-  return { error, score };
 }
 
 /**

@@ -88,9 +88,27 @@ Deno.test("run --frontier (burgers1d smoke): ladder, matched rung, cached timing
   if (f.matched?.rung !== cheapest) throw new Error(JSON.stringify(f.matched));
   if (f.rungs.some((r) => r.timing !== "measured")) throw new Error("first run measures");
   if (!a.err.includes("← error-matched") || !a.err.includes(f.note)) throw new Error(a.err);
-  // The model's errors are its own rows.
-  const own = frontierErrors(a.result.rows, ["u"], f.steps, 4);
-  if (JSON.stringify(own.error) !== JSON.stringify(f.model.error)) throw new Error("model error");
+  // The model's errors are its own rows: the global nrmse mean over all 4 ICs at each step,
+  // picked here from the rows directly (one field, so no averaging).
+  const own = f.steps.map((s) => {
+    const row = a.result.rows.filter((r) =>
+      r.metric === "nrmse" && r.field === "u" && r.step === s && r.reduction === "mean_over_ics" &&
+      r.ic === undefined && !r.region
+    );
+    if (row.length !== 1 || row[0].n !== 4) throw new Error(`rows at ${s}: ${row.length}`);
+    return row[0].value;
+  });
+  if (own.some((v) => !(typeof v === "number" && v > 0)) || own.join() !== f.model.error.join()) {
+    throw new Error(`model error ${f.model.error} vs rows ${own}`);
+  }
+  if (f.model.label !== "baseline:persistence" || f.model.diverged !== 0) throw new Error("model");
+  // Break-even end to end: ⌈C / (T (t_rung − t_model))⌉ with C = 60 s, T = 20 steps.
+  const t = f.rungs[f.matched!.rung].secondsPerStep - f.model.secondsPerStep;
+  const n = t > 0 ? Math.ceil(60 / (20 * t)) : null;
+  if (f.training?.seconds !== 60 || f.training.rolloutSteps !== 20) throw new Error("training");
+  if (n !== null && !(n > 0) || f.training.breakEvenRollouts !== n) {
+    throw new Error(`break-even ${f.training.breakEvenRollouts}, expected ${n}`);
+  }
 
   // Again: rung timings come from the machine's cache, errors are recomputed identically.
   const b = await run("burgers1d", "baseline:persistence", "p2", [...cache, "--frontier"]);
