@@ -239,6 +239,13 @@ function checkEntry(e: FrontierEntry, n: number, file: string, at: string): void
     e.secondsPerStep,
   );
   ok(
+    e.timingSamples === undefined || (Number.isInteger(e.timingSamples) && e.timingSamples >= 1),
+    file,
+    `${at}.timingSamples`,
+    "an integer ≥ 1 (step intervals timed)",
+    e.timingSamples,
+  );
+  ok(
     Number.isInteger(e.diverged) && e.diverged >= 0,
     file,
     `${at}.diverged`,

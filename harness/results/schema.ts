@@ -125,6 +125,13 @@ export interface FrontierEntry {
    * with no scoring: the median over model steps of (one step of a batch) / (ICs in the batch).
    */
   secondsPerStep: number;
+  /**
+   * Step intervals the median `secondsPerStep` was taken over: the timing pass's predicted steps
+   * less the first (one when it predicted one). Every entry predicts
+   * min(20, T − history + 1) steps, its history window not counted. Absent in files written
+   * before it was recorded.
+   */
+  timingSamples?: number;
   /** ICs that diverged (NaN/Inf or beyond the suite's bound). */
   diverged: number;
 }
@@ -165,7 +172,10 @@ export interface Frontier {
   adapter: string | null;
   /** ICs per model call in the timing passes. */
   batch: number;
-  /** Model steps of each timing pass (its medians run over them). */
+  /**
+   * Predicted steps of each history-1 timing pass: min(20, T). An entry with history k is rolled
+   * out for min(T, k − 1 + 20) steps, predicting as many where T allows (`timingSamples`).
+   */
   timingSteps: number;
   /** The error metric (`nrmse`). */
   metric: string;

@@ -43,8 +43,28 @@ import { frontierErrors, frontierVerdict } from "../results/frontier.ts";
 export { frontierErrors };
 import { planOrThrow } from "./context.ts";
 
-/** Model steps of a timing pass (fewer when the run's horizon is shorter). */
+/**
+ * Predicted steps of a timing pass (fewer when the run's horizon is shorter): an entry with
+ * history k is rolled out for {@link timingStepsOf} = min(T, k − 1 + 20) steps, so that every
+ * entry predicts the same number of steps where the horizon allows.
+ */
 export const FRONTIER_TIMING_STEPS = 20;
+
+/**
+ * Steps of the timing rollout of an entry with history `k` in a run of `steps` steps:
+ * min(T, k − 1 + {@link FRONTIER_TIMING_STEPS}); its first prediction is step k, so it predicts
+ * min(T − k + 1, 20) steps.
+ *
+ * @example
+ * ```ts
+ * import { timingStepsOf } from "./frontier.ts";
+ * if (timingStepsOf(1, 100) !== 20 || timingStepsOf(25, 100) !== 44) throw new Error();
+ * if (timingStepsOf(25, 30) !== 30 || timingStepsOf(1, 8) !== 8) throw new Error();
+ * ```
+ */
+export function timingStepsOf(history: number, steps: number): number {
+  return Math.min(steps, history - 1 + FRONTIER_TIMING_STEPS);
+}
 
 /**
  * The suite's solver ladder, or a `ValueRangeError` naming `--frontier` and saying the suite has
@@ -180,12 +200,17 @@ export function timingCachePath(cacheDir: string, key: TimingKey): string {
   ].join("/");
 }
 
-async function readCachedTiming(path: string, key: TimingKey): Promise<number | undefined> {
+async function readCachedTiming(
+  path: string,
+  key: TimingKey,
+): Promise<{ seconds: number; samples: number } | undefined> {
   try {
     const json = JSON.parse(await Deno.readTextFile(path));
     if (JSON.stringify(json?.key) !== JSON.stringify(key)) return undefined;
-    const s = json.secondsPerStep;
-    return typeof s === "number" && Number.isFinite(s) && s > 0 ? s : undefined;
+    const s = json.secondsPerStep, n = json.samples;
+    return typeof s === "number" && Number.isFinite(s) && s > 0 && Number.isInteger(n) && n >= 1
+      ? { seconds: s, samples: n }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -286,6 +311,7 @@ export async function measureFrontier(o: FrontierInputs): Promise<Frontier> {
   const ladder = ladderOrThrow(suite);
   const log = o.log ?? (() => {});
   const steps = frontierSteps(o.summarySteps, o.steps);
+  // Predicted steps of a history-1 entry's timing pass (every rung; the model's where T allows).
   const timingSteps = Math.min(FRONTIER_TIMING_STEPS, o.steps);
   const machine = await machineRecord();
   const fixed = o.sessions.plan.batch === "dynamic" ? null : o.sessions.plan.batch;
@@ -309,7 +335,7 @@ export async function measureFrontier(o: FrontierInputs): Promise<Frontier> {
       onnxruntime: backend.versions,
       host: machine.host,
       batch,
-      timingSteps,
+      timingSteps: timingStepsOf(plan.history, o.steps),
     };
     const path = o.cacheDir ? timingCachePath(o.cacheDir, key) : undefined;
     const cached = path ? await readCachedTiming(path, key) : undefined;
@@ -317,10 +343,9 @@ export async function measureFrontier(o: FrontierInputs): Promise<Frontier> {
     const sessions = await openSessions(backend, model, plan, 2 + gridShape(suite.grid).length);
     try {
       const scored = await scoreRung(sessions, o, rung.label);
-      let seconds = cached;
-      if (seconds === undefined) {
-        const t = await timeSteps(sessions, { ...timing, steps: timingSteps });
-        seconds = t.seconds;
+      let t = cached;
+      if (t === undefined) {
+        t = await timeSteps(sessions, { ...timing, steps: key.timingSteps });
         if (path) await writeCachedTiming(path, key, t.seconds, t.samples);
       }
       return {
@@ -330,7 +355,8 @@ export async function measureFrontier(o: FrontierInputs): Promise<Frontier> {
         description: model.manifest.description ?? "",
         graphSha256,
         ...frontierErrors(scored.rows, suite.fields, steps, o.ics),
-        secondsPerStep: seconds,
+        secondsPerStep: t.seconds,
+        timingSamples: t.samples,
         diverged: scored.diverged,
         timing: cached === undefined ? "measured" : "cached",
       };
@@ -340,11 +366,15 @@ export async function measureFrontier(o: FrontierInputs): Promise<Frontier> {
   }
 
   log(`frontier: timing ${o.modelLabel}`);
-  const modelTime = await timeSteps(o.sessions, { ...timing, steps: timingSteps });
+  const modelTime = await timeSteps(o.sessions, {
+    ...timing,
+    steps: timingStepsOf(o.sessions.plan.history, o.steps),
+  });
   const model: FrontierEntry = {
     label: o.modelLabel,
     ...frontierErrors(o.modelRows, suite.fields, steps, o.ics),
     secondsPerStep: modelTime.seconds,
+    timingSamples: modelTime.samples,
     diverged: o.modelDiverged,
   };
   const verdict = frontierVerdict(
@@ -362,7 +392,9 @@ export async function measureFrontier(o: FrontierInputs): Promise<Frontier> {
       `the model, all on the same ${backend.name}${
         backend.adapter ? ` [${backend.adapter}]` : ""
       } backend of onnxruntime, through the same rollout engine, on ${where}; each timed over ` +
-      `${timingSteps} steps of a batch of ${batch} IC${batch === 1 ? "" : "s"} without scoring ` +
+      `${timingSteps} predicted steps (after its history window) of a batch of ${batch} IC${
+        batch === 1 ? "" : "s"
+      } without scoring ` +
       `(median seconds per IC-step); errors are nRMSE against the suite's reference solver on ` +
       `the run's ${o.ics} ICs.`,
     machine,

@@ -6,6 +6,7 @@ import { main } from "../cli/main.ts";
 import { readResult } from "../results/io.ts";
 import type { Result } from "../results/schema.ts";
 import { frontierErrors } from "./frontier.ts";
+import { lastOfWindowGraph } from "../../fixtures/graphs.ts";
 
 const SLOW = Deno.permissions.querySync({ name: "env", variable: "EMUBENCH_SLOW" }).state ===
     "granted" && Deno.env.get("EMUBENCH_SLOW") === "1";
@@ -137,6 +138,34 @@ Deno.test("run --frontier: the 4× burgers1d rung scores exactly as baseline:coa
   }
   const sha = c.result.model.files.find((x) => x.path.endsWith(".onnx"))!.sha256;
   if (sha !== four.graphSha256) throw new Error("the same graph");
+});
+
+Deno.test("run --frontier: a history-25 model is timed over as many predicted steps as the rungs", async () => {
+  const dir = `${tmp}/h25`;
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(
+    `${dir}/emulator.json`,
+    JSON.stringify({ suite: "burgers1d", name: "h25", history: 25 }),
+  );
+  await Deno.writeFile(`${dir}/model.onnx`, lastOfWindowGraph(1024, 25));
+  // T = 50: the model (first prediction at step 25) is rolled out for 44 steps and predicts 20,
+  // like every rung (history 1, 20 steps): 19 step intervals each.
+  const long = (await run("burgers1d", dir, "h25-50", [...cache, "--steps", "50", "--frontier"]))
+    .result.frontier!;
+  const samples = [...long.rungs, long.model].map((e) => e.timingSamples);
+  if (samples.join() !== "19,19,19,19,19") throw new Error(`samples ${samples}`);
+  // T = 30 (the reviewer's case): the model predicts steps 25..30, 6 of them, 5 intervals; the
+  // run no longer fails after all the work.
+  const short = (await run("burgers1d", dir, "h25-30", [...cache, "--steps", "30", "--frontier"]))
+    .result.frontier!;
+  if (short.model.timingSamples !== 5 || short.rungs.some((r) => r.timingSamples !== 19)) {
+    throw new Error(
+      `samples ${short.model.timingSamples}, ${short.rungs.map((r) => r.timingSamples)}`,
+    );
+  }
+  if (short.headlineStep !== 30 || short.model.error[short.steps.length - 1] === null) {
+    throw new Error(JSON.stringify(short.model));
+  }
 });
 
 Deno.test("run --frontier: exit 2 for a suite without a ladder and for --training-cost misuse", async () => {
