@@ -8,7 +8,6 @@
  * @module
  */
 import { isInputError } from "../core/errors.ts";
-import { abandonOutputSets } from "../core/atomic.ts";
 import { EMUBENCH_VERSION } from "../tasks/environment.ts";
 import { BACKEND_CHOICES } from "../onnx/backend.ts";
 import { type Command, type FlagTable, formatHelp, parseCommand, suggestion } from "./flags.ts";
@@ -111,15 +110,8 @@ export async function main(args: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  Deno.addSignalListener("SIGINT", () => {
-    // Output sets not yet swapped in are dropped; committed ones are complete.
-    const dropped = abandonOutputSets();
-    console.error(
-      `\nemubench: interrupted; ${
-        dropped ? "the unfinished output was discarded and " : ""
-      }every output directory holds its previous or its complete new files`,
-    );
-    Deno.exit(130);
-  });
+  // Ctrl-C: output sets not yet swapped in are dropped, committed ones are complete; a watchdog
+  // thread answers within a second even while this thread is inside a long model step.
+  (await import("../core/interrupt.ts")).installInterruptHandlers();
   Deno.exit(await main(Deno.args));
 }

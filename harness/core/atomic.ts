@@ -64,6 +64,24 @@ export async function removeIfExists(path: string): Promise<void> {
 /** Staging directories of output sets being written by this process (for {@link abandonOutputSets}). */
 const ACTIVE = new Set<string>();
 
+/**
+ * The commit lock, shared with the interrupt watchdog (`harness/core/interrupt.ts`), which
+ * stops the process from another thread while this one is busy (a long model step): 0 free,
+ * 1 a commit's swap is running, 2 the process is stopping (no commit may start any more).
+ */
+export const COMMIT_LOCK: Int32Array = new Int32Array(
+  typeof SharedArrayBuffer === "function" ? new SharedArrayBuffer(4) : new ArrayBuffer(4),
+);
+const FREE = 0, COMMITTING = 1, STOPPING = 2;
+
+/** Told of every staging directory before it is created (the interrupt watchdog). */
+let onStaging: ((staging: string) => void) | undefined;
+
+/** Call `fn` with every staging directory an output set is about to create (one watcher). */
+export function watchStaging(fn: ((staging: string) => void) | undefined): void {
+  onStaging = fn;
+}
+
 /** Is process `pid` alive? Linux `/proc`; elsewhere unknown processes count as dead. */
 function alive(pid: number): boolean {
   if (pid === Deno.pid) return true;
@@ -220,6 +238,7 @@ export class OutputSet {
       parent,
       `.${basename(dir)}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`,
     );
+    onStaging?.(staging);
     await Deno.mkdir(staging);
     ACTIVE.add(staging);
     return new OutputSet(dir, staging, own);
@@ -234,7 +253,21 @@ export class OutputSet {
   /** Swap the staging directory in for `dir` (see the class documentation). */
   commit(): Promise<void> {
     if (this.#state !== "open") throw new Error(`output set ${this.dir} is ${this.#state}`);
-    // Synchronous from here on: a signal handler cannot run between the renames.
+    // Synchronous from here on: a signal handler cannot run between the renames; the watchdog
+    // thread waits for the lock (and once it holds it, no swap starts).
+    if (Atomics.compareExchange(COMMIT_LOCK, 0, FREE, COMMITTING) !== FREE) {
+      throw new Error(`output set ${this.dir}: the process is stopping (interrupted)`);
+    }
+    try {
+      this.#swap();
+    } finally {
+      Atomics.store(COMMIT_LOCK, 0, FREE);
+      Atomics.notify(COMMIT_LOCK, 0);
+    }
+    return Promise.resolve();
+  }
+
+  #swap(): void {
     const old = existsSync(this.dir)
       ? join(
         dirname(this.dir),
@@ -254,7 +287,6 @@ export class OutputSet {
       carryOver(old, this.dir, this.#owned);
       Deno.removeSync(old, { recursive: true });
     }
-    return Promise.resolve();
   }
 
   /** Drop the staging directory; `dir` keeps its old set. Idempotent. */
@@ -269,9 +301,24 @@ export class OutputSet {
 }
 
 /**
- * Remove the staging directories of every output set this process has open (synchronously):
- * for a SIGINT handler, before `Deno.exit`. Committed sets are complete and are not touched.
- * Returns how many were removed.
+ * Take the commit lock for good (no output set commits after this) and remove the staging
+ * directories of every set this process has open (synchronously): for a SIGINT handler, before
+ * `Deno.exit`. Committed sets are complete and are not touched. Returns how many were removed,
+ * or `null` when another thread (the interrupt watchdog) is already stopping the process.
+ */
+export function stopOutputSets(): number | null {
+  for (;;) {
+    const was = Atomics.compareExchange(COMMIT_LOCK, 0, FREE, STOPPING);
+    if (was === FREE) break;
+    if (was === STOPPING) return null;
+    Atomics.wait(COMMIT_LOCK, 0, COMMITTING, 50); // a swap of this very thread cannot be here
+  }
+  return abandonOutputSets();
+}
+
+/**
+ * Remove the staging directories of every output set this process has open (synchronously).
+ * Committed sets are complete and are not touched. Returns how many were removed.
  */
 export function abandonOutputSets(): number {
   let n = 0;
