@@ -20,7 +20,7 @@
  * @module
  */
 import { ShapeError } from "../core/errors.ts";
-import type { Frontier, FrontierEntry } from "./schema.ts";
+import type { Frontier, FrontierEntry, FrontierRung } from "./schema.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
 
 /**
@@ -157,7 +157,7 @@ export function breakEvenRollouts(
  * ```
  */
 export function frontierVerdict(
-  rungs: readonly (FrontierEntry & { factor?: number })[],
+  rungs: readonly (FrontierEntry & { factor?: number; timing?: FrontierRung["timing"] })[],
   model: FrontierEntry,
   headline: number,
   training?: { seconds: number; steps: number },
@@ -179,7 +179,20 @@ export function frontierVerdict(
       (matched!.speedup >= 1
         ? `is ${fmt(matched!.speedup)}× faster per step.`
         : `is ${fmt(1 / matched!.speedup)}× slower per step.`);
-  if (!training) return { matched, note };
+  const cached = rungs.filter((r) => r.timing === "cached").map((r) => r.label);
+  const source = i === null ? undefined : rungs[i].timing;
+  const timingNote =
+    (source === "interleaved"
+      ? " Its time and the model's are from passes interleaved in this run."
+      : source === "measured"
+      ? " Its time was measured in this run, in a pass apart from the model's."
+      : source === "cached"
+      ? " Its time is cached from an earlier run, not measured next to the model's."
+      : "") +
+    (cached.length === 0
+      ? ""
+      : ` Cached timings (an earlier run on this machine): ${cached.join(", ")}.`);
+  if (!training) return { matched, note: note + timingNote };
   const n = i === null ? null : breakEvenRollouts(
     training.seconds,
     training.steps,
@@ -194,7 +207,7 @@ export function frontierVerdict(
       `${training.steps} steps against ${rungs[i].label}.`;
   return {
     matched,
-    note,
+    note: note + timingNote,
     training: {
       seconds: training.seconds,
       rolloutSteps: training.steps,
@@ -368,10 +381,10 @@ export function checkFrontier(f: Frontier, run: FrontierRun, file: string): void
       r.graphSha256,
     );
     ok(
-      r.timing === "measured" || r.timing === "cached",
+      r.timing === "interleaved" || r.timing === "measured" || r.timing === "cached",
       file,
       `${at}.timing`,
-      `"measured" or "cached"`,
+      `"interleaved", "measured" or "cached"`,
       r.timing,
     );
   });

@@ -146,8 +146,13 @@ export interface FrontierRung extends FrontierEntry {
   description: string;
   /** SHA-256 of the rung's step graph. */
   graphSha256: string;
-  /** `measured` in this run, or `cached`: read from the machine's ladder timing cache. */
-  timing: "measured" | "cached";
+  /**
+   * Where `secondsPerStep` comes from: `interleaved`: timed in this run in passes interleaved
+   * with the model's (the error-matched rung always is; the model's time is from the same
+   * passes); `measured`: timed in this run in its own pass; `cached`: read from the machine's
+   * ladder timing cache (an earlier run).
+   */
+  timing: "interleaved" | "measured" | "cached";
 }
 
 /**

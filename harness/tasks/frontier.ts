@@ -51,6 +51,13 @@ import { planOrThrow } from "./context.ts";
 export const FRONTIER_TIMING_STEPS = 20;
 
 /**
+ * Interleaved timing passes of the error-matched rung and the model (rung, model, rung, …) in
+ * the same process: both medians are taken over these passes, so a verdict never compares a
+ * cached timing (another day, another load) with a fresh one.
+ */
+export const FRONTIER_AB_PASSES = 3;
+
+/**
  * Steps of the timing rollout of an entry with history `k` in a run of `steps` steps:
  * min(T, k − 1 + {@link FRONTIER_TIMING_STEPS}); its first prediction is step k, so it predicts
  * min(T − k + 1, 20) steps.
@@ -238,7 +245,7 @@ export async function timeSteps(
     steps: number;
     batch: number;
   },
-): Promise<{ seconds: number; samples: number }> {
+): Promise<{ seconds: number; samples: number; intervals: number[] }> {
   const { suite } = o;
   const S = suite.fields.length * gridSize(suite.grid);
   const fixed = sessions.plan.batch === "dynamic" ? null : sessions.plan.batch;
@@ -262,7 +269,7 @@ export async function timeSteps(
   const per = (ms: number) => ms / 1000 / count;
   const intervals = stamps.slice(1).map((t, i) => per(t - stamps[i]));
   if (intervals.length === 0) intervals.push(per(stamps.length ? stamps[0] - t0 : 0));
-  return { seconds: median(intervals), samples: intervals.length };
+  return { seconds: median(intervals), samples: intervals.length, intervals };
 }
 
 /** Score a rung on every IC of the run with the run's scorer; its rows and diverged ICs. */
@@ -318,6 +325,7 @@ export async function measureFrontier(o: FrontierInputs): Promise<Frontier> {
   const batch = Math.min(fixed ?? o.maxBatch, o.ics);
   const timing = { suite, reference: o.reference, ics: o.ics, refSteps: o.steps, batch };
   const rungs: FrontierRung[] = [];
+  const keys: { key: TimingKey; path?: string }[] = [];
   for (const rung of ladder.rungs) rungs.push(await measureRung(rung));
 
   async function measureRung(rung: Rung): Promise<FrontierRung> {
@@ -338,6 +346,7 @@ export async function measureFrontier(o: FrontierInputs): Promise<Frontier> {
       timingSteps: timingStepsOf(plan.history, o.steps),
     };
     const path = o.cacheDir ? timingCachePath(o.cacheDir, key) : undefined;
+    keys.push({ key, path });
     const cached = path ? await readCachedTiming(path, key) : undefined;
     log(`frontier: ${rung.label}${cached ? " (timing cached)" : ""}`);
     const sessions = await openSessions(backend, model, plan, 2 + gridShape(suite.grid).length);
@@ -366,23 +375,56 @@ export async function measureFrontier(o: FrontierInputs): Promise<Frontier> {
   }
 
   log(`frontier: timing ${o.modelLabel}`);
-  const modelTime = await timeSteps(o.sessions, {
-    ...timing,
-    steps: timingStepsOf(o.sessions.plan.history, o.steps),
-  });
-  const model: FrontierEntry = {
+  const modelSteps = timingStepsOf(o.sessions.plan.history, o.steps);
+  const modelTime = await timeSteps(o.sessions, { ...timing, steps: modelSteps });
+  let model: FrontierEntry = {
     label: o.modelLabel,
     ...frontierErrors(o.modelRows, suite.fields, steps, o.ics),
     secondsPerStep: modelTime.seconds,
     timingSamples: modelTime.samples,
     diverged: o.modelDiverged,
   };
-  const verdict = frontierVerdict(
-    rungs,
-    model,
-    steps.length - 1,
-    o.trainingSeconds === undefined ? undefined : { seconds: o.trainingSeconds, steps: o.steps },
-  );
+  const training = o.trainingSeconds === undefined
+    ? undefined
+    : { seconds: o.trainingSeconds, steps: o.steps };
+  let verdict = frontierVerdict(rungs, model, steps.length - 1, training);
+  // The error-matched rung is timed again next to the model, interleaved; should that make
+  // another rung the cheapest accurate one, that one too (at most every rung once).
+  while (verdict.matched !== null && rungs[verdict.matched.rung].timing !== "interleaved") {
+    const i = verdict.matched.rung;
+    log(`frontier: timing ${rungs[i].label} and ${o.modelLabel}, interleaved`);
+    const ab = await interleaved(ladder.rungs[i], keys[i].key.timingSteps);
+    rungs[i] = {
+      ...rungs[i],
+      secondsPerStep: median(ab.rung),
+      timingSamples: ab.rung.length,
+      timing: "interleaved",
+    };
+    const { key, path } = keys[i];
+    if (path) await writeCachedTiming(path, key, median(ab.rung), ab.rung.length);
+    model = { ...model, secondsPerStep: median(ab.model), timingSamples: ab.model.length };
+    verdict = frontierVerdict(rungs, model, steps.length - 1, training);
+  }
+
+  /** {@link FRONTIER_AB_PASSES} passes of rung then model; every step interval of each. */
+  async function interleaved(rung: Rung, rungSteps: number) {
+    const built = rung.build();
+    const plan = planOrThrow(built, suite);
+    const sessions = await openSessions(backend, built, plan, 2 + gridShape(suite.grid).length);
+    const out = { rung: [] as number[], model: [] as number[] };
+    try {
+      for (let p = 0; p < FRONTIER_AB_PASSES; p++) {
+        out.rung.push(...(await timeSteps(sessions, { ...timing, steps: rungSteps })).intervals);
+        out.model.push(
+          ...(await timeSteps(o.sessions, { ...timing, steps: modelSteps })).intervals,
+        );
+      }
+    } finally {
+      await closeSessions(sessions);
+    }
+    return out;
+  }
+
   const where = `${machine.cpu ?? machine.arch}${
     machine.cpus ? ` (${machine.cpus} logical CPUs)` : ""
   }, ${machine.os}`;
