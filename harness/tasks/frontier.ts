@@ -174,7 +174,11 @@ export interface TimingKey {
   timingSteps: number;
 }
 
-/** This machine, for the result (`Frontier.machine`) and the cache key. */
+/**
+ * This machine, for the result (`Frontier.machine`) and the cache key: OS and release,
+ * architecture, logical CPUs, the CPU model (`node:os` `cpus()[0].model`, needs `--allow-sys`;
+ * null where refused) and a hash of the host name with these (`host`).
+ */
 export async function machineRecord(): Promise<Frontier["machine"]> {
   const D = (globalThis as { Deno?: typeof Deno }).Deno;
   let hostName = "unknown", cpu: string | null = null;
@@ -182,9 +186,9 @@ export async function machineRecord(): Promise<Frontier["machine"]> {
     hostName = D?.hostname() ?? "browser";
   } catch { /* no --allow-sys */ }
   try {
-    const info = await D?.readTextFile("/proc/cpuinfo");
-    cpu = info?.match(/^model name\s*:\s*(.+)$/m)?.[1].trim() ?? null;
-  } catch { /* not Linux, or no --allow-read */ }
+    // node:os works with the CLI's --allow-sys (Deno refuses /proc/cpuinfo without --allow-all).
+    if (D) cpu = (await import("node:os")).cpus()[0]?.model?.trim() || null;
+  } catch { /* no --allow-sys */ }
   const cpus = (globalThis.navigator as { hardwareConcurrency?: number } | undefined)
     ?.hardwareConcurrency ?? null;
   const os = D ? `${D.build.os} ${D.osRelease?.() ?? ""}`.trim() : "browser";

@@ -234,6 +234,44 @@ Deno.test("run --frontier: a history-25 model is timed over as many predicted st
   }
 });
 
+Deno.test("machine record: the CPU model is known with the CLI's permissions (no --allow-all)", async () => {
+  const repo = new URL("../../", import.meta.url);
+  const script = `${tmp}/machine.ts`;
+  await Deno.writeTextFile(
+    script,
+    `import { machineRecord } from "${new URL("harness/tasks/frontier.ts", repo).href}";\n` +
+      "console.log(JSON.stringify(await machineRecord()));\n",
+  );
+  // The permissions of `deno task emubench` and the README's install line.
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-ffi",
+      "--allow-sys",
+      "--allow-run=git",
+      "--config",
+      new URL("deno.json", repo).pathname,
+      script,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  const m = JSON.parse(text);
+  // Independently: the kernel's own CPU model line, where there is one (Linux).
+  let want: string | null = null;
+  try {
+    want = (await Deno.readTextFile("/proc/cpuinfo")).match(/^model name\s*:\s*(.+)$/m)?.[1]
+      .trim() ?? null;
+  } catch { /* not Linux */ }
+  if (want !== null && m.cpu !== want) throw new Error(`cpu ${m.cpu}, /proc/cpuinfo ${want}`);
+  if (Deno.build.os === "linux" && m.cpu === null) throw new Error("cpu null on Linux");
+});
+
 Deno.test("run --frontier: exit 2 for a suite without a ladder and for --training-cost misuse", async () => {
   const no = await cli([
     "run",
