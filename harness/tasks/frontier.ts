@@ -35,6 +35,7 @@ import type { ResultRow } from "../../metrics/rows.ts";
 import { type Rung, solverLadder } from "../../baselines/ladder.ts";
 import { LADDER_SUITES } from "../../baselines/ladder.ts";
 import { ValueRangeError } from "../core/errors.ts";
+import { readCheckedText } from "../core/safe_file.ts";
 import { sha256Hex, sha256HexSync } from "../core/hash.ts";
 import type { Frontier, FrontierEntry, FrontierRung } from "../results/schema.ts";
 import { frontierErrors, frontierVerdict } from "../results/frontier.ts";
@@ -211,12 +212,18 @@ export function timingCachePath(cacheDir: string, key: TimingKey): string {
   ].join("/");
 }
 
+/**
+ * A cached timing, or undefined (a miss) where there is none, its key differs, or the entry is
+ * not a small regular file inside `<cache>/frontier` (a FIFO, device, directory, link or huge
+ * file is refused without being opened for a blocking read).
+ */
 async function readCachedTiming(
   path: string,
   key: TimingKey,
+  root: string,
 ): Promise<{ seconds: number; samples: number } | undefined> {
   try {
-    const json = JSON.parse(await Deno.readTextFile(path));
+    const json = JSON.parse(await readCheckedText(path, { root, maxBytes: 64 * 1024 }));
     if (JSON.stringify(json?.key) !== JSON.stringify(key)) return undefined;
     const s = json.secondsPerStep, n = json.samples;
     return typeof s === "number" && Number.isFinite(s) && s > 0 && Number.isInteger(n) && n >= 1
@@ -351,7 +358,7 @@ export async function measureFrontier(o: FrontierInputs): Promise<Frontier> {
     };
     const path = o.cacheDir ? timingCachePath(o.cacheDir, key) : undefined;
     keys.push({ key, path });
-    const cached = path ? await readCachedTiming(path, key) : undefined;
+    const cached = path ? await readCachedTiming(path, key, `${o.cacheDir}/frontier`) : undefined;
     log(`frontier: ${rung.label}${cached ? " (timing cached)" : ""}`);
     const sessions = await openSessions(backend, model, plan, 2 + gridShape(suite.grid).length);
     try {

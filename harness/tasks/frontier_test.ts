@@ -175,6 +175,51 @@ Deno.test("run --frontier: the matched rung's cached timing is never compared wi
   if (!f.note.includes("interleaved") || !f.note.includes(others)) throw new Error(f.note);
 });
 
+Deno.test("run --frontier: a FIFO or a link in the timing cache is a miss, not a hang", async () => {
+  if (!frontierRun) throw new Error("needs the first test");
+  const entries: string[] = [];
+  for await (const w of walkFiles(`${timingCache}/frontier`)) entries.push(w);
+  if (entries.length !== 4) throw new Error(`${entries.length} cache entries`);
+  // Entry 0 a FIFO (a plain read blocks until a writer comes); entry 1 a link to a file
+  // outside the cache claiming an absurd timing.
+  const outside = `${tmp}/outside.json`;
+  const claim = JSON.parse(await Deno.readTextFile(entries[1]));
+  await Deno.writeTextFile(outside, JSON.stringify({ ...claim, secondsPerStep: 1e-12 }));
+  await Deno.remove(entries[0]);
+  const fifo = await new Deno.Command("mkfifo", { args: [entries[0]] }).output();
+  if (!fifo.success) throw new Error("mkfifo");
+  await Deno.remove(entries[1]);
+  await Deno.symlink(outside, entries[1]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(async () => {
+      // Release a blocked reader before failing, so the test process can end.
+      try {
+        (await Deno.open(entries[0], { write: true })).close();
+      } catch { /* already replaced */ }
+      reject(new Error("run --frontier hung on a FIFO in the timing cache"));
+    }, 30_000);
+  });
+  try {
+    const f = (await Promise.race([
+      run("burgers1d", "baseline:persistence", "fifo", [...cache, "--frontier"]),
+      hang,
+    ])).result.frontier!;
+    if (f.rungs.some((r) => r.secondsPerStep === 1e-12)) throw new Error("followed the link");
+    const keyOf = async (p: string) => JSON.parse(await Deno.readTextFile(p)).key.rung;
+    // Both were misses: measured afresh (and written back as regular files).
+    for (const p of entries.slice(0, 2)) {
+      const info = await Deno.lstat(p);
+      if (!info.isFile) throw new Error(`${p} not rewritten`);
+      const id = await keyOf(p);
+      const r = f.rungs.find((x) => x.id === id);
+      if (!r || r.timing === "cached") throw new Error(`${id} ${r?.timing}`);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+});
+
 async function* walkFiles(dir: string): AsyncGenerator<string> {
   for await (const e of Deno.readDir(dir)) {
     if (e.isDirectory) yield* walkFiles(`${dir}/${e.name}`);
