@@ -70,6 +70,10 @@ export function frontierSection(
   const withF = entries.filter((e) => e.result.frontier !== undefined);
   if (withF.length === 0) return undefined;
   const comparison = entries.length > 1;
+  // Results of different horizons: each series names its own headline step.
+  const horizons = [...new Set(withF.map((e) => e.result.frontier!.headlineStep))];
+  const mixed = horizons.length > 1;
+  const at = (f: Frontier) => mixed ? `, nRMSE at step ${f.headlineStep}` : "";
   const series: SeriesSpec[] = [];
   const xs: (number | null)[] = [], ys: (number | null)[] = [];
   const captions: string[] = [];
@@ -78,7 +82,7 @@ export function frontierSection(
     const rungs = [...f.rungs].sort((a, b) => a.secondsPerStep - b.secondsPerStep);
     const x = rungs.map((r) => r.secondsPerStep), y = rungs.map((r) => headline(f, r));
     series.push({
-      label: comparison ? `solver ladder (${e.label}'s run)` : "solver ladder",
+      label: comparison ? `solver ladder (${e.label}'s run${at(f)})` : "solver ladder",
       color: comparison ? e.color : LADDER_COLOR,
       dash: comparison ? "dashed" : "solid",
       width: 1.6,
@@ -87,7 +91,7 @@ export function frontierSection(
       points: true,
     });
     series.push({
-      label: e.label,
+      label: mixed ? `${e.label} (nRMSE at step ${f.headlineStep})` : e.label,
       color: e.color,
       dash: "solid",
       width: 2.4,
@@ -99,7 +103,9 @@ export function frontierSection(
     ys.push(...y, headline(f, f.model));
     const m = headline(f, f.model);
     captions.push(
-      `${comparison ? `${e.label}: rungs` : "Rungs"} ${
+      `${
+        comparison ? `${e.label}: rungs${mixed ? ` (at step ${f.headlineStep})` : ""}` : "Rungs"
+      } ${
         f.rungs.map((r) => {
           const v = headline(f, r);
           return `${r.label} ${v === null ? "lost an IC" : fmt(v)} at ${fmt(r.secondsPerStep)} s${
@@ -111,13 +117,15 @@ export function frontierSection(
       } s. ${f.note}${f.training ? ` ${f.training.note}` : ""} ${f.compared}`,
     );
   }
-  const first = withF[0].result.frontier!;
+  const where = mixed ? "the horizon" : `step ${horizons[0]}`;
   const figure: FigureSpec = {
     chart: {
       id: id(),
-      title: `nRMSE at step ${first.headlineStep} vs seconds per IC-step`,
+      title: `nRMSE at ${where} vs seconds per IC-step`,
       xLabel: "wall seconds per IC-step (median)",
-      yLabel: `nRMSE at step ${first.headlineStep} (mean over ICs and fields)`,
+      yLabel: `nRMSE at ${where} (${
+        mixed ? "each run's last step; " : ""
+      }mean over ICs and fields)`,
       xScale: "log",
       yScale: "log",
       xDomain: decades(xs),

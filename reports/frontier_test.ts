@@ -83,3 +83,20 @@ Deno.test("frontier chart: only results with a block; reports still build withou
   const html = renderReport([withF]);
   assert.ok(html.includes('id="frontier"'));
 });
+
+Deno.test("frontier chart: results of different horizons are labelled each with its own step", () => {
+  const a = { ...sampleResult({ steps: 10, ics: 2 }), frontier: frontier() };
+  // A second run to step 20 (its own frontier block, headline step 20).
+  const f20: Frontier = { ...frontier(), steps: [1, 20], headlineStep: 20 };
+  const b = { ...sampleResult({ steps: 20, ics: 2 }), frontier: f20 };
+  const c = frontierSection(entriesFor([a, b]), () => "c1")!.figures[0].chart;
+  assert.ok(!c.title.includes("step 10") && c.title.includes("at the horizon"), c.title);
+  assert.ok(c.yLabel.includes("at the horizon") && !c.yLabel.includes("step 10"), c.yLabel);
+  const labels = c.series.map((x) => x.label);
+  assert.equal(labels.filter((l) => l.includes("at step 10")).length, 2, labels.join(" | "));
+  assert.equal(labels.filter((l) => l.includes("at step 20")).length, 2, labels.join(" | "));
+  // Same horizon: the axis names it, the series do not repeat it.
+  const same = frontierSection(entriesFor([a, { ...a }]), () => "c2")!.figures[0].chart;
+  assert.ok(same.yLabel.startsWith("nRMSE at step 10"), same.yLabel);
+  assert.ok(same.series.every((x) => !x.label.includes("at step")));
+});
