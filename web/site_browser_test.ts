@@ -138,8 +138,8 @@ Deno.test({
           assert.equal(await page.isDisabled("#cancel"), true, "Cancel is disabled again");
           // The restarted worker announces itself; the suite and tier chosen stay chosen.
           await page.waitForFunction(
-            // deno-lint-ignore no-explicit-any
             () =>
+              // deno-lint-ignore no-explicit-any
               (globalThis as any).document.getElementById("status").textContent.startsWith("ready"),
             undefined,
             { timeout: 20_000 },
