@@ -106,7 +106,9 @@ export function matchedRung(
  *   n* = ⌈C / (T · (t_rung − t_model))⌉
  *
  * rollouts the saving covers the training cost C = `trainingSeconds` (T = `steps`, t = seconds
- * per IC-step). `null` when the model is not faster (`t_model ≥ t_rung`: it never pays off).
+ * per IC-step). `null` when the model is not faster (`t_model ≥ t_rung`: it never pays off), and
+ * when the quotient is not a finite number (a cost so large that no count of rollouts is: JSON
+ * has no Infinity, so the file could not carry it).
  * A zero training cost pays off at once (0). `RangeError` for a negative or non-finite cost,
  * steps < 1 or non-positive times.
  *
@@ -139,7 +141,8 @@ export function breakEvenRollouts(
   const saved = steps * (rungSeconds - modelSeconds);
   if (!(saved > 0)) return null;
   // A tiny relative slack keeps an exact quotient (90 / 0.09 = 1000.0000000000001) at 1000.
-  return Math.ceil(trainingSeconds / saved * (1 - 1e-12));
+  const n = Math.ceil(trainingSeconds / saved * (1 - 1e-12));
+  return Number.isFinite(n) ? n : null;
 }
 
 /**
@@ -201,6 +204,9 @@ export function frontierVerdict(
   );
   const tNote = i === null
     ? "No break-even: no rung is error-matched."
+    : n === null && model.secondsPerStep < rungs[i].secondsPerStep
+    ? `Training (${training.seconds} s) pays for itself beyond any count of rollouts of ` +
+      `${training.steps} steps against ${rungs[i].label} (the number is not finite).`
     : n === null
     ? "Never pays off: the model is not faster than the error-matched rung."
     : `Training (${training.seconds} s) pays for itself after ${n} rollouts of ` +

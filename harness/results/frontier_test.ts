@@ -186,3 +186,19 @@ Deno.test("result files: the model entry must be the result's own rows, name, di
   const r12 = { ...r, config: { ...r.config, steps: 12 } };
   refused(f, "frontier.headlineStep", "12", r12);
 });
+
+Deno.test("break-even: a training cost too large for any count is null, says so, and round-trips", () => {
+  // 1.5e308 s / (1 step · 0.5 s saved) overflows to Infinity, which JSON writes as null.
+  if (breakEvenRollouts(1.5e308, 1, 1, 0.5) !== null) throw new Error("not finite → null");
+  const r = sampleResult({ steps: 10, ics: 1 });
+  const f = sampleIn(r);
+  const huge = frontierVerdict(f.rungs, f.model, 1, { seconds: 1.7e308, steps: 10 });
+  if (
+    huge.training?.breakEvenRollouts !== null || !huge.training.note.includes("beyond any count")
+  ) {
+    throw new Error(JSON.stringify(huge.training));
+  }
+  // Written and read back, the file passes its own validation.
+  const file = JSON.parse(JSON.stringify({ ...r, frontier: { ...f, ...huge } }));
+  validateResult(file, "huge.json");
+});
