@@ -90,7 +90,7 @@ function onMessage(m: WorkerMessage): void {
     // A fresh frame for every report: Chromium did not lay out a second report loaded into the
     // frame that held the first (an empty body, charts measured at width 0). "done" once the
     // new report has loaded, not while the previous one is still shown.
-    const frame = $("report").cloneNode(false) as HTMLIFrameElement;
+    const frame: El = $("report").cloneNode(false);
     frame.onload = () => {
       doc.body.dataset.state = "done";
       frame.onload = null;
