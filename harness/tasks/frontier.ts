@@ -7,11 +7,16 @@
  *    backend, from the run's ICs against the run's reference, with the scorer the run uses
  *    (`metrics/scorer.ts`, so its nRMSE rows equal those of `emubench run --model` on that
  *    graph);
- * 2. **timed**: one more rollout of the first batch of ICs for {@link FRONTIER_TIMING_STEPS}
- *    steps (or the horizon) with no scoring; the time of a step is the interval between the
- *    engine's progress calls (a model call, the read-back, the NaN/bound scan), divided by the
- *    ICs of the batch. The model is timed the same way on its own (already open) sessions. The
- *    median over steps is `secondsPerStep`.
+ * 2. **timed**: one more rollout of the first batch of ICs with no scoring, for
+ *    {@link timingStepsOf} steps (an entry of history k: min(T, k − 1 + 20), so every entry
+ *    predicts {@link FRONTIER_TIMING_STEPS} steps where T allows); the time of a step is the
+ *    interval between the engine's progress calls (a model call, the read-back, the NaN scan:
+ *    no bound is set, so no bound scan), divided by the ICs of the batch. The model is timed
+ *    the same way on its own (already open) sessions. The median over steps is
+ *    `secondsPerStep`;
+ * 3. **the error-matched rung again**: timed in {@link FRONTIER_AB_PASSES} passes interleaved
+ *    with the model's (rung, model, rung, …), both medians over these passes, so the verdict
+ *    never compares a cached timing with a fresh one.
  *
  * Rung timings are cached per machine in the reference cache directory:
  *
