@@ -113,8 +113,22 @@ export async function evaluateIsolated(
       child.kill("SIGKILL");
     } catch { /* already gone */ }
   };
+  // During a slow step, say so: "step k of n running for 12 s (step limit 120 s)", every
+  // min(5 s, step limit / 2), so a queue never looks stalled.
+  const heartbeat = Math.min(5, limits.stepSeconds / 2) * 1000;
+  let lastBeat = performance.now();
   const watchdog = setInterval(() => {
     const now = performance.now();
+    if (
+      phase === "rollout" && now - lastStep >= heartbeat && now - lastBeat >= heartbeat && !verdict
+    ) {
+      lastBeat = now;
+      hooks.log?.(
+        `step ${stepOf() + 1} of ${steps} running for ${
+          ((now - lastStep) / 1000).toFixed(0)
+        } s (step limit ${limits.stepSeconds} s)`,
+      );
+    }
     if ((now - t0) / 1000 > limits.wallSeconds) {
       kill({
         status: "timeout",

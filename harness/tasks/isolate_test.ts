@@ -54,11 +54,13 @@ Deno.test({
       await submit(subs, "b-slow", slowGraph(400));
       await submit(subs, "c-hog", hogGraph(150_000)); // 4 × 150 000 × 1024 floats ≈ 2.3 GiB
       const t0 = performance.now();
+      const logs: string[] = [];
       const out = await evaluateSubmissions(subs, {
         resultsDir: join(dir, "results"),
         tier: "smoke",
         backend: "wasm",
         limits: { wallSeconds: 120, stepSeconds: 3, memoryMb: 1500 },
+        log: (m) => logs.push(m),
       });
       const seconds = (performance.now() - t0) / 1000;
       const by = Object.fromEntries(out.map((o) => [o.name, o]));
@@ -68,6 +70,11 @@ Deno.test({
       assert.match(
         by["b-slow"].reason!,
         /^timed out at step [12] of 20 \(no step finished within 3 s\)/,
+      );
+      // The slow step was reported while it ran (every 1.5 s here: half the step limit).
+      assert.ok(
+        logs.some((l) => /step [12] of 20 running for [12] s \(step limit 3 s\)/.test(l)),
+        logs.join("\n"),
       );
       assert.equal(by["c-hog"].status, "failed");
       assert.equal(by["c-hog"].limit, "memory", by["c-hog"].reason);
