@@ -24,7 +24,6 @@
  * @module
  */
 import { described } from "../results/describe.ts";
-import { join } from "node:path";
 import { type Backend, type BackendChoice, disposeTensor, openBackend } from "../onnx/backend.ts";
 import type { Tensor } from "../onnx/backend.ts";
 import { ShapeError, ValueRangeError } from "../core/errors.ts";
@@ -33,7 +32,7 @@ import { inspectOnnx } from "../onnx/inspect.ts";
 import { checkModelSuite, hashModelFiles, resultHeader, tierAndSeed } from "./context.ts";
 import { positiveInt } from "../core/checks.ts";
 import { normalizeChannels } from "../model/normalize.ts";
-import { OutputSet, writeFileAtomic } from "../core/atomic.ts";
+import { writeResultSet } from "./output_set_files.ts";
 import { RUN_OUTPUT_FILES } from "./run.ts";
 import type { ReconstructInfo, Result, Snapshot } from "../results/schema.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
@@ -45,7 +44,6 @@ import {
   type Suite,
   type TierName,
 } from "../../suites/common/types.ts";
-import { writeNpy } from "../data/npy.ts";
 import { getSuite, listSuites } from "../../suites/mod.ts";
 import { getBaseline } from "../../baselines/mod.ts";
 import { loadDataset } from "../data/dataset.ts";
@@ -572,25 +570,22 @@ export async function evaluateReconstruction(o: ReconstructOptions): Promise<Rec
   const written: Reconstruction["files"] = {};
   if (o.outDir) {
     // One output set, as a forecast run's: an old pred.npy never sits beside a new result.json.
-    const set = await OutputSet.begin(o.outDir, RUN_OUTPUT_FILES);
-    try {
-      if (reconstructions) {
-        const shape = [N, suite.fields.length, gridSize(suite.grid)];
-        await writeNpy(set.path("pred.npy"), reconstructions, shape);
-        await writeNpy(set.path("ref.npy"), samples, shape);
-        written.pred = join(o.outDir, "pred.npy");
-        written.ref = join(o.outDir, "ref.npy");
-      }
-      await writeFileAtomic(set.path("result.json"), JSON.stringify(result, null, 1));
-      written.result = join(o.outDir, "result.json");
-      for (const [name, write] of Object.entries(o.extraOutputs ?? {})) {
-        await write(set.path(name), result);
-        (written.extra ??= {})[name] = join(o.outDir, name);
-      }
-      await set.commit();
-    } finally {
-      set.abandon();
-    }
+    Object.assign(
+      written,
+      await writeResultSet(o.outDir, RUN_OUTPUT_FILES, {
+        result,
+        ...(reconstructions
+          ? {
+            arrays: {
+              pred: reconstructions,
+              ref: samples,
+              shape: [N, suite.fields.length, gridSize(suite.grid)],
+            },
+          }
+          : {}),
+        ...(o.extraOutputs ? { extra: o.extraOutputs } : {}),
+      }),
+    );
   }
   return { result, files: written };
 }

@@ -498,27 +498,23 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   }
   if (o.outDir) {
     // One output set (harness/core/atomic.ts): all files appear together or not at all.
-    const { writeNpy } = await import("../data/npy.ts");
-    const { OutputSet } = await import("../core/atomic.ts");
-    const set = await OutputSet.begin(o.outDir, RUN_OUTPUT_FILES);
-    try {
-      if (pred) {
-        const shape = [N, T + 1, ...[suite.fields.length], ...gridShape(suite.grid)];
-        await writeNpy(set.path("pred.npy"), pred, shape);
-        await writeNpy(set.path("ref.npy"), reference, shape);
-        written.pred = join(o.outDir, "pred.npy");
-        written.ref = join(o.outDir, "ref.npy");
-      }
-      await writeFileAtomic!(set.path("result.json"), JSON.stringify(result, null, 1));
-      written.result = join(o.outDir, "result.json");
-      for (const [name, write] of Object.entries(o.extraOutputs ?? {})) {
-        await write(set.path(name), result);
-        (written.extra ??= {})[name] = join(o.outDir, name);
-      }
-      await set.commit();
-    } finally {
-      set.abandon();
-    }
+    const { writeResultSet } = await import("./output_set_files.ts");
+    Object.assign(
+      written,
+      await writeResultSet(o.outDir, RUN_OUTPUT_FILES, {
+        result,
+        ...(pred
+          ? {
+            arrays: {
+              pred,
+              ref: reference,
+              shape: [N, T + 1, suite.fields.length, ...gridShape(suite.grid)],
+            },
+          }
+          : {}),
+        ...(o.extraOutputs ? { extra: o.extraOutputs } : {}),
+      }),
+    );
   }
   return { result, files: written };
 }
