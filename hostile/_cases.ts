@@ -1417,6 +1417,16 @@ function interruptCases(): Case[] {
       return problems;
     }),
   ];
+  // The stability runs: burgers1d has no spin-up (a cold cache costs seconds, not a minute), so
+  // its energy band is given here.
+  const stability = {
+    suite: "burgers1d",
+    model: "baseline:persistence",
+    tier: "smoke",
+    backend: "wasm",
+    energyStats: { mean: 0.11, std: 0.004 },
+    ics: 1,
+  } as const;
   const writers = (extra: Record<string, () => Promise<void>>) =>
     Object.fromEntries(Object.entries(extra).map(([k, f]) => [k, () => f()]));
   cases.push(
@@ -1440,13 +1450,7 @@ function interruptCases(): Case[] {
       { "result.json": "old" },
       (out, extra) =>
         runStability({
-          suite: "burgers1d",
-          model: "baseline:persistence",
-          tier: "smoke",
-          backend: "wasm",
-          // burgers1d: no spin-up (a cold cache costs seconds, not a minute); its band given here.
-          energyStats: { mean: 0.11, std: 0.004 },
-          ics: 1,
+          ...stability,
           horizon: 4,
           outDir: out,
           extraOutputs: writers(extra),
@@ -1457,16 +1461,7 @@ function interruptCases(): Case[] {
       "stability: the finished result and the removal of its checkpoint are one swap",
       async (dir) => {
         const out = join(dir, "out");
-        const o = {
-          suite: "burgers1d",
-          model: "baseline:persistence",
-          tier: "smoke",
-          backend: "wasm",
-          energyStats: { mean: 0.11, std: 0.004 },
-          ics: 1,
-          horizon: 6,
-          checkpointEvery: 2,
-        } as const;
+        const o = { ...stability, horizon: 6, checkpointEvery: 2 } as const;
         await runStability({ ...o, outDir: out });
         const problems: string[] = [];
         if ((await names(out)).join() !== "result.json") problems.push(`set ${await names(out)}`);
