@@ -2,44 +2,22 @@ import assert from "node:assert/strict";
 import { buildSections, entriesFor } from "./charts.ts";
 import { frontierSection } from "./frontier.ts";
 import { sampleResult } from "./sample_result.ts";
-import { frontierVerdict } from "../harness/results/frontier.ts";
-import type { Frontier, FrontierEntry } from "../harness/results/schema.ts";
+import type { Frontier } from "../harness/results/schema.ts";
 import { renderReport } from "./html.ts";
-
-const entry = (error: (number | null)[], s: number, label: string): FrontierEntry => ({
-  label,
-  error,
-  score: null,
-  secondsPerStep: s,
-  diverged: 0,
-});
+import { frontierEntry, sampleFrontier } from "../harness/results/_frontier_fixture.ts";
 
 /** Three rungs (2×: slow, accurate … 8×: cheap) and a model, numbers made up. */
 function frontier(): Frontier {
-  const rungs = [[2, 0.01, 4e-3], [4, 0.04, 1e-3], [8, null, 2e-4]].map(([f, e, s]) => ({
-    ...entry([0.001, e as number | null], s as number, `${f}× (x)`),
-    id: `solver_${f}x`,
-    factor: f as number,
-    description: "d",
-    graphSha256: "0".repeat(64),
-    timing: "cached" as const,
-  }));
-  const model = entry([0.002, 0.05], 5e-5, "sample-unet");
-  return {
-    scheme: "s",
-    compared: "Compared on the same wasm backend.",
-    machine: { os: "linux", arch: "x86_64", cpus: 2, cpu: null, host: "h" },
-    backend: "wasm",
-    adapter: null,
-    batch: 2,
-    timingSteps: 10,
-    metric: "nrmse",
-    steps: [1, 10],
-    headlineStep: 10,
-    rungs,
-    model,
-    ...frontierVerdict(rungs, model, 1),
-  };
+  return sampleFrontier(
+    ([[2, 0.01, 4e-3], [4, 0.04, 1e-3], [8, null, 2e-4]] as const).map(([f, e, s]) => ({
+      factor: f,
+      error: [0.001, e],
+      seconds: s,
+      label: `${f}× (x)`,
+    })),
+    frontierEntry([0.002, 0.05], 5e-5, "sample-unet"),
+    { timing: "cached", compared: "Compared on the same wasm backend." },
+  );
 }
 
 Deno.test("frontier chart: log–log, the ladder sorted by cost as a line, the model as a point", () => {

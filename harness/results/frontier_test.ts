@@ -2,45 +2,20 @@ import { breakEvenRollouts, checkFrontier, frontierVerdict, matchedRung } from "
 import { validateResult } from "./io.ts";
 import type { Frontier, FrontierEntry, Result } from "./schema.ts";
 import { sampleResult } from "../../reports/sample_result.ts";
-
-const entry = (error: (number | null)[], secondsPerStep: number, label = "x"): FrontierEntry => ({
-  label,
-  error,
-  score: null,
-  secondsPerStep,
-  diverged: 0,
-});
+import { frontierEntry, sampleFrontier } from "./_frontier_fixture.ts";
 
 /** A frontier of hand-made numbers: three rungs and a model with nRMSE 0.05 at step 10. */
 function sample(): Frontier {
-  const rungs = [
-    { factor: 2, error: 0.01, s: 4e-3 },
-    { factor: 4, error: 0.04, s: 1e-3 },
-    { factor: 8, error: 0.2, s: 2e-4 },
-  ].map((r) => ({
-    ...entry([r.error / 10, r.error], r.s, `${r.factor}×`),
-    id: `solver_${r.factor}x`,
-    factor: r.factor,
-    description: "d",
-    graphSha256: "0".repeat(64),
-    timing: "measured" as const,
-  }));
-  const model = entry([0.001, 0.05], 5e-4, "m");
-  return {
-    scheme: "s",
-    compared: "c",
-    machine: { os: "linux", arch: "x86_64", cpus: 2, cpu: null, host: "h" },
-    backend: "wasm",
-    adapter: null,
-    batch: 2,
-    timingSteps: 10,
-    metric: "nrmse",
-    steps: [1, 10],
-    headlineStep: 10,
-    rungs,
-    model,
-    ...frontierVerdict(rungs, model, 1, { seconds: 100, steps: 10 }),
-  };
+  return sampleFrontier(
+    [[2, 0.01, 4e-3], [4, 0.04, 1e-3], [8, 0.2, 2e-4]].map(([factor, error, seconds]) => ({
+      factor,
+      error: [error / 10, error],
+      seconds,
+      label: `${factor}×`,
+    })),
+    frontierEntry([0.001, 0.05], 5e-4, "m"),
+    { timing: "measured", compared: "c", training: { seconds: 100, steps: 10 } },
+  );
 }
 
 /**
@@ -115,7 +90,7 @@ Deno.test("verdict: matched rung, speed-up and break-even from the numbers; none
   // 100 / (10 · (1e-3 − 5e-4)) = 20000
   if (f.training?.breakEvenRollouts !== 20000) throw new Error(JSON.stringify(f.training));
   if (!f.note.includes("4×") || !f.note.includes("2.00× faster")) throw new Error(f.note);
-  const best = entry([0, 0.001], 1e-3);
+  const best = frontierEntry([0, 0.001], 1e-3);
   const v = frontierVerdict(f.rungs, best, 1, { seconds: 1, steps: 10 });
   if (v.matched !== null || !v.note.startsWith("No rung is error-matched")) throw new Error(v.note);
   if (v.training?.breakEvenRollouts !== null || !v.training.note.includes("no rung")) {
