@@ -5,10 +5,9 @@ import { LADDER_SUITES, solverLadder } from "./ladder.ts";
 import type { ModelSource } from "../harness/model/manifest.ts";
 import { hwCoarseSolverGraph } from "./hasegawa_wakatani.ts";
 import { HasegawaWakatani } from "../suites/hasegawa_wakatani/solver.ts";
+import { SLOW } from "../fixtures/slow.ts";
 
 /** Every rung only with EMUBENCH_SLOW=1: wasm takes ~10 s to open the finest unrolled graphs. */
-const SLOW = Deno.permissions.querySync({ name: "env", variable: "EMUBENCH_SLOW" }).state ===
-    "granted" && Deno.env.get("EMUBENCH_SLOW") === "1";
 const MIN_FACTOR = SLOW ? 1 : 4;
 
 /** Roll `model`'s step graph `steps` times from `u` (one IC) on wasm. */

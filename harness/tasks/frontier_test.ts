@@ -7,9 +7,7 @@ import { readResult } from "../results/io.ts";
 import type { Result } from "../results/schema.ts";
 import { frontierErrors } from "./frontier.ts";
 import { lastOfWindowGraph } from "../../fixtures/graphs.ts";
-
-const SLOW = Deno.permissions.querySync({ name: "env", variable: "EMUBENCH_SLOW" }).state ===
-    "granted" && Deno.env.get("EMUBENCH_SLOW") === "1";
+import { SLOW } from "../../fixtures/slow.ts";
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [], err: string[] = [];
