@@ -7,11 +7,16 @@
  *
  * - burgers1d: one ETDRK4 sub-step per IC at n = 1024 (the solver packs two ICs per complex FFT;
  *   the yardstick batches two ICs through `numpy.fft.rfft`);
- * - hasegawa_wakatani: one RK4 step at 128².
+ * - hasegawa_wakatani: one RK4 step at 128²;
+ * - jet2d: one ETDRK4 step (h = 0.002) at 256², the suite's physics (the yardstick uses
+ *   `numpy.fft.rfft2`/`irfft2`);
+ * - shallow_water2d: one SSP-RK3 sub-step (three HLL/MC right-hand sides) at 128², periodic, flat
+ *   bottom, from the same two Gaussian bumps at rest, averaged over two model steps Δt = 0.02.
+ *
+ * Each yardstick's `numpy_yardstick_test.ts` checks that it is the same scheme (one step from the
+ * same state agrees to rounding); that test is ignored where Python with NumPy is missing.
  *
  * `deno run -A harness/bench/yardstick_bench.ts --rounds 3`
- *
- * Not yet: yardsticks for jet2d and shallow_water2d.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -19,6 +24,14 @@ import process from "node:process";
 import { BurgersEtdrk4 } from "../../suites/burgers1d/solver.ts";
 import { HasegawaWakatani } from "../../suites/hasegawa_wakatani/solver.ts";
 import { HW_H, HW_N, HW_PHYSICS } from "../../suites/hasegawa_wakatani/suite.ts";
+import { Jet2D } from "../../suites/jet2d/solver.ts";
+import {
+  DT as JET_DT,
+  PHYSICS as JET_PHYSICS,
+  SUBSTEPS as JET_SUBSTEPS,
+} from "../../suites/jet2d/suite.ts";
+import { ShallowWater2D } from "../../suites/shallow_water2d/solver.ts";
+import { Rng } from "../core/rng.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -52,6 +65,26 @@ interface Case {
 const burgers = new BurgersEtdrk4({ n: 1024 });
 const hw = new HasegawaWakatani({ ...HW_PHYSICS, n: HW_N });
 const hwState = hw.randomState(1, 1);
+const jet = new Jet2D({ ...JET_PHYSICS });
+const jetN = JET_PHYSICS.n, jetH = JET_DT / JET_SUBSTEPS;
+const jetRe = new Float64Array(jetN * jetN), jetIm = new Float64Array(jetN * jetN);
+{
+  const rng = new Rng(1, 0);
+  jet.toSpectral(Float64Array.from(jetRe, () => rng.normal()), jetRe, jetIm);
+}
+// the yardstick's IC: two Gaussian bumps on h = 1 at rest (cell centres of the unit box)
+const swN = 128, sw = new ShallowWater2D({ nx: swN, ny: swN });
+function swIc(): Float64Array {
+  const s = new Float64Array(3 * swN * swN),
+    bump = (x: number, y: number, w: number) => Math.exp(-(x * x + y * y) / (2 * w * w));
+  for (let j = 0; j < swN; j++) {
+    for (let i = 0; i < swN; i++) {
+      const x = (i + 0.5) / swN, y = (j + 0.5) / swN;
+      s[j * swN + i] = 1 + 0.5 * bump(x - 0.3, y - 0.6, 0.06) + 0.3 * bump(x - 0.7, y - 0.35, 0.04);
+    }
+  }
+  return s;
+}
 const cases: Case[] = [
   {
     suite: "burgers1d",
@@ -79,6 +112,35 @@ const cases: Case[] = [
     script: "suites/hasegawa_wakatani/numpy_yardstick.py",
     args: ["128", "10"],
     field: "cpuSecondsPerStep",
+  },
+  {
+    suite: "jet2d",
+    unit: "ETDRK4 step, 256²",
+    ts() {
+      const steps = 5, t0 = cpuMs();
+      for (let m = 0; m < steps; m++) jet.step(jetRe, jetIm, jetH);
+      return (cpuMs() - t0) / steps;
+    },
+    script: "suites/jet2d/numpy_yardstick.py",
+    args: ["256", "10"],
+    field: "cpuSecondsPerStep",
+  },
+  {
+    suite: "shallow_water2d",
+    unit: "SSP-RK3 sub-step, 128²",
+    ts() {
+      const state = swIc();
+      let substeps = 0;
+      const t0 = cpuMs();
+      for (let m = 0; m < 2; m++) {
+        sw.step(state, 0.02);
+        substeps += sw.lastSubsteps;
+      }
+      return (cpuMs() - t0) / substeps;
+    },
+    script: "suites/shallow_water2d/numpy_yardstick.py",
+    args: ["128", "2"],
+    field: "cpuSecondsPerSubstep",
   },
 ];
 
