@@ -27,7 +27,7 @@ import { planOrThrow } from "../tasks/run.ts";
 import { closeSessions, openSessions, rollout } from "../model/rollout.ts";
 import process from "node:process";
 import { gridShape } from "../../suites/mod.ts";
-import { suiteTrackers } from "../tasks/context.ts";
+import { openScoring } from "../tasks/scoring.ts";
 import { defaultCacheDir, loadOrGenerateReference } from "../data/reference_cache.ts";
 import { pooledReference } from "../tasks/pooled_reference.ts";
 
@@ -100,7 +100,12 @@ for (const name of chosen) {
   const backend = await openBackend(name);
   const sessions = await openSessions(backend, model, plan, 3);
   type Timing = { wall: number; cpu: number };
-  const times = { bare: [] as Timing[], engine: [] as Timing[], metrics: [] as Timing[] };
+  const times = {
+    bare: [] as Timing[],
+    engine: [] as Timing[],
+    metrics: [] as Timing[],
+    worker: [] as Timing[],
+  };
   const input = sessions.step.inputNames[0], output = sessions.step.outputNames[0];
   const bare = async () => {
     let x = backend.tensor("float32", ics.slice(), [B, C, ...shape]);
@@ -115,15 +120,12 @@ for (const name of chosen) {
     if (x.location !== "cpu") x.dispose();
     return { wall: dt, cpu };
   };
-  const engine = async (withMetrics: boolean) => {
-    const trackers = suiteTrackers(suite, {
-      ics: B,
-      steps: T,
-      history: plan.history,
-      summarySteps,
-      seed: suite.seed,
-    });
+  const engine = async (scoring: "none" | "inline" | "worker") => {
+    const withMetrics = scoring !== "none";
+    const run = { ics: B, steps: T, history: plan.history, summarySteps, seed: suite.seed };
     const t0 = performance.now(), c0 = cpuMs();
+    // The worker's start (loading the suites) is counted: evaluate() pays it once per run.
+    const trackers = withMetrics ? openScoring(suite, run, scoring) : undefined;
     await rollout({
       sessions,
       channels: C,
@@ -133,24 +135,30 @@ for (const name of chosen) {
       refSteps: T,
       steps: T,
       maxBatch: B,
-      observer: withMetrics
+      observer: trackers
         ? {
           initial: (ic, s) => trackers.observeInitial(ic, s),
           step: (ic, n, p, y) => trackers.observe(ic, n, p, y),
           diverged: (ic, n) => trackers.diverged(ic, n),
+          settle: () => trackers.settle(),
         }
         : { step: () => {}, diverged: () => {} },
     });
-    if (withMetrics) trackers.rows();
+    if (trackers) {
+      const { rows } = await trackers.finish();
+      if (rows.length === 0) throw new Error("no rows");
+    }
     return { wall: performance.now() - t0, cpu: cpuMs() - c0 };
   };
   await bare(); // warm-up
-  await engine(true);
+  await engine("inline");
+  await engine("worker");
   // Rotate the order every round so no variant always runs after another (GC, caches, turbo).
   const variants = [
     async () => times.bare.push(await bare()),
-    async () => times.engine.push(await engine(false)),
-    async () => times.metrics.push(await engine(true)),
+    async () => times.engine.push(await engine("none")),
+    async () => times.metrics.push(await engine("inline")),
+    async () => times.worker.push(await engine("worker")),
   ];
   for (let r = 0; r < R; r++) {
     for (let v = 0; v < variants.length; v++) await variants[(r + v) % variants.length]();
@@ -159,18 +167,23 @@ for (const name of chosen) {
   const sps = (ms: number) => ((B * T) / (ms / 1000)).toFixed(0);
   const wall = (xs: Timing[]) => median(xs.map((x) => x.wall));
   const cpu = (xs: Timing[]) => median(xs.map((x) => x.cpu));
-  const mb = wall(times.bare), me = wall(times.engine), mm = wall(times.metrics);
+  const mb = wall(times.bare), me = wall(times.engine);
+  const mm = wall(times.metrics), mw = wall(times.worker);
   // Share of bare throughput kept, per round (variants of one round ran back to back), median.
-  const kept = median(times.metrics.map((m, r) => times.bare[r].wall / m.wall));
+  const kept = (xs: Timing[]) => median(xs.map((m, r) => times.bare[r].wall / m.wall));
+  const perStep = (xs: Timing[]) =>
+    `${((cpu(xs) - cpu(times.engine)) * 1000 / (B * T)).toFixed(0)} µs`;
   rows.push([
     name + (backend.fallbackAdapter ? " (software adapter)" : ""),
     sps(mb),
     sps(me),
     sps(mm),
+    sps(mw),
     `${((me / mb - 1) * 100).toFixed(1)}%`,
-    `${((mm / mb - 1) * 100).toFixed(1)}%`,
-    `${(kept * 100).toFixed(0)}%`,
-    `${((cpu(times.metrics) - cpu(times.engine)) * 1000 / (B * T)).toFixed(0)} µs`,
+    `${(kept(times.metrics) * 100).toFixed(0)}%`,
+    `${(kept(times.worker) * 100).toFixed(0)}%`,
+    perStep(times.metrics),
+    perStep(times.worker),
   ]);
 }
 
@@ -178,11 +191,13 @@ const header = [
   "backend",
   "bare steps/s",
   "engine steps/s",
-  "engine+metrics steps/s",
+  "+metrics inline",
+  "+metrics worker",
   "engine overhead",
-  "with metrics",
-  "kept (bare/metrics)",
-  "metrics CPU per IC-step",
+  "kept inline",
+  "kept worker",
+  "metrics CPU/IC-step inline",
+  "worker",
 ];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;

@@ -71,6 +71,11 @@ export interface RolloutObserver {
    * as the IC's divergence at that step instead.
    */
   scalar?(ic: number, step: number, value: number): void;
+  /**
+   * Awaited after the initial states and after each step's calls (e.g. to hand the batch to a
+   * scoring worker and wait while it is too far behind, `harness/tasks/scoring.ts`).
+   */
+  settle?(): Promise<void>;
 }
 
 /** Per-IC values of {@link RolloutOptions.reduce} for one batch step. */
@@ -702,6 +707,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       o.observer.initial?.(ics[j], reference.subarray(ics[j] * stride, ics[j] * stride + S));
     }
     observerSeconds += (performance.now() - tObs) / 1000;
+    if (o.observer.settle) await o.observer.settle();
     const winDims = k > 1 ? [B, k, C, ...shape] : [B, C, ...shape];
     let window: Tensor = resumed ? fromHostTensor(resumed.window) : toModel(win, winDims);
 
@@ -918,6 +924,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
         }
         observerSeconds += (performance.now() - to) / 1000;
       }
+      if (o.observer.settle) await o.observer.settle();
       done += real;
       o.progress?.(done, total);
       if (snap) {

@@ -33,10 +33,10 @@ import {
   resolveModel,
   resolveSuite,
   resultHeader,
-  suiteTrackers,
   tierAndSeed,
 } from "./context.ts";
 import { HovmollerRecorder, roundView, snapshotSteps2D } from "./views2d.ts";
+import { openScoring, type ScoredRun, type ScoringMode } from "./scoring.ts";
 import { defaultCacheDir } from "../data/cache_dir.ts";
 import { positiveInt } from "../core/checks.ts";
 import type { Divergence, Result, Snapshot } from "../results/schema.ts";
@@ -108,6 +108,12 @@ export interface EvaluateOptions {
   extraOutputs?: Record<string, (path: string, result: Result) => Promise<void>>;
   /** Largest batch of ICs per session.run. */
   batch?: number;
+  /**
+   * Where the metrics are computed (`./scoring.ts`): `"auto"` (default: on a worker thread beside
+   * the model for registered suites and runs of at least `AUTO_WORKER_MIN_VALUES` state values,
+   * else in this thread), `"worker"` or `"inline"`. The rows are the same bits either way.
+   */
+  scoring?: ScoringMode;
   /**
    * Add the cost–accuracy frontier against the suite's solver ladder (`./frontier.ts`,
    * `Result.frontier`); `trainingSeconds` adds the break-even number of rollouts. Rows are the
@@ -323,14 +329,14 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const summarySteps = suite.summarySteps.filter((s) => s <= T);
   // Every metric family of the suite (metrics/trackers.ts, Suite.trackers): the same function
   // builds them for a merge of shards (./shard.ts), so merged rows equal unsharded ones.
-  const trackers = suiteTrackers(suite, {
+  const trackers = openScoring(suite, {
     ics: N,
     steps: T,
     history: plan.history,
     summarySteps,
     seed,
     data: { startHours, latLon },
-  });
+  }, o.scoring);
   // 2D grids: snapshots at two steps (values rounded for plots) and a Hovmöller line of IC 0.
   // Sphere (HEALPix) fields are maps too: two steps, rounded, tagged with their grid.
   const grid2d = suite.grid.kind === "grid2d" ? suite.grid : undefined;
@@ -360,53 +366,64 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       pred.set(reference.subarray(a, a + plan.history * S), a);
     }
   }
-  const stats = await rollout({
-    sessions,
-    channels: suite.fields.length,
-    shape: gridShape(suite.grid),
-    count: part.count,
-    reference: reference.subarray(
-      part.first * (T + 1) * S,
-      (part.first + part.count) * (T + 1) * S,
-    ),
-    refSteps: T,
-    steps: T,
-    maxBatch,
-    bound: suite.divergenceBound && { ...suite.divergenceBound, fields: suite.fields },
-    // Dates of the ICs, for day_of_year / hour conditioning inputs (Suite.startHours).
-    startHours: (startHours ?? suite.startHours?.(N, seed))?.slice(
-      part.first,
-      part.first + part.count,
-    ),
-    observer: {
-      initial: (i, state) => trackers.observeInitial(part.first + i, state),
-      step: (i, n, p, y) => {
-        const ic = part.first + i;
-        trackers.observe(ic, n, p, y);
-        if (ic === 0) hovmoller?.observe(n, p);
-        pred?.set(p, (ic * (T + 1) + n) * S);
-        if (ic === 0 && snapshotSteps.has(n)) {
-          suite.fields.forEach((field, c) =>
-            snapshots.push({
-              ic,
-              step: n,
-              field,
-              pred: snapshotValues(p.subarray(c * X, (c + 1) * X)),
-              ref: snapshotValues(y.subarray(c * X, (c + 1) * X)),
-              ...(grid2d ? { shape: [grid2d.ny, grid2d.nx] } : {}),
-              ...(healpix ? { healpix: { nside: healpix.nside, ordering: healpix.ordering } } : {}),
-            })
-          );
-        }
+  let stats: Awaited<ReturnType<typeof rollout>>, scored: ScoredRun;
+  try {
+    stats = await rollout({
+      sessions,
+      channels: suite.fields.length,
+      shape: gridShape(suite.grid),
+      count: part.count,
+      reference: reference.subarray(
+        part.first * (T + 1) * S,
+        (part.first + part.count) * (T + 1) * S,
+      ),
+      refSteps: T,
+      steps: T,
+      maxBatch,
+      bound: suite.divergenceBound && { ...suite.divergenceBound, fields: suite.fields },
+      // Dates of the ICs, for day_of_year / hour conditioning inputs (Suite.startHours).
+      startHours: (startHours ?? suite.startHours?.(N, seed))?.slice(
+        part.first,
+        part.first + part.count,
+      ),
+      observer: {
+        initial: (i, state) => trackers.observeInitial(part.first + i, state),
+        step: (i, n, p, y) => {
+          const ic = part.first + i;
+          trackers.observe(ic, n, p, y);
+          if (ic === 0) hovmoller?.observe(n, p);
+          pred?.set(p, (ic * (T + 1) + n) * S);
+          if (ic === 0 && snapshotSteps.has(n)) {
+            suite.fields.forEach((field, c) =>
+              snapshots.push({
+                ic,
+                step: n,
+                field,
+                pred: snapshotValues(p.subarray(c * X, (c + 1) * X)),
+                ref: snapshotValues(y.subarray(c * X, (c + 1) * X)),
+                ...(grid2d ? { shape: [grid2d.ny, grid2d.nx] } : {}),
+                ...(healpix
+                  ? { healpix: { nside: healpix.nside, ordering: healpix.ordering } }
+                  : {}),
+              })
+            );
+          }
+        },
+        diverged: (i, n) => {
+          trackers.diverged(part.first + i, n);
+          if (part.first + i === 0) hovmoller?.diverged(n);
+        },
+        settle: () => trackers.settle(),
       },
-      diverged: (i, n) => {
-        trackers.diverged(part.first + i, n);
-        if (part.first + i === 0) hovmoller?.diverged(n);
-      },
-    },
-    progress: (d, t) => o.progress?.("rollout", d, t),
-  });
-  const rows = trackers.rows();
+      progress: (d, t) => o.progress?.("rollout", d, t),
+    });
+    scored = await trackers.finish(
+      o.shard ? Array.from({ length: part.count }, (_, i) => part.first + i) : undefined,
+    );
+  } finally {
+    trackers.close();
+  }
+  const rows = scored.rows;
   let frontier: Result["frontier"];
   if (frontierTask) {
     try {
@@ -466,7 +483,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     }),
     timings: {
       modelSeconds: stats.modelSeconds,
-      metricSeconds: trackers.seconds,
+      metricSeconds: scored.seconds,
       referenceSeconds,
       stepsPerSecond: stats.stepsPerSecond,
       totalSeconds: (performance.now() - t0) / 1000,
@@ -486,7 +503,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     : { writeFileAtomic: undefined };
   if (o.shard) {
     const { shardFileName, shardResult } = sharding!;
-    const shard = shardResult(result, o.shard, part, trackers, {
+    const shard = shardResult(result, o.shard, part, { toStates: () => scored.states ?? {} }, {
       referenceSha256: dataSha ?? await sha256Float32(reference),
       rolloutSeconds: stats.wallSeconds,
     });

@@ -219,7 +219,7 @@ export function shardResult(
   result: Result,
   spec: ShardSpec,
   range: IcRange,
-  trackers: TrackerSet,
+  trackers: Pick<TrackerSet, "toStates">,
   extra: { referenceSha256: string; rolloutSeconds: number },
 ): ShardResult {
   const ics = Array.from({ length: range.count }, (_, i) => range.first + i);

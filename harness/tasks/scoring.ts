@@ -1,0 +1,290 @@
+/**
+ * Where a forecast run's metrics are computed: in the calling thread, or on a worker thread next
+ * to the one that feeds the model ({@link ScoringThread}).
+ *
+ * onnxruntime-node and the wasm backend run `session.run` synchronously on the thread that calls
+ * it, so metrics computed in that thread wait for the model and the model waits for them: a
+ * rollout's throughput is `1 / (t_model + t_metrics)`. On a worker the two overlap and the run
+ * goes at `1 / max(t_model, t_metrics)` (plus the copy of each state, about 1 µs per 1 000
+ * values). The worker builds the same trackers (`suiteTrackers`) and is sent every observation
+ * in the order the rollout made it, so the rows are bit for bit those of scoring in the calling
+ * thread (`scoring_test.ts` compares them).
+ *
+ * {@link openScoring} picks the worker (`"auto"`) for a registered suite (a worker loads suites
+ * from the registry; a user's `Suite` object has code it cannot load) under Deno, when the run has
+ * at least {@link AUTO_WORKER_MIN_VALUES} state values to score: below that, starting the worker
+ * (about 0.2–0.4 s of CPU to load the suites) costs more than it saves.
+ *
+ * @example
+ * ```ts
+ * import { openScoring } from "./scoring.ts";
+ * import { getSuite } from "../../suites/mod.ts";
+ * const suite = getSuite("convection1d");
+ * const run = { ics: 1, steps: 1, history: 1, summarySteps: [1], seed: 0 };
+ * const y = new Float32Array(1024).map((_, j) => Math.sin((2 * Math.PI * j) / 1024));
+ * const rows: string[] = [];
+ * for (const mode of ["inline", "worker"] as const) {
+ *   const s = openScoring(suite, run, mode);
+ *   try {
+ *     s.observeInitial(0, y);
+ *     s.observe(0, 1, y.map((v) => v + 0.5), y);
+ *     await s.settle();
+ *     rows.push(JSON.stringify((await s.finish()).rows));
+ *   } finally {
+ *     s.close();
+ *   }
+ * }
+ * if (rows[0] !== rows[1]) throw new Error("the worker's rows differ");
+ * ```
+ * @module
+ */
+import type { ResultRow } from "../../metrics/rows.ts";
+import type { TrackerSet } from "../../metrics/tracker.ts";
+import { gridSize, type Suite } from "../../suites/common/types.ts";
+import { SUITES } from "../../suites/mod.ts";
+import { suiteTrackers, type TrackedRun } from "./context.ts";
+import { OP_DIVERGED, OP_INITIAL, OP_STEP, type ScoringMessage } from "./scoring_ops.ts";
+
+/** What the trackers gave at the end of a run. */
+export interface ScoredRun {
+  /** Every tracker's rows, in family order (`TrackerSet.rows`). */
+  rows: ResultRow[];
+  /** Seconds the trackers measured inside their observe calls (`TrackerSet.seconds`). */
+  seconds: number;
+  /** With `finish(ics)`: the trackers' states of those ICs (`TrackerSet.toStates`). */
+  states?: Record<string, unknown>;
+}
+
+/** The observer side of a run's trackers, wherever they run. */
+export interface Scoring {
+  /** `"worker"` or `"inline"` (the calling thread). */
+  readonly where: "worker" | "inline";
+  /** Step 0 of IC `ic` (the state is copied or used before this returns). */
+  observeInitial(ic: number, state: Float32Array): void;
+  /** IC `ic` at `step` (the states are copied or used before this returns). */
+  observe(ic: number, step: number, pred: Float32Array, ref: Float32Array): void;
+  /** IC `ic` diverged at `step`. */
+  diverged(ic: number, step: number): void;
+  /**
+   * Hand over what was observed; waits while the worker is more than its queue limit behind, and
+   * rejects with the trackers' error if one failed. Call once per rollout step.
+   */
+  settle(): Promise<void>;
+  /** Rows, seconds and (with `ics`) states, once every observation was applied. */
+  finish(ics?: readonly number[]): Promise<ScoredRun>;
+  /** Stop the worker, if any (idempotent; call in `finally`). */
+  close(): void;
+}
+
+/** `"auto"` (the worker where it pays, see {@link openScoring}), `"worker"` or `"inline"`. */
+export type ScoringMode = "auto" | "worker" | "inline";
+
+/**
+ * State values (ICs × steps × C × points) from which `"auto"` scores on a worker: 2²¹, e.g. the
+ * 1D suites' standard tier (32 × 200 × 1024) and every 2D standard tier, not their smoke tiers.
+ */
+export const AUTO_WORKER_MIN_VALUES = 1 << 21;
+
+/**
+ * The trackers of a forecast run (`suiteTrackers(suite, run)`), in this thread or on a worker:
+ * `mode` `"inline"`, `"worker"` (`TypeError` for a suite that is not the registered object of its
+ * id, or where there are no module workers), or `"auto"`: the worker for a registered suite under
+ * Deno when `run.ics × run.steps × C × points ≥` {@link AUTO_WORKER_MIN_VALUES}, else inline.
+ */
+export function openScoring(suite: Suite, run: TrackedRun, mode: ScoringMode = "auto"): Scoring {
+  const registered = SUITES.some((s) => s === suite);
+  const canWork = registered && typeof Worker === "function";
+  if (mode === "worker" && !canWork) {
+    throw new TypeError(
+      `Cannot score on a worker: ${
+        registered ? "this runtime has no Web Workers" : `suite "${suite.id}" is not registered`
+      } (use scoring "inline")`,
+    );
+  }
+  const values = run.ics * run.steps * suite.fields.length * gridSize(suite.grid);
+  const worker = mode === "worker" ||
+    (mode === "auto" && canWork && "Deno" in globalThis && values >= AUTO_WORKER_MIN_VALUES);
+  return worker ? new ScoringThread(suite.id, run) : inlineScoring(suiteTrackers(suite, run));
+}
+
+/**
+ * {@link Scoring} by `trackers` in the calling thread.
+ *
+ * @example
+ * ```ts
+ * import { inlineScoring } from "./scoring.ts";
+ * import { suiteTrackers } from "./context.ts";
+ * import { getSuite } from "../../suites/mod.ts";
+ * const s = inlineScoring(suiteTrackers(getSuite("convection1d"), {
+ *   ics: 1, steps: 1, history: 1, summarySteps: [], seed: 0,
+ * }));
+ * const { rows } = await s.finish();
+ * if (s.where !== "inline" || rows.length === 0) throw new Error();
+ * ```
+ */
+export function inlineScoring(trackers: TrackerSet): Scoring {
+  return {
+    where: "inline",
+    observeInitial: (ic, state) => trackers.observeInitial(ic, state),
+    observe: (ic, step, pred, ref) => trackers.observe(ic, step, pred, ref),
+    diverged: (ic, step) => trackers.diverged(ic, step),
+    settle: () => Promise.resolve(),
+    finish: (ics) =>
+      Promise.resolve({
+        rows: trackers.rows(),
+        seconds: trackers.seconds,
+        ...(ics ? { states: trackers.toStates(ics) } : {}),
+      }),
+    close: () => {},
+  };
+}
+
+/** An error sent by the worker, rebuilt with its class (`TypeError`, `RangeError`) and stack. */
+function rebuilt(e: { name: string; message: string; stack?: string }): Error {
+  const err = e.name === "TypeError"
+    ? new TypeError(e.message)
+    : e.name === "RangeError"
+    ? new RangeError(e.message)
+    : new Error(e.message);
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+/**
+ * A run's trackers on a Web Worker (`./scoring_worker.ts`). Observations are copied into a
+ * batch buffer and sent at each {@link ScoringThread.settle} (or when the buffer passes
+ * `flushValues`); the worker applies them in order. At most `maxQueuedBytes` may be sent and not
+ * yet applied: `settle` waits beyond that, so a slow scorer slows the rollout instead of filling
+ * memory.
+ */
+export class ScoringThread implements Scoring {
+  readonly where = "worker";
+  readonly #worker: Worker;
+  readonly #maxQueued: number;
+  readonly #flushValues: number;
+  #meta: number[] = [];
+  #data: Float32Array<ArrayBuffer>;
+  #used = 0;
+  #queued = 0;
+  #waiters: (() => void)[] = [];
+  #error: Error | undefined;
+  #done: { resolve: (r: ScoredRun) => void; reject: (e: Error) => void } | undefined;
+  #closed = false;
+
+  /** Start the worker for registered suite `suiteId` and run `run`. */
+  constructor(
+    suiteId: string,
+    run: TrackedRun,
+    options: { maxQueuedBytes?: number; flushValues?: number } = {},
+  ) {
+    this.#maxQueued = options.maxQueuedBytes ?? 64 * 2 ** 20;
+    this.#flushValues = options.flushValues ?? 2 ** 20;
+    this.#data = new Float32Array(Math.min(this.#flushValues, 2 ** 16));
+    this.#worker = new Worker(new URL("./scoring_worker.ts", import.meta.url).href, {
+      type: "module",
+    });
+    this.#worker.onmessage = (e: MessageEvent) => this.#receive(e.data);
+    this.#worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      this.#failed(new Error(`The scoring worker failed: ${e.message}`));
+    };
+    this.#post({ kind: "init", suite: suiteId, run });
+  }
+
+  #post(msg: ScoringMessage, transfer: Transferable[] = []): void {
+    this.#worker.postMessage(msg, transfer);
+  }
+
+  #receive(msg: { kind: string } & Record<string, unknown>): void {
+    if (msg.kind === "ack") {
+      this.#queued -= msg.bytes as number;
+      this.#wake();
+    } else if (msg.kind === "error") {
+      this.#failed(rebuilt(msg as unknown as { name: string; message: string; stack?: string }));
+    } else if (msg.kind === "done") {
+      const { rows, seconds, states } = msg as unknown as ScoredRun;
+      this.#done?.resolve({ rows, seconds, ...(states ? { states } : {}) });
+      this.#done = undefined;
+    }
+  }
+
+  #failed(err: Error): void {
+    this.#error ??= err;
+    this.#wake();
+    this.#done?.reject(this.#error);
+    this.#done = undefined;
+  }
+
+  #wake(): void {
+    for (const w of this.#waiters.splice(0)) w();
+  }
+
+  /** Room for `n` more values in the batch buffer. */
+  #reserve(n: number): number {
+    if (this.#used + n > this.#data.length) {
+      if (this.#used > 0) this.#flush();
+      if (n > this.#data.length) this.#data = new Float32Array(Math.max(n, 2 * this.#data.length));
+    }
+    const at = this.#used;
+    this.#used += n;
+    return at;
+  }
+
+  #op(kind: number, ic: number, step: number, at: number, a: number, b: number): void {
+    this.#meta.push(kind, ic, step, at, a, b);
+    if (this.#used >= this.#flushValues) this.#flush();
+  }
+
+  #flush(): void {
+    if (this.#meta.length === 0 || this.#closed) return;
+    const meta = Int32Array.from(this.#meta);
+    const data = this.#data.subarray(0, this.#used);
+    this.#queued += data.byteLength + meta.byteLength;
+    this.#post({ kind: "ops", meta, data }, [meta.buffer as ArrayBuffer, this.#data.buffer]);
+    this.#data = new Float32Array(this.#data.length);
+    this.#meta = [];
+    this.#used = 0;
+  }
+
+  observeInitial(ic: number, state: Float32Array): void {
+    const at = this.#reserve(state.length);
+    this.#data.set(state, at);
+    this.#op(OP_INITIAL, ic, 0, at, state.length, 0);
+  }
+
+  observe(ic: number, step: number, pred: Float32Array, ref: Float32Array): void {
+    const at = this.#reserve(pred.length + ref.length);
+    this.#data.set(pred, at);
+    this.#data.set(ref, at + pred.length);
+    this.#op(OP_STEP, ic, step, at, pred.length, ref.length);
+  }
+
+  diverged(ic: number, step: number): void {
+    this.#meta.push(OP_DIVERGED, ic, step, 0, 0, 0);
+  }
+
+  async settle(): Promise<void> {
+    if (this.#error) throw this.#error;
+    this.#flush();
+    while (this.#queued > this.#maxQueued && !this.#error) {
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+    if (this.#error) throw this.#error;
+  }
+
+  finish(ics?: readonly number[]): Promise<ScoredRun> {
+    if (this.#error) return Promise.reject(this.#error);
+    if (this.#closed) return Promise.reject(new Error("The scoring worker is closed"));
+    this.#flush();
+    const done = new Promise<ScoredRun>((resolve, reject) => (this.#done = { resolve, reject }));
+    this.#post({ kind: "finish", states: ics ? [...ics] : null });
+    return done.finally(() => this.close());
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#worker.terminate();
+    this.#failed(new Error("The scoring worker is closed"));
+  }
+}

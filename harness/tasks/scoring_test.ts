@@ -1,0 +1,158 @@
+/**
+ * Scoring on a worker gives exactly (bit for bit) the rows, and for shards the states, of scoring
+ * in the calling thread; a tracker's error on the worker reaches the caller with its class and
+ * message; a slow worker holds the sender back instead of queueing without bound.
+ */
+import { join } from "node:path";
+import { evaluate, type EvaluateOptions } from "./run.ts";
+import { openScoring, ScoringThread } from "./scoring.ts";
+import { suiteTrackers } from "./context.ts";
+import type { ResultRow } from "../../metrics/rows.ts";
+import { blowUpGraph } from "../../fixtures/graphs.ts";
+import { getSuite } from "../../suites/mod.ts";
+import type { Suite } from "../../suites/common/types.ts";
+
+function assertSameRows(found: ResultRow[], expected: ResultRow[], label: string): void {
+  if (found.length !== expected.length || found.length === 0) {
+    throw new Error(`${label}: ${found.length} rows, expected ${expected.length} (> 0)`);
+  }
+  found.forEach((row, i) => {
+    const a = row as unknown as Record<string, unknown>;
+    const b = expected[i] as unknown as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (!Object.is(a[key], b[key])) {
+        throw new Error(`${label}: row ${i}.${key}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      }
+    }
+  });
+}
+
+const smoke = { tier: "smoke", backend: "wasm" } as const;
+
+for (
+  const [suite, model] of [
+    ["burgers1d", "baseline:coarse_solver"],
+    ["shallow_water2d", "baseline:persistence"],
+  ] as const
+) {
+  Deno.test(`${suite}: rows scored on a worker equal inline rows bit for bit`, async () => {
+    const base: EvaluateOptions = { ...smoke, suite, model, batch: 1 };
+    const inline = await evaluate({ ...base, scoring: "inline" });
+    const worker = await evaluate({ ...base, scoring: "worker" });
+    assertSameRows(worker.result.rows, inline.result.rows, suite);
+    if (!(worker.result.timings.metricSeconds > 0)) throw new Error("no metric seconds");
+  });
+}
+
+Deno.test("a diverging model on a worker: same divergence and rows as inline", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "emubench-scoring-" });
+  try {
+    const model = join(dir, "blowup.onnx");
+    await Deno.writeFile(model, blowUpGraph(1024));
+    const base: EvaluateOptions = { suite: "convection1d", model, ...smoke, ics: 3, steps: 6 };
+    const inline = await evaluate({ ...base, scoring: "inline" });
+    const worker = await evaluate({ ...base, scoring: "worker" });
+    if (!inline.result.divergence.some((d) => d.step !== null)) throw new Error("no divergence");
+    if (JSON.stringify(worker.result.divergence) !== JSON.stringify(inline.result.divergence)) {
+      throw new Error("divergence differs");
+    }
+    assertSameRows(worker.result.rows, inline.result.rows, "diverging");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a shard scored on a worker carries the same tracker states as inline", async () => {
+  const base: EvaluateOptions = {
+    ...smoke,
+    suite: "convection1d",
+    model: "baseline:lax_wendroff",
+    batch: 1,
+    shard: { index: 2, count: 2 },
+  };
+  const inline = await evaluate({ ...base, scoring: "inline" });
+  const worker = await evaluate({ ...base, scoring: "worker" });
+  // Everything but the clocks (`created`, `timings`, the trackers' `seconds`).
+  const clocks = new Set(["created", "timings", "seconds"]);
+  const strip = (s: unknown) => JSON.stringify(s, (k, v) => (clocks.has(k) ? undefined : v));
+  if (strip(worker.shard) !== strip(inline.shard)) throw new Error("shard files differ");
+  if (!JSON.stringify(worker.shard).includes('"scorer"')) throw new Error("no scorer state");
+});
+
+Deno.test("a tracker's error on the worker reaches the caller as a TypeError", async () => {
+  const run = { ics: 1, steps: 2, history: 1, summarySteps: [], seed: 0 };
+  const s = new ScoringThread("convection1d", run);
+  try {
+    const y = new Float32Array(1024);
+    s.observeInitial(0, y);
+    s.observe(0, 1, new Float32Array(7), y); // the wrong length
+    let caught: unknown;
+    try {
+      await s.settle();
+      await s.finish();
+    } catch (e) {
+      caught = e;
+    }
+    const inline = suiteTrackers(getSuite("convection1d"), run);
+    let expected = "";
+    try {
+      inline.observe(0, 1, new Float32Array(7), y);
+    } catch (e) {
+      expected = (e as Error).message;
+    }
+    if (!(caught instanceof TypeError) || (caught as Error).message !== expected || !expected) {
+      throw new Error(`expected TypeError "${expected}", found ${caught}`);
+    }
+  } finally {
+    s.close();
+  }
+});
+
+Deno.test("settle() waits while the worker is more than its queue limit behind", async () => {
+  const run = { ics: 64, steps: 1, history: 1, summarySteps: [], seed: 0 };
+  // A limit below one batch: every settle must wait for the worker's acknowledgement.
+  const s = new ScoringThread("convection1d", run, { maxQueuedBytes: 1024 });
+  try {
+    const y = new Float32Array(1024).map((_, j) => Math.sin(j));
+    let waited = 0;
+    for (let ic = 0; ic < 64; ic++) {
+      s.observeInitial(ic, y);
+      s.observe(ic, 1, y, y);
+      const before = performance.now();
+      let settled = false;
+      const p = s.settle().then(() => (settled = true));
+      await Promise.resolve();
+      if (!settled) waited++;
+      await p;
+      if (performance.now() < before) throw new Error("clock");
+    }
+    if (waited === 0) throw new Error("settle never waited for the worker");
+    const { rows } = await s.finish();
+    const mse = rows.find((r) => r.metric === "mse" && r.step === 1);
+    if (mse?.value !== 0 || mse.n !== 64) throw new Error(JSON.stringify(mse));
+  } finally {
+    s.close();
+  }
+});
+
+Deno.test("openScoring: auto keeps small runs and unregistered suites inline", () => {
+  const burgers = getSuite("burgers1d");
+  const small = openScoring(burgers, { ics: 2, steps: 10, history: 1, summarySteps: [], seed: 0 });
+  const big = openScoring(burgers, { ics: 32, steps: 200, history: 1, summarySteps: [], seed: 0 });
+  const copy = { ...burgers } as Suite; // not the registered object: a worker cannot load it
+  const own = openScoring(copy, { ics: 32, steps: 200, history: 1, summarySteps: [], seed: 0 });
+  try {
+    if (small.where !== "inline" || big.where !== "worker" || own.where !== "inline") {
+      throw new Error(`${small.where} ${big.where} ${own.where}`);
+    }
+    let refused = false;
+    try {
+      openScoring(copy, { ics: 1, steps: 1, history: 1, summarySteps: [], seed: 0 }, "worker");
+    } catch (e) {
+      refused = e instanceof TypeError && e.message.includes("not registered");
+    }
+    if (!refused) throw new Error("worker scoring of an unregistered suite was not refused");
+  } finally {
+    for (const s of [small, big, own]) s.close();
+  }
+});

@@ -1,0 +1,68 @@
+/**
+ * Web Worker of {@link ScoringThread} (`./scoring.ts`): builds a registered suite's trackers
+ * (`suiteTrackers`, exactly as the calling thread would) and applies the observations it is sent,
+ * in the order they were made, so its rows are bit for bit those of scoring in the calling thread.
+ *
+ * Messages in: `{ kind: "init", suite, run }`, then `{ kind: "ops", meta, data }` batches (see
+ * {@link OP_FIELDS}), then `{ kind: "finish", states }`. Out: `{ kind: "ack", bytes }` per batch,
+ * `{ kind: "error", ... }` once on the first failure (later ops are dropped), and
+ * `{ kind: "done", rows, seconds, states }` for the finish.
+ * @module
+ */
+import { getSuite } from "../../suites/mod.ts";
+import type { TrackerSet } from "../../metrics/tracker.ts";
+import { suiteTrackers, type TrackedRun } from "./context.ts";
+import { OP_DIVERGED, OP_FIELDS, OP_INITIAL, OP_STEP, type ScoringMessage } from "./scoring_ops.ts";
+
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent) => void) | null;
+  postMessage(message: unknown): void;
+};
+
+let trackers: TrackerSet | undefined;
+let failed = false;
+
+function fail(e: unknown): void {
+  failed = true;
+  const err = e instanceof Error ? e : new Error(String(e));
+  scope.postMessage({ kind: "error", name: err.name, message: err.message, stack: err.stack });
+}
+
+function apply(meta: Int32Array, data: Float32Array): void {
+  const t = trackers!;
+  for (let o = 0; o < meta.length; o += OP_FIELDS) {
+    const kind = meta[o], ic = meta[o + 1], step = meta[o + 2];
+    const at = meta[o + 3], a = meta[o + 4], b = meta[o + 5];
+    if (kind === OP_INITIAL) t.observeInitial(ic, data.subarray(at, at + a));
+    else if (kind === OP_STEP) {
+      t.observe(ic, step, data.subarray(at, at + a), data.subarray(at + a, at + a + b));
+    } else if (kind === OP_DIVERGED) t.diverged(ic, step);
+    else throw new Error(`scoring worker: unknown operation ${kind}`);
+  }
+}
+
+scope.onmessage = (e: MessageEvent) => {
+  const msg = e.data as ScoringMessage;
+  try {
+    if (msg.kind === "init") {
+      trackers = suiteTrackers(getSuite(msg.suite), msg.run as TrackedRun);
+    } else if (msg.kind === "ops") {
+      if (!failed) apply(msg.meta, msg.data);
+      scope.postMessage({ kind: "ack", bytes: msg.data.byteLength + msg.meta.byteLength });
+    } else if (msg.kind === "finish") {
+      if (failed) return;
+      const t = trackers!;
+      scope.postMessage({
+        kind: "done",
+        rows: t.rows(),
+        seconds: t.seconds,
+        states: msg.states ? t.toStates(msg.states) : undefined,
+      });
+    }
+  } catch (err) {
+    if (msg.kind === "ops") {
+      scope.postMessage({ kind: "ack", bytes: msg.data.byteLength + msg.meta.byteLength });
+    }
+    if (!failed) fail(err);
+  }
+};
