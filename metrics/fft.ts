@@ -16,9 +16,22 @@
  * @module
  */
 
-const twiddleCache = new Map<number, { cos: Float64Array; sin: Float64Array; rev: Uint32Array }>();
+interface Plan {
+  /** cos(2πk/N), k < N/2. */
+  readonly cos: Float64Array;
+  /** sin(2πk/N), k < N/2. */
+  readonly sin: Float64Array;
+  /** Bit-reversal permutation. */
+  readonly rev: Uint32Array;
+  /** The pairs (i, rev i) with rev i > i, flattened: the swaps of the permutation. */
+  readonly swaps: Uint32Array;
+  /** log₂ N. */
+  readonly bits: number;
+}
 
-function plan(n: number) {
+const twiddleCache = new Map<number, Plan>();
+
+function plan(n: number): Plan {
   let p = twiddleCache.get(n);
   if (p) return p;
   if (!Number.isInteger(n) || n < 1 || (n & (n - 1)) !== 0) {
@@ -31,12 +44,14 @@ function plan(n: number) {
   }
   const rev = new Uint32Array(n);
   const bits = Math.log2(n);
+  const swaps: number[] = [];
   for (let i = 0; i < n; i++) {
     let r = 0;
     for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
     rev[i] = r;
+    if (r > i) swaps.push(i, r);
   }
-  p = { cos, sin, rev };
+  p = { cos, sin, rev, swaps: Uint32Array.from(swaps), bits };
   twiddleCache.set(n, p);
   return p;
 }
@@ -64,6 +79,23 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
   fftAt(re, im, 0, n, inverse);
 }
 
+/*
+ * The arithmetic, fixed since emubench 0.1 (reference caches and pinned digests depend on its
+ * bits): after the bit-reversal permutation, stages of size s = 2, 4, …, N; stage s applies to
+ * every pair (a, b = a + s/2), with k = a mod s < s/2 and the twiddle
+ * (wr, wi) = (cos[kN/s], ∓sin[kN/s]) (− forward, + inverse), the butterfly
+ *
+ *   xr = re[b]·wr − im[b]·wi,  xi = re[b]·wi + im[b]·wr,
+ *   re[b] = re[a] − xr,  im[b] = im[a] − xi,  re[a] = re[a] + xr,  im[a] = im[a] + xi,
+ *
+ * and the inverse then divides every value by N. The butterflies of a stage touch disjoint pairs,
+ * so any order within a stage gives the same bits. The loops below run two stages per pass
+ * (radix 2²: four values loaded, the four butterflies of stages s and 2s done in registers, four
+ * stored), with exactly these operations in this order per butterfly, hence the same bits; a
+ * lone first stage of size 2 runs alone when log₂ N is odd. `fftColumns` applies the same
+ * butterflies to whole rows at once.
+ */
+
 /**
  * {@link fft} of the N = `n` values of `re`, `im` from index `off` (a power of two > 1, checked
  * by `plan`), in place: the same arithmetic in the same order, without a subarray per call.
@@ -76,11 +108,159 @@ export function fftAt(
   n: number,
   inverse = false,
 ): void {
-  const { cos, sin, rev } = plan(n);
-  for (let i = 0; i < n; i++) {
-    const j = rev[i];
-    if (j > i) {
-      const a = off + i, b = off + j;
+  const { cos, sin, swaps, bits } = plan(n);
+  for (let s = 0; s < swaps.length; s += 2) {
+    const a = off + swaps[s], b = off + swaps[s + 1];
+    let t = re[a];
+    re[a] = re[b];
+    re[b] = t;
+    t = im[a];
+    im[a] = im[b];
+    im[b] = t;
+  }
+  const sign = inverse ? 1 : -1;
+  const end = off + n;
+  let size = 2;
+  if (bits % 2 === 1) {
+    // lone stage of size 2: k = 0 only
+    const wr = cos[0], wi = sign * sin[0];
+    for (let a = off; a < end; a += 2) {
+      const b = a + 1;
+      const xr = re[b] * wr - im[b] * wi;
+      const xi = re[b] * wi + im[b] * wr;
+      re[b] = re[a] - xr;
+      im[b] = im[a] - xi;
+      re[a] += xr;
+      im[a] += xi;
+    }
+    size = 4;
+  }
+  const quarter = n >> 2;
+  for (; size < n; size <<= 2) {
+    // stages s = size (half h) and 2s, on blocks of 2s: i0 = block + k, i1 = i0 + h,
+    // i2 = i0 + s, i3 = i2 + h for k < h; stage s twiddle index k·N/s, stage 2s indices
+    // k·N/(2s) (pair i0, i2) and (k + h)·N/(2s) = k·N/(2s) + N/4 (pair i1, i3)
+    const h = size >> 1, span = size << 1, step1 = n / size, step2 = step1 >> 1;
+    if (h * span < n) {
+      for (let k = 0; k < h; k++) {
+        const t1 = k * step1, t2 = k * step2;
+        const ar1 = cos[t1], ai1 = sign * sin[t1];
+        const ar2 = cos[t2], ai2 = sign * sin[t2];
+        const br2 = cos[t2 + quarter], bi2 = sign * sin[t2 + quarter];
+        for (let i0 = off + k; i0 < end; i0 += span) {
+          const i1 = i0 + h, i2 = i0 + size, i3 = i2 + h;
+          let ar = re[i0], ai = im[i0], br = re[i1], bi = im[i1];
+          let cr = re[i2], ci = im[i2], dr = re[i3], di = im[i3];
+          let xr = br * ar1 - bi * ai1, xi = br * ai1 + bi * ar1;
+          br = ar - xr;
+          bi = ai - xi;
+          ar = ar + xr;
+          ai = ai + xi;
+          xr = dr * ar1 - di * ai1;
+          xi = dr * ai1 + di * ar1;
+          dr = cr - xr;
+          di = ci - xi;
+          cr = cr + xr;
+          ci = ci + xi;
+          xr = cr * ar2 - ci * ai2;
+          xi = cr * ai2 + ci * ar2;
+          re[i2] = ar - xr;
+          im[i2] = ai - xi;
+          re[i0] = ar + xr;
+          im[i0] = ai + xi;
+          xr = dr * br2 - di * bi2;
+          xi = dr * bi2 + di * br2;
+          re[i3] = br - xr;
+          im[i3] = bi - xi;
+          re[i1] = br + xr;
+          im[i1] = bi + xi;
+        }
+      }
+    } else {
+      for (let block = off; block < end; block += span) {
+        for (let k = 0; k < h; k++) {
+          const t1 = k * step1, t2 = k * step2;
+          const ar1 = cos[t1], ai1 = sign * sin[t1];
+          const ar2 = cos[t2], ai2 = sign * sin[t2];
+          const br2 = cos[t2 + quarter], bi2 = sign * sin[t2 + quarter];
+          const i0 = block + k, i1 = i0 + h, i2 = i0 + size, i3 = i2 + h;
+          let ar = re[i0], ai = im[i0], br = re[i1], bi = im[i1];
+          let cr = re[i2], ci = im[i2], dr = re[i3], di = im[i3];
+          let xr = br * ar1 - bi * ai1, xi = br * ai1 + bi * ar1;
+          br = ar - xr;
+          bi = ai - xi;
+          ar = ar + xr;
+          ai = ai + xi;
+          xr = dr * ar1 - di * ai1;
+          xi = dr * ai1 + di * ar1;
+          dr = cr - xr;
+          di = ci - xi;
+          cr = cr + xr;
+          ci = ci + xi;
+          xr = cr * ar2 - ci * ai2;
+          xi = cr * ai2 + ci * ar2;
+          re[i2] = ar - xr;
+          im[i2] = ai - xi;
+          re[i0] = ar + xr;
+          im[i0] = ai + xi;
+          xr = dr * br2 - di * bi2;
+          xi = dr * bi2 + di * br2;
+          re[i3] = br - xr;
+          im[i3] = bi - xi;
+          re[i1] = br + xr;
+          im[i1] = bi + xi;
+        }
+      }
+    }
+  }
+  if (inverse) {
+    for (let i = off; i < end; i++) {
+      re[i] /= n;
+      im[i] /= n;
+    }
+  }
+}
+
+/**
+ * Column transforms of a row-major block: for every column `p0 ≤ p < p1` of the `rows` × `stride`
+ * array (value (q, p) at `q·stride + p`), the {@link fft} of its `rows` values (a power of two),
+ * in place, with the same bits as `fft` on a copy of the column. Butterflies run on whole row
+ * segments (the innermost loop walks the columns), so no column is gathered or scattered; columns
+ * outside [p0, p1) are left untouched. Throws `TypeError` when the arrays are shorter than
+ * rows·stride and `RangeError` when the column range does not fit.
+ *
+ * @example
+ * ```ts
+ * import { fftColumns } from "./fft.ts";
+ * // 4 × 2 block: column 0 is a delta, column 1 a constant
+ * const re = new Float64Array([1, 1, 0, 1, 0, 1, 0, 1]), im = new Float64Array(8);
+ * fftColumns(re, im, 4, 2, 0, 2);
+ * if (re.join() !== "1,4,1,0,1,0,1,0") throw new Error(re.join());
+ * ```
+ */
+export function fftColumns(
+  re: Float64Array,
+  im: Float64Array,
+  rows: number,
+  stride: number,
+  p0: number,
+  p1: number,
+  inverse = false,
+): void {
+  if (re.length < rows * stride || im.length < rows * stride) {
+    throw new TypeError(
+      `Cannot run column FFT: expected arrays of ≥ ${rows}·${stride} values, found ${re.length} and ${im.length}`,
+    );
+  }
+  if (!(0 <= p0 && p0 <= p1 && p1 <= stride)) {
+    throw new RangeError(`Cannot run column FFT: columns [${p0}, ${p1}) outside [0, ${stride})`);
+  }
+  if (rows <= 1 || p0 === p1) return;
+  const { cos, sin, swaps, bits } = plan(rows);
+  for (let s = 0; s < swaps.length; s += 2) {
+    const ra = swaps[s] * stride, rb = swaps[s + 1] * stride;
+    for (let p = p0; p < p1; p++) {
+      const a = ra + p, b = rb + p;
       let t = re[a];
       re[a] = re[b];
       re[b] = t;
@@ -90,43 +270,72 @@ export function fftAt(
     }
   }
   const sign = inverse ? 1 : -1;
-  const end = off + n;
-  // Butterflies of a stage touch disjoint pairs, so their order does not change any result: early
-  // stages (few twiddles, many blocks) run twiddle-outer, late ones block-outer.
-  for (let size = 2; size <= n; size <<= 1) {
-    const half = size >> 1, step = n / size;
-    if (half < step) {
-      for (let k = 0; k < half; k++) {
-        const wr = cos[k * step], wi = sign * sin[k * step];
-        for (let a = off + k; a < end; a += size) {
-          const b = a + half;
-          const xr = re[b] * wr - im[b] * wi;
-          const xi = re[b] * wi + im[b] * wr;
-          re[b] = re[a] - xr;
-          im[b] = im[a] - xi;
-          re[a] += xr;
-          im[a] += xi;
-        }
+  let size = 2;
+  if (bits % 2 === 1) {
+    const wr = cos[0], wi = sign * sin[0];
+    for (let r = 0; r < rows; r += 2) {
+      const ra = r * stride, rb = ra + stride;
+      for (let p = p0; p < p1; p++) {
+        const a = ra + p, b = rb + p;
+        const xr = re[b] * wr - im[b] * wi;
+        const xi = re[b] * wi + im[b] * wr;
+        re[b] = re[a] - xr;
+        im[b] = im[a] - xi;
+        re[a] += xr;
+        im[a] += xi;
       }
-    } else {
-      for (let start = off; start < end; start += size) {
-        for (let k = 0; k < half; k++) {
-          const wr = cos[k * step], wi = sign * sin[k * step];
-          const a = start + k, b = a + half;
-          const xr = re[b] * wr - im[b] * wi;
-          const xi = re[b] * wi + im[b] * wr;
-          re[b] = re[a] - xr;
-          im[b] = im[a] - xi;
-          re[a] += xr;
-          im[a] += xi;
+    }
+    size = 4;
+  }
+  const quarter = rows >> 2;
+  for (; size < rows; size <<= 2) {
+    const h = size >> 1, span = size << 1, step1 = rows / size, step2 = step1 >> 1;
+    const dh = h * stride, ds = size * stride;
+    for (let block = 0; block < rows; block += span) {
+      for (let k = 0; k < h; k++) {
+        const t1 = k * step1, t2 = k * step2;
+        const ar1 = cos[t1], ai1 = sign * sin[t1];
+        const ar2 = cos[t2], ai2 = sign * sin[t2];
+        const br2 = cos[t2 + quarter], bi2 = sign * sin[t2 + quarter];
+        const r0 = (block + k) * stride;
+        for (let p = p0; p < p1; p++) {
+          const i0 = r0 + p, i1 = i0 + dh, i2 = i0 + ds, i3 = i2 + dh;
+          let ar = re[i0], ai = im[i0], br = re[i1], bi = im[i1];
+          let cr = re[i2], ci = im[i2], dr = re[i3], di = im[i3];
+          let xr = br * ar1 - bi * ai1, xi = br * ai1 + bi * ar1;
+          br = ar - xr;
+          bi = ai - xi;
+          ar = ar + xr;
+          ai = ai + xi;
+          xr = dr * ar1 - di * ai1;
+          xi = dr * ai1 + di * ar1;
+          dr = cr - xr;
+          di = ci - xi;
+          cr = cr + xr;
+          ci = ci + xi;
+          xr = cr * ar2 - ci * ai2;
+          xi = cr * ai2 + ci * ar2;
+          re[i2] = ar - xr;
+          im[i2] = ai - xi;
+          re[i0] = ar + xr;
+          im[i0] = ai + xi;
+          xr = dr * br2 - di * bi2;
+          xi = dr * bi2 + di * br2;
+          re[i3] = br - xr;
+          im[i3] = bi - xi;
+          re[i1] = br + xr;
+          im[i1] = bi + xi;
         }
       }
     }
   }
   if (inverse) {
-    for (let i = off; i < end; i++) {
-      re[i] /= n;
-      im[i] /= n;
+    for (let r = 0; r < rows; r++) {
+      const ra = r * stride;
+      for (let p = p0; p < p1; p++) {
+        re[ra + p] /= rows;
+        im[ra + p] /= rows;
+      }
     }
   }
 }

@@ -34,7 +34,7 @@
  * @module
  */
 
-import { fft, fftAt, wavenumber } from "../../metrics/fft.ts";
+import { fftAt, fftColumns, wavenumber } from "../../metrics/fft.ts";
 
 /**
  * Pseudo-spectral operators on a doubly periodic n×n grid of side `length` (see module docs).
@@ -66,12 +66,12 @@ export class Spectral2D {
   /** 2/3-rule mask P ∈ {0, 1} per bin. */
   readonly mask: Float64Array;
 
-  readonly #colRe: Float64Array;
-  readonly #colIm: Float64Array;
   readonly #ar: Float64Array;
   readonly #ai: Float64Array;
   readonly #br: Float64Array;
   readonly #bi: Float64Array;
+  #cr: Float64Array | undefined;
+  #ci: Float64Array | undefined;
 
   /** Build wavenumber arrays, mask and work buffers for n×n points on a box of side `length`. */
   constructor(n: number, length = 2 * Math.PI) {
@@ -104,8 +104,6 @@ export class Spectral2D {
         this.mask[idx] = Math.abs(mx) <= this.kCut && Math.abs(my) <= this.kCut ? 1 : 0;
       }
     }
-    this.#colRe = new Float64Array(n);
-    this.#colIm = new Float64Array(n);
     this.#ar = buf();
     this.#ai = buf();
     this.#br = buf();
@@ -134,23 +132,18 @@ export class Spectral2D {
    * columns must be zero on entry (they stay zero through the y-transform).
    */
   #fft2(re: Float64Array, im: Float64Array, inverse: boolean, lim: number): void {
-    const n = this.n, cr = this.#colRe, ci = this.#colIm;
+    const n = this.n;
     const rows = () => {
       // Rows are contiguous: transform them in place (fftAt: fft's arithmetic on a slice).
-      if (n > 1) { for (let j = 0; j < n; j++) fftAt(re, im, j * n, n, inverse); }
+      for (let j = 0; j < n; j++) fftAt(re, im, j * n, n, inverse);
     };
     const cols = () => {
-      for (let p = 0; p < n; p++) {
-        if (p > lim && p < n - lim) continue;
-        for (let q = 0; q < n; q++) {
-          cr[q] = re[q * n + p];
-          ci[q] = im[q * n + p];
-        }
-        fft(cr, ci, inverse);
-        for (let q = 0; q < n; q++) {
-          re[q * n + p] = cr[q];
-          im[q * n + p] = ci[q];
-        }
+      // fftColumns: fft's bits per column, the butterflies running along rows
+      if (2 * lim + 1 >= n) {
+        fftColumns(re, im, n, n, 0, n, inverse);
+      } else {
+        fftColumns(re, im, n, n, 0, lim + 1, inverse);
+        fftColumns(re, im, n, n, n - lim, n, inverse);
       }
     };
     if (inverse) {
@@ -450,6 +443,63 @@ export class Spectral2D {
     }
     this.#fft2(pr, pi, true, this.kCut);
     this.#fft2(qr, qi, true, this.kCut);
+    this.#bracket(qr, qi, outRe, outIm);
+  }
+
+  /**
+   * Two dealiased Jacobians with the same first argument, `J(a, b)` into `(outRe, outIm)` and
+   * `J(a, c)` into `(out2Re, out2Im)`: the bits of two {@link Spectral2D.jacobian} calls, with
+   * the inverse transform of a's gradient done once (five complex 2D transforms instead of six).
+   * Outputs may alias inputs.
+   *
+   * @example
+   * ```ts
+   * import { Spectral2D } from "./spectral2d.ts";
+   * const g = new Spectral2D(8), s = () => new Float64Array(64).map(() => Math.random());
+   * const [ar, ai, br, bi, cr, ci] = [s(), s(), s(), s(), s(), s()];
+   * const [j1r, j1i, j2r, j2i, wr, wi] = [s(), s(), s(), s(), s(), s()];
+   * g.jacobianPair(ar, ai, br, bi, cr, ci, j1r, j1i, j2r, j2i);
+   * g.jacobian(ar, ai, cr, ci, wr, wi);
+   * if (wr.some((v, k) => !Object.is(v, j2r[k]))) throw new Error("same bits");
+   * ```
+   */
+  jacobianPair(
+    aRe: Float64Array,
+    aIm: Float64Array,
+    bRe: Float64Array,
+    bIm: Float64Array,
+    cRe: Float64Array,
+    cIm: Float64Array,
+    outRe: Float64Array,
+    outIm: Float64Array,
+    out2Re: Float64Array,
+    out2Im: Float64Array,
+  ): void {
+    this.#check("compute Jacobians", aRe, aIm, bRe, bIm, cRe, cIm, outRe, outIm, out2Re, out2Im);
+    const size = this.size, kx = this.kx, ky = this.ky, mask = this.mask;
+    this.#cr ??= new Float64Array(size);
+    this.#ci ??= new Float64Array(size);
+    const pr = this.#ar, pi = this.#ai, qr = this.#br, qi = this.#bi, sr = this.#cr, si = this.#ci;
+    for (let k = 0; k < size; k++) {
+      const m = mask[k], ar = aRe[k] * m, ai = aIm[k] * m, br = bRe[k] * m, bi = bIm[k] * m;
+      const cr = cRe[k] * m, ci = cIm[k] * m;
+      pr[k] = -kx[k] * ai - ky[k] * ar;
+      pi[k] = kx[k] * ar - ky[k] * ai;
+      qr[k] = -kx[k] * bi - ky[k] * br;
+      qi[k] = kx[k] * br - ky[k] * bi;
+      sr[k] = -kx[k] * ci - ky[k] * cr;
+      si[k] = kx[k] * cr - ky[k] * ci;
+    }
+    this.#fft2(pr, pi, true, this.kCut);
+    this.#fft2(qr, qi, true, this.kCut);
+    this.#fft2(sr, si, true, this.kCut);
+    this.#bracket(qr, qi, outRe, outIm);
+    this.#bracket(sr, si, out2Re, out2Im);
+  }
+
+  /** `P·FFT[a_x b_y − a_y b_x]` from a_x + i a_y in the `#ar`, `#ai` buffers and b's in (qr, qi). */
+  #bracket(qr: Float64Array, qi: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+    const size = this.size, mask = this.mask, pr = this.#ar, pi = this.#ai;
     for (let k = 0; k < size; k++) {
       outRe[k] = pr[k] * qi[k] - pi[k] * qr[k];
       outIm[k] = 0;

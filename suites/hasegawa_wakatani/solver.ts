@@ -339,8 +339,7 @@ export class HasegawaWakatani {
     const jr = this.#jr, ji = this.#ji, hyp = this.hyper, cm = this.coupling, ky = g.ky;
     const c1 = this.c1, kappa = this.kappa;
     g.invLaplacian(wr, wi, pr, pi);
-    g.jacobian(pr, pi, nr, ni, jr, ji);
-    g.jacobian(pr, pi, wr, wi, dwr, dwi);
+    g.jacobianPair(pr, pi, nr, ni, wr, wi, jr, ji, dwr, dwi); // φ's transform shared
     for (let k = 0; k < size; k++) {
       const c = c1 * cm[k], cr = c * (pr[k] - nr[k]), ci = c * (pi[k] - ni[k]), h = hyp[k];
       // −κ ∂ᵧφ ↔ −κ iκ_y φ̂ = κκ_y (φ̂_im − i φ̂_re)
