@@ -24,7 +24,7 @@
  * @module
  */
 import { checkPair } from "./_check.ts";
-import { fft } from "./fft.ts";
+import { fftAt, rfftInto } from "./fft.ts";
 
 /**
  * Mean signed error `⟨p − y⟩ = (1/N) Σᵢ (pᵢ − yᵢ)` (positive: the prediction is too large on
@@ -164,26 +164,31 @@ export function pdebenchFourierErrors(
     throw new TypeError(`Cannot ${action}: expected ${size} values [${shape}], found ${n}`);
   }
   if (shape.length === 1) {
-    const re = new Float64Array(n), im = new Float64Array(n);
-    for (let j = 0; j < n; j++) re[j] = pred[j] - ref[j];
-    fft(re, im);
-    const scale = lengths[0] / n;
-    return Float64Array.from({ length: n / 2 + 1 }, (_, k) => Math.hypot(re[k], im[k]) * scale);
+    // D of the real signal p − y from one half-length complex FFT (`rfftInto`): bins 0..n/2.
+    const w = workspace(n, n / 2);
+    for (let j = 0; j < n; j++) w.d[j] = pred[j] - ref[j];
+    const half = n / 2, scale = lengths[0] / n, e = new Float64Array(half + 1);
+    if (n === 2) {
+      w.re[0] = w.d[0] + w.d[1];
+      w.im[0] = 0;
+      w.re[1] = w.d[0] - w.d[1];
+      w.im[1] = 0;
+    } else rfftInto(w.d, 0, n, w.re, w.im, 0, 1, w.zr, w.zi);
+    for (let k = 0; k <= half; k++) {
+      e[k] = Math.sqrt(w.re[k] * w.re[k] + w.im[k] * w.im[k]) * scale;
+    }
+    return e;
   }
   const [n0, n1] = shape;
   // Axis-1 transforms of every row i (only rows i < n0/2 survive the quadrant, but the axis-0
   // transform needs all rows), then axis-0 transforms of columns j < n1/2.
-  const re = new Float64Array(n), im = new Float64Array(n);
-  for (let k = 0; k < n; k++) re[k] = pred[k] - ref[k];
-  const rowRe = new Float64Array(n1), rowIm = new Float64Array(n1);
-  for (let i = 0; i < n0; i++) {
-    rowRe.set(re.subarray(i * n1, (i + 1) * n1));
-    rowIm.fill(0);
-    fft(rowRe, rowIm);
-    re.set(rowRe, i * n1);
-    im.set(rowIm, i * n1);
+  const w = workspace(n, n0);
+  const { re, im, zr: colRe, zi: colIm } = w;
+  for (let k = 0; k < n; k++) {
+    re[k] = pred[k] - ref[k];
+    im[k] = 0;
   }
-  const colRe = new Float64Array(n0), colIm = new Float64Array(n0);
+  for (let i = 0; i < n0; i++) fftAt(re, im, i * n1, n1);
   const shells = Math.min(n0, n1) / 2;
   const sums = new Float64Array(shells);
   for (let j = 0; j < n1 / 2; j++) {
@@ -191,7 +196,7 @@ export function pdebenchFourierErrors(
       colRe[i] = re[i * n1 + j];
       colIm[i] = im[i * n1 + j];
     }
-    fft(colRe, colIm);
+    fftAt(colRe, colIm, 0, n0);
     for (let i = 0; i < n0 / 2; i++) {
       const s = Math.floor(Math.sqrt(i * i + j * j));
       if (s < shells) sums[s] += colRe[i] * colRe[i] + colIm[i] * colIm[i];
@@ -199,6 +204,30 @@ export function pdebenchFourierErrors(
   }
   const scale = (lengths[0] * lengths[1]) / n;
   return sums.map((v) => Math.sqrt(v) * scale);
+}
+
+/** Scratch of {@link pdebenchFourierErrors} per (size, column or half length): no allocation per call. */
+const workspaces = new Map<string, {
+  d: Float64Array;
+  re: Float64Array;
+  im: Float64Array;
+  zr: Float64Array;
+  zi: Float64Array;
+}>();
+function workspace(n: number, m: number) {
+  const key = `${n}:${m}`;
+  let w = workspaces.get(key);
+  if (!w) {
+    w = {
+      d: new Float64Array(n),
+      re: new Float64Array(n),
+      im: new Float64Array(n),
+      zr: new Float64Array(m),
+      zi: new Float64Array(m),
+    };
+    workspaces.set(key, w);
+  }
+  return w;
 }
 
 /**

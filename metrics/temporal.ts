@@ -137,18 +137,20 @@ export class LagAccumulator {
   push(state: ArrayLike<number>, index: ArrayLike<number>): void {
     const p = this.#p, t = this.#n, r = this.#tau + 1;
     const slot = (t % r) * p;
+    // Arrays in locals: the lag loop below is this tracker's hot loop (τ_max + 1 passes).
+    const shift = this.#shift, total = this.#total, ring = this.#ring, lag = this.#lag;
+    if (t === 0) { for (let j = 0; j < p; j++) shift[j] = state[index[j]]; }
+    const head = t < this.#tau ? t * p : -1;
     for (let j = 0; j < p; j++) {
-      const v = state[index[j]];
-      if (t === 0) this.#shift[j] = v;
-      const d = v - this.#shift[j];
-      this.#total[j] += d;
-      this.#ring[slot + j] = d;
-      if (t < this.#tau) this.#head[t * p + j] = d;
+      const d = state[index[j]] - shift[j];
+      total[j] += d;
+      ring[slot + j] = d;
+      if (head >= 0) this.#head[head + j] = d;
     }
     const top = Math.min(t, this.#tau);
     for (let tau = 0; tau <= top; tau++) {
       const other = ((t - tau) % r) * p, at = tau * p;
-      for (let j = 0; j < p; j++) this.#lag[at + j] += this.#ring[slot + j] * this.#ring[other + j];
+      for (let j = 0; j < p; j++) lag[at + j] += ring[slot + j] * ring[other + j];
     }
     this.#n++;
   }

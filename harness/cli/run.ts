@@ -12,6 +12,7 @@ import { privateTestSeed } from "../tasks/context.ts";
 import { join } from "node:path";
 import { ValueRangeError } from "../core/errors.ts";
 import { evaluate, type EvaluateOptions } from "../tasks/run.ts";
+import type { ScoringMode } from "../tasks/scoring.ts";
 import { evaluateReconstruction, reconstructSummary } from "../tasks/reconstruct.ts";
 import { writeReport } from "../../reports/mod.ts";
 import type { TierName } from "../../suites/common/types.ts";
@@ -32,7 +33,7 @@ export const runCommand = defineCommand({
   usage: [
     "emubench run --suite S --model <path|baseline:NAME> [--tier T] [--backend B] [--ics N]",
     "             [--steps N] [--seed N] [--batch N] [--data FILE] [--out DIR]",
-    "             [--save-trajectories] [--no-report] [--shard K/N] [--json]",
+    "             [--save-trajectories] [--no-report] [--shard K/N] [--scoring M] [--json]",
     "             [--frontier [--training-cost SECONDS]]",
     "emubench run --task reconstruct --suite era5 --model <dir|baseline:mean_pool_rN>",
     "             [--ics N] [--seed N] [--lmax L] [--data FILE] [--backend B] [--out DIR] [--json]",
@@ -71,6 +72,14 @@ export const runCommand = defineCommand({
       meaning: "evaluate only shard K of N of the ICs (merge with emubench merge)",
     },
     lmax: { type: "int", meaning: "largest spherical-harmonic degree scored (reconstruct)" },
+    scoring: {
+      type: "string",
+      meaning: "where the metrics run: worker (a thread beside the model's), inline (the " +
+        "model's thread) or auto (the worker on runs large enough to pay for its start); the " +
+        "rows are the same bits",
+      choices: ["auto", "worker", "inline"],
+      defaultText: "auto",
+    },
     frontier: {
       type: "boolean",
       meaning: "also score and time the suite's solver ladder on the same ICs and backend and " +
@@ -100,7 +109,7 @@ export const runCommand = defineCommand({
     const outDir = v.out ?? userPath(join("out", suite, slug(v.model)));
     const trainingSeconds = trainingCost(v["training-cost"], Boolean(v.frontier));
     if (v.task === "reconstruct") {
-      for (const k of ["steps", "shard", "frontier"] as const) {
+      for (const k of ["steps", "shard", "frontier", "scoring"] as const) {
         if (v[k] !== undefined) {
           throw new ValueRangeError({
             field: `--${k}`,
@@ -161,6 +170,7 @@ export const runCommand = defineCommand({
       outDir,
       saveTrajectories: v["save-trajectories"],
       shard,
+      scoring: v.scoring as ScoringMode | undefined,
       frontier: v.frontier ? { trainingSeconds } : undefined,
       // report.html is part of the run's output set: it appears with result.json or not at all.
       extraOutputs: v["no-report"] || shard ? undefined : {

@@ -860,9 +860,11 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       return scalars ? { scalars } : host;
     };
 
-    // Pipelined: step n + 1 is started before step n is scored, so metrics on the host overlap
-    // the model's work on its own threads (native) or device (webgpu). Host copies are never
-    // written by the runtime afterwards, so scoring them while the next step runs is safe.
+    // Pipelined: step n + 1 is issued before step n is observed. On webgpu the device computes
+    // it meanwhile; onnxruntime-node and wasm run it synchronously on this thread once the loop
+    // awaits, so there model and observer take turns unless the observer hands its work to
+    // another thread (harness/tasks/scoring.ts). Host copies are never written by the runtime
+    // afterwards, so observing them while the next step runs is safe.
     const issue = (n: number): Promise<Float32Array | Scalars | undefined> => {
       const t = performance.now();
       const p = advance(n);
