@@ -3,14 +3,20 @@
  * baseline: 4 periodic conv layers, 32 channels, kernel 5, on 1024 points) per backend, and
  * the harness's overhead against a bare `session.run` loop on the same model.
  *
- * Method: for each backend, the three variants run interleaved (bare, engine, engine+metrics,
- * the order rotating every round) for `--rounds` rounds of `--steps` steps at batch `--batch`; the table reports medians over
- * rounds and the overhead as the ratio of medians measured side by side in one run.
+ * Method: for each backend, the four variants run interleaved (bare, engine, engine+metrics
+ * inline, engine+metrics on a worker; the order rotating every round) for `--rounds` rounds of
+ * `--steps` steps (default: the suite's standard-tier horizon) at batch `--batch` (default 32 on
+ * 1D grids, 4 on 2D ones); the table reports medians over rounds and the share of bare
+ * throughput kept, per round, as the ratio of variants measured side by side.
  *
  * - bare: `session.run`, read the output to the host, feed it back (what any user loop does);
  * - engine: emubench's rollout with a no-op observer (windowing, readback, NaN scan);
- * - engine+metrics: every metric family of the suite (`suiteTrackers`, as `emubench run` scores:
- *   mse/nrmse, split, energy, spectra, diagnostics, stability, temporal), per IC·step.
+ * - engine+metrics inline: every metric family of the suite (`suiteTrackers`, as `emubench run`
+ *   scores: mse/nrmse, split, energy, spectra, diagnostics, stability, temporal, anchors), per
+ *   IC·step, in the thread that runs the model (`--scoring inline`);
+ * - engine+metrics worker: the same trackers on a worker thread (`harness/tasks/scoring.ts`,
+ *   `--scoring worker`), its start (about 0.2–0.3 s of CPU) counted in every round, as a run
+ *   pays it once.
  *
  * `--suite` picks the suite (default burgers1d) and `--model` a baseline (default
  * `cnn1d_untrained` on 1D suites, `unet_untrained` on jet2d). 2D suites take their ICs and
@@ -34,8 +40,8 @@ import { pooledReference } from "../tasks/pooled_reference.ts";
 const { values } = parseArgs({
   args: Deno.args,
   options: {
-    batch: { type: "string", default: "32" },
-    steps: { type: "string", default: "20" },
+    batch: { type: "string" },
+    steps: { type: "string" },
     rounds: { type: "string", default: "5" },
     backends: { type: "string" },
     suite: { type: "string", default: "burgers1d" },
@@ -43,8 +49,11 @@ const { values } = parseArgs({
     "no-solver": { type: "boolean", default: false },
   },
 });
-const B = Number(values.batch), T = Number(values.steps), R = Number(values.rounds);
 const suite = getSuite(values.suite!);
+// Defaults: the standard tier's horizon (a run's length, over which a scoring worker's start is
+// paid once), batch 32 on 1D grids and 4 on 2D ones.
+const B = Number(values.batch ?? (gridShape(suite.grid).length === 1 ? 32 : 4));
+const T = Number(values.steps ?? suite.tiers.standard.steps), R = Number(values.rounds);
 const X = gridSize(suite.grid), C = suite.fields.length, S = C * X, shape = gridShape(suite.grid);
 const modelId = values.model ?? (shape.length === 1 ? "cnn1d_untrained" : "unet_untrained");
 const model = await getBaseline(modelId, suite.id).build(suite);
