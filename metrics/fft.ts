@@ -27,6 +27,12 @@ interface Plan {
   readonly swaps: Uint32Array;
   /** log₂ N. */
   readonly bits: number;
+  /**
+   * Twiddles of the radix-2² passes, forward ([0]) and inverse ([1]): per pass (stages s and 2s,
+   * half h = s/2) and k < h, the six values cos[kN/s], ±sin[kN/s], cos[kN/2s], ±sin[kN/2s],
+   * cos[kN/2s + N/4], ±sin[kN/2s + N/4] (the sign applied as `sign * sin`, as the loops did).
+   */
+  readonly passes: readonly [Float64Array[], Float64Array[]];
 }
 
 const twiddleCache = new Map<number, Plan>();
@@ -51,7 +57,23 @@ function plan(n: number): Plan {
     rev[i] = r;
     if (r > i) swaps.push(i, r);
   }
-  p = { cos, sin, rev, swaps: Uint32Array.from(swaps), bits };
+  const passes: [Float64Array[], Float64Array[]] = [[], []];
+  for (const [d, sign] of [[0, -1], [1, 1]] as const) {
+    for (let size = bits % 2 === 1 ? 4 : 2; size < n; size <<= 2) {
+      const h = size >> 1, step1 = n / size, step2 = step1 >> 1, t = new Float64Array(6 * h);
+      for (let k = 0; k < h; k++) {
+        const t1 = k * step1, t2 = k * step2;
+        t[6 * k] = cos[t1];
+        t[6 * k + 1] = sign * sin[t1];
+        t[6 * k + 2] = cos[t2];
+        t[6 * k + 3] = sign * sin[t2];
+        t[6 * k + 4] = cos[t2 + n / 4];
+        t[6 * k + 5] = sign * sin[t2 + n / 4];
+      }
+      passes[d].push(t);
+    }
+  }
+  p = { cos, sin, rev, swaps: Uint32Array.from(swaps), bits, passes };
   twiddleCache.set(n, p);
   return p;
 }
@@ -108,7 +130,7 @@ export function fftAt(
   n: number,
   inverse = false,
 ): void {
-  const { cos, sin, swaps, bits } = plan(n);
+  const p = plan(n), swaps = p.swaps;
   for (let s = 0; s < swaps.length; s += 2) {
     const a = off + swaps[s], b = off + swaps[s + 1];
     let t = re[a];
@@ -118,6 +140,18 @@ export function fftAt(
     im[a] = im[b];
     im[b] = t;
   }
+  stages(re, im, off, n, inverse, p);
+}
+
+/** The butterfly stages and the inverse's division of `fftAt` (input in bit-reversed order). */
+function stages(
+  re: Float64Array,
+  im: Float64Array,
+  off: number,
+  n: number,
+  inverse: boolean,
+  { cos, sin, bits, passes }: Plan,
+): void {
   const sign = inverse ? 1 : -1;
   const end = off + n;
   let size = 2;
@@ -135,18 +169,16 @@ export function fftAt(
     }
     size = 4;
   }
-  const quarter = n >> 2;
-  for (; size < n; size <<= 2) {
+  const tables = passes[inverse ? 1 : 0];
+  for (let pass = 0; size < n; size <<= 2, pass++) {
     // stages s = size (half h) and 2s, on blocks of 2s: i0 = block + k, i1 = i0 + h,
     // i2 = i0 + s, i3 = i2 + h for k < h; stage s twiddle index k·N/s, stage 2s indices
     // k·N/(2s) (pair i0, i2) and (k + h)·N/(2s) = k·N/(2s) + N/4 (pair i1, i3)
-    const h = size >> 1, span = size << 1, step1 = n / size, step2 = step1 >> 1;
+    const h = size >> 1, span = size << 1, tw = tables[pass];
     if (h * span < n) {
       for (let k = 0; k < h; k++) {
-        const t1 = k * step1, t2 = k * step2;
-        const ar1 = cos[t1], ai1 = sign * sin[t1];
-        const ar2 = cos[t2], ai2 = sign * sin[t2];
-        const br2 = cos[t2 + quarter], bi2 = sign * sin[t2 + quarter];
+        const ar1 = tw[6 * k], ai1 = tw[6 * k + 1], ar2 = tw[6 * k + 2], ai2 = tw[6 * k + 3];
+        const br2 = tw[6 * k + 4], bi2 = tw[6 * k + 5];
         for (let i0 = off + k; i0 < end; i0 += span) {
           const i1 = i0 + h, i2 = i0 + size, i3 = i2 + h;
           let ar = re[i0], ai = im[i0], br = re[i1], bi = im[i1];
@@ -179,10 +211,8 @@ export function fftAt(
     } else {
       for (let block = off; block < end; block += span) {
         for (let k = 0; k < h; k++) {
-          const t1 = k * step1, t2 = k * step2;
-          const ar1 = cos[t1], ai1 = sign * sin[t1];
-          const ar2 = cos[t2], ai2 = sign * sin[t2];
-          const br2 = cos[t2 + quarter], bi2 = sign * sin[t2 + quarter];
+          const ar1 = tw[6 * k], ai1 = tw[6 * k + 1], ar2 = tw[6 * k + 2], ai2 = tw[6 * k + 3];
+          const br2 = tw[6 * k + 4], bi2 = tw[6 * k + 5];
           const i0 = block + k, i1 = i0 + h, i2 = i0 + size, i3 = i2 + h;
           let ar = re[i0], ai = im[i0], br = re[i1], bi = im[i1];
           let cr = re[i2], ci = im[i2], dr = re[i3], di = im[i3];
@@ -256,7 +286,7 @@ export function fftColumns(
     throw new RangeError(`Cannot run column FFT: columns [${p0}, ${p1}) outside [0, ${stride})`);
   }
   if (rows <= 1 || p0 === p1) return;
-  const { cos, sin, swaps, bits } = plan(rows);
+  const { cos, sin, swaps, bits, passes } = plan(rows);
   for (let s = 0; s < swaps.length; s += 2) {
     const ra = swaps[s] * stride, rb = swaps[s + 1] * stride;
     for (let p = p0; p < p1; p++) {
@@ -287,16 +317,14 @@ export function fftColumns(
     }
     size = 4;
   }
-  const quarter = rows >> 2;
-  for (; size < rows; size <<= 2) {
-    const h = size >> 1, span = size << 1, step1 = rows / size, step2 = step1 >> 1;
+  const tables = passes[inverse ? 1 : 0];
+  for (let pass = 0; size < rows; size <<= 2, pass++) {
+    const h = size >> 1, span = size << 1, tw = tables[pass];
     const dh = h * stride, ds = size * stride;
     for (let block = 0; block < rows; block += span) {
       for (let k = 0; k < h; k++) {
-        const t1 = k * step1, t2 = k * step2;
-        const ar1 = cos[t1], ai1 = sign * sin[t1];
-        const ar2 = cos[t2], ai2 = sign * sin[t2];
-        const br2 = cos[t2 + quarter], bi2 = sign * sin[t2 + quarter];
+        const ar1 = tw[6 * k], ai1 = tw[6 * k + 1], ar2 = tw[6 * k + 2], ai2 = tw[6 * k + 3];
+        const br2 = tw[6 * k + 4], bi2 = tw[6 * k + 5];
         const r0 = (block + k) * stride;
         for (let p = p0; p < p1; p++) {
           const i0 = r0 + p, i1 = i0 + dh, i2 = i0 + ds, i3 = i2 + dh;

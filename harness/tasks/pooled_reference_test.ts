@@ -105,3 +105,31 @@ for (
     });
   });
 }
+
+// The same for the two FFT-bound 2D suites, whose smoke references need a spin-up (half a minute
+// each on 2 cores, hence the slow tier). Digests computed at 03ace59 with the radix-2 FFT that
+// emubench had used since 0.1; the radix-2² rewrite of metrics/fft.ts (fftColumns, the fused
+// Jacobian loops) keeps them.
+for (
+  const [id, sha] of [
+    ["hasegawa_wakatani", "7849ca0b76d39311bbd94874f7768daa9776015c287f7a955dcbd44e2699061a"],
+    ["jet2d", "351899c15f69b098b612ba3b612071a2c4b5ddc3f87138725a6667889892a0a2"],
+  ] as const
+) {
+  Deno.test({
+    name: `${id} smoke reference, pooled, keeps its recorded digest (EMUBENCH_SLOW=1)`,
+    ignore: !SLOW,
+    fn: async () => {
+      const suite = getSuite(id);
+      if (suite.version !== "1.0.0") return; // a new version makes new references by design
+      const request = { seed: suite.seed, ...suite.tiers.smoke };
+      await withCache(async (cacheDir) => {
+        const pooled = await loadOrGenerateReference(suite, request, {
+          cacheDir,
+          generate: pooledReference(2),
+        });
+        assert.equal(pooled.sha256, sha);
+      });
+    },
+  });
+}

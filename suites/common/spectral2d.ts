@@ -173,6 +173,26 @@ export class Spectral2D {
   }
 
   /**
+   * The band-limited 2D transform of {@link Spectral2D.jacobian}, in place: the y-transforms run
+   * only on the columns with |k_x| ≤ K (the 2/3 band). Forward, the other columns are left
+   * half-transformed (mask them away); inverse, they must hold zeros on entry. The bits of the
+   * transforms inside `jacobian`, for solvers that fuse their own loops around them.
+   *
+   * @example
+   * ```ts
+   * import { Spectral2D } from "./spectral2d.ts";
+   * const g = new Spectral2D(8), re = new Float64Array(64), im = new Float64Array(64);
+   * re[1] = 64; // e^{ix}, inside the band
+   * g.fft2Band(re, im, true);
+   * if (Math.abs(re[0] - 1) > 1e-15 || Math.abs(im[2] - 1) > 1e-15) throw new Error("e^{ix}");
+   * ```
+   */
+  fft2Band(re: Float64Array, im: Float64Array, inverse = false): void {
+    this.#check("run band transform", re, im);
+    this.#fft2(re, im, inverse, this.kCut);
+  }
+
+  /**
    * Spectrum `(outRe, outIm)` of the real field `f` (unnormalised, see module docs).
    *
    * @example

@@ -241,16 +241,35 @@ export class Jet2D {
     return c;
   }
 
-  /** N(ω̂) = −Ĵ(ψ, ω) − iβκ_x ψ̂ + F̂ with ψ̂ = ∇⁻²ω̂. */
+  /**
+   * N(ω̂) = −Ĵ(ψ, ω) − iβκ_x ψ̂ + F̂ with ψ̂ = ∇⁻²ω̂: the arithmetic of `grid.invLaplacian`, then
+   * `grid.jacobian(ψ̂, ω̂)`, then the β and forcing terms, operation for operation (so the same
+   * bits), with ψ̂ formed inside the loops that need it instead of in its own pass.
+   */
   #nonlinear(inR: Float64Array, inI: Float64Array, outR: Float64Array, outI: Float64Array): void {
-    const g = this.grid, f = this.forcingHat, pr = this.#psr, pi = this.#psi, kx = g.kx;
-    const beta = this.beta;
-    g.invLaplacian(inR, inI, pr, pi);
-    g.jacobian(pr, pi, inR, inI, outR, outI);
-    for (let k = 0; k < g.size; k++) {
-      const b = beta * kx[k];
-      outR[k] = f[k] - outR[k] + b * pi[k];
-      outI[k] = -outI[k] - b * pr[k];
+    const g = this.grid, size = g.size, f = this.forcingHat, kx = g.kx, ky = g.ky;
+    const mask = g.mask, inv = g.invK2, beta = this.beta;
+    const pr = this.#psr, pi = this.#psi, qr = this.#wr, qi = this.#wi;
+    // (iκ_x − κ_y)·P·ψ̂ ↦ ψ_x + i ψ_y and (iκ_x − κ_y)·P·ω̂ ↦ ω_x + i ω_y
+    for (let k = 0; k < size; k++) {
+      const s = -1 * inv[k], m = mask[k]; // ∇⁻²: ψ̂ = −ω̂/|κ|²
+      const ar = (s * inR[k]) * m, ai = (s * inI[k]) * m, br = inR[k] * m, bi = inI[k] * m;
+      pr[k] = -kx[k] * ai - ky[k] * ar;
+      pi[k] = kx[k] * ar - ky[k] * ai;
+      qr[k] = -kx[k] * bi - ky[k] * br;
+      qi[k] = kx[k] * br - ky[k] * bi;
+    }
+    g.fft2Band(pr, pi, true);
+    g.fft2Band(qr, qi, true);
+    for (let k = 0; k < size; k++) {
+      outR[k] = pr[k] * qi[k] - pi[k] * qr[k];
+      outI[k] = 0;
+    }
+    g.fft2Band(outR, outI, false);
+    for (let k = 0; k < size; k++) {
+      const m = mask[k], jr = outR[k] * m, ji = outI[k] * m, s = -1 * inv[k], b = beta * kx[k];
+      outR[k] = f[k] - jr + b * (s * inI[k]);
+      outI[k] = -ji - b * (s * inR[k]);
     }
   }
 
