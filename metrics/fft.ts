@@ -110,7 +110,8 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
  *   xr = re[b]·wr − im[b]·wi,  xi = re[b]·wi + im[b]·wr,
  *   re[b] = re[a] − xr,  im[b] = im[a] − xi,  re[a] = re[a] + xr,  im[a] = im[a] + xi,
  *
- * and the inverse then divides every value by N. The butterflies of a stage touch disjoint pairs,
+ * and the inverse then divides every value by N (done as a product with 1/N, exact for N = 2^b,
+ * which rounds the same real number, so the same bits). The butterflies of a stage touch disjoint pairs,
  * so any order within a stage gives the same bits. The loops below run two stages per pass
  * (radix 2²: four values loaded, the four butterflies of stages s and 2s done in registers, four
  * stored), with exactly these operations in this order per butterfly, hence the same bits; a
@@ -244,9 +245,11 @@ function stages(
     }
   }
   if (inverse) {
+    // x·(1/N) is x/N to the bit: 1/N is exact for N = 2^b, and both round the same real x/2^b
+    const s = 1 / n;
     for (let i = off; i < end; i++) {
-      re[i] /= n;
-      im[i] /= n;
+      re[i] *= s;
+      im[i] *= s;
     }
   }
 }
@@ -358,11 +361,12 @@ export function fftColumns(
     }
   }
   if (inverse) {
+    const s = 1 / rows; // x·(1/N) = x/N to the bit (see stages)
     for (let r = 0; r < rows; r++) {
       const ra = r * stride;
       for (let p = p0; p < p1; p++) {
-        re[ra + p] /= rows;
-        im[ra + p] /= rows;
+        re[ra + p] *= s;
+        im[ra + p] *= s;
       }
     }
   }
