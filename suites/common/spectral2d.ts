@@ -133,26 +133,51 @@ export class Spectral2D {
    */
   #fft2(re: Float64Array, im: Float64Array, inverse: boolean, lim: number): void {
     const n = this.n;
-    const rows = () => {
-      // Rows are contiguous: transform them in place (fftAt: fft's arithmetic on a slice).
-      for (let j = 0; j < n; j++) fftAt(re, im, j * n, n, inverse);
-    };
-    const cols = () => {
-      // fftColumns: fft's bits per column, the butterflies running along rows
-      if (2 * lim + 1 >= n) {
-        fftColumns(re, im, n, n, 0, n, inverse);
-      } else {
-        fftColumns(re, im, n, n, 0, lim + 1, inverse);
-        fftColumns(re, im, n, n, n - lim, n, inverse);
-      }
-    };
-    if (inverse) {
-      cols();
-      rows();
+    if (inverse) this.#cols(re, im, true, lim);
+    // Rows are contiguous: transform them in place (fftAt: fft's arithmetic on a slice).
+    for (let j = 0; j < n; j++) fftAt(re, im, j * n, n, inverse);
+    if (!inverse) this.#cols(re, im, false, lim);
+  }
+
+  /** The y-transforms of `#fft2`: columns with p ≤ lim or p ≥ n − lim. */
+  #cols(re: Float64Array, im: Float64Array, inverse: boolean, lim: number): void {
+    const n = this.n;
+    // fftColumns: fft's bits per column, the butterflies running along rows
+    if (2 * lim + 1 >= n) {
+      fftColumns(re, im, n, n, 0, n, inverse);
     } else {
-      rows();
-      cols();
+      fftColumns(re, im, n, n, 0, lim + 1, inverse);
+      fftColumns(re, im, n, n, n - lim, n, inverse);
     }
+  }
+
+  /**
+   * The transforms and product of the Jacobian with the row passes fused: from the spectra
+   * `(pr, pi)` of a_x + i a_y and `q[t], q[t + 1]` of b_x + i b_y (band-limited), writes
+   * `FFT[a_x b_y − a_y b_x]` (band columns only, unmasked) to `out[t], out[t + 1]`, overwriting
+   * p and q with their inverse transforms. The bits of `#fft2` inverse on p and each q, the
+   * product, and `#fft2` forward on each out: every row is independent of the others in the
+   * row passes, so row j of p and q is inverse-transformed, multiplied and forward-transformed
+   * while it is in cache.
+   */
+  #brackets(pr: Float64Array, pi: Float64Array, q: Float64Array[], out: Float64Array[]): void {
+    const n = this.n, lim = this.kCut;
+    this.#cols(pr, pi, true, lim);
+    for (let t = 0; t < q.length; t += 2) this.#cols(q[t], q[t + 1], true, lim);
+    for (let j = 0; j < n; j++) {
+      const o = j * n, e = o + n;
+      fftAt(pr, pi, o, n, true);
+      for (let t = 0; t < q.length; t += 2) {
+        const qr = q[t], qi = q[t + 1], outRe = out[t], outIm = out[t + 1];
+        fftAt(qr, qi, o, n, true);
+        for (let k = o; k < e; k++) {
+          outRe[k] = pr[k] * qi[k] - pi[k] * qr[k];
+          outIm[k] = 0;
+        }
+        fftAt(outRe, outIm, o, n, false);
+      }
+    }
+    for (let t = 0; t < out.length; t += 2) this.#cols(out[t], out[t + 1], false, lim);
   }
 
   /**
@@ -190,6 +215,36 @@ export class Spectral2D {
   fft2Band(re: Float64Array, im: Float64Array, inverse = false): void {
     this.#check("run band transform", re, im);
     this.#fft2(re, im, inverse, this.kCut);
+  }
+
+  /**
+   * The unmasked bracket of {@link Spectral2D.jacobian}: from the spectra `(pr, pi)` of
+   * a_x + i a_y and `(qr, qi)` of b_x + i b_y (band-limited), writes `FFT[a_x b_y − a_y b_x]`
+   * into `(outRe, outIm)` (band columns only: the caller masks), overwriting p and q with their
+   * inverse transforms. The bits of `fft2Band(p, inverse)`, `fft2Band(q, inverse)`, the product
+   * and `fft2Band(out)`, with the row passes fused.
+   *
+   * @example
+   * ```ts
+   * import { Spectral2D } from "./spectral2d.ts";
+   * const g = new Spectral2D(8), s = () => new Float64Array(64);
+   * const [pr, pi, qr, qi, or, oi] = [s(), s(), s(), s(), s(), s()];
+   * pr[1] = 64; // a_x + i a_y = e^{ix}: a_x = cos x, a_y = sin x
+   * qi[0] = 64; // b_x + i b_y = i: b_y = 1
+   * g.bracketBand(pr, pi, qr, qi, or, oi); // a_x b_y − a_y b_x = cos x
+   * if (Math.abs(or[1] - 32) > 1e-12 || Math.abs(or[7] - 32) > 1e-12) throw new Error("cos x");
+   * ```
+   */
+  bracketBand(
+    pr: Float64Array,
+    pi: Float64Array,
+    qr: Float64Array,
+    qi: Float64Array,
+    outRe: Float64Array,
+    outIm: Float64Array,
+  ): void {
+    this.#check("compute bracket", pr, pi, qr, qi, outRe, outIm);
+    this.#brackets(pr, pi, [qr, qi], [outRe, outIm]);
   }
 
   /**
@@ -461,9 +516,8 @@ export class Spectral2D {
       qr[k] = -kx[k] * bi - ky[k] * br;
       qi[k] = kx[k] * br - ky[k] * bi;
     }
-    this.#fft2(pr, pi, true, this.kCut);
-    this.#fft2(qr, qi, true, this.kCut);
-    this.#bracket(qr, qi, outRe, outIm);
+    this.#brackets(pr, pi, [qr, qi], [outRe, outIm]);
+    this.#mask(outRe, outIm);
   }
 
   /**
@@ -510,21 +564,14 @@ export class Spectral2D {
       sr[k] = -kx[k] * ci - ky[k] * cr;
       si[k] = kx[k] * cr - ky[k] * ci;
     }
-    this.#fft2(pr, pi, true, this.kCut);
-    this.#fft2(qr, qi, true, this.kCut);
-    this.#fft2(sr, si, true, this.kCut);
-    this.#bracket(qr, qi, outRe, outIm);
-    this.#bracket(sr, si, out2Re, out2Im);
+    this.#brackets(pr, pi, [qr, qi, sr, si], [outRe, outIm, out2Re, out2Im]);
+    this.#mask(outRe, outIm);
+    this.#mask(out2Re, out2Im);
   }
 
-  /** `P·FFT[a_x b_y − a_y b_x]` from a_x + i a_y in the `#ar`, `#ai` buffers and b's in (qr, qi). */
-  #bracket(qr: Float64Array, qi: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
-    const size = this.size, mask = this.mask, pr = this.#ar, pi = this.#ai;
-    for (let k = 0; k < size; k++) {
-      outRe[k] = pr[k] * qi[k] - pi[k] * qr[k];
-      outIm[k] = 0;
-    }
-    this.#fft2(outRe, outIm, false, this.kCut);
+  /** Multiply by the 2/3-rule mask in place (`x·P`, as `dealias` but without its checks). */
+  #mask(outRe: Float64Array, outIm: Float64Array): void {
+    const size = this.size, mask = this.mask;
     for (let k = 0; k < size; k++) {
       outRe[k] *= mask[k];
       outIm[k] *= mask[k];

@@ -243,7 +243,7 @@ export class Jet2D {
 
   /**
    * N(ω̂) = −Ĵ(ψ, ω) − iβκ_x ψ̂ + F̂ with ψ̂ = ∇⁻²ω̂: the arithmetic of `grid.invLaplacian`, then
-   * `grid.jacobian(ψ̂, ω̂)`, then the β and forcing terms, operation for operation (so the same
+   * `grid.jacobian(ψ̂, ω̂)` (its transforms and product by `grid.bracketBand`), then the β and forcing terms, operation for operation (so the same
    * bits), with ψ̂ formed inside the loops that need it instead of in its own pass.
    */
   #nonlinear(inR: Float64Array, inI: Float64Array, outR: Float64Array, outI: Float64Array): void {
@@ -259,13 +259,7 @@ export class Jet2D {
       qr[k] = -kx[k] * bi - ky[k] * br;
       qi[k] = kx[k] * br - ky[k] * bi;
     }
-    g.fft2Band(pr, pi, true);
-    g.fft2Band(qr, qi, true);
-    for (let k = 0; k < size; k++) {
-      outR[k] = pr[k] * qi[k] - pi[k] * qr[k];
-      outI[k] = 0;
-    }
-    g.fft2Band(outR, outI, false);
+    g.bracketBand(pr, pi, qr, qi, outR, outI);
     for (let k = 0; k < size; k++) {
       const m = mask[k], jr = outR[k] * m, ji = outI[k] * m, s = -1 * inv[k], b = beta * kx[k];
       outR[k] = f[k] - jr + b * (s * inI[k]);
