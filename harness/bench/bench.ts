@@ -23,6 +23,7 @@
  * reference from the smoke-tier reference cache (ICs repeated to fill the batch); the timed steps
  * score against those states. CPU time (the whole process) is reported beside wall time: on a
  * shared machine the wall-time ratio is noisy, and the CPU time the metrics add is what they cost.
+ * `--json` adds a last line `JSON: {...}` with the same figures, for `speed_table.ts`.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -47,6 +48,7 @@ const { values } = parseArgs({
     suite: { type: "string", default: "burgers1d" },
     model: { type: "string" },
     "no-solver": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
   },
 });
 const suite = getSuite(values.suite!);
@@ -105,6 +107,8 @@ function median(xs: number[]): number {
 }
 
 const rows: string[][] = [];
+/** The figures of each backend, for the `JSON: {...}` line of `--json`. */
+const records: Record<string, string | number>[] = [];
 for (const name of chosen) {
   const backend = await openBackend(name);
   const sessions = await openSessions(backend, model, plan, 3);
@@ -180,8 +184,20 @@ for (const name of chosen) {
   const mm = wall(times.metrics), mw = wall(times.worker);
   // Share of bare throughput kept, per round (variants of one round ran back to back), median.
   const kept = (xs: Timing[]) => median(xs.map((m, r) => times.bare[r].wall / m.wall));
-  const perStep = (xs: Timing[]) =>
-    `${((cpu(xs) - cpu(times.engine)) * 1000 / (B * T)).toFixed(0)} µs`;
+  const cpuUs = (xs: Timing[]) => (cpu(xs) - cpu(times.engine)) * 1000 / (B * T);
+  const perStep = (xs: Timing[]) => `${cpuUs(xs).toFixed(0)} µs`;
+  records.push({
+    backend: name,
+    bareStepsPerSecond: (B * T) / (mb / 1000),
+    engineStepsPerSecond: (B * T) / (me / 1000),
+    inlineStepsPerSecond: (B * T) / (mm / 1000),
+    workerStepsPerSecond: (B * T) / (mw / 1000),
+    engineOverhead: me / mb - 1,
+    keptInline: kept(times.metrics),
+    keptWorker: kept(times.worker),
+    metricsCpuUsPerIcStepInline: cpuUs(times.metrics),
+    metricsCpuUsPerIcStepWorker: cpuUs(times.worker),
+  });
   rows.push([
     name + (backend.fallbackAdapter ? " (software adapter)" : ""),
     sps(mb),
@@ -229,4 +245,20 @@ if (!values["no-solver"]) {
       `per standard-tier trajectory (${c.standardSteps} steps), ${c.spinUpSeconds.toFixed(1)} s ` +
       `per spun-up IC (${c.coarseMs.toFixed(2)} ms per 64² sub-step)`,
   );
+}
+
+// --json: one machine-readable line after the human output (harness/bench/speed_table.ts reads it).
+if (values.json) {
+  console.log(`JSON: ${
+    JSON.stringify({
+      bench: "bench",
+      suite: suite.id,
+      model: modelId,
+      batch: B,
+      steps: T,
+      rounds: R,
+      load: Deno.loadavg()[0],
+      backends: records,
+    })
+  }`);
 }

@@ -9,6 +9,7 @@
  *
  * `deno run -A harness/bench/memory_bench.ts [--suites convection1d,burgers1d] [--tier standard]
  * [--factor 10] [--backend native]`
+ * (`--json` adds a last line `JSON: {...}` with the same figures, for `speed_table.ts`)
  * @module
  */
 import { parseArgs } from "node:util";
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     steps: { type: "string" },
     factor: { type: "string", default: "10" },
     backend: { type: "string", default: "native" },
+    json: { type: "boolean", default: false },
   },
 });
 
@@ -66,6 +68,7 @@ console.log(
   "| suite | ICs | steps | reference MiB | peak RSS MiB | of which before evaluate() | growth vs T |",
 );
 console.log("|---|---|---|---|---|---|---|");
+const json: Record<string, string | number>[] = [];
 for (const id of values.suites!.split(",")) {
   const suite = getSuite(id);
   const tier = suite.tiers[values.tier as TierName];
@@ -92,6 +95,7 @@ for (const id of values.suites!.split(",")) {
     }).output();
     const text = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
     if (!out.success) {
+      json.push({ suite: id, ics: tier.ics, steps, error: `exit ${out.code}` });
       console.log(
         `| ${id} | ${tier.ics} | ${steps} | failed: ${
           new TextDecoder().decode(out.stderr).slice(-200)
@@ -103,10 +107,15 @@ for (const id of values.suites!.split(",")) {
     const refMiB = (r.ics * (r.steps + 1) * suite.fields.length * gridSize(suite.grid) * 4) /
       2 ** 20;
     if (Number.isNaN(base)) base = r.peak;
+    json.push({ suite: id, ...r, referenceMiB: refMiB, growth: r.peak / base });
     console.log(
       `| ${id} | ${r.ics} | ${r.steps} | ${refMiB.toFixed(1)} | ${r.peak.toFixed(0)} | ${
         r.before.toFixed(0)
       } | ${(r.peak / base).toFixed(2)}× |`,
     );
   }
+}
+if (values.json) {
+  const head = { bench: "memory", tier: values.tier, factor, backend: values.backend };
+  console.log(`JSON: ${JSON.stringify({ ...head, rows: json })}`);
 }

@@ -7,6 +7,7 @@
  * cache dir) is warmed once before timing: it is one serial job in both variants.
  *
  * `deno run -A harness/bench/reference_bench.ts --suite shallow_water2d --tier standard --rounds 3`
+ * (`--json` adds a last line `JSON: {...}` with the same figures, for `speed_table.ts`)
  * @module
  */
 import { parseArgs } from "node:util";
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     steps: { type: "string" },
     rounds: { type: "string", default: "3" },
     workers: { type: "string" },
+    json: { type: "boolean", default: false },
   },
 });
 const suite = getSuite(values.suite!);
@@ -90,3 +92,21 @@ for (const x of [one, pool]) {
   console.log(`| ${x.name} | ${x.wall.toFixed(2)} | ${x.cpu.toFixed(2)} | ${x.ratio.toFixed(2)} |`);
 }
 console.log(`speed-up (wall, one / pool): ${(one.wall / pool.wall).toFixed(2)}×`);
+if (values.json) {
+  console.log(`JSON: ${
+    JSON.stringify({
+      bench: "reference",
+      suite: suite.id,
+      tier: values.tier,
+      ics: request.ics,
+      steps: request.steps,
+      rounds: R,
+      workers,
+      load: Deno.loadavg()[0],
+      sha256: [...shas][0],
+      one: { wallSeconds: one.wall, cpuSeconds: one.cpu, cpuPerWall: one.ratio },
+      pool: { wallSeconds: pool.wall, cpuSeconds: pool.cpu, cpuPerWall: pool.ratio },
+      speedup: one.wall / pool.wall,
+    })
+  }`);
+}

@@ -17,6 +17,7 @@
  * same state agrees to rounding); that test is ignored where Python with NumPy is missing.
  *
  * `deno run -A harness/bench/yardstick_bench.ts --rounds 3`
+ * (`--json` adds a last line `JSON: {...}` with the same figures, for `speed_table.ts`)
  * @module
  */
 import { parseArgs } from "node:util";
@@ -38,6 +39,7 @@ const { values } = parseArgs({
   options: {
     rounds: { type: "string", default: "3" },
     python: { type: "string", default: "python3" },
+    json: { type: "boolean", default: false },
   },
 });
 const R = Number(values.rounds);
@@ -164,6 +166,7 @@ console.log(
   `load ${Deno.loadavg().map((x) => x.toFixed(1)).join(" ")}; CPU ms per unit, medians of ${R}`,
 );
 console.log("| suite | unit | TS ms | NumPy ms | NumPy ÷ TS |\n| --- | --- | --- | --- | --- |");
+const json: { suite: string; unit: string; tsMs: number; numpyMs: number | null }[] = [];
 for (const c of cases) {
   c.ts(); // warm-up
   const ts: number[] = [], py: number[] = [];
@@ -173,9 +176,13 @@ for (const c of cases) {
     if (p !== undefined) py.push(p);
   }
   const t = median(ts), p = py.length ? median(py) : undefined;
+  json.push({ suite: c.suite, unit: c.unit, tsMs: t, numpyMs: p ?? null });
   console.log(
     `| ${c.suite} | ${c.unit} | ${t.toFixed(3)} | ${p?.toFixed(3) ?? "n/a"} | ${
       p !== undefined ? (p / t).toFixed(2) + "×" : "n/a"
     } |`,
   );
+}
+if (values.json) {
+  console.log(`JSON: ${JSON.stringify({ bench: "yardstick", rounds: R, cases: json })}`);
 }
