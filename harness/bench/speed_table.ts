@@ -22,6 +22,7 @@
  * figure). The bench model per suite is `BENCH_MODELS` (`--models suite=baseline,...`).
  * Children's output streams to stderr as they run; stdout gets the tables, each followed by the
  * commands that reproduce its figures; `--json` adds a last line `JSON: {...}` with every row.
+ * The exit status is 1 when a part failed (its row reads "failed: ..."), 2 on bad flags.
  *
  * `deno task bench:suites [--suites burgers1d,jet2d] [--rounds 3] [--dry-run]`
  * @module
@@ -337,6 +338,14 @@ export function renderTable(suite: string, rows: Row[], commands: string[]): str
   ].join("\n");
 }
 
+/** What each part measures, for the row of a part whose child failed. */
+const PART_NAMES: Record<Part, string> = {
+  bench: "scoring: kept of bare throughput",
+  yardstick: "reference solver step, NumPy ÷ TS",
+  reference: "cold reference, pool CPU ÷ wall",
+  memory: "peak RSS at T and 10·T",
+};
+
 /** Runs one child, streaming its stdout to stderr; its stdout, or the reason it failed. */
 async function runChild(c: Child, timeoutS: number): Promise<{ stdout: string; error?: string }> {
   const script = fileURLToPath(new URL(`./${c.script}`, import.meta.url));
@@ -382,7 +391,7 @@ function rowsOf(
     if (c.part === "reference") return referenceRows(j, n);
     return memoryRows(j, suite, n, flat);
   } catch (e) {
-    return [failed(c.part, (e as Error).message, n)];
+    return [failed(`${PART_NAMES[c.part]} (${c.script})`, (e as Error).message, n)];
   }
 }
 
@@ -493,4 +502,7 @@ if (import.meta.main) {
   const minutes = (Date.now() - started.getTime()) / 60000;
   console.log(`whole run: ${minutes.toFixed(1)} min wall`);
   if (values.json) console.log(`JSON: ${JSON.stringify({ bench: "speed_table", suites: all })}`);
+  // A part that failed leaves a "failed: ..." figure in its table; the exit status says so too.
+  const anyFailed = Object.values(all).flat().some((r) => r.figure.startsWith("failed"));
+  if (anyFailed) Deno.exit(1);
 }
