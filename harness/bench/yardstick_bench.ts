@@ -18,6 +18,10 @@
  *
  * `deno run -A harness/bench/yardstick_bench.ts --rounds 3`
  * (`--json` adds a last line `JSON: {...}` with the same figures, for `speed_table.ts`)
+ *
+ * Latest figures in docs/benchmarks.md ("Solvers vs NumPy"): burgers1d, hasegawa_wakatani and
+ * shallow_water2d above 1.5×, jet2d about 1×. Not yet: a yardstick for convection1d (its exact
+ * Fourier-shift solver, one FFT pair per step).
  * @module
  */
 import { parseArgs } from "node:util";
