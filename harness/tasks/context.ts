@@ -6,24 +6,14 @@
  *
  * @example
  * ```ts
- * import { suiteTrackers } from "./context.ts";
- * import { getSuite } from "../../suites/mod.ts";
- * const t = suiteTrackers(getSuite("shallow_water2d"), {
- *   ics: 1, steps: 2, history: 1, summarySteps: [], seed: 0,
- * });
- * if (t.keys.join() !== "scorer,diagnostics,anchors") throw new Error(t.keys.join());
+ * import { resolveSuite, suiteTrackers } from "./context.ts";
+ * const suite = resolveSuite("burgers1d"); // a registered id, or a Suite object as given
+ * const t = suiteTrackers(suite, { ics: 2, steps: 3, history: 1, summarySteps: [3], seed: 1 });
+ * if (t.keys[0] !== "scorer") throw new Error(t.keys.join());
  * ```
  * @module
  */
-import {
-  gridShape,
-  gridSize,
-  type Suite,
-  type SuiteTrackerContext,
-  type TierName,
-} from "../../suites/common/types.ts";
-import { buildTrackers, type ShardStates, type TrackerSet } from "../../metrics/tracker.ts";
-import { forecastFamilies } from "../../metrics/trackers.ts";
+import { gridShape, type Suite, type TierName } from "../../suites/common/types.ts";
 import { getSuite } from "../../suites/mod.ts";
 import { getBaseline } from "../../baselines/mod.ts";
 import type { Backend } from "../onnx/backend.ts";
@@ -37,46 +27,9 @@ import { type Result, RESULT_SCHEMA } from "../results/schema.ts";
 import { DEFAULT_SPECTRUM_LABEL } from "../results/io.ts";
 import { environment, type RuntimeRecord } from "./environment.ts";
 
-/** A forecast run's shape, as recorded in its result (`config`, `model.history`). */
-export interface TrackedRun {
-  /** ICs of the whole run, N. */
-  readonly ics: number;
-  /** Horizon T. */
-  readonly steps: number;
-  /** The model's history k: its first prediction is step min(k, T). */
-  readonly history: number;
-  /** Summary steps within 1..T (`config.summarySteps`). */
-  readonly summarySteps: readonly number[];
-  /** IC seed (`config.seed`). */
-  readonly seed: number;
-  /** Extras of a data file, for a run (not a merge). */
-  readonly data?: SuiteTrackerContext["data"];
-}
-
-/**
- * The trackers of a forecast run of `suite` (`metrics/trackers.ts`, then `suite.trackers`);
- * with `shards`, rebuilt from their states for a merge (`RangeError` naming the shard files
- * when a state is missing, unexpected or does not fit); with `partial` too, from states of
- * some ICs (one shard's), the others unobserved: the rows that shard's own run emitted.
- */
-export function suiteTrackers(
-  suite: Suite,
-  run: TrackedRun,
-  shards?: readonly ShardStates[],
-  partial = false,
-): TrackerSet {
-  const ctx: SuiteTrackerContext = {
-    suite,
-    pointsPerField: gridSize(suite.grid),
-    ics: run.ics,
-    steps: run.steps,
-    firstStep: Math.min(run.history, run.steps),
-    summarySteps: run.summarySteps,
-    seed: run.seed,
-    ...(run.data ? { data: run.data } : {}),
-  };
-  return buildTrackers(forecastFamilies(suite.trackers ?? []), ctx, shards, partial);
-}
+// The run's trackers live in their own small module, which the scoring worker loads without the
+// model, backend and result code this one needs.
+export { suiteTrackers, type TrackedRun } from "./suite_trackers.ts";
 
 /**
  * A registered suite by id, or a `Suite` object as given (e.g. a user-defined suite).

@@ -42,7 +42,7 @@ import type { ResultRow } from "../../metrics/rows.ts";
 import type { TrackerSet } from "../../metrics/tracker.ts";
 import { gridSize, type Suite } from "../../suites/common/types.ts";
 import { SUITES } from "../../suites/mod.ts";
-import { suiteTrackers, type TrackedRun } from "./context.ts";
+import { suiteTrackers, type TrackedRun } from "./suite_trackers.ts";
 import { OP_DIVERGED, OP_INITIAL, OP_STEP, type ScoringMessage } from "./scoring_ops.ts";
 
 /** What the trackers gave at the end of a run. */
@@ -113,7 +113,7 @@ export function openScoring(suite: Suite, run: TrackedRun, mode: ScoringMode = "
  * @example
  * ```ts
  * import { inlineScoring } from "./scoring.ts";
- * import { suiteTrackers } from "./context.ts";
+ * import { suiteTrackers } from "./suite_trackers.ts";
  * import { getSuite } from "../../suites/mod.ts";
  * const s = inlineScoring(suiteTrackers(getSuite("convection1d"), {
  *   ics: 1, steps: 1, history: 1, summarySteps: [], seed: 0,

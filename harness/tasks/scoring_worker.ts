@@ -11,7 +11,7 @@
  */
 import { getSuite } from "../../suites/mod.ts";
 import type { TrackerSet } from "../../metrics/tracker.ts";
-import { suiteTrackers, type TrackedRun } from "./context.ts";
+import { suiteTrackers, type TrackedRun } from "./suite_trackers.ts";
 import { OP_DIVERGED, OP_FIELDS, OP_INITIAL, OP_STEP, type ScoringMessage } from "./scoring_ops.ts";
 
 const scope = self as unknown as {

@@ -1,0 +1,61 @@
+/**
+ * The trackers of a forecast run: {@link suiteTrackers} builds `metrics/trackers.ts`'s families
+ * plus `suite.trackers` for a run or, from shard states, for a merge (one function, so merged
+ * shards equal unsharded runs by construction). Kept apart from `./context.ts` so the scoring
+ * worker (`./scoring_worker.ts`) loads only suites and metrics.
+ *
+ * @example
+ * ```ts
+ * import { suiteTrackers } from "./suite_trackers.ts";
+ * import { getSuite } from "../../suites/mod.ts";
+ * const t = suiteTrackers(getSuite("shallow_water2d"), {
+ *   ics: 1, steps: 2, history: 1, summarySteps: [], seed: 0,
+ * });
+ * if (t.keys.join() !== "scorer,diagnostics,anchors") throw new Error(t.keys.join());
+ * ```
+ * @module
+ */
+import { gridSize, type Suite, type SuiteTrackerContext } from "../../suites/common/types.ts";
+import { buildTrackers, type ShardStates, type TrackerSet } from "../../metrics/tracker.ts";
+import { forecastFamilies } from "../../metrics/trackers.ts";
+
+/** A forecast run's shape, as recorded in its result (`config`, `model.history`). */
+export interface TrackedRun {
+  /** ICs of the whole run, N. */
+  readonly ics: number;
+  /** Horizon T. */
+  readonly steps: number;
+  /** The model's history k: its first prediction is step min(k, T). */
+  readonly history: number;
+  /** Summary steps within 1..T (`config.summarySteps`). */
+  readonly summarySteps: readonly number[];
+  /** IC seed (`config.seed`). */
+  readonly seed: number;
+  /** Extras of a data file, for a run (not a merge). */
+  readonly data?: SuiteTrackerContext["data"];
+}
+
+/**
+ * The trackers of a forecast run of `suite` (`metrics/trackers.ts`, then `suite.trackers`);
+ * with `shards`, rebuilt from their states for a merge (`RangeError` naming the shard files
+ * when a state is missing, unexpected or does not fit); with `partial` too, from states of
+ * some ICs (one shard's), the others unobserved: the rows that shard's own run emitted.
+ */
+export function suiteTrackers(
+  suite: Suite,
+  run: TrackedRun,
+  shards?: readonly ShardStates[],
+  partial = false,
+): TrackerSet {
+  const ctx: SuiteTrackerContext = {
+    suite,
+    pointsPerField: gridSize(suite.grid),
+    ics: run.ics,
+    steps: run.steps,
+    firstStep: Math.min(run.history, run.steps),
+    summarySteps: run.summarySteps,
+    seed: run.seed,
+    ...(run.data ? { data: run.data } : {}),
+  };
+  return buildTrackers(forecastFamilies(suite.trackers ?? []), ctx, shards, partial);
+}
