@@ -170,6 +170,7 @@ export class ScoringThread implements Scoring {
   #error: Error | undefined;
   #done: { resolve: (r: ScoredRun) => void; reject: (e: Error) => void } | undefined;
   #closed = false;
+  #batches = 0;
 
   /** Start the worker for registered suite `suiteId` and run `run`. */
   constructor(
@@ -222,8 +223,13 @@ export class ScoringThread implements Scoring {
   /** Room for `n` more values in the batch buffer. */
   #reserve(n: number): number {
     if (this.#used + n > this.#data.length) {
-      if (this.#used > 0) this.#flush();
-      if (n > this.#data.length) this.#data = new Float32Array(Math.max(n, 2 * this.#data.length));
+      // Grow up to flushValues (a step's batch travels whole); beyond it, send what is there.
+      if (this.#used > 0 && this.#used + n > this.#flushValues) this.#flush();
+      if (this.#used + n > this.#data.length) {
+        const grown = new Float32Array(Math.max(this.#used + n, 2 * this.#data.length));
+        grown.set(this.#data.subarray(0, this.#used));
+        this.#data = grown;
+      }
     }
     const at = this.#used;
     this.#used += n;
@@ -239,11 +245,18 @@ export class ScoringThread implements Scoring {
     if (this.#meta.length === 0 || this.#closed) return;
     const meta = Int32Array.from(this.#meta);
     const data = this.#data.subarray(0, this.#used);
+    const capacity = this.#data.length; // 0 once its buffer is transferred
     this.#queued += data.byteLength + meta.byteLength;
+    this.#batches++;
     this.#post({ kind: "ops", meta, data }, [meta.buffer as ArrayBuffer, this.#data.buffer]);
-    this.#data = new Float32Array(this.#data.length);
+    this.#data = new Float32Array(capacity);
     this.#meta = [];
     this.#used = 0;
+  }
+
+  /** Batches sent so far (one per `settle` with something to send, more for large steps). */
+  get batches(): number {
+    return this.#batches;
   }
 
   observeInitial(ic: number, state: Float32Array): void {

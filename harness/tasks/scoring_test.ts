@@ -156,3 +156,25 @@ Deno.test("openScoring: auto keeps small runs and unregistered suites inline", (
     for (const s of [small, big, own]) s.close();
   }
 });
+
+Deno.test("a step's observations travel as one batch, however many ICs", async () => {
+  const run = { ics: 40, steps: 2, history: 1, summarySteps: [], seed: 0 };
+  const s = new ScoringThread("convection1d", run);
+  try {
+    const y = new Float32Array(1024).map((_, j) => Math.cos(j));
+    for (let step = 0; step <= 2; step++) {
+      for (let ic = 0; ic < 40; ic++) {
+        if (step === 0) s.observeInitial(ic, y);
+        else s.observe(ic, step, y, y);
+      }
+      await s.settle();
+      if (s.batches !== step + 1) throw new Error(`step ${step}: ${s.batches} batches`);
+    }
+    const { rows } = await s.finish();
+    if (!rows.some((r) => r.metric === "mse" && r.step === 2 && r.n === 40)) {
+      throw new Error("rows");
+    }
+  } finally {
+    s.close();
+  }
+});
