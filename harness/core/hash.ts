@@ -222,3 +222,112 @@ export function sha256HexSync(data: string | Uint8Array): string {
 export function sha256Base64Sync(data: string | Uint8Array): string {
   return btoa(String.fromCharCode(...sha256Sync(data)));
 }
+
+/**
+ * SHA-256 fed in pieces, in plain JavaScript (browsers and Deno alike): `update` with each piece
+ * of the message in order, then `hex` once. The digest of the pieces is the digest of their
+ * concatenation, so a trajectory too long to hold whole can be hashed chunk by chunk
+ * (`harness/data/reference_store.ts` hashes cached references this way). The 64-byte block
+ * compression is FIPS 180-4's, as in {@link sha256Sync}.
+ *
+ * @example
+ * ```ts
+ * import { Sha256 } from "./hash.ts";
+ * const h = new Sha256();
+ * h.update(new TextEncoder().encode("a"));
+ * h.update(new TextEncoder().encode("bc"));
+ * if (h.hex() !== "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") {
+ *   throw new Error("sha256(abc)");
+ * }
+ * ```
+ */
+export class Sha256 {
+  readonly #h = new Int32Array([
+    0x6a09e667,
+    0xbb67ae85,
+    0x3c6ef372,
+    0xa54ff53a,
+    0x510e527f,
+    0x9b05688c,
+    0x1f83d9ab,
+    0x5be0cd19,
+  ]);
+  readonly #w = new Int32Array(64);
+  readonly #block = new Uint8Array(64);
+  #fill = 0;
+  #length = 0;
+  #done = false;
+
+  /** Append `bytes` to the message. */
+  update(bytes: Uint8Array): this {
+    if (this.#done) throw new Error("Sha256: update after hex()");
+    this.#length += bytes.length;
+    let i = 0;
+    if (this.#fill > 0) {
+      const take = Math.min(64 - this.#fill, bytes.length);
+      this.#block.set(bytes.subarray(0, take), this.#fill);
+      this.#fill += take;
+      i = take;
+      if (this.#fill < 64) return this;
+      this.#compress(this.#block, 0);
+      this.#fill = 0;
+    }
+    for (; i + 64 <= bytes.length; i += 64) this.#compress(bytes, i);
+    if (i < bytes.length) {
+      this.#block.set(bytes.subarray(i));
+      this.#fill = bytes.length - i;
+    }
+    return this;
+  }
+
+  /** The digest of everything passed to {@link update}, as 64 lowercase hex characters. */
+  hex(): string {
+    if (!this.#done) {
+      const bits = this.#length * 8;
+      const tail = new Uint8Array(this.#fill + 9 <= 64 ? 64 - this.#fill : 128 - this.#fill);
+      tail[0] = 0x80;
+      const dv = new DataView(tail.buffer);
+      dv.setUint32(tail.length - 8, Math.floor(bits / 2 ** 32));
+      dv.setUint32(tail.length - 4, bits >>> 0);
+      this.update(tail);
+      this.#done = true;
+    }
+    return Array.from(this.#h, (x) => (x >>> 0).toString(16).padStart(8, "0")).join("");
+  }
+
+  #compress(m: Uint8Array, at: number): void {
+    const w = this.#w, H = this.#h;
+    for (let t = 0, p = at; t < 16; t++, p += 4) {
+      w[t] = (m[p] << 24) | (m[p + 1] << 16) | (m[p + 2] << 8) | m[p + 3];
+    }
+    for (let t = 16; t < 64; t++) {
+      const a = w[t - 15], b = w[t - 2];
+      const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
+      const s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
+      w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
+    }
+    let a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
+    for (let t = 0; t < 64; t++) {
+      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K256[t] + w[t]) | 0;
+      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      h = g;
+      g = f;
+      f = e;
+      e = (d + t1) | 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) | 0;
+    }
+    H[0] += a;
+    H[1] += b;
+    H[2] += c;
+    H[3] += d;
+    H[4] += e;
+    H[5] += f;
+    H[6] += g;
+    H[7] += h;
+  }
+}

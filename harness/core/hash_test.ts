@@ -50,3 +50,21 @@ Deno.test("sha256Sync equals WebCrypto for lengths around the block edges and fo
   const text = "console.log('é ∑ 😀')";
   assert.equal(sha256Base64Sync(text), createHash("sha256").update(text).digest("base64"));
 });
+
+Deno.test("Sha256 fed in pieces equals WebCrypto on the whole, for any split", async () => {
+  const { Sha256 } = await import("./hash.ts");
+  for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000, 4099]) {
+    const a = Uint8Array.from({ length: n }, (_, i) => (i * 2654435761) >>> 24);
+    const want = await sha256Hex(a);
+    for (const cuts of [[], [1], [63, 64], [7, 70, 71], [n >> 1]]) {
+      const h = new Sha256();
+      let at = 0;
+      for (const c of [...cuts.filter((c) => c <= n), n]) {
+        h.update(a.subarray(at, Math.max(at, c)));
+        at = Math.max(at, c);
+      }
+      const got = h.hex();
+      if (got !== want) throw new Error(`n ${n}, cuts ${cuts}: ${got} vs ${want}`);
+    }
+  }
+});

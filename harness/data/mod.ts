@@ -1,6 +1,7 @@
 /**
  * Data: `.npy` and HDF5 readers, `loadDataset` (ICs and reference trajectories from a file, with
- * a suite's own readers tried first) and the hash-verified Zarr reference cache.
+ * a suite's own readers tried first), the hash-verified Zarr reference cache, and references read
+ * a step window at a time (`ReferenceSource`).
  *
  * @example
  * ```ts
@@ -16,5 +17,14 @@ export { encodeNpy, halfToFloat, type NpyArray, parseNpy, readNpy, writeNpy } fr
 export {
   type CachedReference,
   loadOrGenerateReference,
+  openReference,
+  type ReferenceHandle,
   type ReferenceRequest,
 } from "./reference_cache.ts";
+export {
+  arrayReferenceSource,
+  readWholeReference,
+  type ReferenceSource,
+  sliceReferenceSource,
+  stepsPerWindow,
+} from "./reference_source.ts";

@@ -13,39 +13,53 @@
  * (ISO time), `sha256` (of the reference's little-endian float32 bytes in C order, the digest
  * results record) and `icsSha256` (likewise for the ICs).
  *
- * A hit re-reads both arrays, recomputes both digests and compares them, and checks the
- * attributes against the request. Anything unreadable, truncated, missing or mismatched is
- * logged as a warning, deleted and regenerated: cached data is never used unverified.
+ * A hit checks the attributes against the request, reads the ICs, checks that every reference
+ * chunk file has exactly its size, and recomputes both digests, the reference's chunk by chunk
+ * (node:crypto's SHA-256 fed window by window, never the whole array). Anything unreadable,
+ * truncated, missing or mismatched is logged as a warning, deleted and regenerated: cached data is
+ * never used unverified. The run then reads the reference a step window at a time
+ * ({@link openReference}, `reference_source.ts`): one byte-range read per IC of its chunk file,
+ * which the `bytes` codec leaves as raw little-endian float32 in C order. A chunk cut or removed
+ * after verification fails the read that needs it.
  *
- * An entry is written whole into a temporary sibling directory
- * (`<entry>.tmp-<pid>-<random>`) and renamed into place, so readers never see half an entry and
- * concurrent writers (processes or promises) never share a temporary directory. When two writers
- * race, the first rename wins and the loser discards its copy (the data are identical by
- * determinism). A failure to write the cache is logged and does not fail the run.
+ * An entry is written into a temporary sibling directory (`<entry>.tmp-<pid>-<random>`), the
+ * reference one IC chunk at a time as the generator produces it, and renamed into place, so
+ * readers never see half an entry and concurrent writers (processes or promises) never share a
+ * temporary directory. When two writers race, the first rename wins and the loser discards its
+ * copy (the data are identical by determinism). A failure to write the cache is logged and does
+ * not fail the run: the reference is then held in memory (made again if part of it had gone to
+ * the write that failed).
  *
  * This is the Deno store of `reference_store.ts` ({@link fileReferenceStore}); the
- * verification and generation are `referenceFromStore`'s, shared with the browser's store.
+ * verification and generation are `referenceSourceFromStore`'s, shared with the browser's store.
  *
- * Files are written with zarrita and `@zarrita/storage`'s `FileSystemStore` (Node `fs`), so the
- * entries open in zarr-python ≥ 3 and any other Zarr v3 reader. Needs `--allow-read` and
+ * Metadata and the ICs are written with zarrita and `@zarrita/storage`'s `FileSystemStore` (Node
+ * `fs`), the reference's chunk files directly in the layout zarrita writes (the same bytes), so
+ * the entries open in zarr-python ≥ 3 and any other Zarr v3 reader; the format is unchanged
+ * (`REFERENCE_CACHE_SCHEMA` 1). Needs `--allow-read` and
  * `--allow-write` on the cache directory. The default directory is {@link defaultCacheDir}.
  * @module
  */
 import { join } from "node:path";
+import { createHash } from "node:crypto";
 import * as zarr from "zarrita";
 import { FileSystemStore } from "@zarrita/storage";
 import { removeIfExists } from "../core/atomic.ts";
 import type { Progress, Suite } from "../../suites/common/types.ts";
 import {
   type CachedReference,
+  type OpenedReference,
   referenceFromStore,
   type ReferenceGenerator,
+  type ReferenceHandle,
   referenceKey,
   type ReferenceRequest,
   referenceShapes,
+  referenceSourceFromStore,
   type ReferenceStore,
-  type StoredReference,
+  type ReferenceWriter,
 } from "./reference_store.ts";
+import { checkWindow, readWholeReference, type ReferenceSource } from "./reference_source.ts";
 
 export { defaultCacheDir } from "./cache_dir.ts";
 export {
@@ -54,6 +68,7 @@ export {
   physicsTag,
   REFERENCE_CACHE_SCHEMA,
   type ReferenceGenerator,
+  type ReferenceHandle,
   type ReferenceRequest,
   sequentialReference,
 } from "./reference_store.ts";
@@ -103,14 +118,14 @@ function cOrderStride(shape: number[]): number[] {
   return stride;
 }
 
-async function writeArray(
+/** Create the Zarr metadata of array `name` (no chunks: those are written raw, below). */
+async function createArray(
   root: zarr.Location<FileSystemStore>,
   name: string,
-  data: Float32Array,
   shape: number[],
   dims: string[],
-): Promise<void> {
-  const arr = await zarr.create(root.resolve(name), {
+) {
+  return await zarr.create(root.resolve(name), {
     shape,
     chunkShape: [1, ...shape.slice(1)],
     dtype: "float32",
@@ -118,27 +133,174 @@ async function writeArray(
     fillValue: NaN, // a missing chunk reads as NaN, never as plausible zeros
     dimensionNames: dims,
   });
-  await zarr.set(arr, null, { data, shape, stride: cOrderStride(shape) });
 }
 
-async function writeEntry(
-  dir: string,
+/**
+ * Chunk `ic` of an array of rank `rank` chunked `[1, ...rest]`, relative to the array: Zarr v3's
+ * default chunk key encoding, `c/<ic>/0/…/0`.
+ */
+function chunkKey(ic: number, rank: number): string {
+  return ["c", String(ic), ...new Array(rank - 1).fill("0")].join("/");
+}
+
+/** True on little-endian hosts: the chunk bytes are then the Float32Array's own bytes. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Reverse each 4-byte group of `b` in place (little-endian file ↔ big-endian host). */
+function swap32(b: Uint8Array): void {
+  for (let i = 0; i + 3 < b.length; i += 4) {
+    const [x, y] = [b[i], b[i + 1]];
+    b[i] = b[i + 3];
+    b[i + 1] = b[i + 2];
+    b[i + 2] = y;
+    b[i + 3] = x;
+  }
+}
+
+/** The bytes of `a` as they sit in a chunk file (little-endian float32). */
+function chunkBytes(a: Float32Array): Uint8Array {
+  const b = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  if (LITTLE_ENDIAN) return b;
+  const c = b.slice();
+  swap32(c);
+  return c;
+}
+
+/**
+ * Start an entry in `tmp`: the reference's chunk files are written as each IC arrives, the ICs,
+ * the group metadata (last: an entry without it is incomplete by construction) and the rename
+ * into `path` on commit.
+ */
+async function entryWriter(
+  tmp: string,
+  path: string,
   suite: Suite,
   request: ReferenceRequest,
-  entry: StoredReference,
-): Promise<void> {
-  const root = zarr.root(new FileSystemStore(dir));
+): Promise<ReferenceWriter> {
   const shape = referenceShapes(suite, request);
   const space = shape.ics.length === 3 ? ["x"] : ["y", "x"];
-  await writeArray(root, "ics", entry.ics, shape.ics, ["ic", "field", ...space]);
-  await writeArray(root, "reference", entry.reference, shape.reference, [
-    "ic",
-    "step",
-    "field",
-    ...space,
-  ]);
-  // The group metadata goes last: an entry without it is incomplete by construction.
-  await zarr.create(root, { attributes: entry.attrs });
+  const abort = () => removeIfExists(tmp).catch(() => {});
+  try {
+    await Deno.mkdir(tmp, { recursive: true });
+    const root = zarr.root(new FileSystemStore(tmp));
+    await createArray(root, "reference", shape.reference, ["ic", "step", "field", ...space]);
+    const per = shape.reference.slice(1).reduce((a, b) => a * b, 1);
+    return {
+      async write(ic, trajectory) {
+        if (trajectory.length !== per) {
+          throw new Error(`trajectory ${ic} has ${trajectory.length} values, expected ${per}`);
+        }
+        const file = join(tmp, "reference", chunkKey(ic, shape.reference.length));
+        await Deno.mkdir(join(file, ".."), { recursive: true });
+        await Deno.writeFile(file, chunkBytes(trajectory));
+      },
+      async commit(ics, attrs) {
+        try {
+          const arr = await createArray(root, "ics", shape.ics, ["ic", "field", ...space]);
+          await zarr.set(arr, null, {
+            data: ics,
+            shape: shape.ics,
+            stride: cOrderStride(shape.ics),
+          });
+          await zarr.create(root, { attributes: attrs });
+          try {
+            await Deno.rename(tmp, path);
+          } catch (e) {
+            // Another writer got there first: its entry holds the same data. Otherwise re-throw.
+            if (!(await exists(`${path}/zarr.json`))) throw e;
+          }
+        } finally {
+          await abort();
+        }
+      },
+      abort,
+    };
+  } catch (e) {
+    await abort();
+    throw e;
+  }
+}
+
+/** The reference array's metadata must be the layout {@link fileSource} reads raw. */
+function checkLayout(meta: Record<string, unknown>, shape: number[]): void {
+  const want = {
+    shape,
+    data_type: "float32",
+    chunk_grid: { name: "regular", configuration: { chunk_shape: [1, ...shape.slice(1)] } },
+    chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
+    codecs: CODECS,
+  };
+  for (const [key, value] of Object.entries(want)) {
+    if (JSON.stringify(meta[key]) !== JSON.stringify(value)) {
+      throw new Error(
+        `array reference has ${key} ${JSON.stringify(meta[key])}, expected ${
+          JSON.stringify(value)
+        }`,
+      );
+    }
+  }
+}
+
+/**
+ * The reference of the entry at `dir` as a source: a window is one byte-range read per IC from
+ * that IC's chunk file (uncompressed little-endian float32, `[T + 1, C, ...grid]` in C order, so
+ * steps t0..t1−1 are bytes `4·S·t0` to `4·S·t1`). Every chunk file must be there with exactly
+ * its size when opened; a file that is cut or gone later fails the read that needs it.
+ */
+async function fileSource(dir: string, shape: number[]): Promise<ReferenceSource> {
+  const meta = JSON.parse(await Deno.readTextFile(join(dir, "reference", "zarr.json")));
+  checkLayout(meta, shape);
+  const [count, T1] = shape;
+  const S = shape.slice(2).reduce((a, b) => a * b, 1);
+  const files = Array.from(
+    { length: count },
+    (_, ic) => join(dir, "reference", chunkKey(ic, shape.length)),
+  );
+  for (const [ic, file] of files.entries()) {
+    let bytes: number;
+    try {
+      bytes = (await Deno.stat(file)).size;
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        throw new Error(`reference chunk ${chunkKey(ic, shape.length)} is missing`);
+      }
+      throw e;
+    }
+    if (bytes !== T1 * S * 4) {
+      throw new Error(
+        `reference chunk ${chunkKey(ic, shape.length)} has ${bytes} bytes, expected ${T1 * S * 4}`,
+      );
+    }
+  }
+  const source: ReferenceSource = {
+    count,
+    steps: T1 - 1,
+    stateSize: S,
+    async window(ic0, ic1, t0, t1) {
+      checkWindow(source, ic0, ic1, t0, t1);
+      const n = (t1 - t0) * S * 4;
+      const out = new Float32Array((ic1 - ic0) * (t1 - t0) * S);
+      const bytes = new Uint8Array(out.buffer);
+      for (let ic = ic0; ic < ic1; ic++) {
+        using f = await Deno.open(files[ic], { read: true });
+        await f.seek(t0 * S * 4, Deno.SeekMode.Start);
+        const part = bytes.subarray((ic - ic0) * n, (ic - ic0 + 1) * n);
+        for (let got = 0; got < n;) {
+          const r = await f.read(part.subarray(got));
+          if (r === null) {
+            throw new Error(
+              `reference chunk ${files[ic]} ended before byte ${t0 * S * 4 + n} ` +
+                "(the cache entry changed while in use)",
+            );
+          }
+          got += r;
+        }
+      }
+      if (!LITTLE_ENDIAN) swap32(bytes);
+      return out;
+    },
+  };
+  return source;
 }
 
 async function readFloat32(
@@ -170,48 +332,75 @@ async function exists(path: string): Promise<boolean> {
 
 /**
  * The reference store on disk: one Zarr v3 group per entry under `cacheDir` (module notes).
- * `get` reads the group attributes and both arrays (the attributes' `shape` must be the
- * request's); `put` writes into a temporary sibling directory and renames it into place.
+ * `open` reads the group attributes and the ICs, and gives the reference as a source read by
+ * byte ranges of its chunk files (`get`: the same, read whole); `create` writes an entry IC by
+ * IC into a temporary sibling directory and renames it into place on commit (`put`: the same,
+ * from whole arrays). SHA-256 is node:crypto's.
  */
 export function fileReferenceStore(cacheDir: string): ReferenceStore {
   const locate = (suite: Suite, request: ReferenceRequest) =>
     referenceCachePath(cacheDir, suite, request);
+  const open = async (suite: Suite, request: ReferenceRequest): Promise<OpenedReference | null> => {
+    const dir = locate(suite, request);
+    if (!(await exists(dir))) return null;
+    const root = zarr.root(new FileSystemStore(dir));
+    const group = await zarr.open(root, { kind: "group" });
+    const attrs = group.attrs as Record<string, unknown>;
+    const shape = referenceShapes(suite, request);
+    if (JSON.stringify(attrs.shape) !== JSON.stringify(shape)) {
+      // Attributes first, as referenceSourceFromStore reports them (before any array is read).
+      const none: ReferenceSource = {
+        count: 0,
+        steps: 0,
+        stateSize: 0,
+        window: () => Promise.reject(new Error("attributes do not match")),
+      };
+      return { ics: new Float32Array(0), reference: none, attrs };
+    }
+    return {
+      ics: await readFloat32(root, "ics", shape.ics),
+      reference: await fileSource(dir, shape.reference),
+      attrs,
+    };
+  };
+  const create = (suite: Suite, request: ReferenceRequest) => {
+    const path = locate(suite, request);
+    const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+    return entryWriter(tmp, path, suite, request);
+  };
   return {
     locate,
+    open,
+    create,
     async get(suite, request) {
-      const dir = locate(suite, request);
-      if (!(await exists(dir))) return null;
-      const root = zarr.root(new FileSystemStore(dir));
-      const group = await zarr.open(root, { kind: "group" });
-      const attrs = group.attrs as Record<string, unknown>;
-      const shape = referenceShapes(suite, request);
-      if (JSON.stringify(attrs.shape) !== JSON.stringify(shape)) {
-        // Attributes first, as referenceFromStore reports them (before any array is read).
-        const ics = new Float32Array(0);
-        return { ics, reference: ics, attrs };
-      }
-      return {
-        ics: await readFloat32(root, "ics", shape.ics),
-        reference: await readFloat32(root, "reference", shape.reference),
-        attrs,
-      };
+      const entry = await open(suite, request);
+      if (!entry) return null;
+      const reference = entry.reference.count === 0
+        ? new Float32Array(0)
+        : await readWholeReference(entry.reference);
+      return { ics: entry.ics, reference, attrs: entry.attrs };
     },
     async put(suite, request, entry) {
-      const path = locate(suite, request);
-      const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+      const writer = await create(suite, request);
       try {
-        await writeEntry(tmp, suite, request, entry);
-        try {
-          await Deno.rename(tmp, path);
-        } catch (e) {
-          // Another writer got there first: its entry holds the same data. Otherwise re-throw.
-          if (!(await exists(`${path}/zarr.json`))) throw e;
+        const per = entry.reference.length / request.ics;
+        for (let i = 0; i < request.ics; i++) {
+          await writer.write(i, entry.reference.subarray(i * per, (i + 1) * per));
         }
-      } finally {
-        await removeIfExists(tmp).catch(() => {});
+      } catch (e) {
+        await writer.abort();
+        throw e;
       }
+      await writer.commit(entry.ics, entry.attrs);
     },
     remove: (suite, request) => removeIfExists(locate(suite, request)),
+    hasher() {
+      const h = createHash("sha256");
+      return {
+        update: (bytes: Uint8Array) => h.update(bytes),
+        hex: () => h.digest("hex"),
+      };
+    },
   };
 }
 
@@ -255,4 +444,37 @@ export function loadOrGenerateReference(
   options: ReferenceCacheOptions,
 ): Promise<CachedReference> {
   return referenceFromStore(fileReferenceStore(options.cacheDir), suite, request, options);
+}
+
+/**
+ * {@link loadOrGenerateReference} read by windows: the reference comes back as a
+ * `ReferenceSource` over the cache entry's chunk files (a hit is verified chunk by chunk; a miss
+ * is written IC by IC as it is generated), so it is never held whole
+ * (`reference_store.ts`, `referenceSourceFromStore`).
+ *
+ * @example
+ * ```ts
+ * import { loadOrGenerateReference, openReference } from "./reference_cache.ts";
+ * import type { Suite } from "../../suites/common/types.ts";
+ * const suite = {
+ *   id: "ramp", version: "1", fields: ["u"], grid: { kind: "periodic1d", n: 2, length: 1 },
+ *   initialConditions: (count: number) => new Float32Array(count * 2).fill(1),
+ *   reference: (_: Float32Array, count: number, steps: number) =>
+ *     Float32Array.from({ length: count * (steps + 1) * 2 }, (_, i) => i),
+ * } as unknown as Suite;
+ * const cacheDir = await Deno.makeTempDir(), request = { seed: 0, ics: 2, steps: 3 };
+ * const miss = await openReference(suite, request, { cacheDir });
+ * const hit = await openReference(suite, request, { cacheDir });
+ * const whole = await loadOrGenerateReference(suite, request, { cacheDir });
+ * const w = await hit.source.window(1, 2, 2, 4); // IC 1, steps 2..3
+ * if (!hit.cached || hit.sha256 !== miss.sha256 || w.join() !== "12,13,14,15") throw new Error();
+ * if (whole.reference[12] !== 12) throw new Error();
+ * ```
+ */
+export function openReference(
+  suite: Suite,
+  request: ReferenceRequest,
+  options: ReferenceCacheOptions,
+): Promise<ReferenceHandle> {
+  return referenceSourceFromStore(fileReferenceStore(options.cacheDir), suite, request, options);
 }

@@ -6,6 +6,7 @@ import { sha256Float32 } from "../core/hash.ts";
 import {
   defaultCacheDir,
   loadOrGenerateReference,
+  openReference,
   physicsTag,
   REFERENCE_CACHE_SCHEMA,
   referenceCachePath,
@@ -136,7 +137,7 @@ Deno.test("corrupted, truncated or missing cache files are detected and regenera
       const f = `${p}/reference/c/3/0/0/0`;
       await Deno.writeFile(f, (await Deno.readFile(f)).subarray(0, 10));
     }, ""],
-    ["a deleted reference chunk", (p) => Deno.remove(`${p}/reference/c/0/0/0/0`), "sha256"],
+    ["a deleted reference chunk", (p) => Deno.remove(`${p}/reference/c/0/0/0/0`), "missing"],
     ["a changed IC chunk", async (p) => {
       const f = `${p}/ics/c/0/0/0`;
       const b = await Deno.readFile(f);
@@ -309,5 +310,97 @@ Deno.test("icProgress reaches suite.initialConditions on a miss (spin-ups report
       icProgress: () => {},
     });
     assert.deepEqual(seen, [], "a hit draws no ICs");
+  });
+});
+
+Deno.test("openReference: windows are byte ranges of the chunk files, the digest is the whole array's", async () => {
+  await withCache(async (cacheDir) => {
+    const suite = decaySuite();
+    const req = { seed: 3, ics: 3, steps: 9 };
+    const miss = await openReference(suite, req, { cacheDir });
+    const hit = await openReference(suite, req, { cacheDir });
+    assert.equal(miss.cached, false);
+    assert.equal(hit.cached, true);
+    assert.equal(suite.calls, 1);
+    // The whole trajectory, by the suite's formula u(t) = u(0) / 2^t.
+    const ics = suite.initialConditions(3, 3);
+    const whole = new Float32Array(3 * 10 * X);
+    for (let n = 0; n < 3; n++) {
+      for (let t = 0; t <= 9; t++) {
+        for (let i = 0; i < X; i++) whole[(n * 10 + t) * X + i] = ics[n * X + i] / 2 ** t;
+      }
+    }
+    const digest = await sha256Float32(whole);
+    assert.equal(miss.sha256, digest);
+    assert.equal(hit.sha256, digest);
+    for (const { source } of [miss, hit]) {
+      assert.deepEqual([source.count, source.steps, source.stateSize], [3, 9, X]);
+      const w = await source.window(1, 3, 4, 7); // ICs 1–2, steps 4–6
+      const want = [1, 2].flatMap((n) => [...whole.subarray((n * 10 + 4) * X, (n * 10 + 7) * X)]);
+      assert.deepEqual(bits(w), bits(Float32Array.from(want)));
+      await assert.rejects(source.window(0, 4, 0, 1), RangeError);
+      await assert.rejects(source.window(0, 1, 5, 11), RangeError);
+    }
+    // A chunk cut after the entry was opened fails the read that needs it, naming the file.
+    await Deno.truncate(`${hit.path}/reference/c/2/0/0/0`, 5 * X * 4);
+    await assert.rejects(hit.source.window(2, 3, 3, 8), /c\/2\/0\/0\/0 ended before byte/);
+    assert.deepEqual(
+      bits(await hit.source.window(2, 3, 0, 5)),
+      bits(whole.subarray(20 * X, 25 * X)),
+    );
+  });
+});
+
+Deno.test("a miss is written IC by IC into chunk files zarrita reads, hashed as the whole array", async () => {
+  await withCache(async (cacheDir) => {
+    const suite = decaySuite();
+    const seen: number[] = [];
+    // A streaming generator handing the ICs one at a time (as the worker pool does).
+    const generate = Object.assign(
+      () => Promise.reject(new Error("the whole form is not used")),
+      {
+        stream: async (
+          s: Suite,
+          r: { seed: number; ics: number; steps: number },
+          _p: unknown,
+          sink: (ic: number, t: Float32Array) => Promise<void>,
+        ) => {
+          const ics = s.initialConditions(r.ics, r.seed);
+          for (let i = 0; i < r.ics; i++) {
+            seen.push(i);
+            await sink(i, s.reference(ics.subarray(i * X, (i + 1) * X), 1, r.steps));
+          }
+          return ics;
+        },
+      },
+    );
+    const r = await openReference(suite, request, { cacheDir, generate });
+    assert.deepEqual(seen, [0, 1, 2, 3]);
+    const whole = await loadOrGenerateReference(suite, request, { cacheDir });
+    assert.equal(whole.cached, true);
+    assert.equal(whole.sha256, r.sha256);
+    assert.equal(await sha256Float32(whole.reference), r.sha256);
+    const root = zarr.root(new FileSystemStore(r.path));
+    const arr = await zarr.open(root.resolve("reference"), { kind: "array" });
+    const all = await zarr.get(arr, null);
+    assert.deepEqual(bits(all.data as Float32Array), bits(whole.reference));
+    // A generator handing ICs out of order is a bug, refused.
+    await withCache(async (dir) => {
+      const bad = Object.assign(() => Promise.reject(new Error("unused")), {
+        stream: async (
+          _s: Suite,
+          _r: unknown,
+          _p: unknown,
+          sink: (ic: number, t: Float32Array) => Promise<void>,
+        ) => {
+          await sink(1, new Float32Array(6 * X));
+          return new Float32Array(4 * X);
+        },
+      });
+      await assert.rejects(
+        openReference(suite, request, { cacheDir: dir, generate: bad }),
+        /handed IC 1 before IC 0/,
+      );
+    });
   });
 });

@@ -3,6 +3,10 @@
  * conditions and streams each step to an observer (metrics, trajectory writers), so memory does
  * not grow with the horizon.
  *
+ * - the reference is read a step window at a time (`RolloutOptions.reference` as a
+ *   `ReferenceSource`, `harness/data/reference_source.ts`): per batch, the history window, one
+ *   pass for the bound's reference max, then windows of the states handed to the observer, each
+ *   at most `referenceWindowBytes`; an array is wrapped the same way;
  * - history windows (`history = k`): the first k states come from the reference; the window is
  *   advanced by a tiny ONNX graph on the same backend, so on webgpu it never leaves the device;
  * - carried tensors start at zero (or from the `init` graph) and are fed back each step;
@@ -49,6 +53,11 @@ import type { ModelSource } from "./manifest.ts";
 import { GraphBuilder } from "../onnx/graph.ts";
 import { ShapeError } from "../core/errors.ts";
 import { conditioningFeeds } from "./conditioning.ts";
+import {
+  arrayReferenceSource,
+  type ReferenceSource,
+  stepsPerWindow,
+} from "../data/reference_source.ts";
 
 /** Receives the rollout step by step. `pred` and `ref` are one IC's state `[C, ...grid]`. */
 export interface RolloutObserver {
@@ -308,9 +317,20 @@ export interface RolloutOptions {
   shape: readonly number[];
   /** Number of ICs N. */
   count: number;
-  /** Reference `[N, refSteps + 1, C, ...grid]` (step 0 = IC); must cover the history window. */
-  reference: Float32Array;
+  /**
+   * Reference `[N, refSteps + 1, C, ...grid]` (step 0 = IC); must cover the history window. An
+   * array, or a source read a step window at a time (`harness/data/reference_source.ts`): each
+   * batch then holds only {@link referenceWindowBytes} of it, so memory does not grow with the
+   * horizon.
+   */
+  reference: Float32Array | ReferenceSource;
   refSteps: number;
+  /**
+   * Most bytes of reference a batch holds at once (its history window, one pass for the bound's
+   * reference max, then the states its observer is handed, window by window): default 1 MiB,
+   * at least one step.
+   */
+  referenceWindowBytes?: number;
   /** Horizon T. Reference values beyond `refSteps` are passed as empty arrays. */
   steps: number;
   /** Largest batch to run at once (dynamic-batch models). */
@@ -557,18 +577,28 @@ export function checkHistoryFits(
  * Roll the model out over all ICs in batches and stream every step to the observer.
  */
 export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
-  const { sessions, channels: C, shape, count: N, reference, refSteps, steps: T } = o;
+  const { sessions, channels: C, shape, count: N, refSteps, steps: T } = o;
   const { backend, plan, model } = sessions;
   const k = plan.history;
   const S = C * product(shape);
   const stride = (refSteps + 1) * S;
-  if (reference.length !== N * stride) {
+  const found = o.reference instanceof Float32Array
+    ? `${o.reference.length}`
+    : `${o.reference.count}×${o.reference.steps + 1}×${o.reference.stateSize} values`;
+  if (
+    o.reference instanceof Float32Array
+      ? o.reference.length !== N * stride
+      : o.reference.count !== N || o.reference.steps !== refSteps || o.reference.stateSize !== S
+  ) {
     throw new ShapeError({
       field: "reference",
       expected: `${N}×${refSteps + 1}×${S} values`,
-      found: `${reference.length}`,
+      found,
     });
   }
+  const reference: ReferenceSource = o.reference instanceof Float32Array
+    ? arrayReferenceSource(o.reference, N, refSteps, S)
+    : o.reference;
   checkHistoryFits(model, k, Math.min(refSteps + 1, T));
   const norm = model.manifest.normalize;
   // Device-side reduction (RolloutOptions.reduce): float32 step models without normalize.
@@ -597,22 +627,31 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
   const P = product(shape);
   const limits = new Float64Array(N * C).fill(Infinity);
   const refMax = new Float64Array(N * C);
-  if (o.bound) {
-    for (let ic = 0; ic < N; ic++) {
-      for (let t = 0; t <= refSteps; t++) {
-        for (let c = 0; c < C; c++) {
-          const a = ic * stride + t * S + c * P;
-          let m = refMax[ic * C + c];
-          for (let i = a; i < a + P; i++) m = Math.max(m, Math.abs(reference[i]));
-          refMax[ic * C + c] = m;
+  /** The bound of ICs `first..first + real − 1`: one pass over their reference, by windows. */
+  const boundBatch = async (first: number, real: number, W: number) => {
+    if (!o.bound) return;
+    for (let t0 = 0; t0 <= refSteps; t0 += W) {
+      const t1 = Math.min(refSteps + 1, t0 + W);
+      const w = await reference.window(first, first + real, t0, t1);
+      for (let j = 0; j < real; j++) {
+        const ic = first + j;
+        for (let t = 0; t < t1 - t0; t++) {
+          for (let c = 0; c < C; c++) {
+            const a = (j * (t1 - t0) + t) * S + c * P;
+            let m = refMax[ic * C + c];
+            for (let i = a; i < a + P; i++) m = Math.max(m, Math.abs(w[i]));
+            refMax[ic * C + c] = m;
+          }
         }
       }
+    }
+    for (let ic = first; ic < first + real; ic++) {
       for (let c = 0; c < C; c++) {
         const m = refMax[ic * C + c];
         if (m > 0 && Number.isFinite(m)) limits[ic * C + c] = o.bound.factor * m;
       }
     }
-  }
+  };
   /** The bound `pred` (IC `ic`) leaves, or undefined. */
   const outOfBound = (ic: number, pred: Float32Array): DivergenceReason | undefined => {
     if (!o.bound) return undefined;
@@ -694,22 +733,31 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     const start = resumed ? resumed.step + 1 : k;
     const real = Math.min(B, N - first);
     const ics = Array.from({ length: B }, (_, j) => first + Math.min(j, real - 1));
-    // Initial window from the reference: [B, k, C, ...] (or [B, C, ...] for k = 1).
-    const win = new Float32Array(B * k * S);
-    for (let j = 0; j < B; j++) {
-      for (let h = 0; h < k; h++) {
-        const src = ics[j] * stride + h * S;
-        win.set(reference.subarray(src, src + S), (j * k + h) * S);
-      }
-    }
-    const tObs = performance.now();
-    for (let j = 0; j < real && !resumed; j++) {
-      o.observer.initial?.(ics[j], reference.subarray(ics[j] * stride, ics[j] * stride + S));
-    }
-    observerSeconds += (performance.now() - tObs) / 1000;
-    if (o.observer.settle) await o.observer.settle();
+    // The batch's reference, a step window at a time (RolloutOptions.referenceWindowBytes).
+    const W = stepsPerWindow(S, real, o.referenceWindowBytes);
+    await boundBatch(first, real, W);
     const winDims = k > 1 ? [B, k, C, ...shape] : [B, C, ...shape];
-    let window: Tensor = resumed ? fromHostTensor(resumed.window) : toModel(win, winDims);
+    let window: Tensor;
+    if (resumed) {
+      window = fromHostTensor(resumed.window);
+    } else {
+      // Initial window from the reference: [B, k, C, ...] (or [B, C, ...] for k = 1).
+      const head = await reference.window(first, first + real, 0, k);
+      const win = new Float32Array(B * k * S);
+      for (let j = 0; j < B; j++) {
+        const src = (ics[j] - first) * k * S;
+        win.set(head.subarray(src, src + k * S), j * k * S);
+      }
+      const tObs = performance.now();
+      for (let j = 0; j < real; j++) {
+        o.observer.initial?.(ics[j], head.subarray(j * k * S, (j * k + 1) * S));
+      }
+      observerSeconds += (performance.now() - tObs) / 1000;
+      window = toModel(win, winDims);
+    }
+    if (o.observer.settle) await o.observer.settle();
+    // States w0..w1−1 of the batch's ICs, `[real, w1 − w0, S]`, for the observer.
+    let refWindow: Float32Array = new Float32Array(0), w0 = 0, w1 = 0;
 
     // Carries: init graph or zeros (or the snapshot's).
     const carries: Record<string, Tensor> = {};
@@ -898,6 +946,11 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       const snap = every > 0 && n < T && n % every === 0;
       if (n < T && !snap) pending = issue(n + 1);
       if (host) {
+        if (n <= refSteps && (n < w0 || n >= w1)) {
+          w0 = n;
+          w1 = Math.min(refSteps + 1, n + W);
+          refWindow = await reference.window(first, first + real, w0, w1);
+        }
         const to = performance.now();
         for (let j = 0; j < real; j++) {
           const ic = ics[j];
@@ -919,9 +972,8 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
             diverge(ic, n, out);
             continue;
           }
-          const ref = n <= refSteps
-            ? reference.subarray(ic * stride + n * S, ic * stride + (n + 1) * S)
-            : new Float32Array(0);
+          const at = (j * (w1 - w0) + n - w0) * S;
+          const ref = n <= refSteps ? refWindow.subarray(at, at + S) : new Float32Array(0);
           o.observer.step(ic, n, pred, ref);
         }
         observerSeconds += (performance.now() - to) / 1000;

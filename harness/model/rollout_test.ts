@@ -15,6 +15,7 @@ import {
   torchCarryGraph,
 } from "../../fixtures/graphs.ts";
 import type { ModelSource } from "./manifest.ts";
+import { arrayReferenceSource, type ReferenceSource } from "../data/reference_source.ts";
 import { FormatError, isInputError, ShapeError, ValueRangeError } from "../core/errors.ts";
 
 /** Backends that run here: wasm always, native where onnxruntime-node loads. */
@@ -432,4 +433,76 @@ Deno.test("rollout: a resume snapshot that does not fit the run is refused namin
       throw new Error(`${JSON.stringify(Object.keys(edit))}: ${error}`);
     }
   }
+});
+
+Deno.test("rollout: a reference source read by small step windows gives exactly the array's rollout", async () => {
+  const n = 5, steps = 12, factor = 2;
+  const model = source({ step: extrapolateGraph(X) }, { history: 2 });
+  const { plan, problems } = planModel(model, { fields: ["u"], shape: [X] });
+  if (!plan) throw new Error(JSON.stringify(problems));
+  const sessions = await openSessions(await openBackend("wasm"), model, plan, 3);
+  // ICs 1 and 3 jump by 0.9 at step 1: the extrapolation continues that slope and leaves
+  // 2 × max|reference| at a step computed below by hand; the others stay within it.
+  const ref = setup(n, steps);
+  for (const i of [1, 3]) {
+    for (let j = 0; j < X; j++) ref[(i * (steps + 1) + 1) * X + j] += 0.9;
+  }
+  type Call = [string, number, number, number[], number[]];
+  const run = async (reference: Float32Array | ReferenceSource, windowBytes?: number) => {
+    const calls: Call[] = [];
+    const stats = await rollout({
+      sessions,
+      channels: 1,
+      shape: [X],
+      count: n,
+      reference,
+      refSteps: steps,
+      steps,
+      maxBatch: 2,
+      referenceWindowBytes: windowBytes,
+      bound: { factor },
+      observer: {
+        initial: (i, s) => calls.push(["initial", i, 0, [...s], []]),
+        step: (i, t, p, y) => calls.push(["step", i, t, [...p], [...y]]),
+        diverged: (i, t) => calls.push(["diverged", i, t, [], []]),
+      },
+    });
+    return { calls, divergence: stats.divergence, reasons: stats.reasons };
+  };
+  const whole = await run(ref);
+  // A source that counts what it is asked for: windows of one step per IC of the batch at most.
+  const array = arrayReferenceSource(ref, n, steps);
+  let largest = 0;
+  const counted: ReferenceSource = {
+    ...array,
+    window(ic0, ic1, t0, t1) {
+      largest = Math.max(largest, (ic1 - ic0) * (t1 - t0));
+      return array.window(ic0, ic1, t0, t1);
+    },
+  };
+  const windowed = await run(counted, 2 * X * 4); // 2 ICs × one step of 16 values
+  if (largest > 2 * 2) throw new Error(`a window of ${largest} states (history 2 × batch 2 most)`);
+  if (JSON.stringify(windowed) !== JSON.stringify(whole)) throw new Error("windowed ≠ whole");
+  // Every observed reference is the reference's own state at that IC and step.
+  for (const [kind, i, t, , y] of whole.calls) {
+    if (kind === "step") close(y, ic(ref, i, steps, t), 0, `ref ${i}:${t}`);
+  }
+  // By hand: the prediction is u0 + t (u1 − u0) until it leaves 2 × max|reference|.
+  for (let i = 0; i < n; i++) {
+    let m = 0;
+    for (let t = 0; t <= steps; t++) {
+      for (const v of ic(ref, i, steps, t)) m = Math.max(m, Math.abs(v));
+    }
+    const u0 = ic(ref, i, steps, 0), u1 = ic(ref, i, steps, 1);
+    let want: number | null = null;
+    for (let t = 2; t <= steps && want === null; t++) {
+      if (u0.some((v, j) => Math.abs(v + t * (u1[j] - v)) > factor * m)) want = t;
+    }
+    if (whole.divergence[i] !== want) {
+      throw new Error(`IC ${i}: diverged at ${whole.divergence[i]}, expected ${want}`);
+    }
+    if ((want !== null) !== (i === 1 || i === 3)) throw new Error(`IC ${i}: ${want}`);
+  }
+  await sessions.step.release();
+  await sessions.shift?.release();
 });

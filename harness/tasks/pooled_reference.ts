@@ -11,7 +11,20 @@ import {
 } from "../data/reference_cache.ts";
 import { gridSize } from "../../suites/common/types.ts";
 import { SUITES } from "../../suites/mod.ts";
-import { defaultWorkers, TrajectoryPool } from "./trajectories.ts";
+import { defaultWorkers, trajectory, TrajectoryPool } from "./trajectories.ts";
+
+/**
+ * Free the memory of a trajectory a worker transferred here, now that nothing uses it
+ * (`ArrayBuffer.prototype.transfer(0)` detaches it and drops its backing store at once). Left
+ * to the collector, such buffers piled up: V8 does not count a buffer transferred from a worker
+ * towards this isolate's allocation pressure, so a cold convection1d standard reference at
+ * 10 × its horizon (32 ICs × 2001 states × 4 KiB) peaked at 691 MiB on two workers instead of
+ * about 200.
+ */
+function release(a: Float32Array): void {
+  const buffer = a.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+  if (buffer instanceof ArrayBuffer && typeof buffer.transfer === "function") buffer.transfer(0);
+}
 
 /**
  * A {@link ReferenceGenerator} for the reference cache (`harness/data/reference_cache.ts`) that
@@ -24,7 +37,14 @@ import { defaultWorkers, TrajectoryPool } from "./trajectories.ts";
  *
  * Progress: `ics` counts the shared preparation (one unit); the per-IC draws run inside the jobs
  * and are counted by `reference`, in IC-steps like `suite.reference`'s (an IC's `T` steps when its
- * job finishes).
+ * trajectory is handed on).
+ *
+ * Its `stream` (what `emubench run` uses, through `referenceSourceFromStore`) hands each IC's
+ * trajectory on in IC order as it is done, never assembling the whole reference: jobs go out at
+ * most 2 × workers ahead of the next IC handed on, so at most that many trajectories are held,
+ * and each is released once the sink is done with it (the sink must not keep it).
+ * With one worker or one IC it runs the same per-IC jobs in this thread; for an unregistered
+ * suite it hands on the one-thread batch.
  *
  * @example
  * ```ts
@@ -38,35 +58,113 @@ import { defaultWorkers, TrajectoryPool } from "./trajectories.ts";
  * ```
  */
 export function pooledReference(workers: number = defaultWorkers()): ReferenceGenerator {
-  return async (suite, request, progress): Promise<GeneratedReference> => {
+  const stream: NonNullable<ReferenceGenerator["stream"]> = async (
+    suite,
+    request,
+    progress,
+    sink,
+  ) => {
     const { seed, ics: N, steps: T } = request;
     const size = Math.min(workers, N);
     const registered = SUITES.some((s) => s === suite);
-    if (size <= 1 || !registered) return sequentialReference(suite, request, progress);
+    if (!registered) {
+      // Workers could not run this object's code: one batch call in this thread, handed on.
+      const { ics, reference } = await sequentialReference(suite, request, progress);
+      const per = reference.length / N;
+      for (let i = 0; i < N; i++) await sink(i, reference.subarray(i * per, (i + 1) * per));
+      return ics;
+    }
     progress.ics?.(0, 1);
     suite.prepareInitialConditions?.(seed);
     progress.ics?.(1, 1);
     const S = suite.fields.length * gridSize(suite.grid);
-    const ics = new Float32Array(N * S), reference = new Float32Array(N * (T + 1) * S);
-    const pool = new TrajectoryPool(size);
-    let done = 0;
+    const ics = new Float32Array(N * S);
+    let next = 0; // the next IC handed to the sink
     progress.reference?.(0, N * T);
+    const hand = async (i: number, data: Float32Array) => {
+      if (data.length !== (T + 1) * S) {
+        throw new Error(
+          `Cannot assemble the ${suite.id} reference: trajectory ${i} has ${data.length} ` +
+            `values, expected ${(T + 1) * S}`,
+        );
+      }
+      ics.set(data.subarray(0, S), i * S);
+      await sink(i, data);
+      next++;
+      progress.reference?.(next * T, N * T);
+    };
+    if (size <= 1) {
+      // One worker or one IC: IC by IC in this thread (bit for bit the pool's jobs).
+      for (let i = 0; i < N; i++) {
+        await new Promise((r) => setTimeout(r, 0)); // let progress be drawn between ICs
+        await hand(i, trajectory(suite, { suite: suite.id, seed, index: i, steps: T }));
+      }
+      return ics;
+    }
+    // Jobs go out in IC order, at most 2 × workers ahead of the next IC handed on; results
+    // that finish early wait for their turn, so the sink sees ICs in order and memory holds a
+    // bounded number of trajectories.
+    const pool = new TrajectoryPool(size);
+    const ready = new Map<number, Float32Array>();
     try {
-      await Promise.all(Array.from({ length: N }, async (_, i) => {
-        const data = await pool.run({ suite: suite.id, seed, index: i, steps: T });
-        if (data.length !== (T + 1) * S) {
-          throw new Error(
-            `Cannot assemble the ${suite.id} reference: trajectory ${i} has ${data.length} ` +
-              `values, expected ${(T + 1) * S}`,
-          );
-        }
-        reference.set(data, i * (T + 1) * S);
-        ics.set(data.subarray(0, S), i * S);
-        progress.reference?.(++done * T, N * T);
-      }));
+      await new Promise<void>((resolve, reject) => {
+        let issued = 0, draining = false, failed = false;
+        const fail = (e: unknown) => {
+          failed = true;
+          reject(e);
+        };
+        const pump = () => {
+          while (!failed && issued < N && issued < next + 2 * size) {
+            const i = issued++;
+            pool.run({ suite: suite.id, seed, index: i, steps: T }).then((data) => {
+              ready.set(i, data);
+              void drain();
+            }, fail);
+          }
+        };
+        const drain = async () => {
+          if (draining || failed) return;
+          draining = true;
+          try {
+            while (ready.has(next)) {
+              const data = ready.get(next)!;
+              ready.delete(next);
+              await hand(next, data);
+              release(data);
+            }
+          } catch (e) {
+            fail(e);
+            return;
+          } finally {
+            draining = false;
+          }
+          if (next === N) resolve();
+          else pump();
+        };
+        pump();
+      });
     } finally {
       pool.close();
+      ready.clear();
     }
+    return ics;
+  };
+  const whole = async (
+    suite: Parameters<ReferenceGenerator>[0],
+    request: Parameters<ReferenceGenerator>[1],
+    progress: Parameters<ReferenceGenerator>[2],
+  ): Promise<GeneratedReference> => {
+    const registered = SUITES.some((s) => s === suite);
+    if (Math.min(workers, request.ics) <= 1 || !registered) {
+      return sequentialReference(suite, request, progress);
+    }
+    const S = suite.fields.length * gridSize(suite.grid), per = (request.steps + 1) * S;
+    const reference = new Float32Array(request.ics * per);
+    const ics = await stream(suite, request, progress, (i, data) => {
+      reference.set(data, i * per);
+      return Promise.resolve();
+    });
     return { ics, reference };
   };
+  return Object.assign(whole, { stream });
 }

@@ -133,3 +133,19 @@ for (
     },
   });
 }
+
+Deno.test("pooledReference.stream hands ICs on in order, bit for bit the batch, with 1 or 2 workers", async () => {
+  const s = getSuite("convection1d"), request = { seed: 11, ics: 5, steps: 3 };
+  const one = await sequentialReference(s, request, {});
+  const per = 4 * 1024;
+  for (const workers of [1, 2]) {
+    const seen: number[] = [];
+    const ics = await pooledReference(workers).stream!(s, request, {}, (i, t) => {
+      seen.push(i);
+      assert.deepEqual(bits(t), bits(one.reference.subarray(i * per, (i + 1) * per)));
+      return new Promise((r) => setTimeout(r, 5)); // a slow sink: later jobs finish first
+    });
+    assert.deepEqual(seen, [0, 1, 2, 3, 4], `${workers} workers`);
+    assert.deepEqual(bits(ics), bits(one.ics));
+  }
+});

@@ -20,10 +20,16 @@ import type { LoadedDataset } from "../data/dataset.ts";
 import type { ModelBytes } from "../model/bytes.ts";
 import type { WebRuntimeOptions } from "../onnx/backend.ts";
 import {
-  referenceFromStore,
   type ReferenceGenerator,
+  referenceSourceFromStore,
   type ReferenceStore,
 } from "../data/reference_store.ts";
+import {
+  arrayReferenceSource,
+  readWholeReference,
+  type ReferenceSource,
+  sliceReferenceSource,
+} from "../data/reference_source.ts";
 import type { RuntimeRecord } from "./environment.ts";
 import {
   hashModelFiles,
@@ -272,7 +278,11 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
 
   // Ground truth.
   const tr = performance.now();
-  let N: number, T: number, reference: Float32Array, dataSource: string;
+  // The reference by step windows (the cache's chunk files, or a data file's array); whole
+  // (`reference`) only where a caller needs every step at once: data files, --save-trajectories,
+  // --frontier.
+  let N: number, T: number, source: ReferenceSource, dataSource: string;
+  let reference: Float32Array | undefined;
   let dataSha: string | undefined;
   let startHours: number[] | undefined; // dated data: hours since 1 Jan of each IC
   let latLon: LoadedDataset["latLon"]; // lat-lon data as a suite reader read it
@@ -283,6 +293,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       steps: positiveInt(o.steps, "--steps"),
     });
     ({ count: N, steps: T, reference, startHours, latLon } = ds);
+    source = arrayReferenceSource(reference, N, T, suite.fields.length * gridSize(suite.grid));
     dataSource = ds.note ? `${o.data} (${ds.note})` : o.data;
   } else {
     N = positiveInt(o.ics, "--ics") ?? tier.ics;
@@ -295,13 +306,14 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       (await import("../data/reference_cache.ts")).fileReferenceStore(
         o.cacheDir ?? defaultCacheDir(),
       );
-    const ref = await referenceFromStore(store, suite, { seed, ics: N, steps: T }, {
+    const ref = await referenceSourceFromStore(store, suite, { seed, ics: N, steps: T }, {
       progress: (d, t) => o.progress?.("reference", d, t),
       icProgress: (d, t) => o.progress?.("initial conditions", d, t),
       generate: o.generateReference ?? (await import("./pooled_reference.ts")).pooledReference(),
       log,
     });
-    ({ reference } = ref);
+    source = ref.source;
+    if (o.saveTrajectories || o.frontier) reference = await readWholeReference(source);
     dataSha = ref.sha256;
     dataSource = ref.cached
       ? `solver (cache hit, sha256 ${ref.sha256.slice(0, 12)})`
@@ -349,21 +361,23 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const snapshotValues = (a: Float32Array) =>
     grid2d || healpix ? Array.from(a, (v) => roundView(v)) : Array.from(a);
   const hovmoller = grid2d && part.first === 0 && part.count > 0
-    ? new HovmollerRecorder({
+    ? await HovmollerRecorder.fromSource({
       grid: grid2d,
       fields: suite.fields,
       steps: T,
       firstStep: plan.history,
-      reference: reference.subarray(0, (T + 1) * S),
-    })
+    }, source)
     : undefined;
   const snapshots: Snapshot[] = [];
   const pred = o.saveTrajectories ? new Float32Array(N * (T + 1) * S).fill(NaN) : undefined;
   if (pred) {
     // Steps the model does not predict (IC and history window) come from the reference.
+    const head = await source.window(0, N, 0, plan.history);
     for (let i = 0; i < N; i++) {
-      const a = i * (T + 1) * S;
-      pred.set(reference.subarray(a, a + plan.history * S), a);
+      pred.set(
+        head.subarray(i * plan.history * S, (i + 1) * plan.history * S),
+        i * (T + 1) * S,
+      );
     }
   }
   let stats: Awaited<ReturnType<typeof rollout>>, scored: ScoredRun;
@@ -373,10 +387,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       channels: suite.fields.length,
       shape: gridShape(suite.grid),
       count: part.count,
-      reference: reference.subarray(
-        part.first * (T + 1) * S,
-        (part.first + part.count) * (T + 1) * S,
-      ),
+      reference: sliceReferenceSource(source, part.first, part.count),
       refSteps: T,
       steps: T,
       maxBatch,
@@ -435,7 +446,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
         modelLabel: model.manifest.name,
         modelRows: rows,
         modelDiverged: stats.divergence.filter((d) => d !== null).length,
-        reference,
+        reference: reference!,
         ics: N,
         steps: T,
         summarySteps,
@@ -504,7 +515,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   if (o.shard) {
     const { shardFileName, shardResult } = sharding!;
     const shard = shardResult(result, o.shard, part, { toStates: () => scored.states ?? {} }, {
-      referenceSha256: dataSha ?? await sha256Float32(reference),
+      referenceSha256: dataSha ?? await sha256Float32(reference!),
       rolloutSeconds: stats.wallSeconds,
     });
     if (o.outDir) {
@@ -524,7 +535,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
           ? {
             arrays: {
               pred,
-              ref: reference,
+              ref: reference!,
               shape: [N, T + 1, suite.fields.length, ...gridShape(suite.grid)],
             },
           }

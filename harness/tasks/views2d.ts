@@ -11,6 +11,7 @@
  */
 import type { Grid2D } from "../../suites/common/types.ts";
 import type { Hovmoller } from "../results/schema.ts";
+import { type ReferenceSource, stepsPerWindow } from "../data/reference_source.ts";
 
 /** Significant digits kept in 2D snapshot and Hovmöller values. */
 export const VIEW_DIGITS = 6;
@@ -67,8 +68,11 @@ export interface HovmollerOptions {
   readonly steps: number;
   /** First predicted step (the model's history k); earlier rows are reference inputs. */
   readonly firstStep: number;
-  /** The recorded IC's reference trajectory `[T + 1, C, H, W]`. */
-  readonly reference: Float32Array;
+  /**
+   * The recorded IC's reference trajectory `[T + 1, C, H, W]`, or only its rows, one per step
+   * 0..T, as taken by {@link HovmollerRecorder.fromSource}.
+   */
+  readonly reference: Float32Array | { readonly rows: readonly (readonly number[])[] };
 }
 
 /**
@@ -90,15 +94,18 @@ export interface HovmollerOptions {
  * ```
  */
 export class HovmollerRecorder {
-  readonly #o: HovmollerOptions;
+  readonly #o: Omit<HovmollerOptions, "reference">;
   readonly #channel: number;
   readonly #row: number;
   readonly #pred: (number[] | null)[];
+  /** The reference's row at every step 0..T. */
+  readonly #ref: number[][];
   #divergedAt = Infinity;
 
   /** Check the options and take the reference rows. */
   constructor(options: HovmollerOptions) {
-    const { grid, fields, steps, reference } = options;
+    const { reference, ...rest } = options;
+    const { grid, fields, steps } = options;
     const field = options.field ?? fields[0];
     const channel = fields.indexOf(field);
     if (channel < 0) {
@@ -108,7 +115,7 @@ export class HovmollerRecorder {
       );
     }
     const frame = fields.length * grid.ny * grid.nx;
-    if (reference.length !== (steps + 1) * frame) {
+    if (reference instanceof Float32Array && reference.length !== (steps + 1) * frame) {
       throw new TypeError(
         `Cannot record a Hovmöller diagram: expected a reference [${
           steps + 1
@@ -116,14 +123,70 @@ export class HovmollerRecorder {
           `${grid.ny}, ${grid.nx}] (${(steps + 1) * frame} values), found ${reference.length}`,
       );
     }
-    this.#o = options;
+    if (
+      !(reference instanceof Float32Array) &&
+      (reference.rows.length !== steps + 1 || reference.rows.some((r) => r.length !== grid.nx))
+    ) {
+      throw new TypeError(
+        `Cannot record a Hovmöller diagram: expected ${steps + 1} reference rows of ${grid.nx} ` +
+          `values, found ${reference.rows.length}`,
+      );
+    }
+    this.#o = rest;
     this.#channel = channel;
     this.#row = Math.floor(grid.ny / 2);
     this.#pred = new Array(steps + 1).fill(null);
+    this.#ref = reference instanceof Float32Array
+      ? Array.from({ length: steps + 1 }, (_, s) => this.#line(reference, s))
+      : reference.rows.map((r) => [...r]);
     // Steps before the first prediction are the reference window the model was given.
     for (let s = 0; s < Math.min(options.firstStep, steps + 1); s++) {
-      this.#pred[s] = this.#line(reference, s);
+      this.#pred[s] = [...this.#ref[s]];
     }
+  }
+
+  /**
+   * A recorder whose reference rows are read from `source` (IC `options.ic`, default 0), one
+   * step window at a time: only the rows are kept, `(T + 1) × W` numbers, never the trajectory.
+   *
+   * @example
+   * ```ts
+   * import { HovmollerRecorder } from "./views2d.ts";
+   * import { arrayReferenceSource } from "../data/reference_source.ts";
+   * const grid = { kind: "grid2d", ny: 2, nx: 2, ly: 1, lx: 1, boundary: "periodic" } as const;
+   * const reference = Float32Array.from([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]); // IC 0, T = 2
+   * const options = { grid, fields: ["h"], steps: 2, firstStep: 1 };
+   * const a = await HovmollerRecorder.fromSource(options, arrayReferenceSource(reference, 1, 2));
+   * const b = new HovmollerRecorder({ ...options, reference });
+   * if (JSON.stringify(a.result()) !== JSON.stringify(b.result())) throw new Error();
+   * ```
+   */
+  static async fromSource(
+    options: Omit<HovmollerOptions, "reference">,
+    source: ReferenceSource,
+  ): Promise<HovmollerRecorder> {
+    const ic = options.ic ?? 0, T = options.steps;
+    const frame = options.fields.length * options.grid.ny * options.grid.nx;
+    if (source.stateSize !== frame || source.steps < T) {
+      throw new TypeError(
+        `Cannot record a Hovmöller diagram: expected a reference of ${T + 1} states of ${frame} ` +
+          `values, found ${source.steps + 1} states of ${source.stateSize}`,
+      );
+    }
+    // Only the drawn row of each state is kept (the constructor checks the field).
+    const channel = Math.max(0, options.fields.indexOf(options.field ?? options.fields[0]));
+    const nx = options.grid.nx;
+    const at = (channel * options.grid.ny + Math.floor(options.grid.ny / 2)) * nx;
+    const rows: number[][] = [];
+    const W = stepsPerWindow(frame, 1);
+    for (let t0 = 0; t0 <= T; t0 += W) {
+      const t1 = Math.min(T + 1, t0 + W);
+      const w = await source.window(ic, ic + 1, t0, t1);
+      for (let t = 0; t < t1 - t0; t++) {
+        rows.push(Array.from(w.subarray(t * frame + at, t * frame + at + nx), roundView));
+      }
+    }
+    return new HovmollerRecorder({ ...options, reference: { rows } });
   }
 
   /** Record the prediction `[C, H, W]` at `step` (finite: the rollout checked it). */
@@ -140,7 +203,7 @@ export class HovmollerRecorder {
 
   /** The result block. */
   result(): Hovmoller {
-    const { grid, steps, reference, fields } = this.#o;
+    const { grid, steps, fields } = this.#o;
     const dx = grid.lx / grid.nx, dy = grid.ly / grid.ny;
     return {
       ic: this.#o.ic ?? 0,
@@ -152,7 +215,7 @@ export class HovmollerRecorder {
       firstStep: this.#o.firstStep,
       steps: Array.from({ length: steps + 1 }, (_, s) => s),
       pred: this.#pred.map((r) => (r === null ? null : [...r])),
-      ref: Array.from({ length: steps + 1 }, (_, s) => this.#line(reference, s)),
+      ref: this.#ref.map((r) => [...r]),
     };
   }
 

@@ -1,0 +1,212 @@
+/**
+ * A reference trajectory read a window at a time: {@link ReferenceSource} gives the states
+ * `t0..t1−1` of ICs `ic0..ic1−1` of a reference `[N, T + 1, C, ...grid]` (step 0 = the IC), so a
+ * run can score a long horizon while holding only a few steps of it. The Deno reference cache
+ * reads windows as byte ranges of its per-IC Zarr chunk files (`reference_cache.ts`,
+ * `fileReferenceStore`); a whole array in memory (a `--data` file, the browser's IndexedDB store,
+ * tests) is wrapped by {@link arrayReferenceSource}.
+ *
+ * This module uses no file system, so it runs in browsers.
+ *
+ * @example
+ * ```ts
+ * import { arrayReferenceSource } from "./reference_source.ts";
+ * // 2 ICs × 3 states × 2 values: value = 100·ic + 10·t + i
+ * const a = Float32Array.from({ length: 12 }, (_, j) => {
+ *   const ic = Math.floor(j / 6), t = Math.floor((j % 6) / 2), i = j % 2;
+ *   return 100 * ic + 10 * t + i;
+ * });
+ * const src = arrayReferenceSource(a, 2, 2);
+ * const w = await src.window(0, 2, 1, 3); // [2 ICs, 2 steps, 2 values]
+ * if (w.join() !== "10,11,20,21,110,111,120,121") throw new Error(w.join());
+ * ```
+ * @module
+ */
+
+/**
+ * A reference `[count, steps + 1, stateSize]` float32 (step 0 = the IC), read by windows.
+ * Windows are fresh arrays or read-only views: a caller never writes into one, and may keep it
+ * after asking for the next.
+ */
+export interface ReferenceSource {
+  /** ICs N. */
+  readonly count: number;
+  /** Steps T after the IC (states 0..T). */
+  readonly steps: number;
+  /** Values per state S = C × grid points. */
+  readonly stateSize: number;
+  /**
+   * States `t0..t1−1` of ICs `ic0..ic1−1`, `[ic1 − ic0, t1 − t0, S]` in C order.
+   * Rejects with a `RangeError` where `0 ≤ ic0 < ic1 ≤ count` or `0 ≤ t0 < t1 ≤ steps + 1` does
+   * not hold, and with an `Error` where the data behind the source cannot be read (a cache entry
+   * removed or cut while in use).
+   */
+  window(ic0: number, ic1: number, t0: number, t1: number): Promise<Float32Array>;
+}
+
+/**
+ * Check a window request against a source's extent; throws a `RangeError` saying which bound.
+ *
+ * @example
+ * ```ts
+ * import { checkWindow } from "./reference_source.ts";
+ * checkWindow({ count: 2, steps: 4 }, 0, 2, 0, 5);
+ * let m = "";
+ * try { checkWindow({ count: 2, steps: 4 }, 0, 2, 3, 6); } catch (e) { m = String(e); }
+ * if (!m.includes("steps 3..6")) throw new Error(m);
+ * ```
+ */
+export function checkWindow(
+  src: Pick<ReferenceSource, "count" | "steps">,
+  ic0: number,
+  ic1: number,
+  t0: number,
+  t1: number,
+): void {
+  const ok = (a: number, b: number, max: number) =>
+    Number.isSafeInteger(a) && Number.isSafeInteger(b) && a >= 0 && a < b && b <= max;
+  if (!ok(ic0, ic1, src.count)) {
+    throw new RangeError(
+      `Cannot read reference ICs ${ic0}..${ic1}: expected 0 ≤ first < end ≤ ${src.count}`,
+    );
+  }
+  if (!ok(t0, t1, src.steps + 1)) {
+    throw new RangeError(
+      `Cannot read reference steps ${t0}..${t1}: expected 0 ≤ first < end ≤ ${src.steps + 1}`,
+    );
+  }
+}
+
+/**
+ * A whole reference array `[count, steps + 1, S]` as a {@link ReferenceSource}. A window of one
+ * IC, or of every step, is a view on `reference` (no copy); others are copies. `stateSize` S is
+ * read from the length unless given (it must be given for `count` 0).
+ *
+ * @throws {TypeError} `reference.length` is not `count × (steps + 1) × S` for a whole S ≥ 1.
+ *
+ * @example
+ * ```ts
+ * import { arrayReferenceSource } from "./reference_source.ts";
+ * const a = new Float32Array(2 * 4 * 3).map((_, i) => i);
+ * const src = arrayReferenceSource(a, 2, 3);
+ * if (src.stateSize !== 3) throw new Error("S");
+ * const one = await src.window(1, 2, 2, 4); // IC 1, steps 2..3: a view
+ * if (one[0] !== 18 || one.buffer !== a.buffer) throw new Error(one.join());
+ * ```
+ */
+export function arrayReferenceSource(
+  reference: Float32Array,
+  count: number,
+  steps: number,
+  stateSize?: number,
+): ReferenceSource {
+  const per = count * (steps + 1);
+  const S = stateSize ?? (per > 0 ? reference.length / per : NaN);
+  if (!Number.isSafeInteger(S) || S < 1 || reference.length !== per * S) {
+    throw new TypeError(
+      `Cannot read a reference of ${reference.length} values as ${count} ICs × ${steps + 1} states${
+        stateSize === undefined ? "" : ` × ${stateSize} values`
+      }: expected ${stateSize === undefined ? `a multiple of ${per}` : per * stateSize}`,
+    );
+  }
+  const stride = (steps + 1) * S;
+  const source: ReferenceSource = {
+    count,
+    steps,
+    stateSize: S,
+    window(ic0, ic1, t0, t1) {
+      try {
+        checkWindow(source, ic0, ic1, t0, t1);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      if (ic1 - ic0 === 1 || (t0 === 0 && t1 === steps + 1)) {
+        return Promise.resolve(
+          reference.subarray(ic0 * stride + t0 * S, (ic1 - 1) * stride + t1 * S),
+        );
+      }
+      const n = (t1 - t0) * S, out = new Float32Array((ic1 - ic0) * n);
+      for (let ic = ic0; ic < ic1; ic++) {
+        const a = ic * stride + t0 * S;
+        out.set(reference.subarray(a, a + n), (ic - ic0) * n);
+      }
+      return Promise.resolve(out);
+    },
+  };
+  return source;
+}
+
+/**
+ * ICs `first..first + count − 1` of `src` as a source of their own (IC 0 of it is IC `first` of
+ * `src`): a shard's part of a run.
+ *
+ * @example
+ * ```ts
+ * import { arrayReferenceSource, sliceReferenceSource } from "./reference_source.ts";
+ * const src = arrayReferenceSource(Float32Array.from([0, 1, 2, 3, 4, 5]), 3, 1); // S = 1
+ * const part = sliceReferenceSource(src, 1, 2);
+ * if ((await part.window(0, 2, 0, 2)).join() !== "2,3,4,5") throw new Error();
+ * ```
+ */
+export function sliceReferenceSource(
+  src: ReferenceSource,
+  first: number,
+  count: number,
+): ReferenceSource {
+  if (first === 0 && count === src.count) return src;
+  if (
+    !Number.isSafeInteger(first) || !Number.isSafeInteger(count) || first < 0 || count < 0 ||
+    first + count > src.count
+  ) {
+    throw new RangeError(
+      `Cannot take reference ICs ${first}..${first + count}: expected a range in 0..${src.count}`,
+    );
+  }
+  const part: ReferenceSource = {
+    count,
+    steps: src.steps,
+    stateSize: src.stateSize,
+    window(ic0, ic1, t0, t1) {
+      try {
+        checkWindow(part, ic0, ic1, t0, t1);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return src.window(first + ic0, first + ic1, t0, t1);
+    },
+  };
+  return part;
+}
+
+/**
+ * Steps per window so that a window of `ics` ICs holds at most `bytes` (default 1 MiB) of
+ * float32 states, and at least one step: `max(1, ⌊bytes / (4 · ics · S)⌋)`. Independent of the
+ * horizon, which is what keeps a windowed run's memory flat in it.
+ *
+ * @example
+ * ```ts
+ * import { stepsPerWindow } from "./reference_source.ts";
+ * if (stepsPerWindow(1024, 32) !== 8) throw new Error("1 MiB / (32 × 4 KiB)");
+ * if (stepsPerWindow(2 ** 22, 2) !== 1) throw new Error("at least one step");
+ * ```
+ */
+export function stepsPerWindow(stateSize: number, ics: number, bytes = 1 * 2 ** 20): number {
+  return Math.max(1, Math.floor(bytes / (4 * ics * stateSize)));
+}
+
+/**
+ * The whole reference `[count, steps + 1, S]` in one array, where a caller genuinely needs it
+ * (`ref.npy`, the frontier's rungs): one window of everything (a view, for a source over an
+ * array).
+ *
+ * @example
+ * ```ts
+ * import { arrayReferenceSource, readWholeReference } from "./reference_source.ts";
+ * const a = Float32Array.from({ length: 8 }, (_, i) => i);
+ * const whole = await readWholeReference(arrayReferenceSource(a, 2, 1));
+ * if (whole.join() !== a.join()) throw new Error();
+ * ```
+ */
+export function readWholeReference(src: ReferenceSource): Promise<Float32Array> {
+  return src.window(0, src.count, 0, src.steps + 1);
+}
