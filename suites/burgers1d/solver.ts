@@ -24,9 +24,11 @@
  * the whole circle, computed as the real part of the mean over its P/2 upper-half points since λ
  * is real. At z = 0 they are φ_Q = ½ and φ₁ = φ₂ = φ₃ = ⅙, classical RK4.
  *
- * Two real ICs are advanced per complex FFT (`z = u₁ + i u₂`): E, E₂, Q, f_i are real and even in
- * k and the nonlinear multiplier −iκ_k P_k/2 is Hermitian, so with `w = (Re z)² + i (Im z)²`
- * every stage of the packed spectrum is exactly the packed stages of the two ICs.
+ * The integrator can advance two real ICs per complex FFT (`z = u₁ + i u₂`): E, E₂, Q, f_i are real
+ * and even in k and the nonlinear multiplier −iκ_k P_k/2 is Hermitian, so with
+ * `w = (Re z)² + i (Im z)²` every stage of the packed spectrum is the packed stages of the two ICs
+ * in exact arithmetic. Not in round-off: a packed IC's trajectory differs from its trajectory
+ * alone in the last bits, so references ({@link burgersTrajectories}) advance one IC at a time.
  *
  * @example
  * ```ts
@@ -264,7 +266,7 @@ export function burgersSolve(
 
 /**
  * Reference trajectories for a batch: `ics` is `[count, n]` (one field), the result is float32
- * `[count, steps + 1, n]`, computed in float64 two ICs at a time; step 0 is the IC itself.
+ * `[count, steps + 1, n]`, computed in float64 one IC at a time; step 0 is the IC itself.
  * `progress(done, total)` counts IC-steps.
  *
  * @example
@@ -294,24 +296,22 @@ export function burgersTrajectories(
   }
   const solver = new BurgersEtdrk4(options);
   const out = new Float32Array(count * (steps + 1) * n);
-  const u1 = new Float64Array(n), u2 = new Float64Array(n);
+  const u = new Float64Array(n);
   const total = count * steps;
   let done = 0;
-  for (let i = 0; i < count; i += 2) {
-    const pair = i + 1 < count;
-    const a = ics.subarray(i * n, (i + 1) * n);
-    const b = pair ? ics.subarray((i + 1) * n, (i + 2) * n) : undefined;
-    const rowA = i * (steps + 1) * n, rowB = rowA + (steps + 1) * n;
-    solver.setState(a, b);
-    out.set(a, rowA);
-    if (b) out.set(b, rowB);
+  // One IC at a time (its imaginary partner zero): packing two ICs into one transform is exact
+  // in arithmetic but not in round-off, so a trajectory would depend on its neighbour in the
+  // batch; one alone gives the same bits in a batch, in a pool job (harness/tasks/trajectories.ts)
+  // and in a browser.
+  for (let i = 0; i < count; i++) {
+    const a = ics.subarray(i * n, (i + 1) * n), row = i * (steps + 1) * n;
+    solver.setState(a);
+    out.set(a, row);
     for (let m = 1; m <= steps; m++) {
       solver.advance();
-      solver.getState(u1, u2);
-      out.set(u1, rowA + m * n);
-      if (b) out.set(u2, rowB + m * n);
-      done += pair ? 2 : 1;
-      progress?.(done, total);
+      solver.getState(u);
+      out.set(u, row + m * n);
+      progress?.(++done, total);
     }
   }
   return out;

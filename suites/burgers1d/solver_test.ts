@@ -8,6 +8,8 @@ import {
   etdrk4Phi,
 } from "./solver.ts";
 
+import { burgers1d } from "./suite.ts";
+
 function check(cond: boolean, msg: string): void {
   if (!cond) throw new Error(msg);
 }
@@ -411,4 +413,19 @@ Deno.test({
     }
     console.log(`suite ICs, N = 512 vs 1024: max |err| ${fmt(abs)}`);
   },
+});
+
+Deno.test("a batch gives every IC the bits of its trajectory alone (standard seed, ICs 26–27)", () => {
+  // Packing ICs 26 and 27 into one complex transform (emubench ≤ suite 1.0.0) moved one float32
+  // value of IC 27 at step 168: the batch and the per-IC paths then disagreed on the reference.
+  const suite = burgers1d, n = 1024, steps = 170;
+  const ics = suite.initialConditions(28, suite.seed).slice(26 * n);
+  const options = { n, nu: NU, length: 1, dt: 0.01, substeps: BURGERS_SUBSTEPS };
+  const batch = burgersTrajectories(ics, 2, steps, options);
+  for (let i = 0; i < 2; i++) {
+    const alone = burgersTrajectories(ics.subarray(i * n, (i + 1) * n), 1, steps, options);
+    const part = batch.subarray(i * (steps + 1) * n, (i + 1) * (steps + 1) * n);
+    const at = part.findIndex((v, j) => !Object.is(v, alone[j]));
+    if (at >= 0) throw new Error(`IC ${26 + i}: step ${Math.floor(at / n)} differs from alone`);
+  }
 });
