@@ -465,6 +465,58 @@ export function rfftInto(
 }
 
 /**
+ * Inverse of {@link rfftInto}: from the non-negative bins `X_k`, k = 0..n/2, at `re[o + k·stride]`,
+ * `im[o + k·stride]` of a real signal's spectrum, writes `x_j = (1/n) Σ_{k=0}^{n−1} X_k e^{+2πijk/n}`
+ * (the other bins being `X_{n−k} = conj X_k`) to `out[x0 + j]`, j = 0..n−1, with one inverse
+ * complex FFT of length n/2 (n a power of two > 2; `zr`, `zi` of length ≥ n/2 as scratch). The
+ * imaginary parts of `X_0` and `X_{n/2}` are ignored, as `numpy.fft.irfft` does. Packs
+ * `Z_k = E_k + i·O_k` with `E_k = (X_k + conj X_{n/2−k})/2` and
+ * `O_k = e^{+2πik/n} (X_k − conj X_{n/2−k})/2`, the transforms of the even and odd samples, so
+ * that `IFFT_{n/2}(Z)_j = x_{2j} + i x_{2j+1}`. `irfftInto(rfft(x)) = x` to round-off.
+ *
+ * @example
+ * ```ts
+ * import { irfftInto, rfftInto } from "./fft.ts";
+ * const n = 8, x = Float64Array.from({ length: n }, (_, j) => Math.cos(j) + j);
+ * const re = new Float64Array(n / 2 + 1), im = new Float64Array(n / 2 + 1);
+ * const zr = new Float64Array(n / 2), zi = new Float64Array(n / 2), back = new Float64Array(n);
+ * rfftInto(x, 0, n, re, im, 0, 1, zr, zi);
+ * irfftInto(re, im, 0, 1, n, back, 0, zr, zi);
+ * if (back.some((v, j) => Math.abs(v - x[j]) > 1e-13)) throw new Error("round trip");
+ * ```
+ */
+export function irfftInto(
+  re: ArrayLike<number>,
+  im: ArrayLike<number>,
+  o: number,
+  stride: number,
+  n: number,
+  out: Float64Array | Float32Array,
+  x0: number,
+  zr: Float64Array,
+  zi: Float64Array,
+): void {
+  const { cos, sin } = plan(n);
+  const m = n / 2;
+  for (let k = 0; k < m; k++) {
+    const a = re[o + k * stride], c = re[o + (m - k) * stride];
+    // Bins 0 and n/2 are real (their imaginary parts are dropped).
+    const b = k === 0 ? 0 : im[o + k * stride], d = k === 0 ? 0 : im[o + (m - k) * stride];
+    const er = 0.5 * (a + c), ei = 0.5 * (b - d);
+    const dr = 0.5 * (a - c), di = 0.5 * (b + d);
+    const wr = cos[k], wi = sin[k]; // e^{+2πik/n}
+    const or = dr * wr - di * wi, oi = dr * wi + di * wr;
+    zr[k] = er - oi;
+    zi[k] = ei + or;
+  }
+  fftAt(zr, zi, 0, m, true);
+  for (let j = 0; j < m; j++) {
+    out[x0 + 2 * j] = zr[j];
+    out[x0 + 2 * j + 1] = zi[j];
+  }
+}
+
+/**
  * Signed integer wavenumber of FFT bin `k` for length N: `k` for `k ≤ N/2`, else `k − N`.
  *
  * @example

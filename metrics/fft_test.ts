@@ -1,4 +1,4 @@
-import { fft, fftAt, rfft, rfftFull, rfftInto, wavenumber } from "./fft.ts";
+import { fft, fftAt, irfftInto, rfft, rfftFull, rfftInto, wavenumber } from "./fft.ts";
 import { assertClose, assertThrowsType, randomArray } from "./_test_util.ts";
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 
@@ -127,4 +127,37 @@ Deno.test("rfftInto and fftAt give rfft's and fft's bits at any offset and strid
   assertEquals([...a.subarray(n, 2 * n)], [...ca]);
   assertEquals([...b.subarray(n, 2 * n)], [...cb]);
   assertEquals(a[0], x[0], "values outside the slice untouched");
+});
+
+Deno.test("irfftInto equals the direct inverse DFT of a Hermitian spectrum, and inverts rfftInto", () => {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  for (const n of [4, 8, 16, 64, 256]) {
+    const m = n / 2, re = new Float64Array(m + 1), im = new Float64Array(m + 1);
+    for (let k = 0; k <= m; k++) {
+      re[k] = rand();
+      im[k] = k === 0 || k === m ? 0 : rand();
+    }
+    const out = new Float64Array(n), zr = new Float64Array(m), zi = new Float64Array(m);
+    irfftInto(re, im, 0, 1, n, out, 0, zr, zi);
+    for (let j = 0; j < n; j++) {
+      // x_j = (1/n) Σ_k X_k e^{+2πijk/n} over all n bins, X_{n−k} = conj X_k.
+      let s = 0;
+      for (let k = 0; k < n; k++) {
+        const kk = k <= m ? k : n - k, sign = k <= m ? 1 : -1;
+        const t = (2 * Math.PI * j * k) / n;
+        s += re[kk] * Math.cos(t) - sign * im[kk] * Math.sin(t);
+      }
+      if (Math.abs(out[j] - s / n) > 1e-14) {
+        throw new Error(`n ${n}, j ${j}: ${out[j]} vs ${s / n}`);
+      }
+    }
+  }
+  const n = 1024, x = Float64Array.from({ length: n }, () => rand());
+  const re = new Float64Array(n / 2 + 1), im = new Float64Array(n / 2 + 1);
+  const zr = new Float64Array(n / 2), zi = new Float64Array(n / 2), back = new Float64Array(n);
+  rfftInto(x, 0, n, re, im, 0, 1, zr, zi);
+  irfftInto(re, im, 0, 1, n, back, 0, zr, zi);
+  const worst = back.reduce((w, v, j) => Math.max(w, Math.abs(v - x[j])), 0);
+  if (worst > 1e-14) throw new Error(`round trip: ${worst}`);
 });

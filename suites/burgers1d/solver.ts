@@ -24,11 +24,10 @@
  * the whole circle, computed as the real part of the mean over its P/2 upper-half points since λ
  * is real. At z = 0 they are φ_Q = ½ and φ₁ = φ₂ = φ₃ = ⅙, classical RK4.
  *
- * The integrator can advance two real ICs per complex FFT (`z = u₁ + i u₂`): E, E₂, Q, f_i are real
- * and even in k and the nonlinear multiplier −iκ_k P_k/2 is Hermitian, so with
- * `w = (Re z)² + i (Im z)²` every stage of the packed spectrum is the packed stages of the two ICs
- * in exact arithmetic. Not in round-off: a packed IC's trajectory differs from its trajectory
- * alone in the last bits, so references ({@link burgersTrajectories}) advance one IC at a time.
+ * The state is real, so only the bins k = 0..n/2 are kept and every transform is a real-input one
+ * (a complex FFT of length n/2; suite 1.1.0). Each IC is advanced alone: an IC's trajectory
+ * depends only on the IC (suite 1.0.0 packed two ICs into one complex transform, exact in
+ * arithmetic but not in round-off, so batch and per-IC references disagreed).
  *
  * @example
  * ```ts
@@ -43,7 +42,7 @@
  * @module
  */
 
-import { fft, wavenumber } from "../../metrics/fft.ts";
+import { irfftInto, rfftInto } from "../../metrics/fft.ts";
 import type { Progress } from "../common/types.ts";
 import { etdrk4Phi, Etdrk4Stages, type Nonlinear } from "../common/etdrk4.ts";
 
@@ -72,7 +71,9 @@ export interface BurgersOptions {
 export const BURGERS_SUBSTEPS = 20;
 
 /**
- * ETDRK4 integrator for viscous Burgers holding up to two states (packed as one complex field).
+ * ETDRK4 integrator for viscous Burgers holding one real state as its half spectrum (bins
+ * k = 0..n/2, the rest follow from `v̂_{−k} = conj v̂_k`): every transform is a real-input one of
+ * half the length (`rfftInto`, `irfftInto` in `metrics/fft.ts`), as `numpy.fft.rfft` does.
  * All work buffers are allocated once; `advance()` allocates nothing.
  *
  * @example
@@ -108,15 +109,19 @@ export class BurgersEtdrk4 {
   readonly #f1: Float64Array;
   readonly #f2: Float64Array;
   readonly #f3: Float64Array;
-  /** Nonlinear multiplier g_k / n², where N̂ = i·g·FFT(u²) and g_k = −κ_k P_k / 2. */
-  readonly #gScaled: Float64Array;
+  /** Nonlinear multiplier g_k = −κ_k P_k / 2, where N̂ = i·g·rfft(u²). */
+  readonly #g: Float64Array;
   /** 2/3-rule mask P_k ∈ {0, 1}. */
   readonly #mask: Float64Array;
-  // packed spectra (re, im) of the state, the stages and their nonlinear terms
+  // half spectra (re, im) of the state and of the nonlinear term's input; u in physical space;
+  // the half-length scratch of the real transforms
   readonly #vr: Float64Array;
   readonly #vi: Float64Array;
   readonly #wr: Float64Array;
   readonly #wi: Float64Array;
+  readonly #u: Float64Array;
+  readonly #zr: Float64Array;
+  readonly #zi: Float64Array;
 
   /** Precompute coefficients and buffers for `options` (see {@link BurgersOptions}). */
   constructor(options: BurgersOptions) {
@@ -143,9 +148,9 @@ export class BurgersEtdrk4 {
     this.dt = dt;
     this.substeps = substeps;
     this.kCut = Math.floor(n / 3);
-    const h = dt / substeps;
-    const buf = () => new Float64Array(n);
-    this.#stages = new Etdrk4Stages(n);
+    const h = dt / substeps, bins = n / 2 + 1;
+    const buf = (size = bins) => new Float64Array(size);
+    this.#stages = new Etdrk4Stages(bins);
     this.#nl = (a, b, c, d) => this.#nonlinear(a, b, c, d);
     this.#e = buf();
     this.#e2 = buf();
@@ -153,76 +158,56 @@ export class BurgersEtdrk4 {
     this.#f1 = buf();
     this.#f2 = buf();
     this.#f3 = buf();
-    this.#gScaled = buf();
+    this.#g = buf();
     this.#mask = buf();
-    // phi depends on |k| only: evaluate once per |k|
-    for (let k = 0; k <= n / 2; k++) {
+    for (let k = 0; k < bins; k++) {
       const kappa = (2 * Math.PI * k) / length;
       const p = etdrk4Phi(-h * nu * kappa * kappa, options.contourPoints ?? 64);
       const keep = k <= this.kCut ? 1 : 0;
-      for (const idx of k === 0 || 2 * k === n ? [k] : [k, n - k]) {
-        this.#e[idx] = p.e;
-        this.#e2[idx] = p.e2;
-        this.#q[idx] = h * p.q;
-        this.#f1[idx] = h * p.f1;
-        this.#f2[idx] = h * p.f2;
-        this.#f3[idx] = h * p.f3;
-        this.#mask[idx] = keep;
-        this.#gScaled[idx] = (-0.5 * keep * (2 * Math.PI * wavenumber(idx, n))) / length / (n * n);
-      }
+      this.#e[k] = p.e;
+      this.#e2[k] = p.e2;
+      this.#q[k] = h * p.q;
+      this.#f1[k] = h * p.f1;
+      this.#f2[k] = h * p.f2;
+      this.#f3[k] = h * p.f3;
+      this.#mask[k] = keep;
+      this.#g[k] = (-0.5 * keep * (2 * Math.PI * k)) / length;
     }
     this.#vr = buf();
     this.#vi = buf();
     this.#wr = buf();
     this.#wi = buf();
+    this.#u = buf(n);
+    this.#zr = buf(n / 2);
+    this.#zi = buf(n / 2);
   }
 
-  /** Load one or two real states (length n each); the second defaults to zeros. */
-  setState(u1: ArrayLike<number>, u2?: ArrayLike<number>): void {
+  /** Load a real state of length n. */
+  setState(u: ArrayLike<number>): void {
     const n = this.n;
-    if (u1.length !== n || (u2 !== undefined && u2.length !== n)) {
-      throw new TypeError(
-        `Cannot load Burgers state: expected length ${n}, found ${u1.length}` +
-          (u2 !== undefined ? ` and ${u2.length}` : ""),
-      );
+    if (u.length !== n) {
+      throw new TypeError(`Cannot load Burgers state: expected length ${n}, found ${u.length}`);
     }
-    for (let j = 0; j < n; j++) {
-      this.#vr[j] = u1[j];
-      this.#vi[j] = u2 === undefined ? 0 : u2[j];
-    }
-    fft(this.#vr, this.#vi);
+    rfftInto(u, 0, n, this.#vr, this.#vi, 0, 1, this.#zr, this.#zi);
   }
 
-  /** Write the current state(s) in physical space into `out1` (and `out2`). */
-  getState(out1: Float64Array, out2?: Float64Array): void {
-    const wr = this.#wr, wi = this.#wi;
-    wr.set(this.#vr);
-    wi.set(this.#vi);
-    fft(wr, wi, true);
-    out1.set(wr);
-    out2?.set(wi);
+  /** Write the current state in physical space into `out` (length n). */
+  getState(out: Float64Array): void {
+    irfftInto(this.#vr, this.#vi, 0, 1, this.n, out, 0, this.#zr, this.#zi);
   }
 
-  /**
-   * N̂(in) = i·g·FFT[(Re u)² + i (Im u)²] with u = IFFT(P·in), written to (outR, outI).
-   * The inverse transform is done as a forward one, `n·conj(u) = FFT(conj(P·in))`; the signs
-   * vanish in the squares and the factor n² is folded into `#gScaled = g / n²`, which saves the
-   * inverse transform's division pass.
-   */
+  /** N̂(in)_k = i·g_k·rfft[u²]_k with u = irfft(P·in), written to (outR, outI). */
   #nonlinear(inR: Float64Array, inI: Float64Array, outR: Float64Array, outI: Float64Array): void {
-    const n = this.n, wr = this.#wr, wi = this.#wi, mask = this.#mask, g = this.#gScaled;
-    for (let k = 0; k < n; k++) {
+    const n = this.n, bins = n / 2 + 1, wr = this.#wr, wi = this.#wi, u = this.#u;
+    const mask = this.#mask, g = this.#g;
+    for (let k = 0; k < bins; k++) {
       wr[k] = inR[k] * mask[k];
-      wi[k] = -inI[k] * mask[k];
+      wi[k] = inI[k] * mask[k];
     }
-    fft(wr, wi);
-    for (let j = 0; j < n; j++) {
-      const a = wr[j], b = wi[j];
-      wr[j] = a * a;
-      wi[j] = b * b;
-    }
-    fft(wr, wi);
-    for (let k = 0; k < n; k++) {
+    irfftInto(wr, wi, 0, 1, n, u, 0, this.#zr, this.#zi);
+    for (let j = 0; j < n; j++) u[j] *= u[j];
+    rfftInto(u, 0, n, wr, wi, 0, 1, this.#zr, this.#zi);
+    for (let k = 0; k < bins; k++) {
       outR[k] = -g[k] * wi[k];
       outI[k] = g[k] * wr[k];
     }
@@ -299,10 +284,8 @@ export function burgersTrajectories(
   const u = new Float64Array(n);
   const total = count * steps;
   let done = 0;
-  // One IC at a time (its imaginary partner zero): packing two ICs into one transform is exact
-  // in arithmetic but not in round-off, so a trajectory would depend on its neighbour in the
-  // batch; one alone gives the same bits in a batch, in a pool job (harness/tasks/trajectories.ts)
-  // and in a browser.
+  // One IC at a time: a trajectory depends on its IC only, so a batch, a pool job
+  // (harness/tasks/trajectories.ts) and a browser give the same bits.
   for (let i = 0; i < count; i++) {
     const a = ics.subarray(i * n, (i + 1) * n), row = i * (steps + 1) * n;
     solver.setState(a);

@@ -28,7 +28,7 @@ const N = 1024;
 /** The `burgers1d` suite declaration (SPEC §3). */
 export const burgers1d: Suite = {
   id: "burgers1d",
-  version: "1.0.1",
+  version: "1.1.0",
   title: "1D viscous Burgers",
   description: "u_t + (u²/2)_x = ν u_xx with ν = 0.01 on the periodic interval [0, 1), 1024 " +
     "points, Δt = 0.01; pseudo-spectral ETDRK4 ground truth with 2/3-rule dealiasing.",
