@@ -5,9 +5,9 @@
  * optional, `--python` picks the interpreter); the table gives medians of the rounds and
  * NumPy ÷ TS. CPU time, not wall time: on a shared machine it is the steadier of the two.
  *
- * - burgers1d: one ETDRK4 sub-step of one IC at n = 1024 (the solver transforms one IC per complex
- *   FFT, as references are computed; the yardstick batches two ICs through `numpy.fft.rfft`, per
- *   IC);
+ * - burgers1d: one ETDRK4 sub-step of one IC at n = 1024 (the solver keeps one IC's half spectrum
+ *   and uses real-input transforms, as references are computed; the yardstick batches two ICs
+ *   through `numpy.fft.rfft`, per IC);
  * - hasegawa_wakatani: one RK4 step at 128²;
  * - jet2d: one ETDRK4 step (h = 0.002) at 256², the suite's physics (the yardstick uses
  *   `numpy.fft.rfft2`/`irfft2`);
@@ -99,8 +99,7 @@ const cases: Case[] = [
     ts() {
       const u = (k: number) =>
         Array.from({ length: 1024 }, (_, j) => Math.sin(2 * Math.PI * k * j / 1024));
-      // One IC per transform, as references are computed (suite 1.0.1; packing two ICs per
-      // complex FFT would halve this but couples their round-off).
+      // One IC, as references are computed (suite 1.1.0: its half spectrum, real transforms).
       burgers.setState(u(1));
       const steps = 20, t0 = cpuMs();
       for (let m = 0; m < steps; m++) burgers.advance();
