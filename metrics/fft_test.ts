@@ -161,3 +161,17 @@ Deno.test("irfftInto equals the direct inverse DFT of a Hermitian spectrum, and 
   const worst = back.reduce((w, v, j) => Math.max(w, Math.abs(v - x[j])), 0);
   if (worst > 1e-14) throw new Error(`round trip: ${worst}`);
 });
+
+Deno.test("irfftInto inverts rfftInto for every power of two n = 4..1024", () => {
+  let seed = 11;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  for (let n = 4; n <= 1024; n *= 2) {
+    const m = n / 2, x = Float64Array.from({ length: n }, () => rand());
+    const re = new Float64Array(m + 1), im = new Float64Array(m + 1);
+    const zr = new Float64Array(m), zi = new Float64Array(m), back = new Float64Array(n);
+    rfftInto(x, 0, n, re, im, 0, 1, zr, zi);
+    irfftInto(re, im, 0, 1, n, back, 0, zr, zi);
+    const worst = back.reduce((w, v, j) => Math.max(w, Math.abs(v - x[j])), 0);
+    if (!(worst <= 1e-14)) throw new Error(`n ${n}: round trip ${worst}`);
+  }
+});
