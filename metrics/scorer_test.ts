@@ -1,5 +1,6 @@
 import { RolloutScorer, type ScorerOptions } from "./scorer.ts";
 import type { ResultRow } from "./rows.ts";
+import { assertSameRows } from "../fixtures/rows.ts";
 import { halfMeanSquare } from "./energy.ts";
 import { assertClose, assertThrowsType, randomArray } from "./_test_util.ts";
 
@@ -391,20 +392,6 @@ Deno.test("views into a batch buffer are accepted and seconds accumulate", () =>
   if (energy.pred[0] !== null || energy.pred[1] !== 0.5) throw new Error(JSON.stringify(energy));
 });
 
-/** Throw unless `a` and `b` hold the same rows, every value equal bit for bit (`Object.is`). */
-function assertSameRows(a: ResultRow[], b: ResultRow[]): void {
-  if (a.length !== b.length) throw new Error(`${a.length} rows vs ${b.length}`);
-  a.forEach((row, i) => {
-    const other = b[i] as unknown as Record<string, unknown>;
-    const keys = new Set([...Object.keys(row), ...Object.keys(other)]);
-    for (const key of keys) {
-      if (!Object.is((row as unknown as Record<string, unknown>)[key], other[key])) {
-        throw new Error(`row ${i} ${key}: ${JSON.stringify(row)} vs ${JSON.stringify(other)}`);
-      }
-    }
-  });
-}
-
 /** Feed IC `ic` of a fixed random scenario: IC 1 diverges at step 3, IC 2 has ref ≡ 0 in "v". */
 function feed(s: RolloutScorer, ic: number, x: number, steps: number): void {
   const ref = Float32Array.from(randomArray(2 * x, 100 + ic));
@@ -439,13 +426,17 @@ Deno.test("toState/fromStates: scorers that saw disjoint ICs merge into exactly 
     return JSON.parse(JSON.stringify(s.toState(ics)));
   });
   const merged = RolloutScorer.fromStates(options, parts.reverse());
-  assertSameRows(merged.rows(), whole.rows());
+  assertSameRows(merged.rows(), whole.rows(), "merged");
   if (JSON.stringify(merged.divergence()) !== JSON.stringify(whole.divergence())) {
     throw new Error(JSON.stringify(merged.divergence()));
   }
   if (merged.seconds !== parts[0].seconds + parts[1].seconds) throw new Error("seconds");
   // One state of everything round-trips too.
-  assertSameRows(RolloutScorer.fromStates(options, [whole.toState()]).rows(), whole.rows());
+  assertSameRows(
+    RolloutScorer.fromStates(options, [whole.toState()]).rows(),
+    whole.rows(),
+    "one state",
+  );
 });
 
 Deno.test("fromStates refuses a foreign header, missing or doubled ICs and damaged arrays", () => {

@@ -7,25 +7,10 @@ import { join } from "node:path";
 import { evaluate, type EvaluateOptions } from "./run.ts";
 import { openScoring, ScoringThread } from "./scoring.ts";
 import { suiteTrackers } from "./context.ts";
-import type { ResultRow } from "../../metrics/rows.ts";
 import { blowUpGraph } from "../../fixtures/graphs.ts";
+import { assertSameRows } from "../../fixtures/rows.ts";
 import { getSuite } from "../../suites/mod.ts";
 import type { Suite } from "../../suites/common/types.ts";
-
-function assertSameRows(found: ResultRow[], expected: ResultRow[], label: string): void {
-  if (found.length !== expected.length || found.length === 0) {
-    throw new Error(`${label}: ${found.length} rows, expected ${expected.length} (> 0)`);
-  }
-  found.forEach((row, i) => {
-    const a = row as unknown as Record<string, unknown>;
-    const b = expected[i] as unknown as Record<string, unknown>;
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (!Object.is(a[key], b[key])) {
-        throw new Error(`${label}: row ${i}.${key}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
-      }
-    }
-  });
-}
 
 const smoke = { tier: "smoke", backend: "wasm" } as const;
 
@@ -39,6 +24,7 @@ for (
     const base: EvaluateOptions = { ...smoke, suite, model, batch: 1 };
     const inline = await evaluate({ ...base, scoring: "inline" });
     const worker = await evaluate({ ...base, scoring: "worker" });
+    if (inline.result.rows.length === 0) throw new Error(`${suite}: no rows`);
     assertSameRows(worker.result.rows, inline.result.rows, suite);
     if (!(worker.result.timings.metricSeconds > 0)) throw new Error("no metric seconds");
   });
@@ -56,6 +42,7 @@ Deno.test("a diverging model on a worker: same divergence and rows as inline", a
     if (JSON.stringify(worker.result.divergence) !== JSON.stringify(inline.result.divergence)) {
       throw new Error("divergence differs");
     }
+    if (inline.result.rows.length === 0) throw new Error("diverging: no rows");
     assertSameRows(worker.result.rows, inline.result.rows, "diverging");
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -11,8 +11,8 @@ import { mergeShards, parseShard, readShards, shardFileName, shardRange } from "
 import { checkResult } from "../results/check.ts";
 import { readResult } from "../results/io.ts";
 import type { Result } from "../results/schema.ts";
-import type { ResultRow } from "../../metrics/rows.ts";
 import { blowUpGraph } from "../../fixtures/graphs.ts";
+import { assertSameRows } from "../../fixtures/rows.ts";
 import { getSuite } from "../../suites/mod.ts";
 import { writeNpy } from "../data/npy.ts";
 import { writeZarrV3 } from "../../suites/era5/_wb2_fixture.ts";
@@ -29,22 +29,6 @@ function expectThrows(fn: () => unknown, type: new (...a: never[]) => Error, inc
     return;
   }
   throw new Error(`expected ${type.name} with "${includes}", found no error`);
-}
-
-/** Throw unless the rows are the same, every value equal bit for bit (`Object.is`). */
-function assertSameRows(found: ResultRow[], expected: ResultRow[], label: string): void {
-  if (found.length !== expected.length) {
-    throw new Error(`${label}: ${found.length} rows, expected ${expected.length}`);
-  }
-  found.forEach((row, i) => {
-    const a = row as unknown as Record<string, unknown>;
-    const b = expected[i] as unknown as Record<string, unknown>;
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (!Object.is(a[key], b[key])) {
-        throw new Error(`${label}: row ${i}.${key}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
-      }
-    }
-  });
 }
 
 function assertSameRun(merged: Result, whole: Result, label: string): void {
