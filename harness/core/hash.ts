@@ -152,65 +152,8 @@ const K256 = new Uint32Array([
  * ```
  */
 export function sha256Sync(data: string | Uint8Array): Uint8Array {
-  const msg = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  const blocks = Math.ceil((msg.length + 9) / 64);
-  const buf = new Uint8Array(blocks * 64);
-  buf.set(msg);
-  buf[msg.length] = 0x80;
-  const dv = new DataView(buf.buffer);
-  const bits = msg.length * 8;
-  dv.setUint32(buf.length - 8, Math.floor(bits / 2 ** 32));
-  dv.setUint32(buf.length - 4, bits >>> 0);
-  const H = new Uint32Array([
-    0x6a09e667,
-    0xbb67ae85,
-    0x3c6ef372,
-    0xa54ff53a,
-    0x510e527f,
-    0x9b05688c,
-    0x1f83d9ab,
-    0x5be0cd19,
-  ]);
-  const W = new Uint32Array(64);
-  const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
-  for (let b = 0; b < blocks; b++) {
-    for (let t = 0; t < 16; t++) W[t] = dv.getUint32(b * 64 + t * 4);
-    for (let t = 16; t < 64; t++) {
-      const w15 = W[t - 15], w2 = W[t - 2];
-      const s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >>> 3);
-      const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
-      W[t] = (W[t - 16] + s0 + W[t - 7] + s1) >>> 0;
-    }
-    let [a, bb, c, d, e, f, g, h] = H;
-    for (let t = 0; t < 64; t++) {
-      const S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-      const ch = (e & f) ^ (~e & g);
-      const t1 = (h + S1 + ch + K256[t] + W[t]) >>> 0;
-      const S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-      const maj = (a & bb) ^ (a & c) ^ (bb & c);
-      const t2 = (S0 + maj) >>> 0;
-      h = g;
-      g = f;
-      f = e;
-      e = (d + t1) >>> 0;
-      d = c;
-      c = bb;
-      bb = a;
-      a = (t1 + t2) >>> 0;
-    }
-    H[0] += a;
-    H[1] += bb;
-    H[2] += c;
-    H[3] += d;
-    H[4] += e;
-    H[5] += f;
-    H[6] += g;
-    H[7] += h;
-  }
-  const out = new Uint8Array(32);
-  const ov = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) ov.setUint32(i * 4, H[i]);
-  return out;
+  return new Sha256().update(typeof data === "string" ? new TextEncoder().encode(data) : data)
+    .digest();
 }
 
 /** {@link sha256Sync} as 64 lowercase hex characters. */
@@ -225,10 +168,10 @@ export function sha256Base64Sync(data: string | Uint8Array): string {
 
 /**
  * SHA-256 fed in pieces, in plain JavaScript (browsers and Deno alike): `update` with each piece
- * of the message in order, then `hex` once. The digest of the pieces is the digest of their
+ * of the message in order, then `digest` or `hex` once. The digest of the pieces is the digest of their
  * concatenation, so a trajectory too long to hold whole can be hashed chunk by chunk
  * (`harness/data/reference_store.ts` hashes cached references this way). The 64-byte block
- * compression is FIPS 180-4's, as in {@link sha256Sync}.
+ * compression is FIPS 180-4's; {@link sha256Sync} is this class fed once.
  *
  * @example
  * ```ts
@@ -260,7 +203,7 @@ export class Sha256 {
 
   /** Append `bytes` to the message. */
   update(bytes: Uint8Array): this {
-    if (this.#done) throw new Error("Sha256: update after hex()");
+    if (this.#done) throw new Error("Sha256: update after digest()");
     this.#length += bytes.length;
     let i = 0;
     if (this.#fill > 0) {
@@ -280,8 +223,8 @@ export class Sha256 {
     return this;
   }
 
-  /** The digest of everything passed to {@link update}, as 64 lowercase hex characters. */
-  hex(): string {
+  /** The digest of everything passed to {@link update}, 32 bytes. */
+  digest(): Uint8Array {
     if (!this.#done) {
       const bits = this.#length * 8;
       const tail = new Uint8Array(this.#fill + 9 <= 64 ? 64 - this.#fill : 128 - this.#fill);
@@ -292,7 +235,14 @@ export class Sha256 {
       this.update(tail);
       this.#done = true;
     }
-    return Array.from(this.#h, (x) => (x >>> 0).toString(16).padStart(8, "0")).join("");
+    const out = new Uint8Array(32), view = new DataView(out.buffer);
+    for (let i = 0; i < 8; i++) view.setUint32(i * 4, this.#h[i] >>> 0);
+    return out;
+  }
+
+  /** {@link digest} as 64 lowercase hex characters. */
+  hex(): string {
+    return Array.from(this.digest(), (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
   #compress(m: Uint8Array, at: number): void {
