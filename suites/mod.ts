@@ -159,3 +159,19 @@ export function getSuite(id: string): Suite {
 export function listSuites(): Suite[] {
   return registry.list();
 }
+
+/**
+ * True when `suite` is the built-in object of its id, so code that looks suites up by id (a
+ * worker loading the registry: reference pools, the scoring worker) runs this very object's code.
+ * A copy or a user-defined `Suite` is not.
+ *
+ * @example
+ * ```ts
+ * import { getSuite, isBuiltIn } from "./mod.ts";
+ * const s = getSuite("burgers1d");
+ * if (!isBuiltIn(s) || isBuiltIn({ ...s })) throw new Error("isBuiltIn");
+ * ```
+ */
+export function isBuiltIn(suite: Suite): boolean {
+  return SUITES.includes(suite);
+}

@@ -10,7 +10,7 @@ import {
   sequentialReference,
 } from "../data/reference_cache.ts";
 import { gridSize } from "../../suites/common/types.ts";
-import { SUITES } from "../../suites/mod.ts";
+import { isBuiltIn } from "../../suites/mod.ts";
 import { defaultWorkers, trajectory, TrajectoryPool } from "./trajectories.ts";
 
 /**
@@ -66,7 +66,7 @@ export function pooledReference(workers: number = defaultWorkers()): ReferenceGe
   ) => {
     const { seed, ics: N, steps: T } = request;
     const size = Math.min(workers, N);
-    const registered = SUITES.some((s) => s === suite);
+    const registered = isBuiltIn(suite);
     if (!registered) {
       // Workers could not run this object's code: one batch call in this thread, handed on.
       const { ics, reference } = await sequentialReference(suite, request, progress);
@@ -154,7 +154,7 @@ export function pooledReference(workers: number = defaultWorkers()): ReferenceGe
     request: Parameters<ReferenceGenerator>[1],
     progress: Parameters<ReferenceGenerator>[2],
   ): Promise<GeneratedReference> => {
-    const registered = SUITES.some((s) => s === suite);
+    const registered = isBuiltIn(suite);
     if (Math.min(workers, request.ics) <= 1 || !registered) {
       return sequentialReference(suite, request, progress);
     }

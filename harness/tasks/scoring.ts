@@ -41,7 +41,7 @@
 import type { ResultRow } from "../../metrics/rows.ts";
 import type { TrackerSet } from "../../metrics/tracker.ts";
 import { gridSize, type Suite } from "../../suites/common/types.ts";
-import { SUITES } from "../../suites/mod.ts";
+import { isBuiltIn } from "../../suites/mod.ts";
 import { suiteTrackers, type TrackedRun } from "./suite_trackers.ts";
 import { OP_DIVERGED, OP_INITIAL, OP_STEP, type ScoringMessage } from "./scoring_ops.ts";
 
@@ -92,7 +92,7 @@ export const AUTO_WORKER_MIN_VALUES = 1 << 21;
  * Deno when `run.ics × run.steps × C × points ≥` {@link AUTO_WORKER_MIN_VALUES}, else inline.
  */
 export function openScoring(suite: Suite, run: TrackedRun, mode: ScoringMode = "auto"): Scoring {
-  const registered = SUITES.some((s) => s === suite);
+  const registered = isBuiltIn(suite);
   const canWork = registered && typeof Worker === "function";
   if (mode === "worker" && !canWork) {
     throw new TypeError(
