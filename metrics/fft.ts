@@ -141,10 +141,70 @@ export function fftAt(
     im[a] = im[b];
     im[b] = t;
   }
-  stages(re, im, off, n, inverse, p);
+  stages(re, im, off, n, inverse, p, true, true);
 }
 
-/** The butterfly stages and the inverse's division of `fftAt` (input in bit-reversed order). */
+/**
+ * The tables of the length-`n` plan (n a power of two ≥ 2) that real-input transforms and fused
+ * callers need: `cos[k] = cos(2πk/n)`, `sin[k] = sin(2πk/n)` for k < n/2 (the twiddles of
+ * {@link rfftInto} and {@link irfftInto}) and the bit reversal `rev` of length n (`rev[i]` is i
+ * with its log₂ n bits reversed; `fftAt` applies this permutation before its butterflies). The
+ * arrays are the plan's own: read them, never write them.
+ *
+ * @example
+ * ```ts
+ * import { fftTables } from "./fft.ts";
+ * const { cos, rev } = fftTables(8);
+ * if (rev.join() !== "0,4,2,6,1,5,3,7" || cos[2] !== Math.cos(Math.PI / 2)) throw new Error();
+ * ```
+ */
+export function fftTables(
+  n: number,
+): { readonly cos: Float64Array; readonly sin: Float64Array; readonly rev: Uint32Array } {
+  const { cos, sin, rev } = plan(n);
+  return { cos, sin, rev };
+}
+
+/**
+ * The butterflies of {@link fftAt} on the N = `n` values from `off` that the caller has already
+ * put in bit-reversed order (`re[off + i]` holds element `rev[i]`, see {@link fftTables}): the
+ * same arithmetic, so the same bits as `fftAt` on the natural order, for callers that fuse the
+ * permutation into a loop of their own. Two more parts can be fused by the caller:
+ *
+ * - `lone = false` skips the lone first stage of size 2 that runs when log₂ N is odd; the caller
+ *   must then have applied it to every pair (a, a + 1), a even, as
+ *   `xr = re[b]·1 − im[b]·w, xi = re[b]·w + im[b]·1, re[b] = re[a] − xr, im[b] = im[a] − xi,
+ *   re[a] += xr, im[a] += xi` with b = a + 1 and w = −0 (forward) or +0 (inverse) (the
+ *   products with 1 are exact and may be left out);
+ * - `scale = false` leaves out the inverse's final product with 1/N (the caller applies it).
+ *
+ * @example
+ * ```ts
+ * import { fft, fftPassesAt, fftTables } from "./fft.ts";
+ * const x = [1, 2, 3, 4, 5, 6, 7, 8], { rev } = fftTables(8);
+ * const re = Float64Array.from(x), im = new Float64Array(8);
+ * fft(re, im);
+ * const pr = Float64Array.from(rev, (r) => x[r]), pi = new Float64Array(8);
+ * fftPassesAt(pr, pi, 0, 8);
+ * if (pr.some((v, k) => v !== re[k]) || pi.some((v, k) => v !== im[k])) throw new Error();
+ * ```
+ */
+export function fftPassesAt(
+  re: Float64Array,
+  im: Float64Array,
+  off: number,
+  n: number,
+  inverse = false,
+  lone = true,
+  scale = true,
+): void {
+  stages(re, im, off, n, inverse, plan(n), lone, scale);
+}
+
+/**
+ * The butterfly stages and the inverse's division of `fftAt` (input in bit-reversed order);
+ * `lone`: run the lone size-2 stage (odd log₂ N), `scale`: the inverse's 1/N.
+ */
 function stages(
   re: Float64Array,
   im: Float64Array,
@@ -152,11 +212,15 @@ function stages(
   n: number,
   inverse: boolean,
   { cos, sin, bits, passes }: Plan,
+  lone: boolean,
+  scale: boolean,
 ): void {
   const sign = inverse ? 1 : -1;
   const end = off + n;
   let size = 2;
-  if (bits % 2 === 1) {
+  if (bits % 2 === 1 && !lone) {
+    size = 4;
+  } else if (bits % 2 === 1) {
     // lone stage of size 2: k = 0 only
     const wr = cos[0], wi = sign * sin[0];
     for (let a = off; a < end; a += 2) {
@@ -244,7 +308,7 @@ function stages(
       }
     }
   }
-  if (inverse) {
+  if (inverse && scale) {
     // x·(1/N) is x/N to the bit: 1/N is exact for N = 2^b, and both round the same real x/2^b
     const s = 1 / n;
     for (let i = off; i < end; i++) {

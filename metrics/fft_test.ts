@@ -1,4 +1,14 @@
-import { fft, fftAt, irfftInto, rfft, rfftFull, rfftInto, wavenumber } from "./fft.ts";
+import {
+  fft,
+  fftAt,
+  fftPassesAt,
+  fftTables,
+  irfftInto,
+  rfft,
+  rfftFull,
+  rfftInto,
+  wavenumber,
+} from "./fft.ts";
 import { assertClose, assertThrowsType, randomArray } from "./_test_util.ts";
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 
@@ -127,6 +137,41 @@ Deno.test("rfftInto and fftAt give rfft's and fft's bits at any offset and strid
   assertEquals([...a.subarray(n, 2 * n)], [...ca]);
   assertEquals([...b.subarray(n, 2 * n)], [...cb]);
   assertEquals(a[0], x[0], "values outside the slice untouched");
+});
+
+Deno.test("fftPassesAt on bit-reversed input, with the lone stage and 1/N done outside, gives fftAt's bits", () => {
+  for (let n = 2; n <= 4096; n *= 2) {
+    const { rev } = fftTables(n), bits = Math.log2(n);
+    assertEquals(rev.every((r, i) => rev[r] === i), true, `rev is an involution, N = ${n}`);
+    for (const inverse of [false, true]) {
+      const re = randomArray(n, n), im = randomArray(n, n + 1), wr = re.slice(), wi = im.slice();
+      fftAt(wr, wi, 0, n, inverse);
+      // default: the caller only permutes
+      const pr = Float64Array.from(rev, (r) => re[r]), pi = Float64Array.from(rev, (r) => im[r]);
+      fftPassesAt(pr, pi, 0, n, inverse);
+      assertEquals([[...pr], [...pi]], [[...wr], [...wi]]);
+      // the caller also applies the lone first stage (odd log₂ N) and the inverse's 1/N
+      const qr = Float64Array.from(rev, (r) => re[r]), qi = Float64Array.from(rev, (r) => im[r]);
+      const lone = bits % 2 === 1, w = inverse ? 0 : -0;
+      if (lone) {
+        for (let a = 0; a < n; a += 2) {
+          const xr = qr[a + 1] - qi[a + 1] * w, xi = qr[a + 1] * w + qi[a + 1];
+          qr[a + 1] = qr[a] - xr;
+          qi[a + 1] = qi[a] - xi;
+          qr[a] += xr;
+          qi[a] += xi;
+        }
+      }
+      fftPassesAt(qr, qi, 0, n, inverse, !lone, false);
+      if (inverse) {
+        for (let i = 0; i < n; i++) {
+          qr[i] *= 1 / n;
+          qi[i] *= 1 / n;
+        }
+      }
+      assertEquals([[...qr], [...qi]], [[...wr], [...wi]], `N = ${n}, inverse ${inverse}`);
+    }
+  }
 });
 
 Deno.test("irfftInto equals the direct inverse DFT of a Hermitian spectrum, and inverts rfftInto", () => {

@@ -5,9 +5,12 @@
  * optional, `--python` picks the interpreter); the table gives medians of the rounds and
  * NumPy ÷ TS. CPU time, not wall time: on a shared machine it is the steadier of the two.
  *
- * - burgers1d: one ETDRK4 sub-step of one IC at n = 1024 (the solver keeps one IC's half spectrum
- *   and uses real-input transforms, as references are computed; the yardstick batches two ICs
- *   through `numpy.fft.rfft`, per IC);
+ * - burgers1d: one ETDRK4 sub-step of one IC at n = 1024 on both sides (the solver keeps one IC's
+ *   half spectrum and uses real-input transforms, as references are computed; the yardstick
+ *   advances one IC's half spectrum with `numpy.fft.rfft`/`irfft`, complex128), from the same
+ *   u₀ = sin 2πx; each side the median of 21 samples of 100 sub-steps after a warm-up of 100.
+ *   Until 2026-12-03 the yardstick batched two ICs per NumPy call and reported per IC, less
+ *   work per IC than the solver does (NumPy's per-call overhead shared by two ICs);
  * - hasegawa_wakatani: one RK4 step at 128²;
  * - jet2d: one ETDRK4 step (h = 0.002) at 256², the suite's physics (the yardstick uses
  *   `numpy.fft.rfft2`/`irfft2`);
@@ -97,16 +100,21 @@ const cases: Case[] = [
     suite: "burgers1d",
     unit: "ETDRK4 sub-step per IC, n = 1024",
     ts() {
-      const u = (k: number) =>
-        Array.from({ length: 1024 }, (_, j) => Math.sin(2 * Math.PI * k * j / 1024));
-      // One IC, as references are computed (suite 1.1.0: its half spectrum, real transforms).
-      burgers.setState(u(1));
-      const steps = 20, t0 = cpuMs();
-      for (let m = 0; m < steps; m++) burgers.advance();
-      return (cpuMs() - t0) / (steps * burgers.substeps);
+      // What references run and what the yardstick times: one IC (u₀ = sin 2πx, the
+      // yardstick's), the suite's solver; after a warm-up, the median of 21 samples of 100
+      // sub-steps (5 model steps) each, as `numpy_yardstick.py 1024 21 100 1` does.
+      burgers.setState(Array.from({ length: 1024 }, (_, j) => Math.sin(2 * Math.PI * (j / 1024))));
+      const advances = 100 / burgers.substeps, samples: number[] = [];
+      for (let m = 0; m < advances; m++) burgers.advance();
+      for (let s = 0; s < 21; s++) {
+        const t0 = cpuMs();
+        for (let m = 0; m < advances; m++) burgers.advance();
+        samples.push((cpuMs() - t0) / 100);
+      }
+      return median(samples);
     },
     script: "suites/burgers1d/numpy_yardstick.py",
-    args: ["1024", "2", "10"],
+    args: ["1024", "21", "100", "1"],
     field: "cpuSecondsPerSubstepPerIc",
   },
   {

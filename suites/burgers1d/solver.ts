@@ -25,7 +25,9 @@
  * is real. At z = 0 they are φ_Q = ½ and φ₁ = φ₂ = φ₃ = ⅙, classical RK4.
  *
  * The state is real, so only the bins k = 0..n/2 are kept and every transform is a real-input one
- * (a complex FFT of length n/2; suite 1.1.0). Each IC is advanced alone: an IC's trajectory
+ * (a complex FFT of length n/2; suite 1.1.0), fused with the pointwise work around it into four
+ * passes per nonlinear term (see {@link BurgersEtdrk4}; the same bits as 1.1.0's unfused
+ * `irfftInto` → u² → `rfftInto`). Each IC is advanced alone: an IC's trajectory
  * depends only on the IC (suite 1.0.0 packed two ICs into one complex transform, exact in
  * arithmetic but not in round-off, so batch and per-IC references disagreed).
  *
@@ -42,9 +44,9 @@
  * @module
  */
 
-import { irfftInto, rfftInto } from "../../metrics/fft.ts";
+import { fftPassesAt, fftTables, irfftInto, rfftInto } from "../../metrics/fft.ts";
 import type { Progress } from "../common/types.ts";
-import { etdrk4Phi, Etdrk4Stages, type Nonlinear } from "../common/etdrk4.ts";
+import { etdrk4Phi } from "../common/etdrk4.ts";
 
 export { type Etdrk4Phi, etdrk4Phi } from "../common/etdrk4.ts";
 
@@ -73,8 +75,20 @@ export const BURGERS_SUBSTEPS = 20;
 /**
  * ETDRK4 integrator for viscous Burgers holding one real state as its half spectrum (bins
  * k = 0..n/2, the rest follow from `v̂_{−k} = conj v̂_k`): every transform is a real-input one of
- * half the length (`rfftInto`, `irfftInto` in `metrics/fft.ts`), as `numpy.fft.rfft` does.
- * All work buffers are allocated once; `advance()` allocates nothing.
+ * half the length, as `numpy.fft.rfft` does, with the arithmetic of `rfftInto`/`irfftInto` in
+ * `metrics/fft.ts` (so the bits of suite 1.1.0) but fused into four passes per nonlinear term:
+ *
+ * 1. from the forward transform's output: the spectrum X_k (the post-processing of `rfftInto`),
+ *    N̂_k = i·g_k·X_k, the ETDRK4 combination that is the next stage's input, its 2/3-rule mask;
+ * 2. the pre-processing of `irfftInto` (the packed Z_k of length n/2), written straight to the
+ *    bit-reversed positions with the first butterfly stage applied (`fftPassesAt`);
+ * 3. the inverse transform's butterflies;
+ * 4. the inverse's 1/(n/2), the square u², the packing of `rfftInto`, bit reversal and the forward
+ *    transform's first stage, in one loop; then the forward butterflies.
+ *
+ * Every value is computed by the same operations in the same order as the unfused
+ * `irfftInto` → u² → `rfftInto` chain of suite 1.1.0, so the trajectories are the same to the
+ * bit. All work buffers are allocated once; `advance()` allocates nothing.
  *
  * @example
  * ```ts
@@ -101,8 +115,6 @@ export class BurgersEtdrk4 {
   /** Highest wavenumber kept by the 2/3 rule, ⌊n/3⌋. */
   readonly kCut: number;
 
-  readonly #stages: Etdrk4Stages;
-  readonly #nl: Nonlinear;
   readonly #e: Float64Array;
   readonly #e2: Float64Array;
   readonly #q: Float64Array;
@@ -113,15 +125,39 @@ export class BurgersEtdrk4 {
   readonly #g: Float64Array;
   /** 2/3-rule mask P_k ∈ {0, 1}. */
   readonly #mask: Float64Array;
-  // half spectra (re, im) of the state and of the nonlinear term's input; u in physical space;
-  // the half-length scratch of the real transforms
+  /** cos(2πk/n), sin(2πk/n), k < n/2: the twiddles of the real transforms. */
+  readonly #cos: Float64Array;
+  readonly #sin: Float64Array;
+  /** Bit reversal of length n/2. */
+  readonly #rev: Uint32Array;
+  /** Whether log₂(n/2) is odd: the complex transforms start with a lone size-2 stage. */
+  readonly #lone: boolean;
+  // half spectra (re, im): the state v, the stage a, N(v), N(a), N(b), and the masked input of
+  // the next nonlinear term
   readonly #vr: Float64Array;
   readonly #vi: Float64Array;
-  readonly #wr: Float64Array;
-  readonly #wi: Float64Array;
-  readonly #u: Float64Array;
+  readonly #ar: Float64Array;
+  readonly #ai: Float64Array;
+  readonly #nvr: Float64Array;
+  readonly #nvi: Float64Array;
+  readonly #nar: Float64Array;
+  readonly #nai: Float64Array;
+  readonly #nbr: Float64Array;
+  readonly #nbi: Float64Array;
+  readonly #ncr: Float64Array;
+  readonly #nci: Float64Array;
+  readonly #xr: Float64Array;
+  readonly #xi: Float64Array;
+  // the length-n/2 complex transforms: inverse in (zr, zi), forward in (pr, pi); scratch of
+  // setState/getState in (sr, si)
   readonly #zr: Float64Array;
   readonly #zi: Float64Array;
+  readonly #pr: Float64Array;
+  readonly #pi: Float64Array;
+  readonly #sr: Float64Array;
+  readonly #si: Float64Array;
+  /** Whether (zr, zi) holds the packed, permuted input of N(v) for the current state. */
+  #primed = false;
 
   /** Precompute coefficients and buffers for `options` (see {@link BurgersOptions}). */
   constructor(options: BurgersOptions) {
@@ -148,10 +184,8 @@ export class BurgersEtdrk4 {
     this.dt = dt;
     this.substeps = substeps;
     this.kCut = Math.floor(n / 3);
-    const h = dt / substeps, bins = n / 2 + 1;
+    const h = dt / substeps, m = n / 2, bins = m + 1;
     const buf = (size = bins) => new Float64Array(size);
-    this.#stages = new Etdrk4Stages(bins);
-    this.#nl = (a, b, c, d) => this.#nonlinear(a, b, c, d);
     this.#e = buf();
     this.#e2 = buf();
     this.#q = buf();
@@ -173,13 +207,31 @@ export class BurgersEtdrk4 {
       this.#mask[k] = keep;
       this.#g[k] = (-0.5 * keep * (2 * Math.PI * k)) / length;
     }
+    const real = fftTables(n);
+    this.#cos = real.cos;
+    this.#sin = real.sin;
+    this.#rev = fftTables(m).rev;
+    this.#lone = Math.log2(m) % 2 === 1;
     this.#vr = buf();
     this.#vi = buf();
-    this.#wr = buf();
-    this.#wi = buf();
-    this.#u = buf(n);
-    this.#zr = buf(n / 2);
-    this.#zi = buf(n / 2);
+    this.#ar = buf();
+    this.#ai = buf();
+    this.#nvr = buf();
+    this.#nvi = buf();
+    this.#nar = buf();
+    this.#nai = buf();
+    this.#nbr = buf();
+    this.#nbi = buf();
+    this.#ncr = buf();
+    this.#nci = buf();
+    this.#xr = buf();
+    this.#xi = buf();
+    this.#zr = buf(m);
+    this.#zi = buf(m);
+    this.#pr = buf(m);
+    this.#pi = buf(m);
+    this.#sr = buf(m);
+    this.#si = buf(m);
   }
 
   /** Load a real state of length n. */
@@ -188,35 +240,183 @@ export class BurgersEtdrk4 {
     if (u.length !== n) {
       throw new TypeError(`Cannot load Burgers state: expected length ${n}, found ${u.length}`);
     }
-    rfftInto(u, 0, n, this.#vr, this.#vi, 0, 1, this.#zr, this.#zi);
+    rfftInto(u, 0, n, this.#vr, this.#vi, 0, 1, this.#sr, this.#si);
+    this.#primed = false;
   }
 
   /** Write the current state in physical space into `out` (length n). */
   getState(out: Float64Array): void {
-    irfftInto(this.#vr, this.#vi, 0, 1, this.n, out, 0, this.#zr, this.#zi);
-  }
-
-  /** N̂(in)_k = i·g_k·rfft[u²]_k with u = irfft(P·in), written to (outR, outI). */
-  #nonlinear(inR: Float64Array, inI: Float64Array, outR: Float64Array, outI: Float64Array): void {
-    const n = this.n, bins = n / 2 + 1, wr = this.#wr, wi = this.#wi, u = this.#u;
-    const mask = this.#mask, g = this.#g;
-    for (let k = 0; k < bins; k++) {
-      wr[k] = inR[k] * mask[k];
-      wi[k] = inI[k] * mask[k];
-    }
-    irfftInto(wr, wi, 0, 1, n, u, 0, this.#zr, this.#zi);
-    for (let j = 0; j < n; j++) u[j] *= u[j];
-    rfftInto(u, 0, n, wr, wi, 0, 1, this.#zr, this.#zi);
-    for (let k = 0; k < bins; k++) {
-      outR[k] = -g[k] * wi[k];
-      outI[k] = g[k] * wr[k];
-    }
+    irfftInto(this.#vr, this.#vi, 0, 1, this.n, out, 0, this.#sr, this.#si);
   }
 
   /** Advance by one model step dt (`substeps` ETDRK4 sub-steps). */
   advance(): void {
-    const c = { e: this.#e, e2: this.#e2, q: this.#q, f1: this.#f1, f2: this.#f2, f3: this.#f3 };
-    for (let s = 0; s < this.substeps; s++) this.#stages.step(this.#vr, this.#vi, c, this.#nl);
+    if (!this.#primed) {
+      const vr = this.#vr, vi = this.#vi, xr = this.#xr, xi = this.#xi, mask = this.#mask;
+      for (let k = 0; k < vr.length; k++) {
+        xr[k] = vr[k] * mask[k];
+        xi[k] = vi[k] * mask[k];
+      }
+      this.#pack();
+      this.#primed = true;
+    }
+    for (let s = 0; s < this.substeps; s++) {
+      for (let stage = 0; stage < 4; stage++) {
+        this.#transforms();
+        this.#combine(stage);
+        this.#pack();
+      }
+    }
+  }
+
+  /**
+   * Pass 2: the packed half-length spectrum Z_k = E_k + i·O_k of the masked input X' in (xr, xi)
+   * (`irfftInto`'s pre-processing, the imaginary parts of bins 0 and n/2 dropped), written to
+   * (zr, zi) in bit-reversed order with the inverse transform's lone first stage (twiddle 1, +0)
+   * applied when log₂(n/2) is odd. Pairs (Z_k, Z_{k+n/4}) sit at rev[k], rev[k] + 1.
+   */
+  #pack(): void {
+    const m = this.n / 2, h = m / 2, xr = this.#xr, xi = this.#xi;
+    const cos = this.#cos, sin = this.#sin, rev = this.#rev, zr = this.#zr, zi = this.#zi;
+    const lone = this.#lone, w0 = 0; // the inverse's lone twiddle: cos 0, +sin 0
+    for (let k = 0; k < h; k++) {
+      let ar: number, ai: number;
+      {
+        const a = xr[k], c = xr[m - k];
+        const b = k === 0 ? 0 : xi[k], d = k === 0 ? 0 : xi[m - k];
+        const er = 0.5 * (a + c), ei = 0.5 * (b - d);
+        const dr = 0.5 * (a - c), di = 0.5 * (b + d);
+        const wr = cos[k], wi = sin[k];
+        const or = dr * wr - di * wi, oi = dr * wi + di * wr;
+        ar = er - oi;
+        ai = ei + or;
+      }
+      const j = k + h;
+      const a = xr[j], c = xr[m - j], b = xi[j], d = xi[m - j];
+      const er = 0.5 * (a + c), ei = 0.5 * (b - d);
+      const dr = 0.5 * (a - c), di = 0.5 * (b + d);
+      const wr = cos[j], wi = sin[j];
+      const or = dr * wr - di * wi, oi = dr * wi + di * wr;
+      const br = er - oi, bi = ei + or, p = rev[k];
+      if (lone) {
+        const tr = br - bi * w0, ti = br * w0 + bi;
+        zr[p + 1] = ar - tr;
+        zi[p + 1] = ai - ti;
+        zr[p] = ar + tr;
+        zi[p] = ai + ti;
+      } else {
+        zr[p] = ar;
+        zi[p] = ai;
+        zr[p + 1] = br;
+        zi[p + 1] = bi;
+      }
+    }
+  }
+
+  /**
+   * Passes 3 and 4: inverse transform of (zr, zi) without its 1/(n/2); then, per pair (j, j + n/4)
+   * of its output z_j = (u_{2j} + i u_{2j+1})·n/2, the product with 1/(n/2), the squares
+   * u_{2j}² + i u_{2j+1}² (`rfftInto`'s packing of u²), written to (pr, pi) in bit-reversed order
+   * with the forward transform's lone first stage (twiddle 1, −0); then the forward butterflies.
+   */
+  #transforms(): void {
+    const m = this.n / 2, h = m / 2, zr = this.#zr, zi = this.#zi, pr = this.#pr, pi = this.#pi;
+    const rev = this.#rev, lone = this.#lone, s = 1 / m, w0 = -0; // forward: cos 0, −sin 0
+    fftPassesAt(zr, zi, 0, m, true, false, false);
+    for (let k = 0; k < h; k++) {
+      const j = k + h, p = rev[k];
+      const u0 = zr[k] * s, u1 = zi[k] * s, u2 = zr[j] * s, u3 = zi[j] * s;
+      const ar = u0 * u0, ai = u1 * u1, br = u2 * u2, bi = u3 * u3;
+      if (lone) {
+        const tr = br - bi * w0, ti = br * w0 + bi;
+        pr[p + 1] = ar - tr;
+        pi[p + 1] = ai - ti;
+        pr[p] = ar + tr;
+        pi[p] = ai + ti;
+      } else {
+        pr[p] = ar;
+        pi[p] = ai;
+        pr[p + 1] = br;
+        pi[p + 1] = bi;
+      }
+    }
+    fftPassesAt(pr, pi, 0, m, false, false);
+  }
+
+  /**
+   * Pass 1 after stage `stage` (0: N(v), 1: N(a), 2: N(b), 3: N(c)) of a sub-step: the spectrum
+   * X_k of u² from the forward transform in (pr, pi) (`rfftInto`'s post-processing),
+   * N̂_k = i·g_k·X_k, then the next stage's input (a, b, c, or the new state v⁺) and its masked
+   * copy in (xr, xi).
+   */
+  #combine(stage: number): void {
+    const m = this.n / 2, pr = this.#pr, pi = this.#pi, cos = this.#cos, sin = this.#sin;
+    const g = this.#g;
+    const nr = stage === 0
+      ? this.#nvr
+      : stage === 1
+      ? this.#nar
+      : stage === 2
+      ? this.#nbr
+      : this.#ncr;
+    const ni = stage === 0
+      ? this.#nvi
+      : stage === 1
+      ? this.#nai
+      : stage === 2
+      ? this.#nbi
+      : this.#nci;
+    // Bins 0 and n/2: E = Re Z_0, O = Im Z_0, twiddle ±1.
+    {
+      const x0 = pr[0] + pi[0], xm = pr[0] - pi[0];
+      nr[0] = -g[0] * 0;
+      ni[0] = g[0] * x0;
+      nr[m] = -g[m] * 0;
+      ni[m] = g[m] * xm;
+    }
+    for (let k = 1; k < m; k++) {
+      // E_k = (Z_k + conj Z_{m−k}) / 2 (even samples), O_k = (Z_k − conj Z_{m−k}) / 2i (odd).
+      const a = pr[k], b = pi[k], c = pr[m - k], d = pi[m - k];
+      const er = 0.5 * (a + c), ei = 0.5 * (b - d);
+      const or = 0.5 * (b + d), oi = -0.5 * (a - c);
+      const wr = cos[k], wi = -sin[k]; // e^{-2πik/N}
+      const xr = er + wr * or - wi * oi, xi = ei + wr * oi + wi * or;
+      nr[k] = -g[k] * xi;
+      ni[k] = g[k] * xr;
+    }
+    const bins = m + 1, mask = this.#mask, e2 = this.#e2, q = this.#q;
+    const vr = this.#vr, vi = this.#vi, ar = this.#ar, ai = this.#ai, xr = this.#xr, xi = this.#xi;
+    if (stage === 0) {
+      for (let k = 0; k < bins; k++) {
+        const yr = ar[k] = e2[k] * vr[k] + q[k] * nr[k];
+        const yi = ai[k] = e2[k] * vi[k] + q[k] * ni[k];
+        xr[k] = yr * mask[k];
+        xi[k] = yi * mask[k];
+      }
+    } else if (stage === 1) {
+      for (let k = 0; k < bins; k++) {
+        xr[k] = (e2[k] * vr[k] + q[k] * nr[k]) * mask[k];
+        xi[k] = (e2[k] * vi[k] + q[k] * ni[k]) * mask[k];
+      }
+    } else if (stage === 2) {
+      const nvr = this.#nvr, nvi = this.#nvi;
+      for (let k = 0; k < bins; k++) {
+        xr[k] = (e2[k] * ar[k] + q[k] * (2 * nr[k] - nvr[k])) * mask[k];
+        xi[k] = (e2[k] * ai[k] + q[k] * (2 * ni[k] - nvi[k])) * mask[k];
+      }
+    } else {
+      const e = this.#e, f1 = this.#f1, f2 = this.#f2, f3 = this.#f3;
+      const nvr = this.#nvr, nvi = this.#nvi, nar = this.#nar, nai = this.#nai;
+      const nbr = this.#nbr, nbi = this.#nbi;
+      for (let k = 0; k < bins; k++) {
+        const yr = vr[k] = e[k] * vr[k] + f1[k] * nvr[k] + 2 * f2[k] * (nar[k] + nbr[k]) +
+          f3[k] * nr[k];
+        const yi = vi[k] = e[k] * vi[k] + f1[k] * nvi[k] + 2 * f2[k] * (nai[k] + nbi[k]) +
+          f3[k] * ni[k];
+        xr[k] = yr * mask[k];
+        xi[k] = yi * mask[k];
+      }
+    }
   }
 }
 

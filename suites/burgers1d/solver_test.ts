@@ -1,4 +1,5 @@
-import { fft, wavenumber } from "../../metrics/fft.ts";
+import { fft, irfftInto, rfftInto, wavenumber } from "../../metrics/fft.ts";
+import { Etdrk4Stages } from "../common/etdrk4.ts";
 import { fourierSeriesCoefficients, fourierSeriesIc, fourierSeriesIcs } from "../common/ics.ts";
 import {
   BURGERS_SUBSTEPS,
@@ -427,5 +428,67 @@ Deno.test("a batch gives every IC the bits of its trajectory alone (standard see
     const part = batch.subarray(i * (steps + 1) * n, (i + 1) * (steps + 1) * n);
     const at = part.findIndex((v, j) => !Object.is(v, alone[j]));
     if (at >= 0) throw new Error(`IC ${26 + i}: step ${Math.floor(at / n)} differs from alone`);
+  }
+});
+
+Deno.test("the fused passes give the bits of the unfused 1.1.0 chain irfftInto → u² → rfftInto", () => {
+  // The 1.1.0 solver, written out plainly: mask, irfftInto, square, rfftInto, N̂ = i·g·X, and the
+  // ETDRK4 stages of suites/common/etdrk4.ts. BurgersEtdrk4 fuses these loops with the
+  // transforms' packing, bit reversal and first butterfly stage; it must not move a bit, for
+  // odd and even log₂(n/2), after a restart (setState) and across advance() calls.
+  for (const n of [4, 8, 16, 64, 128, 1024]) {
+    const options = { n, nu: 0.02, dt: 0.01, substeps: 3 };
+    const h = options.dt / options.substeps, m = n / 2, bins = m + 1, kCut = Math.floor(n / 3);
+    const buf = (size = bins) => new Float64Array(size);
+    const c = { e: buf(), e2: buf(), q: buf(), f1: buf(), f2: buf(), f3: buf() };
+    const g = buf(), mask = buf();
+    for (let k = 0; k < bins; k++) {
+      const kappa = 2 * Math.PI * k, p = etdrk4Phi(-h * options.nu * kappa * kappa);
+      c.e[k] = p.e;
+      c.e2[k] = p.e2;
+      c.q[k] = h * p.q;
+      c.f1[k] = h * p.f1;
+      c.f2[k] = h * p.f2;
+      c.f3[k] = h * p.f3;
+      mask[k] = k <= kCut ? 1 : 0;
+      g[k] = -0.5 * mask[k] * (2 * Math.PI * k);
+    }
+    const wr = buf(), wi = buf(), u = buf(n), zr = buf(m), zi = buf(m);
+    const nonlinear = (
+      inR: Float64Array,
+      inI: Float64Array,
+      oR: Float64Array,
+      oI: Float64Array,
+    ) => {
+      for (let k = 0; k < bins; k++) {
+        wr[k] = inR[k] * mask[k];
+        wi[k] = inI[k] * mask[k];
+      }
+      irfftInto(wr, wi, 0, 1, n, u, 0, zr, zi);
+      for (let j = 0; j < n; j++) u[j] *= u[j];
+      rfftInto(u, 0, n, wr, wi, 0, 1, zr, zi);
+      for (let k = 0; k < bins; k++) {
+        oR[k] = -g[k] * wi[k];
+        oI[k] = g[k] * wr[k];
+      }
+    };
+    const stages = new Etdrk4Stages(bins), vr = buf(), vi = buf(), want = buf(n), got = buf(n);
+    const solver = new BurgersEtdrk4(options);
+    for (const phase of [0, 1]) {
+      const u0 = Float64Array.from(
+        { length: n },
+        (_, j) => Math.sin((2 * Math.PI * j) / n + phase) + 0.4 * Math.cos((6 * Math.PI * j) / n),
+      );
+      rfftInto(u0, 0, n, vr, vi, 0, 1, zr, zi);
+      solver.setState(u0);
+      for (let step = 1; step <= 4; step++) {
+        for (let s = 0; s < options.substeps; s++) stages.step(vr, vi, c, nonlinear);
+        irfftInto(vr, vi, 0, 1, n, want, 0, zr, zi);
+        solver.advance();
+        solver.getState(got);
+        const at = got.findIndex((v, j) => !Object.is(v, want[j]));
+        check(at < 0, `n = ${n}, IC ${phase}, step ${step}: value ${at} ${got[at]} vs ${want[at]}`);
+      }
+    }
   }
 });

@@ -8,8 +8,10 @@
  *     c = e^{z/2} a + h φ_Q (2N(b) − N(v))
  *     v ← e^z v + h [φ₁ N(v) + 2φ₂ (N(a) + N(b)) + φ₃ N(c)]
  *
- * The φ functions are evaluated by a contour mean (no cancellation near z = 0). Shared by the
- * `burgers1d` and `jet2d` solvers; the factor h is folded into the coefficient arrays.
+ * The φ functions are evaluated by a contour mean (no cancellation near z = 0). `etdrk4Phi` is
+ * shared by the `burgers1d` and `jet2d` solvers, `Etdrk4Stages` used by `jet2d` (`burgers1d` fuses
+ * the same stage formulas into its transform passes); the factor h is folded into the
+ * coefficient arrays.
  *
  * @example
  * ```ts
