@@ -26,7 +26,7 @@
  *
  * The state is real, so only the bins k = 0..n/2 are kept and every transform is a real-input one
  * (a complex FFT of length n/2; suite 1.1.0), fused with the pointwise work around it into four
- * passes per nonlinear term (see {@link BurgersEtdrk4}; the same bits as 1.1.0's unfused
+ * loops per nonlinear term (see {@link BurgersEtdrk4}; the same bits as 1.1.0's unfused
  * `irfftInto` → u² → `rfftInto`). Each IC is advanced alone: an IC's trajectory
  * depends only on the IC (suite 1.0.0 packed two ICs into one complex transform, exact in
  * arithmetic but not in round-off, so batch and per-IC references disagreed).
@@ -76,15 +76,17 @@ export const BURGERS_SUBSTEPS = 20;
  * ETDRK4 integrator for viscous Burgers holding one real state as its half spectrum (bins
  * k = 0..n/2, the rest follow from `v̂_{−k} = conj v̂_k`): every transform is a real-input one of
  * half the length, as `numpy.fft.rfft` does, with the arithmetic of `rfftInto`/`irfftInto` in
- * `metrics/fft.ts` (so the bits of suite 1.1.0) but fused into four passes per nonlinear term:
+ * `metrics/fft.ts` (so the bits of suite 1.1.0), but with the pointwise work fused into four
+ * loops around the butterflies of the two half-length transforms per nonlinear term:
  *
- * 1. from the forward transform's output: the spectrum X_k (the post-processing of `rfftInto`),
- *    N̂_k = i·g_k·X_k, the ETDRK4 combination that is the next stage's input, its 2/3-rule mask;
- * 2. the pre-processing of `irfftInto` (the packed Z_k of length n/2), written straight to the
- *    bit-reversed positions with the first butterfly stage applied (`fftPassesAt`);
- * 3. the inverse transform's butterflies;
+ * 1. from the forward transform's output, the spectrum X_k of u² (the post-processing of
+ *    `rfftInto`) and N̂_k = i·g_k·X_k;
+ * 2. the ETDRK4 combination that is the next stage's input, and its 2/3-rule mask;
+ * 3. the pre-processing of `irfftInto` (the packed Z_k of length n/2), written straight to the
+ *    bit-reversed positions with the first butterfly stage applied; then the inverse butterflies
+ *    (`fftPassesAt`);
  * 4. the inverse's 1/(n/2), the square u², the packing of `rfftInto`, bit reversal and the forward
- *    transform's first stage, in one loop; then the forward butterflies.
+ *    transform's first stage; then the forward butterflies.
  *
  * Every value is computed by the same operations in the same order as the unfused
  * `irfftInto` → u² → `rfftInto` chain of suite 1.1.0, so the trajectories are the same to the
@@ -270,7 +272,7 @@ export class BurgersEtdrk4 {
   }
 
   /**
-   * Pass 2: the packed half-length spectrum Z_k = E_k + i·O_k of the masked input X' in (xr, xi)
+   * Loop 3: the packed half-length spectrum Z_k = E_k + i·O_k of the masked input X' in (xr, xi)
    * (`irfftInto`'s pre-processing, the imaginary parts of bins 0 and n/2 dropped), written to
    * (zr, zi) in bit-reversed order with the inverse transform's lone first stage (twiddle 1, +0)
    * applied when log₂(n/2) is odd. Pairs (Z_k, Z_{k+n/4}) sit at rev[k], rev[k] + 1.
@@ -314,7 +316,7 @@ export class BurgersEtdrk4 {
   }
 
   /**
-   * Passes 3 and 4: inverse transform of (zr, zi) without its 1/(n/2); then, per pair (j, j + n/4)
+   * Inverse butterflies and loop 4: inverse transform of (zr, zi) without its 1/(n/2); then, per pair (j, j + n/4)
    * of its output z_j = (u_{2j} + i u_{2j+1})·n/2, the product with 1/(n/2), the squares
    * u_{2j}² + i u_{2j+1}² (`rfftInto`'s packing of u²), written to (pr, pi) in bit-reversed order
    * with the forward transform's lone first stage (twiddle 1, −0); then the forward butterflies.
@@ -344,7 +346,7 @@ export class BurgersEtdrk4 {
   }
 
   /**
-   * Pass 1 after stage `stage` (0: N(v), 1: N(a), 2: N(b), 3: N(c)) of a sub-step: the spectrum
+   * Loops 1 and 2 after stage `stage` (0: N(v), 1: N(a), 2: N(b), 3: N(c)) of a sub-step: the spectrum
    * X_k of u² from the forward transform in (pr, pi) (`rfftInto`'s post-processing),
    * N̂_k = i·g_k·X_k, then the next stage's input (a, b, c, or the new state v⁺) and its masked
    * copy in (xr, xi).
