@@ -81,6 +81,12 @@ export interface RolloutObserver {
    */
   scalar?(ic: number, step: number, value: number): void;
   /**
+   * With {@link RolloutOptions.stepMetrics}: IC `ic`'s numbers at `step` (`width` values, laid
+   * out as {@link StepMetrics} says), called at every step before {@link step} for ICs that have
+   * not diverged (the flag and maxima were checked first).
+   */
+  reduced?(ic: number, step: number, values: Float32Array): void;
+  /**
    * Awaited after the initial states and after each step's calls (e.g. to hand the batch to a
    * scoring worker and wait while it is too far behind, `harness/tasks/scoring.ts`).
    */
@@ -90,6 +96,29 @@ export interface RolloutObserver {
 /** Per-IC values of {@link RolloutOptions.reduce} for one batch step. */
 interface Scalars {
   scalars: Float32Array;
+}
+
+/** Per-IC numbers of {@link RolloutOptions.stepMetrics} for one batch step, and the state if read. */
+interface Reduced {
+  metrics: Float32Array;
+  host?: Float32Array;
+}
+
+/**
+ * Per-step reductions run on the backend next to the model (`harness/model/device_metrics.ts`):
+ * at every step, `run` gets the predicted state and the reference state of that step as tensors
+ * `[B, C, ...grid]` (float32, the reference uploaded from the host) and returns `B × width`
+ * numbers on the host. Per IC they start with a finiteness flag (`0` when the state is finite,
+ * anything else marks the IC diverged, `"nonfinite"`) and then max|field c| for each of the C
+ * fields (checked against {@link RolloutOptions.bound} exactly as the host check does); the rest
+ * is the observer's ({@link RolloutObserver.reduced}). Full states are read back only where
+ * {@link RolloutObserver.needsStep} says so.
+ */
+export interface StepMetrics {
+  /** Numbers per IC: 1 + C + the observer's. */
+  readonly width: number;
+  /** Reduce one step: `B × width` numbers, IC-major. Must not dispose `pred` or `ref`. */
+  run(pred: Tensor, ref: Tensor): Promise<Float32Array>;
 }
 
 /** A tensor's values on the host (float32; float16 tensors are widened exactly). */
@@ -356,6 +385,13 @@ export interface RolloutOptions {
    * graph sees physical units); ignored otherwise.
    */
   reduce?: Session;
+  /**
+   * Per-step reductions on the device ({@link StepMetrics}): for float32 models without
+   * `normalize` (latent models are decoded every step, on the device) and a reference covering
+   * every step (`refSteps ≥ steps`); a `TypeError` otherwise. The observer then gets
+   * `reduced` every step and `step` only where `needsStep` is true.
+   */
+  stepMetrics?: StepMetrics;
   progress?: (done: number, total: number) => void;
   /**
    * Snapshot the state every `every` steps (steps that are multiples of it, below T); `timing`
@@ -604,6 +640,14 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
   // Device-side reduction (RolloutOptions.reduce): float32 step models without normalize.
   const reduceOn = o.reduce !== undefined && o.observer.scalar !== undefined && !norm &&
     plan.dtype === "float32" && plan.form === "step";
+  const metricsOn = o.stepMetrics !== undefined;
+  if (metricsOn && (norm || plan.dtype !== "float32" || refSteps < T)) {
+    throw new TypeError(
+      "Cannot roll out with stepMetrics: they need a float32 model without normalize and a " +
+        `reference of every step (found ${plan.dtype}${norm ? ", normalize" : ""}, reference ` +
+        `steps ${refSteps} of ${T})`,
+    );
+  }
   const fixed = plan.batch === "dynamic" ? null : plan.batch;
   const B = fixed ?? Math.max(1, Math.min(o.maxBatch ?? 32, N));
   if (o.resume) {
@@ -653,12 +697,18 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     }
   };
   /** The bound `pred` (IC `ic`) leaves, or undefined. */
-  const outOfBound = (ic: number, pred: Float32Array): DivergenceReason | undefined => {
+  const outOfBound = (ic: number, pred: Float32Array): DivergenceReason | undefined =>
+    boundReason(ic, (c) => {
+      let m = 0;
+      for (let i = c * P; i < (c + 1) * P; i++) m = Math.max(m, Math.abs(pred[i]));
+      return m;
+    });
+  /** The bound IC `ic` leaves when max|field c| is `maxOf(c)`, or undefined. */
+  const boundReason = (ic: number, maxOf: (c: number) => number): DivergenceReason | undefined => {
     if (!o.bound) return undefined;
     for (let c = 0; c < C; c++) {
       const limit = limits[ic * C + c];
-      let m = 0;
-      for (let i = c * P; i < (c + 1) * P; i++) m = Math.max(m, Math.abs(pred[i]));
+      const m = maxOf(c);
       if (m > limit) {
         const name = o.bound.fields?.[c] ?? `field ${c}`;
         return {
@@ -814,7 +864,22 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
 
     // One model step: run, carry, decode where needed, read back, advance the window. Returns
     // the host copy of the state (or undefined where a latent model was not decoded).
-    const advance = async (n: number): Promise<Float32Array | Scalars | undefined> => {
+    // The reference of step n as a tensor, for stepMetrics (its own window of the source).
+    let mw0 = 0, mw1 = 0, mWindow: Float32Array = new Float32Array(0);
+    const referenceTensor = async (n: number): Promise<Tensor> => {
+      if (n < mw0 || n >= mw1) {
+        mw0 = n;
+        mw1 = Math.min(refSteps + 1, n + W);
+        mWindow = await reference.window(first, first + real, mw0, mw1);
+      }
+      const buf = new Float32Array(B * S);
+      for (let j = 0; j < B; j++) {
+        const at = ((ics[j] - first) * (mw1 - mw0) + n - mw0) * S;
+        buf.set(mWindow.subarray(at, at + S), j * S);
+      }
+      return backend.tensor("float32", buf, [B, C, ...shape]);
+    };
+    const advance = async (n: number): Promise<Float32Array | Scalars | Reduced | undefined> => {
       let scalars: Float32Array | undefined;
       const feeds: Record<string, Tensor> = { ...carries };
       if (latent) Object.assign(feeds, latent);
@@ -848,7 +913,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
           disposeTensor(latent[i]);
           latent[i] = out[ou];
         }
-        if (needs(n)) {
+        if (needs(n) || metricsOn) {
           const d = plan.decode!;
           const dFeeds: Record<string, Tensor> = {};
           latentPairs.forEach(([i], j) => (dFeeds[d.inputs[j]] = latent![i]));
@@ -867,7 +932,24 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
         ]);
       }
       let host: Float32Array | undefined;
-      if (state && reduceOn && !needs(n)) {
+      let metrics: Float32Array | undefined;
+      if (state && metricsOn) {
+        const ref = await referenceTensor(n);
+        try {
+          metrics = await o.stepMetrics!.run(state, ref);
+        } finally {
+          disposeTensor(ref);
+        }
+        if (metrics.length !== B * o.stepMetrics!.width) {
+          throw new ShapeError({
+            field: "stepMetrics",
+            expected: `${B * o.stepMetrics!.width} values (${B} ICs × ${o.stepMetrics!.width})`,
+            found: `${metrics.length} values`,
+          });
+        }
+      }
+      // With stepMetrics only the reduced numbers cross to the host where the state is not needed.
+      if (state && reduceOn && !metricsOn && !needs(n)) {
         // Device-side reduction: B numbers instead of the state.
         const r = await run(o.reduce!, { [o.reduce!.inputNames[0]]: state });
         const t = r[o.reduce!.outputNames[0]];
@@ -881,7 +963,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
           });
         }
         scalars = values;
-      } else if (state) {
+      } else if (state && (!metricsOn || needs(n))) {
         host = await fromModel(state);
         if (host.length !== B * S) {
           throw new ShapeError({
@@ -905,6 +987,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       } else if (state) {
         disposeTensor(state);
       }
+      if (metrics) return host ? { metrics, host } : { metrics };
       return scalars ? { scalars } : host;
     };
 
@@ -913,7 +996,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     // awaits, so there model and observer take turns unless the observer hands its work to
     // another thread (harness/tasks/scoring.ts). Host copies are never written by the runtime
     // afterwards, so observing them while the next step runs is safe.
-    const issue = (n: number): Promise<Float32Array | Scalars | undefined> => {
+    const issue = (n: number): Promise<Float32Array | Scalars | Reduced | undefined> => {
       const t = performance.now();
       const p = advance(n);
       modelSeconds += (performance.now() - t) / 1000;
@@ -927,8 +1010,31 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     for (let n = start; n <= T; n++) {
       const current = pending;
       const got = await blocked(() => current);
-      const host = got instanceof Float32Array ? got : undefined;
-      if (got && !(got instanceof Float32Array)) {
+      const host = got instanceof Float32Array
+        ? got
+        : got && "metrics" in got
+        ? got.host
+        : undefined;
+      if (got && "metrics" in got) {
+        const to = performance.now();
+        const w = o.stepMetrics!.width;
+        for (let j = 0; j < real; j++) {
+          const ic = ics[j];
+          if (divergence[ic] !== null) continue;
+          const v = got.metrics.subarray(j * w, (j + 1) * w);
+          if (v[0] !== 0) {
+            diverge(ic, n, { kind: "nonfinite" });
+            continue;
+          }
+          const out = boundReason(ic, (c) => v[1 + c]);
+          if (out) {
+            diverge(ic, n, out);
+            continue;
+          }
+          o.observer.reduced?.(ic, n, v);
+        }
+        observerSeconds += (performance.now() - to) / 1000;
+      } else if (got && !(got instanceof Float32Array)) {
         const to = performance.now();
         for (let j = 0; j < real; j++) {
           const ic = ics[j];

@@ -208,6 +208,22 @@ export interface Frontier {
   };
 }
 
+/**
+ * `run --reductions device` only (`harness/tasks/device_scoring.ts`): the per-step reductions ran
+ * on the model's backend in float32, and these families (or some of a family's metric ids) were
+ * not computed because they need every full state. Gates and reports read it from here.
+ */
+export interface ReductionsRecord {
+  where: "device";
+  precision: "float32";
+  /** The backend that ran them (`native`, `wasm`, `webgpu`), with the adapter where known. */
+  backend: string;
+  /** One sentence for readers. */
+  note: string;
+  /** What was left out and why: a whole family, or the listed `metrics` of one. */
+  omitted: { family: string; metrics?: string[]; because: string }[];
+}
+
 /** A whole result file. */
 export interface Result {
   /** {@link RESULT_SCHEMA}; {@link RESULT_SCHEMA_V1} for older files (read, never written). */
@@ -320,4 +336,6 @@ export interface Result {
   hovmoller?: Hovmoller;
   /** `run --frontier` only: the cost–accuracy frontier against the suite's solver ladder. */
   frontier?: Frontier;
+  /** `run --reductions device` only: where the reductions ran and what was not computed. */
+  reductions?: ReductionsRecord;
 }

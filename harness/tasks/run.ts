@@ -42,7 +42,9 @@ import {
   tierAndSeed,
 } from "./context.ts";
 import { HovmollerRecorder, roundView, snapshotSteps2D } from "./views2d.ts";
-import { openScoring, type ScoredRun, type ScoringMode } from "./scoring.ts";
+import { openScoring, type ScoredRun, type Scoring, type ScoringMode } from "./scoring.ts";
+import { type DeviceScoring, deviceScoring } from "./device_scoring.ts";
+import { deviceReductionsBlocker, openDeviceReductions } from "../model/device_metrics.ts";
 import { defaultCacheDir } from "../data/cache_dir.ts";
 import { positiveInt } from "../core/checks.ts";
 import type { Divergence, Result, Snapshot } from "../results/schema.ts";
@@ -126,6 +128,17 @@ export interface EvaluateOptions {
    * same with or without it. Refused with `shard` and for a suite without a ladder.
    */
   frontier?: { trainingSeconds?: number };
+  /**
+   * Where the per-step reductions run: `"host"` (default: every full state is read back and
+   * scored on the host in float64, every family) or `"device"`: a moments graph (and the suite's
+   * `energyGraph`) on the model's backend next to the model, reading back per IC and step only
+   * the reduced numbers, and full states only at summary steps (`./device_scoring.ts` says which
+   * families that computes; the result's `reductions` records what was left out). Refused
+   * (`ValueRangeError`) with `shard`, `saveTrajectories`, `frontier`, and for a model that
+   * normalizes its state or runs in float16. Runs on every backend; it saves device→host traffic
+   * only on webgpu.
+   */
+  reductions?: "host" | "device";
   /** Progress of a phase: `reference`, `rollout`. */
   progress?: (phase: string, done: number, total: number) => void;
   /** One-line status messages. */
@@ -233,6 +246,47 @@ function privateRun(suite: Suite, o: EvaluateOptions): ReturnType<typeof tierAnd
   return tierAndSeed(suite, o.tier, o.privateSeed);
 }
 
+/**
+ * Whether `o` asks for device-side reductions, refusing (`ValueRangeError`, field
+ * `--reductions`) the options they cannot serve: `shard` (a merge would need the device scorer's
+ * state), `saveTrajectories` (every state is read back anyway) and `frontier`.
+ */
+function checkReductions(o: EvaluateOptions): boolean {
+  const r = o.reductions ?? "host";
+  if (r !== "host" && r !== "device") {
+    throw new ValueRangeError({ field: "--reductions", expected: "host or device", found: r });
+  }
+  if (r === "host") return false;
+  const clash = o.shard
+    ? ["--shard", "a merge of shards needs every family's state; run unsharded"]
+    : o.saveTrajectories
+    ? ["--save-trajectories", "it reads every state back; score those on the host"]
+    : o.frontier
+    ? ["--frontier", "the frontier scores the ladder's rungs on the host"]
+    : undefined;
+  if (clash) {
+    throw new ValueRangeError({
+      field: "--reductions",
+      expected: `host with ${clash[0]} (${clash[1]})`,
+      found: `device with ${clash[0]}`,
+    });
+  }
+  return true;
+}
+
+/** {@link Scoring} of a device-reductions run: its trackers, in this thread. */
+function inlineDevice(d: DeviceScoring): Scoring {
+  return {
+    where: "inline",
+    observeInitial: (ic, state) => d.observeInitial(ic, state),
+    observe: (ic, step, pred, ref) => d.observe(ic, step, pred, ref),
+    diverged: (ic, step) => d.diverged(ic, step),
+    settle: () => Promise.resolve(),
+    finish: () => Promise.resolve(d.finish()),
+    close: () => {},
+  };
+}
+
 /** Run one evaluation end to end. */
 export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const t0 = performance.now();
@@ -271,9 +325,23 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       });
     }
   }
+  const onDevice = checkReductions(o);
   if (o.outDir) await (await import("../core/safe_file.ts")).checkOutputDir(o.outDir);
   const model = await resolveModel(o.model, suite);
   const plan = planOrThrow(model, suite);
+  if (onDevice) {
+    const why = deviceReductionsBlocker({
+      normalize: Boolean(model.manifest.normalize),
+      dtype: plan.dtype,
+    });
+    if (why) {
+      throw new ValueRangeError({
+        field: "--reductions",
+        expected: "host for this model (device needs a float32 model without normalize)",
+        found: `device, but ${why}`,
+      });
+    }
+  }
   const hashed = await hashModelFiles(model);
 
   // Ground truth.
@@ -334,6 +402,25 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     }`,
   );
   const sessions = await openSessions(backend, model, plan, 2 + gridShape(suite.grid).length);
+  const reductions = onDevice
+    ? await openDeviceReductions(
+      backend,
+      suite.fields.length,
+      gridShape(suite.grid),
+      suite.energyGraph?.(),
+    ).catch(async (e) => {
+      await closeSessions(sessions);
+      throw e;
+    })
+    : undefined;
+  if (reductions) {
+    log(
+      `reductions on the device (${backend.name}${
+        backend.adapter ? ` [${backend.adapter}]` : ""
+      }, float32)${reductions.energy ? ` with ${suite.id}.energyGraph` : ""}` +
+        (backend.deviceResident ? "" : "; on this backend that saves no device→host traffic"),
+    );
+  }
 
   // Streaming metrics, snapshots and optional trajectories.
   const S = suite.fields.length * gridSize(suite.grid);
@@ -341,14 +428,16 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const summarySteps = suite.summarySteps.filter((s) => s <= T);
   // Every metric family of the suite (metrics/trackers.ts, Suite.trackers): the same function
   // builds them for a merge of shards (./shard.ts), so merged rows equal unsharded ones.
-  const trackers = openScoring(suite, {
+  const trackedRun = {
     ics: N,
     steps: T,
     history: plan.history,
     summarySteps,
     seed,
     data: { startHours, latLon },
-  }, o.scoring);
+  };
+  const device = reductions ? deviceScoring(suite, trackedRun, reductions.energy) : undefined;
+  const trackers = device ? inlineDevice(device) : openScoring(suite, trackedRun, o.scoring);
   // 2D grids: snapshots at two steps (values rounded for plots) and a Hovmöller line of IC 0.
   // Sphere (HEALPix) fields are maps too: two steps, rounded, tagged with their grid.
   const grid2d = suite.grid.kind === "grid2d" ? suite.grid : undefined;
@@ -360,7 +449,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   );
   const snapshotValues = (a: Float32Array) =>
     grid2d || healpix ? Array.from(a, (v) => roundView(v)) : Array.from(a);
-  const hovmoller = grid2d && part.first === 0 && part.count > 0
+  const hovmoller = grid2d && part.first === 0 && part.count > 0 && !device
     ? await HovmollerRecorder.fromSource({
       grid: grid2d,
       fields: suite.fields,
@@ -397,7 +486,15 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
         part.first,
         part.first + part.count,
       ),
+      ...(reductions ? { stepMetrics: reductions.stepMetrics } : {}),
       observer: {
+        ...(device
+          ? {
+            reduced: (i: number, n: number, v: Float32Array) =>
+              device.reduced(part.first + i, n, v),
+            needsStep: (n: number) => device.needsStep(n) || snapshotSteps.has(n),
+          }
+          : {}),
         initial: (i, state) => trackers.observeInitial(part.first + i, state),
         step: (i, n, p, y) => {
           const ic = part.first + i;
@@ -433,6 +530,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     );
   } finally {
     trackers.close();
+    await reductions?.close();
   }
   const rows = scored.rows;
   let frontier: Result["frontier"];
@@ -506,6 +604,14 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     snapshots,
     ...(hovmoller ? { hovmoller: hovmoller.result() } : {}),
     ...(frontier ? { frontier } : {}),
+    ...(device
+      ? {
+        reductions: {
+          ...device.record,
+          backend: `${backend.name}${backend.adapter ? ` [${backend.adapter}]` : ""}`,
+        },
+      }
+      : {}),
   });
   const written: Evaluation["files"] = {};
   const { join } = o.outDir ? await import("node:path") : { join: (..._: string[]) => "" };
