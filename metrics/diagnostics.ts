@@ -30,7 +30,7 @@
  * @module
  */
 import { type CatalogueSection, metricInfo } from "./metric_info.ts";
-import type { TrackerContext, TrackerFamily } from "./tracker.ts";
+import type { ReferenceFeatures, TrackerContext, TrackerFamily } from "./tracker.ts";
 import {
   base64ToBytes,
   base64ToF64,
@@ -51,7 +51,10 @@ export interface DiagnosticsOptions {
   readonly ics: number;
   /** Horizon `T ≥ 1`. */
   readonly steps: number;
-  /** The suite's diagnostics; names `[a-z0-9_]+`, the same set for every state. */
+  /**
+   * The suite's diagnostics; names `[a-z0-9_]+`, the same ones in the same order for every
+   * state.
+   */
   readonly diagnostics: DiagnosticsFn;
 }
 
@@ -149,18 +152,25 @@ export class DiagnosticsTracker {
     this.#store(ic, 0, d, d);
   }
 
-  /** Record the diagnostics of IC `ic`'s prediction and reference at `step` (1..T). */
+  /**
+   * Record the diagnostics of IC `ic`'s prediction and reference at `step` (1..T). With
+   * `features` ({@link diagnosticsFeatures} of `ref`), the reference's values are taken from them
+   * where they are one finite value per diagnostic (else computed, as without them).
+   */
   observe(
     ic: number,
     step: number,
     pred: Float32Array | Float64Array,
     ref: Float32Array | Float64Array,
+    features?: Float64Array,
   ): void {
     this.#check(ic, step, "observe");
     if (step < 1) {
       throw new RangeError(`Cannot observe IC ${ic}: expected a step in [1, ${this.#t}], found 0`);
     }
-    this.#store(ic, step, this.#evaluate(ic, step, pred), this.#evaluate(ic, step, ref));
+    const p = this.#evaluate(ic, step, pred);
+    const cached = features && features.length === p.length && features.every(Number.isFinite);
+    this.#store(ic, step, p, cached ? Array.from(features) : this.#evaluate(ic, step, ref));
   }
 
   /** Mark IC `ic` diverged at `step`: from there it contributes to no mean. */
@@ -559,6 +569,12 @@ export const DIAGNOSTICS_FAMILY: TrackerFamily = {
     suite.diagnostics
       ? { has: true, because: `suite ${suite.id} has physics diagnostics` }
       : { has: false, because: `suite ${suite.id} has no physics diagnostics` },
+  features: ({ suite, pointsPerField }: TrackerContext) =>
+    suite.diagnostics &&
+    diagnosticsFeatures(
+      (s) => suite.diagnostics!(s),
+      suite.fields.length * pointsPerField,
+    ),
   build(ctx: TrackerContext, from): DiagnosticsTracker {
     const { suite } = ctx;
     const options = {
@@ -571,3 +587,45 @@ export const DIAGNOSTICS_FAMILY: TrackerFamily = {
       : new DiagnosticsTracker(options);
   },
 };
+
+/**
+ * The reference features of a {@link DiagnosticsTracker} (`metrics/tracker.ts`): the values of
+ * `diagnostics(ref)`, in the order of the names it returns for a zero state of `stateSize` values
+ * (the names are part of the version, so renaming one invalidates a cache). `undefined` where that
+ * probe throws or returns no names: the tracker then computes them as it does without features.
+ *
+ * @example
+ * ```ts
+ * import { DiagnosticsTracker, diagnosticsFeatures } from "./diagnostics.ts";
+ * const diagnostics = (s: Float32Array | Float64Array) => ({ mass: s[0] + s[1], peak: s[1] });
+ * const f = diagnosticsFeatures(diagnostics, 2)!;
+ * const y = Float32Array.of(1, 2), p = Float32Array.of(1, 3);
+ * const a = new DiagnosticsTracker({ ics: 1, steps: 1, diagnostics });
+ * const b = new DiagnosticsTracker({ ics: 1, steps: 1, diagnostics });
+ * for (const t of [a, b]) t.observeInitial(0, y);
+ * a.observe(0, 1, p, y);
+ * b.observe(0, 1, p, y, f.compute(y));
+ * if (f.version !== "1:mass,peak" || f.compute(y).join() !== "3,2") throw new Error();
+ * if (JSON.stringify(a.rows()) !== JSON.stringify(b.rows())) throw new Error();
+ * ```
+ */
+export function diagnosticsFeatures(
+  diagnostics: DiagnosticsFn,
+  stateSize: number,
+): ReferenceFeatures | undefined {
+  let names: string[];
+  try {
+    names = Object.keys(diagnostics(new Float32Array(stateSize)) ?? {});
+  } catch {
+    return undefined;
+  }
+  if (names.length === 0) return undefined;
+  return {
+    version: `1:${names.join(",")}`,
+    size: names.length,
+    compute(state) {
+      const got = diagnostics(state);
+      return Float64Array.from(names, (k) => (typeof got[k] === "number" ? got[k] : NaN));
+    },
+  };
+}

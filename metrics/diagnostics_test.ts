@@ -1,4 +1,5 @@
-import { DiagnosticsTracker } from "./diagnostics.ts";
+import { diagnosticsFeatures, DiagnosticsTracker } from "./diagnostics.ts";
+import { assertSameRows } from "../fixtures/rows.ts";
 import type { ResultRow } from "./rows.ts";
 import { assertClose, assertThrowsType } from "./_test_util.ts";
 
@@ -147,4 +148,31 @@ Deno.test("diagnostics states: coverage, header, names and arrays are checked", 
   assertThrowsType(() => merge([a, { ...b, covered: [2] }]), RangeError, "covered[0]");
   assertThrowsType(() => t.toState([1, 1]), RangeError, "listed twice");
   assertThrowsType(() => t.toState([2]), RangeError, "IC 2");
+});
+
+Deno.test("diagnostics: reference features give the same rows; unusable ones are computed", () => {
+  const features = diagnosticsFeatures(twoDiagnostics, 3)!;
+  if (features.version !== "1:mass,peak" || features.size !== 2) throw new Error(features.version);
+  const options = { ics: 2, steps: 2, diagnostics: twoDiagnostics };
+  const plain = new DiagnosticsTracker(options), fed = new DiagnosticsTracker(options);
+  const odd = new DiagnosticsTracker(options);
+  const y = (ic: number, n: number) => Float32Array.of(ic + n, 2 - n, 0.5 * ic);
+  for (let ic = 0; ic < 2; ic++) {
+    for (const t of [plain, fed, odd]) t.observeInitial(ic, y(ic, 0));
+    for (let n = 1; n <= 2; n++) {
+      const p = y(ic, n).map((v) => v * 1.1);
+      plain.observe(ic, n, p, y(ic, n));
+      fed.observe(ic, n, p, y(ic, n), features.compute(y(ic, n)));
+      // A vector of another length, or with a NaN, is not used: the tracker computes its own.
+      odd.observe(ic, n, p, y(ic, n), n === 1 ? Float64Array.of(1) : Float64Array.of(NaN, 0));
+    }
+  }
+  assertSameRows(fed.rows(), plain.rows(), "features");
+  assertSameRows(odd.rows(), plain.rows(), "unusable features");
+  // A suite whose diagnostics fail on a zero state gets no features (computed as before).
+  const picky = (s: Float32Array | Float64Array) => {
+    if (s.every((v) => v === 0)) throw new RangeError("zero state");
+    return { mass: sum(s) };
+  };
+  if (diagnosticsFeatures(picky, 3) !== undefined) throw new Error("probe failure");
 });

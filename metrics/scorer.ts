@@ -70,7 +70,7 @@ import { nrmse } from "./pointwise.ts";
 import { quartileFields } from "./bootstrap.ts";
 import { mseSplit } from "./split.ts";
 import { spectrum1d, spectrumErrorBands } from "./spectrum.ts";
-import type { TrackerContext, TrackerFamily } from "./tracker.ts";
+import type { ReferenceFeatures, TrackerContext, TrackerFamily } from "./tracker.ts";
 
 /** What the scorer is scoring: shapes, horizon, and the suite's derived quantities. */
 export interface ScorerOptions {
@@ -313,18 +313,31 @@ export class RolloutScorer {
    * states `[C·X]` and may be subarray views. Non-finite data is a caller error (call
    * {@link RolloutScorer.diverged} instead): `RangeError` naming the IC, step, field and point.
    */
-  observe(ic: number, step: number, pred: Float32Array, ref: Float32Array): void {
+  observe(
+    ic: number,
+    step: number,
+    pred: Float32Array,
+    ref: Float32Array,
+    features?: Float64Array,
+  ): void {
     const start = performance.now();
     try {
       this.#checkIc("observe", ic);
       this.#checkStep("observe", ic, step);
       this.#checkState(ic, step, "pred", pred);
       this.#checkState(ic, step, "ref", ref);
-      const x = this.#x, c = this.#fields.length;
+      const x = this.#x, c = this.#fields.length, k = this.#k;
+      if (features && features.length !== c * k + 1) {
+        throw new TypeError(
+          `Cannot observe IC ${ic} at step ${step}: expected ${c * k + 1} reference features ` +
+            `(${c} spectra of ${k} shells and the energy), found ${features.length}`,
+        );
+      }
       for (let f = 0; f < c; f++) {
         const p = pred.subarray(f * x, (f + 1) * x), y = ref.subarray(f * x, (f + 1) * x);
         const split = mseSplit(p, y);
-        const ep = this.#spectrum(p), ey = this.#spectrum(y);
+        const ep = this.#spectrum(p);
+        const ey = features ? features.subarray(f * k, (f + 1) * k) : this.#spectrum(y);
         if (ep.length !== this.#k || ey.length !== this.#k) {
           throw new TypeError(
             `Cannot observe IC ${ic} at step ${step}: the spectrum of field ` +
@@ -351,7 +364,9 @@ export class RolloutScorer {
       }
       const at = ic * (this.#t + 1) + step;
       this.#energyPred[at] = this.#energyOf(ic, step, pred);
-      this.#energyRef[at] = this.#energyOf(ic, step, ref);
+      this.#energyRef[at] = features
+        ? this.#checkEnergy(ic, step, features[c * k])
+        : this.#energyOf(ic, step, ref);
       this.#observed[ic * this.#t + step - 1] = 1;
     } finally {
       this.#seconds += (performance.now() - start) / 1000;
@@ -823,7 +838,10 @@ export class RolloutScorer {
   }
 
   #energyOf(ic: number, step: number, state: Float32Array | Float64Array): number {
-    const e = this.#energy(state);
+    return this.#checkEnergy(ic, step, this.#energy(state));
+  }
+
+  #checkEnergy(ic: number, step: number, e: number): number {
     if (typeof e !== "number" || !Number.isFinite(e)) {
       throw new RangeError(
         `Cannot observe IC ${ic} at step ${step}: expected a finite energy of a finite state, ` +
@@ -948,22 +966,74 @@ export const SCORER_FAMILY: TrackerFamily = {
   key: "scorer",
   catalogue: SCORER_CATALOGUE,
   applies: () => ({ has: true, because: "every run is scored" }),
+  features: (ctx: TrackerContext) => scorerFeatures(scorerOptions(ctx)),
   build(ctx: TrackerContext, from): RolloutScorer {
-    const { suite } = ctx;
-    const options: ScorerOptions = {
-      fields: suite.fields,
-      pointsPerField: ctx.pointsPerField,
-      ics: ctx.ics,
-      steps: ctx.steps,
-      summarySteps: ctx.summarySteps,
-      energy: (s) => suite.energy(s),
-      spectrum: suite.spectrum ? (f) => suite.spectrum!(f) : undefined,
-      spectrumKMax: suite.spectrumKMax,
-      // A history-k model predicts from step k (a k beyond T is refused by the rollout).
-      firstStep: ctx.firstStep,
-    };
+    const options = scorerOptions(ctx);
     return from.states
       ? RolloutScorer.fromStates(options, from.states as ScorerState[], from.partial)
       : new RolloutScorer(options);
   },
 };
+
+/** The scorer's options in a run (`SCORER_FAMILY`). */
+function scorerOptions(ctx: TrackerContext): ScorerOptions {
+  const { suite } = ctx;
+  return {
+    fields: suite.fields,
+    pointsPerField: ctx.pointsPerField,
+    ics: ctx.ics,
+    steps: ctx.steps,
+    summarySteps: ctx.summarySteps,
+    energy: (s) => suite.energy(s),
+    spectrum: suite.spectrum ? (f) => suite.spectrum!(f) : undefined,
+    spectrumKMax: suite.spectrumKMax,
+    // A history-k model predicts from step k (a k beyond T is refused by the rollout).
+    firstStep: ctx.firstStep,
+  };
+}
+
+/**
+ * The reference features of a {@link RolloutScorer} (`metrics/tracker.ts`): per field the
+ * reference's shell spectrum (`K` shells, the options' `spectrum`), then the energy of the whole
+ * state; `C·K + 1` values, exactly those `observe` computes from `ref` without them.
+ *
+ * @example
+ * ```ts
+ * import { RolloutScorer, scorerFeatures } from "./scorer.ts";
+ * import { halfMeanSquare } from "./energy.ts";
+ * const options = {
+ *   fields: ["u"], pointsPerField: 4, ics: 1, steps: 1, summarySteps: [1], energy: halfMeanSquare,
+ * };
+ * const y = new Float32Array([1, -1, 1, -1]), p = y.map((v) => v + 0.5);
+ * const f = scorerFeatures(options);
+ * const a = new RolloutScorer(options), b = new RolloutScorer(options);
+ * a.observe(0, 1, p, y);
+ * b.observe(0, 1, p, y, f.compute(y));
+ * if (f.size !== 4 || JSON.stringify(a.rows()) !== JSON.stringify(b.rows())) throw new Error();
+ * ```
+ */
+export function scorerFeatures(
+  options: Pick<ScorerOptions, "fields" | "pointsPerField" | "energy" | "spectrum">,
+): ReferenceFeatures {
+  const spectrum = options.spectrum ?? spectrum1d, x = options.pointsPerField;
+  const c = options.fields.length, k = spectrum(new Float64Array(x)).length;
+  return {
+    version: "1",
+    size: c * k + 1,
+    compute(state) {
+      const out = new Float64Array(c * k + 1);
+      for (let f = 0; f < c; f++) {
+        const e = spectrum(state.subarray(f * x, (f + 1) * x));
+        if (e.length !== k) {
+          throw new TypeError(
+            `Cannot compute the scorer's reference features: the spectrum of field ` +
+              `"${options.fields[f]}" has ${e.length} shells, expected ${k}`,
+          );
+        }
+        out.set(e, f * k);
+      }
+      out[c * k] = options.energy(state);
+      return out;
+    },
+  };
+}

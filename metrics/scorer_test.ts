@@ -1,4 +1,4 @@
-import { RolloutScorer, type ScorerOptions } from "./scorer.ts";
+import { RolloutScorer, scorerFeatures, type ScorerOptions } from "./scorer.ts";
 import type { ResultRow } from "./rows.ts";
 import { assertSameRows } from "../fixtures/rows.ts";
 import { halfMeanSquare } from "./energy.ts";
@@ -508,4 +508,40 @@ Deno.test("spectrumKMax: shells above it do not count, so noise there costs noth
       energy: halfMeanSquare,
       spectrumKMax: 33,
     }), RangeError);
+});
+
+const f32 = (seed: number) => Float32Array.from(randomArray(32, seed));
+
+Deno.test("reference features: the same rows as without them, and a wrong length is a TypeError", () => {
+  const options = {
+    fields: ["u", "v"],
+    pointsPerField: 16,
+    ics: 3,
+    steps: 4,
+    summarySteps: [2, 4],
+    energy: halfMeanSquare,
+    spectrumKMax: 6,
+  };
+  const features = scorerFeatures(options);
+  if (features.size !== 2 * 9 + 1) throw new Error(`${features.size}: expected C·K + 1 = 19`);
+  const a = new RolloutScorer(options), b = new RolloutScorer(options);
+  for (let ic = 0; ic < 3; ic++) {
+    const y0 = f32(100 + ic);
+    a.observeInitial(ic, y0);
+    b.observeInitial(ic, y0);
+    for (let step = 1; step <= 4; step++) {
+      const y = f32(10 * ic + step), p = f32(1000 + 10 * ic + step);
+      a.observe(ic, step, p, y);
+      b.observe(ic, step, p, y, features.compute(y));
+    }
+  }
+  a.diverged(2, 3);
+  b.diverged(2, 3);
+  assertSameRows(b.rows(), a.rows(), "with features");
+  const y = f32(1);
+  assertThrowsType(
+    () => b.observe(0, 1, y, y, features.compute(y).subarray(1)),
+    TypeError,
+    "reference features",
+  );
 });

@@ -64,8 +64,18 @@ import type { CatalogueSection } from "./metric_info.ts";
 export interface Tracker {
   /** Step 0 of IC `ic` (its initial state), where the tracker needs it. */
   observeInitial?(ic: number, state: Float32Array): void;
-  /** IC `ic` at `step` (1..T): prediction and reference states `[C·X]` (may be views). */
-  observe(ic: number, step: number, pred: Float32Array, ref: Float32Array): void;
+  /**
+   * IC `ic` at `step` (1..T): prediction and reference states `[C·X]` (may be views). With
+   * `features`, the family's {@link ReferenceFeatures} of `ref`, read from the reference's cache:
+   * exactly what `compute(ref)` returns, so the tracker may use them instead of computing them.
+   */
+  observe(
+    ic: number,
+    step: number,
+    pred: Float32Array,
+    ref: Float32Array,
+    features?: Float64Array,
+  ): void;
   /** IC `ic` produced a non-finite state at `step`. */
   diverged(ic: number, step: number): void;
   /** The tidy rows. */
@@ -126,6 +136,25 @@ export interface TrackerContext<S extends TrackedSuite = TrackedSuite> {
   readonly seed: number;
 }
 
+/**
+ * The quantities a family computes from the reference state alone ("reference features": its
+ * spectrum, energy, diagnostics), as a pure, deterministic function of one state: computed once
+ * per reference and cached with it (`harness/data/reference_features.ts`), then handed to
+ * {@link Tracker.observe} instead of being computed again for every model run. float64 values,
+ * so a cached value is the very number the tracker would compute.
+ */
+export interface ReferenceFeatures {
+  /**
+   * Changes whenever `compute` would give other numbers for the same state (a cache made with
+   * another version is not used).
+   */
+  readonly version: string;
+  /** Values per state. */
+  readonly size: number;
+  /** The features of one reference state `[C·X]`, `size` values. */
+  compute(state: Float32Array): Float64Array;
+}
+
 /** How {@link TrackerFamily.build} is called: fresh for a run, or from shard states. */
 export interface TrackerSource {
   /** Every shard's state of this family, in shard order; absent for a run. */
@@ -153,6 +182,12 @@ export interface TrackerFamily<C extends TrackerContext = TrackerContext> {
    * `Suite.trackers`).
    */
   readonly catalogue?: CatalogueSection;
+  /**
+   * The family's {@link ReferenceFeatures} where it has some: a function of `ctx.suite` and
+   * `ctx.pointsPerField` only (what the reference cache is keyed by). The family's tracker must
+   * give the same rows with or without them.
+   */
+  features?(ctx: C): ReferenceFeatures | undefined;
   /** Whether a run in `ctx` has this tracker, and why (for merge messages). */
   applies(ctx: C): { has: boolean; because: string };
   /**
@@ -163,13 +198,113 @@ export interface TrackerFamily<C extends TrackerContext = TrackerContext> {
   build(ctx: C, from: TrackerSource): Tracker;
 }
 
+/**
+ * The reference features of a list of families, end to end in list order: one vector of `size`
+ * values per reference state, which is what the reference cache stores. `version` names the
+ * layout (every family's key, version and size), so a cache made for another list, or with
+ * another version of one family's features, is not used.
+ */
+export interface FeatureSet {
+  /** The families with features, in list order, and where theirs sit in the vector. */
+  readonly slots: readonly { key: string; version: string; offset: number; size: number }[];
+  /** Values per state, the sum of the slots' sizes. */
+  readonly size: number;
+  /** `key@version:size` of every slot, joined by `+` (empty for no slot). */
+  readonly version: string;
+  /** The vector of one reference state. */
+  compute(state: Float32Array): Float64Array;
+}
+
+/**
+ * The {@link FeatureSet} of the `families` that apply in `ctx` and declare
+ * {@link TrackerFamily.features}.
+ *
+ * @example
+ * ```ts
+ * import { featureSet, type TrackerFamily } from "./tracker.ts";
+ * const sum: TrackerFamily = {
+ *   key: "sum",
+ *   applies: () => ({ has: true, because: "always" }),
+ *   features: () => ({
+ *     version: "1", size: 1, compute: (s) => Float64Array.of(s.reduce((a, b) => a + b, 0)),
+ *   }),
+ *   build: () => { throw new Error("not built here"); },
+ * };
+ * const ctx = {
+ *   suite: { id: "toy", fields: ["u"], energy: () => 0 }, pointsPerField: 2, ics: 1, steps: 1,
+ *   firstStep: 1, summarySteps: [], seed: 0,
+ * };
+ * const f = featureSet([sum], ctx);
+ * if (f.version !== "sum@1:1" || f.compute(Float32Array.of(1, 2))[0] !== 3) throw new Error();
+ * ```
+ */
+export function featureSet<C extends TrackerContext>(
+  families: readonly TrackerFamily<C>[],
+  ctx: C,
+): FeatureSet {
+  const specs: [string, ReferenceFeatures][] = [];
+  for (const family of families) {
+    if (!family.features || !family.applies(ctx).has) continue;
+    const spec = family.features(ctx);
+    if (!spec) continue;
+    if (!Number.isSafeInteger(spec.size) || spec.size < 1) {
+      throw new RangeError(
+        `Cannot lay out the reference features of "${family.key}": expected a size ≥ 1, ` +
+          `found ${spec.size}`,
+      );
+    }
+    specs.push([family.key, spec]);
+  }
+  let size = 0;
+  const slots = specs.map(([key, spec]) => {
+    const slot = { key, version: spec.version, offset: size, size: spec.size };
+    size += spec.size;
+    return slot;
+  });
+  return {
+    slots,
+    size,
+    version: slots.map((s) => `${s.key}@${s.version}:${s.size}`).join("+"),
+    compute(state) {
+      const out = new Float64Array(size);
+      specs.forEach(([key, spec], i) => {
+        const v = spec.compute(state);
+        if (v.length !== spec.size) {
+          throw new TypeError(
+            `Cannot compute the reference features of "${key}": expected ${spec.size} values, ` +
+              `found ${v.length}`,
+          );
+        }
+        out.set(v, slots[i].offset);
+      });
+      return out;
+    },
+  };
+}
+
 /** The trackers of one run, driven as one. */
 export class TrackerSet {
   readonly #entries: readonly (readonly [string, Tracker])[];
+  /** Per entry: its `[offset, size]` in the feature vector, or undefined. */
+  readonly #slots: readonly ((readonly [number, number]) | undefined)[];
+  readonly #features: FeatureSet | undefined;
 
-  /** The trackers in row order, keyed by family. */
-  constructor(entries: readonly (readonly [string, Tracker])[]) {
+  /**
+   * The trackers in row order, keyed by family; with `features`, the layout of the feature
+   * vectors {@link TrackerSet.observe} takes (the slots of families not in `entries` are skipped).
+   */
+  constructor(entries: readonly (readonly [string, Tracker])[], features?: FeatureSet) {
     this.#entries = entries;
+    this.#features = features;
+    this.#slots = entries.map(([k]) => {
+      const s = features?.slots.find((s) => s.key === k);
+      return s && [s.offset, s.size];
+    });
+  }
+
+  /** The layout of the feature vectors this set takes (none: an empty set). */
+  get features(): FeatureSet | undefined {
+    return this.#features;
   }
 
   /** The tracker of family `key`, if the run has one. */
@@ -192,9 +327,33 @@ export class TrackerSet {
     for (const [, t] of this.#entries) t.observeInitial?.(ic, state);
   }
 
-  /** IC `ic` at `step`, to every tracker. */
-  observe(ic: number, step: number, pred: Float32Array, ref: Float32Array): void {
-    for (const [, t] of this.#entries) t.observe(ic, step, pred, ref);
+  /**
+   * IC `ic` at `step`, to every tracker; with `features` (the vector of `ref`, laid out as
+   * {@link TrackerSet.features}), each tracker with a slot gets its part. `TypeError` for a
+   * vector of another length.
+   */
+  observe(
+    ic: number,
+    step: number,
+    pred: Float32Array,
+    ref: Float32Array,
+    features?: Float64Array,
+  ): void {
+    if (!features) {
+      for (const [, t] of this.#entries) t.observe(ic, step, pred, ref);
+      return;
+    }
+    if (features.length !== (this.#features?.size ?? 0)) {
+      throw new TypeError(
+        `Cannot observe IC ${ic} at step ${step}: expected ${
+          this.#features?.size ?? 0
+        } reference features, found ${features.length}`,
+      );
+    }
+    this.#entries.forEach(([, t], i) => {
+      const slot = this.#slots[i];
+      t.observe(ic, step, pred, ref, slot && features.subarray(slot[0], slot[0] + slot[1]));
+    });
   }
 
   /** IC `ic` diverged at `step`, to every tracker. */
@@ -285,7 +444,7 @@ export function buildTrackers<C extends TrackerContext>(
       );
     }
   }
-  return new TrackerSet([...built]);
+  return new TrackerSet([...built], shards ? undefined : featureSet(families, ctx));
 }
 
 /**

@@ -6,12 +6,16 @@
  *
  * `deno run -A harness/bench/trackers_bench.ts --suite burgers1d --ics 32 --steps 100 --rounds 3`
  *
+ * `--features`: each variant is also timed with the reference features (`metrics/tracker.ts`
+ * `featureSet`) handed in, as a run reads them from the reference's cache (computed before the
+ * timed loop, as the cache holds them), in a second column, with the time saved.
+ *
  * 2D suites whose ICs need a spin-up (jet2d, hasegawa_wakatani) take minutes for their first ICs.
  * @module
  */
 import { parseArgs } from "node:util";
 import { getSuite, gridSize } from "../../suites/mod.ts";
-import { buildTrackers, type TrackerFamily } from "../../metrics/tracker.ts";
+import { buildTrackers, featureSet, type TrackerFamily } from "../../metrics/tracker.ts";
 import { forecastFamilies } from "../../metrics/trackers.ts";
 import type { SuiteTrackerContext } from "../../suites/common/types.ts";
 
@@ -22,6 +26,7 @@ const { values } = parseArgs({
     ics: { type: "string", default: "32" },
     steps: { type: "string", default: "100" },
     rounds: { type: "string", default: "3" },
+    features: { type: "boolean", default: false },
   },
 });
 const suite = getSuite(values.suite!);
@@ -48,15 +53,24 @@ for (let n = 1; n <= T; n++) {
   }
 }
 
-/** µs of CPU-thread time per IC-step observing with `list`. */
-function time(list: TrackerFamily<SuiteTrackerContext>[]): number {
+/** The reference features of every observation for `list`, `[T, B, F]`, as a cache holds them. */
+function featuresOf(list: TrackerFamily<SuiteTrackerContext>[]): [Float64Array, number] {
+  const set = featureSet(list, ctx), F = set.size, out = new Float64Array(T * B * F);
+  for (let j = 0; j < T * B; j++) out.set(set.compute(refs.subarray(j * S, (j + 1) * S)), j * F);
+  return [out, F];
+}
+
+/** µs of CPU-thread time per IC-step observing with `list` (and its cached features). */
+function time(list: TrackerFamily<SuiteTrackerContext>[], cached?: [Float64Array, number]): number {
   const set = buildTrackers(list, ctx);
   for (let i = 0; i < B; i++) set.observeInitial(i, ics.subarray(i * S, (i + 1) * S));
+  const [values, F] = cached ?? [undefined, 0];
   const t0 = performance.now();
   for (let n = 1; n <= T; n++) {
     for (let i = 0; i < B; i++) {
-      const at = ((n - 1) * B + i) * S;
-      set.observe(i, n, preds.subarray(at, at + S), refs.subarray(at, at + S));
+      const j = (n - 1) * B + i, at = j * S;
+      const f = values && F > 0 ? values.subarray(j * F, (j + 1) * F) : undefined;
+      set.observe(i, n, preds.subarray(at, at + S), refs.subarray(at, at + S), f);
     }
   }
   const us = (performance.now() - t0) * 1000 / (B * T);
@@ -73,10 +87,15 @@ const variants: [string, TrackerFamily<SuiteTrackerContext>[]][] = [
 ];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const times = new Map<string, number[]>(variants.map(([k]) => [k, []]));
+const withFeatures = new Map<string, number[]>(variants.map(([k]) => [k, []]));
+const cached = new Map(values.features ? variants.map(([k, list]) => [k, featuresOf(list)]) : []);
 for (let r = 0; r <= R; r++) {
   for (const [k, list] of variants) {
     const us = time(list);
     if (r > 0) times.get(k)!.push(us); // round 0 warms up
+    if (!values.features) continue;
+    const fed = time(list, cached.get(k));
+    if (r > 0) withFeatures.get(k)!.push(fed);
   }
 }
 console.log(
@@ -84,5 +103,20 @@ console.log(
     Deno.loadavg().map((x) => x.toFixed(1)).join(" ")
   }`,
 );
-console.log("| families | µs per IC-step |\n| --- | --- |");
-for (const [k] of variants) console.log(`| ${k} | ${median(times.get(k)!).toFixed(1)} |`);
+if (!values.features) {
+  console.log("| families | µs per IC-step |\n| --- | --- |");
+  for (const [k] of variants) console.log(`| ${k} | ${median(times.get(k)!).toFixed(1)} |`);
+} else {
+  console.log(
+    "| families | features per state | µs per IC-step | with cached features | saved |\n" +
+      "| --- | --- | --- | --- | --- |",
+  );
+  for (const [k] of variants) {
+    const a = median(times.get(k)!), b = median(withFeatures.get(k)!);
+    console.log(
+      `| ${k} | ${cached.get(k)![1]} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${
+        (100 * (1 - b / a)).toFixed(0)
+      } % |`,
+    );
+  }
+}

@@ -30,6 +30,11 @@
  * not fail the run: the reference is then held in memory (made again if part of it had gone to
  * the write that failed).
  *
+ * Reference features (`reference_features.ts`) live inside the entry, one file per layout,
+ * `features/<name>.bin` (header and float64 values, `featureFileBytes`), written atomically
+ * (temporary sibling, rename) and only next to an entry that is there; they go with the entry
+ * when it is removed.
+ *
  * This is the Deno store of `reference_store.ts` ({@link fileReferenceStore}); the
  * verification and generation are `referenceSourceFromStore`'s, shared with the browser's store.
  *
@@ -44,7 +49,7 @@ import { join } from "node:path";
 import { createHash } from "node:crypto";
 import * as zarr from "zarrita";
 import { FileSystemStore } from "@zarrita/storage";
-import { removeIfExists } from "../core/atomic.ts";
+import { removeIfExists, writeFileAtomic } from "../core/atomic.ts";
 import type { Progress, Suite } from "../../suites/common/types.ts";
 import {
   type CachedReference,
@@ -58,8 +63,14 @@ import {
   referenceSourceFromStore,
   type ReferenceStore,
   type ReferenceWriter,
+  type StoredFeatures,
 } from "./reference_store.ts";
-import { checkWindow, readWholeReference, type ReferenceSource } from "./reference_source.ts";
+import {
+  checkWindow,
+  type FeatureSource,
+  readWholeReference,
+  type ReferenceSource,
+} from "./reference_source.ts";
 
 export { defaultCacheDir } from "./cache_dir.ts";
 export {
@@ -303,6 +314,107 @@ async function fileSource(dir: string, shape: number[]): Promise<ReferenceSource
   return source;
 }
 
+/** Folder of an entry's reference features (`reference_features.ts`). */
+const FEATURES_DIR = "features";
+/** First 8 bytes of a features file. */
+const FEATURES_MAGIC = "EBFEAT01";
+
+/**
+ * A features file: `EBFEAT01`, the header's byte length H (uint32 little-endian) and 4 zero
+ * bytes, the header as UTF-8 JSON padded with spaces to a multiple of 8 bytes, then the values,
+ * float64 little-endian in C order (`[N, T + 1, F]`, the header's `shape`).
+ */
+function featureFileBytes(header: Record<string, unknown>, values: Float64Array): Uint8Array {
+  let text = JSON.stringify(header);
+  const raw = new TextEncoder().encode(text);
+  text += " ".repeat((8 - (raw.length % 8)) % 8);
+  const head = new TextEncoder().encode(text);
+  const out = new Uint8Array(16 + head.length + values.length * 8);
+  out.set(new TextEncoder().encode(FEATURES_MAGIC), 0);
+  new DataView(out.buffer).setUint32(8, head.length, true);
+  out.set(head, 16);
+  const data = new DataView(out.buffer, 16 + head.length);
+  for (let i = 0; i < values.length; i++) data.setFloat64(8 * i, values[i], true);
+  return out;
+}
+
+/**
+ * The features file at `path` (layout: `featureFileBytes`), or `null` when there is none: its
+ * header, and its values read by windows (one byte-range read per IC). Throws for a file that
+ * is not one, or whose size does not match its header's shape.
+ */
+async function openFeatureFile(path: string): Promise<StoredFeatures | null> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  let header: Record<string, unknown>, dataAt: number, bytes: number;
+  try {
+    const read = async (at: number, n: number) => {
+      const b = new Uint8Array(n);
+      await file.seek(at, Deno.SeekMode.Start);
+      for (let got = 0; got < n;) {
+        const r = await file.read(b.subarray(got));
+        if (r === null) throw new Error(`features file ${path} ends at byte ${at + got}`);
+        got += r;
+      }
+      return b;
+    };
+    const lead = await read(0, 16);
+    if (new TextDecoder().decode(lead.subarray(0, 8)) !== FEATURES_MAGIC) {
+      throw new Error(`${path} is not a features file`);
+    }
+    const h = new DataView(lead.buffer).getUint32(8, true);
+    header = JSON.parse(new TextDecoder().decode(await read(16, h)));
+    dataAt = 16 + h;
+    bytes = (await file.stat()).size;
+  } finally {
+    file.close();
+  }
+  const shape = header.shape;
+  if (
+    !Array.isArray(shape) || shape.length !== 3 ||
+    !shape.every((n) => Number.isSafeInteger(n) && n >= 1)
+  ) {
+    throw new Error(`features file ${path} has shape ${JSON.stringify(shape)}`);
+  }
+  const [count, T1, F] = shape as number[];
+  if (bytes !== dataAt + count * T1 * F * 8) {
+    throw new Error(
+      `features file ${path} has ${bytes} bytes, expected ${dataAt + count * T1 * F * 8}`,
+    );
+  }
+  const source: FeatureSource = {
+    count,
+    steps: T1 - 1,
+    size: F,
+    async window(ic0, ic1, t0, t1) {
+      checkWindow(source, ic0, ic1, t0, t1);
+      const n = (t1 - t0) * F * 8, out = new Float64Array((ic1 - ic0) * (t1 - t0) * F);
+      const b = new Uint8Array(out.buffer);
+      using f = await Deno.open(path, { read: true });
+      for (let ic = ic0; ic < ic1; ic++) {
+        await f.seek(dataAt + (ic * T1 + t0) * F * 8, Deno.SeekMode.Start);
+        const part = b.subarray((ic - ic0) * n, (ic - ic0 + 1) * n);
+        for (let got = 0; got < n;) {
+          const r = await f.read(part.subarray(got));
+          if (r === null) throw new Error(`features file ${path} changed while in use`);
+          got += r;
+        }
+      }
+      if (!LITTLE_ENDIAN) {
+        const v = new DataView(out.buffer);
+        for (let i = 0; i < out.length; i++) out[i] = v.getFloat64(8 * i, true);
+      }
+      return out;
+    },
+  };
+  return { header, source };
+}
+
 async function readFloat32(
   root: zarr.Location<FileSystemStore>,
   name: string,
@@ -368,10 +480,20 @@ export function fileReferenceStore(cacheDir: string): ReferenceStore {
     const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
     return entryWriter(tmp, path, suite, request);
   };
+  const featurePath = (suite: Suite, request: ReferenceRequest, name: string) =>
+    join(locate(suite, request), FEATURES_DIR, `${name}.bin`);
   return {
     locate,
     open,
     create,
+    openFeatures: (suite, request, name) => openFeatureFile(featurePath(suite, request, name)),
+    async putFeatures(suite, request, name, header, values) {
+      // Only next to an entry that is there (not into a directory of its own making).
+      if (!(await exists(join(locate(suite, request), "zarr.json")))) {
+        throw new Error("there is no reference entry to keep them with");
+      }
+      await writeFileAtomic(featurePath(suite, request, name), featureFileBytes(header, values));
+    },
     async get(suite, request) {
       const entry = await open(suite, request);
       if (!entry) return null;

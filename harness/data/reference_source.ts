@@ -210,3 +210,94 @@ export function stepsPerWindow(stateSize: number, ics: number, bytes = 1 * 2 ** 
 export function readWholeReference(src: ReferenceSource): Promise<Float32Array> {
   return src.window(0, src.count, 0, src.steps + 1);
 }
+
+/**
+ * The features of a reference (`reference_features.ts`), `[count, steps + 1, size]` float64, read by windows
+ * like the reference.
+ */
+export interface FeatureSource {
+  readonly count: number;
+  readonly steps: number;
+  /** Values per state F. */
+  readonly size: number;
+  /** States `t0..t1−1` of ICs `ic0..ic1−1`, `[ic1 − ic0, t1 − t0, F]` (as `ReferenceSource`). */
+  window(ic0: number, ic1: number, t0: number, t1: number): Promise<Float64Array>;
+}
+
+/**
+ * The features `[count, steps + 1, size]` of one array as a {@link FeatureSource} (a window of
+ * one IC is a view; others are copies). `TypeError` for an array of another length.
+ *
+ * @example
+ * ```ts
+ * import { arrayFeatureSource } from "./reference_source.ts";
+ * const src = arrayFeatureSource(Float64Array.from({ length: 12 }, (_, i) => i), 2, 2, 2);
+ * if ((await src.window(0, 2, 1, 2)).join() !== "2,3,8,9") throw new Error();
+ * ```
+ */
+export function arrayFeatureSource(
+  values: Float64Array,
+  count: number,
+  steps: number,
+  size: number,
+): FeatureSource {
+  if (values.length !== count * (steps + 1) * size) {
+    throw new TypeError(
+      `Cannot read ${values.length} feature values as ${count} ICs × ${steps + 1} states × ` +
+        `${size}: expected ${count * (steps + 1) * size}`,
+    );
+  }
+  const stride = (steps + 1) * size;
+  const source: FeatureSource = {
+    count,
+    steps,
+    size,
+    window(ic0, ic1, t0, t1) {
+      try {
+        checkWindow(source, ic0, ic1, t0, t1);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      const n = (t1 - t0) * size, at = (ic: number) => ic * stride + t0 * size;
+      if (ic1 - ic0 === 1) return Promise.resolve(values.subarray(at(ic0), at(ic0) + n));
+      const out = new Float64Array((ic1 - ic0) * n);
+      for (let ic = ic0; ic < ic1; ic++) {
+        out.set(values.subarray(at(ic), at(ic) + n), (ic - ic0) * n);
+      }
+      return Promise.resolve(out);
+    },
+  };
+  return source;
+}
+
+/**
+ * ICs `first..first + count − 1` of `src` as a source of their own (a shard's part).
+ *
+ * @example
+ * ```ts
+ * import { arrayFeatureSource, sliceFeatureSource } from "./reference_source.ts";
+ * const part = sliceFeatureSource(arrayFeatureSource(Float64Array.of(0, 1, 2, 3), 2, 1, 1), 1, 1);
+ * if ((await part.window(0, 1, 0, 2)).join() !== "2,3") throw new Error();
+ * ```
+ */
+export function sliceFeatureSource(
+  src: FeatureSource,
+  first: number,
+  count: number,
+): FeatureSource {
+  if (first === 0 && count === src.count) return src;
+  const part: FeatureSource = {
+    count,
+    steps: src.steps,
+    size: src.size,
+    window(ic0, ic1, t0, t1) {
+      try {
+        checkWindow(part, ic0, ic1, t0, t1);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return src.window(first + ic0, first + ic1, t0, t1);
+    },
+  };
+  return part;
+}

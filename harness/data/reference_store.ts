@@ -36,7 +36,9 @@ import { ValueRangeError } from "../core/errors.ts";
 import { float32LeBytes, Sha256, sha256Float32 } from "../core/hash.ts";
 import { gridShape, type Progress, type Suite } from "../../suites/common/types.ts";
 import {
+  arrayFeatureSource,
   arrayReferenceSource,
+  type FeatureSource,
   readWholeReference,
   type ReferenceSource,
   stepsPerWindow,
@@ -132,6 +134,31 @@ export interface ReferenceStore {
   open?(suite: Suite, request: ReferenceRequest): Promise<OpenedReference | null>;
   create?(suite: Suite, request: ReferenceRequest): Promise<ReferenceWriter>;
   hasher?(): IncrementalHash;
+  /**
+   * Reference features (`reference_features.ts`) kept next to the entry under `name`: `null` when
+   * there are none, the header and values (by windows) otherwise. Checking the header is the
+   * caller's; `remove` removes them with the entry, or they go stale with its digest.
+   */
+  openFeatures?(
+    suite: Suite,
+    request: ReferenceRequest,
+    name: string,
+  ): Promise<StoredFeatures | null>;
+  /** Write features `[N, T + 1, F]` under `name`, whole or not at all (readers never see half). */
+  putFeatures?(
+    suite: Suite,
+    request: ReferenceRequest,
+    name: string,
+    header: Record<string, unknown>,
+    values: Float64Array,
+  ): Promise<void>;
+}
+
+/** Reference features as a store keeps them: its header and its values (whole, or by windows). */
+export interface StoredFeatures {
+  /** `schema`, `suite`, `version`, `seed`, `ics`, `steps`, `sha256`, `features`, `shape`, ... */
+  header: Record<string, unknown>;
+  source: FeatureSource;
 }
 
 /** What a {@link ReferenceGenerator} returns: `[N, C, X]` ICs and `[N, T + 1, C, X]` trajectories. */
@@ -649,8 +676,25 @@ export async function referenceFromStore(
  */
 export function memoryReferenceStore(): ReferenceStore {
   const entries = new Map<string, StoredReference>();
+  const features = new Map<string, { header: Record<string, unknown>; values: Float64Array }>();
   const key = (suite: Suite, request: ReferenceRequest) => referenceKey(suite, request).join("/");
   return {
+    openFeatures: (suite, request, name) => {
+      const e = features.get(`${key(suite, request)}#${name}`);
+      const [n, t1, f] = (e?.header.shape ?? []) as number[];
+      return Promise.resolve(
+        e
+          ? { header: { ...e.header }, source: arrayFeatureSource(e.values.slice(), n, t1 - 1, f) }
+          : null,
+      );
+    },
+    putFeatures: (suite, request, name, header, values) => {
+      features.set(`${key(suite, request)}#${name}`, {
+        header: { ...header },
+        values: values.slice(),
+      });
+      return Promise.resolve();
+    },
     locate: (suite, request) => `memory:${key(suite, request)}`,
     get: (suite, request) => {
       const e = entries.get(key(suite, request));
@@ -668,6 +712,9 @@ export function memoryReferenceStore(): ReferenceStore {
     },
     remove: (suite, request) => {
       entries.delete(key(suite, request));
+      for (const k of features.keys()) {
+        if (k.startsWith(`${key(suite, request)}#`)) features.delete(k);
+      }
       return Promise.resolve();
     },
   };

@@ -3,7 +3,10 @@
  * `emubench`), one record per entry under the key the disk cache uses for its directory
  * (`reference_store.ts` `referenceKey`), holding the attributes and both arrays' bytes. Reads
  * are verified by `referenceFromStore` exactly as on disk (attributes, SHA-256 of both arrays);
- * a record is written in one transaction, so readers never see half of one.
+ * a record is written in one transaction, so readers never see half of one. Reference features
+ * (`reference_features.ts`) are records of their own, under `<key>#<name>`, holding their header
+ * and their float64 values' bytes; they are not removed with the reference, but a regenerated
+ * reference has another digest, so they are stale and written over.
  *
  * IndexedDB exists in browser windows and workers, not in Deno; the Playwright test of the web
  * page (`web/site_browser_test.ts`) exercises this store.
@@ -17,6 +20,7 @@
  * @module
  */
 import { referenceKey, type ReferenceStore, type StoredReference } from "./reference_store.ts";
+import { arrayFeatureSource } from "./reference_source.ts";
 
 // IndexedDB is not in Deno's type library: the few members used, typed loosely.
 // deno-lint-ignore no-explicit-any
@@ -81,6 +85,30 @@ export async function indexedDbReferenceStore(name = "emubench"): Promise<Refere
         ics: ownBytes(entry.ics),
         reference: ownBytes(entry.reference),
       }, key(suite, req));
+      await done(tx);
+    },
+    async openFeatures(suite, req, name) {
+      const tx = db.transaction("references", "readonly");
+      const rec = await request<
+        { header: Record<string, unknown>; values: ArrayBuffer } | undefined
+      >(
+        tx.objectStore("references").get(`${key(suite, req)}#${name}`),
+      );
+      if (rec === undefined) return null;
+      if (!(rec.values instanceof ArrayBuffer) || rec.values.byteLength % 8 !== 0) {
+        throw new Error("features record without its values");
+      }
+      const [n, t1, f] = (rec.header?.shape ?? []) as number[];
+      const values = new Float64Array(rec.values);
+      if (!(n * t1 * f === values.length)) {
+        throw new Error(`features record of ${values.length} values, shape [${n}, ${t1}, ${f}]`);
+      }
+      return { header: rec.header, source: arrayFeatureSource(values, n, t1 - 1, f) };
+    },
+    async putFeatures(suite, req, name, header, values) {
+      const tx = db.transaction("references", "readwrite");
+      const bytes = values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength);
+      tx.objectStore("references").put({ header, values: bytes }, `${key(suite, req)}#${name}`);
       await done(tx);
     },
     async remove(suite, req) {

@@ -26,10 +26,14 @@ import {
 } from "../data/reference_store.ts";
 import {
   arrayReferenceSource,
+  type FeatureSource,
   readWholeReference,
   type ReferenceSource,
+  sliceFeatureSource,
   sliceReferenceSource,
 } from "../data/reference_source.ts";
+import { featuredReference, referenceFeatures } from "../data/reference_features.ts";
+import { suiteFeatures } from "./suite_trackers.ts";
 import type { RuntimeRecord } from "./environment.ts";
 import {
   hashModelFiles,
@@ -122,6 +126,13 @@ export interface EvaluateOptions {
    * else in this thread), `"worker"` or `"inline"`. The rows are the same bits either way.
    */
   scoring?: ScoringMode;
+  /**
+   * Read the reference features (what the metric families compute from the reference alone:
+   * spectra, energy, diagnostics) from the reference's store, computing and storing them on an
+   * unsharded run where they are not there yet (`harness/data/reference_features.ts`). Default
+   * true; the rows are the same bits either way.
+   */
+  referenceFeatures?: boolean;
   /**
    * Add the cost–accuracy frontier against the suite's solver ladder (`./frontier.ts`,
    * `Result.frontier`); `trainingSeconds` adds the break-even number of rollouts. Rows are the
@@ -346,12 +357,22 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
 
   // Ground truth.
   const tr = performance.now();
+  /** The run as its trackers see it (once N, T and the data are known). */
+  const tracked = () => ({
+    ics: N,
+    steps: T,
+    history: plan.history,
+    summarySteps: suite.summarySteps.filter((s) => s <= T),
+    seed,
+    data: { startHours, latLon },
+  });
   // The reference by step windows (the cache's chunk files, or a data file's array); whole
   // (`reference`) only where a caller needs every step at once: data files, --save-trajectories,
   // --frontier.
   let N: number, T: number, source: ReferenceSource, dataSource: string;
   let reference: Float32Array | undefined;
   let dataSha: string | undefined;
+  let features: FeatureSource | undefined; // the reference's features, where its store has them
   let startHours: number[] | undefined; // dated data: hours since 1 Jan of each IC
   let latLon: LoadedDataset["latLon"]; // lat-lon data as a suite reader read it
   if (o.data) {
@@ -383,6 +404,21 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     source = ref.source;
     if (o.saveTrajectories || o.frontier) reference = await readWholeReference(source);
     dataSha = ref.sha256;
+    // Device reductions compute the scorer's rows from moments: no use for features there.
+    if (o.referenceFeatures !== false && !onDevice) {
+      const layout = suiteFeatures(suite, tracked());
+      const got = layout.size > 0
+        ? await referenceFeatures(store, suite, { seed, ics: N, steps: T }, ref, layout, {
+          log,
+          compute: !o.shard,
+        })
+        : null;
+      features = got?.source;
+      if (got) {
+        const how = got.cached ? "read" : "computed and stored";
+        log(`reference features: ${how} (${layout.version}, ${got.seconds.toFixed(2)} s)`);
+      }
+    }
     dataSource = ref.cached
       ? `solver (cache hit, sha256 ${ref.sha256.slice(0, 12)})`
       : `solver (sha256 ${ref.sha256.slice(0, 12)})`;
@@ -428,16 +464,13 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const summarySteps = suite.summarySteps.filter((s) => s <= T);
   // Every metric family of the suite (metrics/trackers.ts, Suite.trackers): the same function
   // builds them for a merge of shards (./shard.ts), so merged rows equal unsharded ones.
-  const trackedRun = {
-    ics: N,
-    steps: T,
-    history: plan.history,
-    summarySteps,
-    seed,
-    data: { startHours, latLon },
-  };
+  const trackedRun = tracked();
   const device = reductions ? deviceScoring(suite, trackedRun, reductions.energy) : undefined;
   const trackers = device ? inlineDevice(device) : openScoring(suite, trackedRun, o.scoring);
+  // The reference read together with its features, which go to the trackers with each state.
+  const partSource = sliceReferenceSource(source, part.first, part.count);
+  const featured = features &&
+    featuredReference(partSource, sliceFeatureSource(features, part.first, part.count));
   // 2D grids: snapshots at two steps (values rounded for plots) and a Hovmöller line of IC 0.
   // Sphere (HEALPix) fields are maps too: two steps, rounded, tagged with their grid.
   const grid2d = suite.grid.kind === "grid2d" ? suite.grid : undefined;
@@ -476,7 +509,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       channels: suite.fields.length,
       shape: gridShape(suite.grid),
       count: part.count,
-      reference: sliceReferenceSource(source, part.first, part.count),
+      reference: featured?.source ?? partSource,
       refSteps: T,
       steps: T,
       maxBatch,
@@ -498,7 +531,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
         initial: (i, state) => trackers.observeInitial(part.first + i, state),
         step: (i, n, p, y) => {
           const ic = part.first + i;
-          trackers.observe(ic, n, p, y);
+          trackers.observe(ic, n, p, y, featured?.at(i, n));
           if (ic === 0) hovmoller?.observe(n, p);
           pred?.set(p, (ic * (T + 1) + n) * S);
           if (ic === 0 && snapshotSteps.has(n)) {

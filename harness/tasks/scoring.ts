@@ -61,8 +61,17 @@ export interface Scoring {
   readonly where: "worker" | "inline";
   /** Step 0 of IC `ic` (the state is copied or used before this returns). */
   observeInitial(ic: number, state: Float32Array): void;
-  /** IC `ic` at `step` (the states are copied or used before this returns). */
-  observe(ic: number, step: number, pred: Float32Array, ref: Float32Array): void;
+  /**
+   * IC `ic` at `step` (the states are copied or used before this returns); `features`: the
+   * reference features of `ref` (`TrackerSet.observe`), where the reference's cache has them.
+   */
+  observe(
+    ic: number,
+    step: number,
+    pred: Float32Array,
+    ref: Float32Array,
+    features?: Float64Array,
+  ): void;
   /** IC `ic` diverged at `step`. */
   diverged(ic: number, step: number): void;
   /**
@@ -126,7 +135,7 @@ export function inlineScoring(trackers: TrackerSet): Scoring {
   return {
     where: "inline",
     observeInitial: (ic, state) => trackers.observeInitial(ic, state),
-    observe: (ic, step, pred, ref) => trackers.observe(ic, step, pred, ref),
+    observe: (ic, step, pred, ref, features) => trackers.observe(ic, step, pred, ref, features),
     diverged: (ic, step) => trackers.diverged(ic, step),
     settle: () => Promise.resolve(),
     finish: (ics) =>
@@ -165,6 +174,9 @@ export class ScoringThread implements Scoring {
   #meta: number[] = [];
   #data: Float32Array<ArrayBuffer>;
   #used = 0;
+  /** Reference features of the batch's steps. */
+  #features: Float64Array<ArrayBuffer> = new Float64Array(0);
+  #featuresUsed = 0;
   #queued = 0;
   #waiters: (() => void)[] = [];
   #error: Error | undefined;
@@ -236,22 +248,43 @@ export class ScoringThread implements Scoring {
     return at;
   }
 
-  #op(kind: number, ic: number, step: number, at: number, a: number, b: number): void {
-    this.#meta.push(kind, ic, step, at, a, b);
+  #op(kind: number, ic: number, step: number, at: number, a: number, b: number, f = 0, n = 0) {
+    this.#meta.push(kind, ic, step, at, a, b, f, n);
     if (this.#used >= this.#flushValues) this.#flush();
+  }
+
+  /** Copy `features` into the feature batch; its offset. */
+  #addFeatures(features: Float64Array): number {
+    const at = this.#featuresUsed;
+    if (at + features.length > this.#features.length) {
+      const grown = new Float64Array(Math.max(at + features.length, 2 * this.#features.length));
+      grown.set(this.#features.subarray(0, at));
+      this.#features = grown;
+    }
+    this.#features.set(features, at);
+    this.#featuresUsed += features.length;
+    return at;
   }
 
   #flush(): void {
     if (this.#meta.length === 0 || this.#closed) return;
     const meta = Int32Array.from(this.#meta);
     const data = this.#data.subarray(0, this.#used);
+    const features = this.#features.subarray(0, this.#featuresUsed);
     const capacity = this.#data.length; // 0 once its buffer is transferred
-    this.#queued += data.byteLength + meta.byteLength;
+    const featureCapacity = this.#features.length;
+    this.#queued += data.byteLength + meta.byteLength + features.byteLength;
     this.#batches++;
-    this.#post({ kind: "ops", meta, data }, [meta.buffer as ArrayBuffer, this.#data.buffer]);
+    this.#post({ kind: "ops", meta, data, features }, [
+      meta.buffer as ArrayBuffer,
+      this.#data.buffer,
+      this.#features.buffer,
+    ]);
     this.#data = new Float32Array(capacity);
+    this.#features = new Float64Array(featureCapacity);
     this.#meta = [];
     this.#used = 0;
+    this.#featuresUsed = 0;
   }
 
   /** Batches sent so far (one per `settle` with something to send, more for large steps). */
@@ -265,15 +298,22 @@ export class ScoringThread implements Scoring {
     this.#op(OP_INITIAL, ic, 0, at, state.length, 0);
   }
 
-  observe(ic: number, step: number, pred: Float32Array, ref: Float32Array): void {
+  observe(
+    ic: number,
+    step: number,
+    pred: Float32Array,
+    ref: Float32Array,
+    features?: Float64Array,
+  ): void {
     const at = this.#reserve(pred.length + ref.length);
     this.#data.set(pred, at);
     this.#data.set(ref, at + pred.length);
-    this.#op(OP_STEP, ic, step, at, pred.length, ref.length);
+    const n = features?.length ?? 0, f = n > 0 ? this.#addFeatures(features!) : 0;
+    this.#op(OP_STEP, ic, step, at, pred.length, ref.length, f, n);
   }
 
   diverged(ic: number, step: number): void {
-    this.#meta.push(OP_DIVERGED, ic, step, 0, 0, 0);
+    this.#meta.push(OP_DIVERGED, ic, step, 0, 0, 0, 0, 0);
   }
 
   async settle(): Promise<void> {

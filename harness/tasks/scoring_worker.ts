@@ -3,7 +3,7 @@
  * (`suiteTrackers`, exactly as the calling thread would) and applies the observations it is sent,
  * in the order they were made, so its rows are bit for bit those of scoring in the calling thread.
  *
- * Messages in: `{ kind: "init", suite, run }`, then `{ kind: "ops", meta, data }` batches (see
+ * Messages in: `{ kind: "init", suite, run }`, then `{ kind: "ops", meta, data, features }` batches (see
  * {@link OP_FIELDS}), then `{ kind: "finish", states }`. Out: `{ kind: "ack", bytes }` per batch,
  * `{ kind: "error", ... }` once on the first failure (later ops are dropped), and
  * `{ kind: "done", rows, seconds, states }` for the finish.
@@ -28,18 +28,23 @@ function fail(e: unknown): void {
   scope.postMessage({ kind: "error", name: err.name, message: err.message, stack: err.stack });
 }
 
-function apply(meta: Int32Array, data: Float32Array): void {
+function apply(meta: Int32Array, data: Float32Array, features: Float64Array): void {
   const t = trackers!;
   for (let o = 0; o < meta.length; o += OP_FIELDS) {
     const kind = meta[o], ic = meta[o + 1], step = meta[o + 2];
-    const at = meta[o + 3], a = meta[o + 4], b = meta[o + 5];
+    const at = meta[o + 3], a = meta[o + 4], b = meta[o + 5], fa = meta[o + 6], fn = meta[o + 7];
     if (kind === OP_INITIAL) t.observeInitial(ic, data.subarray(at, at + a));
     else if (kind === OP_STEP) {
-      t.observe(ic, step, data.subarray(at, at + a), data.subarray(at + a, at + a + b));
+      const f = fn > 0 ? features.subarray(fa, fa + fn) : undefined;
+      t.observe(ic, step, data.subarray(at, at + a), data.subarray(at + a, at + a + b), f);
     } else if (kind === OP_DIVERGED) t.diverged(ic, step);
     else throw new Error(`scoring worker: unknown operation ${kind}`);
   }
 }
+
+/** Bytes of a batch, as the sender counted them. */
+const bytesOf = (m: { meta: Int32Array; data: Float32Array; features: Float64Array }) =>
+  m.data.byteLength + m.meta.byteLength + m.features.byteLength;
 
 scope.onmessage = (e: MessageEvent) => {
   const msg = e.data as ScoringMessage;
@@ -47,8 +52,8 @@ scope.onmessage = (e: MessageEvent) => {
     if (msg.kind === "init") {
       trackers = suiteTrackers(getSuite(msg.suite), msg.run as TrackedRun);
     } else if (msg.kind === "ops") {
-      if (!failed) apply(msg.meta, msg.data);
-      scope.postMessage({ kind: "ack", bytes: msg.data.byteLength + msg.meta.byteLength });
+      if (!failed) apply(msg.meta, msg.data, msg.features);
+      scope.postMessage({ kind: "ack", bytes: bytesOf(msg) });
     } else if (msg.kind === "finish") {
       if (failed) return;
       const t = trackers!;
@@ -60,9 +65,7 @@ scope.onmessage = (e: MessageEvent) => {
       });
     }
   } catch (err) {
-    if (msg.kind === "ops") {
-      scope.postMessage({ kind: "ack", bytes: msg.data.byteLength + msg.meta.byteLength });
-    }
+    if (msg.kind === "ops") scope.postMessage({ kind: "ack", bytes: bytesOf(msg) });
     if (!failed) fail(err);
   }
 };

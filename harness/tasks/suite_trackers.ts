@@ -16,7 +16,13 @@
  * @module
  */
 import { gridSize, type Suite, type SuiteTrackerContext } from "../../suites/common/types.ts";
-import { buildTrackers, type ShardStates, type TrackerSet } from "../../metrics/tracker.ts";
+import {
+  buildTrackers,
+  type FeatureSet,
+  featureSet,
+  type ShardStates,
+  type TrackerSet,
+} from "../../metrics/tracker.ts";
 import { forecastFamilies } from "../../metrics/trackers.ts";
 
 /** A forecast run's shape, as recorded in its result (`config`, `model.history`). */
@@ -47,7 +53,34 @@ export function suiteTrackers(
   shards?: readonly ShardStates[],
   partial = false,
 ): TrackerSet {
-  const ctx: SuiteTrackerContext = {
+  return buildTrackers(
+    forecastFamilies(suite.trackers ?? []),
+    context(suite, run),
+    shards,
+    partial,
+  );
+}
+
+/**
+ * The reference features of a forecast run of `suite` (`metrics/tracker.ts` `featureSet`): the
+ * layout of the vectors {@link suiteTrackers}' `observe` takes, and the function that computes
+ * one from a reference state, for the reference cache (`harness/data/reference_features.ts`).
+ *
+ * @example
+ * ```ts
+ * import { suiteFeatures } from "./suite_trackers.ts";
+ * import { getSuite } from "../../suites/mod.ts";
+ * const f = suiteFeatures(getSuite("burgers1d"), { ics: 1, steps: 1, history: 1, summarySteps: [], seed: 0 });
+ * if (f.slots[0].key !== "scorer" || f.size < 2) throw new Error(f.version);
+ * ```
+ */
+export function suiteFeatures(suite: Suite, run: TrackedRun): FeatureSet {
+  return featureSet(forecastFamilies(suite.trackers ?? []), context(suite, run));
+}
+
+/** The trackers' view of a run of `suite`. */
+function context(suite: Suite, run: TrackedRun): SuiteTrackerContext {
+  return {
     suite,
     pointsPerField: gridSize(suite.grid),
     ics: run.ics,
@@ -57,5 +90,4 @@ export function suiteTrackers(
     seed: run.seed,
     ...(run.data ? { data: run.data } : {}),
   };
-  return buildTrackers(forecastFamilies(suite.trackers ?? []), ctx, shards, partial);
 }

@@ -1,0 +1,256 @@
+/**
+ * Reference features: what the metric families compute from the reference alone (its spectra,
+ * energy, diagnostics; `metrics/tracker.ts`, `FeatureSet`), computed once per reference and kept
+ * next to it in its store, instead of once per model run.
+ *
+ * One entry holds a vector of `F` float64 values per reference state, `[N, T + 1, F]` (step 0 =
+ * the IC), and a header that says what it was computed from: the suite, its version and the
+ * request, the reference's SHA-256, and the feature layout's version (every family's key, the
+ * version of its features and their size). {@link referenceFeatures} uses an entry only when all
+ * of these match: one made for another reference (a regenerated one, another suite version) or
+ * by other feature code (a bumped family version) is recomputed and written over; the entry's
+ * name carries a digest of the layout version, so two layouts never overwrite each other.
+ *
+ * A run reads the features in the same step windows as the reference ({@link featuredReference}),
+ * so it holds a few steps of them at a time. Stores that keep whole arrays (IndexedDB, memory)
+ * give them whole. This module uses no file system, so it runs in browsers.
+ *
+ * @example
+ * ```ts
+ * import { referenceFeatures } from "./reference_features.ts";
+ * import { arrayReferenceSource } from "./reference_source.ts";
+ * import { memoryReferenceStore } from "./reference_store.ts";
+ * import type { Suite } from "../../suites/common/types.ts";
+ * const suite = { id: "toy", version: "1" } as Suite, request = { seed: 0, ics: 1, steps: 1 };
+ * const reference = arrayReferenceSource(Float32Array.of(1, 2, 3, 4), 1, 1); // S = 2
+ * const set = { version: "sum@1:1", size: 1, compute: (s: Float32Array) => Float64Array.of(s[0] + s[1]) };
+ * const store = memoryReferenceStore(), ref = { sha256: "ab", source: reference };
+ * const miss = (await referenceFeatures(store, suite, request, ref, set))!;
+ * const hit = (await referenceFeatures(store, suite, request, ref, set))!;
+ * const w = await hit.source.window(0, 1, 0, 2);
+ * if (miss.cached || !hit.cached || w.join() !== "3,7") throw new Error(w.join());
+ * ```
+ * @module
+ */
+import { sha256HexSync } from "../core/hash.ts";
+import type { Suite } from "../../suites/common/types.ts";
+import {
+  arrayFeatureSource,
+  type FeatureSource,
+  type ReferenceSource,
+  stepsPerWindow,
+} from "./reference_source.ts";
+import type { ReferenceRequest, ReferenceStore, StoredFeatures } from "./reference_store.ts";
+
+export { arrayFeatureSource, type FeatureSource, sliceFeatureSource } from "./reference_source.ts";
+
+/** Value of the header's `schema`. */
+export const FEATURES_SCHEMA = "emubench.reference-features/1";
+
+/** What features are: a layout version, values per state and the function of one state. */
+export interface FeatureLayout {
+  /** Changes with the numbers `compute` gives (`FeatureSet.version`). */
+  readonly version: string;
+  /** Values per state. */
+  readonly size: number;
+  /** The vector of one reference state. */
+  compute(state: Float32Array): Float64Array;
+}
+
+/** The store's name of the entry of features `version` (a digest of it). */
+export function featuresName(version: string): string {
+  return `features-${sha256HexSync(version).slice(0, 16)}`;
+}
+
+/** The header an entry of `layout` for this reference is written with, and must be read with. */
+function featureHeader(
+  suite: Suite,
+  request: ReferenceRequest,
+  sha256: string,
+  layout: FeatureLayout,
+): Record<string, unknown> {
+  return {
+    schema: FEATURES_SCHEMA,
+    suite: suite.id,
+    version: suite.version,
+    seed: request.seed,
+    ics: request.ics,
+    steps: request.steps,
+    sha256,
+    features: layout.version,
+    shape: [request.ics, request.steps + 1, layout.size],
+    dtype: "float64",
+    byteOrder: "little",
+  };
+}
+
+/** Why `found` is not an entry for `want` (its first differing attribute), or undefined. */
+function stale(found: StoredFeatures, want: Record<string, unknown>): string | undefined {
+  for (const [key, value] of Object.entries(want)) {
+    const got = JSON.stringify(found.header[key]);
+    if (got !== JSON.stringify(value)) return `${key} is ${got}, expected ${JSON.stringify(value)}`;
+  }
+  const [n, t1, f] = want.shape as number[], src = found.source;
+  if (src.count !== n || src.steps !== t1 - 1 || src.size !== f) {
+    return `values read as [${src.count}, ${
+      src.steps + 1
+    }, ${src.size}], expected [${n}, ${t1}, ${f}]`;
+  }
+  return undefined;
+}
+
+/**
+ * Compute the features of every state of `source`, `[N, T + 1, F]`, reading it IC by IC in
+ * windows of at most 1 MiB.
+ */
+export async function computeFeatures(
+  source: ReferenceSource,
+  layout: FeatureLayout,
+): Promise<Float64Array> {
+  const { count, steps, stateSize: S } = source, F = layout.size;
+  const out = new Float64Array(count * (steps + 1) * F);
+  const W = stepsPerWindow(S, 1);
+  for (let ic = 0; ic < count; ic++) {
+    for (let t0 = 0; t0 <= steps; t0 += W) {
+      const t1 = Math.min(steps + 1, t0 + W), w = await source.window(ic, ic + 1, t0, t1);
+      for (let t = t0; t < t1; t++) {
+        const v = layout.compute(w.subarray((t - t0) * S, (t - t0 + 1) * S));
+        if (v.length !== F) {
+          throw new TypeError(`reference features: expected ${F} values, found ${v.length}`);
+        }
+        out.set(v, (ic * (steps + 1) + t) * F);
+      }
+    }
+  }
+  return out;
+}
+
+/** What {@link referenceFeatures} gives. */
+export interface ReferenceFeaturesHandle {
+  source: FeatureSource;
+  /** True when read from the store. */
+  cached: boolean;
+  /** Wall time to read or compute, in seconds. */
+  seconds: number;
+}
+
+/**
+ * The features `layout` of the reference `ref` (`sha256` and `source`, as
+ * `referenceSourceFromStore` gave them) of `request`: the store's entry where it was made for
+ * this reference and layout (module notes), else computed from `ref.source` and written to the
+ * store. `null` where the store keeps no features, or has none for this reference and `compute`
+ * is false (a shard: computing every IC's would cost more than scoring its own). A store that fails to
+ * read or write is logged and does not fail the run (the features are then computed, or held
+ * in memory).
+ */
+export async function referenceFeatures(
+  store: ReferenceStore,
+  suite: Suite,
+  request: ReferenceRequest,
+  ref: { sha256: string; source: ReferenceSource },
+  layout: FeatureLayout,
+  options: { log?: (message: string) => void; compute?: boolean } = {},
+): Promise<ReferenceFeaturesHandle | null> {
+  const log = options.log ?? ((m: string) => console.warn(m));
+  const t0 = performance.now();
+  const name = featuresName(layout.version);
+  const want = featureHeader(suite, request, ref.sha256, layout);
+  const where = `${store.locate(suite, request)} ${name}`;
+  if (store.openFeatures) {
+    try {
+      const found = await store.openFeatures(suite, request, name);
+      if (found) {
+        const why = stale(found, want);
+        if (why === undefined) {
+          return { source: found.source, cached: true, seconds: (performance.now() - t0) / 1000 };
+        }
+        log(`note: reference features ${where} are stale (${why}); computing them again`);
+      }
+    } catch (e) {
+      log(
+        `warning: reference features ${where} are unusable (${message(e)}); computing them again`,
+      );
+    }
+  }
+  // A store that keeps no features: the trackers compute them as they go, at no extra cost.
+  if (options.compute === false || !store.putFeatures) return null;
+  const { count, steps } = ref.source;
+  const values = await computeFeatures(ref.source, layout);
+  if (store.putFeatures) {
+    try {
+      await store.putFeatures(
+        suite,
+        request,
+        name,
+        { ...want, created: new Date().toISOString() },
+        values,
+      );
+    } catch (e) {
+      log(`warning: could not write reference features ${where} (${message(e)})`);
+    }
+  }
+  return {
+    source: arrayFeatureSource(values, count, steps, layout.size),
+    cached: false,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+const message = (e: unknown) => e instanceof Error ? e.message : String(e);
+
+/**
+ * `reference` with its `features` read alongside: every window of `source` also reads the same
+ * window of the features, and `at(ic, step)` gives the vector of the state at `step` of IC `ic`
+ * from the last few windows read (`undefined` outside them: the trackers then compute it). So
+ * the rollout, which reads the reference by windows and hands each state to the trackers, hands
+ * them its features too without reading anything more.
+ *
+ * @example
+ * ```ts
+ * import { arrayFeatureSource, featuredReference } from "./reference_features.ts";
+ * import { arrayReferenceSource } from "./reference_source.ts";
+ * const ref = arrayReferenceSource(Float32Array.of(1, 2, 3, 4), 2, 1); // S = 1
+ * const f = featuredReference(ref, arrayFeatureSource(Float64Array.of(10, 20, 30, 40), 2, 1, 1));
+ * if (f.at(1, 1) !== undefined) throw new Error("nothing read yet");
+ * await f.source.window(0, 2, 1, 2);
+ * if (f.at(1, 1)?.[0] !== 40 || f.at(0, 0) !== undefined) throw new Error();
+ * ```
+ */
+export function featuredReference(
+  reference: ReferenceSource,
+  features: FeatureSource,
+): { source: ReferenceSource; at(ic: number, step: number): Float64Array | undefined } {
+  if (
+    features.count !== reference.count || features.steps !== reference.steps
+  ) {
+    throw new TypeError(
+      `Cannot read features [${features.count}, ${features.steps + 1}] with a reference ` +
+        `[${reference.count}, ${reference.steps + 1}]`,
+    );
+  }
+  const F = features.size;
+  /** The windows read last (newest first): bounds and values. */
+  const kept: { ic0: number; ic1: number; t0: number; t1: number; values: Float64Array }[] = [];
+  return {
+    source: {
+      count: reference.count,
+      steps: reference.steps,
+      stateSize: reference.stateSize,
+      async window(ic0, ic1, t0, t1) {
+        const [w, values] = await Promise.all([
+          reference.window(ic0, ic1, t0, t1),
+          features.window(ic0, ic1, t0, t1),
+        ]);
+        kept.unshift({ ic0, ic1, t0, t1, values });
+        kept.length = Math.min(kept.length, 4);
+        return w;
+      },
+    },
+    at(ic, step) {
+      const k = kept.find((k) => ic >= k.ic0 && ic < k.ic1 && step >= k.t0 && step < k.t1);
+      if (!k) return undefined;
+      const at = ((ic - k.ic0) * (k.t1 - k.t0) + step - k.t0) * F;
+      return k.values.subarray(at, at + F);
+    },
+  };
+}

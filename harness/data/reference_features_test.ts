@@ -1,0 +1,165 @@
+import {
+  computeFeatures,
+  featuredReference,
+  featuresName,
+  referenceFeatures,
+} from "./reference_features.ts";
+import { arrayReferenceSource } from "./reference_source.ts";
+import { memoryReferenceStore, type ReferenceStore } from "./reference_store.ts";
+import { fileReferenceStore, openReference } from "./reference_cache.ts";
+import type { Suite } from "../../suites/common/types.ts";
+
+function assert(ok: unknown, message = "assertion failed"): asserts ok {
+  if (!ok) throw new Error(message);
+}
+
+/** A toy suite: X = 3, one field; state t of IC i is (i + 1)·sin(t + j). */
+const suite = {
+  id: "toyfeat",
+  version: "1",
+  fields: ["u"],
+  grid: { kind: "periodic1d", n: 3, length: 1 },
+  initialConditions: (count: number) =>
+    Float32Array.from({ length: count * 3 }, (_, k) => (Math.floor(k / 3) + 1) * Math.sin(k % 3)),
+  reference: (_: Float32Array, count: number, steps: number) =>
+    Float32Array.from({ length: count * (steps + 1) * 3 }, (_, k) => {
+      const i = Math.floor(k / ((steps + 1) * 3)), t = Math.floor(k / 3) % (steps + 1);
+      return (i + 1) * Math.sin(t + (k % 3));
+    }),
+} as unknown as Suite;
+const request = { seed: 0, ics: 3, steps: 5 };
+
+/** Features counting their calls: the sum and the sum of squares of a state, in float64. */
+function counting(version = "sums@1:2") {
+  let calls = 0;
+  return {
+    get calls() {
+      return calls;
+    },
+    version,
+    size: 2,
+    compute(s: Float32Array) {
+      calls++;
+      let a = 0, b = 0;
+      for (const v of s) {
+        a += v;
+        b += v * v;
+      }
+      return Float64Array.of(a, b);
+    },
+  };
+}
+
+async function stores(): Promise<[string, ReferenceStore][]> {
+  return [
+    ["memory", memoryReferenceStore()],
+    ["file", fileReferenceStore(await Deno.makeTempDir({ prefix: "features_" }))],
+  ];
+}
+
+Deno.test("features: computed once, then read back bit for bit in any window", async () => {
+  for (const [name, store] of await stores()) {
+    const ref = await refOf(store);
+    const layout = counting();
+    const miss = await referenceFeatures(store, suite, request, ref, layout);
+    assert(miss && !miss.cached && layout.calls === 3 * 6, `${name}: one call per state`);
+    const hit = await referenceFeatures(store, suite, request, ref, layout);
+    assert(hit?.cached && layout.calls === 3 * 6, `${name}: the hit computes nothing`);
+    // Independent: each state's sums from the reference itself.
+    const whole = await ref.source.window(0, 3, 0, 6);
+    for (const [ic0, ic1, t0, t1] of [[0, 3, 0, 6], [1, 2, 2, 5], [0, 2, 4, 6]]) {
+      const w = await hit.source.window(ic0, ic1, t0, t1);
+      let k = 0;
+      for (let ic = ic0; ic < ic1; ic++) {
+        for (let t = t0; t < t1; t++) {
+          const s = whole.subarray((ic * 6 + t) * 3, (ic * 6 + t + 1) * 3);
+          const a = s[0] + s[1] + s[2], b = s[0] * s[0] + s[1] * s[1] + s[2] * s[2];
+          assert(Object.is(w[k++], a) && Object.is(w[k++], b), `${name}: IC ${ic} step ${t}`);
+        }
+      }
+    }
+  }
+});
+
+/** The reference of `request` in `store` (generated there on a miss). */
+async function refOf(store: ReferenceStore) {
+  const { referenceSourceFromStore } = await import("./reference_store.ts");
+  const h = await referenceSourceFromStore(store, suite, request, { log: () => {} });
+  return { sha256: h.sha256, source: h.source };
+}
+
+Deno.test("features: an entry for another reference digest or layout version is not used", async () => {
+  for (const [name, store] of await stores()) {
+    const ref = await refOf(store);
+    const notes: string[] = [];
+    const log = (m: string) => notes.push(m);
+    // An entry made for another digest, under the name of this layout: stale, recomputed.
+    const layout = counting();
+    await referenceFeatures(store, suite, request, { ...ref, sha256: "0".repeat(64) }, layout, {
+      log,
+    });
+    assert(layout.calls === 18, name);
+    const before = layout.calls as number;
+    const again = await referenceFeatures(store, suite, request, ref, layout, { log });
+    assert(!again?.cached && layout.calls === before + 18, `${name}: other digest used`);
+    assert(notes.some((n) => n.includes("stale") && n.includes("sha256")), notes.join("\n"));
+    // Without computing (a shard), a stale entry gives nothing rather than wrong numbers.
+    await referenceFeatures(store, suite, request, { ...ref, sha256: "1".repeat(64) }, layout, {
+      log,
+    });
+    const none = await referenceFeatures(store, suite, request, ref, layout, {
+      log,
+      compute: false,
+    });
+    assert(none === null, `${name}: a stale entry was used by a shard`);
+    // Another layout version is another entry: never read as this one.
+    const v2 = counting("sums@2:2");
+    assert(featuresName(v2.version) !== featuresName(layout.version));
+    const got = await referenceFeatures(store, suite, request, ref, v2, { log });
+    assert(!got?.cached && v2.calls === 18, `${name}: version 2 read version 1's entry`);
+    // The same version with another size is refused by the header, not misread.
+    const header = { ...counting(), size: 3, compute: () => Float64Array.of(1, 2, 3) };
+    const wide = await referenceFeatures(store, suite, request, ref, header, { log });
+    assert(wide && !wide.cached && (await wide.source.window(0, 1, 0, 1)).length === 3, name);
+  }
+});
+
+Deno.test("features: a damaged file is reported and computed again; no entry, nothing written", async () => {
+  const cacheDir = await Deno.makeTempDir({ prefix: "features_bad_" });
+  const store = fileReferenceStore(cacheDir);
+  const h = await openReference(suite, request, { cacheDir, log: () => {} });
+  const ref = { sha256: h.sha256, source: h.source };
+  const layout = counting();
+  await referenceFeatures(store, suite, request, ref, layout);
+  const dir = `${store.locate(suite, request)}/features`;
+  const [file] = [...Deno.readDirSync(dir)].map((e) => `${dir}/${e.name}`);
+  const bytes = await Deno.readFile(file);
+  await Deno.writeFile(file, bytes.subarray(0, bytes.length - 8)); // cut
+  const notes: string[] = [];
+  const again = await referenceFeatures(store, suite, request, ref, layout, {
+    log: (m) => notes.push(m),
+  });
+  assert(!again?.cached && notes.some((n) => n.includes("unusable")), notes.join("\n"));
+  assert((await Deno.readFile(file)).length === bytes.length, "rewritten whole");
+  // A store without that reference entry: computed, and the write is refused and logged.
+  const other = { ...request, seed: 9 };
+  const lone = await referenceFeatures(store, suite, other, ref, counting(), {
+    log: (m) => notes.push(m),
+  });
+  assert(lone && !lone.cached && notes.some((n) => n.includes("could not write")));
+});
+
+Deno.test("featuredReference: the features of the states of the windows read, else undefined", async () => {
+  const ref = arrayReferenceSource(suite.reference(new Float32Array(0), 3, 5), 3, 5);
+  const layout = counting();
+  const values = await computeFeatures(ref, layout);
+  const { arrayFeatureSource } = await import("./reference_source.ts");
+  const f = featuredReference(ref, arrayFeatureSource(values, 3, 5, 2));
+  const w = await f.source.window(1, 3, 2, 4);
+  assert(w.join() === (await ref.window(1, 3, 2, 4)).join(), "the reference is unchanged");
+  for (const [ic, t] of [[1, 2], [2, 3]]) {
+    const got = f.at(ic, t)!;
+    assert(got.join() === values.subarray((ic * 6 + t) * 2, (ic * 6 + t + 1) * 2).join());
+  }
+  assert(f.at(0, 2) === undefined && f.at(1, 4) === undefined, "outside the window");
+});

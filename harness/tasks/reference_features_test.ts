@@ -1,0 +1,142 @@
+/**
+ * Reference features through the trackers of every built-in suite and through `evaluate`: the
+ * rows with features (inline, on the scoring worker, read back from a store) are bit for bit the
+ * rows without them.
+ */
+import { SUITES } from "../../suites/mod.ts";
+import { gridSize, type Suite } from "../../suites/common/types.ts";
+import { suiteFeatures, suiteTrackers, type TrackedRun } from "./suite_trackers.ts";
+import { openScoring } from "./scoring.ts";
+import { evaluate } from "./run.ts";
+import {
+  memoryReferenceStore,
+  type ReferenceStore,
+  sequentialReference,
+} from "../data/reference_store.ts";
+import { assertSameRows } from "../../fixtures/rows.ts";
+import { Rng } from "../core/rng.ts";
+
+function assert(ok: unknown, message = "assertion failed"): asserts ok {
+  if (!ok) throw new Error(message);
+}
+
+/** Seeded smooth-ish states `[ics, steps + 1, S]` of `suite` (a spin-up would take minutes). */
+function states(suite: Suite, ics: number, steps: number, seed: number): Float32Array {
+  const S = suite.fields.length * gridSize(suite.grid), rng = new Rng(seed, 0);
+  const phase = Array.from({ length: 4 }, () => 6 * rng.uniform());
+  return Float32Array.from({ length: ics * (steps + 1) * S }, (_, k) => {
+    const j = k % S, n = Math.floor(k / S);
+    return 1 + Math.sin(0.01 * j + phase[n % 4] + 0.3 * n) + 0.1 * (rng.uniform() - 0.5);
+  });
+}
+
+/** Observe the same states with `set`, handing features where `features` says so. */
+function score(
+  suite: Suite,
+  run: TrackedRun,
+  features: boolean,
+  observe = suiteTrackers(suite, run),
+) {
+  const S = suite.fields.length * gridSize(suite.grid), T1 = run.steps + 1;
+  const ref = states(suite, run.ics, run.steps, 1), pred = states(suite, run.ics, run.steps, 2);
+  const layout = suiteFeatures(suite, run);
+  for (let ic = 0; ic < run.ics; ic++) {
+    observe.observeInitial(ic, ref.subarray(ic * T1 * S, (ic * T1 + 1) * S));
+  }
+  for (let n = 1; n <= run.steps; n++) {
+    for (let ic = 0; ic < run.ics; ic++) {
+      const at = (ic * T1 + n) * S, y = ref.subarray(at, at + S);
+      observe.observe(
+        ic,
+        n,
+        pred.subarray(at, at + S),
+        y,
+        features ? layout.compute(y) : undefined,
+      );
+    }
+  }
+  return observe;
+}
+
+Deno.test("every built-in suite: rows with reference features are the rows without", () => {
+  for (const suite of SUITES) {
+    const run = { ics: 2, steps: 3, history: 1, summarySteps: [1, 3], seed: 0 };
+    const layout = suiteFeatures(suite, run);
+    const keys = layout.slots.map((s) => s.key);
+    assert(keys[0] === "scorer", `${suite.id}: ${layout.version}`);
+    assert(
+      keys.includes("diagnostics") === (suite.diagnostics !== undefined),
+      `${suite.id}: diagnostics features iff the suite has diagnostics (${layout.version})`,
+    );
+    assertSameRows(score(suite, run, true).rows(), score(suite, run, false).rows(), suite.id);
+  }
+});
+
+Deno.test("features that are not the reference's change the rows (the path is used)", () => {
+  const suite = SUITES.find((s) => s.id === "convection1d")!;
+  const run = { ics: 1, steps: 1, history: 1, summarySteps: [1], seed: 0 };
+  const layout = suiteFeatures(suite, run);
+  const set = suiteTrackers(suite, run), plain = suiteTrackers(suite, run);
+  const y = states(suite, 1, 0, 1), p = y.map((v) => v + 0.25);
+  for (const t of [set, plain]) t.observeInitial(0, y);
+  const wrong = layout.compute(y).map((v) => 2 * v);
+  set.observe(0, 1, p, y, wrong);
+  plain.observe(0, 1, p, y);
+  const row = (rows: ReturnType<typeof set.rows>) =>
+    rows.find((r) => r.metric === "energy_ref" && r.step === 1)!.value;
+  assert(row(set.rows()) === 2 * row(plain.rows())!, "energy_ref from the features");
+  let refused = false;
+  try {
+    set.observe(0, 1, p, y, wrong.subarray(1));
+  } catch (e) {
+    refused = e instanceof TypeError;
+  }
+  assert(refused, "a vector of another length is a TypeError");
+});
+
+Deno.test("the scoring worker takes features: its rows are the inline rows without them", async () => {
+  const suite = SUITES.find((s) => s.id === "shallow_water2d")!;
+  const run = { ics: 2, steps: 3, history: 1, summarySteps: [3], seed: 0 };
+  const worker = openScoring(suite, run, "worker");
+  try {
+    score(suite, run, true, worker as unknown as ReturnType<typeof suiteTrackers>);
+    await worker.settle();
+    const rows = (await worker.finish()).rows;
+    assertSameRows(rows, score(suite, run, false).rows(), "worker");
+  } finally {
+    worker.close();
+  }
+});
+
+Deno.test("evaluate: computed, then read back, the features leave every row as it was", async () => {
+  const memory = memoryReferenceStore();
+  let hits = 0;
+  const store: ReferenceStore = {
+    ...memory,
+    openFeatures: async (...a) => {
+      const found = await memory.openFeatures!(...a);
+      if (found) hits++;
+      return found;
+    },
+  };
+  for (const suite of ["burgers1d", "shallow_water2d"]) {
+    const before = hits;
+    const go = (referenceFeatures: boolean) =>
+      evaluate({
+        suite,
+        model: "baseline:persistence",
+        tier: "smoke",
+        backend: "wasm",
+        referenceStore: store,
+        generateReference: sequentialReference,
+        referenceFeatures,
+        scoring: "inline",
+      });
+    const without = (await go(false)).result.rows;
+    const computed = (await go(true)).result.rows; // computes and stores them
+    const read = (await go(true)).result.rows; // reads them back
+    assertSameRows(computed, without, `${suite}: computed`);
+    assertSameRows(read, without, `${suite}: read back`);
+    assert(hits === before + 1, `${suite}: the third run read the stored features`);
+  }
+});
