@@ -140,3 +140,40 @@ Deno.test("evaluate: computed, then read back, the features leave every row as i
     assert(hits === before + 1, `${suite}: the third run read the stored features`);
   }
 });
+
+Deno.test("evaluate hands the stored features to the trackers (doctored ones change the rows)", async () => {
+  const memory = memoryReferenceStore();
+  let doctor = false;
+  const store: ReferenceStore = {
+    ...memory,
+    openFeatures: async (...a) => {
+      const found = await memory.openFeatures!(...a);
+      if (!found || !doctor) return found;
+      const src = found.source;
+      // Twice every feature: the scorer's energy_ref and spectrum_ref rows double.
+      return {
+        header: found.header,
+        source: { ...src, window: async (...w) => (await src.window(...w)).map((v) => 2 * v) },
+      };
+    },
+  };
+  const go = () =>
+    evaluate({
+      suite: "burgers1d",
+      model: "baseline:persistence",
+      tier: "smoke",
+      backend: "wasm",
+      referenceStore: store,
+      generateReference: sequentialReference,
+      scoring: "worker",
+    });
+  const plain = (await go()).result.rows;
+  doctor = true;
+  const doctored = (await go()).result.rows;
+  const energy = (rows: typeof plain, step: number) =>
+    rows.find((r) => r.metric === "energy_ref" && r.step === step)!.value!;
+  for (const step of [1, 5, 20]) {
+    assert(energy(doctored, step) === 2 * energy(plain, step), `energy_ref at step ${step}`);
+  }
+  assert(energy(doctored, 0) === energy(plain, 0), "step 0 (the IC) is computed, not read");
+});
