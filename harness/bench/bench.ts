@@ -17,6 +17,11 @@
  * - engine+metrics worker: the same trackers on a worker thread (`harness/tasks/scoring.ts`,
  *   `--scoring worker`), its start (about 0.2–0.3 s of CPU) counted in every round, as a run
  *   pays it once.
+ * - engine+metrics, device reductions (`--reductions device`, `harness/model/device_metrics.ts`):
+ *   the moments graph (and the suite's energy graph) on the backend at every step, the reference
+ *   step uploaded, `B × (1 + 8C)` numbers read back, full states only at summary steps; the
+ *   families `harness/tasks/device_scoring.ts` computes from them. Its graphs are built and
+ *   loaded once per backend, outside the timed rounds (a run pays that once).
  *
  * `--suite` picks the suite (default burgers1d) and `--model` a baseline (default
  * `cnn1d_untrained` on 1D suites, `unet_untrained` on jet2d). 2D suites take their ICs and
@@ -37,6 +42,8 @@ import { gridShape } from "../../suites/mod.ts";
 import { openScoring } from "../tasks/scoring.ts";
 import { defaultCacheDir, loadOrGenerateReference } from "../data/reference_cache.ts";
 import { pooledReference } from "../tasks/pooled_reference.ts";
+import { openDeviceReductions } from "../model/device_metrics.ts";
+import { deviceScoring } from "../tasks/device_scoring.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -118,7 +125,9 @@ for (const name of chosen) {
     engine: [] as Timing[],
     metrics: [] as Timing[],
     worker: [] as Timing[],
+    device: [] as Timing[],
   };
+  const reductions = await openDeviceReductions(backend, C, shape, suite.energyGraph?.());
   const input = sessions.step.inputNames[0], output = sessions.step.outputNames[0];
   const bare = async () => {
     let x = backend.tensor("float32", ics.slice(), [B, C, ...shape]);
@@ -163,25 +172,53 @@ for (const name of chosen) {
     }
     return { wall: performance.now() - t0, cpu: cpuMs() - c0 };
   };
+  const onDevice = async () => {
+    const run = { ics: B, steps: T, history: plan.history, summarySteps, seed: suite.seed };
+    const t0 = performance.now(), c0 = cpuMs();
+    const d = deviceScoring(suite, run, reductions.energy);
+    await rollout({
+      sessions,
+      channels: C,
+      shape,
+      count: B,
+      reference,
+      refSteps: T,
+      steps: T,
+      maxBatch: B,
+      stepMetrics: reductions.stepMetrics,
+      observer: {
+        initial: (ic, s) => d.observeInitial(ic, s),
+        reduced: (ic, n, v) => d.reduced(ic, n, v),
+        needsStep: (n) => d.needsStep(n),
+        step: (ic, n, p, y) => d.observe(ic, n, p, y),
+        diverged: (ic, n) => d.diverged(ic, n),
+      },
+    });
+    if (d.finish().rows.length === 0) throw new Error("no rows");
+    return { wall: performance.now() - t0, cpu: cpuMs() - c0 };
+  };
   await bare(); // warm-up
   await engine("inline");
   await engine("worker");
+  await onDevice();
   // Rotate the order every round so no variant always runs after another (GC, caches, turbo).
   const variants = [
     async () => times.bare.push(await bare()),
     async () => times.engine.push(await engine("none")),
     async () => times.metrics.push(await engine("inline")),
     async () => times.worker.push(await engine("worker")),
+    async () => times.device.push(await onDevice()),
   ];
   for (let r = 0; r < R; r++) {
     for (let v = 0; v < variants.length; v++) await variants[(r + v) % variants.length]();
   }
   await closeSessions(sessions);
+  await reductions.close();
   const sps = (ms: number) => ((B * T) / (ms / 1000)).toFixed(0);
   const wall = (xs: Timing[]) => median(xs.map((x) => x.wall));
   const cpu = (xs: Timing[]) => median(xs.map((x) => x.cpu));
   const mb = wall(times.bare), me = wall(times.engine);
-  const mm = wall(times.metrics), mw = wall(times.worker);
+  const mm = wall(times.metrics), mw = wall(times.worker), md = wall(times.device);
   // Share of bare throughput kept, per round (variants of one round ran back to back), median.
   const kept = (xs: Timing[]) => median(xs.map((m, r) => times.bare[r].wall / m.wall));
   const cpuUs = (xs: Timing[]) => (cpu(xs) - cpu(times.engine)) * 1000 / (B * T);
@@ -192,9 +229,11 @@ for (const name of chosen) {
     engineStepsPerSecond: (B * T) / (me / 1000),
     inlineStepsPerSecond: (B * T) / (mm / 1000),
     workerStepsPerSecond: (B * T) / (mw / 1000),
+    deviceReductionsStepsPerSecond: (B * T) / (md / 1000),
     engineOverhead: me / mb - 1,
     keptInline: kept(times.metrics),
     keptWorker: kept(times.worker),
+    keptDeviceReductions: kept(times.device),
     metricsCpuUsPerIcStepInline: cpuUs(times.metrics),
     metricsCpuUsPerIcStepWorker: cpuUs(times.worker),
   });
@@ -204,9 +243,11 @@ for (const name of chosen) {
     sps(me),
     sps(mm),
     sps(mw),
+    sps(md),
     `${((me / mb - 1) * 100).toFixed(1)}%`,
     `${(kept(times.metrics) * 100).toFixed(0)}%`,
     `${(kept(times.worker) * 100).toFixed(0)}%`,
+    `${(kept(times.device) * 100).toFixed(0)}%`,
     perStep(times.metrics),
     perStep(times.worker),
   ]);
@@ -218,9 +259,11 @@ const header = [
   "engine steps/s",
   "+metrics inline",
   "+metrics worker",
+  "+metrics device reductions",
   "engine overhead",
   "kept inline",
   "kept worker",
+  "kept device",
   "metrics CPU/IC-step inline",
   "worker",
 ];

@@ -34,7 +34,7 @@ export const runCommand = defineCommand({
     "emubench run --suite S --model <path|baseline:NAME> [--tier T] [--backend B] [--ics N]",
     "             [--steps N] [--seed N] [--batch N] [--data FILE] [--out DIR]",
     "             [--save-trajectories] [--no-report] [--shard K/N] [--scoring M] [--json]",
-    "             [--frontier [--training-cost SECONDS]]",
+    "             [--frontier [--training-cost SECONDS]] [--reductions host|device]",
     "emubench run --task reconstruct --suite era5 --model <dir|baseline:mean_pool_rN>",
     "             [--ics N] [--seed N] [--lmax L] [--data FILE] [--backend B] [--out DIR] [--json]",
   ],
@@ -80,6 +80,16 @@ export const runCommand = defineCommand({
       choices: ["auto", "worker", "inline"],
       defaultText: "auto",
     },
+    reductions: {
+      type: "string",
+      meaning: "where the per-step reductions run: host (every state read back, every metric " +
+        "family, float64) or device (mse/nrmse/Takacs split and the suite's energy graph " +
+        "reduced in float32 on the model's backend, states read back only at summary steps; " +
+        "families needing every state are not computed and the result lists them; " +
+        "docs/device-reductions.md)",
+      choices: ["host", "device"],
+      defaultText: "host",
+    },
     frontier: {
       type: "boolean",
       meaning: "also score and time the suite's solver ladder on the same ICs and backend and " +
@@ -99,6 +109,7 @@ export const runCommand = defineCommand({
     "emubench run --suite burgers1d --model baseline:persistence --data burgers.h5 --ics 16",
     "emubench run --suite burgers1d --model m.onnx --shard 2/4 --out shards   # docs/scale-out.md",
     "emubench run --suite burgers1d --model m.onnx --frontier --training-cost 3600",
+    "emubench run --suite jet2d --model m.onnx --backend webgpu --reductions device",
   ],
   run: async (values) => {
     const v = values;
@@ -109,7 +120,7 @@ export const runCommand = defineCommand({
     const outDir = v.out ?? userPath(join("out", suite, slug(v.model)));
     const trainingSeconds = trainingCost(v["training-cost"], Boolean(v.frontier));
     if (v.task === "reconstruct") {
-      for (const k of ["steps", "shard", "frontier", "scoring"] as const) {
+      for (const k of ["steps", "shard", "frontier", "scoring", "reductions"] as const) {
         if (v[k] !== undefined) {
           throw new ValueRangeError({
             field: `--${k}`,
@@ -172,6 +183,7 @@ export const runCommand = defineCommand({
       shard,
       scoring: v.scoring as ScoringMode | undefined,
       frontier: v.frontier ? { trainingSeconds } : undefined,
+      reductions: v.reductions as "host" | "device" | undefined,
       // report.html is part of the run's output set: it appears with result.json or not at all.
       extraOutputs: v["no-report"] || shard ? undefined : {
         "report.html": (path, result) => writeReport(path, [result]),

@@ -555,6 +555,21 @@ function fmt(v: number | null | undefined): string {
   return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(4))) : v.toExponential(3);
 }
 
+/**
+ * Why `r` has no row of `metric`, where it ran with device-side reductions (`Result.reductions`,
+ * `run --reductions device`): the omission that names the id, or the families it left out.
+ */
+function noRowNote(r: Result, metric: string): string {
+  const rec = r.reductions;
+  if (!rec) return "candidate has no such row";
+  const hit = rec.omitted.find((o) => o.metrics?.includes(metric));
+  return hit
+    ? `candidate has no such row: not computed with device reductions (${hit.because})`
+    : `candidate has no such row; it ran with device reductions, which leave out ${
+      rec.omitted.filter((o) => !o.metrics).map((o) => o.family).join(", ") || "nothing else"
+    }`;
+}
+
 function ratioCheck(
   kind: "curve" | "geomean" | "reconstruct",
   rule: { metric: string; maxRatio: number; atol?: number },
@@ -563,6 +578,7 @@ function ratioCheck(
   step: number | undefined,
   b: ResultRow | undefined,
   c: ResultRow | undefined,
+  missing = "candidate has no such row",
 ): Check {
   const atol = rule.atol ?? 0;
   const limit = `${hib ? "≥ 1/" : "≤ "}${rule.maxRatio}×${atol > 0 ? ` ± ${fmt(atol)}` : ""}`;
@@ -584,7 +600,7 @@ function ratioCheck(
       candidate: null,
       ratio: null,
       status: "fail",
-      note: c ? "candidate has no value here: every IC diverged" : "candidate has no such row",
+      note: c ? "candidate has no value here: every IC diverged" : missing,
     };
   }
   const ratio = bv !== 0 ? cv / bv : cv === 0 ? 1 : null;
@@ -662,6 +678,7 @@ function curveChecks(baseline: Result, candidate: Result, rules: GateRules): Che
           step,
           bRows.find((r) => r.step === step),
           cRows.find((r) => r.step === step),
+          noRowNote(candidate, rule.metric),
         ));
       }
     }
@@ -685,7 +702,16 @@ function geomeanChecks(
     const b = pick(baseline, field);
     if (!b) return []; // nothing to compare against
     return [
-      ratioCheck("geomean", rule, hib, field, undefined, b, pick(candidate, field)),
+      ratioCheck(
+        "geomean",
+        rule,
+        hib,
+        field,
+        undefined,
+        b,
+        pick(candidate, field),
+        noRowNote(candidate, rule.metric),
+      ),
     ];
   });
 }

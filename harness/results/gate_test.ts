@@ -190,6 +190,35 @@ Deno.test("curves: a candidate with no value where the baseline has one fails; t
   assert.equal(back.pass, true);
 });
 
+Deno.test("curves: a candidate run with device reductions says why a row is missing", () => {
+  const base = small();
+  const device: Result = {
+    ...base,
+    rows: base.rows.filter((r) => r.metric !== "spectrum_error"),
+    reductions: {
+      where: "device",
+      precision: "float32",
+      backend: "webgpu",
+      note: "",
+      omitted: [
+        { family: "scorer", metrics: ["spectrum_error"], because: "needs every spectrum" },
+        { family: "diagnostics", because: "it needs the full state of every step" },
+      ],
+    },
+  };
+  const rules: GateRules = {
+    ...DEFAULT_GATE_RULES,
+    divergence: null,
+    curves: [{ metric: "spectrum_error", steps: [20], maxRatio: 1.5 }],
+  };
+  const check = gate(base, device, rules).checks.find((c) => c.kind === "curve")!;
+  assert.equal(check.status, "fail");
+  assert.match(check.note!, /not computed with device reductions \(needs every spectrum\)/);
+  const plain = gate(base, { ...device, reductions: undefined }, rules).checks
+    .find((c) => c.kind === "curve")!;
+  assert.equal(plain.note, "candidate has no such row");
+});
+
 Deno.test("curves: ratio threshold, atol, explicit steps and higher-is-better metrics", () => {
   const base = small();
   const cand = structuredClone(base);

@@ -1,0 +1,74 @@
+/**
+ * `emubench run --reductions device` from the command line: the result file says where the
+ * reductions ran and what was not computed; refusals exit 2 naming `--reductions`; `--help`
+ * lists the flag.
+ */
+import { join } from "node:path";
+import { main } from "./main.ts";
+import { readResult } from "../results/io.ts";
+
+/** Run the CLI capturing its output; returns exit code and the text written. */
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [], err: string[] = [];
+  const log = console.log, error = console.error;
+  const write = Deno.stderr.writeSync;
+  console.log = (...a: unknown[]) => void out.push(a.join(" "));
+  console.error = (...a: unknown[]) => void err.push(a.join(" "));
+  Deno.stderr.writeSync = (b: Uint8Array) => (err.push(new TextDecoder().decode(b)), b.length);
+  try {
+    const code = await main(args);
+    return { code, out: out.join("\n"), err: err.join("") };
+  } finally {
+    console.log = log;
+    console.error = error;
+    Deno.stderr.writeSync = write;
+  }
+}
+
+Deno.test("run --reductions device writes a result that records them; refusals exit 2", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "emubench-devred-cli-" });
+  try {
+    const base = [
+      "run",
+      "--suite",
+      "burgers1d",
+      "--model",
+      "baseline:persistence",
+      "--tier",
+      "smoke",
+      "--backend",
+      "wasm",
+      "--ics",
+      "2",
+      "--steps",
+      "4",
+      "--no-report",
+    ];
+    const out = join(dir, "dev");
+    const ok = await cli([...base, "--reductions", "device", "--out", out]);
+    if (ok.code !== 0) throw new Error(`exit ${ok.code}: ${ok.err}`);
+    const result = await readResult(join(out, "result.json"));
+    const rec = result.reductions;
+    if (rec?.where !== "device" || rec.precision !== "float32" || rec.omitted.length === 0) {
+      throw new Error(JSON.stringify(rec));
+    }
+    if (result.rows.some((r) => r.metric === "spectrum_error")) throw new Error("spectrum_error");
+    if (!result.rows.some((r) => r.metric === "mse")) throw new Error("no mse");
+    for (
+      const [extra, words] of [
+        [["--reductions", "gpu"], "--reductions"],
+        [["--reductions", "device", "--shard", "1/2"], "--shard"],
+        [["--reductions", "device", "--save-trajectories"], "--save-trajectories"],
+      ] as const
+    ) {
+      const r = await cli([...base, ...extra, "--out", join(dir, "refused")]);
+      if (r.code !== 2 || !r.err.includes("--reductions") || !r.err.includes(words)) {
+        throw new Error(`${extra.join(" ")}: exit ${r.code}: ${r.err}`);
+      }
+    }
+    const help = await cli(["run", "--help"]);
+    if (!(help.out + help.err).includes("--reductions")) throw new Error("--help lacks the flag");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
