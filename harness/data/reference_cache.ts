@@ -31,8 +31,8 @@
  * the write that failed).
  *
  * Reference features (`reference_features.ts`) live inside the entry, one file per layout,
- * `features/<name>.bin` (header and float64 values, `featureFileBytes`), written atomically
- * (temporary sibling, rename) and only next to an entry that is there; they go with the entry
+ * `features/<name>.bin` (header and float64 values, `featureHead`), written IC by IC into a
+ * temporary sibling and renamed into place and only next to an entry that is there; they go with the entry
  * when it is removed.
  *
  * This is the Deno store of `reference_store.ts` ({@link fileReferenceStore}); the
@@ -49,10 +49,11 @@ import { join } from "node:path";
 import { createHash } from "node:crypto";
 import * as zarr from "zarrita";
 import { FileSystemStore } from "@zarrita/storage";
-import { removeIfExists, writeFileAtomic } from "../core/atomic.ts";
+import { removeIfExists } from "../core/atomic.ts";
 import type { Progress, Suite } from "../../suites/common/types.ts";
 import {
   type CachedReference,
+  type FeatureWriter,
   type OpenedReference,
   referenceFromStore,
   type ReferenceGenerator,
@@ -320,26 +321,89 @@ const FEATURES_DIR = "features";
 const FEATURES_MAGIC = "EBFEAT01";
 
 /**
- * A features file: `EBFEAT01`, the header's byte length H (uint32 little-endian) and 4 zero
- * bytes, the header as UTF-8 JSON padded with spaces to a multiple of 8 bytes, then the values,
- * float64 little-endian in C order (`[N, T + 1, F]`, the header's `shape`).
+ * The head of a features file: `EBFEAT01`, the header's byte length H (uint32 little-endian) and
+ * 4 zero bytes, the header as UTF-8 JSON padded with spaces to a multiple of 8 bytes. The values
+ * follow, float64 little-endian in C order (`[N, T + 1, F]`, the header's `shape`).
  */
-function featureFileBytes(header: Record<string, unknown>, values: Float64Array): Uint8Array {
+function featureHead(header: Record<string, unknown>): Uint8Array {
   let text = JSON.stringify(header);
-  const raw = new TextEncoder().encode(text);
-  text += " ".repeat((8 - (raw.length % 8)) % 8);
+  text += " ".repeat((8 - (new TextEncoder().encode(text).length % 8)) % 8);
   const head = new TextEncoder().encode(text);
-  const out = new Uint8Array(16 + head.length + values.length * 8);
+  const out = new Uint8Array(16 + head.length);
   out.set(new TextEncoder().encode(FEATURES_MAGIC), 0);
   new DataView(out.buffer).setUint32(8, head.length, true);
   out.set(head, 16);
-  const data = new DataView(out.buffer, 16 + head.length);
-  for (let i = 0; i < values.length; i++) data.setFloat64(8 * i, values[i], true);
+  return out;
+}
+
+/** `values` as little-endian float64 bytes. */
+function f64LeBytes(values: Float64Array): Uint8Array {
+  const out = new Uint8Array(values.length * 8), v = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) v.setFloat64(8 * i, values[i], true);
   return out;
 }
 
 /**
- * The features file at `path` (layout: `featureFileBytes`), or `null` when there is none: its
+ * A {@link FeatureWriter} of the features file `path`: the head, then each IC's values as they
+ * come, into a temporary sibling that is flushed and renamed into place on commit (next to an
+ * entry that is there: `entry`'s `zarr.json` is checked first).
+ */
+async function featureWriter(
+  path: string,
+  entry: string,
+  header: Record<string, unknown>,
+): Promise<FeatureWriter> {
+  if (!(await exists(join(entry, "zarr.json")))) {
+    throw new Error("there is no reference entry to keep them with");
+  }
+  await Deno.mkdir(join(path, ".."), { recursive: true });
+  const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  let open = true;
+  const close = () => {
+    if (open) file.close();
+    open = false;
+  };
+  const writeAll = async (b: Uint8Array) => {
+    for (let at = 0; at < b.length;) at += await file.write(b.subarray(at));
+  };
+  const [n, t1, f] = header.shape as number[];
+  let next = 0;
+  try {
+    await writeAll(featureHead(header));
+  } catch (e) {
+    close();
+    await removeIfExists(tmp).catch(() => {});
+    throw e;
+  }
+  return {
+    async write(ic, values) {
+      if (ic !== next || values.length !== t1 * f) {
+        throw new Error(`features of IC ${ic} (${values.length} values) out of order or size`);
+      }
+      await writeAll(f64LeBytes(values));
+      next++;
+    },
+    async commit() {
+      try {
+        if (next !== n) throw new Error(`features of ${next} of ${n} ICs written`);
+        await file.syncData();
+        close();
+        await Deno.rename(tmp, path);
+      } finally {
+        close();
+        await removeIfExists(tmp).catch(() => {});
+      }
+    },
+    async abort() {
+      close();
+      await removeIfExists(tmp).catch(() => {});
+    },
+  };
+}
+
+/**
+ * The features file at `path` (layout: `featureHead`), or `null` when there is none: its
  * header, and its values read by windows (one byte-range read per IC). Throws for a file that
  * is not one, or whose size does not match its header's shape.
  */
@@ -487,12 +551,24 @@ export function fileReferenceStore(cacheDir: string): ReferenceStore {
     open,
     create,
     openFeatures: (suite, request, name) => openFeatureFile(featurePath(suite, request, name)),
+    createFeatures: (suite, request, name, header) =>
+      featureWriter(featurePath(suite, request, name), locate(suite, request), header),
     async putFeatures(suite, request, name, header, values) {
-      // Only next to an entry that is there (not into a directory of its own making).
-      if (!(await exists(join(locate(suite, request), "zarr.json")))) {
-        throw new Error("there is no reference entry to keep them with");
+      const w = await featureWriter(
+        featurePath(suite, request, name),
+        locate(suite, request),
+        header,
+      );
+      try {
+        const per = values.length / request.ics;
+        for (let i = 0; i < request.ics; i++) {
+          await w.write(i, values.subarray(i * per, (i + 1) * per));
+        }
+        await w.commit();
+      } catch (e) {
+        await w.abort();
+        throw e;
       }
-      await writeFileAtomic(featurePath(suite, request, name), featureFileBytes(header, values));
     },
     async get(suite, request) {
       const entry = await open(suite, request);

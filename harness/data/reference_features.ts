@@ -100,27 +100,39 @@ function stale(found: StoredFeatures, want: Record<string, unknown>): string | u
 }
 
 /**
- * Compute the features of every state of `source`, `[N, T + 1, F]`, reading it IC by IC in
- * windows of at most 1 MiB.
+ * The features of every state of IC `ic` of `source`, `[T + 1, F]`, reading it in windows of at
+ * most 1 MiB.
  */
+export async function computeIcFeatures(
+  source: ReferenceSource,
+  layout: FeatureLayout,
+  ic: number,
+): Promise<Float64Array> {
+  const { steps, stateSize: S } = source, F = layout.size;
+  const out = new Float64Array((steps + 1) * F);
+  const W = stepsPerWindow(S, 1);
+  for (let t0 = 0; t0 <= steps; t0 += W) {
+    const t1 = Math.min(steps + 1, t0 + W), w = await source.window(ic, ic + 1, t0, t1);
+    for (let t = t0; t < t1; t++) {
+      const v = layout.compute(w.subarray((t - t0) * S, (t - t0 + 1) * S));
+      if (v.length !== F) {
+        throw new TypeError(`reference features: expected ${F} values, found ${v.length}`);
+      }
+      out.set(v, t * F);
+    }
+  }
+  return out;
+}
+
+/** The features of every state of `source`, `[N, T + 1, F]` ({@link computeIcFeatures}). */
 export async function computeFeatures(
   source: ReferenceSource,
   layout: FeatureLayout,
 ): Promise<Float64Array> {
-  const { count, steps, stateSize: S } = source, F = layout.size;
-  const out = new Float64Array(count * (steps + 1) * F);
-  const W = stepsPerWindow(S, 1);
-  for (let ic = 0; ic < count; ic++) {
-    for (let t0 = 0; t0 <= steps; t0 += W) {
-      const t1 = Math.min(steps + 1, t0 + W), w = await source.window(ic, ic + 1, t0, t1);
-      for (let t = t0; t < t1; t++) {
-        const v = layout.compute(w.subarray((t - t0) * S, (t - t0 + 1) * S));
-        if (v.length !== F) {
-          throw new TypeError(`reference features: expected ${F} values, found ${v.length}`);
-        }
-        out.set(v, (ic * (steps + 1) + t) * F);
-      }
-    }
+  const per = (source.steps + 1) * layout.size;
+  const out = new Float64Array(source.count * per);
+  for (let ic = 0; ic < source.count; ic++) {
+    out.set(await computeIcFeatures(source, layout, ic), ic * per);
   }
   return out;
 }
@@ -173,26 +185,43 @@ export async function referenceFeatures(
     }
   }
   // A store that keeps no features: the trackers compute them as they go, at no extra cost.
-  if (options.compute === false || !store.putFeatures) return null;
+  if (options.compute === false || !(store.putFeatures || store.createFeatures)) return null;
+  const header = { ...want, created: new Date().toISOString() };
+  const seconds = () => (performance.now() - t0) / 1000;
+  if (store.createFeatures && store.openFeatures) {
+    // IC by IC into the store, then read back by windows: never held whole.
+    try {
+      const writer = await store.createFeatures(suite, request, name, header);
+      try {
+        for (let ic = 0; ic < ref.source.count; ic++) {
+          await writer.write(ic, await computeIcFeatures(ref.source, layout, ic));
+        }
+        await writer.commit();
+      } catch (e) {
+        await writer.abort().catch(() => {});
+        throw e;
+      }
+      const back = await store.openFeatures(suite, request, name);
+      const why = back ? stale(back, want) : "the entry just written is not there";
+      if (why !== undefined) throw new Error(why);
+      return { source: back!.source, cached: false, seconds: seconds() };
+    } catch (e) {
+      // The trackers compute them as they go (nothing is held whole here).
+      log(`warning: could not write reference features ${where} (${message(e)}); running without`);
+      return null;
+    }
+  }
   const { count, steps } = ref.source;
   const values = await computeFeatures(ref.source, layout);
-  if (store.putFeatures) {
-    try {
-      await store.putFeatures(
-        suite,
-        request,
-        name,
-        { ...want, created: new Date().toISOString() },
-        values,
-      );
-    } catch (e) {
-      log(`warning: could not write reference features ${where} (${message(e)})`);
-    }
+  try {
+    await store.putFeatures!(suite, request, name, header, values);
+  } catch (e) {
+    log(`warning: could not write reference features ${where} (${message(e)})`);
   }
   return {
     source: arrayFeatureSource(values, count, steps, layout.size),
     cached: false,
-    seconds: (performance.now() - t0) / 1000,
+    seconds: seconds(),
   };
 }
 

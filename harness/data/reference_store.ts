@@ -144,6 +144,16 @@ export interface ReferenceStore {
     request: ReferenceRequest,
     name: string,
   ): Promise<StoredFeatures | null>;
+  /**
+   * Start writing features under `name` IC by IC (`write(ic, [T + 1, F])` for ic = 0..N−1 in
+   * order, then `commit()`: the entry appears whole; or `abort()`).
+   */
+  createFeatures?(
+    suite: Suite,
+    request: ReferenceRequest,
+    name: string,
+    header: Record<string, unknown>,
+  ): Promise<FeatureWriter>;
   /** Write features `[N, T + 1, F]` under `name`, whole or not at all (readers never see half). */
   putFeatures?(
     suite: Suite,
@@ -152,6 +162,13 @@ export interface ReferenceStore {
     header: Record<string, unknown>,
     values: Float64Array,
   ): Promise<void>;
+}
+
+/** Writes reference features one IC at a time (`ReferenceStore.createFeatures`). */
+export interface FeatureWriter {
+  write(ic: number, values: Float64Array): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
 }
 
 /** Reference features as a store keeps them: its header and its values (whole, or by windows). */
