@@ -186,7 +186,9 @@ export async function referenceFeatures(
   }
   // A store that keeps no features: the trackers compute them as they go, at no extra cost.
   if (options.compute === false || !(store.putFeatures || store.createFeatures)) return null;
-  const header = { ...want, created: new Date().toISOString() };
+  // No time stamp: two writers of one entry write the same bytes, so a reader of the file that
+  // one of them renames over another's reads the same numbers at the same offsets.
+  const header = want;
   const seconds = () => (performance.now() - t0) / 1000;
   if (store.createFeatures && store.openFeatures) {
     // IC by IC into the store, then read back by windows: never held whole.
