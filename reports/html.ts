@@ -146,6 +146,24 @@ function readNotes(results: readonly Result[]): string {
   }): ${notes.map(h).join(" ")}</p>\n`;
 }
 
+/**
+ * A visible note for each result whose per-step reductions ran on the device
+ * (`Result.reductions`, `run --reductions device`): float32, and the families left out.
+ */
+function reductionNotes(results: readonly Result[]): string {
+  return results.filter((r) => r.reductions).map((r) => {
+    const rec = r.reductions!;
+    const left = rec.omitted.map((o) =>
+      o.metrics ? `${o.metrics.join(", ")} (${o.because})` : `${o.family} (${o.because})`
+    );
+    return `<p class="note" role="note"><strong>Device reductions</strong> (${
+      h(r.model.name)
+    }): per-step reductions ran on ${h(rec.backend)} in ${h(rec.precision)}; not computed: ${
+      h(left.join("; "))
+    }.</p>\n`;
+  }).join("");
+}
+
 function formatDate(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
@@ -490,7 +508,7 @@ export function renderReport(input: readonly Result[], options: ReportOptions = 
       : {}),
   };
   const comparison = results.length > 1;
-  const body = readNotes(results) +
+  const body = readNotes(results) + reductionNotes(results) +
     (comparison
       ? comparisonBody(entries, sections, pickHeadline(results, options.headline), era5.html)
       : runBody(entries[0], sections, era5.html)) +

@@ -239,3 +239,25 @@ Deno.test({
     }
   },
 });
+
+Deno.test("run page: a result with device reductions says so, escaped, and one without does not", () => {
+  const plain = renderReport([small()]);
+  assert.ok(!plain.includes("Device reductions"));
+  const r: Result = {
+    ...small(),
+    reductions: {
+      where: "device",
+      precision: "float32",
+      backend: "webgpu [<gpu>]",
+      note: "",
+      omitted: [
+        { family: "scorer", metrics: ["spectrum_error"], because: "needs every spectrum" },
+        { family: "diagnostics", because: "it needs the full state of every step" },
+      ],
+    },
+  };
+  const html = renderReport([r]);
+  assert.ok(html.includes("<strong>Device reductions</strong>"));
+  assert.ok(html.includes("webgpu [&lt;gpu&gt;] in float32"), "backend escaped");
+  assert.ok(html.includes("spectrum_error (needs every spectrum); diagnostics (it needs"));
+});

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { evaluate, type EvaluateOptions } from "./run.ts";
-import { blowUpGraph, float16ScaleGraph, scaleGraph } from "../../fixtures/graphs.ts";
+import { blowUpGraph, float16ScaleGraph, latentGraphs, scaleGraph } from "../../fixtures/graphs.ts";
 import { probeAdapter } from "../onnx/backend.ts";
 import type { ResultRow } from "../../metrics/rows.ts";
 import type { Result } from "../results/schema.ts";
@@ -15,7 +15,7 @@ const key = (r: ResultRow) =>
   JSON.stringify([r.metric, r.field, r.step ?? null, r.ic ?? null, r.k ?? null, r.reduction]);
 
 /** Tolerance of a device value: relative to the row's mse (its parts are accurate to that). */
-function compareRuns(device: Result, host: Result, label: string): void {
+function compareRuns(device: Result, host: Result, label: string, extra: string[] = []): void {
   const hostRows = new Map(host.rows.map((r) => [key(r), r]));
   const mseOf = (r: ResultRow) =>
     hostRows.get(
@@ -39,6 +39,8 @@ function compareRuns(device: Result, host: Result, label: string): void {
       "energy_pred",
       "energy_ref",
       "energy_error",
+      ,
+      ...extra,
     ].includes(r.metric) &&
       !omittedIds.has(r.metric);
     if (computed !== deviceKeys.has(key(r))) {
@@ -60,8 +62,12 @@ function compareRuns(device: Result, host: Result, label: string): void {
         throw new Error(`${label}: ${key(r)} ${f}: ${a} vs ${b}`);
       }
       if (a === null || b === null || a === undefined || b === undefined) continue;
+      // The Takacs parts are accurate relative to the mse they split; energy_error is a
+      // relative difference of two float32 energies, so accurate to float32 rounding absolutely.
       const scale = r.metric === "dissipation" || r.metric === "dispersion"
         ? Math.max(Math.abs(b), mseOf(r) ?? 0)
+        : r.metric === "energy_error"
+        ? Math.max(Math.abs(b), 0.5)
         : Math.abs(b);
       if (!(Math.abs(a - b) <= 2e-5 * scale + 1e-30)) {
         throw new Error(`${label}: ${key(r)} ${f}: device ${a} vs host ${b}`);
@@ -139,6 +145,63 @@ Deno.test("device reductions: NaN and bound divergence are recorded as on the ho
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("device reductions: a latent model is decoded on the device every step; rows as on the host", async () => {
+  const g = latentGraphs(1024, 0.9);
+  const model = {
+    name: "latent",
+    files: {
+      "emulator.json": new TextEncoder().encode(JSON.stringify({
+        name: "latent",
+        suite: "burgers1d",
+        graphs: { encode: "encode.onnx", step: "step.onnx", decode: "decode.onnx" },
+      })),
+      "encode.onnx": g.encode,
+      "step.onnx": g.step,
+      "decode.onnx": g.decode,
+    },
+  };
+  const base: EvaluateOptions = {
+    ...smoke,
+    suite: "burgers1d",
+    model,
+    backend: "wasm",
+    ics: 2,
+    steps: 6,
+  };
+  const host = await evaluate({ ...base, scoring: "inline" });
+  const device = await evaluate({ ...base, reductions: "device" });
+  compareRuns(device.result, host.result, "latent");
+});
+
+Deno.test("device reductions on jet2d: the energy graph gives energy rows and the stability rate", async () => {
+  const base: EvaluateOptions = {
+    ...smoke,
+    suite: "jet2d",
+    model: "baseline:persistence",
+    backend: "native",
+  };
+  const host = await evaluate({ ...base, scoring: "inline" });
+  const device = await evaluate({ ...base, reductions: "device" });
+  const rec = device.result.reductions!;
+  if (rec.omitted[0].metrics?.includes("energy_pred")) throw new Error("jet2d has an energyGraph");
+  for (const id of ["energy_pred", "energy_ref", "energy_error"]) {
+    if (!device.result.rows.some((r) => r.metric === id && r.step === 10)) {
+      throw new Error(`no ${id} at step 10`);
+    }
+  }
+  const scorerIds = new Set(["mse", "rmse", "nrmse", "dissipation", "dispersion"]);
+  const stabilityIds = [...new Set(device.result.rows.map((r) => r.metric))].filter((id) =>
+    !scorerIds.has(id) && !id.startsWith("spectrum_") && !id.startsWith("energy_") ||
+    id.startsWith("energy_band")
+  );
+  if (!stabilityIds.some((id) => id.startsWith("stability"))) {
+    throw new Error(`no stability rows: ${stabilityIds}`);
+  }
+  if (device.result.hovmoller !== undefined) throw new Error("hovmoller needs every step");
+  if (!rec.omitted.some((o) => o.family === "hovmoller")) throw new Error("hovmoller not listed");
+  compareRuns(device.result, host.result, "jet2d", stabilityIds);
 });
 
 const adapter = await probeAdapter();
