@@ -3,7 +3,10 @@
  * (issue 17: every solver step ≥ 1.5× faster than NumPy). Each round times the TypeScript solver
  * in this process, then the suite's `numpy_yardstick.py` (when `python3` with NumPy is there;
  * optional, `--python` picks the interpreter); the table gives medians of the rounds and
- * NumPy ÷ TS. CPU time, not wall time: on a shared machine it is the steadier of the two.
+ * NumPy ÷ TS. CPU time, not wall time: on a shared machine it is the steadier of the two. Each
+ * case first runs until at least 3 units and 0.5 s of CPU are spent (JIT warm-up: V8 compiles
+ * long loops on stack before all their code has run and recompiles them a few times; with one
+ * 5-step warm-up, jet2d's first rounds read 1.5–2× its steady cost).
  *
  * - burgers1d: one ETDRK4 sub-step of one IC at n = 1024 on both sides (the solver keeps one IC's
  *   half spectrum and uses real-input transforms, as references are computed; the yardstick
@@ -12,8 +15,10 @@
  *   Until 2026-12-03 the yardstick batched two ICs per NumPy call and reported per IC, less
  *   work per IC than the solver does (NumPy's per-call overhead shared by two ICs);
  * - hasegawa_wakatani: one RK4 step at 128²;
- * - jet2d: one ETDRK4 step (h = 0.002) at 256², the suite's physics (the yardstick uses
- *   `numpy.fft.rfft2`/`irfft2`);
+ * - jet2d: one ETDRK4 step (h = 0.002) at 256², the suite's physics, through `Jet2D.step` (full
+ *   `Spectral2D` layout in and out; suite 1.1.0 steps the band of the half plane in between and
+ *   evaluates the Jacobian in Basdevant's form, two complex 2D transforms per stage; the
+ *   yardstick uses `numpy.fft.rfft2`/`irfft2`, five real 2D transforms per stage);
  * - shallow_water2d: one SSP-RK3 sub-step (three HLL/MC right-hand sides) at 128², periodic, flat
  *   bottom, from the same two Gaussian bumps at rest, averaged over two model steps Δt = 0.02.
  *
@@ -23,12 +28,13 @@
  * `deno run -A harness/bench/yardstick_bench.ts --rounds 3`
  * (`--json` adds a last line `JSON: {...}` with the same figures, for `speed_table.ts`)
  *
- * Latest figures in docs/benchmarks.md ("Solvers vs NumPy"): burgers1d, hasegawa_wakatani and
- * shallow_water2d above 1.5×, jet2d about 1×. burgers1d on 2026-12-03 13:10–13:12 UTC (main
- * 3bf78dc, numpy 2.4.6, load 1.2–1.5), three runs in a row of
+ * Latest figures in docs/benchmarks.md ("Solvers vs NumPy"): all four above 1.5×. burgers1d on
+ * 2026-12-03 13:10–13:12 UTC (main 3bf78dc, numpy 2.4.6, load 1.2–1.5), three runs in a row of
  * `uptime; deno run -A harness/bench/yardstick_bench.ts --rounds 3 --python python3`:
  * TS 0.032 / 0.033 / 0.034 ms, NumPy 0.082 / 0.082 / 0.083 ms, 2.53× / 2.53× / 2.44× (1.80× with
- * the solver before its loops were fused, 2.21× with numpy 1.24.2). Not yet: a yardstick for convection1d (its exact
+ * the solver before its loops were fused, 2.21× with numpy 1.24.2). jet2d 1.1.0 (band layout,
+ * Basdevant form, radix-4): about 4.1–4.2 ms against NumPy's 6.4–7.2 ms, 1.56–1.70× (0.68× for
+ * 1.0.0 in the same conditions; load 3.7–6.5). Not yet: a yardstick for convection1d (its exact
  * Fourier-shift solver, one FFT pair per step).
  * @module
  */
@@ -186,7 +192,9 @@ console.log(
 console.log("| suite | unit | TS ms | NumPy ms | NumPy ÷ TS |\n| --- | --- | --- | --- | --- |");
 const json: { suite: string; unit: string; tsMs: number; numpyMs: number | null }[] = [];
 for (const c of cases) {
-  c.ts(); // warm-up
+  // warm-up: at least 3 units and 0.5 s of CPU, so that the JIT has settled (V8 compiles the
+  // long loops on stack before all their code has run, and recompiles them a few times)
+  for (let w = 0, t0 = cpuMs(); w < 3 || cpuMs() - t0 < 500; w++) c.ts();
   const ts: number[] = [], py: number[] = [];
   for (let r = 0; r < R; r++) {
     ts.push(c.ts());

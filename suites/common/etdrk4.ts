@@ -9,8 +9,9 @@
  *     v ← e^z v + h [φ₁ N(v) + 2φ₂ (N(a) + N(b)) + φ₃ N(c)]
  *
  * The φ functions are evaluated by a contour mean (no cancellation near z = 0). `etdrk4Phi` is
- * shared by the `burgers1d` and `jet2d` solvers, `Etdrk4Stages` used by `jet2d` (`burgers1d` fuses
- * the same stage formulas into its transform passes); the factor h is folded into the
+ * shared by the `burgers1d` and `jet2d` solvers; both fuse the stage formulas of `Etdrk4Stages`
+ * into their own loops (`burgers1d` into its transform passes, `jet2d` 1.1.0 with the forming of
+ * its nonlinear term), which stays the plain reference form. The factor h is folded into the
  * coefficient arrays.
  *
  * @example

@@ -22,8 +22,8 @@
  * ½Σ|κ|⁸|ω̂|²/n⁴ (ν_h = 0 by default). The β-term (planetary vorticity gradient, β = 0 by
  * default) does no work on either: ⟨ψ ψ_x⟩ = ⟨∇²ψ ψ_x⟩ = 0, so the budgets are unchanged.
  *
- * Discretisation: Fourier pseudo-spectral (`Spectral2D`, 2/3-rule dealiased Jacobian, which
- * conserves E and Z exactly in the semi-discrete inviscid system), and ETDRK4 (Cox & Matthews
+ * Discretisation: Fourier pseudo-spectral (2/3-rule dealiased Jacobian, which conserves E and Z
+ * exactly in the semi-discrete inviscid system), and ETDRK4 (Cox & Matthews
  * 2002; Kassam & Trefethen 2005) for `ω̂_t = λω̂ + N(ω̂)`, `λ = −ν|κ|² − ν_h|κ|⁸ − μ`,
  * `N(ω̂) = −Ĵ(ψ, ω) − iβκ_x ψ̂ + F̂` (the β-term explicit: its rate β/|κ| ≤ β is slow), with sub-step h:
  *
@@ -31,8 +31,18 @@
  *   ω̂⁺ = Eω̂ + f₁N(ω̂) + 2f₂(N(a) + N(b)) + f₃N(c),
  *
  * E = e^{hλ}, E₂ = e^{hλ/2}, Q = hφ_Q(hλ), f_i = hφ_i(hλ), the φ by the contour mean of
- * `etdrk4Phi` and the stages of `suites/common/etdrk4.ts` (shared with `burgers1d`). The linear part, and a constant forcing, are integrated
- * exactly; the scheme is fourth order in h. The mean of ω is zero (ω = ∇²ψ) and is kept zero.
+ * `etdrk4Phi` (`suites/common/etdrk4.ts`, shared with `burgers1d`; the stage loops are the ones of
+ * its `Etdrk4Stages`, fused here with the forming of N). The linear part, and a constant forcing,
+ * are integrated exactly; the scheme is fourth order in h. The mean of ω is zero (ω = ∇²ψ) and is
+ * kept zero.
+ *
+ * Implementation (suite 1.1.0): the state is the band layout of `BandSpectral2D` (the 2/3 band of
+ * the half plane k_x ≥ 0 of ω̂, 171 × 86 bins at 256²), and Ĵ comes from
+ * `BandSpectral2D.advection` in Basdevant's form `J = ∂x∂y(v² − u²) + (∂x² − ∂y²)(uv)`: two
+ * complex 2D transforms per N instead of the three of `Spectral2D.jacobian`, the same dealiased
+ * Jacobian in exact arithmetic (band-limited u, v: alias-free products). `step` keeps the full
+ * `Spectral2D` layout of 1.0.0 for callers and copies through the band layout; `stepBand`,
+ * `toBand` and `bandToPhysical` work on the band layout directly (references, `trajectory`).
  *
  * @example
  * ```ts
@@ -49,8 +59,9 @@
  * @module
  */
 
+import { BandSpectral2D } from "../common/band_spectral2d.ts";
 import { Spectral2D } from "../common/spectral2d.ts";
-import { etdrk4Phi, Etdrk4Stages, type Nonlinear } from "../common/etdrk4.ts";
+import { etdrk4Phi } from "../common/etdrk4.ts";
 
 /**
  * Physical and numerical parameters of {@link Jet2D} (the `jet2d` suite's values: `PHYSICS` in
@@ -116,8 +127,9 @@ export interface Jet2DDiagnostics {
 
 /**
  * Forced 2D Navier–Stokes in vorticity form, ETDRK4 in time (see module docs). States are
- * vorticity spectra `(re, im)` in the `Spectral2D` layout; `step` advances one in place and
- * allocates nothing.
+ * vorticity spectra `(re, im)` of a real field in the `Spectral2D` layout (`step`: it reads the
+ * band bins with k_x ≥ 0 and writes the full plane, Hermitian, zero outside the 2/3 band) or in
+ * the band layout (`stepBand`); both advance in place and allocate nothing.
  *
  * @example
  * ```ts
@@ -152,14 +164,32 @@ export class Jet2D {
   /** Forcing spectrum F̂ (real part; the imaginary part is zero). */
   readonly forcingHat: Float64Array;
 
+  /** Band-layout transforms (the state space of `stepBand`). */
+  readonly band: BandSpectral2D;
+
   readonly #contourPoints: number;
   readonly #cache = new Map<number, Coefficients>();
   readonly #psr: Float64Array;
   readonly #psi: Float64Array;
-  readonly #stages: Etdrk4Stages;
-  readonly #nl: Nonlinear;
   readonly #wr: Float64Array;
   readonly #wi: Float64Array;
+  readonly #lambdaBand: Float64Array;
+  readonly #forcingBand: Float64Array;
+  readonly #jr: Float64Array;
+  readonly #ji: Float64Array;
+  readonly #ar: Float64Array;
+  readonly #ai: Float64Array;
+  readonly #br: Float64Array;
+  readonly #bi: Float64Array;
+  readonly #nvr: Float64Array;
+  readonly #nvi: Float64Array;
+  readonly #nar: Float64Array;
+  readonly #nai: Float64Array;
+  readonly #nbr: Float64Array;
+  readonly #nbi: Float64Array;
+  /** Band-layout state of `step` (the full-layout API copies through it). */
+  readonly #sr: Float64Array;
+  readonly #si: Float64Array;
 
   /** Precompute the grid, λ, F̂ and work buffers (see {@link Jet2DOptions}). */
   constructor(options: Jet2DOptions) {
@@ -210,21 +240,40 @@ export class Jet2D {
     this.forcingHat[(n - kf) * n] += amp;
     this.#psr = buf();
     this.#psi = buf();
-    this.#stages = new Etdrk4Stages(size);
-    this.#nl = (a, b, c, d) => this.#nonlinear(a, b, c, d);
     this.#wr = buf();
     this.#wi = buf();
+    const band = new BandSpectral2D(n, length), bsize = band.size;
+    const bbuf = () => new Float64Array(bsize);
+    this.band = band;
+    this.#lambdaBand = bbuf();
+    this.#forcingBand = bbuf();
+    this.#jr = bbuf();
+    band.fromFull(this.lambda, this.#wi, this.#lambdaBand, this.#jr);
+    band.fromFull(this.forcingHat, this.#wi, this.#forcingBand, this.#jr);
+    this.#ji = bbuf();
+    this.#ar = bbuf();
+    this.#ai = bbuf();
+    this.#br = bbuf();
+    this.#bi = bbuf();
+    this.#nvr = bbuf();
+    this.#nvi = bbuf();
+    this.#nar = bbuf();
+    this.#nai = bbuf();
+    this.#nbr = bbuf();
+    this.#nbi = bbuf();
+    this.#sr = bbuf();
+    this.#si = bbuf();
   }
 
   #coefficients(h: number): Coefficients {
     let c = this.#cache.get(h);
     if (c) return c;
     if (this.#cache.size >= 4) this.#cache.clear();
-    const size = this.grid.size, byZ = new Map<number, ReturnType<typeof etdrk4Phi>>();
+    const size = this.band.size, byZ = new Map<number, ReturnType<typeof etdrk4Phi>>();
     const buf = () => new Float64Array(size);
     c = { e: buf(), e2: buf(), q: buf(), f1: buf(), f2: buf(), f3: buf() };
     for (let k = 0; k < size; k++) {
-      const z = h * this.lambda[k];
+      const z = h * this.#lambdaBand[k];
       let p = byZ.get(z);
       if (!p) {
         p = etdrk4Phi(z, this.#contourPoints);
@@ -242,34 +291,20 @@ export class Jet2D {
   }
 
   /**
-   * N(ω̂) = −Ĵ(ψ, ω) − iβκ_x ψ̂ + F̂ with ψ̂ = ∇⁻²ω̂: the arithmetic of `grid.invLaplacian`, then
-   * `grid.jacobian(ψ̂, ω̂)` (its transforms and product by `grid.bracketBand`), then the β and forcing terms, operation for operation (so the same
-   * bits), with ψ̂ formed inside the loops that need it instead of in its own pass.
+   * `Ĵ = band.advection(ω̂)` into the work arrays: the dealiased Jacobian J(ψ, ω) of the band
+   * spectrum `(re, im)`, in Basdevant's form (one inverse and one forward transform, see
+   * `BandSpectral2D.advection`). The rest of N(ω̂) = −Ĵ − iβκ_x ψ̂ + F̂ is formed in the
+   * stage loops of `#step`.
    */
-  #nonlinear(inR: Float64Array, inI: Float64Array, outR: Float64Array, outI: Float64Array): void {
-    const g = this.grid, size = g.size, f = this.forcingHat, kx = g.kx, ky = g.ky;
-    const mask = g.mask, inv = g.invK2, beta = this.beta;
-    const pr = this.#psr, pi = this.#psi, qr = this.#wr, qi = this.#wi;
-    // (iκ_x − κ_y)·P·ψ̂ ↦ ψ_x + i ψ_y and (iκ_x − κ_y)·P·ω̂ ↦ ω_x + i ω_y
-    for (let k = 0; k < size; k++) {
-      const s = -1 * inv[k], m = mask[k]; // ∇⁻²: ψ̂ = −ω̂/|κ|²
-      const ar = (s * inR[k]) * m, ai = (s * inI[k]) * m, br = inR[k] * m, bi = inI[k] * m;
-      pr[k] = -kx[k] * ai - ky[k] * ar;
-      pi[k] = kx[k] * ar - ky[k] * ai;
-      qr[k] = -kx[k] * bi - ky[k] * br;
-      qi[k] = kx[k] * br - ky[k] * bi;
-    }
-    g.bracketBand(pr, pi, qr, qi, outR, outI);
-    for (let k = 0; k < size; k++) {
-      const m = mask[k], jr = outR[k] * m, ji = outI[k] * m, s = -1 * inv[k], b = beta * kx[k];
-      outR[k] = f[k] - jr + b * (s * inI[k]);
-      outI[k] = -ji - b * (s * inR[k]);
-    }
+  #advect(re: Float64Array, im: Float64Array): void {
+    this.band.advection(re, im, this.#jr, this.#ji);
   }
 
   /**
-   * Advance the vorticity spectrum `(re, im)` in place by one ETDRK4 step of size `dt`
-   * (coefficients are computed on first use of a `dt` and cached).
+   * Advance the vorticity spectrum `(re, im)` (full `Spectral2D` layout, of a real field) in place
+   * by one ETDRK4 step of size `dt` (coefficients are computed on first use of a `dt` and
+   * cached): {@link Jet2D.stepBand} on its band bins with k_x ≥ 0; the result fills the full
+   * plane by Hermitian symmetry, zero outside the 2/3 band.
    *
    * @example
    * ```ts
@@ -291,9 +326,110 @@ export class Jet2D {
     if (!(dt > 0) || !Number.isFinite(dt)) {
       throw new RangeError(`Cannot step Jet2D: expected dt > 0, found ${dt}`);
     }
-    this.#stages.step(re, im, this.#coefficients(dt), this.#nl);
+    const sr = this.#sr, si = this.#si;
+    this.band.fromFull(re, im, sr, si);
+    this.#step(sr, si, dt);
+    this.band.toFull(sr, si, re, im);
+  }
+
+  /**
+   * {@link Jet2D.step} on the band layout of `band` (see `suites/common/band_spectral2d.ts`):
+   * the solver's own state space, without the copies to and from the full layout.
+   *
+   * @example
+   * ```ts
+   * import { Jet2D } from "./solver.ts";
+   * const s = new Jet2D({ n: 8, kf: 1, f0: 0 }), re = new Float64Array(15), im = new Float64Array(15);
+   * re[1] = 64; // ω = 2 cos x
+   * s.stepBand(re, im, 0.5);
+   * if (Math.abs(re[1] - 64 * Math.exp(0.5 * s.lambda[1])) > 1e-12) throw new Error("e^{λh}");
+   * ```
+   */
+  stepBand(re: Float64Array, im: Float64Array, dt: number): void {
+    const size = this.band.size;
+    if (re.length !== size || im.length !== size) {
+      throw new TypeError(
+        `Cannot step Jet2D: expected band spectra of ${size} values, found ${re.length} and ${im.length}`,
+      );
+    }
+    if (!(dt > 0) || !Number.isFinite(dt)) {
+      throw new RangeError(`Cannot step Jet2D: expected dt > 0, found ${dt}`);
+    }
+    this.#step(re, im, dt);
+  }
+
+  /**
+   * ETDRK4 (module docs) on the band layout, each stage loop fused with the forming of N:
+   * `N = F̂ − Ĵ + βκ_x ψ̂_i − i βκ_x ψ̂_r` with `ψ̂ = −ω̂/|κ|²` (the stages of `Etdrk4Stages`,
+   * operation for operation, with N formed where it is first used).
+   */
+  #step(re: Float64Array, im: Float64Array, dt: number): void {
+    const { e, e2, q, f1, f2, f3 } = this.#coefficients(dt), size = this.band.size;
+    const fo = this.#forcingBand, inv = this.band.invK2, kx = this.band.kx, beta = this.beta;
+    const jr = this.#jr, ji = this.#ji, ar = this.#ar, ai = this.#ai, br = this.#br, bi = this.#bi;
+    const nvr = this.#nvr, nvi = this.#nvi, nar = this.#nar, nai = this.#nai;
+    const nbr = this.#nbr, nbi = this.#nbi;
+    this.#advect(re, im);
+    for (let k = 0; k < size; k++) {
+      const bk = beta * kx[k], s = -inv[k];
+      const nr = fo[k] - jr[k] + bk * (s * im[k]), ni = -ji[k] - bk * (s * re[k]);
+      nvr[k] = nr;
+      nvi[k] = ni;
+      ar[k] = e2[k] * re[k] + q[k] * nr;
+      ai[k] = e2[k] * im[k] + q[k] * ni;
+    }
+    this.#advect(ar, ai);
+    for (let k = 0; k < size; k++) {
+      const bk = beta * kx[k], s = -inv[k];
+      const nr = fo[k] - jr[k] + bk * (s * ai[k]), ni = -ji[k] - bk * (s * ar[k]);
+      nar[k] = nr;
+      nai[k] = ni;
+      br[k] = e2[k] * re[k] + q[k] * nr;
+      bi[k] = e2[k] * im[k] + q[k] * ni;
+    }
+    this.#advect(br, bi);
+    // c overwrites b: b is not needed after N(b)
+    for (let k = 0; k < size; k++) {
+      const bk = beta * kx[k], s = -inv[k];
+      const nr = fo[k] - jr[k] + bk * (s * bi[k]), ni = -ji[k] - bk * (s * br[k]);
+      nbr[k] = nr;
+      nbi[k] = ni;
+      br[k] = e2[k] * ar[k] + q[k] * (2 * nr - nvr[k]);
+      bi[k] = e2[k] * ai[k] + q[k] * (2 * ni - nvi[k]);
+    }
+    this.#advect(br, bi);
+    for (let k = 0; k < size; k++) {
+      const bk = beta * kx[k], s = -inv[k];
+      const nr = fo[k] - jr[k] + bk * (s * bi[k]), ni = -ji[k] - bk * (s * br[k]);
+      re[k] = e[k] * re[k] + f1[k] * nvr[k] + 2 * f2[k] * (nar[k] + nbr[k]) + f3[k] * nr;
+      im[k] = e[k] * im[k] + f1[k] * nvi[k] + 2 * f2[k] * (nai[k] + nbi[k]) + f3[k] * ni;
+    }
     re[0] = 0;
     im[0] = 0;
+  }
+
+  /**
+   * Band-layout spectrum of a physical vorticity field (2/3 band, zero mean): the state of
+   * {@link Jet2D.stepBand}, the band bins of {@link Jet2D.toSpectral}.
+   *
+   * @example
+   * ```ts
+   * import { Jet2D } from "./solver.ts";
+   * const s = new Jet2D({ n: 8, kf: 1 }), re = new Float64Array(15), im = new Float64Array(15);
+   * const w = new Float64Array(64);
+   * for (let j = 0; j < 8; j++) for (let i = 0; i < 8; i++) w[j * 8 + i] = 1 + Math.cos(s.grid.x(i));
+   * s.toBand(w, re, im);
+   * if (re[0] !== 0 || Math.abs(re[1] - 32) > 1e-12) throw new Error("band");
+   * ```
+   */
+  toBand(omega: ArrayLike<number>, re: Float64Array, im: Float64Array): void {
+    this.toSpectral(omega, this.#wr, this.#wi);
+    this.band.fromFull(this.#wr, this.#wi, re, im);
+  }
+
+  /** Physical vorticity (n² values) from a band-layout spectrum (`band.inverse`). */
+  bandToPhysical(re: Float64Array, im: Float64Array, out: Float64Array | Float32Array): void {
+    this.band.inverse(re, im, out);
   }
 
   /**
@@ -447,15 +583,15 @@ export class Jet2D {
     if (!Number.isSafeInteger(steps) || steps < 0) {
       throw new RangeError(`Cannot solve Jet2D: expected steps an integer ≥ 0, found ${steps}`);
     }
-    const re = new Float64Array(size), im = new Float64Array(size), w = new Float64Array(size);
-    const out = new Float32Array((steps + 1) * size);
-    this.toSpectral(ic, re, im);
-    this.grid.inverse(re, im, w);
+    const bs = this.band.size, re = new Float64Array(bs), im = new Float64Array(bs);
+    const w = new Float64Array(size), out = new Float32Array((steps + 1) * size);
+    this.toBand(ic, re, im);
+    this.band.inverse(re, im, w);
     out.set(w, 0);
     const h = dt / this.substeps;
     for (let m = 1; m <= steps; m++) {
-      for (let s = 0; s < this.substeps; s++) this.step(re, im, h);
-      this.grid.inverse(re, im, w);
+      for (let s = 0; s < this.substeps; s++) this.stepBand(re, im, h);
+      this.band.inverse(re, im, w);
       out.set(w, m * size);
     }
     return out;

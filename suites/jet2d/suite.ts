@@ -43,7 +43,8 @@ export const DT = 0.02;
 export const SUBSTEPS = 10;
 
 /**
- * The frozen physics of `jet2d` 1.0.0: Re = 1/ν = 10⁴ (forcing units U = L = 1, as Kochkov et
+ * The frozen physics of `jet2d` 1.0.0 (unchanged in 1.1.0, which changed only the solver's
+ * round-off): Re = 1/ν = 10⁴ (forcing units U = L = 1, as Kochkov et
  * al. 2021), hyperviscosity ν_h = 10⁻¹⁴ (damping rate ν_h|κ|⁸ = 27 at the 2/3 cut-off |κ| = 85),
  * drag μ = 0.1, β = 8, Kolmogorov forcing F₀ = 1 at k_f = 2.
  */
@@ -265,7 +266,7 @@ export function jet2dIc(seed: number, index: number): Float32Array {
 /** The `jet2d` suite declaration (SPEC §3). */
 export const jet2d: Suite = {
   id: "jet2d",
-  version: "1.0.0",
+  version: "1.1.0",
   title: "2D Navier–Stokes jets (forced, β-plane)",
   description: "Forced 2D incompressible Navier–Stokes in vorticity form on [0, 2π)², 256 × 256, " +
     "field ω, Δt = 0.02: Kolmogorov forcing at k_f = 2 on a β-plane (β = 8), drag μ = 0.1, " +
@@ -331,15 +332,16 @@ export const jet2d: Suite = {
     }
     const solver = new Jet2D({ ...PHYSICS, substeps: SUBSTEPS });
     const out = new Float32Array(count * (steps + 1) * CELLS);
-    const re = new Float64Array(CELLS), im = new Float64Array(CELLS), w = new Float64Array(CELLS);
-    const h = DT / SUBSTEPS;
+    // the solver's band layout (1.1.0): no copies to the full layout per sub-step
+    const bs = solver.band.size, re = new Float64Array(bs), im = new Float64Array(bs);
+    const w = new Float64Array(CELLS), h = DT / SUBSTEPS;
     for (let i = 0; i < count; i++) {
       const base = i * (steps + 1) * CELLS;
-      solver.toSpectral(ics.subarray(i * CELLS, (i + 1) * CELLS), re, im);
+      solver.toBand(ics.subarray(i * CELLS, (i + 1) * CELLS), re, im);
       out.set(ics.subarray(i * CELLS, (i + 1) * CELLS), base); // step 0 = the IC as given
       for (let m = 1; m <= steps; m++) {
-        for (let s = 0; s < SUBSTEPS; s++) solver.step(re, im, h);
-        solver.toPhysical(re, im, w);
+        for (let s = 0; s < SUBSTEPS; s++) solver.stepBand(re, im, h);
+        solver.bandToPhysical(re, im, w);
         out.set(w, base + m * CELLS);
         progress?.(i * steps + m, count * steps);
       }
