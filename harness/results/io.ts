@@ -46,6 +46,33 @@ function check(cond: boolean, file: string, field: string, expected: string, fou
 }
 
 /**
+ * The `reductions` block of a `run --reductions device` result (`ReductionsRecord`): where,
+ * precision, backend and note strings, and `omitted` entries `{family, because, metrics?}`.
+ */
+function checkReductions(rec: Result["reductions"], file: string): void {
+  const str = (v: unknown) => typeof v === "string";
+  check(
+    typeof rec === "object" && rec !== null && rec.where === "device" && str(rec.precision) &&
+      str(rec.backend) && str(rec.note),
+    file,
+    "reductions",
+    '{where: "device", precision, backend, note, omitted}',
+    rec,
+  );
+  check(Array.isArray(rec!.omitted), file, "reductions.omitted", "an array", rec!.omitted);
+  rec!.omitted.forEach((o, i) =>
+    check(
+      typeof o === "object" && o !== null && str(o.family) && str(o.because) &&
+        (o.metrics === undefined || (Array.isArray(o.metrics) && o.metrics.every(str))),
+      file,
+      `reductions.omitted[${i}]`,
+      "{family, because, metrics?: string[]}",
+      o,
+    )
+  );
+}
+
+/**
  * Check that `json` has the shape of a result (schema tag, required blocks, well-typed rows, a
  * catalogue entry for every metric id of the rows). Throws `ShapeError` naming the field
  * otherwise. A schema 1 file is returned upgraded ({@link upgradeResult}).
@@ -119,6 +146,7 @@ export function validateResult(json: unknown, file: string): Result {
   });
   if (r.hovmoller !== undefined) checkHovmoller(r.hovmoller, file);
   if (r.frontier !== undefined) checkFrontier(r.frontier, r, file);
+  if (r.reductions !== undefined) checkReductions(r.reductions, file);
   check(r.readNote === undefined, file, "readNote", "no such field (readers set it)", r.readNote);
   if (r.schema === RESULT_SCHEMA_V1) return upgradeResult(r, file);
   checkCatalogue(r, file);

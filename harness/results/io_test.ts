@@ -33,3 +33,27 @@ Deno.test("validateResult names the broken part of a hovmoller block or snapshot
     );
   }
 });
+
+Deno.test("validateResult checks a reductions block and names its broken part", () => {
+  const reductions = {
+    where: "device" as const,
+    precision: "float32" as const,
+    backend: "webgpu",
+    note: "n",
+    omitted: [{ family: "scorer", metrics: ["spectrum_error"], because: "b" }],
+  };
+  const r = roundTrip({ ...sampleResult({ steps: 4, ics: 1 }), reductions });
+  assert.equal(validateResult(r, "r.json").reductions?.backend, "webgpu");
+  const broken = [
+    [{ ...reductions, where: "host" }, "r.json: reductions"],
+    [{ ...reductions, omitted: "all" }, "r.json: reductions.omitted"],
+    [{ ...reductions, omitted: [{ family: "x" }] }, "r.json: reductions.omitted[0]"],
+    [{ ...reductions, omitted: [{ family: "x", because: "y", metrics: [1] }] }, "omitted[0]"],
+  ] as const;
+  for (const [bad, words] of broken) {
+    assert.throws(
+      () => validateResult({ ...r, reductions: bad }, "r.json"),
+      (e: Error) => e.message.includes(words),
+    );
+  }
+});
