@@ -239,6 +239,7 @@ Deno.test("device reductions are refused where they cannot apply, naming --reduc
     ["shard", { ...base, shard: { index: 1, count: 2 } }, "--shard"],
     ["trajectories", { ...base, saveTrajectories: true }, "--save-trajectories"],
     ["frontier", { ...base, frontier: {} }, "--frontier"],
+    ["worker", { ...base, scoring: "worker" }, "--scoring worker"],
     ["bad value", { ...base, reductions: "gpu" as "device" }, "host or device"],
     [
       "normalize",

@@ -145,9 +145,9 @@ export interface EvaluateOptions {
    * `energyGraph`) on the model's backend next to the model, reading back per IC and step only
    * the reduced numbers, and full states only at summary steps (`./device_scoring.ts` says which
    * families that computes; the result's `reductions` records what was left out). Refused
-   * (`ValueRangeError`) with `shard`, `saveTrajectories`, `frontier`, and for a model that
-   * normalizes its state or runs in float16. Runs on every backend; it saves device→host traffic
-   * only on webgpu.
+   * (`ValueRangeError`) with `shard`, `saveTrajectories`, `frontier`, `scoring: "worker"`, and
+   * for a model that normalizes its state or runs in float16. Runs on every backend; it saves
+   * device→host traffic only on webgpu.
    */
   reductions?: "host" | "device";
   /** Progress of a phase: `reference`, `rollout`. */
@@ -274,6 +274,8 @@ function checkReductions(o: EvaluateOptions): boolean {
     ? ["--save-trajectories", "it reads every state back; score those on the host"]
     : o.frontier
     ? ["--frontier", "the frontier scores the ladder's rungs on the host"]
+    : o.scoring === "worker"
+    ? ["--scoring worker", "device reductions leave the host too little to hand to a worker"]
     : undefined;
   if (clash) {
     throw new ValueRangeError({
