@@ -1018,7 +1018,9 @@ export function scorerFeatures(
   const spectrum = options.spectrum ?? spectrum1d, x = options.pointsPerField;
   const c = options.fields.length, k = spectrum(new Float64Array(x)).length;
   return {
-    version: "1",
+    // "2": era5's angular power spectrum by ring pairs and FFTs (`suites/era5/spectrum.ts`
+    // healpixQuadrature), equal to "1"'s to round-off: entries written before are recomputed.
+    version: "2",
     size: c * k + 1,
     compute(state) {
       const out = new Float64Array(c * k + 1);

@@ -169,3 +169,16 @@ Deno.test("psnr = 10 log10(R²/mse) with R the range of the reference", () => {
     "lat-lon",
   );
 });
+
+Deno.test("acc and weightedMse are weightedMean's sums bit for bit (one pass, no closures)", () => {
+  for (const grid of [healpixGrid(4), latLonGrid(equiangularLatitudes(7), 5)]) {
+    const n = gridSize(grid);
+    const p = randomArray(n, 1), y = randomArray(n, 2), c = randomArray(n, 3).map((v) => v / 3);
+    const py = weightedMean(grid, (k) => (p[k] - c[k]) * (y[k] - c[k]));
+    const pp = weightedMean(grid, (k) => (p[k] - c[k]) ** 2);
+    const yy = weightedMean(grid, (k) => (y[k] - c[k]) ** 2);
+    check(Object.is(acc(p, y, c, grid), py / Math.sqrt(pp * yy)), `acc on ${grid.kind}`);
+    const mse = weightedMean(grid, (k) => (p[k] - y[k]) ** 2);
+    check(Object.is(weightedMse(p, y, grid), mse), `mse on ${grid.kind}`);
+  }
+});

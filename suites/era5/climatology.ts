@@ -13,7 +13,7 @@
  */
 import { Rng } from "../../harness/core/rng.ts";
 import { applyMat3, rotationMatrix, toCartesian, toLatLon } from "./advection.ts";
-import { climatology, climatologyAtPoints } from "./fields.ts";
+import { climatology, climatologyAtSines } from "./fields.ts";
 import { pixelCentresNest } from "./healpix.ts";
 
 /** Model step in hours (6-hourly, as WeatherBench 2). */
@@ -91,33 +91,35 @@ export interface Era5ClimatologyOptions {
  * With `startHours`: clim(φ, start + 6·step). Without (built-in data): the built-in truth at
  * step s is the IC at the backward-rotated point R(6s h)ᵀx (`advection.ts`), so its climatology
  * is the start-time climatology at that point, clim(φ(R(6s h)ᵀx), start): closed form, no
- * regridding; the rotated latitudes are computed once per step.
+ * regridding; the sines of the rotated latitudes are computed once per step.
  */
 function climatologyProvider(
   theta: ArrayLike<number>,
   phi: ArrayLike<number>,
   o: Era5ClimatologyOptions,
 ): (ic: number, step: number) => Float32Array {
+  // The sines of the latitudes are kept (once, or once per step), not recomputed per IC:
+  // climatologyAtSines gives climatologyAtPoints' values bit for bit.
   const P = theta.length, start = o.startHours;
   if (start) {
-    const lat = Float64Array.from(theta, (t) => Math.PI / 2 - t);
-    return (ic, step) => climatologyAtPoints(ERA5_FIELDS, lat, start[ic] + step * ERA5_DT_HOURS);
+    const sin = Float64Array.from(theta, (t) => Math.sin(Math.PI / 2 - t));
+    return (ic, step) => climatologyAtSines(ERA5_FIELDS, sin, start[ic] + step * ERA5_DT_HOURS);
   }
   const alpha = o.alpha ?? ERA5_ALPHA;
   const { hours } = era5Starts(o.ics, o.seed);
-  const latByStep = new Map<number, Float64Array>();
+  const sinByStep = new Map<number, Float64Array>();
   return (ic, step) => {
-    let lat = latByStep.get(step);
-    if (!lat) {
+    let sin = sinByStep.get(step);
+    if (!sin) {
       const r = rotationMatrix(alpha, step * ERA5_DT_HOURS);
-      lat = new Float64Array(P);
+      sin = new Float64Array(P);
       for (let p = 0; p < P; p++) {
         const x = applyMat3(r, toCartesian(Math.PI / 2 - theta[p], phi[p]), true); // R(t)ᵀx
-        lat[p] = toLatLon(x[0], x[1], x[2]).lat;
+        sin[p] = Math.sin(toLatLon(x[0], x[1], x[2]).lat);
       }
-      latByStep.set(step, lat);
+      sinByStep.set(step, sin);
     }
-    return climatologyAtPoints(ERA5_FIELDS, lat, hours[ic]);
+    return climatologyAtSines(ERA5_FIELDS, sin, hours[ic]);
   };
 }
 

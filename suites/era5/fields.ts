@@ -123,10 +123,44 @@ export function era5Variable(name: string): Era5Variable {
  * ```
  */
 export function climatologyValue(v: Era5Variable, latRad: number, hour: number): number {
-  const s = Math.sin(latRad);
+  return climatologyFromSine(v, Math.sin(latRad), seasonOf(hour));
+}
+
+/** cos(2π(d − 15)/365.25), d = hour/24: the seasonal factor of {@link climatologyValue}. */
+function seasonOf(hour: number): number {
   const d = hour / 24;
-  return v.mean - v.poleDrop * s * s -
-    v.seasonal * s * Math.cos((2 * Math.PI * (d - 15)) / YEAR_DAYS);
+  return Math.cos((2 * Math.PI * (d - 15)) / YEAR_DAYS);
+}
+
+/** m₀ − m₂ s² − s_v·s·`season` with s = sin φ: {@link climatologyValue}'s one formula. */
+function climatologyFromSine(v: Era5Variable, s: number, season: number): number {
+  return v.mean - v.poleDrop * s * s - v.seasonal * s * season;
+}
+
+/**
+ * {@link climatologyAtPoints} from the sines of the points' latitudes, `sinLat` = sin φ (what a
+ * caller that scores many times at the same points keeps): `[C, P]`, the same values bit for bit.
+ *
+ * @example
+ * ```ts
+ * import { climatologyAtPoints, climatologyAtSines } from "./fields.ts";
+ * const lat = [0.3, -1.1], v = ["2m_temperature", "geopotential_500"];
+ * const a = climatologyAtPoints(v, lat, 1234), b = climatologyAtSines(v, lat.map(Math.sin), 1234);
+ * if (a.some((x, k) => x !== b[k])) throw new Error("same bits");
+ * ```
+ */
+export function climatologyAtSines(
+  variables: readonly string[],
+  sinLat: ArrayLike<number>,
+  hour: number,
+): Float32Array {
+  const P = sinLat.length, vars = variables.map(era5Variable), season = seasonOf(hour);
+  const out = new Float32Array(vars.length * P);
+  for (let c = 0; c < vars.length; c++) {
+    const v = vars[c], o = c * P;
+    for (let p = 0; p < P; p++) out[o + p] = climatologyFromSine(v, sinLat[p], season);
+  }
+  return out;
 }
 
 /** Options of {@link syntheticFields} and {@link climatology}. */

@@ -2,7 +2,8 @@
  * Spherical harmonics on HEALPix: orthonormal associated Legendre functions, synthesis of a
  * band-limited field (at HEALPix pixel centres or at arbitrary points), analysis by quadrature
  * over the equal-area pixels (optionally Jacobi-iterated as healpy's `map2alm(iter=…)`), and the
- * angular power spectrum C_ℓ.
+ * angular power spectrum C_ℓ (by {@link healpixQuadrature}: ring pairs, FFTs, no allocation
+ * beyond the result).
  *
  * Conventions: Y_ℓm(θ, φ) = P̄_ℓm(cos θ)·e^{imφ} with ∫|Y_ℓm|² dΩ = 1 (no Condon–Shortley
  * phase). A real field is f = Σ_ℓ [a_ℓ0 Y_ℓ0 + 2 Re Σ_{m>0} a_ℓm Y_ℓm], and only m ≥ 0 is
@@ -18,6 +19,7 @@
  * ```
  * @module
  */
+import { rfftInto } from "../../metrics/fft.ts";
 import { npix, orderOf, pixelCentresNest, ringOf, ringZ } from "./healpix.ts";
 
 /** Spherical-harmonic coefficients a_ℓm, m ≥ 0, of a real field, band limit `lmax`. */
@@ -350,10 +352,270 @@ function quadrature(field: ArrayLike<number>, nside: number, lmax: number): Alm 
 }
 
 /**
+ * The ring pairs of a HEALPix grid for {@link healpixQuadrature}, with tables up to `lmax` and a
+ * workspace (cached per (nside, lmax); one call at a time, as JavaScript runs).
+ */
+interface PairPlan {
+  /** Number of pairs: 2·nside (north ring r with south ring 4·nside − 2 − r; the equator alone). */
+  np: number;
+  lmax: number;
+  /** Ring length of pair p. */
+  len: Int32Array;
+  /** The nested pixels of pair p's north ring in slot order: `pixN[off[p] + j]`, j < len[p]. */
+  pixN: Int32Array;
+  /** Same for the south ring (the equator's pair: the equator again). */
+  pixS: Int32Array;
+  off: Int32Array;
+  /** w·cos(mφ0_p) at `[p·(lmax+1) + m]`, w·sin(mφ0_p) at `[(np + p)·(lmax+1) + m]`, w = 4π/N. */
+  ph: Float64Array;
+  /** Offset of order m in the m-major storage: (ℓ, m) at `mOff[m] + ℓ − m`. */
+  mOff: Int32Array;
+  /** P̄_ℓm(z_p) of the north ring (z_p ≥ 0) at `(mOff[m] + ℓ − m)·np + p`. */
+  leg: Float64Array;
+  /** cos/sin(2πk/n) for the ring lengths that are not powers of two (by length). */
+  tw: Map<number, { c: Float64Array; s: Float64Array }>;
+  /** Workspace: the pair sums S_m(p) and differences D_m(p), `[m·np + p]`, re and im. */
+  sr: Float64Array;
+  si: Float64Array;
+  dr: Float64Array;
+  di: Float64Array;
+  /** Workspace: one pair's sum and difference rings, their DFTs, FFT scratch. */
+  xs: Float64Array;
+  xd: Float64Array;
+  gsr: Float64Array;
+  gsi: Float64Array;
+  gdr: Float64Array;
+  gdi: Float64Array;
+  zr: Float64Array;
+  zi: Float64Array;
+  /** Workspace of the folded DFT: `[8, nside]`. */
+  q: Float64Array;
+}
+
+const pairPlans = new Map<string, PairPlan>();
+
+function pairPlan(nside: number, lmax: number): PairPlan {
+  const key = `${nside}:${lmax}`;
+  const hit = pairPlans.get(key);
+  if (hit) return hit;
+  const rings = ringPlan(nside, lmax), nr = 4 * nside - 1, np = 2 * nside, L1 = lmax + 1;
+  const len = new Int32Array(np), off = new Int32Array(np + 1);
+  for (let p = 0; p < np; p++) {
+    len[p] = rings.start[p + 1] - rings.start[p];
+    off[p + 1] = off[p] + len[p];
+  }
+  const pixN = new Int32Array(off[np]), pixS = new Int32Array(off[np]);
+  const ph = new Float64Array(2 * np * L1), w = (4 * Math.PI) / npix(nside);
+  const tw = new Map<number, { c: Float64Array; s: Float64Array }>();
+  for (let p = 0; p < np; p++) {
+    const rn = p, rs = nr - 1 - p, n = len[p];
+    // Mirrored rings have the same length and longitudes (HEALPix is symmetric about z = 0).
+    if (
+      rings.start[rs + 1] - rings.start[rs] !== n ||
+      Math.abs(rings.phi0[rs] - rings.phi0[rn]) > 1e-12
+    ) {
+      throw new RangeError(`HEALPix rings ${rn + 1} and ${rs + 1} are not mirror images`);
+    }
+    for (let k = rings.start[rn]; k < rings.start[rn + 1]; k++) {
+      pixN[off[p] + rings.slot[k]] = rings.pix[k];
+    }
+    for (let k = rings.start[rs]; k < rings.start[rs + 1]; k++) {
+      pixS[off[p] + rings.slot[k]] = rings.pix[k];
+    }
+    for (let m = 0; m <= lmax; m++) {
+      ph[p * L1 + m] = w * Math.cos(m * rings.phi0[rn]);
+      ph[(np + p) * L1 + m] = w * Math.sin(m * rings.phi0[rn]);
+    }
+    if ((n & (n - 1)) !== 0 || n < 8) tw.set(n, twiddle(n));
+  }
+  const mOff = new Int32Array(L1 + 1);
+  for (let m = 0; m <= lmax; m++) mOff[m + 1] = mOff[m] + lmax - m + 1;
+  const leg = new Float64Array(almSize(lmax) * np), size = almSize(lmax);
+  for (let p = 0; p < np; p++) {
+    const one = rings.leg.subarray(p * size, (p + 1) * size);
+    for (let m = 0; m <= lmax; m++) {
+      for (let l = m; l <= lmax; l++) leg[(mOff[m] + l - m) * np + p] = one[lmIndex(l, m)];
+    }
+  }
+  const n4 = 4 * nside,
+    ws = () => new Float64Array(np * L1),
+    g = () => new Float64Array(n4 / 2 + 1);
+  const plan: PairPlan = {
+    np,
+    lmax,
+    len,
+    pixN,
+    pixS,
+    off,
+    ph,
+    mOff,
+    leg,
+    tw,
+    sr: ws(),
+    si: ws(),
+    dr: ws(),
+    di: ws(),
+    xs: new Float64Array(n4),
+    xd: new Float64Array(n4),
+    gsr: g(),
+    gsi: g(),
+    gdr: g(),
+    gdi: g(),
+    zr: new Float64Array(n4 / 2),
+    zi: new Float64Array(n4 / 2),
+    q: new Float64Array(8 * nside),
+  };
+  if (pairPlans.size >= 8) pairPlans.delete(pairPlans.keys().next().value!);
+  pairPlans.set(key, plan);
+  return plan;
+}
+
+/**
+ * DFT bins G_k = Σ_j x_j e^{−2πijk/n}, k = 0 … `kmax` (≤ n/2), of the two real rings `xs`, `xd`
+ * of length n = 4r (not a power of two), folded twice: x_j and x_{n−j} share cos θ_kj and (with
+ * opposite sign) sin θ_kj, θ_kj = 2πkj/n; then with e_j = x_j + x_{n−j}, o_j = x_j − x_{n−j}
+ * and h = n/2, cos θ_{k,h−j} = (−1)^k cos θ_kj and sin θ_{k,h−j} = −(−1)^k sin θ_kj, so
+ * G_k = x_0 + (−1)^k x_h + e_r cos(πk/2) − i o_r sin(πk/2)
+ *     + Σ_{j<r} (e_j + (−1)^k e_{h−j}) cos θ_kj − i Σ_{j<r} (o_j − (−1)^k o_{h−j}) sin θ_kj:
+ * r − 1 products per bin, part and ring (n − 1 unfolded).
+ */
+function foldedDft(plan: PairPlan, n: number, kmax: number): void {
+  const { xs, xd, gsr, gsi, gdr, gdi, q } = plan, { c, s } = plan.tw.get(n)!;
+  const h = n / 2, r = n / 4;
+  // q: [8, r] — e_j ± e_{h−j}, o_j ∓ o_{h−j} of both rings: even k's sums, then odd k's.
+  for (let j = 1; j < r; j++) {
+    const a = xs[j] + xs[n - j], b = xs[h - j] + xs[h + j];
+    const u = xs[j] - xs[n - j], v = xs[h - j] - xs[h + j];
+    const a2 = xd[j] + xd[n - j], b2 = xd[h - j] + xd[h + j];
+    const u2 = xd[j] - xd[n - j], v2 = xd[h - j] - xd[h + j];
+    q[j] = a + b;
+    q[r + j] = u - v;
+    q[2 * r + j] = a2 + b2;
+    q[3 * r + j] = u2 - v2;
+    q[4 * r + j] = a - b;
+    q[5 * r + j] = u + v;
+    q[6 * r + j] = a2 - b2;
+    q[7 * r + j] = u2 + v2;
+  }
+  const er = xs[r] + xs[3 * r], or = xs[r] - xs[3 * r];
+  const er2 = xd[r] + xd[3 * r], or2 = xd[r] - xd[3 * r];
+  for (let k = 0; k <= kmax; k++) {
+    const odd = k & 1, base = odd * 4 * r;
+    // cos(πk/2), sin(πk/2)
+    const ck = odd ? 0 : (k & 2) === 0 ? 1 : -1, sk = odd ? ((k & 2) === 0 ? 1 : -1) : 0;
+    const sign = odd ? -1 : 1;
+    let ar = xs[0] + sign * xs[h] + er * ck, ai = -or * sk;
+    let br = xd[0] + sign * xd[h] + er2 * ck, bi = -or2 * sk;
+    let idx = k;
+    for (let j = 1; j < r; j++) {
+      const cj = c[idx], sj = s[idx];
+      ar += q[base + j] * cj;
+      ai -= q[base + r + j] * sj;
+      br += q[base + 2 * r + j] * cj;
+      bi -= q[base + 3 * r + j] * sj;
+      idx += k;
+      if (idx >= n) idx -= n;
+    }
+    gsr[k] = ar;
+    gsi[k] = ai;
+    gdr[k] = br;
+    gdi[k] = bi;
+  }
+}
+
+/**
+ * a_ℓm = (4π/N) Σ_p f(p) Y*_ℓm(p), ℓ ≤ `lmax`, the same quadrature as {@link analyseHealpix} with
+ * no iteration, computed by ring pairs (equal to it to round-off, not bit for bit). The ring at
+ * −z has the length and longitudes of the ring at z, and P̄_ℓm(−z) = (−1)^{ℓ+m} P̄_ℓm(z), so with
+ * F^N_m, F^S_m the Fourier coefficients of a pair's north and south rings,
+ * a_ℓm = (4π/N) Σ_pairs P̄_ℓm(z)·(F^N_m ± F^S_m), + for ℓ + m even. The ring DFTs are real FFTs
+ * (`metrics/fft.ts`) for power-of-two lengths (the 2·nside + 1 rings of 4·nside pixels between
+ * the caps), else DFTs folded on x_j, x_{n−j}; F_m = e^{−imφ0}·G_{m mod n} for a ring of n
+ * pixels at φ0 + 2πj/n. Writes into `out` (default fresh coefficients).
+ *
+ * @example
+ * ```ts
+ * import { analyseHealpix, healpixQuadrature } from "./spectrum.ts";
+ * const f = Float64Array.from({ length: 768 }, (_, p) => Math.sin(p));
+ * const a = healpixQuadrature(f, 8, 11), b = analyseHealpix(f, 8, 11);
+ * if (a.re.some((v, k) => Math.abs(v - b.re[k]) > 1e-13)) throw new Error("same quadrature");
+ * ```
+ */
+export function healpixQuadrature(
+  field: ArrayLike<number>,
+  nside: number,
+  lmax: number,
+  out: Alm = zeroAlm(lmax),
+): Alm {
+  if (field.length !== npix(nside)) {
+    throw new RangeError(
+      `Spherical-harmonic analysis: expected ${
+        npix(nside)
+      } values (nside ${nside}), found ${field.length}`,
+    );
+  }
+  checkLmax(lmax);
+  if (out.lmax !== lmax || out.re.length !== almSize(lmax) || out.im.length !== almSize(lmax)) {
+    throw new RangeError(
+      `Spherical-harmonic analysis: expected output coefficients of lmax ${lmax}, found ${out.lmax}`,
+    );
+  }
+  const plan = pairPlan(nside, lmax), { np, len, off, pixN, pixS, ph, xs, xd } = plan;
+  const { gsr, gsi, gdr, gdi, sr, si, dr, di } = plan, L1 = lmax + 1, sinAt = np * L1;
+  for (let p = 0; p < np; p++) {
+    const n = len[p], a = off[p], h = n / 2;
+    const equator = p === np - 1;
+    for (let j = 0; j < n; j++) {
+      const north = field[pixN[a + j]], south = equator ? 0 : field[pixS[a + j]];
+      xs[j] = north + south;
+      xd[j] = north - south;
+    }
+    const kmax = Math.min(h, lmax);
+    if (n >= 8 && (n & (n - 1)) === 0) {
+      rfftInto(xs, 0, n, gsr, gsi, 0, 1, plan.zr, plan.zi);
+      rfftInto(xd, 0, n, gdr, gdi, 0, 1, plan.zr, plan.zi);
+    } else foldedDft(plan, n, kmax);
+    // F_m = e^{−imφ0}·G_{m mod n}, G_{n−k} = conj G_k; times the pixel area (in ph).
+    for (let m = 0, k = 0; m <= lmax; m++) {
+      const c = ph[p * L1 + m], s = ph[sinAt + p * L1 + m], at = m * np + p;
+      const g = k <= h ? 1 : -1, q = k <= h ? k : n - k;
+      const ar = gsr[q], ai = g * gsi[q], br = gdr[q], bi = g * gdi[q];
+      // (ar + i ai)(c − i s)
+      sr[at] = ar * c + ai * s;
+      si[at] = ai * c - ar * s;
+      dr[at] = br * c + bi * s;
+      di[at] = bi * c - br * s;
+      if (++k === n) k = 0;
+    }
+  }
+  // a_ℓm = Σ_p P̄_ℓm(z_p)·(S or D)_m(p): dot products over pairs, m-major tables.
+  const { leg, mOff } = plan, re = out.re, im = out.im;
+  for (let m = 0; m <= lmax; m++) {
+    const fo = m * np;
+    for (let l = m; l <= lmax; l++) {
+      const q = (mOff[m] + l - m) * np, even = ((l - m) & 1) === 0;
+      const fr = even ? sr : dr, fi = even ? si : di;
+      let ar = 0, ai = 0;
+      for (let p = 0; p < np; p++) {
+        const v = leg[q + p];
+        ar += v * fr[fo + p];
+        ai += v * fi[fo + p];
+      }
+      const k = lmIndex(l, m);
+      re[k] = ar;
+      im[k] = ai;
+    }
+  }
+  return out;
+}
+
+/**
  * Coefficients a_ℓm of a HEALPix field (nested) by quadrature over the equal-area pixels,
  * a_ℓm ≈ (4π/N) Σ_p f(p) Y*_ℓm(p), then `iterations` Jacobi refinements
  * a ← a + quadrature(f − synthesis(a)) as healpy's `map2alm(iter=…)`; for a band-limited field
- * (ℓ ≤ lmax ≲ nside) the iterations converge to the exact coefficients.
+ * (ℓ ≤ lmax ≲ nside) the iterations converge to the exact coefficients. The era5 reference
+ * (`advection.ts`) is computed with this ring-by-ring quadrature, so its bits are part of the
+ * suite's reference data; {@link healpixQuadrature} is the same sum, faster, to round-off.
  *
  * @example
  * ```ts
@@ -416,8 +678,8 @@ export function powerFromAlm(alm: Alm): Float64Array {
 
 /**
  * Angular power spectrum C_ℓ, ℓ = 0 … lmax (default 2·nside), of a nested HEALPix field, by
- * ring quadrature over the equal-area pixels (`analyseHealpix` with no iteration, as healpy's
- * `anafast(iter=0)`). Parseval: Σ_ℓ (2ℓ+1) C_ℓ / 4π ≈ mean of f² (exact for fields band-limited
+ * ring quadrature over the equal-area pixels ({@link healpixQuadrature}: `analyseHealpix` with no
+ * iteration, to round-off, by ring pairs and FFTs; as healpy's `anafast(iter=0)`). Parseval: Σ_ℓ (2ℓ+1) C_ℓ / 4π ≈ mean of f² (exact for fields band-limited
  * well below the pixel scale; the quadrature aliasing is tested in `spectrum_test.ts`).
  *
  * @example
@@ -432,5 +694,5 @@ export function angularPowerSpectrum(
   nside: number,
   lmax: number = 2 * nside,
 ): Float64Array {
-  return powerFromAlm(analyseHealpix(field, nside, lmax, 0));
+  return powerFromAlm(healpixQuadrature(field, nside, lmax));
 }

@@ -2,6 +2,7 @@ import { assert, assertAlmostEquals, assertThrows } from "./_asserts.ts";
 import {
   analyseHealpix,
   angularPowerSpectrum,
+  healpixQuadrature,
   legendreNormalized,
   lmIndex,
   powerFromAlm,
@@ -117,4 +118,114 @@ Deno.test("synthesis at points agrees with ring synthesis and with closed forms"
   const ring = synthesizeHealpix(a, nside), at = synthesizeAt(a, theta, phi);
   ring.forEach((x, i) => assertAlmostEquals(x, at[i], 1e-13));
   assertThrows(() => angularPowerSpectrum(new Float32Array(10), 4), RangeError, "192");
+});
+
+/**
+ * Orthonormal P̄_ℓm(x), 0 ≤ m ≤ ℓ ≤ L, without the code under test: the unnormalised P_ℓ^m by
+ * P_m^m = (2m−1)!!·(1−x²)^{m/2}, P_{m+1}^m = (2m+1)x·P_m^m,
+ * (ℓ−m)·P_ℓ^m = (2ℓ−1)x·P_{ℓ−1}^m − (ℓ+m−1)·P_{ℓ−2}^m, times √((2ℓ+1)/4π · (ℓ−m)!/(ℓ+m)!)
+ * (products in float64: fine for L ≤ 70). Returned as `p[ℓ][m]`.
+ */
+function slowLegendre(L: number, x: number): number[][] {
+  const out = Array.from({ length: L + 1 }, () => new Array<number>(L + 1).fill(0));
+  const s = Math.sqrt(1 - x * x);
+  for (let m = 0; m <= L; m++) {
+    let pmm = 1;
+    for (let k = 1; k <= m; k++) pmm *= (2 * k - 1) * s;
+    const raw = [pmm];
+    if (m + 1 <= L) raw.push((2 * m + 1) * x * pmm);
+    for (let l = m + 2; l <= L; l++) {
+      const i = l - m;
+      raw.push(((2 * l - 1) * x * raw[i - 1] - (l + m - 1) * raw[i - 2]) / (l - m));
+    }
+    for (let l = m; l <= L; l++) {
+      let ratio = 1; // (ℓ−m)!/(ℓ+m)!
+      for (let k = l - m + 1; k <= l + m; k++) ratio /= k;
+      out[l][m] = raw[l - m] * Math.sqrt(((2 * l + 1) / (4 * Math.PI)) * ratio);
+    }
+  }
+  return out;
+}
+
+/** a_ℓm = (4π/N) Σ_p f(p) P̄_ℓm(cos θ_p) e^{−imφ_p}, pixel by pixel (nested order). */
+function directQuadrature(f: ArrayLike<number>, nside: number, L: number) {
+  const { theta, phi } = pixelCentresNest(nside), w = (4 * Math.PI) / f.length;
+  const re = new Float64Array(((L + 1) * (L + 2)) / 2), im = new Float64Array(re.length);
+  for (let p = 0; p < f.length; p++) {
+    const leg = slowLegendre(L, Math.cos(theta[p]));
+    for (let l = 0; l <= L; l++) {
+      for (let m = 0; m <= l; m++) {
+        re[lmIndex(l, m)] += w * f[p] * leg[l][m] * Math.cos(m * phi[p]);
+        im[lmIndex(l, m)] -= w * f[p] * leg[l][m] * Math.sin(m * phi[p]);
+      }
+    }
+  }
+  return { re, im };
+}
+
+Deno.test("slowLegendre (test helper) is the orthonormal P̄_ℓm: closed forms", () => {
+  const x = 0.3, p = slowLegendre(3, x), s = Math.sqrt(1 - x * x);
+  assertAlmostEquals(p[0][0], 1 / Math.sqrt(4 * Math.PI), 1e-16);
+  assertAlmostEquals(p[1][1], Math.sqrt(3 / (8 * Math.PI)) * s, 1e-15);
+  assertAlmostEquals(p[2][2], 0.25 * Math.sqrt(15 / (2 * Math.PI)) * s * s, 1e-15);
+  assertAlmostEquals(p[3][0], Math.sqrt(7 / (4 * Math.PI)) * 0.5 * (5 * x ** 3 - 3 * x), 1e-15);
+});
+
+Deno.test("healpixQuadrature equals the pixel-by-pixel sum Σ f Y*_ℓm to 1e-12 (ring pairs, FFT and folded rings, odd lmax)", () => {
+  // Random band-limited fields (ℓ ≤ band) plus a non-band-limited part, analysed at lmax below,
+  // at and above the smallest rings' lengths (m mod n aliasing) and above the band.
+  const cases: [number, number, number][] = [
+    // nside, band of the field, lmax
+    [1, 2, 3],
+    [2, 3, 5],
+    [2, 4, 9],
+    [4, 6, 7],
+    [4, 8, 13],
+    [8, 10, 17],
+    [8, 12, 31],
+    [16, 20, 33],
+  ];
+  for (const [nside, band, lmax] of cases) {
+    const a = zeroAlm(band);
+    let seed = nside * 1000 + lmax;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+    for (let l = 0; l <= band; l++) {
+      for (let m = 0; m <= l; m++) {
+        a.re[lmIndex(l, m)] = rnd();
+        a.im[lmIndex(l, m)] = m === 0 ? 0 : rnd();
+      }
+    }
+    const f = synthesizeHealpix(a, nside).map((v, p) => v + 0.3 * Math.sin(7.7 * p));
+    const want = directQuadrature(f, nside, lmax), got = healpixQuadrature(f, nside, lmax);
+    let scale = 0, err = 0;
+    for (let k = 0; k < want.re.length; k++) {
+      scale = Math.max(scale, Math.abs(want.re[k]), Math.abs(want.im[k]));
+      err = Math.max(err, Math.abs(got.re[k] - want.re[k]), Math.abs(got.im[k] - want.im[k]));
+    }
+    assert(err <= 1e-12 * scale, `nside ${nside}, lmax ${lmax}: max error ${err}, scale ${scale}`);
+    // The power spectrum is the same quadrature's.
+    const c = angularPowerSpectrum(f, nside, lmax);
+    const d = powerFromAlm({ lmax, re: want.re, im: want.im });
+    const top = Math.max(...d);
+    c.forEach((v, l) => assertAlmostEquals(v, d[l], 1e-12 * top, `C_${l}, nside ${nside}`));
+  }
+});
+
+Deno.test("healpixQuadrature equals analyseHealpix without iteration (nside 32, lmax 32 and 64), fills `out`, refuses bad shapes", () => {
+  const nside = 32;
+  const f = syntheticFields({ nside, variables: ["geopotential_500"], hours: [700], seed: 9 });
+  for (const lmax of [32, 64]) {
+    const a = analyseHealpix(f, nside, lmax), out = zeroAlm(lmax);
+    const b = healpixQuadrature(f, nside, lmax, out);
+    assert(b === out);
+    let scale = 0, err = 0;
+    for (let k = 0; k < a.re.length; k++) {
+      scale = Math.max(scale, Math.abs(a.re[k]), Math.abs(a.im[k]));
+      err = Math.max(err, Math.abs(a.re[k] - b.re[k]), Math.abs(a.im[k] - b.im[k]));
+    }
+    assert(err <= 1e-13 * scale, `lmax ${lmax}: ${err} of ${scale}`);
+  }
+  assertThrows(() => healpixQuadrature(f, 16, 8), RangeError, "3072");
+  assertThrows(() => healpixQuadrature(f, nside, 8, zeroAlm(7)), RangeError, "lmax 8");
+  assertThrows(() => healpixQuadrature(f, nside, -1), RangeError, "lmax");
 });
