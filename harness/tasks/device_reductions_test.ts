@@ -225,6 +225,27 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "device reductions on webgpu, 2D with the energy graph: jet2d rows as on the host",
+  ignore: !adapter,
+  fn: async () => {
+    const base: EvaluateOptions = {
+      ...smoke,
+      suite: "jet2d",
+      model: "baseline:persistence",
+      steps: 2,
+    };
+    const host = await evaluate({ ...base, backend: "native", scoring: "inline" });
+    const device = await evaluate({ ...base, backend: "webgpu", reductions: "device" });
+    const stability = [...new Set(device.result.rows.map((r) => r.metric))].filter((id) =>
+      !["mse", "rmse", "nrmse", "dissipation", "dispersion"].includes(id) &&
+      !id.startsWith("spectrum_") && !["energy_pred", "energy_ref", "energy_error"].includes(id)
+    );
+    if (!device.result.rows.some((r) => r.metric === "energy_error")) throw new Error("energy");
+    compareRuns(device.result, host.result, "jet2d webgpu", stability);
+  },
+});
+
 Deno.test("device reductions are refused where they cannot apply, naming --reductions", async () => {
   const base: EvaluateOptions = {
     ...smoke,
