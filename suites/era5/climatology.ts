@@ -12,7 +12,7 @@
  * @module
  */
 import { Rng } from "../../harness/core/rng.ts";
-import { applyMat3, rotationMatrix, toCartesian, toLatLon } from "./advection.ts";
+import { rotationMatrix, toCartesian } from "./advection.ts";
 import { climatology, climatologyAtSines } from "./fields.ts";
 import { pixelCentresNest } from "./healpix.ts";
 
@@ -108,14 +108,24 @@ function climatologyProvider(
   const alpha = o.alpha ?? ERA5_ALPHA;
   const { hours } = era5Starts(o.ics, o.seed);
   const sinByStep = new Map<number, Float64Array>();
+  // The points' unit vectors, [P, 3], once (toCartesian of each point).
+  let xyz: Float64Array | undefined;
   return (ic, step) => {
     let sin = sinByStep.get(step);
     if (!sin) {
+      if (!xyz) {
+        xyz = new Float64Array(3 * P);
+        for (let p = 0; p < P; p++) xyz.set(toCartesian(Math.PI / 2 - theta[p], phi[p]), 3 * p);
+      }
       const r = rotationMatrix(alpha, step * ERA5_DT_HOURS);
       sin = new Float64Array(P);
       for (let p = 0; p < P; p++) {
-        const x = applyMat3(r, toCartesian(Math.PI / 2 - theta[p], phi[p]), true); // R(t)ᵀx
-        sin[p] = Math.sin(toLatLon(x[0], x[1], x[2]).lat);
+        // R(t)ᵀx: applyMat3(r, x, true)'s sums, same order, inline.
+        const x0 = xyz[3 * p], x1 = xyz[3 * p + 1], x2 = xyz[3 * p + 2];
+        const a = 0 + r[0] * x0 + r[3] * x1 + r[6] * x2;
+        const b = 0 + r[1] * x0 + r[4] * x1 + r[7] * x2;
+        const c = 0 + r[2] * x0 + r[5] * x1 + r[8] * x2;
+        sin[p] = Math.sin(Math.atan2(c, Math.hypot(a, b))); // sin of toLatLon(a, b, c).lat
       }
       sinByStep.set(step, sin);
     }
