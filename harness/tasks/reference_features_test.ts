@@ -177,3 +177,51 @@ Deno.test("evaluate hands the stored features to the trackers (doctored ones cha
   }
   assert(energy(doctored, 0) === energy(plain, 0), "step 0 (the IC) is computed, not read");
 });
+
+Deno.test("a shard reads the cached features of its own ICs (same rows as without)", async () => {
+  const memory = memoryReferenceStore();
+  let windows = 0, doctor = false;
+  const store: ReferenceStore = {
+    ...memory,
+    openFeatures: async (...a) => {
+      const found = await memory.openFeatures!(...a);
+      if (!found) return found;
+      const src = found.source;
+      const window = async (...w: Parameters<typeof src.window>) => {
+        windows++;
+        const v = await src.window(...w);
+        return doctor ? v.map((x) => 2 * x) : v;
+      };
+      return { ...found, source: { ...src, window } };
+    },
+  };
+  const base = {
+    suite: "burgers1d",
+    model: "baseline:persistence",
+    tier: "smoke",
+    backend: "wasm",
+    referenceStore: store,
+    generateReference: sequentialReference,
+    scoring: "inline",
+    batch: 1,
+  } as const;
+  await evaluate(base); // computes and stores the features
+  const shard = async (referenceFeatures: boolean) =>
+    (await evaluate({
+      ...base,
+      referenceFeatures,
+      shard: { index: 2, count: 2 },
+      outDir: await Deno.makeTempDir({ prefix: "features_shard_" }),
+    })).result.rows;
+  const without = await shard(false);
+  const before = windows;
+  const withFeatures = await shard(true);
+  assert(windows > before, "the shard read feature windows");
+  assertSameRows(withFeatures, without, "shard 2/2");
+  // Doctored (doubled) features double its energy_ref: they are the ones the shard scores with.
+  doctor = true;
+  const doctored = await shard(true);
+  const energy = (rows: typeof without) =>
+    rows.find((r) => r.metric === "energy_ref" && r.step === 3)!.value!;
+  assert(energy(doctored) === 2 * energy(without), `${energy(doctored)} vs ${energy(without)}`);
+});
