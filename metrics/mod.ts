@@ -54,9 +54,10 @@ export {
   temporalSpectrumError,
 } from "./autocorr.ts";
 export { fft, rfft, rfftFull, wavenumber } from "./fft.ts";
-export { RolloutScorer, type ScorerOptions } from "./scorer.ts";
+export { RolloutScorer, scorerFeatures, type ScorerOptions } from "./scorer.ts";
 export {
   DIAGNOSTICS_STATE_SCHEMA,
+  diagnosticsFeatures,
   type DiagnosticsFn,
   type DiagnosticsOptions,
   type DiagnosticsState,

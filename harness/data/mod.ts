@@ -22,9 +22,18 @@ export {
   type ReferenceRequest,
 } from "./reference_cache.ts";
 export {
+  arrayFeatureSource,
   arrayReferenceSource,
+  type FeatureSource,
   readWholeReference,
   type ReferenceSource,
+  sliceFeatureSource,
   sliceReferenceSource,
   stepsPerWindow,
 } from "./reference_source.ts";
+export {
+  featuredReference,
+  type FeatureLayout,
+  referenceFeatures,
+  type ReferenceFeaturesHandle,
+} from "./reference_features.ts";
