@@ -134,22 +134,26 @@ function recurrence(lmax: number): { a: Float64Array; b: Float64Array; d: Float6
   return r;
 }
 
-/** Ring structure of a HEALPix grid with Legendre tables up to `lmax` (cached). */
-interface RingPlan {
-  nside: number;
-  lmax: number;
+/** Ring structure of a HEALPix grid (cached per nside). */
+interface RingLayout {
   /** Nested pixel indices, ring after ring. */
   pix: Int32Array;
   /** Longitudes of `pix`. */
   phi: Float64Array;
   /** Ring r covers `pix[start[r] … start[r+1])`. */
   start: Int32Array;
-  /** P̄_ℓm(z_r), ring-major: `leg[r·almSize + idx]`. */
-  leg: Float64Array;
   /** Position j of `pix[k]` in its ring: φ = φ0_r + 2πj/n_r. */
   slot: Int32Array;
   /** φ0_r: smallest longitude of ring r. */
   phi0: Float64Array;
+}
+
+/** The ring structure with Legendre tables up to `lmax` (cached). */
+interface RingPlan extends RingLayout {
+  nside: number;
+  lmax: number;
+  /** P̄_ℓm(z_r), ring-major: `leg[r·almSize + idx]`. */
+  leg: Float64Array;
 }
 
 /** cos and sin of 2πk/n, k = 0 … n − 1 (cached per ring length). */
@@ -167,13 +171,10 @@ function twiddle(n: number): { c: Float64Array; s: Float64Array } {
   return t;
 }
 
-const plans = new Map<string, RingPlan>();
+const layouts = new Map<number, RingLayout>();
 
-function ringPlan(nside: number, lmax: number): RingPlan {
-  orderOf(nside);
-  checkLmax(lmax);
-  const key = `${nside}:${lmax}`;
-  const hit = plans.get(key);
+function ringLayout(nside: number): RingLayout {
+  const hit = layouts.get(nside);
   if (hit) return hit;
   const n = npix(nside), nr = 4 * nside - 1;
   const { phi: phiN } = pixelCentresNest(nside);
@@ -192,11 +193,6 @@ function ringPlan(nside: number, lmax: number): RingPlan {
     pix[k] = p;
     phi[k] = phiN[p];
   }
-  const size = almSize(lmax);
-  const leg = new Float64Array(nr * size);
-  for (let r = 0; r < nr; r++) {
-    legendreNormalized(lmax, ringZ(nside, r + 1), leg.subarray(r * size));
-  }
   const slot = new Int32Array(n), phi0 = new Float64Array(nr);
   for (let r = 0; r < nr; r++) {
     let lo = Infinity;
@@ -207,7 +203,26 @@ function ringPlan(nside: number, lmax: number): RingPlan {
       slot[k] = Math.round(((phi[k] - lo) * len) / (2 * Math.PI));
     }
   }
-  const plan = { nside, lmax, pix, phi, start, leg, slot, phi0 };
+  const layout = { pix, phi, start, slot, phi0 };
+  if (layouts.size >= 8) layouts.delete(layouts.keys().next().value!);
+  layouts.set(nside, layout);
+  return layout;
+}
+
+const plans = new Map<string, RingPlan>();
+
+function ringPlan(nside: number, lmax: number): RingPlan {
+  orderOf(nside);
+  checkLmax(lmax);
+  const key = `${nside}:${lmax}`;
+  const hit = plans.get(key);
+  if (hit) return hit;
+  const nr = 4 * nside - 1, size = almSize(lmax);
+  const leg = new Float64Array(nr * size);
+  for (let r = 0; r < nr; r++) {
+    legendreNormalized(lmax, ringZ(nside, r + 1), leg.subarray(r * size));
+  }
+  const plan = { ...ringLayout(nside), nside, lmax, leg };
   if (plans.size >= 8) plans.delete(plans.keys().next().value!);
   plans.set(key, plan);
   return plan;
@@ -398,7 +413,9 @@ function pairPlan(nside: number, lmax: number): PairPlan {
   const key = `${nside}:${lmax}`;
   const hit = pairPlans.get(key);
   if (hit) return hit;
-  const rings = ringPlan(nside, lmax), nr = 4 * nside - 1, np = 2 * nside, L1 = lmax + 1;
+  orderOf(nside);
+  checkLmax(lmax);
+  const rings = ringLayout(nside), nr = 4 * nside - 1, np = 2 * nside, L1 = lmax + 1;
   const len = new Int32Array(np), off = new Int32Array(np + 1);
   for (let p = 0; p < np; p++) {
     len[p] = rings.start[p + 1] - rings.start[p];
@@ -431,8 +448,9 @@ function pairPlan(nside: number, lmax: number): PairPlan {
   const mOff = new Int32Array(L1 + 1);
   for (let m = 0; m <= lmax; m++) mOff[m + 1] = mOff[m] + lmax - m + 1;
   const leg = new Float64Array(almSize(lmax) * np), size = almSize(lmax);
+  const one = new Float64Array(size);
   for (let p = 0; p < np; p++) {
-    const one = rings.leg.subarray(p * size, (p + 1) * size);
+    legendreNormalized(lmax, ringZ(nside, p + 1), one);
     for (let m = 0; m <= lmax; m++) {
       for (let l = m; l <= lmax; l++) leg[(mOff[m] + l - m) * np + p] = one[lmIndex(l, m)];
     }
