@@ -15,6 +15,7 @@ import {
 } from "../data/reference_store.ts";
 import { assertSameRows } from "../../fixtures/rows.ts";
 import { Rng } from "../core/rng.ts";
+import { featureSet, type TrackerFamily } from "../../metrics/tracker.ts";
 
 function assert(ok: unknown, message = "assertion failed"): asserts ok {
   if (!ok) throw new Error(message);
@@ -68,8 +69,33 @@ Deno.test("every built-in suite: rows with reference features are the rows witho
       keys.includes("diagnostics") === (suite.diagnostics !== undefined),
       `${suite.id}: diagnostics features iff the suite has diagnostics (${layout.version})`,
     );
+    assert(/#[0-9a-f]{16}$/.test(layout.version), `${suite.id}: probe digest in ${layout.version}`);
     assertSameRows(score(suite, run, true).rows(), score(suite, run, false).rows(), suite.id);
   }
+});
+
+Deno.test("the layout version follows the numbers: other feature code, other version", () => {
+  const family = (scale: number, version = "1"): TrackerFamily => ({
+    key: "toy",
+    applies: () => ({ has: true, because: "always" }),
+    features: () => ({ version, size: 1, compute: (s) => Float64Array.of(scale * s[0]) }),
+    build: () => {
+      throw new Error("not built here");
+    },
+  });
+  const ctx = {
+    suite: { id: "toy", fields: ["u"], energy: () => 0 },
+    pointsPerField: 4,
+    ics: 1,
+    steps: 1,
+    firstStep: 1,
+    summarySteps: [],
+    seed: 0,
+  };
+  const v = (f: TrackerFamily) => featureSet([f], ctx).version;
+  assert(v(family(2)) === v(family(2)), "deterministic");
+  assert(v(family(2)) !== v(family(2 + 2 ** -40)), "a change in the last bits, no version bump");
+  assert(v(family(2)) !== v(family(2, "2")), "a bumped version");
 });
 
 Deno.test("features that are not the reference's change the rows (the path is used)", () => {
