@@ -14,6 +14,7 @@ import { writeFileAtomic } from "../harness/core/atomic.ts";
 import { type Result, RESULT_SCHEMA, RESULT_SCHEMA_V1 } from "../harness/results/schema.ts";
 import { upgradeResult } from "../harness/results/io.ts";
 import { divergenceCounts, divergenceLine } from "../harness/results/divergence.ts";
+import { notComputedText } from "../harness/results/reductions.ts";
 import type { ClientData } from "./chart_spec.ts";
 import {
   buildSections,
@@ -153,13 +154,10 @@ function readNotes(results: readonly Result[]): string {
 function reductionNotes(results: readonly Result[]): string {
   return results.filter((r) => r.reductions).map((r) => {
     const rec = r.reductions!;
-    const left = rec.omitted.map((o) =>
-      o.metrics ? `${o.metrics.join(", ")} (${o.because})` : `${o.family} (${o.because})`
-    );
     return `<p class="note" role="note"><strong>Device reductions</strong> (${
       h(r.model.name)
     }): per-step reductions ran on ${h(rec.backend)} in ${h(rec.precision)}; not computed: ${
-      h(left.join("; "))
+      h(notComputedText(rec))
     }.</p>\n`;
   }).join("");
 }

@@ -22,7 +22,11 @@
  * (0 no better than persistence, +1 ten times smaller error; it does not saturate).
  * **Δ vs above**: paired bootstrap over shared ICs of `log₁₀(s_i / s_i(row above))`
  * ({@link pairedComparison}). **Order**: fewer diverged ICs first, then lower score. Tables of
- * fewer than {@link FEW_ICS} ICs warn. Reconstruction results get their own tables
+ * fewer than {@link FEW_ICS} ICs warn. A run whose per-step reductions ran on the device
+ * (`Result.reductions`, `run --reductions device`) shares its table (its score is the same
+ * quantity, from float32 sums) but is tagged "device reductions", and the table says under it
+ * which metrics such runs lack (blank on the comparison page); records carry `reductions`.
+ * Reconstruction results get their own tables
  * ({@link rankReconstructions}); `leaderboard.json` and `leaderboard.csv` carry every score
  * ({@link scoreRecords}); pages share `assets/emubench.js` (d3 and the chart code).
  *
@@ -36,6 +40,7 @@ import { createHash } from "node:crypto";
 import { pageHead } from "./page.ts";
 import { join, relative, resolve, sep } from "node:path";
 import { divergenceCounts } from "../harness/results/divergence.ts";
+import { notComputed, notComputedText } from "../harness/results/reductions.ts";
 import { OutputSet, writeFileAtomic } from "../harness/core/atomic.ts";
 import { checkResult } from "../harness/results/check.ts";
 import type { Result } from "../harness/results/schema.ts";
@@ -619,6 +624,11 @@ export interface ScoreRecord {
   readonly lower: number | null;
   readonly upper: number | null;
   readonly n: number | null;
+  /**
+   * Where the run's per-step reductions ran: `host` (every metric family) or `device`
+   * (`run --reductions device`: float32, some families not computed, `Result.reductions`).
+   */
+  readonly reductions: "host" | "device";
 }
 
 /**
@@ -652,6 +662,7 @@ export function scoreRecords(
         file: r.entry.file,
         page: r.page,
         field: "*",
+        reductions: res.reductions ? "device" as const : "host" as const,
       };
       const rec = (
         metric: string,
@@ -697,6 +708,7 @@ export function scoreRecords(
         lower: null,
         upper: null,
         n: null,
+        reductions: res.reductions ? "device" as const : "host" as const,
       };
       out.push({ ...base, metric: "compression_ratio", field: "*", value: r.ratio });
       b.fields.forEach((f, j) => {
@@ -728,6 +740,7 @@ const CSV_COLUMNS: readonly (keyof ScoreRecord)[] = [
   "n",
   "file",
   "page",
+  "reductions",
 ];
 
 /**
@@ -822,6 +835,7 @@ const LEADERBOARD_CSS = `
 .tie { color: var(--muted); }
 .tag { white-space: nowrap; }
 .tag.best { background: #dafbe1; border-color: #aceebb; color: var(--good); }
+.tag.device { background: #fff8e5; border-color: #f0d58c; color: #7a4a00; }
 .note.warn { color: #7a4a00; background: #fff8e5; border: 1px solid #f0d58c; border-radius: 8px;
   padding: 6px 10px; margin: 0 0 8px; }
 .skill-neg { color: var(--bad); }
@@ -904,6 +918,26 @@ function vsAboveCell(r: Ranked): string {
     }</span></td>`;
 }
 
+/**
+ * Under a table that mixes in runs with device-side reductions: which rows, and which metrics
+ * they lack (so a blank cell on the comparison page is not read as a failure, and a missing
+ * family not as a match). Empty when no row ran with them.
+ */
+function deviceNote(board: Board): string {
+  const device = board.rows.filter((r) => r.entry.result.reductions);
+  if (device.length === 0) return "";
+  const missing = [...new Set(device.flatMap((r) => notComputed(r.entry.result.reductions!)))];
+  const all = device.length === board.rows.length;
+  return `<p class="note warn" role="note"><strong>Device reductions.</strong> ${
+    all ? "Every run here" : `${device.length} of ${board.rows.length} runs here (tagged)`
+  } reduced its steps on the model's backend in float32 (<span class="mono">--reductions device</span>): ` +
+    `the score is the same quantity, equal to host scoring to float32 rounding, but ${
+      all ? "these runs lack" : "those runs lack"
+    } ${h(missing.join(", "))}${
+      all ? "" : `, which the other runs have (scored on the host, every metric family)`
+    }. Hover the tag for why.</p>`;
+}
+
 function boardHtml(board: Board, maxCompared: number): string {
   const head = `<thead><tr>
 <th class="rank" data-type="number"><button type="button">#</button></th>
@@ -927,6 +961,12 @@ function boardHtml(board: Board, maxCompared: number): string {
       ? `<div class="sub desc">${submitterHtml(m.description, 140)}</div>`
       : "";
     const kind = m.kind === "baseline" ? `<span class="tag">baseline</span>` : "";
+    const rec = r.entry.result.reductions;
+    const device = rec
+      ? `<span class="tag device" title="per-step reductions ran on ${h(rec.backend)} in ${
+        h(rec.precision)
+      }; not computed: ${h(notComputedText(rec))}">device reductions</span>`
+      : "";
     const div = r.score.diverged;
     // Why: NaN/Inf, or a finite blow-up beyond the suite's bound (shown when any is a blow-up).
     const why = divergenceCounts(r.entry.result.divergence);
@@ -935,7 +975,7 @@ function boardHtml(board: Board, maxCompared: number): string {
       `<td class="rank" data-v="${i + 1}">${i + 1}</td>` +
       `<td class="model" data-v="${h(m.name.toLowerCase().slice(0, 200))}"><a href="${h(r.page)}">${
         modelNameHtml(m.name)
-      }</a>${kind}${authors}${desc}</td>` +
+      }</a>${kind}${device}${authors}${desc}</td>` +
       scoreCell(r.score) + skillCell(r, board) + vsAboveCell(r) +
       `<td class="num${div > 0 ? " bad-count" : ""}" data-v="${div}">${div} / ${r.score.ics}${
         h(split)
@@ -966,7 +1006,7 @@ function boardHtml(board: Board, maxCompared: number): string {
     }.</strong> Intervals are wide and most rank differences below are within noise; ` +
       `rank with ${FEW_ICS} or more ICs (<span class="mono">--ics</span>).</p>`
     : "";
-  return `<div class="board-block"><h3>${h(board.setting)}</h3>${few}
+  return `<div class="board-block"><h3>${h(board.setting)}</h3>${few}${deviceNote(board)}
 <div class="table-wrap"><table class="board" data-sortable>${head}<tbody>
 ${body}
 </tbody></table></div>${links.length > 0 ? `<p class="links">${links.join(" · ")}</p>` : ""}</div>`;
@@ -1074,6 +1114,7 @@ ${skippedHtml}
 <dt>Skill (decades)</dt><dd>log₁₀(score of <span class="mono">baseline:persistence</span> in the same table / score): 0 is no better than repeating the initial condition, +1 is a ten times smaller error, +2 a hundred times; negative is worse. It does not saturate as a ratio 1 − score/persistence does.</dd>
 <dt>Δ vs above</dt><dd>Paired comparison with the row ranked just above, over the ICs both runs share (same seed, so the same ICs): the mean over ICs of log₁₀(this run's per-IC score / the other's), in decades, with a paired bootstrap 95% interval (${resamples} resamples of ICs). “≈ … could be noise”: the interval spans 0, so the two ranks are not resolved by these ICs.</dd>
 <dt>Order</dt><dd>Fewer diverged ICs first, then lower score. Only runs of the same suite version, tier, IC count, horizon and seed share a table. Tables of fewer than ${FEW_ICS} ICs carry a warning.</dd>
+<dt>Device reductions</dt><dd>A run tagged “device reductions” (<span class="mono">emubench run --reductions device</span>) reduced each step to a few float32 sums on the model's backend instead of reading every state back. Its score is the same geometric-mean nRMSE, equal to a host-scored run's to float32 rounding; the metric families that need every full state were not computed, and the note under its table names them. <span class="mono">leaderboard.json</span> and <span class="mono">leaderboard.csv</span> say <span class="mono">reductions</span>: host or device.</dd>
 <dt>Reconstruction</dt><dd>Autoencoder results (<span class="mono">--task reconstruct</span>) get their own table per suite: RMSE and PSNR per variable at each compression ratio, ordered by ratio; at one ratio, higher mean PSNR over variables ranks first.</dd>
 <dt>Data</dt><dd><span class="mono">leaderboard.json</span> (every score, with intervals) and <span class="mono">leaderboard.csv</span> (the same records, one per line) sit next to this page.</dd>
 </dl></section>

@@ -264,3 +264,53 @@ Deno.test({
     }
   },
 });
+
+Deno.test("a device-reductions run beside host runs is tagged, and its table names what it lacks", () => {
+  const host = sampleResult({ name: "host-run", steps: 20, ics: 2, diverge: {} });
+  const device = sampleResult({ name: "device-run", steps: 20, ics: 2, diverge: {} });
+  device.reductions = {
+    where: "device",
+    precision: "float32",
+    backend: "webgpu [<gpu>]",
+    note: "",
+    omitted: [
+      { family: "scorer", metrics: ["spectrum_error", "spectrum_error_low"], because: "spectra" },
+      { family: "diagnostics", because: "it needs the full state of every step" },
+    ],
+  };
+  const alone = sampleResult({ name: "alone", steps: 20, ics: 2, diverge: {} });
+  alone.suite.tier = "smoke"; // a table of host runs only
+  const site = renderLeaderboard(
+    [
+      loaded(host, "h.json", "1".repeat(64)),
+      loaded(device, "d.json", "2".repeat(64)),
+      loaded(alone, "a.json", "3".repeat(64)),
+    ],
+    [],
+    { resamples: 20 },
+  );
+  assert.equal(site.boards.length, 2);
+  const index = site.pages.get("index.html")!;
+  const [mixed, plain] = index.split(`<div class="board-block">`).slice(1);
+  // The device row carries the tag, with the backend (escaped) and the missing metrics.
+  const deviceRow = mixed.split("<tr").find((r) => r.includes("device-run"))!;
+  assert.match(deviceRow, /<span class="tag device" title="[^"]*">device reductions<\/span>/);
+  assert.ok(deviceRow.includes("webgpu [&lt;gpu&gt;] in float32"), deviceRow);
+  assert.ok(deviceRow.includes("spectrum_error, spectrum_error_low (spectra); diagnostics (it"));
+  const hostRow = mixed.split("<tr").find((r) => r.includes("host-run"))!;
+  assert.ok(!hostRow.includes("device reductions"), "the host row is not tagged");
+  // Under the mixed table: which runs, and every metric they lack, by name.
+  assert.match(mixed, /<strong>Device reductions\.<\/strong> 1 of 2 runs here \(tagged\)/);
+  assert.ok(
+    mixed.includes("lack spectrum_error, spectrum_error_low, diagnostics, which the other"),
+  );
+  assert.ok(!plain.includes("Device reductions."), "no note under a table of host runs");
+  // The records say where each run's reductions ran; the CSV has the column.
+  const where = (name: string) =>
+    new Set(site.records.filter((r) => r.model === name).map((r) => r.reductions));
+  assert.deepEqual([...where("device-run")], ["device"]);
+  assert.deepEqual([...where("host-run")], ["host"]);
+  const csv = site.pages.get("leaderboard.csv")!.split("\r\n");
+  assert.ok(csv[0].endsWith(",page,reductions"), csv[0]);
+  assert.ok(csv.some((l) => l.includes('"device-run"') && l.endsWith(',"device"')));
+});

@@ -20,8 +20,10 @@ export {
 } from "./io.ts";
 export { described } from "./describe.ts";
 export { divergenceCounts, divergenceLine, divergenceText } from "./divergence.ts";
+export { notComputed, notComputedText } from "./reductions.ts";
 export {
   type Divergence,
+  type ReductionsRecord,
   type Result,
   RESULT_SCHEMA,
   RESULT_SCHEMA_V1,
