@@ -30,6 +30,7 @@
  * ```
  * @module
  */
+import { ValueRangeError } from "../harness/core/errors.ts";
 import { RolloutScorer, type ScorerOptions, type ScorerState } from "./scorer.ts";
 import { bytesToBase64, f64ToBase64 } from "./state_codec.ts";
 import { spectrum1d } from "./spectrum.ts";
@@ -38,6 +39,8 @@ import type { Tracker } from "./tracker.ts";
 
 /** Moments per field in the device output (`harness/onnx/moments_graph.ts` `MOMENTS`). */
 export const MOMENTS_PER_FIELD = 7;
+/** Their names, in order (`MOMENTS` of the moments graph). */
+const MOMENT_NAMES = ["sse", "sref", "spp", "syy", "sds", "sd", "srr"] as const;
 
 /** The pointwise metrics of one field from its moments. */
 export interface MomentMetrics {
@@ -80,6 +83,23 @@ export function metricsFromMoments(
     ? NaN
     : 0;
   return { mse, nrmse, dissipation, dispersion };
+}
+
+/**
+ * Throws `ValueRangeError` when a moment of a finite state is not finite (float32 overflow):
+ * every one but `srr`, and `srr` too where `spp` and `syy` are both positive.
+ */
+function checkMoments(m: ArrayLike<number>, at: number, where: () => string): void {
+  const spp = m[at + 2], syy = m[at + 3];
+  for (let i = 0; i < MOMENTS_PER_FIELD; i++) {
+    const v = m[at + i];
+    if (Number.isFinite(v) || (i === MOMENTS_PER_FIELD - 1 && !(spp > 0 && syy > 0))) continue;
+    throw new ValueRangeError({
+      field: "--reductions",
+      expected: "host for this run (float32 sums on the device overflow for its states)",
+      found: `device, and the finite state of ${where()} gave ${MOMENT_NAMES[i]} = ${v}`,
+    });
+  }
 }
 
 /** Metric ids the device scorer never emits: they need the spectrum of every state. */
@@ -179,7 +199,11 @@ export class DeviceScorer implements Tracker {
 
   /**
    * IC `ic` at `step`: `moments` holds the 7 moments of each field (`[C·7]`), `energies` the
-   * energies of prediction and reference (with `energy: true`).
+   * energies of prediction and reference (with `energy: true`). The rollout calls it only for
+   * finite states within the bound, so a non-finite moment (other than `srr` where σₚ or σᵧ is
+   * 0) is a float32 sum that overflowed where the host's float64 one would not: that throws
+   * `ValueRangeError` (field `--reductions`) rather than leave the IC out of the means as if its
+   * metric were undefined.
    */
   observeMoments(
     ic: number,
@@ -201,6 +225,7 @@ export class DeviceScorer implements Tracker {
       );
     }
     for (let f = 0; f < c; f++) {
+      checkMoments(moments, f * MOMENTS_PER_FIELD, () => `IC ${ic}, step ${step}, ${fields[f]}`);
       const m = metricsFromMoments(moments, f * MOMENTS_PER_FIELD, x);
       const at = ((ic * t + step - 1) * c + f) * this.#slots;
       [m.mse, m.nrmse, m.dissipation, m.dispersion].forEach((v, j) => {
