@@ -28,7 +28,7 @@
  * ```
  * @module
  */
-import { gridSize, type Suite, type SuiteTrackerContext } from "../../suites/common/types.ts";
+import type { Suite } from "../../suites/common/types.ts";
 import {
   DeviceScorer,
   ENERGY_IDS,
@@ -39,7 +39,7 @@ import { forecastFamilies } from "../../metrics/trackers.ts";
 import { STABILITY_FAMILY } from "../../metrics/stability.ts";
 import type { Tracker } from "../../metrics/tracker.ts";
 import type { ReductionsRecord } from "../results/schema.ts";
-import type { TrackedRun } from "./suite_trackers.ts";
+import { type TrackedRun, trackerContext } from "./suite_trackers.ts";
 import type { ScoredRun } from "./scoring.ts";
 
 /** The trackers of a device-reductions run and what they leave out. */
@@ -71,16 +71,7 @@ export interface DeviceScoring {
  */
 export function deviceScoring(suite: Suite, run: TrackedRun, energy: boolean): DeviceScoring {
   const C = suite.fields.length;
-  const ctx: SuiteTrackerContext = {
-    suite,
-    pointsPerField: gridSize(suite.grid),
-    ics: run.ics,
-    steps: run.steps,
-    firstStep: Math.min(run.history, run.steps),
-    summarySteps: run.summarySteps,
-    seed: run.seed,
-    ...(run.data ? { data: run.data } : {}),
-  };
+  const ctx = trackerContext(suite, run);
   const scorer = new DeviceScorer({
     fields: suite.fields,
     pointsPerField: ctx.pointsPerField,

@@ -55,7 +55,7 @@ export function suiteTrackers(
 ): TrackerSet {
   return buildTrackers(
     forecastFamilies(suite.trackers ?? []),
-    context(suite, run),
+    trackerContext(suite, run),
     shards,
     partial,
   );
@@ -75,11 +75,23 @@ export function suiteTrackers(
  * ```
  */
 export function suiteFeatures(suite: Suite, run: TrackedRun): FeatureSet {
-  return featureSet(forecastFamilies(suite.trackers ?? []), context(suite, run));
+  return featureSet(forecastFamilies(suite.trackers ?? []), trackerContext(suite, run));
 }
 
-/** The trackers' view of a run of `suite`. */
-function context(suite: Suite, run: TrackedRun): SuiteTrackerContext {
+/**
+ * The trackers' view of a run of `suite` (the context every family is built with here, and the
+ * device-reductions trackers too, `./device_scoring.ts`).
+ *
+ * @example
+ * ```ts
+ * import { trackerContext } from "./suite_trackers.ts";
+ * import { getSuite } from "../../suites/mod.ts";
+ * const run = { ics: 2, steps: 5, history: 2, summarySteps: [1, 5], seed: 0 };
+ * const ctx = trackerContext(getSuite("burgers1d"), run);
+ * if (ctx.pointsPerField !== 1024 || ctx.firstStep !== 2) throw new Error(JSON.stringify(ctx));
+ * ```
+ */
+export function trackerContext(suite: Suite, run: TrackedRun): SuiteTrackerContext {
   return {
     suite,
     pointsPerField: gridSize(suite.grid),
