@@ -556,18 +556,29 @@ function fmt(v: number | null | undefined): string {
 }
 
 /**
- * Why `r` has no row of `metric`, where it ran with device-side reductions (`Result.reductions`,
- * `run --reductions device`): the omission that names the id, or the families it left out.
+ * Why `r` may lack rows of `metric` when it ran with device-side reductions (`Result.reductions`,
+ * `run --reductions device`): the omission that names the id (or the whole `family`), or the
+ * families it left out; undefined for a host-scored result.
  */
-function noRowNote(r: Result, metric: string): string {
+function deviceWhy(r: Result, metric: string, family?: string): string | undefined {
   const rec = r.reductions;
-  if (!rec) return "candidate has no such row";
-  const hit = rec.omitted.find((o) => o.metrics?.includes(metric));
+  if (!rec) return undefined;
+  const hit = rec.omitted.find((o) =>
+    o.metrics ? o.metrics.includes(metric) : family !== undefined && o.family === family
+  );
   return hit
-    ? `candidate has no such row: not computed with device reductions (${hit.because})`
-    : `candidate has no such row; it ran with device reductions, which leave out ${
+    ? `not computed with device reductions (${hit.because})`
+    : `it ran with device reductions, which leave out ${
       rec.omitted.filter((o) => !o.metrics).map((o) => o.family).join(", ") || "nothing else"
     }`;
+}
+
+/** Why `r` has no row of `metric` ({@link deviceWhy}): the note of a failed check. */
+function noRowNote(r: Result, metric: string): string {
+  const why = deviceWhy(r, metric);
+  return why === undefined
+    ? "candidate has no such row"
+    : `candidate has no such row${why.startsWith("not") ? ": " : "; "}${why}`;
 }
 
 function ratioCheck(
@@ -664,6 +675,9 @@ function curveChecks(baseline: Result, candidate: Result, rules: GateRules): Che
             ].slice(0, 6).join(", ")
           })`,
           found: JSON.stringify(rule.metric),
+          ...(baseline.reductions
+            ? { hint: `The baseline has no such rows: ${deviceWhy(baseline, rule.metric)}.` }
+            : {}),
         });
       }
       const cRows = candidate.rows.filter((r) =>
@@ -771,13 +785,16 @@ function stabilityChecks(baseline: Result, candidate: Result, rule: StabilityRul
     const b = bRows.find((r) => r.field === field), c = cRows.find((r) => r.field === field);
     const base = { kind: "stability" as const, metric: "stability_rate", field };
     if (!b || !c || b.value === null || c.value === null) {
+      const who = !b || b.value === null ? "baseline" : "candidate";
+      const missing = who === "baseline" ? (b ? undefined : baseline) : (c ? undefined : candidate);
+      const why = missing && deviceWhy(missing, "stability_rate", "stability");
       return {
         ...base,
         baseline: b?.value ?? null,
         candidate: c?.value ?? null,
         limit: "—",
         status: "skip",
-        note: `${!b || b.value === null ? "baseline" : "candidate"} has no stability rate`,
+        note: `${who} has no stability rate${why ? `; ${why}` : ""}`,
       };
     }
     const n = b.n ?? baseline.config.ics;

@@ -219,6 +219,48 @@ Deno.test("curves: a candidate run with device reductions says why a row is miss
   assert.equal(plain.note, "candidate has no such row");
 });
 
+Deno.test("a baseline run with device reductions: a curve rule on what it lacks says why; a missing stability rate too", () => {
+  const base = small();
+  const reductions: Result["reductions"] = {
+    where: "device",
+    precision: "float32",
+    backend: "webgpu",
+    note: "",
+    omitted: [
+      { family: "scorer", metrics: ["spectrum_error"], because: "needs every spectrum" },
+      { family: "stability", because: "it needs the energy of every state" },
+    ],
+  };
+  const device: Result = {
+    ...base,
+    rows: base.rows.filter((r) => r.metric !== "spectrum_error"),
+    reductions,
+  };
+  const rules: GateRules = {
+    ...DEFAULT_GATE_RULES,
+    curves: [{ metric: "spectrum_error", steps: [20], maxRatio: 1.5 }],
+  };
+  assert.throws(
+    () => gate(device, base, rules),
+    /curves\[0\]\.metric: .*The baseline has no such rows: not computed with device reductions \(needs every spectrum\)/,
+  );
+  // Stability: the host run has a rate, the device run has none and says why.
+  const rate = { metric: "stability_rate", field: "*", value: 1, n: base.config.ics };
+  const host: Result = { ...base, rows: [...base.rows, rate] };
+  const withRate = gate(host, device, DEFAULT_GATE_RULES).checks.find((c) =>
+    c.kind === "stability"
+  )!;
+  assert.equal(withRate.status, "skip");
+  assert.equal(
+    withRate.note,
+    "candidate has no stability rate; not computed with device reductions (it needs the energy " +
+      "of every state)",
+  );
+  const plain = gate(host, { ...device, reductions: undefined }, DEFAULT_GATE_RULES).checks
+    .find((c) => c.kind === "stability")!;
+  assert.equal(plain.note, "candidate has no stability rate");
+});
+
 Deno.test("curves: ratio threshold, atol, explicit steps and higher-is-better metrics", () => {
   const base = small();
   const cand = structuredClone(base);
