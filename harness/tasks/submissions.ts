@@ -7,7 +7,8 @@
  * A submission is skipped when its result is **current**: the result file there is valid
  * (`checkResult`) and records the same model sha256 (over the manifest and every graph file),
  * suite id and version, tier, IC count, horizon, seed and asked-for backend as this evaluation
- * would. Anything else (a new model, a bumped suite version, another tier) evaluates it again
+ * would, scored on the host (a `run --reductions device` result there, which lacks metric
+ * families, is not current). Anything else (a new model, a bumped suite version, another tier) evaluates it again
  * and replaces the file atomically.
  *
  * Submissions are untrusted input: `emulator.json` and every graph it names must be regular
@@ -123,6 +124,8 @@ function isCurrent(
     ["seed", r.config.seed, want.seed],
     ["private seed", r.config.privateSeedSha256, want.privateSeedSha256],
     ["backend", r.config.backend, want.backend],
+    // Submissions are scored on the host, every family (never `--reductions device`).
+    ["reductions", r.reductions ? "device" : "host", "host"],
   ];
   for (const [k, a, b] of pairs) {
     if (a !== b) diffs.push(`${k} ${JSON.stringify(a)} → ${JSON.stringify(b)}`);

@@ -4,6 +4,7 @@ import { evaluateSubmissions, resultName, type SubmissionOutcome } from "./submi
 import { readCheckedResult } from "../results/check.ts";
 import { main } from "../cli/main.ts";
 import { scaleGraph } from "../../fixtures/graphs.ts";
+import { evaluate } from "./run.ts";
 
 async function submission(
   root: string,
@@ -136,4 +137,38 @@ Deno.test("resultName keeps safe names and makes others safe and distinct", asyn
   assert.notEqual(a, b);
   assert.match(c, /^submission-[0-9a-f]{8}$/);
   assert.match(await resultName("../../x"), /^x-[0-9a-f]{8}$/);
+});
+
+Deno.test({
+  name: "submissions: a result scored with device reductions is not current; it is scored again",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "emubench-subs-dev-" });
+    try {
+      const subs = join(dir, "subs"), results = join(dir, "results");
+      await submission(subs, "damped", { name: "damped", suite: "convection1d" }, {
+        "model.onnx": scaleGraph(1024, 0.99),
+      });
+      const opts = { resultsDir: results, tier: "smoke" as const, backend: "wasm" as const };
+      const first = byName(await evaluateSubmissions(subs, opts));
+      assert.equal(first.damped.status, "evaluated", first.damped.reason);
+      // The same model, tier and backend, but reduced on the device, in its place.
+      await evaluate({
+        suite: "convection1d",
+        model: join(subs, "damped"),
+        tier: "smoke",
+        backend: "wasm",
+        reductions: "device",
+        outDir: dirname(first.damped.result!),
+      });
+      assert.ok((await readCheckedResult(first.damped.result!)).reductions);
+      const second = byName(await evaluateSubmissions(subs, opts));
+      assert.equal(second.damped.status, "evaluated");
+      assert.match(second.damped.reason!, /changed: reductions "device" → "host"/);
+      assert.equal((await readCheckedResult(first.damped.result!)).reductions, undefined);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
