@@ -14,6 +14,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import process from "node:process";
 import { getSuite, gridSize } from "../../suites/mod.ts";
 import { buildTrackers, featureSet, type TrackerFamily } from "../../metrics/tracker.ts";
 import { forecastFamilies } from "../../metrics/trackers.ts";
@@ -60,12 +61,22 @@ function featuresOf(list: TrackerFamily<SuiteTrackerContext>[]): [Float64Array, 
   return [out, F];
 }
 
-/** µs of CPU-thread time per IC-step observing with `list` (and its cached features). */
+/** CPU µs of this process so far (user + system). */
+function cpuUs(): number {
+  const c = process.cpuUsage();
+  return c.user + c.system;
+}
+
+/**
+ * µs of CPU time per IC-step observing with `list` (and its cached features): this process's
+ * `process.cpuUsage()` (one thread here, no workers), steadier than wall time on a shared
+ * machine. Figures recorded before 2026-12-03 14:00 UTC were wall time.
+ */
 function time(list: TrackerFamily<SuiteTrackerContext>[], cached?: [Float64Array, number]): number {
   const set = buildTrackers(list, ctx);
   for (let i = 0; i < B; i++) set.observeInitial(i, ics.subarray(i * S, (i + 1) * S));
   const [values, F] = cached ?? [undefined, 0];
-  const t0 = performance.now();
+  const t0 = cpuUs();
   for (let n = 1; n <= T; n++) {
     for (let i = 0; i < B; i++) {
       const j = (n - 1) * B + i, at = j * S;
@@ -73,7 +84,7 @@ function time(list: TrackerFamily<SuiteTrackerContext>[], cached?: [Float64Array
       set.observe(i, n, preds.subarray(at, at + S), refs.subarray(at, at + S), f);
     }
   }
-  const us = (performance.now() - t0) * 1000 / (B * T);
+  const us = (cpuUs() - t0) / (B * T);
   set.rows();
   return us;
 }
