@@ -59,7 +59,29 @@ async function runOne(backend: Backend, s: Session, x: Tensor): Promise<Float32A
 
 /**
  * Open the reduction graphs on `backend` for states `[B, channels, ...shape]`; `energyGraph` is
- * the suite's (`[B, C, ...] → [B]`), or undefined for none.
+ * the suite's (`[B, C, ...] → [B]`), or undefined for none. Per IC, `stepMetrics.run` returns
+ * the module's layout; the caller must `close()` it.
+ *
+ * @example
+ * ```ts
+ * import { openDeviceReductions } from "./device_metrics.ts";
+ * import { openBackend } from "../onnx/backend.ts";
+ * const backend = await openBackend("wasm");
+ * const r = await openDeviceReductions(backend, 1, [4]);
+ * try {
+ *   const ref = new Float32Array([1, -1, 1, -1]), pred = ref.map((v) => v + 0.5);
+ *   const v = await r.stepMetrics.run(
+ *     backend.tensor("float32", pred, [1, 1, 4]),
+ *     backend.tensor("float32", ref, [1, 1, 4]),
+ *   );
+ *   // flag 0, max|p| 1.5, then sse = 4 · 0.25 = 1 and sref = 4.
+ *   if (v.length !== r.stepMetrics.width || v[0] !== 0 || v[1] !== 1.5 || v[2] !== 1 || v[3] !== 4) {
+ *     throw new Error(String(v));
+ *   }
+ * } finally {
+ *   await r.close();
+ * }
+ * ```
  */
 export async function openDeviceReductions(
   backend: Backend,

@@ -38,7 +38,16 @@ import { GraphBuilder } from "./graph.ts";
 /** The moments per field, in output order (module documentation). */
 export const MOMENTS = ["sse", "sref", "spp", "syy", "sds", "sd", "srr"] as const;
 
-/** Numbers per IC in the output of {@link momentsGraph}: flag, C maxima, 7C moments. */
+/**
+ * Numbers per IC in the output of {@link momentsGraph}: `1 + C + 7C` (flag, C maxima, 7C
+ * moments).
+ *
+ * @example
+ * ```ts
+ * import { momentsWidth } from "./moments_graph.ts";
+ * if (momentsWidth(3) !== 25) throw new Error(String(momentsWidth(3)));
+ * ```
+ */
 export function momentsWidth(channels: number): number {
   return 1 + channels + MOMENTS.length * channels;
 }

@@ -39,7 +39,6 @@ function compareRuns(device: Result, host: Result, label: string, extra: string[
       "energy_pred",
       "energy_ref",
       "energy_error",
-      ,
       ...extra,
     ].includes(r.metric) &&
       !omittedIds.has(r.metric);
