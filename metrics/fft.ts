@@ -3,8 +3,10 @@
  * float64). Convention: forward `X_k = Σ_j x_j e^{-2πi jk/N}` (unnormalised); inverse applies
  * `+i` and divides by N, so `ifft(fft(x)) = x`. Parseval: `Σ|x_j|² = (1/N) Σ|X_k|²`.
  *
- * every export of the module into each example, which fails type checking under
- * `noUnusedLocals` (denoland/deno#26900). The examples still run.
+ * Non-finite input (NaN, ±∞) is not checked: it spreads through the butterflies, so every bin
+ * that depends on such a sample comes out NaN or ±∞ (for a transform, every bin). Callers that
+ * need finite spectra check their input first; the rollout engine stops an IC at its first
+ * non-finite state, so scored states are finite.
  *
  * @example
  * ```ts
@@ -492,7 +494,8 @@ export function rfft(x: ArrayLike<number>): { re: Float64Array; im: Float64Array
  * {@link rfft} of the `n` values `x[x0 .. x0 + n)` (n a power of two > 2, checked by `plan`):
  * writes `X_k`, k = 0..n/2, to `re[o + k·stride]`, `im[o + k·stride]`, using `zr`, `zi` (length
  * ≥ n/2) as scratch. The same arithmetic in the same order as `rfft`, so the same bits, with no
- * allocation: spectra of every step use it with one workspace.
+ * allocation: spectra of every step use it with one workspace. A non-finite sample makes every
+ * bin non-finite (module docs), but for the imaginary parts of bins 0 and n/2, which are set to 0.
  */
 export function rfftInto(
   x: ArrayLike<number>,
@@ -536,7 +539,8 @@ export function rfftInto(
  * imaginary parts of `X_0` and `X_{n/2}` are ignored, as `numpy.fft.irfft` does. Packs
  * `Z_k = E_k + i·O_k` with `E_k = (X_k + conj X_{n/2−k})/2` and
  * `O_k = e^{+2πik/n} (X_k − conj X_{n/2−k})/2`, the transforms of the even and odd samples, so
- * that `IFFT_{n/2}(Z)_j = x_{2j} + i x_{2j+1}`. `irfftInto(rfft(x)) = x` to round-off.
+ * that `IFFT_{n/2}(Z)_j = x_{2j} + i x_{2j+1}`. `irfftInto(rfft(x)) = x` to round-off. A
+ * non-finite bin makes every output sample non-finite (module docs).
  *
  * @example
  * ```ts

@@ -220,3 +220,21 @@ Deno.test("irfftInto inverts rfftInto for every power of two n = 4..1024", () =>
     if (!(worst <= 1e-14)) throw new Error(`n ${n}: round trip ${worst}`);
   }
 });
+
+Deno.test("non-finite input spreads to every bin (the module docs' promise)", () => {
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    for (const n of [8, 64]) {
+      const x = new Float64Array(n).map((_, j) => Math.cos(j));
+      x[3] = bad;
+      const m = n / 2, re = new Float64Array(m + 1), im = new Float64Array(m + 1);
+      rfftInto(x, 0, n, re, im, 0, 1, new Float64Array(m), new Float64Array(m));
+      if (re.some(Number.isFinite)) throw new Error(`rfftInto ${bad}, n ${n}: a finite bin`);
+      re.set(new Float64Array(m + 1).fill(1));
+      im.fill(0);
+      re[2] = bad;
+      const out = new Float64Array(n);
+      irfftInto(re, im, 0, 1, n, out, 0, new Float64Array(m), new Float64Array(m));
+      if (out.some(Number.isFinite)) throw new Error(`irfftInto ${bad}, n ${n}: a finite sample`);
+    }
+  }
+});

@@ -19,9 +19,6 @@
  * - `anchors.ts`, `anchors_tracker.ts`: PDEBench fRMSE bands, cRMSE, max error, The Well's
  *   VRMSE and bias, and their metric family.
  *
- * every export of the documented module into each example, and under `noUnusedLocals` the
- * unused ones fail type checking (denoland/deno#26900). The examples still run.
- *
  * @example
  * ```ts
  * import { halfMeanSquare, mse, mseSplit, nrmse, spectrum1d } from "./mod.ts";
