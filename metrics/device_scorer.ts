@@ -201,7 +201,7 @@ export class DeviceScorer implements Tracker {
    * IC `ic` at `step`: `moments` holds the 7 moments of each field (`[C·7]`), `energies` the
    * energies of prediction and reference (with `energy: true`). The rollout calls it only for
    * finite states within the bound, so a non-finite moment (other than `srr` where σₚ or σᵧ is
-   * 0) is a float32 sum that overflowed where the host's float64 one would not: that throws
+   * 0) or energy is a float32 sum that overflowed where the host's float64 one would not: that throws
    * `ValueRangeError` (field `--reductions`) rather than leave the IC out of the means as if its
    * metric were undefined.
    */
@@ -236,6 +236,18 @@ export class DeviceScorer implements Tracker {
       if (!energies) {
         throw new TypeError(`Cannot observe moments of IC ${ic} at step ${step}: no energies`);
       }
+      energies.forEach((e, j) => {
+        // As the host scorer demands a finite energy of a finite state; float32 can overflow.
+        if (!Number.isFinite(e)) {
+          throw new ValueRangeError({
+            field: "--reductions",
+            expected: "host for this run (float32 sums on the device overflow for its states)",
+            found: `device, and the finite state of IC ${ic}, step ${step} gave the ${
+              j === 0 ? "prediction" : "reference"
+            } energy ${e}`,
+          });
+        }
+      });
       this.#energyPred[ic * (t + 1) + step] = energies[0];
       this.#energyRef[ic * (t + 1) + step] = energies[1];
     }

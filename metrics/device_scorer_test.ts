@@ -82,3 +82,19 @@ Deno.test("DeviceScorer: a float32 moment that overflowed for a finite state is 
   const row = c.rows().find((r) => r.metric === "dispersion" && r.reduction === "mean_over_ics");
   assert.equal(row?.value, 0);
 });
+
+Deno.test("DeviceScorer: an infinite device energy of a finite state is refused like an overflowed moment", () => {
+  const s = new DeviceScorer({
+    fields: ["u"],
+    pointsPerField: 4,
+    ics: 1,
+    steps: 1,
+    summarySteps: [],
+    energy: halfMeanSquare,
+  }, { energy: true });
+  s.observeInitial(0, new Float32Array([1, -1, 1, -1]));
+  assert.throws(
+    () => s.observeMoments(0, 1, [1, 4, 4, 4, 0, 2, 0], [Infinity, 0.5]),
+    /--reductions: expected host .*prediction energy Infinity/,
+  );
+});
