@@ -67,7 +67,11 @@ Deno.test("run --reductions device writes a result that records them; refusals e
       }
     }
     const help = await cli(["run", "--help"]);
-    if (!(help.out + help.err).includes("--reductions")) throw new Error("--help lacks the flag");
+    const text = (help.out + help.err).replace(/\s+/g, " ");
+    if (!text.includes("--reductions")) throw new Error("--help lacks the flag");
+    if (!text.includes("not with --shard, --save-trajectories, --frontier, --scoring worker")) {
+      throw new Error("--help does not say what --reductions device refuses");
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

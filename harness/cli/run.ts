@@ -84,9 +84,10 @@ export const runCommand = defineCommand({
       type: "string",
       meaning: "where the per-step reductions run: host (every state read back, every metric " +
         "family, float64) or device (mse/nrmse/Takacs split and the suite's energy graph " +
-        "reduced in float32 on the model's backend, states read back only at summary steps; " +
-        "families needing every state are not computed and the result lists them; " +
-        "docs/device-reductions.md)",
+        "reduced in float32 on the model's backend, states read back only at summary and " +
+        "snapshot steps; families needing every state are not computed and the result lists " +
+        "them; not with --shard, --save-trajectories, --frontier, --scoring worker, or a " +
+        "float16 or normalizing model; docs/device-reductions.md)",
       choices: ["host", "device"],
       defaultText: "host",
     },
