@@ -31,9 +31,10 @@
  * the write that failed).
  *
  * Reference features (`reference_features.ts`) live inside the entry, one file per layout,
- * `features/<name>.bin` (header and float64 values, `featureHead`), written IC by IC into a
- * temporary sibling and renamed into place and only next to an entry that is there; they go with the entry
- * when it is removed.
+ * `features/<name>.bin` (header, float64 values and the SHA-256 of the values, `featureHead`),
+ * written IC by IC into a temporary sibling and renamed into place and only next to an entry that
+ * is there; they go with the entry when it is removed. Every open checks the size and the digest
+ * (reading the values once, by windows): a damaged file is reported and computed again.
  *
  * This is the Deno store of `reference_store.ts` ({@link fileReferenceStore}); the
  * verification and generation are `referenceSourceFromStore`'s, shared with the browser's store.
@@ -318,12 +319,18 @@ async function fileSource(dir: string, shape: number[]): Promise<ReferenceSource
 /** Folder of an entry's reference features (`reference_features.ts`). */
 const FEATURES_DIR = "features";
 /** First 8 bytes of a features file. */
-const FEATURES_MAGIC = "EBFEAT01";
+const FEATURES_MAGIC = "EBFEAT02";
+/** The magic of the first layout, which had no digest (read as an older format, not used). */
+const FEATURES_MAGIC_1 = "EBFEAT01";
+/** Bytes of the SHA-256 of the values that ends a features file. */
+const FEATURES_DIGEST_BYTES = 32;
 
 /**
- * The head of a features file: `EBFEAT01`, the header's byte length H (uint32 little-endian) and
+ * The head of a features file: `EBFEAT02`, the header's byte length H (uint32 little-endian) and
  * 4 zero bytes, the header as UTF-8 JSON padded with spaces to a multiple of 8 bytes. The values
- * follow, float64 little-endian in C order (`[N, T + 1, F]`, the header's `shape`).
+ * follow, float64 little-endian in C order (`[N, T + 1, F]`, the header's `shape`), then the
+ * SHA-256 (32 raw bytes) of the values' bytes, which every open checks (a damaged file is not
+ * used).
  */
 function featureHead(header: Record<string, unknown>): Uint8Array {
   let text = JSON.stringify(header);
@@ -368,6 +375,7 @@ async function featureWriter(
     for (let at = 0; at < b.length;) at += await file.write(b.subarray(at));
   };
   const [n, t1, f] = header.shape as number[];
+  const digest = createHash("sha256");
   let next = 0;
   try {
     await writeAll(featureHead(header));
@@ -381,12 +389,15 @@ async function featureWriter(
       if (ic !== next || values.length !== t1 * f) {
         throw new Error(`features of IC ${ic} (${values.length} values) out of order or size`);
       }
-      await writeAll(f64LeBytes(values));
+      const bytes = f64LeBytes(values);
+      digest.update(bytes);
+      await writeAll(bytes);
       next++;
     },
     async commit() {
       try {
         if (next !== n) throw new Error(`features of ${next} of ${n} ICs written`);
+        await writeAll(new Uint8Array(digest.digest()));
         await file.syncData();
         close();
         await Deno.rename(tmp, path);
@@ -404,8 +415,10 @@ async function featureWriter(
 
 /**
  * The features file at `path` (layout: `featureHead`), or `null` when there is none: its
- * header, and its values read by windows (one byte-range read per IC). Throws for a file that
- * is not one, or whose size does not match its header's shape.
+ * header, and its values read by windows (one byte-range read per IC). Throws, naming the file
+ * and what is wrong, for a file that is not one (or of the older format without a digest), whose
+ * header is not a JSON object with a shape `[N, T + 1, F]`, whose size is not that shape's, or
+ * whose values do not match their SHA-256 (read through once, by windows of 1 MiB).
  */
 async function openFeatureFile(path: string): Promise<StoredFeatures | null> {
   let file: Deno.FsFile;
@@ -415,41 +428,66 @@ async function openFeatureFile(path: string): Promise<StoredFeatures | null> {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
   }
-  let header: Record<string, unknown>, dataAt: number, bytes: number;
+  let header: Record<string, unknown>, dataAt: number, count: number, T1: number, F: number;
   try {
-    const read = async (at: number, n: number) => {
-      const b = new Uint8Array(n);
+    const bytes = (await file.stat()).size;
+    const read = async (at: number, n: number, into = new Uint8Array(n)) => {
       await file.seek(at, Deno.SeekMode.Start);
       for (let got = 0; got < n;) {
-        const r = await file.read(b.subarray(got));
+        const r = await file.read(into.subarray(got, n));
         if (r === null) throw new Error(`features file ${path} ends at byte ${at + got}`);
         got += r;
       }
-      return b;
+      return into.subarray(0, n);
     };
     const lead = await read(0, 16);
-    if (new TextDecoder().decode(lead.subarray(0, 8)) !== FEATURES_MAGIC) {
-      throw new Error(`${path} is not a features file`);
+    const magic = new TextDecoder().decode(lead.subarray(0, 8));
+    if (magic === FEATURES_MAGIC_1) {
+      throw new Error(`${path} is of the older features format ${magic} (no digest)`);
     }
+    if (magic !== FEATURES_MAGIC) throw new Error(`${path} is not a features file`);
     const h = new DataView(lead.buffer).getUint32(8, true);
-    header = JSON.parse(new TextDecoder().decode(await read(16, h)));
+    if (16 + h + FEATURES_DIGEST_BYTES > bytes) {
+      throw new Error(`features file ${path} has a header of ${h} bytes in ${bytes} bytes`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(await read(16, h)));
+    } catch (e) {
+      throw new Error(`features file ${path} has a header that is not JSON (${e})`);
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new Error(`features file ${path} has a header that is not a JSON object`);
+    }
+    header = parsed as Record<string, unknown>;
     dataAt = 16 + h;
-    bytes = (await file.stat()).size;
+    const shape = header.shape;
+    if (
+      !Array.isArray(shape) || shape.length !== 3 ||
+      !shape.every((n) => Number.isSafeInteger(n) && n >= 1)
+    ) {
+      throw new Error(`features file ${path} has shape ${JSON.stringify(shape)}`);
+    }
+    [count, T1, F] = shape as number[];
+    const valueBytes = count * T1 * F * 8;
+    if (bytes !== dataAt + valueBytes + FEATURES_DIGEST_BYTES) {
+      throw new Error(
+        `features file ${path} has ${bytes} bytes, expected ${
+          dataAt + valueBytes + FEATURES_DIGEST_BYTES
+        }`,
+      );
+    }
+    // Every value once, hashed by windows (never held whole), against the digest at the end.
+    const hash = createHash("sha256"), buf = new Uint8Array(Math.min(valueBytes, 2 ** 20));
+    for (let at = 0; at < valueBytes; at += buf.length) {
+      hash.update(await read(dataAt + at, Math.min(buf.length, valueBytes - at), buf));
+    }
+    const want = await read(dataAt + valueBytes, FEATURES_DIGEST_BYTES);
+    if (!equalBytes(new Uint8Array(hash.digest()), want)) {
+      throw new Error(`features file ${path} is damaged: its values do not match their SHA-256`);
+    }
   } finally {
     file.close();
-  }
-  const shape = header.shape;
-  if (
-    !Array.isArray(shape) || shape.length !== 3 ||
-    !shape.every((n) => Number.isSafeInteger(n) && n >= 1)
-  ) {
-    throw new Error(`features file ${path} has shape ${JSON.stringify(shape)}`);
-  }
-  const [count, T1, F] = shape as number[];
-  if (bytes !== dataAt + count * T1 * F * 8) {
-    throw new Error(
-      `features file ${path} has ${bytes} bytes, expected ${dataAt + count * T1 * F * 8}`,
-    );
   }
   const source: FeatureSource = {
     count,
@@ -477,6 +515,10 @@ async function openFeatureFile(path: string): Promise<StoredFeatures | null> {
     },
   };
   return { header, source };
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 async function readFloat32(

@@ -151,6 +151,68 @@ Deno.test("features: a damaged file is reported and computed again; no entry, no
   assert([...Deno.readDirSync(dir)].length === 1, "no temporary file left behind");
 });
 
+Deno.test("features: a file damaged at its size, with a lying header or of the old format is not used", async () => {
+  const cacheDir = await Deno.makeTempDir({ prefix: "features_lies_" });
+  const store = fileReferenceStore(cacheDir);
+  const h = await openReference(suite, request, { cacheDir, log: () => {} });
+  const ref = { sha256: h.sha256, source: h.source };
+  const layout = counting();
+  const first = (await referenceFeatures(store, suite, request, ref, layout))!;
+  const good = await first.source.window(0, 3, 0, 6);
+  const dir = `${store.locate(suite, request)}/features`;
+  const [file] = [...Deno.readDirSync(dir)].map((e) => `${dir}/${e.name}`);
+  const bytes = await Deno.readFile(file);
+  const dataAt = 16 + new DataView(bytes.buffer).getUint32(8, true);
+  /** `bytes` with `edit` applied to a copy. */
+  const doctored = (edit: (b: Uint8Array, v: DataView) => void) => {
+    const b = bytes.slice();
+    edit(b, new DataView(b.buffer));
+    return b;
+  };
+  const cases: [string, Uint8Array, string][] = [
+    ["a NaN among the values", doctored((_, v) => v.setFloat64(dataAt + 8, NaN, true)), "damaged"],
+    ["one bit of a value", doctored((b) => b[dataAt + 3 * 8 + 7] ^= 1), "damaged"],
+    [
+      "a header length past the end",
+      doctored((_, v) => v.setUint32(8, 2 ** 32 - 1, true)),
+      "header of",
+    ],
+    [
+      "a header that is not an object",
+      doctored((b, v) => {
+        v.setUint32(8, 8, true);
+        b.set(new TextEncoder().encode("null    "), 16);
+      }),
+      "not a JSON",
+    ],
+    ["the first format", doctored((b) => b.set(new TextEncoder().encode("EBFEAT01"), 0)), "older"],
+    [
+      "bytes after the digest",
+      Uint8Array.from([...bytes, 0, 0, 0, 0, 0, 0, 0, 0]),
+      "bytes, expected",
+    ],
+  ];
+  for (const [what, b, why] of cases) {
+    await Deno.writeFile(file, b);
+    const notes: string[] = [];
+    const calls = layout.calls;
+    const again = await referenceFeatures(store, suite, request, ref, layout, {
+      log: (m) => notes.push(m),
+    });
+    assert(again && !again.cached && layout.calls === calls + 18, `${what}: used`);
+    assert(
+      notes.length === 1 && notes[0].includes("unusable") && notes[0].includes(why) &&
+        notes[0].includes("computing them again"),
+      `${what}: ${notes.join("\n")}`,
+    );
+    const w = await again.source.window(0, 3, 0, 6);
+    assert(w.every((v, i) => Object.is(v, good[i])), `${what}: other values`);
+    assert((await Deno.readFile(file)).join() === bytes.join(), `${what}: not rewritten`);
+    const hit = await referenceFeatures(store, suite, request, ref, layout, { log: () => {} });
+    assert(hit?.cached, `${what}: the rewritten file is not read back`);
+  }
+});
+
 Deno.test("featuredReference: the features of the states of the windows read, else undefined", async () => {
   const ref = arrayReferenceSource(suite.reference(new Float32Array(0), 3, 5), 3, 5);
   const layout = counting();
