@@ -125,3 +125,26 @@ Deno.test("batch trajectories: layout, pairing does not mix ICs, odd counts", ()
   }
   check(threw, "wrong IC length accepted");
 });
+
+Deno.test("convectionTrajectories: calls with other arguments never reuse the last multiplier table", () => {
+  const n = 32,
+    u0 = Float32Array.from({ length: n }, (_, j) => Math.sin((2 * Math.PI * 3 * j) / n));
+  // The same n and steps, other dt, β or L each time: every row must be the shift of its own t.
+  for (
+    const [dt, beta, length] of [[0.01, 1, 1], [0.02, 1, 1], [0.01, 2, 1], [0.01, 1, 2], [
+      0.01,
+      1,
+      1,
+    ]]
+  ) {
+    const traj = convectionTrajectories(u0, 1, n, 3, dt, { beta, length });
+    for (let m = 1; m <= 3; m++) {
+      const exact = convectionShift(u0, m * dt, { beta, length });
+      for (let j = 0; j < n; j++) {
+        if (Math.abs(traj[m * n + j] - exact[j]) > 1e-6) {
+          throw new Error(`dt ${dt}, β ${beta}, L ${length}, step ${m}, x ${j}`);
+        }
+      }
+    }
+  }
+});
