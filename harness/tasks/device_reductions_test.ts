@@ -68,7 +68,10 @@ function compareRuns(device: Result, host: Result, label: string, extra: string[
         : r.metric === "energy_error"
         ? Math.max(Math.abs(b), 0.5)
         : Math.abs(b);
-      if (!(Math.abs(a - b) <= 2e-5 * scale + 1e-30)) {
+      // The Takacs parts to the bound docs/device-reductions.md states (1e-4 of the mse): on a
+      // 2D field with a large mean (shallow water's depth h) their float32 gap reaches 2e-5.
+      const tol = r.metric === "dissipation" || r.metric === "dispersion" ? 1e-4 : 2e-5;
+      if (!(Math.abs(a - b) <= tol * scale + 1e-30)) {
         throw new Error(`${label}: ${key(r)} ${f}: device ${a} vs host ${b}`);
       }
     }
@@ -114,6 +117,26 @@ Deno.test("device reductions on wasm: burgers1d rows equal the host's to float32
   if (!device.result.rows.some((r) => r.metric === "dispersion" && (r.value ?? 0) > 0)) {
     throw new Error("no dispersion measured");
   }
+});
+
+Deno.test("device reductions with a history-2 model: steps before it predicts are as on the host", async () => {
+  const base: EvaluateOptions = {
+    ...smoke,
+    suite: "shallow_water2d",
+    model: "baseline:linear_extrapolation",
+    backend: "native",
+    ics: 2,
+    steps: 6,
+  };
+  const host = await evaluate({ ...base, scoring: "inline" });
+  const device = await evaluate({ ...base, reductions: "device" });
+  const first = host.result.rows.find((r) =>
+    r.metric === "nrmse" && r.step === 1 && r.reduction === "mean_over_ics"
+  );
+  if (!first || first.n !== 0) {
+    throw new Error(`step 1 is not a reference step: ${JSON.stringify(first)}`);
+  }
+  compareRuns(device.result, host.result, "history 2");
 });
 
 Deno.test("device reductions: NaN and bound divergence are recorded as on the host", async () => {
