@@ -3,7 +3,8 @@
  * over the target, so a reader (or an interrupted run, or a machine that loses power) never sees
  * a half-written file: without the flush a crash soon after the rename can leave the target
  * empty on file systems that delay data writes. An interrupted write can leave its temporary
- * sibling `<path>.tmp-<pid>-<id>` behind; callers sweep those (`harness/tasks/stability.ts`).
+ * sibling `<path>.tmp-<pid>-<id>` behind; callers sweep those (`harness/tasks/stability.ts`; the
+ * reference cache with {@link sweepStaleTemporaries}).
  * @module
  */
 
@@ -59,6 +60,57 @@ export async function removeIfExists(path: string): Promise<void> {
   await Deno.remove(path, { recursive: true }).catch((e) => {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   });
+}
+
+/** How long a temporary sibling of a dead process must be unchanged before a sweep removes it. */
+const STALE_TEMPORARY_MS = 60 * 60 * 1000;
+
+/**
+ * Remove the temporary siblings `<base>.tmp-<pid>-<id>` (files or directories) in `dir` that
+ * interrupted writes left behind: those of a process that is not running (Linux `/proc`) and
+ * unchanged for `olderThanMs` (default one hour; the age also spares writers this process cannot
+ * see, on another machine or in another PID namespace sharing `dir`, and every writer where there
+ * is no `/proc`). `base` undefined: any base. A missing `dir`, or an entry that cannot be
+ * removed, is left as it is: this never throws. Returns the names removed.
+ *
+ * @example
+ * ```ts
+ * import { sweepStaleTemporaries } from "./atomic.ts";
+ * const dir = await Deno.makeTempDir();
+ * const gone = `${dir}/a.bin.tmp-999999999-0123abcd`, mine = `${dir}/a.bin.tmp-${Deno.pid}-0123abcd`;
+ * for (const f of [gone, mine]) {
+ *   await Deno.writeTextFile(f, "");
+ *   await Deno.utime(f, new Date(0), new Date(0)); // unchanged since 1970
+ * }
+ * const removed = await sweepStaleTemporaries(dir);
+ * await Deno.remove(dir, { recursive: true });
+ * if (removed.join() !== "a.bin.tmp-999999999-0123abcd") throw new Error(removed.join());
+ * ```
+ */
+export async function sweepStaleTemporaries(
+  dir: string,
+  base?: string,
+  olderThanMs = STALE_TEMPORARY_MS,
+): Promise<string[]> {
+  const removed: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      const m = /^(.+)\.tmp-(\d+)-[0-9a-f]{8}$/.exec(e.name);
+      if (!m || (base !== undefined && m[1] !== base) || alive(Number(m[2]))) continue;
+      const path = join(dir, e.name);
+      try {
+        const { mtime } = await Deno.lstat(path);
+        if (mtime === null || Date.now() - mtime.getTime() < olderThanMs) continue;
+        await Deno.remove(path, { recursive: true });
+        removed.push(e.name);
+      } catch {
+        // Gone already, or not ours to remove: left as it is.
+      }
+    }
+  } catch {
+    // No such directory, or not readable: nothing to sweep.
+  }
+  return removed;
 }
 
 /** Staging directories of output sets being written by this process (for {@link abandonOutputSets}). */

@@ -26,7 +26,9 @@
  * reference one IC chunk at a time as the generator produces it, and renamed into place, so
  * readers never see half an entry and concurrent writers (processes or promises) never share a
  * temporary directory. When two writers race, the first rename wins and the loser discards its
- * copy (the data are identical by determinism). A failure to write the cache is logged and does
+ * copy (the data are identical by determinism). The temporary siblings an interrupted writer left
+ * (a killed process) are removed by the next writer in that directory, once their process is gone
+ * and they have been unchanged for an hour (`sweepStaleTemporaries`). A failure to write the cache is logged and does
  * not fail the run: the reference is then held in memory (made again if part of it had gone to
  * the write that failed).
  *
@@ -50,7 +52,7 @@ import { join } from "node:path";
 import { createHash } from "node:crypto";
 import * as zarr from "zarrita";
 import { FileSystemStore } from "@zarrita/storage";
-import { removeIfExists } from "../core/atomic.ts";
+import { removeIfExists, sweepStaleTemporaries } from "../core/atomic.ts";
 import type { Progress, Suite } from "../../suites/common/types.ts";
 import {
   type CachedReference,
@@ -364,6 +366,7 @@ async function featureWriter(
     throw new Error("there is no reference entry to keep them with");
   }
   await Deno.mkdir(join(path, ".."), { recursive: true });
+  await sweepStaleTemporaries(join(path, "..")); // of features writers that were interrupted
   const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   let open = true;
@@ -581,8 +584,9 @@ export function fileReferenceStore(cacheDir: string): ReferenceStore {
       attrs,
     };
   };
-  const create = (suite: Suite, request: ReferenceRequest) => {
+  const create = async (suite: Suite, request: ReferenceRequest) => {
     const path = locate(suite, request);
+    await sweepStaleTemporaries(join(path, "..")); // of entry writers that were interrupted
     const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
     return entryWriter(tmp, path, suite, request);
   };

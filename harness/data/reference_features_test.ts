@@ -213,6 +213,42 @@ Deno.test("features: a file damaged at its size, with a lying header or of the o
   }
 });
 
+Deno.test("features: the next writer removes what interrupted writers left (gone, an hour old)", async () => {
+  const cacheDir = await Deno.makeTempDir({ prefix: "features_sweep_" });
+  const store = fileReferenceStore(cacheDir);
+  const ref = await openReference(suite, request, { cacheDir, log: () => {} });
+  const entry = store.locate(suite, request), dir = `${entry}/features`;
+  await Deno.mkdir(dir, { recursive: true });
+  const old = new Date(Date.now() - 2 * 3600_000);
+  // A dead process's (pid beyond any pid_max) features file and reference entry, two hours old;
+  // a dead process's that changed a minute ago; this process's own, old.
+  const left = [
+    `${dir}/features-0123456789abcdef.bin.tmp-999999999-0123abcd`,
+    `${entry}.tmp-999999999-89abcdef`,
+  ];
+  const kept = [
+    `${dir}/features-0123456789abcdef.bin.tmp-999999998-0123abcd`,
+    `${dir}/features-0123456789abcdef.bin.tmp-${Deno.pid}-0123abcd`,
+  ];
+  for (const f of [...left, ...kept]) {
+    await Deno.writeFile(f, new Uint8Array(8));
+    await Deno.utime(f, old, f.includes("999999998") ? new Date(Date.now() - 60_000) : old);
+  }
+  // The features writer sweeps the features folder, an entry's writer the entries' folder.
+  const layout = counting();
+  await referenceFeatures(
+    store,
+    suite,
+    request,
+    { sha256: ref.sha256, source: ref.source },
+    layout,
+  );
+  await openReference(suite, { ...request, seed: 1 }, { cacheDir, log: () => {} });
+  const exists = (f: string) => Deno.stat(f).then(() => true, () => false);
+  for (const f of left) assert(!(await exists(f)), `${f} left behind`);
+  for (const f of kept) assert(await exists(f), `${f} removed`);
+});
+
 Deno.test("featuredReference: the features of the states of the windows read, else undefined", async () => {
   const ref = arrayReferenceSource(suite.reference(new Float32Array(0), 3, 5), 3, 5);
   const layout = counting();
