@@ -142,6 +142,8 @@ export interface ReferenceFeaturesHandle {
   source: FeatureSource;
   /** True when read from the store. */
   cached: boolean;
+  /** True when in the store now (read from it, or computed and written to it). */
+  stored: boolean;
   /** Wall time to read or compute, in seconds. */
   seconds: number;
 }
@@ -174,7 +176,12 @@ export async function referenceFeatures(
       if (found) {
         const why = stale(found, want);
         if (why === undefined) {
-          return { source: found.source, cached: true, seconds: (performance.now() - t0) / 1000 };
+          return {
+            source: found.source,
+            cached: true,
+            stored: true,
+            seconds: (performance.now() - t0) / 1000,
+          };
         }
         log(`note: reference features ${where} are stale (${why}); computing them again`);
       }
@@ -206,7 +213,7 @@ export async function referenceFeatures(
       const back = await store.openFeatures(suite, request, name);
       const why = back ? stale(back, want) : "the entry just written is not there";
       if (why !== undefined) throw new Error(why);
-      return { source: back!.source, cached: false, seconds: seconds() };
+      return { source: back!.source, cached: false, stored: true, seconds: seconds() };
     } catch (e) {
       // The trackers compute them as they go (nothing is held whole here).
       log(`warning: could not write reference features ${where} (${message(e)}); running without`);
@@ -215,14 +222,19 @@ export async function referenceFeatures(
   }
   const { count, steps } = ref.source;
   const values = await computeFeatures(ref.source, layout);
+  let stored = true;
   try {
     await store.putFeatures!(suite, request, name, header, values);
   } catch (e) {
-    log(`warning: could not write reference features ${where} (${message(e)})`);
+    log(
+      `warning: could not write reference features ${where} (${message(e)}); using them unstored`,
+    );
+    stored = false;
   }
   return {
     source: arrayFeatureSource(values, count, steps, layout.size),
     cached: false,
+    stored,
     seconds: seconds(),
   };
 }

@@ -251,3 +251,59 @@ Deno.test("a shard reads the cached features of its own ICs (same rows as withou
     rows.find((r) => r.metric === "energy_ref" && r.step === 3)!.value!;
   assert(energy(doctored) === 2 * energy(without), `${energy(doctored)} vs ${energy(without)}`);
 });
+
+Deno.test("evaluate: features that cannot be read or written (disk full, no permission) leave the run as it was", async () => {
+  const full = () => new Error("No space left on device (os error 28)");
+  const memory = memoryReferenceStore();
+  // A store that writes by ICs and fails at the second (disk full), one whose whole write fails
+  // (a quota), and one that cannot read what it has (permission).
+  const stores: [string, ReferenceStore][] = [
+    ["by ICs", {
+      ...memory,
+      putFeatures: undefined,
+      createFeatures: () =>
+        Promise.resolve({
+          write: (ic) => ic === 0 ? Promise.resolve() : Promise.reject(full()),
+          commit: () => Promise.reject(new Error("not reached")),
+          abort: () => Promise.resolve(),
+        }),
+    }],
+    ["whole", { ...memory, putFeatures: () => Promise.reject(full()) }],
+    ["unreadable", {
+      ...memory,
+      openFeatures: () => Promise.reject(new Deno.errors.PermissionDenied("Permission denied")),
+    }],
+  ];
+  const go = async (store: ReferenceStore, referenceFeatures: boolean) => {
+    const notes: string[] = [];
+    const { result } = await evaluate({
+      suite: "burgers1d",
+      model: "baseline:persistence",
+      tier: "smoke",
+      backend: "wasm",
+      referenceStore: store,
+      generateReference: sequentialReference,
+      referenceFeatures,
+      scoring: "inline",
+      log: (m) => notes.push(m),
+    });
+    return { rows: result.rows, notes };
+  };
+  const without = (await go(memory, false)).rows;
+  for (const [name, store] of stores) {
+    const { rows, notes } = await go(store, true);
+    assertSameRows(rows, without, name);
+    const said = notes.filter((n) => n.includes("reference features"));
+    assert(
+      said.some((n) =>
+        /could not write|unusable/.test(n) && n.includes("os error 28") !== (name === "unreadable")
+      ),
+      `${name}: ${said.join("\n")}`,
+    );
+    // Never that they were stored when they were not.
+    assert(
+      !said.some((n) => n.includes("computed and stored")) || name === "unreadable",
+      said.join("\n"),
+    );
+  }
+});

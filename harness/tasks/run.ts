@@ -417,7 +417,11 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
         : null;
       features = got?.source;
       if (got) {
-        const how = got.cached ? "read" : "computed and stored";
+        const how = got.cached
+          ? "read"
+          : got.stored
+          ? "computed and stored"
+          : "computed, not stored";
         log(`reference features: ${how} (${layout.version}, ${got.seconds.toFixed(2)} s)`);
       }
     }
