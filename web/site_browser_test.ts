@@ -4,7 +4,7 @@
  * input), cancel one evaluation, evaluate the smoke tier of burgers1d (and
  * shallow_water2d with EMUBENCH_SLOW=1) on wasm in the page's worker, and compare the result's rows with the CLI's
  * (`evaluate` on the same .onnx file). A second run of the same suite must read the reference
- * from IndexedDB. No console error, no request outside the page's origin. Skipped without
+ * from IndexedDB, and its reference features (stored there by the first). No console error, no request outside the page's origin. Skipped without
  * Chromium. Prints time to first result and the bytes the page loaded.
  */
 import assert from "node:assert/strict";
@@ -117,7 +117,8 @@ Deno.test({
             // deno-lint-ignore no-explicit-any
             await page.evaluate(() => (globalThis as any).document.body.dataset.seconds),
           );
-          return { result: JSON.parse(text) as Result, seconds };
+          const log = await page.textContent("#log") ?? "";
+          return { result: JSON.parse(text) as Result, seconds, log };
         };
 
         if (suiteId === "burgers1d") {
@@ -179,6 +180,10 @@ Deno.test({
             timeout: 15_000,
           });
           assert.match(second.result.config.data, /cache hit/, "second run reads IndexedDB");
+          // The reference features too: stored in IndexedDB by the first run, read by this one.
+          assert.match(first.log, /reference features: computed and stored/, first.log);
+          assert.match(second.log, /reference features: read/, second.log);
+          assert.doesNotMatch(first.log + second.log, /warning/, "no features warning");
           assert.deepEqual(second.result.rows, cli.rows);
           again = `, ${second.seconds.toFixed(2)} s with the IndexedDB reference`;
         }
