@@ -298,18 +298,14 @@ async function fileSource(dir: string, shape: number[]): Promise<ReferenceSource
       const bytes = new Uint8Array(out.buffer);
       for (let ic = ic0; ic < ic1; ic++) {
         using f = await Deno.open(files[ic], { read: true });
-        await f.seek(t0 * S * 4, Deno.SeekMode.Start);
-        const part = bytes.subarray((ic - ic0) * n, (ic - ic0 + 1) * n);
-        for (let got = 0; got < n;) {
-          const r = await f.read(part.subarray(got));
-          if (r === null) {
-            throw new Error(
-              `reference chunk ${files[ic]} ended before byte ${t0 * S * 4 + n} ` +
-                "(the cache entry changed while in use)",
-            );
-          }
-          got += r;
-        }
+        await readAt(
+          f,
+          t0 * S * 4,
+          bytes.subarray((ic - ic0) * n, (ic - ic0 + 1) * n),
+          () =>
+            `reference chunk ${files[ic]} ended before byte ${t0 * S * 4 + n} ` +
+            "(the cache entry changed while in use)",
+        );
       }
       if (!LITTLE_ENDIAN) swap32(bytes);
       return out;
@@ -434,15 +430,8 @@ async function openFeatureFile(path: string): Promise<StoredFeatures | null> {
   let header: Record<string, unknown>, dataAt: number, count: number, T1: number, F: number;
   try {
     const bytes = (await file.stat()).size;
-    const read = async (at: number, n: number, into = new Uint8Array(n)) => {
-      await file.seek(at, Deno.SeekMode.Start);
-      for (let got = 0; got < n;) {
-        const r = await file.read(into.subarray(got, n));
-        if (r === null) throw new Error(`features file ${path} ends at byte ${at + got}`);
-        got += r;
-      }
-      return into.subarray(0, n);
-    };
+    const read = (at: number, n: number, into = new Uint8Array(n)) =>
+      readAt(file, at, into.subarray(0, n), (end) => `features file ${path} ends at byte ${end}`);
     const lead = await read(0, 16);
     const magic = new TextDecoder().decode(lead.subarray(0, 8));
     if (magic === FEATURES_MAGIC_1) {
@@ -502,13 +491,13 @@ async function openFeatureFile(path: string): Promise<StoredFeatures | null> {
       const b = new Uint8Array(out.buffer);
       using f = await Deno.open(path, { read: true });
       for (let ic = ic0; ic < ic1; ic++) {
-        await f.seek(dataAt + (ic * T1 + t0) * F * 8, Deno.SeekMode.Start);
         const part = b.subarray((ic - ic0) * n, (ic - ic0 + 1) * n);
-        for (let got = 0; got < n;) {
-          const r = await f.read(part.subarray(got));
-          if (r === null) throw new Error(`features file ${path} changed while in use`);
-          got += r;
-        }
+        await readAt(
+          f,
+          dataAt + (ic * T1 + t0) * F * 8,
+          part,
+          () => `features file ${path} changed while in use`,
+        );
       }
       if (!LITTLE_ENDIAN) {
         const v = new DataView(out.buffer);
@@ -518,6 +507,25 @@ async function openFeatureFile(path: string): Promise<StoredFeatures | null> {
     },
   };
   return { header, source };
+}
+
+/**
+ * Fill `into` with the bytes of `file` from byte `at` on; `Error(ended(byte))` where the file
+ * ends first. Returns `into`.
+ */
+async function readAt(
+  file: Deno.FsFile,
+  at: number,
+  into: Uint8Array,
+  ended: (byte: number) => string,
+): Promise<Uint8Array> {
+  await file.seek(at, Deno.SeekMode.Start);
+  for (let got = 0; got < into.length;) {
+    const r = await file.read(into.subarray(got));
+    if (r === null) throw new Error(ended(at + got));
+    got += r;
+  }
+  return into;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
