@@ -47,6 +47,10 @@ Deno.test("run --reductions device writes a result that records them; refusals e
     const out = join(dir, "dev");
     const ok = await cli([...base, "--reductions", "device", "--out", out]);
     if (ok.code !== 0) throw new Error(`exit ${ok.code}: ${ok.err}`);
+    // The terminal says what the run did not compute, by name.
+    if (!/not computed with device reductions .*: spectrum_error, .*energy_error/.test(ok.err)) {
+      throw new Error(`the log does not name what was not computed: ${ok.err}`);
+    }
     const result = await readResult(join(out, "result.json"));
     const rec = result.reductions;
     if (rec?.where !== "device" || rec.precision !== "float32" || rec.omitted.length === 0) {

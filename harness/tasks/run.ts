@@ -6,6 +6,7 @@
  * @module
  */
 import { described } from "../results/describe.ts";
+import { notComputed } from "../results/reductions.ts";
 import { gridShape, gridSize, type Suite, type TierName } from "../../suites/common/types.ts";
 import { type BackendChoice, openBackend } from "../onnx/backend.ts";
 import { ValueRangeError } from "../core/errors.ts";
@@ -472,6 +473,13 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   // builds them for a merge of shards (./shard.ts), so merged rows equal unsharded ones.
   const trackedRun = tracked();
   const device = reductions ? deviceScoring(suite, trackedRun, reductions.energy) : undefined;
+  if (device) {
+    log(
+      `not computed with device reductions (result.json reductions.omitted): ${
+        notComputed({ ...device.record, backend: "" }).join(", ")
+      }`,
+    );
+  }
   const trackers = device ? inlineDevice(device) : openScoring(suite, trackedRun, o.scoring);
   // The reference read together with its features, which go to the trackers with each state.
   const partSource = sliceReferenceSource(source, part.first, part.count);
