@@ -16,6 +16,7 @@ import {
 import { assertSameRows } from "../../fixtures/rows.ts";
 import { Rng } from "../core/rng.ts";
 import { featureSet, type TrackerFamily } from "../../metrics/tracker.ts";
+import { extrapolateGraph } from "../../fixtures/graphs.ts";
 
 function assert(ok: unknown, message = "assertion failed"): asserts ok {
   if (!ok) throw new Error(message);
@@ -306,4 +307,62 @@ Deno.test("evaluate: features that cannot be read or written (disk full, no perm
       said.join("\n"),
     );
   }
+});
+
+Deno.test("a history-2 model (first predicted step 2) gets the features of the steps it is scored at", async () => {
+  const memory = memoryReferenceStore();
+  let doctor = false;
+  const store: ReferenceStore = {
+    ...memory,
+    openFeatures: async (...a) => {
+      const found = await memory.openFeatures!(...a);
+      if (!found || !doctor) return found;
+      const src = found.source;
+      // Within each window read, the vector of step t + 1 at step t (the window's last kept): off
+      // by one step, as a history offset applied twice would be.
+      const window = async (ic0: number, ic1: number, t0: number, t1: number) => {
+        const v = (await src.window(ic0, ic1, t0, t1)).slice(), F = src.size, n = t1 - t0;
+        for (let ic = 0; ic < ic1 - ic0; ic++) {
+          const at = ic * n * F;
+          v.copyWithin(at, at + F, at + n * F);
+        }
+        return v;
+      };
+      return { ...found, source: { ...src, window } };
+    },
+  };
+  const model = {
+    name: "h2",
+    files: {
+      "emulator.json": new TextEncoder().encode(JSON.stringify({
+        name: "h2",
+        suite: "burgers1d",
+        graphs: { step: "step.onnx" },
+        history: 2,
+      })),
+      "step.onnx": extrapolateGraph(1024),
+    },
+  };
+  const go = async (referenceFeatures: boolean) =>
+    (await evaluate({
+      suite: "burgers1d",
+      model,
+      tier: "smoke",
+      backend: "wasm",
+      referenceStore: store,
+      generateReference: sequentialReference,
+      referenceFeatures,
+      scoring: "inline",
+      batch: 1,
+    })).result.rows;
+  const without = await go(false);
+  assertSameRows(await go(true), without, "history 2, computed");
+  assertSameRows(await go(true), without, "history 2, read back");
+  // Features one step off change the rows: the run reads them at the very steps it scores.
+  doctor = true;
+  const shifted = await go(true);
+  const energy = (rows: typeof without, step: number) =>
+    rows.find((r) => r.metric === "energy_ref" && r.step === step)?.value;
+  assert(energy(without, 2) !== undefined, "scored from step 2");
+  assert(energy(shifted, 2) === energy(without, 3), `step 2 read ${energy(shifted, 2)}`);
 });
