@@ -57,7 +57,17 @@ export interface FeatureLayout {
   compute(state: Float32Array): Float64Array;
 }
 
-/** The store's name of the entry of features `version` (a digest of it). */
+/**
+ * The store's name of the entry of features `version`: `features-` and the first 16 hex digits of
+ * SHA-256(`version`), so two layouts never share an entry.
+ *
+ * @example
+ * ```ts
+ * import { featuresName } from "./reference_features.ts";
+ * const a = featuresName("scorer@2:514#0123"), b = featuresName("scorer@2:514#4567");
+ * if (!/^features-[0-9a-f]{16}$/.test(a) || a === b) throw new Error(`${a} ${b}`);
+ * ```
+ */
 export function featuresName(version: string): string {
   return `features-${sha256HexSync(version).slice(0, 16)}`;
 }
@@ -100,8 +110,18 @@ function stale(found: StoredFeatures, want: Record<string, unknown>): string | u
 }
 
 /**
- * The features of every state of IC `ic` of `source`, `[T + 1, F]`, reading it in windows of at
- * most 1 MiB.
+ * The features of every state of IC `ic` of `source`, `[T + 1, F]` (row t = `layout.compute` of
+ * state t), reading it in windows of at most 1 MiB. `TypeError` where `compute` gives other than
+ * `layout.size` values.
+ *
+ * @example
+ * ```ts
+ * import { computeIcFeatures } from "./reference_features.ts";
+ * import { arrayReferenceSource } from "./reference_source.ts";
+ * const ref = arrayReferenceSource(Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8), 2, 1); // S = 2
+ * const sum = { version: "sum", size: 1, compute: (s: Float32Array) => Float64Array.of(s[0] + s[1]) };
+ * if ((await computeIcFeatures(ref, sum, 1)).join() !== "11,15") throw new Error();
+ * ```
  */
 export async function computeIcFeatures(
   source: ReferenceSource,
@@ -124,7 +144,19 @@ export async function computeIcFeatures(
   return out;
 }
 
-/** The features of every state of `source`, `[N, T + 1, F]` ({@link computeIcFeatures}). */
+/**
+ * The features of every state of `source`, `[N, T + 1, F]` ({@link computeIcFeatures}), held
+ * whole: for stores that keep whole arrays (memory, IndexedDB).
+ *
+ * @example
+ * ```ts
+ * import { computeFeatures } from "./reference_features.ts";
+ * import { arrayReferenceSource } from "./reference_source.ts";
+ * const ref = arrayReferenceSource(Float32Array.of(1, 2, 3, 4), 2, 1); // 2 ICs, 2 states, S = 1
+ * const twice = { version: "x2", size: 1, compute: (s: Float32Array) => Float64Array.of(2 * s[0]) };
+ * if ((await computeFeatures(ref, twice)).join() !== "2,4,6,8") throw new Error();
+ * ```
+ */
 export async function computeFeatures(
   source: ReferenceSource,
   layout: FeatureLayout,
@@ -154,8 +186,27 @@ export interface ReferenceFeaturesHandle {
  * this reference and layout (module notes), else computed from `ref.source` and written to the
  * store. `null` where the store keeps no features, or has none for this reference and `compute`
  * is false (a shard: computing every IC's would cost more than scoring its own). A store that fails to
- * read or write is logged and does not fail the run (the features are then computed, or held
- * in memory).
+ * read (a damaged entry) or write (disk full) is logged and does not fail the run (the features
+ * are then computed again, held in memory, or left to the trackers: `null`).
+ *
+ * @example
+ * ```ts
+ * import { referenceFeatures } from "./reference_features.ts";
+ * import { arrayReferenceSource } from "./reference_source.ts";
+ * import { memoryReferenceStore } from "./reference_store.ts";
+ * import type { Suite } from "../../suites/common/types.ts";
+ * const suite = { id: "toy", version: "1" } as Suite, request = { seed: 0, ics: 1, steps: 1 };
+ * const ref = { sha256: "ab", source: arrayReferenceSource(Float32Array.of(1, 2), 1, 1) };
+ * const layout = { version: "x2@1", size: 1, compute: (s: Float32Array) => Float64Array.of(2 * s[0]) };
+ * const store = memoryReferenceStore(), log = () => {};
+ * // A shard does not compute them; the first unsharded run does, the next reads them.
+ * const shard = await referenceFeatures(store, suite, request, ref, layout, { compute: false, log });
+ * const first = await referenceFeatures(store, suite, request, ref, layout, { log });
+ * const next = await referenceFeatures(store, suite, request, ref, layout, { log });
+ * // Another reference (another digest) is not served this one's.
+ * const other = await referenceFeatures(store, suite, request, { ...ref, sha256: "cd" }, layout, { log });
+ * if (shard !== null || first?.cached || !next?.cached || other?.cached) throw new Error();
+ * ```
  */
 export async function referenceFeatures(
   store: ReferenceStore,

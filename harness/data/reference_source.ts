@@ -154,14 +154,7 @@ export function sliceReferenceSource(
   count: number,
 ): ReferenceSource {
   if (first === 0 && count === src.count) return src;
-  if (
-    !Number.isSafeInteger(first) || !Number.isSafeInteger(count) || first < 0 || count < 0 ||
-    first + count > src.count
-  ) {
-    throw new RangeError(
-      `Cannot take reference ICs ${first}..${first + count}: expected a range in 0..${src.count}`,
-    );
-  }
+  checkSlice("reference", first, count, src.count);
   const part: ReferenceSource = {
     count,
     steps: src.steps,
@@ -270,14 +263,34 @@ export function arrayFeatureSource(
   return source;
 }
 
+/** `RangeError` unless ICs `first..first + count − 1` lie in `0..total − 1`. */
+function checkSlice(what: string, first: number, count: number, total: number): void {
+  if (
+    !Number.isSafeInteger(first) || !Number.isSafeInteger(count) || first < 0 || count < 0 ||
+    first + count > total
+  ) {
+    throw new RangeError(
+      `Cannot take ${what} ICs ${first}..${first + count}: expected a range in 0..${total}`,
+    );
+  }
+}
+
 /**
- * ICs `first..first + count − 1` of `src` as a source of their own (a shard's part).
+ * ICs `first..first + count − 1` of `src` as a source of their own (a shard's part); `RangeError`
+ * for a range outside `src`.
  *
  * @example
  * ```ts
  * import { arrayFeatureSource, sliceFeatureSource } from "./reference_source.ts";
- * const part = sliceFeatureSource(arrayFeatureSource(Float64Array.of(0, 1, 2, 3), 2, 1, 1), 1, 1);
+ * const all = arrayFeatureSource(Float64Array.of(0, 1, 2, 3), 2, 1, 1); // 2 ICs, 2 states, F = 1
+ * const part = sliceFeatureSource(all, 1, 1);
  * if ((await part.window(0, 1, 0, 2)).join() !== "2,3") throw new Error();
+ * try {
+ *   sliceFeatureSource(all, 1, 2); // ICs 1..2 of 2
+ *   throw new Error("not refused");
+ * } catch (e) {
+ *   if (!(e instanceof RangeError)) throw e;
+ * }
  * ```
  */
 export function sliceFeatureSource(
@@ -286,6 +299,7 @@ export function sliceFeatureSource(
   count: number,
 ): FeatureSource {
   if (first === 0 && count === src.count) return src;
+  checkSlice("feature", first, count, src.count);
   const part: FeatureSource = {
     count,
     steps: src.steps,
