@@ -249,6 +249,33 @@ Deno.test("features: the next writer removes what interrupted writers left (gone
   for (const f of kept) assert(await exists(f), `${f} removed`);
 });
 
+Deno.test("features: writers racing on one entry all succeed, leave one valid file and no temporaries", async () => {
+  const cacheDir = await Deno.makeTempDir({ prefix: "features_race_" });
+  const store = fileReferenceStore(cacheDir);
+  const h = await openReference(suite, request, { cacheDir, log: () => {} });
+  const ref = { sha256: h.sha256, source: h.source };
+  const notes: string[] = [];
+  const got = await Promise.all(
+    Array.from(
+      { length: 4 },
+      () =>
+        referenceFeatures(store, suite, request, ref, counting(), { log: (m) => notes.push(m) }),
+    ),
+  );
+  assert(notes.length === 0, notes.join("\n"));
+  const whole = await ref.source.window(0, 3, 0, 6);
+  for (const g of got) {
+    const w = await g!.source.window(0, 3, 0, 6);
+    for (let i = 0; i < 18; i++) {
+      const s = whole.subarray(3 * i, 3 * i + 3);
+      assert(w[2 * i] === s[0] + s[1] + s[2], `state ${i}`);
+    }
+  }
+  const dir = `${store.locate(suite, request)}/features`;
+  assert([...Deno.readDirSync(dir)].length === 1, "one file, no temporaries");
+  assert((await referenceFeatures(store, suite, request, ref, counting()))?.cached, "read back");
+});
+
 Deno.test("featuredReference: the features of the states of the windows read, else undefined", async () => {
   const ref = arrayReferenceSource(suite.reference(new Float32Array(0), 3, 5), 3, 5);
   const layout = counting();
