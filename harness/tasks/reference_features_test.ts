@@ -60,6 +60,54 @@ function score(
   return observe;
 }
 
+/** A window of a feature source: its bounds and values per state. */
+type FeatureWindow = { ic0: number; ic1: number; t0: number; t1: number; size: number };
+
+/**
+ * A memory store whose feature windows are counted (`hook.windows`) and pass through `hook.edit`
+ * where set (a copy: the store's values are left as they are).
+ */
+function doctoredStore() {
+  const memory = memoryReferenceStore();
+  const hook = {
+    windows: 0,
+    edit: undefined as ((v: Float64Array, w: FeatureWindow) => Float64Array) | undefined,
+  };
+  const store: ReferenceStore = {
+    ...memory,
+    openFeatures: async (...a) => {
+      const found = await memory.openFeatures!(...a);
+      if (!found) return found;
+      const src = found.source;
+      const window = async (ic0: number, ic1: number, t0: number, t1: number) => {
+        hook.windows++;
+        const v = await src.window(ic0, ic1, t0, t1);
+        return hook.edit ? hook.edit(v.slice(), { ic0, ic1, t0, t1, size: src.size }) : v;
+      };
+      return { ...found, source: { ...src, window } };
+    },
+  };
+  return { memory, store, hook };
+}
+
+/** What a burgers1d smoke run of the persistence baseline on `store` is given. */
+function smoke(store: ReferenceStore) {
+  return {
+    suite: "burgers1d",
+    model: "baseline:persistence",
+    tier: "smoke",
+    backend: "wasm",
+    referenceStore: store,
+    generateReference: sequentialReference,
+  } as const;
+}
+
+/** The energy_ref row of `step` (undefined where there is none). */
+const energyRef = (
+  rows: { metric: string; step?: number; value?: number | null }[],
+  step: number,
+) => rows.find((r) => r.metric === "energy_ref" && r.step === step)?.value;
+
 Deno.test("every built-in suite: rows with reference features are the rows without", () => {
   for (const suite of SUITES) {
     const run = { ics: 2, steps: 3, history: 1, summarySteps: [1, 3], seed: 0 };
@@ -169,69 +217,21 @@ Deno.test("evaluate: computed, then read back, the features leave every row as i
 });
 
 Deno.test("evaluate hands the stored features to the trackers (doctored ones change the rows)", async () => {
-  const memory = memoryReferenceStore();
-  let doctor = false;
-  const store: ReferenceStore = {
-    ...memory,
-    openFeatures: async (...a) => {
-      const found = await memory.openFeatures!(...a);
-      if (!found || !doctor) return found;
-      const src = found.source;
-      // Twice every feature: the scorer's energy_ref and spectrum_ref rows double.
-      return {
-        header: found.header,
-        source: { ...src, window: async (...w) => (await src.window(...w)).map((v) => 2 * v) },
-      };
-    },
-  };
-  const go = () =>
-    evaluate({
-      suite: "burgers1d",
-      model: "baseline:persistence",
-      tier: "smoke",
-      backend: "wasm",
-      referenceStore: store,
-      generateReference: sequentialReference,
-      scoring: "worker",
-    });
-  const plain = (await go()).result.rows;
-  doctor = true;
-  const doctored = (await go()).result.rows;
-  const energy = (rows: typeof plain, step: number) =>
-    rows.find((r) => r.metric === "energy_ref" && r.step === step)!.value!;
+  const { store, hook } = doctoredStore();
+  const go = async () => (await evaluate({ ...smoke(store), scoring: "worker" })).result.rows;
+  const plain = await go();
+  // Twice every feature: the scorer's energy_ref and spectrum_ref rows double.
+  hook.edit = (v) => v.map((x) => 2 * x);
+  const doctored = await go();
   for (const step of [1, 5, 20]) {
-    assert(energy(doctored, step) === 2 * energy(plain, step), `energy_ref at step ${step}`);
+    assert(energyRef(doctored, step) === 2 * energyRef(plain, step)!, `energy_ref at step ${step}`);
   }
-  assert(energy(doctored, 0) === energy(plain, 0), "step 0 (the IC) is computed, not read");
+  assert(energyRef(doctored, 0) === energyRef(plain, 0), "step 0 (the IC) is computed, not read");
 });
 
 Deno.test("a shard reads the cached features of its own ICs (same rows as without)", async () => {
-  const memory = memoryReferenceStore();
-  let windows = 0, doctor = false;
-  const store: ReferenceStore = {
-    ...memory,
-    openFeatures: async (...a) => {
-      const found = await memory.openFeatures!(...a);
-      if (!found) return found;
-      const src = found.source;
-      const window = async (...w: Parameters<typeof src.window>) => {
-        windows++;
-        const v = await src.window(...w);
-        return doctor ? v.map((x) => 2 * x) : v;
-      };
-      return { ...found, source: { ...src, window } };
-    },
-  };
-  const base = {
-    suite: "burgers1d",
-    model: "baseline:persistence",
-    tier: "smoke",
-    backend: "wasm",
-    referenceStore: store,
-    generateReference: sequentialReference,
-    scoring: "inline",
-    batch: 1,
-  } as const;
+  const { store, hook } = doctoredStore();
+  const base = { ...smoke(store), scoring: "inline", batch: 1 } as const;
   await evaluate(base); // computes and stores the features
   const shard = async (referenceFeatures: boolean) =>
     (await evaluate({
@@ -241,16 +241,15 @@ Deno.test("a shard reads the cached features of its own ICs (same rows as withou
       outDir: await Deno.makeTempDir({ prefix: "features_shard_" }),
     })).result.rows;
   const without = await shard(false);
-  const before = windows;
+  const before = hook.windows;
   const withFeatures = await shard(true);
-  assert(windows > before, "the shard read feature windows");
+  assert(hook.windows > before, "the shard read feature windows");
   assertSameRows(withFeatures, without, "shard 2/2");
   // Doctored (doubled) features double its energy_ref: they are the ones the shard scores with.
-  doctor = true;
+  hook.edit = (v) => v.map((x) => 2 * x);
   const doctored = await shard(true);
-  const energy = (rows: typeof without) =>
-    rows.find((r) => r.metric === "energy_ref" && r.step === 3)!.value!;
-  assert(energy(doctored) === 2 * energy(without), `${energy(doctored)} vs ${energy(without)}`);
+  const e = energyRef(doctored, 3), want = 2 * energyRef(without, 3)!;
+  assert(e === want, `${e} vs ${want}`);
 });
 
 Deno.test("evaluate: features that cannot be read or written (disk full, no permission) leave the run as it was", async () => {
@@ -278,12 +277,7 @@ Deno.test("evaluate: features that cannot be read or written (disk full, no perm
   const go = async (store: ReferenceStore, referenceFeatures: boolean) => {
     const notes: string[] = [];
     const { result } = await evaluate({
-      suite: "burgers1d",
-      model: "baseline:persistence",
-      tier: "smoke",
-      backend: "wasm",
-      referenceStore: store,
-      generateReference: sequentialReference,
+      ...smoke(store),
       referenceFeatures,
       scoring: "inline",
       log: (m) => notes.push(m),
@@ -310,27 +304,7 @@ Deno.test("evaluate: features that cannot be read or written (disk full, no perm
 });
 
 Deno.test("a history-2 model (first predicted step 2) gets the features of the steps it is scored at", async () => {
-  const memory = memoryReferenceStore();
-  let doctor = false;
-  const store: ReferenceStore = {
-    ...memory,
-    openFeatures: async (...a) => {
-      const found = await memory.openFeatures!(...a);
-      if (!found || !doctor) return found;
-      const src = found.source;
-      // Within each window read, the vector of step t + 1 at step t (the window's last kept): off
-      // by one step, as a history offset applied twice would be.
-      const window = async (ic0: number, ic1: number, t0: number, t1: number) => {
-        const v = (await src.window(ic0, ic1, t0, t1)).slice(), F = src.size, n = t1 - t0;
-        for (let ic = 0; ic < ic1 - ic0; ic++) {
-          const at = ic * n * F;
-          v.copyWithin(at, at + F, at + n * F);
-        }
-        return v;
-      };
-      return { ...found, source: { ...src, window } };
-    },
-  };
+  const { store, hook } = doctoredStore();
   const model = {
     name: "h2",
     files: {
@@ -344,25 +318,22 @@ Deno.test("a history-2 model (first predicted step 2) gets the features of the s
     },
   };
   const go = async (referenceFeatures: boolean) =>
-    (await evaluate({
-      suite: "burgers1d",
-      model,
-      tier: "smoke",
-      backend: "wasm",
-      referenceStore: store,
-      generateReference: sequentialReference,
-      referenceFeatures,
-      scoring: "inline",
-      batch: 1,
-    })).result.rows;
+    (await evaluate({ ...smoke(store), model, referenceFeatures, scoring: "inline", batch: 1 }))
+      .result.rows;
   const without = await go(false);
   assertSameRows(await go(true), without, "history 2, computed");
   assertSameRows(await go(true), without, "history 2, read back");
-  // Features one step off change the rows: the run reads them at the very steps it scores.
-  doctor = true;
+  // Within each window read, the vector of step t + 1 at step t (the window's last kept): off by
+  // one step, as a history offset applied twice would be. The rows move: the run reads the
+  // features at the very steps it scores.
+  hook.edit = (v, { ic0, ic1, t0, t1, size }) => {
+    const n = t1 - t0;
+    for (let ic = 0; ic < ic1 - ic0; ic++) {
+      v.copyWithin(ic * n * size, (ic * n + 1) * size, (ic + 1) * n * size);
+    }
+    return v;
+  };
   const shifted = await go(true);
-  const energy = (rows: typeof without, step: number) =>
-    rows.find((r) => r.metric === "energy_ref" && r.step === step)?.value;
-  assert(energy(without, 2) !== undefined, "scored from step 2");
-  assert(energy(shifted, 2) === energy(without, 3), `step 2 read ${energy(shifted, 2)}`);
+  assert(energyRef(without, 2) !== undefined, "scored from step 2");
+  assert(energyRef(shifted, 2) === energyRef(without, 3), `step 2 read ${energyRef(shifted, 2)}`);
 });
