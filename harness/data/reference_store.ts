@@ -137,7 +137,9 @@ export interface ReferenceStore {
   /**
    * Reference features (`reference_features.ts`) kept next to the entry under `name`: `null` when
    * there are none, the header and values (by windows) otherwise. Checking the header is the
-   * caller's; `remove` removes them with the entry, or they go stale with its digest.
+   * caller's; the values' integrity is the store's (the file store checks the file's size and
+   * the SHA-256 of its values), which throws, naming what is wrong, for a damaged entry. `remove`
+   * removes them with the entry, or they go stale with its digest.
    */
   openFeatures?(
     suite: Suite,
