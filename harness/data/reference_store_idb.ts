@@ -5,11 +5,12 @@
  * are verified by `referenceFromStore` exactly as on disk (attributes, SHA-256 of both arrays);
  * a record is written in one transaction, so readers never see half of one. Reference features
  * (`reference_features.ts`) are records of their own, under `<key>#<name>`, holding their header
- * and their float64 values' bytes; they are not removed with the reference, but a regenerated
- * reference has another digest, so they are stale and written over.
+ * and their float64 values' bytes, and removed with the reference (`remove`). Records of other
+ * feature layouts (older code) stay until then.
  *
  * IndexedDB exists in browser windows and workers, not in Deno; the Playwright test of the web
- * page (`web/site_browser_test.ts`) exercises this store.
+ * page (`web/site_browser_test.ts`) exercises this store, and `reference_store_idb_test.ts` runs
+ * it in Deno over a small stand-in for the IndexedDB members it uses.
  *
  * @example
  * ```ts
@@ -113,7 +114,11 @@ export async function indexedDbReferenceStore(name = "emubench"): Promise<Refere
     },
     async remove(suite, req) {
       const tx = db.transaction("references", "readwrite");
-      tx.objectStore("references").delete(key(suite, req));
+      const records = tx.objectStore("references"), k = key(suite, req);
+      records.delete(k);
+      // Its features records, `<key>#<name>`: the keys from `<key>#` up to `<key>$` ('$' follows
+      // '#'), so no other entry's (a key that merely starts with this one continues otherwise).
+      records.delete((globalThis as Idb).IDBKeyRange.bound(`${k}#`, `${k}$`, false, true));
       await done(tx);
     },
   };
