@@ -307,7 +307,10 @@ export function featureSet<C extends TrackerContext>(
 
 /**
  * The probe state of `FeatureSet.version`: `n` float32 values `1 + ¼ sin(0.7 k + 0.3 (k mod 7))`,
- * positive and irregular (a depth, a density and a spectrum all make sense of it).
+ * positive and irregular (a depth, a density and a spectrum all make sense of it). Being one
+ * state, it shows only the changes that move its own numbers: a change that shows only on other
+ * states (negative or zero-mean values, a branch the probe does not take, values beyond its
+ * 0.75..1.25) keeps the version, so bump the family's `version` for such a change.
  *
  * @example
  * ```ts
