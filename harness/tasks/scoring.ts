@@ -161,10 +161,22 @@ function rebuilt(e: { name: string; message: string; stack?: string }): Error {
 
 /**
  * A run's trackers on a Web Worker (`./scoring_worker.ts`). Observations are copied into a
- * batch buffer and sent at each {@link ScoringThread.settle} (or when the buffer passes
- * `flushValues`); the worker applies them in order. At most `maxQueuedBytes` (default 16 MiB) may
- * be sent and not yet applied: `settle` waits beyond that, so a slow scorer slows the rollout
- * instead of filling memory (with 64 MiB, a 10× longer run peaked 60 MiB higher).
+ * batch (staging arrays of this thread, reused) and sent at each {@link ScoringThread.settle}
+ * (or when the batch passes `flushValues`); the worker applies them in order. At most
+ * `maxQueuedBytes` (default 16 MiB) may be sent and not yet applied: `settle` waits beyond that,
+ * so a slow scorer slows the rollout instead of filling memory (with 64 MiB, a 10× longer run
+ * peaked 60 MiB higher).
+ *
+ * A batch travels through a ring: one `SharedArrayBuffer` of `maxQueuedBytes` plus room for two
+ * full batches (`2 × flushValues × 4` bytes), made once. Each batch is copied into the next free
+ * block of it and the worker reads it there; the block is free again when the worker
+ * acknowledges it (batches are applied in order, so blocks free in order). A batch that finds no
+ * room (larger than the ring, or the worker further behind than `settle` lets it be) travels in
+ * arrays of its own, transferred. Sending a fresh transferred buffer per step instead made the
+ * resident memory grow with the horizon: the buffers were garbage in the worker, and in this
+ * thread, until each isolate's collector ran, and the allocator kept the memory after.
+ * Where there is no `SharedArrayBuffer` (a page that is not cross-origin isolated), every batch
+ * is transferred.
  */
 export class ScoringThread implements Scoring {
   readonly where = "worker";
@@ -177,12 +189,21 @@ export class ScoringThread implements Scoring {
   /** Reference features of the batch's steps. */
   #features: Float64Array<ArrayBuffer> = new Float64Array(0);
   #featuresUsed = 0;
+  /** The ring (as doubles, floats and integers over one `SharedArrayBuffer`); none: transfer. */
+  readonly #ring: { f64: Float64Array; f32: Float32Array; i32: Int32Array } | undefined;
+  /** Ring blocks sent and not yet acknowledged, `[start, end)` bytes, oldest first. */
+  #blocks: [number, number][] = [];
+  /** Whether each batch in flight (oldest first) is in a ring block. */
+  #inRing: boolean[] = [];
+  /** Next free byte of the ring. */
+  #head = 0;
   #queued = 0;
   #waiters: (() => void)[] = [];
   #error: Error | undefined;
   #done: { resolve: (r: ScoredRun) => void; reject: (e: Error) => void } | undefined;
   #closed = false;
   #batches = 0;
+  #transferred = 0;
 
   /** Start the worker for registered suite `suiteId` and run `run`. */
   constructor(
@@ -193,6 +214,12 @@ export class ScoringThread implements Scoring {
     this.#maxQueued = options.maxQueuedBytes ?? 16 * 2 ** 20;
     this.#flushValues = options.flushValues ?? 2 ** 20;
     this.#data = new Float32Array(Math.min(this.#flushValues, 2 ** 16));
+    const shared = typeof SharedArrayBuffer === "function" &&
+      (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+    const ringBytes = 8 * Math.ceil((this.#maxQueued + 8 * this.#flushValues) / 8);
+    const sab = shared ? new SharedArrayBuffer(ringBytes) : undefined;
+    this.#ring = sab &&
+      { f64: new Float64Array(sab), f32: new Float32Array(sab), i32: new Int32Array(sab) };
     this.#worker = new Worker(new URL("./scoring_worker.ts", import.meta.url).href, {
       type: "module",
     });
@@ -201,7 +228,7 @@ export class ScoringThread implements Scoring {
       e.preventDefault();
       this.#failed(new Error(`The scoring worker failed: ${e.message}`));
     };
-    this.#post({ kind: "init", suite: suiteId, run });
+    this.#post({ kind: "init", suite: suiteId, run, ...(sab ? { ring: sab } : {}) });
   }
 
   #post(msg: ScoringMessage, transfer: Transferable[] = []): void {
@@ -211,6 +238,7 @@ export class ScoringThread implements Scoring {
   #receive(msg: { kind: string } & Record<string, unknown>): void {
     if (msg.kind === "ack") {
       this.#queued -= msg.bytes as number;
+      if (this.#inRing.shift()) this.#blocks.shift();
       this.#wake();
     } else if (msg.kind === "error") {
       this.#failed(rebuilt(msg as unknown as { name: string; message: string; stack?: string }));
@@ -232,7 +260,7 @@ export class ScoringThread implements Scoring {
     for (const w of this.#waiters.splice(0)) w();
   }
 
-  /** Room for `n` more values in the batch buffer. */
+  /** Room for `n` more values in the batch. */
   #reserve(n: number): number {
     if (this.#used + n > this.#data.length) {
       // Grow up to flushValues (a step's batch travels whole); beyond it, send what is there.
@@ -266,22 +294,54 @@ export class ScoringThread implements Scoring {
     return at;
   }
 
+  /**
+   * The first byte of a free ring block of `bytes` (a multiple of 8), taken, or -1 where the
+   * ring has no such block. Blocks are taken and freed in order: the ones in flight run from
+   * the oldest's start to `#head`, maybe wrapping past the end.
+   */
+  #take(bytes: number): number {
+    const size = this.#ring ? this.#ring.f64.byteLength : 0;
+    if (bytes > size) return -1;
+    let at = -1;
+    if (this.#blocks.length === 0) at = 0;
+    else {
+      const tail = this.#blocks[0][0];
+      if (this.#head > tail) {
+        // [tail, head) in flight: free after head to the end, then before tail.
+        at = this.#head + bytes <= size ? this.#head : bytes <= tail ? 0 : -1;
+      } else if (this.#head + bytes <= tail) at = this.#head; // wrapped: free [head, tail)
+    }
+    if (at >= 0) {
+      this.#blocks.push([at, at + bytes]);
+      this.#head = at + bytes;
+    }
+    return at;
+  }
+
   #flush(): void {
     if (this.#meta.length === 0 || this.#closed) return;
-    const meta = Int32Array.from(this.#meta);
-    const data = this.#data.subarray(0, this.#used);
-    const features = this.#features.subarray(0, this.#featuresUsed);
-    const capacity = this.#data.length; // 0 once its buffer is transferred
-    const featureCapacity = this.#features.length;
-    this.#queued += data.byteLength + meta.byteLength + features.byteLength;
+    const nm = this.#meta.length, nd = this.#used, nf = this.#featuresUsed;
+    const bytes = 8 * nf + 8 * Math.ceil((4 * nd + 4 * nm) / 8);
+    const at = this.#take(bytes);
+    this.#queued += bytes;
     this.#batches++;
-    this.#post({ kind: "ops", meta, data, features }, [
-      meta.buffer as ArrayBuffer,
-      this.#data.buffer,
-      this.#features.buffer,
-    ]);
-    this.#data = new Float32Array(capacity);
-    this.#features = new Float64Array(featureCapacity);
+    this.#inRing.push(at >= 0);
+    if (at >= 0) {
+      const r = this.#ring!, d = at / 4 + 2 * nf;
+      r.f64.set(this.#features.subarray(0, nf), at / 8);
+      r.f32.set(this.#data.subarray(0, nd), d);
+      r.i32.set(this.#meta, d + nd);
+      this.#post({ kind: "block", at, meta: nm, data: nd, features: nf, bytes });
+    } else {
+      this.#transferred++;
+      const meta = Int32Array.from(this.#meta);
+      const data = this.#data.slice(0, nd), features = this.#features.slice(0, nf);
+      this.#post({ kind: "ops", meta, data, features, bytes }, [
+        meta.buffer,
+        data.buffer,
+        features.buffer,
+      ]);
+    }
     this.#meta = [];
     this.#used = 0;
     this.#featuresUsed = 0;
@@ -290,6 +350,11 @@ export class ScoringThread implements Scoring {
   /** Batches sent so far (one per `settle` with something to send, more for large steps). */
   get batches(): number {
     return this.#batches;
+  }
+
+  /** Batches of those that found no room in the ring and were transferred instead. */
+  get transferred(): number {
+    return this.#transferred;
   }
 
   observeInitial(ic: number, state: Float32Array): void {

@@ -165,3 +165,41 @@ Deno.test("a step's observations travel as one batch, however many ICs", async (
     s.close();
   }
 });
+
+Deno.test("batches through a small ring (wrapping, full, too small) give the inline rows", async () => {
+  const run = { ics: 6, steps: 12, history: 1, summarySteps: [4, 12], seed: 0 };
+  // States that differ per IC and step: a block read after it was overwritten would show.
+  const state = (ic: number, step: number, shift: number) =>
+    new Float32Array(1024).map((_, j) => Math.sin(0.01 * (j + 7 * ic) + 0.3 * step) + shift);
+  const feed = (s: {
+    observeInitial(ic: number, y: Float32Array): void;
+    observe(ic: number, step: number, p: Float32Array, y: Float32Array): void;
+  }, step: number) => {
+    for (let ic = 0; ic < run.ics; ic++) {
+      if (step === 0) s.observeInitial(ic, state(ic, 0, 0));
+      else s.observe(ic, step, state(ic, step, 0.01 * ic), state(ic, step, 0));
+    }
+  };
+  const inline = suiteTrackers(getSuite("convection1d"), run);
+  for (let step = 0; step <= run.steps; step++) feed(inline, step);
+  const expected = inline.rows();
+  // 64 KiB + 2 × 4096 × 4 bytes of ring, 8 KiB per observation: it wraps every few steps and,
+  // the flushes within a step not waiting, fills; then a ring smaller than one observation.
+  for (const [maxQueuedBytes, flushValues] of [[65536, 4096], [1024, 256]]) {
+    const s = new ScoringThread("convection1d", run, { maxQueuedBytes, flushValues });
+    try {
+      for (let step = 0; step <= run.steps; step++) {
+        feed(s, step);
+        await s.settle();
+      }
+      const { rows } = await s.finish();
+      assertSameRows(rows, expected, `ring of ${maxQueuedBytes + 8 * flushValues} bytes`);
+      const inRing = s.batches - s.transferred;
+      if (flushValues === 4096 ? inRing < s.batches / 2 : s.transferred !== s.batches) {
+        throw new Error(`${s.batches} batches, ${s.transferred} transferred`);
+      }
+    } finally {
+      s.close();
+    }
+  }
+});

@@ -3,8 +3,11 @@
  * (`suiteTrackers`, exactly as the calling thread would) and applies the observations it is sent,
  * in the order they were made, so its rows are bit for bit those of scoring in the calling thread.
  *
- * Messages in: `{ kind: "init", suite, run }`, then `{ kind: "ops", meta, data, features }` batches (see
- * {@link OP_FIELDS}), then `{ kind: "finish", states }`. Out: `{ kind: "ack", bytes }` per batch,
+ * Messages in: `{ kind: "init", suite, run, ring }`, then batches (see {@link OP_FIELDS}): `{ kind:
+ * "block", at, meta, data, features, bytes }` in the shared `ring`, or `{ kind: "ops", meta, data,
+ * features, bytes }` transferred, then `{ kind: "finish", states }`. The states a tracker is
+ * handed are views of the batch: valid during the call only (trackers keep numbers, never the
+ * arrays). Out: `{ kind: "ack", bytes }` per batch, once it was applied,
  * `{ kind: "error", ... }` once on the first failure (later ops are dropped), and
  * `{ kind: "done", rows, seconds, states }` for the finish.
  * @module
@@ -20,6 +23,7 @@ const scope = self as unknown as {
 };
 
 let trackers: TrackerSet | undefined;
+let ring: SharedArrayBuffer | undefined;
 let failed = false;
 
 function fail(e: unknown): void {
@@ -42,18 +46,25 @@ function apply(meta: Int32Array, data: Float32Array, features: Float64Array): vo
   }
 }
 
-/** Bytes of a batch, as the sender counted them. */
-const bytesOf = (m: { meta: Int32Array; data: Float32Array; features: Float64Array }) =>
-  m.data.byteLength + m.meta.byteLength + m.features.byteLength;
-
 scope.onmessage = (e: MessageEvent) => {
   const msg = e.data as ScoringMessage;
   try {
     if (msg.kind === "init") {
       trackers = suiteTrackers(getSuite(msg.suite), msg.run as TrackedRun);
+      ring = msg.ring;
+    } else if (msg.kind === "block") {
+      if (!failed) {
+        const { at, features: nf, data: nd, meta: nm } = msg, d = at + 8 * nf;
+        apply(
+          new Int32Array(ring!, d + 4 * nd, nm),
+          new Float32Array(ring!, d, nd),
+          new Float64Array(ring!, at, nf),
+        );
+      }
+      scope.postMessage({ kind: "ack", bytes: msg.bytes });
     } else if (msg.kind === "ops") {
       if (!failed) apply(msg.meta, msg.data, msg.features);
-      scope.postMessage({ kind: "ack", bytes: bytesOf(msg) });
+      scope.postMessage({ kind: "ack", bytes: msg.bytes });
     } else if (msg.kind === "finish") {
       if (failed) return;
       const t = trackers!;
@@ -65,7 +76,9 @@ scope.onmessage = (e: MessageEvent) => {
       });
     }
   } catch (err) {
-    if (msg.kind === "ops") scope.postMessage({ kind: "ack", bytes: bytesOf(msg) });
+    if (msg.kind === "ops" || msg.kind === "block") {
+      scope.postMessage({ kind: "ack", bytes: msg.bytes });
+    }
     if (!failed) fail(err);
   }
 };
