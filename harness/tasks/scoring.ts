@@ -163,9 +163,9 @@ function rebuilt(e: { name: string; message: string; stack?: string }): Error {
  * A run's trackers on a Web Worker (`./scoring_worker.ts`). Observations are copied into a
  * batch (staging arrays of this thread, reused) and sent at each {@link ScoringThread.settle}
  * (or when the batch passes `flushValues`); the worker applies them in order. At most
- * `maxQueuedBytes` (default 16 MiB) may be sent and not yet applied: `settle` waits beyond that,
+ * `maxQueuedBytes` (default 8 MiB) may be sent and not yet applied: `settle` waits beyond that,
  * so a slow scorer slows the rollout instead of filling memory (with 64 MiB, a 10× longer run
- * peaked 60 MiB higher).
+ * peaked 60 MiB higher). `flushValues` defaults to 2^19 (2 MiB of states).
  *
  * A batch travels through a ring: one `SharedArrayBuffer` of `maxQueuedBytes` plus room for two
  * full batches (`2 × flushValues × 4` bytes), made once. Each batch is copied into the next free
@@ -211,8 +211,8 @@ export class ScoringThread implements Scoring {
     run: TrackedRun,
     options: { maxQueuedBytes?: number; flushValues?: number } = {},
   ) {
-    this.#maxQueued = options.maxQueuedBytes ?? 16 * 2 ** 20;
-    this.#flushValues = options.flushValues ?? 2 ** 20;
+    this.#maxQueued = options.maxQueuedBytes ?? 8 * 2 ** 20;
+    this.#flushValues = options.flushValues ?? 2 ** 19;
     this.#data = new Float32Array(Math.min(this.#flushValues, 2 ** 16));
     const shared = typeof SharedArrayBuffer === "function" &&
       (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
