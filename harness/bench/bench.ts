@@ -3,9 +3,8 @@
  * baseline: 4 periodic conv layers, 32 channels, kernel 5, on 1024 points) per backend, and
  * the harness's overhead against a bare `session.run` loop on the same model.
  *
- * Method: for each backend, the four variants run interleaved (bare, engine, engine+metrics
- * inline, engine+metrics on a worker; the order rotating every round) for `--rounds` rounds of
- * `--steps` steps (default: the suite's standard-tier horizon) at batch `--batch` (default 32 on
+ * Method: for each backend, the variants below run interleaved (the order rotating every round)
+ * for `--rounds` rounds of `--steps` steps (default: the suite's standard-tier horizon) at batch `--batch` (default 32 on
  * 1D grids, 4 on 2D ones); the table reports medians over rounds and the share of bare
  * throughput kept, per round, as the ratio of variants measured side by side.
  *
@@ -17,6 +16,11 @@
  * - engine+metrics worker: the same trackers on a worker thread (`harness/tasks/scoring.ts`,
  *   `--scoring worker`), its start (about 0.2–0.3 s of CPU) counted in every round, as a run
  *   pays it once.
+ * - engine+metrics worker, cached features: the same, handed the reference features
+ *   (`harness/tasks/suite_trackers.ts` `suiteFeatures`: the reference's spectra, energy and
+ *   diagnostics), as `emubench run` does once a reference's features are in the cache, where
+ *   they pay off on the worker (`featuresPayOff` in `harness/tasks/scoring.ts`: the 2D suites
+ *   and era5, not the 1D ones); computed before the timed rounds, as the cache holds them.
  * - engine+metrics, device reductions (`--reductions device`, `harness/model/device_metrics.ts`):
  *   the moments graph (and the suite's energy graph) on the backend at every step, the reference
  *   step uploaded, `B × (1 + 8C)` numbers read back, full states only at summary steps; the
@@ -36,6 +40,7 @@ import { getSuite, gridSize } from "../../suites/mod.ts";
 import { getBaseline } from "../../baselines/mod.ts";
 import { type BackendName, nativeAvailable, openBackend, probeAdapter } from "../onnx/backend.ts";
 import { planOrThrow } from "../tasks/run.ts";
+import { suiteFeatures } from "../tasks/suite_trackers.ts";
 import { closeSessions, openSessions, rollout } from "../model/rollout.ts";
 import process from "node:process";
 import { gridShape } from "../../suites/mod.ts";
@@ -125,6 +130,7 @@ for (const name of chosen) {
     engine: [] as Timing[],
     metrics: [] as Timing[],
     worker: [] as Timing[],
+    featured: [] as Timing[],
     device: [] as Timing[],
   };
   const reductions = await openDeviceReductions(backend, C, shape, suite.energyGraph?.());
@@ -142,7 +148,15 @@ for (const name of chosen) {
     if (x.location !== "cpu") x.dispose();
     return { wall: dt, cpu };
   };
-  const engine = async (scoring: "none" | "inline" | "worker") => {
+  // The reference features of each IC (the bench's reference repeats the IC at every step).
+  const featureRun = { ics: B, steps: T, history: plan.history, summarySteps, seed: suite.seed };
+  const features = suiteFeatures(suite, featureRun), F = features.size;
+  const featureValues = new Float64Array(B * F);
+  for (let i = 0; i < B; i++) {
+    featureValues.set(features.compute(ics.subarray(i * S, (i + 1) * S)), i * F);
+  }
+  const featuresOf = (ic: number) => featureValues.subarray(ic * F, (ic + 1) * F);
+  const engine = async (scoring: "none" | "inline" | "worker", featured = false) => {
     const withMetrics = scoring !== "none";
     const run = { ics: B, steps: T, history: plan.history, summarySteps, seed: suite.seed };
     const t0 = performance.now(), c0 = cpuMs();
@@ -160,7 +174,9 @@ for (const name of chosen) {
       observer: trackers
         ? {
           initial: (ic, s) => trackers.observeInitial(ic, s),
-          step: (ic, n, p, y) => trackers.observe(ic, n, p, y),
+          step: featured
+            ? (ic, n, p, y) => trackers.observe(ic, n, p, y, featuresOf(ic))
+            : (ic, n, p, y) => trackers.observe(ic, n, p, y),
           diverged: (ic, n) => trackers.diverged(ic, n),
           settle: () => trackers.settle(),
         }
@@ -200,6 +216,7 @@ for (const name of chosen) {
   await bare(); // warm-up
   await engine("inline");
   await engine("worker");
+  await engine("worker", true);
   await onDevice();
   // Rotate the order every round so no variant always runs after another (GC, caches, turbo).
   const variants = [
@@ -207,6 +224,7 @@ for (const name of chosen) {
     async () => times.engine.push(await engine("none")),
     async () => times.metrics.push(await engine("inline")),
     async () => times.worker.push(await engine("worker")),
+    async () => times.featured.push(await engine("worker", true)),
     async () => times.device.push(await onDevice()),
   ];
   for (let r = 0; r < R; r++) {
@@ -218,7 +236,10 @@ for (const name of chosen) {
   const wall = (xs: Timing[]) => median(xs.map((x) => x.wall));
   const cpu = (xs: Timing[]) => median(xs.map((x) => x.cpu));
   const mb = wall(times.bare), me = wall(times.engine);
-  const mm = wall(times.metrics), mw = wall(times.worker), md = wall(times.device);
+  const mm = wall(times.metrics),
+    mw = wall(times.worker),
+    mf = wall(times.featured),
+    md = wall(times.device);
   // Share of bare throughput kept, per round (variants of one round ran back to back), median.
   const kept = (xs: Timing[]) => median(xs.map((m, r) => times.bare[r].wall / m.wall));
   const cpuUs = (xs: Timing[]) => (cpu(xs) - cpu(times.engine)) * 1000 / (B * T);
@@ -229,13 +250,16 @@ for (const name of chosen) {
     engineStepsPerSecond: (B * T) / (me / 1000),
     inlineStepsPerSecond: (B * T) / (mm / 1000),
     workerStepsPerSecond: (B * T) / (mw / 1000),
+    workerFeaturesStepsPerSecond: (B * T) / (mf / 1000),
     deviceReductionsStepsPerSecond: (B * T) / (md / 1000),
     engineOverhead: me / mb - 1,
     keptInline: kept(times.metrics),
     keptWorker: kept(times.worker),
+    keptWorkerFeatures: kept(times.featured),
     keptDeviceReductions: kept(times.device),
     metricsCpuUsPerIcStepInline: cpuUs(times.metrics),
     metricsCpuUsPerIcStepWorker: cpuUs(times.worker),
+    metricsCpuUsPerIcStepWorkerFeatures: cpuUs(times.featured),
   });
   rows.push([
     name + (backend.fallbackAdapter ? " (software adapter)" : ""),
@@ -243,13 +267,16 @@ for (const name of chosen) {
     sps(me),
     sps(mm),
     sps(mw),
+    sps(mf),
     sps(md),
     `${((me / mb - 1) * 100).toFixed(1)}%`,
     `${(kept(times.metrics) * 100).toFixed(0)}%`,
     `${(kept(times.worker) * 100).toFixed(0)}%`,
+    `${(kept(times.featured) * 100).toFixed(0)}%`,
     `${(kept(times.device) * 100).toFixed(0)}%`,
     perStep(times.metrics),
     perStep(times.worker),
+    perStep(times.featured),
   ]);
 }
 
@@ -259,13 +286,16 @@ const header = [
   "engine steps/s",
   "+metrics inline",
   "+metrics worker",
+  "+worker, features",
   "+metrics device reductions",
   "engine overhead",
   "kept inline",
   "kept worker",
+  "kept worker, features",
   "kept device",
   "metrics CPU/IC-step inline",
   "worker",
+  "worker, features",
 ];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;

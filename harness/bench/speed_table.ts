@@ -186,7 +186,10 @@ export function benchRows(j: Record<string, unknown>, command: number): Row[] {
     | undefined;
   if (!b) return [failed("scoring kept of bare throughput", "no backend ran", command)];
   const what = `${j.model} [${j.batch}] × ${j.steps} steps, ${b.backend}`;
-  const kept = (k: "keptInline" | "keptWorker", where: string): Row => ({
+  const kept = (
+    k: "keptInline" | "keptWorker" | "keptWorkerFeatures",
+    where: string,
+  ): Row => ({
     measurement: `scoring: kept of bare throughput, metrics ${where}`,
     figure: pct(num(b[k])),
     target: `≥ ${pct(TARGETS.kept)}`,
@@ -203,6 +206,10 @@ export function benchRows(j: Record<string, unknown>, command: number): Row[] {
     },
     kept("keptInline", "inline"),
     kept("keptWorker", "on a worker"),
+    // Benches from before the variant existed have no such figure: no row rather than a blank.
+    ...(b.keptWorkerFeatures === undefined
+      ? []
+      : [kept("keptWorkerFeatures", "on a worker, reference features cached")]),
   ];
 }
 

@@ -218,7 +218,9 @@ Deno.test("evaluate: computed, then read back, the features leave every row as i
 
 Deno.test("evaluate hands the stored features to the trackers (doctored ones change the rows)", async () => {
   const { store, hook } = doctoredStore();
-  const go = async () => (await evaluate({ ...smoke(store), scoring: "worker" })).result.rows;
+  // On the worker burgers1d's features are not used by default (featuresPayOff): asked for here.
+  const go = async () =>
+    (await evaluate({ ...smoke(store), scoring: "worker", referenceFeatures: true })).result.rows;
   const plain = await go();
   // Twice every feature: the scorer's energy_ref and spectrum_ref rows double.
   hook.edit = (v) => v.map((x) => 2 * x);
@@ -336,4 +338,17 @@ Deno.test("a history-2 model (first predicted step 2) gets the features of the s
   const shifted = await go(true);
   assert(energyRef(without, 2) !== undefined, "scored from step 2");
   assert(energyRef(shifted, 2) === energyRef(without, 3), `step 2 read ${energyRef(shifted, 2)}`);
+});
+
+Deno.test("by default a run on the worker leaves 1D features alone (they cost more than they save)", async () => {
+  const { store, hook } = doctoredStore();
+  await evaluate({ ...smoke(store), scoring: "inline", referenceFeatures: true }); // stores them
+  hook.edit = (v) => v.map((x) => 2 * x); // were they read now, energy_ref would double
+  hook.windows = 0;
+  const said: string[] = [];
+  const worker = await evaluate({ ...smoke(store), scoring: "worker", log: (m) => said.push(m) });
+  assert(said.some((m) => m.includes("reference features: not used")), said.join("\n"));
+  assert(hook.windows === 0, `${hook.windows} feature windows read`);
+  const inline = await evaluate({ ...smoke(store), scoring: "inline", referenceFeatures: false });
+  assertSameRows(worker.result.rows, inline.result.rows, "worker without features");
 });

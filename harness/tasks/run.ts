@@ -47,7 +47,14 @@ import {
   tierAndSeed,
 } from "./context.ts";
 import { HovmollerRecorder, roundView, snapshotSteps2D } from "./views2d.ts";
-import { openScoring, type ScoredRun, type Scoring, type ScoringMode } from "./scoring.ts";
+import {
+  featuresPayOff,
+  openScoring,
+  type ScoredRun,
+  type Scoring,
+  type ScoringMode,
+  scoringWhere,
+} from "./scoring.ts";
 import { type DeviceScoring, deviceScoring } from "./device_scoring.ts";
 import { deviceReductionsBlocker, openDeviceReductions } from "../model/device_metrics.ts";
 import { defaultCacheDir } from "../data/cache_dir.ts";
@@ -130,8 +137,9 @@ export interface EvaluateOptions {
   /**
    * Read the reference features (what the metric families compute from the reference alone:
    * spectra, energy, diagnostics) from the reference's store, computing and storing them on an
-   * unsharded run where they are not there yet (`harness/data/reference_features.ts`). Default
-   * true; the rows are the same bits either way.
+   * unsharded run where they are not there yet (`harness/data/reference_features.ts`). `true`:
+   * wherever the store can; `false`: never; default: where they pay off
+   * ({@link featuresPayOff}). The rows are the same bits either way.
    */
   referenceFeatures?: boolean;
   /**
@@ -408,8 +416,17 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     if (o.saveTrajectories || o.frontier) reference = await readWholeReference(source);
     dataSha = ref.sha256;
     // Device reductions compute the scorer's rows from moments: no use for features there.
-    if (o.referenceFeatures !== false && !onDevice) {
-      const layout = suiteFeatures(suite, tracked());
+    const layout = o.referenceFeatures !== false && !onDevice
+      ? suiteFeatures(suite, tracked())
+      : undefined;
+    const S = suite.fields.length * gridSize(suite.grid);
+    const where = layout ? scoringWhere(suite, tracked(), o.scoring) : "inline";
+    if (layout && o.referenceFeatures === undefined && !featuresPayOff(layout.size, S, where)) {
+      log(
+        `reference features: not used (${layout.size} float64 per state of ${S} values: on ` +
+          `the scoring worker, shipping them costs more than computing them)`,
+      );
+    } else if (layout) {
       const got = layout.size > 0
         ? await referenceFeatures(store, suite, { seed, ics: N, steps: T }, ref, layout, {
           log,

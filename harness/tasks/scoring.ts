@@ -101,6 +101,58 @@ export const AUTO_WORKER_MIN_VALUES = 1 << 21;
  * Deno when `run.ics × run.steps × C × points ≥` {@link AUTO_WORKER_MIN_VALUES}, else inline.
  */
 export function openScoring(suite: Suite, run: TrackedRun, mode: ScoringMode = "auto"): Scoring {
+  return scoringWhere(suite, run, mode) === "worker"
+    ? new ScoringThread(suite.id, run)
+    : inlineScoring(suiteTrackers(suite, run));
+}
+
+/**
+ * Whether a run should use the reference features (`harness/data/reference_features.ts`): `size`
+ * float64 per reference state of `stateValues` float32 values, scored `where`. Inline they always
+ * pay (read from the store, they replace the trackers' own work on the reference). On the worker
+ * every state's features are copied into the batch beside pred and ref, in the thread that feeds
+ * the model, so they pay only when small: `8·size ≤ stateValues` (a quarter of the state's bytes
+ * at most). Measured 2026-12-03 (`deno task bench`, native, one run, quiet): burgers1d's 514
+ * features per 1024-point state cost the worker path 139 → 161 µs CPU per IC-step and 89% → 84%
+ * of bare throughput; jet2d's (185 per 65 536-value state) saved 6.0 → 4.0 ms and
+ * kept 94% → 96%.
+ *
+ * @example
+ * ```ts
+ * import { featuresPayOff } from "./scoring.ts";
+ * if (featuresPayOff(514, 1024, "worker")) throw new Error("1D spectra: as big as the state");
+ * if (!featuresPayOff(514, 1024, "inline") || !featuresPayOff(200, 65536, "worker")) {
+ *   throw new Error("inline, or small beside the state: they pay");
+ * }
+ * ```
+ */
+export function featuresPayOff(
+  size: number,
+  stateValues: number,
+  where: "worker" | "inline",
+): boolean {
+  return where === "inline" || 8 * size <= stateValues;
+}
+
+/**
+ * Where {@link openScoring} scores a run in `mode`: `"worker"` or `"inline"` (the rule in its
+ * docs); the same `TypeError` for a worker that cannot be had.
+ *
+ * @example
+ * ```ts
+ * import { scoringWhere } from "./scoring.ts";
+ * import { getSuite } from "../../suites/mod.ts";
+ * const s = getSuite("burgers1d");
+ * const run = (ics: number) => ({ ics, steps: 200, history: 1, summarySteps: [], seed: 0 });
+ * if (scoringWhere(s, run(2), "auto") !== "inline") throw new Error("small runs stay inline");
+ * if (scoringWhere(s, run(32), "auto") !== "worker") throw new Error("a standard run");
+ * ```
+ */
+export function scoringWhere(
+  suite: Suite,
+  run: TrackedRun,
+  mode: ScoringMode = "auto",
+): "worker" | "inline" {
   const registered = isBuiltIn(suite);
   const canWork = registered && typeof Worker === "function";
   if (mode === "worker" && !canWork) {
@@ -113,7 +165,7 @@ export function openScoring(suite: Suite, run: TrackedRun, mode: ScoringMode = "
   const values = run.ics * run.steps * suite.fields.length * gridSize(suite.grid);
   const worker = mode === "worker" ||
     (mode === "auto" && canWork && "Deno" in globalThis && values >= AUTO_WORKER_MIN_VALUES);
-  return worker ? new ScoringThread(suite.id, run) : inlineScoring(suiteTrackers(suite, run));
+  return worker ? "worker" : "inline";
 }
 
 /**
