@@ -41,6 +41,7 @@ import { getBaseline } from "../../baselines/mod.ts";
 import { type BackendName, nativeAvailable, openBackend, probeAdapter } from "../onnx/backend.ts";
 import { planOrThrow } from "../tasks/run.ts";
 import { suiteFeatures } from "../tasks/suite_trackers.ts";
+import { featuresPayOff } from "../tasks/scoring.ts";
 import { closeSessions, openSessions, rollout } from "../model/rollout.ts";
 import process from "node:process";
 import { gridShape } from "../../suites/mod.ts";
@@ -120,7 +121,7 @@ function median(xs: number[]): number {
 
 const rows: string[][] = [];
 /** The figures of each backend, for the `JSON: {...}` line of `--json`. */
-const records: Record<string, string | number>[] = [];
+const records: Record<string, string | number | boolean>[] = [];
 for (const name of chosen) {
   const backend = await openBackend(name);
   const sessions = await openSessions(backend, model, plan, 3);
@@ -256,6 +257,8 @@ for (const name of chosen) {
     keptInline: kept(times.metrics),
     keptWorker: kept(times.worker),
     keptWorkerFeatures: kept(times.featured),
+    // Whether `emubench run` hands the worker these features by default (featuresPayOff).
+    workerFeaturesByDefault: featuresPayOff(F, S, "worker"),
     keptDeviceReductions: kept(times.device),
     metricsCpuUsPerIcStepInline: cpuUs(times.metrics),
     metricsCpuUsPerIcStepWorker: cpuUs(times.worker),

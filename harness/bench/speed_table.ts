@@ -207,9 +207,18 @@ export function benchRows(j: Record<string, unknown>, command: number): Row[] {
     kept("keptInline", "inline"),
     kept("keptWorker", "on a worker"),
     // Benches from before the variant existed have no such figure: no row rather than a blank.
-    ...(b.keptWorkerFeatures === undefined
-      ? []
-      : [kept("keptWorkerFeatures", "on a worker, reference features cached")]),
+    ...(b.keptWorkerFeatures === undefined ? [] : [
+      b.workerFeaturesByDefault === false
+        // Forced on where `emubench run` leaves them off (featuresPayOff): a figure, no target.
+        ? {
+          ...kept("keptWorkerFeatures", "on a worker, reference features forced"),
+          measurement: "scoring: kept of bare throughput, metrics on a worker, reference " +
+            "features forced (a run leaves them off here: featuresPayOff)",
+          target: "—",
+          met: null,
+        }
+        : kept("keptWorkerFeatures", "on a worker, reference features cached"),
+    ]),
   ];
 }
 

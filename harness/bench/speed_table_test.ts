@@ -171,3 +171,17 @@ Deno.test("suiteChildren: standard tier for 1D suites, smoke for the others, fla
   const forced = suiteChildren({ id: "jet2d", oneD: false }, { ...settings, memTier: "standard" });
   assertEquals([forced[1].args[3], forced[2].args[3]], ["smoke", "standard"]);
 });
+
+Deno.test("benchRows: features forced where a run leaves them off are a figure, not a verdict", () => {
+  const line = (byDefault: boolean) =>
+    parseJsonLine(
+      'JSON: {"bench":"bench","suite":"s","model":"m","batch":4,"steps":10,"rounds":3,' +
+        '"backends":[{"backend":"native","bareStepsPerSecond":100,"keptInline":0.5,' +
+        `"keptWorker":0.95,"keptWorkerFeatures":0.8,"workerFeaturesByDefault":${byDefault}}]}`,
+      "bench",
+    );
+  const off = benchRows(line(false), 1).at(-1)!, on = benchRows(line(true), 1).at(-1)!;
+  assertEquals([off.figure, off.met, off.target], ["80%", null, "—"]);
+  assertEquals(off.measurement.includes("forced"), true);
+  assertEquals([on.figure, on.met], ["80%", false]);
+});
