@@ -975,8 +975,21 @@ export const SCORER_FAMILY: TrackerFamily = {
   },
 };
 
-/** The scorer's options in a run (`SCORER_FAMILY`). */
-function scorerOptions(ctx: TrackerContext): ScorerOptions {
+/**
+ * The scorer's options in a run (`SCORER_FAMILY`, and the device-reductions scorer of
+ * `harness/tasks/device_scoring.ts`, so both score a run with the same options).
+ *
+ * @example
+ * ```ts
+ * import { scorerOptions } from "./scorer.ts";
+ * const o = scorerOptions({
+ *   suite: { id: "toy", fields: ["u"], energy: () => 0 }, pointsPerField: 4, ics: 1, steps: 2,
+ *   firstStep: 2, summarySteps: [2], seed: 0,
+ * });
+ * if (o.firstStep !== 2 || o.fields[0] !== "u") throw new Error();
+ * ```
+ */
+export function scorerOptions(ctx: TrackerContext): ScorerOptions {
   const { suite } = ctx;
   return {
     fields: suite.fields,

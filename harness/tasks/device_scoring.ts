@@ -36,6 +36,7 @@ import {
   SPECTRUM_ERROR_IDS,
 } from "../../metrics/device_scorer.ts";
 import { forecastFamilies } from "../../metrics/trackers.ts";
+import { scorerOptions } from "../../metrics/scorer.ts";
 import { STABILITY_FAMILY } from "../../metrics/stability.ts";
 import type { Tracker } from "../../metrics/tracker.ts";
 import type { ReductionsRecord } from "../results/schema.ts";
@@ -72,17 +73,7 @@ export interface DeviceScoring {
 export function deviceScoring(suite: Suite, run: TrackedRun, energy: boolean): DeviceScoring {
   const C = suite.fields.length;
   const ctx = trackerContext(suite, run);
-  const scorer = new DeviceScorer({
-    fields: suite.fields,
-    pointsPerField: ctx.pointsPerField,
-    ics: ctx.ics,
-    steps: ctx.steps,
-    summarySteps: ctx.summarySteps,
-    energy: (s) => suite.energy(s),
-    spectrum: suite.spectrum ? (f) => suite.spectrum!(f) : undefined,
-    spectrumKMax: suite.spectrumKMax,
-    firstStep: ctx.firstStep,
-  }, { energy });
+  const scorer = new DeviceScorer(scorerOptions(ctx), { energy });
   const omitted: ReductionsRecord["omitted"] = [{
     family: "scorer",
     metrics: [...SPECTRUM_ERROR_IDS, ...(energy ? [] : ENERGY_IDS)],
