@@ -3,27 +3,12 @@
  * for flags, suites, baselines and commands, flags refused before any work, the status lines.
  */
 import assert from "node:assert/strict";
-import { COMMANDS, main } from "./main.ts";
+import { COMMANDS } from "./main.ts";
 import { didYouMean, editDistance, userPath } from "./flags.ts";
 import { Status } from "./status.ts";
+import { runCli } from "../../fixtures/cli.ts";
 
-/** Run the CLI in-process, capturing stdout and stderr. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error;
-  const write = Deno.stderr.writeSync;
-  console.log = (...a: unknown[]) => void out.push(a.join(" "));
-  console.error = (...a: unknown[]) => void err.push(a.join(" "));
-  Deno.stderr.writeSync = (b: Uint8Array) => (err.push(new TextDecoder().decode(b)), b.length);
-  try {
-    const code = await main(args);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-    Deno.stderr.writeSync = write;
-  }
-}
+const cli = (args: string[]) => runCli(args, "\n");
 
 Deno.test("help: every command answers --help and -h with usage, every flag with its meaning, examples", async () => {
   assert.equal(COMMANDS.length, 11);

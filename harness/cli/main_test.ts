@@ -3,7 +3,6 @@
  * message they get, and which files exist afterwards.
  */
 import { join } from "node:path";
-import { main } from "./main.ts";
 import { readResult } from "../results/io.ts";
 import { readNpy, writeNpy } from "../data/npy.ts";
 import { h5wasm } from "../data/hdf5.ts";
@@ -15,26 +14,11 @@ import {
 } from "../../fixtures/graphs.ts";
 import { torchLikeGraph } from "../../fixtures/torch_like.ts";
 import { getSuite } from "../../suites/mod.ts";
+import { runCli } from "../../fixtures/cli.ts";
 
 const X = 1024;
 
-/** Run the CLI capturing stderr/stdout; returns exit code and the text written. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error;
-  const write = Deno.stderr.writeSync;
-  console.log = (...a: unknown[]) => void out.push(a.join(" "));
-  console.error = (...a: unknown[]) => void err.push(a.join(" "));
-  Deno.stderr.writeSync = (b: Uint8Array) => (err.push(new TextDecoder().decode(b)), b.length);
-  try {
-    const code = await main(args);
-    return { code, out: out.join("\n"), err: err.join("") };
-  } finally {
-    console.log = log;
-    console.error = error;
-    Deno.stderr.writeSync = write;
-  }
-}
+const cli = (args: string[]) => runCli(args);
 
 async function exists(p: string) {
   return await Deno.stat(p).then(() => true, () => false);

@@ -4,26 +4,10 @@
  * lists the flag.
  */
 import { join } from "node:path";
-import { main } from "./main.ts";
 import { readResult } from "../results/io.ts";
+import { runCli } from "../../fixtures/cli.ts";
 
-/** Run the CLI capturing its output; returns exit code and the text written. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error;
-  const write = Deno.stderr.writeSync;
-  console.log = (...a: unknown[]) => void out.push(a.join(" "));
-  console.error = (...a: unknown[]) => void err.push(a.join(" "));
-  Deno.stderr.writeSync = (b: Uint8Array) => (err.push(new TextDecoder().decode(b)), b.length);
-  try {
-    const code = await main(args);
-    return { code, out: out.join("\n"), err: err.join("") };
-  } finally {
-    console.log = log;
-    console.error = error;
-    Deno.stderr.writeSync = write;
-  }
-}
+const cli = (args: string[]) => runCli(args);
 
 Deno.test("run --reductions device writes a result that records them; refusals exit 2", async () => {
   const dir = await Deno.makeTempDir({ prefix: "emubench-devred-cli-" });

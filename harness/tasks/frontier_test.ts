@@ -2,28 +2,14 @@
  * `emubench run --frontier` end to end on the burgers1d smoke tier (the heavy suites only with
  * EMUBENCH_SLOW=1), and the exit-2 paths.
  */
-import { main } from "../cli/main.ts";
 import { readResult } from "../results/io.ts";
 import type { Result } from "../results/schema.ts";
 import { frontierErrors } from "./frontier.ts";
 import { lastOfWindowGraph } from "../../fixtures/graphs.ts";
 import { SLOW } from "../../fixtures/slow.ts";
+import { runCli } from "../../fixtures/cli.ts";
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error;
-  const write = Deno.stderr.writeSync;
-  console.log = (...a: unknown[]) => void out.push(a.join(" "));
-  console.error = (...a: unknown[]) => void err.push(a.join(" "));
-  Deno.stderr.writeSync = (b: Uint8Array) => (err.push(new TextDecoder().decode(b)), b.length);
-  try {
-    return { code: await main(args), out: out.join("\n"), err: err.join("") };
-  } finally {
-    console.log = log;
-    console.error = error;
-    Deno.stderr.writeSync = write;
-  }
-}
+const cli = (args: string[]) => runCli(args);
 
 const tmp = await Deno.makeTempDir({ prefix: "emubench-frontier-" });
 // References come from the shared cache; ladder timings go to a fresh one per test process.
