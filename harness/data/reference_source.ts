@@ -154,21 +154,7 @@ export function sliceReferenceSource(
   count: number,
 ): ReferenceSource {
   if (first === 0 && count === src.count) return src;
-  checkSlice("reference", first, count, src.count);
-  const part: ReferenceSource = {
-    count,
-    steps: src.steps,
-    stateSize: src.stateSize,
-    window(ic0, ic1, t0, t1) {
-      try {
-        checkWindow(part, ic0, ic1, t0, t1);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      return src.window(first + ic0, first + ic1, t0, t1);
-    },
-  };
-  return part;
+  return { ...sliceWindows("reference", src, first, count), stateSize: src.stateSize };
 }
 
 /**
@@ -264,6 +250,41 @@ export function arrayFeatureSource(
 }
 
 /** `RangeError` unless ICs `first..first + count − 1` lie in `0..total − 1`. */
+/**
+ * ICs `first..first + count − 1` of a windowed source (`RangeError` for a range outside it): its
+ * `count`, `steps` and a `window` that checks its own range, then reads `src`'s. What
+ * {@link sliceReferenceSource} and {@link sliceFeatureSource} share.
+ */
+function sliceWindows<A>(
+  what: string,
+  src: {
+    readonly count: number;
+    readonly steps: number;
+    window(ic0: number, ic1: number, t0: number, t1: number): Promise<A>;
+  },
+  first: number,
+  count: number,
+): {
+  count: number;
+  steps: number;
+  window(ic0: number, ic1: number, t0: number, t1: number): Promise<A>;
+} {
+  checkSlice(what, first, count, src.count);
+  const part = {
+    count,
+    steps: src.steps,
+    window(ic0: number, ic1: number, t0: number, t1: number): Promise<A> {
+      try {
+        checkWindow(part, ic0, ic1, t0, t1);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return src.window(first + ic0, first + ic1, t0, t1);
+    },
+  };
+  return part;
+}
+
 function checkSlice(what: string, first: number, count: number, total: number): void {
   if (
     !Number.isSafeInteger(first) || !Number.isSafeInteger(count) || first < 0 || count < 0 ||
@@ -299,19 +320,5 @@ export function sliceFeatureSource(
   count: number,
 ): FeatureSource {
   if (first === 0 && count === src.count) return src;
-  checkSlice("feature", first, count, src.count);
-  const part: FeatureSource = {
-    count,
-    steps: src.steps,
-    size: src.size,
-    window(ic0, ic1, t0, t1) {
-      try {
-        checkWindow(part, ic0, ic1, t0, t1);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      return src.window(first + ic0, first + ic1, t0, t1);
-    },
-  };
-  return part;
+  return { ...sliceWindows("feature", src, first, count), size: src.size };
 }
