@@ -150,8 +150,19 @@ for (const name of chosen) {
     return { wall: dt, cpu };
   };
   // The reference features of each IC (the bench's reference repeats the IC at every step).
-  const featureRun = { ics: B, steps: T, history: plan.history, summarySteps, seed: suite.seed };
-  const features = suiteFeatures(suite, featureRun), F = features.size;
+  // The run as the trackers see it, and the rollout every variant but bare runs.
+  const run = { ics: B, steps: T, history: plan.history, summarySteps, seed: suite.seed };
+  const rolloutBase = {
+    sessions,
+    channels: C,
+    shape,
+    count: B,
+    reference,
+    refSteps: T,
+    steps: T,
+    maxBatch: B,
+  };
+  const features = suiteFeatures(suite, run), F = features.size;
   const featureValues = new Float64Array(B * F);
   for (let i = 0; i < B; i++) {
     featureValues.set(features.compute(ics.subarray(i * S, (i + 1) * S)), i * F);
@@ -159,19 +170,11 @@ for (const name of chosen) {
   const featuresOf = (ic: number) => featureValues.subarray(ic * F, (ic + 1) * F);
   const engine = async (scoring: "none" | "inline" | "worker", featured = false) => {
     const withMetrics = scoring !== "none";
-    const run = { ics: B, steps: T, history: plan.history, summarySteps, seed: suite.seed };
     const t0 = performance.now(), c0 = cpuMs();
     // The worker's start (loading the suites) is counted: evaluate() pays it once per run.
     const trackers = withMetrics ? openScoring(suite, run, scoring) : undefined;
     await rollout({
-      sessions,
-      channels: C,
-      shape,
-      count: B,
-      reference,
-      refSteps: T,
-      steps: T,
-      maxBatch: B,
+      ...rolloutBase,
       observer: trackers
         ? {
           initial: (ic, s) => trackers.observeInitial(ic, s),
@@ -190,18 +193,10 @@ for (const name of chosen) {
     return { wall: performance.now() - t0, cpu: cpuMs() - c0 };
   };
   const onDevice = async () => {
-    const run = { ics: B, steps: T, history: plan.history, summarySteps, seed: suite.seed };
     const t0 = performance.now(), c0 = cpuMs();
     const d = deviceScoring(suite, run, reductions.energy);
     await rollout({
-      sessions,
-      channels: C,
-      shape,
-      count: B,
-      reference,
-      refSteps: T,
-      steps: T,
-      maxBatch: B,
+      ...rolloutBase,
       stepMetrics: reductions.stepMetrics,
       observer: {
         initial: (ic, s) => d.observeInitial(ic, s),
