@@ -368,6 +368,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
 
   // Ground truth.
   const tr = performance.now();
+  const X = gridSize(suite.grid), S = suite.fields.length * X; // values per field, per state
   /** The run as its trackers see it (once N, T and the data are known). */
   const tracked = () => ({
     ics: N,
@@ -393,12 +394,12 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       steps: positiveInt(o.steps, "--steps"),
     });
     ({ count: N, steps: T, reference, startHours, latLon } = ds);
-    source = arrayReferenceSource(reference, N, T, suite.fields.length * gridSize(suite.grid));
+    source = arrayReferenceSource(reference, N, T, S);
     dataSource = ds.note ? `${o.data} (${ds.note})` : o.data;
   } else {
     N = positiveInt(o.ics, "--ics") ?? tier.ics;
     T = positiveInt(o.steps, "--steps") ?? tier.steps;
-    checkReferenceFits(N, T, suite.fields.length * gridSize(suite.grid));
+    checkReferenceFits(N, T, S);
     // Before the reference is solved: a history window longer than the horizon cannot run.
     checkHistoryFits(model, plan.history, T);
     log(`reference: ${suite.id} v${suite.version}, ${N} ICs × ${T} steps (seed ${seed})`);
@@ -419,7 +420,6 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     const layout = o.referenceFeatures !== false && !onDevice
       ? suiteFeatures(suite, tracked())
       : undefined;
-    const S = suite.fields.length * gridSize(suite.grid);
     const where = layout ? scoringWhere(suite, tracked(), o.scoring) : "inline";
     if (layout && o.referenceFeatures === undefined && !featuresPayOff(layout.size, S, where)) {
       log(
@@ -483,8 +483,6 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   }
 
   // Streaming metrics, snapshots and optional trajectories.
-  const S = suite.fields.length * gridSize(suite.grid);
-  const X = gridSize(suite.grid);
   const summarySteps = suite.summarySteps.filter((s) => s <= T);
   // Every metric family of the suite (metrics/trackers.ts, Suite.trackers): the same function
   // builds them for a merge of shards (./shard.ts), so merged rows equal unsharded ones.
