@@ -420,8 +420,10 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     const layout = o.referenceFeatures !== false && !onDevice
       ? suiteFeatures(suite, tracked())
       : undefined;
-    const where = layout ? scoringWhere(suite, tracked(), o.scoring) : "inline";
-    if (layout && o.referenceFeatures === undefined && !featuresPayOff(layout.size, S, where)) {
+    // By default they go where they pay (featuresPayOff: not large ones to a scoring worker).
+    const unpaid = layout !== undefined && o.referenceFeatures === undefined &&
+      !featuresPayOff(layout.size, S, scoringWhere(suite, tracked(), o.scoring));
+    if (unpaid) {
       log(
         `reference features: not used (${layout.size} float64 per state of ${S} values: on ` +
           `the scoring worker, shipping them costs more than computing them)`,
