@@ -1,6 +1,7 @@
 /**
  * One built-in suite's module, loaded alone: for workers that need one suite (the scoring
- * worker, `harness/tasks/scoring_worker.ts`) and would otherwise load every suite through
+ * worker, `harness/tasks/scoring_worker.ts`, and the reference pool's,
+ * `harness/tasks/trajectory_worker.ts`) and would otherwise load every suite through
  * `./mod.ts`. Loading burgers1d alone took 64–89 ms of CPU in a fresh worker against 176–202 ms
  * for the whole registry (2026-12-03, three starts each), which a scoring worker pays at the start
  * of every run. Each loader returns the same object the registry holds in that isolate.

@@ -162,7 +162,7 @@ export function listSuites(): Suite[] {
 
 /**
  * True when `suite` is the built-in object of its id, so code that looks suites up by id (a
- * worker loading the registry: reference pools, the scoring worker) runs this very object's code.
+ * worker loading the suite by id through `./loaders.ts`: reference pools, the scoring worker) runs this very object's code.
  * A copy or a user-defined `Suite` is not.
  *
  * @example

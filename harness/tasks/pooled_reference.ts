@@ -32,8 +32,8 @@ function release(a: Float32Array): void {
  * core): `suite.prepareInitialConditions(seed)` once in this thread, then one job per IC (draw IC
  * `i` alone, run its trajectory). Bit for bit the arrays of {@link sequentialReference}, so the
  * cache digest does not depend on who made an entry. Falls back to `sequentialReference` for one
- * worker, one IC, or a suite that is not the registered object of its id (workers load suites
- * from the registry, so they could not run another object's code).
+ * worker, one IC, or a suite that is not the registered object of its id (a worker loads the built-in suite
+ * of the job's id, `suites/loaders.ts`, so it could not run another object's code).
  *
  * Progress: `ics` counts the shared preparation (one unit); the per-IC draws run inside the jobs
  * and are counted by `reference`, in IC-steps like `suite.reference`'s (an IC's `T` steps when its

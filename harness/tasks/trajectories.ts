@@ -6,12 +6,15 @@
  * {@link TrajectoryPool} runs jobs in Web Workers (`trajectory_worker.ts`), one per core by
  * default; {@link trajectory} is the same computation in the calling thread (used for suites that
  * are not in the registry, whose code a worker cannot load, and for one worker).
+ *
+ * This module and its worker load no suite registry: a job names a built-in suite by id, and the
+ * worker loads that suite's module alone (`suites/loaders.ts`), once per worker.
  * @module
  */
 import { ValueRangeError } from "../core/errors.ts";
 import { icAt } from "../../suites/common/ics.ts";
 import { gridSize, type Suite } from "../../suites/common/types.ts";
-import { getSuite, SUITES } from "../../suites/mod.ts";
+import { loadBuiltInSuite, SUITE_LOADERS } from "../../suites/loaders.ts";
 
 /** One trajectory to compute. */
 export interface TrajectoryJob {
@@ -74,8 +77,9 @@ export function defaultWorkers(): number {
 }
 
 /**
- * A pool of Web Workers computing {@link trajectory} jobs for registered suites. With
- * `workers: 1`, or for a suite not in the registry, jobs run in the calling thread.
+ * A pool of Web Workers computing {@link trajectory} jobs for built-in suites, named by id (a
+ * worker loads the suite's module alone, `suites/loaders.ts`). With `workers: 1` a job runs in
+ * the calling thread; an id that is not a built-in suite is a `RangeError` naming the ids.
  *
  * @example
  * ```ts
@@ -112,16 +116,24 @@ export class TrajectoryPool {
   /** Compute one job; resolves with the trajectory (see {@link trajectory}). */
   run(job: TrajectoryJob): Promise<Float32Array> {
     if (this.#closed) return Promise.reject(new Error("TrajectoryPool is closed"));
-    const registered = SUITES.some((s) => s.id === job.suite);
+    const registered = Object.hasOwn(SUITE_LOADERS, job.suite);
     if (this.size === 1 || !registered) {
       return new Promise((resolve, reject) => {
         // Yield first so callers can update progress between jobs.
         setTimeout(() => {
-          try {
-            resolve(trajectory(getSuite(job.suite), job));
-          } catch (e) {
-            reject(e instanceof Error ? e : new Error(String(e)));
+          if (!registered) {
+            reject(
+              new ValueRangeError({
+                field: "suite",
+                expected: `one of ${Object.keys(SUITE_LOADERS).join(", ")}`,
+                found: JSON.stringify(job.suite),
+              }),
+            );
+            return;
           }
+          loadBuiltInSuite(job.suite).then((suite) => resolve(trajectory(suite, job))).catch((e) =>
+            reject(e instanceof Error ? e : new Error(String(e)))
+          );
         }, 0);
       });
     }
