@@ -6,7 +6,9 @@
  * - the reference is read a step window at a time (`RolloutOptions.reference` as a
  *   `ReferenceSource`, `harness/data/reference_source.ts`): per batch, the history window, one
  *   pass for the bound's reference max, then windows of the states handed to the observer, each
- *   at most `referenceWindowBytes`; an array is wrapped the same way;
+ *   at most `referenceWindowBytes`; an array is wrapped the same way; only the observer's windows
+ *   are read from `reference`, the others from `referenceStates` where given (the states without
+ *   the reference features a run reads beside them, so those are read once);
  * - history windows (`history = k`): the first k states come from the reference; the window is
  *   advanced by a tiny ONNX graph on the same backend, so on webgpu it never leaves the device;
  * - carried tensors start at zero (or from the `init` graph) and are fed back each step;
@@ -353,6 +355,15 @@ export interface RolloutOptions {
    * horizon.
    */
   reference: Float32Array | ReferenceSource;
+  /**
+   * The states of `reference` alone, where `reference` reads something beside them with each
+   * window (`featuredReference` in `harness/data/reference_features.ts`: the reference
+   * features). The rollout reads the windows it does not hand to the observer from here (the
+   * bound's pass over every step, the history window, `stepMetrics`' reference), so what
+   * `reference` reads beside the states is read once per step, with the observer's windows.
+   * The same count, steps and state size as `reference`; default: `reference`.
+   */
+  referenceStates?: ReferenceSource;
   refSteps: number;
   /**
    * Most bytes of reference a batch holds at once (its history window, one pass for the bound's
@@ -635,6 +646,14 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
   const reference: ReferenceSource = o.reference instanceof Float32Array
     ? arrayReferenceSource(o.reference, N, refSteps, S)
     : o.reference;
+  const refStates = o.referenceStates ?? reference;
+  if (refStates.count !== N || refStates.steps !== refSteps || refStates.stateSize !== S) {
+    throw new ShapeError({
+      field: "referenceStates",
+      expected: `${N}×${refSteps + 1}×${S} values`,
+      found: `${refStates.count}×${refStates.steps + 1}×${refStates.stateSize} values`,
+    });
+  }
   checkHistoryFits(model, k, Math.min(refSteps + 1, T));
   const norm = model.manifest.normalize;
   // Device-side reduction (RolloutOptions.reduce): float32 step models without normalize.
@@ -676,7 +695,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
     if (!o.bound) return;
     for (let t0 = 0; t0 <= refSteps; t0 += W) {
       const t1 = Math.min(refSteps + 1, t0 + W);
-      const w = await reference.window(first, first + real, t0, t1);
+      const w = await refStates.window(first, first + real, t0, t1);
       for (let j = 0; j < real; j++) {
         const ic = first + j;
         for (let t = 0; t < t1 - t0; t++) {
@@ -792,7 +811,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       window = fromHostTensor(resumed.window);
     } else {
       // Initial window from the reference: [B, k, C, ...] (or [B, C, ...] for k = 1).
-      const head = await reference.window(first, first + real, 0, k);
+      const head = await refStates.window(first, first + real, 0, k);
       const win = new Float32Array(B * k * S);
       for (let j = 0; j < B; j++) {
         const src = (ics[j] - first) * k * S;
@@ -870,7 +889,7 @@ export async function rollout(o: RolloutOptions): Promise<RolloutStats> {
       if (n < mw0 || n >= mw1) {
         mw0 = n;
         mw1 = Math.min(refSteps + 1, n + W);
-        mWindow = await reference.window(first, first + real, mw0, mw1);
+        mWindow = await refStates.window(first, first + real, mw0, mw1);
       }
       const buf = new Float32Array(B * S);
       for (let j = 0; j < B; j++) {

@@ -506,3 +506,73 @@ Deno.test("rollout: a reference source read by small step windows gives exactly 
   await sessions.step.release();
   await sessions.shift?.release();
 });
+
+Deno.test("rollout: with referenceStates, `reference` is read only for the observer's windows, each state once", async () => {
+  const n = 3, steps = 6;
+  const model = source({ step: extrapolateGraph(X) }, { history: 2 });
+  const { plan, problems } = planModel(model, { fields: ["u"], shape: [X] });
+  if (!plan) throw new Error(JSON.stringify(problems));
+  const sessions = await openSessions(await openBackend("wasm"), model, plan, 3);
+  const ref = setup(n, steps);
+  const array = arrayReferenceSource(ref, n, steps);
+  /** A source over `ref` that counts the reads of each (IC, step). */
+  const counting = () => {
+    const times = new Map<string, number>();
+    const src: ReferenceSource = {
+      ...array,
+      window(ic0, ic1, t0, t1) {
+        for (let i = ic0; i < ic1; i++) {
+          for (let t = t0; t < t1; t++) times.set(`${i}@${t}`, (times.get(`${i}@${t}`) ?? 0) + 1);
+        }
+        return array.window(ic0, ic1, t0, t1);
+      },
+    };
+    return { times, src };
+  };
+  const run = async (reference: ReferenceSource, referenceStates?: ReferenceSource) => {
+    const calls: unknown[] = [];
+    const stats = await rollout({
+      sessions,
+      channels: 1,
+      shape: [X],
+      count: n,
+      reference,
+      referenceStates,
+      refSteps: steps,
+      steps,
+      maxBatch: 2,
+      referenceWindowBytes: 2 * X * 4,
+      bound: { factor: 2 },
+      observer: {
+        initial: (i, s) => calls.push(["initial", i, [...s]]),
+        step: (i, t, p, y) => calls.push(["step", i, t, [...p], [...y]]),
+        diverged: (i, t) => calls.push(["diverged", i, t]),
+      },
+    });
+    return JSON.stringify({ calls, divergence: stats.divergence });
+  };
+  const alone = counting();
+  const before = await run(alone.src);
+  // Without referenceStates the bound's pass and the history window read `reference` too.
+  if (![...alone.times.values()].some((k) => k > 1)) throw new Error("expected repeated reads");
+  const observed = counting(), states = counting();
+  if (await run(observed.src, states.src) !== before) throw new Error("other calls");
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t <= steps; t++) {
+      const k = observed.times.get(`${i}@${t}`) ?? 0;
+      // History 2: steps 2..T are handed to the observer, steps 0 and 1 are the window.
+      if (k !== (t >= 2 ? 1 : 0)) throw new Error(`reference ${i}@${t} read ${k} times`);
+      if (!states.times.has(`${i}@${t}`)) throw new Error(`bound's pass missed ${i}@${t}`);
+    }
+  }
+  // Other dims than the reference's: refused naming the option.
+  let error: unknown;
+  try {
+    await run(array, arrayReferenceSource(setup(n, steps - 1), n, steps - 1));
+  } catch (e) {
+    error = e;
+  }
+  if (!(error instanceof ShapeError) || !String(error).includes("referenceStates")) throw error;
+  await sessions.step.release();
+  await sessions.shift?.release();
+});

@@ -64,13 +64,14 @@ function score(
 type FeatureWindow = { ic0: number; ic1: number; t0: number; t1: number; size: number };
 
 /**
- * A memory store whose feature windows are counted (`hook.windows`) and pass through `hook.edit`
- * where set (a copy: the store's values are left as they are).
+ * A memory store whose feature windows are counted (`hook.windows`), listed (`hook.read`) and
+ * pass through `hook.edit` where set (a copy: the store's values are left as they are).
  */
 function doctoredStore() {
   const memory = memoryReferenceStore();
   const hook = {
     windows: 0,
+    read: [] as FeatureWindow[],
     edit: undefined as ((v: Float64Array, w: FeatureWindow) => Float64Array) | undefined,
   };
   const store: ReferenceStore = {
@@ -81,6 +82,7 @@ function doctoredStore() {
       const src = found.source;
       const window = async (ic0: number, ic1: number, t0: number, t1: number) => {
         hook.windows++;
+        hook.read.push({ ic0, ic1, t0, t1, size: src.size });
         const v = await src.window(ic0, ic1, t0, t1);
         return hook.edit ? hook.edit(v.slice(), { ic0, ic1, t0, t1, size: src.size }) : v;
       };
@@ -351,4 +353,32 @@ Deno.test("by default a run on the worker leaves 1D features alone (they cost mo
   assert(hook.windows === 0, `${hook.windows} feature windows read`);
   const inline = await evaluate({ ...smoke(store), scoring: "inline", referenceFeatures: false });
   assertSameRows(worker.result.rows, inline.result.rows, "worker without features");
+});
+
+Deno.test("a run reads each stored feature state once: with the states the trackers are handed, not in the bound's pass", async () => {
+  for (const suite of ["burgers1d", "shallow_water2d"]) {
+    const { store, hook } = doctoredStore();
+    const go = () =>
+      evaluate({ ...smoke(store), suite, scoring: "inline", referenceFeatures: true });
+    const computed = await go(); // computes and stores them
+    hook.read = [];
+    const read = await go();
+    assertSameRows(read.result.rows, computed.result.rows, `${suite}: read back`);
+    const { ics, steps } = read.result.config;
+    const times = new Map<string, number>();
+    for (const w of hook.read) {
+      for (let ic = w.ic0; ic < w.ic1; ic++) {
+        for (let t = w.t0; t < w.t1; t++) {
+          times.set(`${ic}@${t}`, (times.get(`${ic}@${t}`) ?? 0) + 1);
+        }
+      }
+    }
+    const twice = [...times].filter(([, n]) => n > 1).map(([k]) => k);
+    assert(twice.length === 0, `${suite}: read more than once: ${twice.slice(0, 5).join(", ")}`);
+    for (let ic = 0; ic < ics; ic++) {
+      for (let t = 1; t <= steps; t++) {
+        assert(times.has(`${ic}@${t}`), `${suite}: ${ic}@${t} not read`);
+      }
+    }
+  }
 });

@@ -541,6 +541,9 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       shape: gridShape(suite.grid),
       count: part.count,
       reference: featured?.source ?? partSource,
+      // The bound's pass and the history window read the states alone: the features are read
+      // once, with the windows the trackers are handed.
+      referenceStates: partSource,
       refSteps: T,
       steps: T,
       maxBatch,
