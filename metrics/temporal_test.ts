@@ -3,6 +3,7 @@ import {
   blackmanTukey,
   DEFAULT_MAX_POINTS,
   defaultTauMax,
+  LAG_BLOCK,
   LagAccumulator,
   samplePoints,
   scalarTemporalRows,
@@ -48,6 +49,29 @@ Deno.test("LagAccumulator: streamed C(τ) equals the whole-series estimator, γ 
   for (let t = 0; t < 5; t++) constant.push([7], [0]);
   assert.deepEqual([...constant.result().c], [1, 1, 1]); // as autocorrelation(): persistent
   assert.throws(() => new LagAccumulator(1, 3).result(), RangeError);
+});
+
+Deno.test("LagAccumulator: exact at every length, across its blocks of LAG_BLOCK steps", () => {
+  // result() mid-series (pending steps added early) and lengths on either side of a block's end;
+  // τ_max of 1..9 takes the four-lag passes, their remainders and the steps t < τ_max.
+  for (const tmax of [1, 3, 4, 5, 7, 9]) {
+    const P = 2, L = 3 * LAG_BLOCK + 5;
+    const series = [randomArray(L, 40 + tmax), randomArray(L, 50 + tmax)];
+    const acc = new LagAccumulator(P, tmax);
+    for (let t = 0; t < L; t++) {
+      acc.push([series[0][t], series[1][t]], [0, 1]);
+      const n = t + 1;
+      if (n <= tmax || (n % LAG_BLOCK > 1 && n % LAG_BLOCK < LAG_BLOCK - 1 && n % 5 !== 0)) {
+        continue;
+      }
+      const got = acc.result().c;
+      for (let tau = 0; tau <= tmax; tau++) {
+        const want = (autocorrelation(series[0].subarray(0, n), tmax)[tau] +
+          autocorrelation(series[1].subarray(0, n), tmax)[tau]) / 2;
+        assert.ok(Math.abs(got[tau] - want) < 1e-12, `τ_max ${tmax}, L ${n}, τ ${tau}`);
+      }
+    }
+  }
 });
 
 Deno.test("LagAccumulator: AR(1) x_t = φx_{t−1} + ε has C(τ) → φ^τ", () => {
