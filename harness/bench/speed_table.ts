@@ -222,6 +222,11 @@ export function benchRows(j: Record<string, unknown>, command: number): Row[] {
   ];
 }
 
+/** ms with 3 decimals, or 3 significant digits below 1 ms (convection1d's step is ≈ 0.008 ms). */
+function fmtMs(x: number): string {
+  return x >= 1 ? x.toFixed(3) : x.toPrecision(3);
+}
+
 /** Rows from `yardstick_bench.ts --json` for one suite: one per case of that suite, or a note. */
 export function yardstickRows(j: Record<string, unknown>, suite: string, command: number): Row[] {
   const cases = (Array.isArray(j.cases) ? j.cases : []) as Record<string, unknown>[];
@@ -241,8 +246,8 @@ export function yardstickRows(j: Record<string, unknown>, suite: string, command
     return {
       measurement: `reference solver, NumPy ÷ TS CPU time (${c.unit})`,
       figure: Number.isFinite(ratio)
-        ? `${ratio.toFixed(2)}× (TS ${ts.toFixed(3)} ms, NumPy ${py.toFixed(3)} ms)`
-        : `TS ${ts.toFixed(3)} ms, NumPy n/a`,
+        ? `${ratio.toFixed(2)}× (TS ${fmtMs(ts)} ms, NumPy ${fmtMs(py)} ms)`
+        : `TS ${fmtMs(ts)} ms, NumPy n/a`,
       target,
       met: meets(ratio, ">=", TARGETS.numpyOverTs),
       command,

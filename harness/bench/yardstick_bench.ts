@@ -23,7 +23,19 @@
  *   yardstick takes the median of its 5 repeats); the yardstick uses `numpy.fft.rfft2`/`irfft2`,
  *   five real 2D transforms per stage;
  * - shallow_water2d: one SSP-RK3 sub-step (three HLL/MC right-hand sides) at 128², periodic, flat
- *   bottom, from the same two Gaussian bumps at rest, averaged over two model steps Δt = 0.02.
+ *   bottom, from the same two Gaussian bumps at rest, averaged over two model steps Δt = 0.02;
+ * - convection1d: one step of the exact spectral shift for one IC at n = 1024 (a reference job
+ *   holds one IC): the product with the step's row of the multiplier table (made once and kept,
+ *   on both sides), the inverse complex FFT and a float32 row, timed as whole trajectories of
+ *   200 steps from u₀ = sin 2πx (the forward FFT of the IC included), the median of 21; the
+ *   yardstick calls `numpy.fft.ifft` per step;
+ * - era5: one lead time of one IC, both fields at nside 32, ℓ ≤ 32: the sum over orders m of
+ *   G_m·e^{imψ} at every pixel by the angle-addition recurrence (`evaluateTiltedFields`, what
+ *   `era5.reference` does per lead time; the truth is an exact rotation, so this evaluation is
+ *   its whole per-step work), each field stored as float32; samples of the standard tier's 40
+ *   lead times, the median of 11. The per-IC preparation (analysis, tilted frame: about 2/3 of a
+ *   standard-tier reference's CPU) is not timed on either side; the yardstick's tables are
+ *   random numbers of the suite's sizes (the work does not depend on their values).
  *
  * Each yardstick's `numpy_yardstick_test.ts` checks that it is the same scheme (one step from the
  * same state agrees to rounding); that test is ignored where Python with NumPy is missing.
@@ -37,8 +49,8 @@
  * TS 0.032 / 0.033 / 0.034 ms, NumPy 0.082 / 0.082 / 0.083 ms, 2.53× / 2.53× / 2.44× (1.80× with
  * the solver before its loops were fused, 2.21× with numpy 1.24.2). jet2d 1.1.0 (band layout,
  * Basdevant form, radix-4): about 4.1–4.2 ms against NumPy's 6.4–7.2 ms, 1.56–1.70× (0.68× for
- * 1.0.0 in the same conditions; load 3.7–6.5). Not yet: a yardstick for convection1d (its exact
- * Fourier-shift solver, one FFT pair per step).
+ * 1.0.0 in the same conditions; load 3.7–6.5). convection1d and era5 (yardsticks since
+ * 2026-12-03 15:40 UTC): see "Solvers vs NumPy: convection1d and era5" in docs/benchmarks.md.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -53,6 +65,11 @@ import {
   SUBSTEPS as JET_SUBSTEPS,
 } from "../../suites/jet2d/suite.ts";
 import { ShallowWater2D } from "../../suites/shallow_water2d/solver.ts";
+import { convectionTrajectories } from "../../suites/convection1d/solver.ts";
+import { BETA as CONV_BETA, convection1d } from "../../suites/convection1d/suite.ts";
+import { evaluateTiltedFields, tiltedRotation } from "../../suites/era5/advection.ts";
+import { DEFAULT_LMAX as ERA5_LMAX } from "../../suites/era5/fields.ts";
+import { era5, ERA5_ALPHA, ERA5_DT_HOURS } from "../../suites/era5/suite.ts";
 import { Rng } from "../core/rng.ts";
 
 const { values } = parseArgs({
@@ -69,6 +86,10 @@ const cpuMs = () => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
 };
+/** ms with 3 decimals, or 3 significant digits below 1 ms (convection1d's step is ≈ 0.008 ms). */
+function fmtMs(x: number): string {
+  return x >= 1 ? x.toFixed(3) : x.toPrecision(3);
+}
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -109,7 +130,39 @@ function swIc(): Float64Array {
   }
   return s;
 }
+// convection1d: one IC per reference job, as `pooledReference` runs it (u₀ = sin 2πx, float32)
+const convN = 1024, convSteps = 200, convDt = convection1d.dt;
+const convIc = Float32Array.from({ length: convN }, (_, j) => Math.sin(2 * Math.PI * (j / convN)));
+// era5: one suite IC's two fields prepared (analysis, tilted frame), as `era5.reference` does
+// once per IC before its lead times; not timed, like the yardstick's tables
+const era5N = 12 * 32 * 32, era5Steps = 40;
+const era5Rotations = (() => {
+  const ic = era5.initialConditions(1, era5.seed);
+  const o = { nside: 32, lmax: ERA5_LMAX, alpha: ERA5_ALPHA, iterations: 6 };
+  return [0, 1].map((c) => tiltedRotation(ic.subarray(c * era5N, (c + 1) * era5N), o));
+})();
+const era5Values = [new Float64Array(era5N), new Float64Array(era5N)];
 const cases: Case[] = [
+  {
+    suite: "convection1d",
+    unit: "exact-shift step per IC, n = 1024",
+    ts() {
+      // What a reference job runs: one IC's trajectory of 200 steps (forward FFT once, then per
+      // step the multiplier row, the inverse complex FFT, a float32 row), its multiplier table
+      // kept from the previous call; the median of 21 trajectories, as
+      // `numpy_yardstick.py 1024 21 200` does.
+      const samples: number[] = [];
+      for (let s = 0; s < 21; s++) {
+        const t0 = cpuMs();
+        convectionTrajectories(convIc, 1, convN, convSteps, convDt, { beta: CONV_BETA, length: 1 });
+        samples.push((cpuMs() - t0) / convSteps);
+      }
+      return median(samples);
+    },
+    script: "suites/convection1d/numpy_yardstick.py",
+    args: ["1024", "21", "200"],
+    field: "cpuSecondsPerStep",
+  },
   {
     suite: "burgers1d",
     unit: "ETDRK4 sub-step per IC, n = 1024",
@@ -177,6 +230,30 @@ const cases: Case[] = [
     args: ["128", "2"],
     field: "cpuSecondsPerSubstep",
   },
+  {
+    suite: "era5",
+    unit: "lead time per IC (2 fields), nside 32, ℓ ≤ 32",
+    ts() {
+      // What `era5.reference` does per lead time of an IC: both fields at t (the shared
+      // recurrence, `evaluateTiltedFields`), each stored as a float32 row of the trajectory; the
+      // median of 11 samples of the standard tier's 40 lead times, as
+      // `numpy_yardstick.py 32 11 40` does.
+      const samples: number[] = [];
+      for (let s = 0; s < 11; s++) {
+        const t0 = cpuMs(), out = new Float32Array(era5Steps * 2 * era5N);
+        for (let t = 1; t <= era5Steps; t++) {
+          evaluateTiltedFields(era5Rotations, t * ERA5_DT_HOURS, era5Values);
+          out.set(era5Values[0], (t - 1) * 2 * era5N);
+          out.set(era5Values[1], (t - 1) * 2 * era5N + era5N);
+        }
+        samples.push((cpuMs() - t0) / era5Steps);
+      }
+      return median(samples);
+    },
+    script: "suites/era5/numpy_yardstick.py",
+    args: ["32", "11", "40"],
+    field: "cpuSecondsPerStep",
+  },
 ];
 
 async function numpy(c: Case): Promise<number | undefined> {
@@ -213,7 +290,7 @@ for (const c of cases) {
   const t = median(ts), p = py.length ? median(py) : undefined;
   json.push({ suite: c.suite, unit: c.unit, tsMs: t, numpyMs: p ?? null });
   console.log(
-    `| ${c.suite} | ${c.unit} | ${t.toFixed(3)} | ${p?.toFixed(3) ?? "n/a"} | ${
+    `| ${c.suite} | ${c.unit} | ${fmtMs(t)} | ${p !== undefined ? fmtMs(p) : "n/a"} | ${
       p !== undefined ? (p / t).toFixed(2) + "×" : "n/a"
     } |`,
   );

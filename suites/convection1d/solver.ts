@@ -25,7 +25,7 @@
  * @module
  */
 
-import { fft, wavenumber } from "../../metrics/fft.ts";
+import { fft, fftPassesAt, fftTables, wavenumber } from "../../metrics/fft.ts";
 import type { Progress } from "../common/types.ts";
 
 /** Physical parameters of linear convection. */
@@ -102,11 +102,22 @@ export function convectionShift(
 let lastTable: { key: string; tr: Float64Array; ti: Float64Array } | undefined;
 
 /**
+ * The bit reversal of a length-n transform (`rev[i]` is i with its log₂ n bits reversed, the
+ * permutation `fft` applies before its butterflies); the identity for n < 2, where `fft` does
+ * nothing.
+ */
+function bitReversal(n: number): Uint32Array {
+  return n < 2 ? Uint32Array.from({ length: n }, (_, i) => i) : fftTables(n).rev;
+}
+
+/**
  * Shift multipliers of steps 1..`steps`, one row of n per step (`û_k(t_m) = û_k(0)·m_k(m·dt)`),
- * shared by all ICs of a call and kept for the next call with the same arguments: the reference
- * pool computes one IC per job, and without the cache each IC paid the whole table again (2·n
- * trigonometric calls per step, about 3/4 of a lone IC's time at n = 1024). The same numbers
- * either way, so the same bits. Held: `steps·n` pairs of float64 (3.3 MB at 200 × 1024).
+ * each row stored in bit-reversed order (`row[i] = m_{rev i}`, the order the inverse transform's
+ * butterflies read), shared by all ICs of a call and kept for the next call with the same
+ * arguments: the reference pool computes one IC per job, and without the cache each IC paid the
+ * whole table again (2·n trigonometric calls per step, about 3/4 of a lone IC's time at
+ * n = 1024). The same numbers either way, so the same bits. Held: `steps·n` pairs of float64
+ * (3.3 MB at 200 × 1024).
  */
 function multiplierTable(
   n: number,
@@ -118,13 +129,14 @@ function multiplierTable(
   const key = `${n} ${steps} ${dt} ${beta} ${length}`;
   if (lastTable?.key === key) return lastTable;
   const tr = new Float64Array(steps * n), ti = new Float64Array(steps * n);
+  const mr = new Float64Array(n), mi = new Float64Array(n), rev = bitReversal(n);
   for (let m = 1; m <= steps; m++) {
-    shiftMultipliers(
-      n,
-      (beta * m * dt) / length,
-      tr.subarray((m - 1) * n, m * n),
-      ti.subarray((m - 1) * n, m * n),
-    );
+    shiftMultipliers(n, (beta * m * dt) / length, mr, mi);
+    const o = (m - 1) * n;
+    for (let i = 0; i < n; i++) {
+      tr[o + i] = mr[rev[i]];
+      ti[o + i] = mi[rev[i]];
+    }
   }
   lastTable = { key, tr, ti };
   return lastTable;
@@ -136,6 +148,13 @@ function multiplierTable(
  * (`û_k(t_m) = û_k(0) e^{−2πi k β m dt / L}`, computed in float64 from the IC, not by repeated
  * stepping, so there is no accumulation). Step 0 is the IC itself.
  * `progress(done, total)` counts IC-steps.
+ *
+ * Per step: the product with the step's multipliers, written in bit-reversed order (spectrum
+ * and table rows are kept permuted, so the loop runs straight through both), the inverse
+ * transform's butterflies (`fftPassesAt`), and its 1/n applied while the float32 row is written.
+ * The same operations on the same values as `fft(w, inverse)` followed by a float32 copy (the
+ * permutation only moves values; x·(1/n) is the transform's own scaling), hence the same bits
+ * (`solver_test.ts` compares with that plain chain).
  *
  * @example
  * ```ts
@@ -171,7 +190,9 @@ export function convectionTrajectories(
   }
   const out = new Float32Array(count * (steps + 1) * n);
   const { tr, ti } = multiplierTable(n, steps, dt, beta, length);
+  const rev = bitReversal(n), scale = 1 / n;
   const zr = new Float64Array(n), zi = new Float64Array(n);
+  const br = new Float64Array(n), bi = new Float64Array(n); // the spectrum, bit-reversed
   const wr = new Float64Array(n), wi = new Float64Array(n);
   const total = count * steps;
   let done = 0;
@@ -187,16 +208,24 @@ export function convectionTrajectories(
     out.set(a, rowA);
     if (b) out.set(b, rowB);
     fft(zr, zi);
+    for (let j = 0; j < n; j++) {
+      br[j] = zr[rev[j]];
+      bi[j] = zi[rev[j]];
+    }
     for (let m = 1; m <= steps; m++) {
       const o = (m - 1) * n;
       for (let k = 0; k < n; k++) {
         const mr = tr[o + k], mi = ti[o + k];
-        wr[k] = zr[k] * mr - zi[k] * mi;
-        wi[k] = zr[k] * mi + zi[k] * mr;
+        wr[k] = br[k] * mr - bi[k] * mi;
+        wi[k] = br[k] * mi + bi[k] * mr;
       }
-      fft(wr, wi, true);
-      out.set(wr, rowA + m * n);
-      if (b) out.set(wi, rowB + m * n);
+      if (n >= 2) fftPassesAt(wr, wi, 0, n, true, true, false);
+      const oa = rowA + m * n;
+      for (let j = 0; j < n; j++) out[oa + j] = wr[j] * scale;
+      if (b) {
+        const ob = rowB + m * n;
+        for (let j = 0; j < n; j++) out[ob + j] = wi[j] * scale;
+      }
       done += pair ? 2 : 1;
       progress?.(done, total);
     }

@@ -1,4 +1,5 @@
 import { fourierSeriesIc } from "../common/ics.ts";
+import { fft, wavenumber } from "../../metrics/fft.ts";
 import { Rng } from "../../harness/core/rng.ts";
 import { convectionShift, convectionTrajectories } from "./solver.ts";
 
@@ -143,6 +144,80 @@ Deno.test("convectionTrajectories: calls with other arguments never reuse the la
       for (let j = 0; j < n; j++) {
         if (Math.abs(traj[m * n + j] - exact[j]) > 1e-6) {
           throw new Error(`dt ${dt}, β ${beta}, L ${length}, step ${m}, x ${j}`);
+        }
+      }
+    }
+  }
+});
+
+/**
+ * The plain chain of the solver before its per-step loop was fused (2026-12-03): natural-order
+ * multiplier rows (`shiftMultipliers` verbatim), the product, `fft(·, inverse)` (bit reversal,
+ * butterflies, 1/n) and a float32 copy; two ICs per complex transform.
+ */
+function plainTrajectories(
+  ics: Float32Array,
+  count: number,
+  n: number,
+  steps: number,
+  dt: number,
+  beta: number,
+  length: number,
+): Float32Array {
+  const out = new Float32Array(count * (steps + 1) * n);
+  const tr = new Float64Array(steps * n), ti = new Float64Array(steps * n);
+  for (let m = 1; m <= steps; m++) {
+    const s = (beta * m * dt) / length;
+    for (let k = 0; k < n; k++) {
+      let a = wavenumber(k, n) * s;
+      a -= Math.round(a);
+      const theta = -2 * Math.PI * a;
+      tr[(m - 1) * n + k] = Math.cos(theta);
+      ti[(m - 1) * n + k] = 2 * k === n ? 0 : Math.sin(theta);
+    }
+  }
+  const zr = new Float64Array(n), zi = new Float64Array(n);
+  const wr = new Float64Array(n), wi = new Float64Array(n);
+  for (let i = 0; i < count; i += 2) {
+    const b = i + 1 < count ? ics.subarray((i + 1) * n, (i + 2) * n) : undefined;
+    const a = ics.subarray(i * n, (i + 1) * n);
+    for (let j = 0; j < n; j++) {
+      zr[j] = a[j];
+      zi[j] = b ? b[j] : 0;
+    }
+    const rowA = i * (steps + 1) * n, rowB = rowA + (steps + 1) * n;
+    out.set(a, rowA);
+    if (b) out.set(b, rowB);
+    fft(zr, zi);
+    for (let m = 1; m <= steps; m++) {
+      const o = (m - 1) * n;
+      for (let k = 0; k < n; k++) {
+        const mr = tr[o + k], mi = ti[o + k];
+        wr[k] = zr[k] * mr - zi[k] * mi;
+        wi[k] = zr[k] * mi + zi[k] * mr;
+      }
+      fft(wr, wi, true);
+      out.set(wr, rowA + m * n);
+      if (b) out.set(wi, rowB + m * n);
+    }
+  }
+  return out;
+}
+
+Deno.test("convectionTrajectories: bit for bit the plain chain (fft, product, fft⁻¹, float32)", () => {
+  const rng = new Rng(5, 0);
+  for (const n of [1, 2, 4, 8, 32, 128, 1024, 2048]) {
+    for (const count of [1, 2, 3]) {
+      // rough data (every bin), signed zeros, and the suite's β with an odd dt and L
+      const ics = Float32Array.from({ length: count * n }, () => rng.normal());
+      if (n > 1) ics[1] = -0;
+      for (const [dt, beta, length] of [[0.01, 0.4, 1], [0.0123, 0.7, 1.3]]) {
+        const got = convectionTrajectories(ics, count, n, 7, dt, { beta, length });
+        const want = plainTrajectories(ics, count, n, 7, dt, beta, length);
+        for (let k = 0; k < want.length; k++) {
+          if (!Object.is(got[k], want[k])) {
+            throw new Error(`n ${n}, count ${count}, dt ${dt}: value ${k} ${got[k]} ≠ ${want[k]}`);
+          }
         }
       }
     }

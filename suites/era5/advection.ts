@@ -187,33 +187,51 @@ export interface RotateOptions {
 }
 
 /**
- * Prepare the exact rotation of a band-limited HEALPix field (module doc); the returned
- * function gives f(R(t)⁻¹ x) at every pixel centre for `hours` = t. The field is analysed once
- * (and, for α ≠ 0, re-expanded in the tilted frame once); each time then costs
- * O(npix · lmax).
- *
- * @example
- * ```ts
- * import { rotateBandLimited } from "./advection.ts";
- * import { pixelCentresNest } from "./healpix.ts";
- * const { theta } = pixelCentresNest(8);
- * const f = Float64Array.from(theta, (t) => Math.cos(t)); // z: rotating about the pole keeps it
- * const at = rotateBandLimited(f, { nside: 8, lmax: 4, alpha: 0 });
- * if (at(50).some((v, p) => Math.abs(v - f[p]) > 1e-12)) throw new Error("zonal field");
- * ```
+ * The tables of a band-limited field's rotation about the tilted axis (module doc): the field
+ * g = f ∘ R_y(α)ᵀ of the tilted frame as G_m(y_p) = Σ_ℓ g_ℓm P̄_ℓm(cos θ_y) per pixel p and order
+ * m (times 2 for m > 0), and the longitude φ_y of each pixel in that frame. Made once per field
+ * ({@link tiltedRotation}); each lead time then costs one {@link evaluateTilted}.
  */
-export function rotateBandLimited(
-  field: ArrayLike<number>,
-  o: RotateOptions,
-): (hours: number) => Float64Array {
-  const { nside, lmax: L, alpha } = o, iterations = o.iterations ?? 8;
-  const f = analyseHealpix(field, nside, L, iterations);
-  if (alpha === 0) return (hours) => synthesizeHealpix(f, nside, OMEGA_PER_HOUR * hours);
+export interface TiltedRotation {
+  /** Number of pixels. */
+  readonly n: number;
+  /** Band limit L: orders m = 0 … L. */
+  readonly lmax: number;
+  /** Re G_m(y_p) at `p·(L + 1) + m`. */
+  readonly gr: Float64Array;
+  /** Im G_m(y_p) at `p·(L + 1) + m`. */
+  readonly gi: Float64Array;
+  /** φ_y of pixel p: the longitude of R_y(α) x_p, in [0, 2π). */
+  readonly py: Float64Array;
+}
+
+/** The pixel centres seen from the tilted frame; see {@link tiltedFrame}. */
+interface TiltedFrame {
+  readonly key: string;
+  readonly n: number;
+  /** (θ, φ) of R_y(α)ᵀ x_p: where g = f ∘ R_y(α)ᵀ is sampled. */
+  readonly tg: Float64Array;
+  readonly pg: Float64Array;
+  /** (θ, φ) of y_p = R_y(α) x_p: pixel p in the frame whose pole is the rotation axis. */
+  readonly ty: Float64Array;
+  readonly py: Float64Array;
+}
+
+let lastFrame: TiltedFrame | undefined;
+
+/**
+ * The tilted frame's pixel geometry for (nside, α), kept for the next call with the same
+ * arguments (the fields of an IC share it, so their tables share one `py` array and
+ * {@link evaluateTiltedFields} evaluates them together). The same numbers either way.
+ */
+function tiltedFrame(nside: number, alpha: number): TiltedFrame {
+  const key = `${nside} ${alpha}`;
+  if (lastFrame?.key === key) return lastFrame;
   // R_y(α): x' = x cos α + z sin α, z' = −x sin α + z cos α (maps n̂ to the pole).
   const ca = Math.cos(alpha), sa = Math.sin(alpha);
   const { theta, phi } = pixelCentresNest(nside);
   const n = npix(nside);
-  // g = f ∘ R_y(α)ᵀ sampled at the pixel centres, then analysed.
+  // g = f ∘ R_y(α)ᵀ is sampled at R_y(α)ᵀ x_p, then analysed.
   const tg = new Float64Array(n), pg = new Float64Array(n);
   const ty = new Float64Array(n), py = new Float64Array(n);
   for (let p = 0; p < n; p++) {
@@ -225,6 +243,30 @@ export function rotateBandLimited(
     ty[p] = Math.PI / 2 - fwd.lat;
     py[p] = fwd.lon;
   }
+  lastFrame = { key, n, tg, pg, ty, py };
+  return lastFrame;
+}
+
+/**
+ * The per-field preparation of {@link rotateBandLimited} for any tilt α: analyse the field
+ * (HEALPix quadrature and `iterations` Jacobi iterations), sample g = f ∘ R_y(α)ᵀ at the pixel
+ * centres, analyse g, and tabulate G_m(y_p) ({@link TiltedRotation}). Costs
+ * O(iterations · npix · L²)-ish analyses; the reference pays it once per IC and field.
+ *
+ * @example
+ * ```ts
+ * import { evaluateTilted, tiltedRotation } from "./advection.ts";
+ * import { pixelCentresNest } from "./healpix.ts";
+ * const { theta } = pixelCentresNest(8);
+ * const f = Float64Array.from(theta, (t) => Math.cos(t)); // z = cos θ
+ * const r = tiltedRotation(f, { nside: 8, lmax: 4, alpha: 0.3 });
+ * if (evaluateTilted(r, 0).some((v, p) => Math.abs(v - f[p]) > 1e-9)) throw new Error("t = 0");
+ * ```
+ */
+export function tiltedRotation(field: ArrayLike<number>, o: RotateOptions): TiltedRotation {
+  const { nside, lmax: L, alpha } = o, iterations = o.iterations ?? 8;
+  const f = analyseHealpix(field, nside, L, iterations);
+  const { n, tg, pg, ty, py } = tiltedFrame(nside, alpha);
   const g: Alm = analyseHealpix(synthesizeAt(f, tg, pg), nside, L, iterations);
   // G_m(y_p) = Σ_ℓ g_ℓm P̄_ℓm(cos θ_y), times 2 for m > 0.
   const gr = new Float64Array(n * (L + 1)), gi = new Float64Array(n * (L + 1));
@@ -242,20 +284,220 @@ export function rotateBandLimited(
       gi[p * (L + 1) + m] = m === 0 ? si : 2 * si;
     }
   }
-  return (hours) => {
-    const out = new Float64Array(n), shift = OMEGA_PER_HOUR * hours;
-    for (let p = 0; p < n; p++) {
-      const ang = py[p] - shift, c1 = Math.cos(ang), s1 = Math.sin(ang);
-      const b = p * (L + 1);
-      let c = 1, s = 0, v = gr[b];
-      for (let m = 1; m <= L; m++) {
-        const cn = c * c1 - s * s1;
-        s = s * c1 + c * s1;
-        c = cn;
-        v += gr[b + m] * c - gi[b + m] * s;
-      }
-      out[p] = v;
+  return { n, lmax: L, gr, gi, py };
+}
+
+/**
+ * The rotated field at `hours` from its {@link TiltedRotation}: at every pixel p, with
+ * ψ = φ_y(p) − ωt,
+ *
+ *   f(R(t)⁻¹ x_p) = Σ_{m=0}^{L} Re(G_m(y_p)) cos mψ − Im(G_m(y_p)) sin mψ,
+ *
+ * cos mψ and sin mψ by the angle-addition recurrence from one `Math.cos`/`Math.sin` of ψ
+ * (c ← c·cos ψ − s·sin ψ, s ← s·cos ψ + c·sin ψ), summed from m = 0 up. This is the reference's
+ * work per lead time and field (O(npix · L)). Four pixels run side by side, each with exactly
+ * its own operations in the same order, so the bits are those of one pixel at a time; the four
+ * independent recurrences keep the processor busy where one chain waits on the previous
+ * product. Writes `out` (length n) and returns it.
+ *
+ * @example
+ * ```ts
+ * import { evaluateTilted } from "./advection.ts";
+ * // one pixel, L = 1: G_0 = 1, G_1 = 2 (a cos ψ term); ψ = φ − ωt with ω = 2π / 288 h
+ * const r = { n: 1, lmax: 1, gr: new Float64Array([1, 2]), gi: new Float64Array(2), py: new Float64Array([0]) };
+ * const v = evaluateTilted(r, 72)[0]; // ψ = −π/2: 1 + 2 cos(−π/2)
+ * if (Math.abs(v - 1) > 1e-15) throw new Error(`${v}`);
+ * ```
+ */
+export function evaluateTilted(
+  r: TiltedRotation,
+  hours: number,
+  out: Float64Array = new Float64Array(r.n),
+): Float64Array {
+  const { n, lmax: L, gr, gi, py } = r, w = L + 1, shift = OMEGA_PER_HOUR * hours;
+  if (out.length !== n) {
+    throw new TypeError(
+      `Cannot evaluate the rotation: expected out of length ${n}, found ${out.length}`,
+    );
+  }
+  let p = 0;
+  for (; p + 3 < n; p += 4) {
+    const angA = py[p] - shift, cA1 = Math.cos(angA), sA1 = Math.sin(angA);
+    const angB = py[p + 1] - shift, cB1 = Math.cos(angB), sB1 = Math.sin(angB);
+    const angC = py[p + 2] - shift, cC1 = Math.cos(angC), sC1 = Math.sin(angC);
+    const angD = py[p + 3] - shift, cD1 = Math.cos(angD), sD1 = Math.sin(angD);
+    const bA = p * w, bB = bA + w, bC = bB + w, bD = bC + w;
+    let cA = 1, sA = 0, vA = gr[bA];
+    let cB = 1, sB = 0, vB = gr[bB];
+    let cC = 1, sC = 0, vC = gr[bC];
+    let cD = 1, sD = 0, vD = gr[bD];
+    for (let m = 1; m <= L; m++) {
+      const nA = cA * cA1 - sA * sA1;
+      sA = sA * cA1 + cA * sA1;
+      cA = nA;
+      vA += gr[bA + m] * cA - gi[bA + m] * sA;
+      const nB = cB * cB1 - sB * sB1;
+      sB = sB * cB1 + cB * sB1;
+      cB = nB;
+      vB += gr[bB + m] * cB - gi[bB + m] * sB;
+      const nC = cC * cC1 - sC * sC1;
+      sC = sC * cC1 + cC * sC1;
+      cC = nC;
+      vC += gr[bC + m] * cC - gi[bC + m] * sC;
+      const nD = cD * cD1 - sD * sD1;
+      sD = sD * cD1 + cD * sD1;
+      cD = nD;
+      vD += gr[bD + m] * cD - gi[bD + m] * sD;
     }
-    return out;
-  };
+    out[p] = vA;
+    out[p + 1] = vB;
+    out[p + 2] = vC;
+    out[p + 3] = vD;
+  }
+  for (; p < n; p++) {
+    const ang = py[p] - shift, c1 = Math.cos(ang), s1 = Math.sin(ang);
+    const b = p * w;
+    let c = 1, s = 0, v = gr[b];
+    for (let m = 1; m <= L; m++) {
+      const cn = c * c1 - s * s1;
+      s = s * c1 + c * s1;
+      c = cn;
+      v += gr[b + m] * c - gi[b + m] * s;
+    }
+    out[p] = v;
+  }
+  return out;
+}
+
+/**
+ * {@link evaluateTilted} of several fields at once, for rotations that share their frame (the
+ * same nside and α, as {@link tiltedRotation} gives the fields of one IC: one `py` array): the
+ * cos ψ, sin ψ and the recurrence of cos mψ, sin mψ are computed once per pixel for all fields,
+ * each field's sum exactly as {@link evaluateTilted} forms it, so each output has the bits of
+ * `evaluateTilted` on its own. Two fields (the suite's) run four pixels side by side; other
+ * counts fall back to one field at a time. Throws `TypeError` for rotations that do not share
+ * a frame or outputs of the wrong count or length.
+ *
+ * @example
+ * ```ts
+ * import { evaluateTilted, evaluateTiltedFields, tiltedRotation } from "./advection.ts";
+ * import { pixelCentresNest } from "./healpix.ts";
+ * const { theta, phi } = pixelCentresNest(4), o = { nside: 4, lmax: 4, alpha: 0.3 };
+ * const f = tiltedRotation(Float64Array.from(theta, Math.cos), o);
+ * const g = tiltedRotation(Float64Array.from(phi, (p, i) => Math.sin(theta[i]) * Math.cos(p)), o);
+ * const [a, b] = evaluateTiltedFields([f, g], 30);
+ * const a1 = evaluateTilted(f, 30), b1 = evaluateTilted(g, 30);
+ * if (a.some((v, p) => v !== a1[p]) || b.some((v, p) => v !== b1[p])) throw new Error("bits");
+ * ```
+ */
+export function evaluateTiltedFields(
+  rs: readonly TiltedRotation[],
+  hours: number,
+  outs: readonly Float64Array[] = rs.map((r) => new Float64Array(r.n)),
+): readonly Float64Array[] {
+  if (outs.length !== rs.length) {
+    throw new TypeError(
+      `Cannot evaluate the rotations: expected ${rs.length} outputs, found ${outs.length}`,
+    );
+  }
+  if (rs.length !== 2) {
+    rs.forEach((r, k) => evaluateTilted(r, hours, outs[k]));
+    return outs;
+  }
+  const [ra, rb] = rs, [oa, ob] = outs;
+  if (rb.py !== ra.py || rb.lmax !== ra.lmax || rb.n !== ra.n) {
+    throw new TypeError("Cannot evaluate the rotations together: expected one shared frame");
+  }
+  const { n, lmax: L, py } = ra, w = L + 1, shift = OMEGA_PER_HOUR * hours;
+  if (oa.length !== n || ob.length !== n) {
+    throw new TypeError(
+      `Cannot evaluate the rotations: expected outputs of length ${n}, found ${oa.length}, ${ob.length}`,
+    );
+  }
+  const ar = ra.gr, ai = ra.gi, br = rb.gr, bi = rb.gi;
+  let p = 0;
+  for (; p + 3 < n; p += 4) {
+    const angA = py[p] - shift, cA1 = Math.cos(angA), sA1 = Math.sin(angA);
+    const angB = py[p + 1] - shift, cB1 = Math.cos(angB), sB1 = Math.sin(angB);
+    const angC = py[p + 2] - shift, cC1 = Math.cos(angC), sC1 = Math.sin(angC);
+    const angD = py[p + 3] - shift, cD1 = Math.cos(angD), sD1 = Math.sin(angD);
+    const bA = p * w, bB = bA + w, bC = bB + w, bD = bC + w;
+    let cA = 1, sA = 0, uA = ar[bA], vA = br[bA];
+    let cB = 1, sB = 0, uB = ar[bB], vB = br[bB];
+    let cC = 1, sC = 0, uC = ar[bC], vC = br[bC];
+    let cD = 1, sD = 0, uD = ar[bD], vD = br[bD];
+    for (let m = 1; m <= L; m++) {
+      const nA = cA * cA1 - sA * sA1;
+      sA = sA * cA1 + cA * sA1;
+      cA = nA;
+      uA += ar[bA + m] * cA - ai[bA + m] * sA;
+      vA += br[bA + m] * cA - bi[bA + m] * sA;
+      const nB = cB * cB1 - sB * sB1;
+      sB = sB * cB1 + cB * sB1;
+      cB = nB;
+      uB += ar[bB + m] * cB - ai[bB + m] * sB;
+      vB += br[bB + m] * cB - bi[bB + m] * sB;
+      const nC = cC * cC1 - sC * sC1;
+      sC = sC * cC1 + cC * sC1;
+      cC = nC;
+      uC += ar[bC + m] * cC - ai[bC + m] * sC;
+      vC += br[bC + m] * cC - bi[bC + m] * sC;
+      const nD = cD * cD1 - sD * sD1;
+      sD = sD * cD1 + cD * sD1;
+      cD = nD;
+      uD += ar[bD + m] * cD - ai[bD + m] * sD;
+      vD += br[bD + m] * cD - bi[bD + m] * sD;
+    }
+    oa[p] = uA;
+    ob[p] = vA;
+    oa[p + 1] = uB;
+    ob[p + 1] = vB;
+    oa[p + 2] = uC;
+    ob[p + 2] = vC;
+    oa[p + 3] = uD;
+    ob[p + 3] = vD;
+  }
+  for (; p < n; p++) {
+    const ang = py[p] - shift, c1 = Math.cos(ang), s1 = Math.sin(ang);
+    const b = p * w;
+    let c = 1, s = 0, u = ar[b], v = br[b];
+    for (let m = 1; m <= L; m++) {
+      const cn = c * c1 - s * s1;
+      s = s * c1 + c * s1;
+      c = cn;
+      u += ar[b + m] * c - ai[b + m] * s;
+      v += br[b + m] * c - bi[b + m] * s;
+    }
+    oa[p] = u;
+    ob[p] = v;
+  }
+  return outs;
+}
+
+/**
+ * Prepare the exact rotation of a band-limited HEALPix field (module doc); the returned
+ * function gives f(R(t)⁻¹ x) at every pixel centre for `hours` = t. The field is analysed once
+ * (and, for α ≠ 0, re-expanded in the tilted frame once: {@link tiltedRotation}); each time then
+ * costs O(npix · lmax) ({@link evaluateTilted}).
+ *
+ * @example
+ * ```ts
+ * import { rotateBandLimited } from "./advection.ts";
+ * import { pixelCentresNest } from "./healpix.ts";
+ * const { theta } = pixelCentresNest(8);
+ * const f = Float64Array.from(theta, (t) => Math.cos(t)); // z: rotating about the pole keeps it
+ * const at = rotateBandLimited(f, { nside: 8, lmax: 4, alpha: 0 });
+ * if (at(50).some((v, p) => Math.abs(v - f[p]) > 1e-12)) throw new Error("zonal field");
+ * ```
+ */
+export function rotateBandLimited(
+  field: ArrayLike<number>,
+  o: RotateOptions,
+): (hours: number) => Float64Array {
+  if (o.alpha === 0) {
+    const f = analyseHealpix(field, o.nside, o.lmax, o.iterations ?? 8);
+    return (hours) => synthesizeHealpix(f, o.nside, OMEGA_PER_HOUR * hours);
+  }
+  const r = tiltedRotation(field, o);
+  return (hours) => evaluateTilted(r, hours);
 }

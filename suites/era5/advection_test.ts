@@ -6,11 +6,14 @@ import {
   bellCentre,
   cosineBellField,
   EARTH_RADIUS,
+  evaluateTilted,
+  evaluateTiltedFields,
   OMEGA_PER_HOUR,
   PERIOD_HOURS,
   rotateBandLimited,
   rotationMatrix,
   tc1Wind,
+  tiltedRotation,
   toCartesian,
 } from "./advection.ts";
 import { pixelCentresNest } from "./healpix.ts";
@@ -148,4 +151,85 @@ Deno.test("rotation of the synthetic fields keeps the mean and C_ℓ, and return
   // The field changed in between, and is back (to float32 input precision) after 12 days.
   assert(g.some((v, p) => Math.abs(v - f[p]) > 100));
   at(PERIOD_HOURS).forEach((v, p) => assertAlmostEquals(v, f[p], 0.05, `pixel ${p}`));
+});
+
+/**
+ * The per-lead-time sum written plainly, one pixel at a time, as `rotateBandLimited` formed it
+ * before the evaluation ran four pixels (and two fields) side by side.
+ */
+function plainEvaluate(
+  r: { n: number; lmax: number; gr: Float64Array; gi: Float64Array; py: Float64Array },
+  hours: number,
+): Float64Array {
+  const { n, lmax: L, gr, gi, py } = r, out = new Float64Array(n), shift = OMEGA_PER_HOUR * hours;
+  for (let p = 0; p < n; p++) {
+    const ang = py[p] - shift, c1 = Math.cos(ang), s1 = Math.sin(ang);
+    const b = p * (L + 1);
+    let c = 1, s = 0, v = gr[b];
+    for (let m = 1; m <= L; m++) {
+      const cn = c * c1 - s * s1;
+      s = s * c1 + c * s1;
+      c = cn;
+      v += gr[b + m] * c - gi[b + m] * s;
+    }
+    out[p] = v;
+  }
+  return out;
+}
+
+Deno.test("evaluateTilted / evaluateTiltedFields: bit for bit the plain per-pixel sum, any pixel count", () => {
+  const nside = 8, o = { nside, lmax: 8, alpha: 0.05, iterations: 2 };
+  const [t2m, z500] = [0, 1].map((c) =>
+    syntheticFields({
+      nside,
+      variables: [c ? "geopotential_500" : "2m_temperature"],
+      hours: [100],
+      seed: 7,
+      lmax: 8,
+    })
+  );
+  const rs = [tiltedRotation(t2m, o), tiltedRotation(z500, o)];
+  assert(rs[0].py === rs[1].py, "the fields of one frame share py");
+  // the suite's pixel count, and cut to 1 … 7 pixels (the 4-pixel blocks and the remainder)
+  for (const n of [rs[0].n, 1, 2, 3, 5, 7]) {
+    const py = rs[0].py.subarray(0, n); // one shared frame
+    const cut = rs.map((r) => ({
+      n,
+      lmax: r.lmax,
+      gr: r.gr.subarray(0, n * (r.lmax + 1)),
+      gi: r.gi.subarray(0, n * (r.lmax + 1)),
+      py,
+    }));
+    for (const hours of [0, 6, 240, -13.5]) {
+      const want = cut.map((r) => plainEvaluate(r, hours));
+      const one = cut.map((r) => evaluateTilted(r, hours));
+      const both = evaluateTiltedFields(cut, hours);
+      for (let k = 0; k < 2; k++) {
+        for (let p = 0; p < n; p++) {
+          assert(Object.is(one[k][p], want[k][p]), `one field ${k}, n ${n}, t ${hours}, p ${p}`);
+          assert(Object.is(both[k][p], want[k][p]), `two fields ${k}, n ${n}, t ${hours}, p ${p}`);
+        }
+      }
+    }
+  }
+  // one field at a time for other counts; a frame not shared, or wrong outputs, are refused
+  const three = evaluateTiltedFields([rs[0], rs[1], rs[0]], 6);
+  assert(three[2].every((v, p) => Object.is(v, three[0][p])), "three fields");
+  const other = { ...rs[1], py: Float64Array.from(rs[1].py) };
+  for (
+    const bad of [
+      () => evaluateTiltedFields([rs[0], other], 6),
+      () => evaluateTiltedFields(rs, 6, [new Float64Array(rs[0].n)]),
+      () => evaluateTiltedFields(rs, 6, [new Float64Array(3), new Float64Array(3)]),
+      () => evaluateTilted(rs[0], 6, new Float64Array(3)),
+    ]
+  ) {
+    let threw = false;
+    try {
+      bad();
+    } catch (e) {
+      threw = e instanceof TypeError;
+    }
+    assert(threw, "refused with a TypeError");
+  }
 });

@@ -44,7 +44,7 @@
  */
 import { ShapeError } from "../../harness/core/errors.ts";
 import type { DataReader, HealpixGrid, MetricDecl, Progress, Suite } from "../common/types.ts";
-import { rotateBandLimited } from "./advection.ts";
+import { evaluateTiltedFields, rotateBandLimited, tiltedRotation } from "./advection.ts";
 import { DEFAULT_LMAX, era5Variable, syntheticFields } from "./fields.ts";
 import { npix, orderOf } from "./healpix.ts";
 import { WEATHER_FAMILY } from "./scoring.ts";
@@ -234,17 +234,25 @@ export function makeEra5Suite(o: Era5Options = {}): Suite {
         });
       }
       const out = new Float32Array(count * (steps + 1) * S);
+      const rotate = { nside, lmax: DEFAULT_LMAX, alpha, iterations: 6 };
+      const field = (i: number, c: number) => ics.subarray(i * S + c * n, i * S + (c + 1) * n);
+      const values = ERA5_FIELDS.map(() => new Float64Array(n));
       for (let i = 0; i < count; i++) {
         const base = i * (steps + 1) * S;
         out.set(ics.subarray(i * S, (i + 1) * S), base);
-        for (let c = 0; c < C; c++) {
-          const at = rotateBandLimited(ics.subarray(i * S + c * n, i * S + (c + 1) * n), {
-            nside,
-            lmax: DEFAULT_LMAX,
-            alpha,
-            iterations: 6,
-          });
-          for (let t = 1; t <= steps; t++) out.set(at(t * ERA5_DT_HOURS), base + t * S + c * n);
+        if (alpha === 0) {
+          for (let c = 0; c < C; c++) {
+            const at = rotateBandLimited(field(i, c), rotate);
+            for (let t = 1; t <= steps; t++) out.set(at(t * ERA5_DT_HOURS), base + t * S + c * n);
+          }
+        } else {
+          // Each field prepared once (analysis, tilted frame), then every lead time of both
+          // fields in one pass (`evaluateTiltedFields`: the bits of one field at a time).
+          const rs = ERA5_FIELDS.map((_, c) => tiltedRotation(field(i, c), rotate));
+          for (let t = 1; t <= steps; t++) {
+            evaluateTiltedFields(rs, t * ERA5_DT_HOURS, values);
+            for (let c = 0; c < C; c++) out.set(values[c], base + t * S + c * n);
+          }
         }
         progress?.((i + 1) * steps, count * steps);
       }
