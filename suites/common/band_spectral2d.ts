@@ -85,6 +85,8 @@ export class BandSpectral2D {
   readonly #colPos: Uint32Array;
   /** Work-array rows `rev(q)` of the k_y outside the band (zero before an inverse). */
   readonly #zeroRows: Uint32Array;
+  /** Row buffer positions `rev(q)` of the k_x outside the band (zero before an inverse). */
+  readonly #zeroPos: Uint32Array;
 
   /** Layout, wavenumbers and work arrays for n×n points on a box of side `length`. */
   constructor(n: number, length = 2 * Math.PI) {
@@ -126,6 +128,7 @@ export class BandSpectral2D {
     const rev = this.#fft.rev;
     this.#colPos = Uint32Array.from({ length: this.rows }, (_, c) => rev[this.q(c)]);
     this.#zeroRows = Uint32Array.from({ length: n - this.rows }, (_, i) => rev[k + 1 + i]);
+    this.#zeroPos = this.#zeroRows.slice();
   }
 
   /** Grid coordinate `iL/n` of column (or row) i. */
@@ -270,10 +273,12 @@ export class BandSpectral2D {
 
   /** Band columns of row j of the work array into the row buffer, bit-reversed, zeros between. */
   #loadRow(j: number): void {
-    const rows = this.rows, o = j * rows, pos = this.#colPos;
+    const rows = this.rows, o = j * rows, pos = this.#colPos, zero = this.#zeroPos;
     const wr = this.#wr, wi = this.#wi, sr = this.#sr, si = this.#si;
-    sr.fill(0);
-    si.fill(0);
+    for (let z = 0; z < zero.length; z++) {
+      sr[zero[z]] = 0;
+      si[zero[z]] = 0;
+    }
     for (let c = 0; c < rows; c++) {
       sr[pos[c]] = wr[o + c];
       si[pos[c]] = wi[o + c];
@@ -509,13 +514,7 @@ export class BandSpectral2D {
     f.ditColumns(wr, wi, rows, true);
     for (let j = 0; j < n; j++) {
       this.#loadRow(j);
-      f.dit(sr, si, 0, true);
-      for (let i = 0; i < n; i++) {
-        const u = sr[i], v = si[i];
-        sr[i] = v * v - u * u;
-        si[i] = u * v;
-      }
-      f.dif(sr, si, 0, false);
+      f.squares(sr, si, 0);
       this.#storeRow(j);
     }
     f.difColumns(wr, wi, rows, false);

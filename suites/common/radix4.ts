@@ -18,7 +18,8 @@
  * odd, m then 2, 8, …). The DIF transform is its transpose, passes in reverse order:
  * `S = a + c, T = a − c, U = b + d, V = b − d; a ← S + U, b ← ω²(S − U), c ← ω(T ∓ iV),
  * d ← ω³(T ± iV)`. Since the DFT matrix is symmetric, `DIF(x) = rev(DFT x)` and
- * `DIT(rev x) = DFT x`.
+ * `DIT(rev x) = DFT x`. {@link Radix4.squares} runs an inverse DIT, the pointwise
+ * `(u + iv) → (v² − u²) + i·uv` and a forward DIF on one row with the two middle passes fused.
  *
  * @example
  * ```ts
@@ -103,6 +104,11 @@ export class Radix4 {
    * ```
    */
   dit(re: Float64Array, im: Float64Array, off: number, inverse: boolean): void {
+    this.#ditPasses(re, im, off, inverse, this.#quarters.length);
+  }
+
+  /** The lone radix-2 pass (odd log₂ N) and the radix-4 passes p < `passes` of {@link Radix4.dit}. */
+  #ditPasses(re: Float64Array, im: Float64Array, off: number, inverse: boolean, passes: number) {
     const n = this.n, end = off + n, q = this.#quarters, tables = inverse ? this.#inv : this.#fwd;
     if (this.#odd) {
       for (let a = off; a < end; a += 2) {
@@ -115,7 +121,7 @@ export class Radix4 {
     }
     // s = +1 forward (b ← B − iD), −1 inverse
     const s = inverse ? -1 : 1;
-    for (let p = 0; p < q.length; p++) {
+    for (let p = 0; p < passes; p++) {
       const m = q[p], tw = tables[p], span = 4 * m;
       // k outer and blocks inner (twiddles loaded once per k); k = 0 has no twiddles
       for (let i0 = off; i0 < end; i0 += span) {
@@ -172,9 +178,14 @@ export class Radix4 {
    * ```
    */
   dif(re: Float64Array, im: Float64Array, off: number, inverse: boolean): void {
+    this.#difPasses(re, im, off, inverse, this.#quarters.length - 1);
+  }
+
+  /** The radix-4 passes p ≤ `from` (in the order of {@link Radix4.dif}) and the lone radix-2 pass. */
+  #difPasses(re: Float64Array, im: Float64Array, off: number, inverse: boolean, from: number) {
     const n = this.n, end = off + n, q = this.#quarters, tables = inverse ? this.#inv : this.#fwd;
     const s = inverse ? -1 : 1;
-    for (let p = q.length - 1; p >= 0; p--) {
+    for (let p = from; p >= 0; p--) {
       const m = q[p], tw = tables[p], span = 4 * m;
       for (let i0 = off; i0 < end; i0 += span) {
         const i1 = i0 + m, i2 = i1 + m, i3 = i2 + m;
@@ -222,6 +233,87 @@ export class Radix4 {
         im[a + 1] = ai - bi;
       }
     }
+  }
+
+  /**
+   * The pointwise squares of a row between two transforms, in place on the N values from `off`:
+   * the inverse {@link Radix4.dit} (bit-reversed input, without the 1/N) gives `u + iv`, each value
+   * becomes `(v² − u²) + i·uv`, and the forward {@link Radix4.dif} of that is left (bit-reversed).
+   * The last DIT pass, the products and the first DIF pass (both on quarter m = N/4, the same
+   * four offsets k, k + m, k + 2m, k + 3m) run as one pass; every value is bit for bit that of
+   * `dit`, the product loop and `dif` in turn.
+   *
+   * @example
+   * ```ts
+   * import { Radix4 } from "./radix4.ts";
+   * const f = new Radix4(4), re = new Float64Array([0, 0, 0, 0]), im = new Float64Array([1, 0, 0, 0]);
+   * f.squares(re, im, 0); // v = 1 everywhere, u = 0: v² − u² = 1, forward DFT = (4, 0, 0, 0)
+   * if (re.join() !== "4,0,0,0" || im.some((v) => v !== 0)) throw new Error(re.join());
+   * ```
+   */
+  squares(re: Float64Array, im: Float64Array, off: number): void {
+    const n = this.n, q = this.#quarters, last = q.length - 1;
+    if (last < 0) {
+      // N = 2: no radix-4 pass to fuse
+      this.dit(re, im, off, true);
+      for (let i = off; i < off + n; i++) {
+        const u = re[i], v = im[i];
+        re[i] = v * v - u * u;
+        im[i] = u * v;
+      }
+      this.dif(re, im, off, false);
+      return;
+    }
+    this.#ditPasses(re, im, off, true, last);
+    const m = q[last], ti = this.#inv[last], tf = this.#fwd[last];
+    // DIT (inverse, s = −1) of the k-th quarter, the products, DIF (forward, s = +1); k = 0
+    // has no twiddles on either side
+    for (let k = 0; k < m; k++) {
+      const i0 = off + k, i1 = i0 + m, i2 = i1 + m, i3 = i2 + m;
+      let br = re[i1], bi = im[i1], cr = re[i2], ci = im[i2], dr = re[i3], di = im[i3];
+      if (k > 0) {
+        const w1r = ti[6 * k], w1i = ti[6 * k + 1], w2r = ti[6 * k + 2], w2i = ti[6 * k + 3];
+        const w3r = ti[6 * k + 4], w3i = ti[6 * k + 5];
+        const b0 = br, b1 = bi, c0 = cr, c1 = ci, d0 = dr, d1 = di;
+        br = b0 * w1r - b1 * w1i;
+        bi = b0 * w1i + b1 * w1r;
+        cr = c0 * w2r - c1 * w2i;
+        ci = c0 * w2i + c1 * w2r;
+        dr = d0 * w3r - d1 * w3i;
+        di = d0 * w3i + d1 * w3r;
+      }
+      const ar = re[i0], ai = im[i0];
+      const Ar = ar + br, Ai = ai + bi, Br = ar - br, Bi = ai - bi;
+      const Cr = cr + dr, Ci = ci + di, Dr = -1 * (cr - dr), Di = -1 * (ci - di);
+      // natural-order values u + iv at i0..i3, then (v² − u²) + i·uv
+      const u0 = Ar + Cr, v0 = Ai + Ci, u2 = Ar - Cr, v2 = Ai - Ci;
+      const u1 = Br + Di, v1 = Bi - Dr, u3 = Br - Di, v3 = Bi + Dr;
+      const pr = v0 * v0 - u0 * u0, pi = u0 * v0, qr = v1 * v1 - u1 * u1, qi = u1 * v1;
+      const gr = v2 * v2 - u2 * u2, gi = u2 * v2, hr = v3 * v3 - u3 * u3, hi = u3 * v3;
+      const Sr = pr + gr, Si = pi + gi, Tr = pr - gr, Ti = pi - gi;
+      const Ur = qr + hr, Ui = qi + hi, Vr = 1 * (qr - hr), Vi = 1 * (qi - hi);
+      re[i0] = Sr + Ur;
+      im[i0] = Si + Ui;
+      const xr = Sr - Ur, xi = Si - Ui, yr = Tr + Vi, yi = Ti - Vr, zr = Tr - Vi, zi = Ti + Vr;
+      if (k === 0) {
+        re[i1] = xr;
+        im[i1] = xi;
+        re[i2] = yr;
+        im[i2] = yi;
+        re[i3] = zr;
+        im[i3] = zi;
+      } else {
+        const w1r = tf[6 * k], w1i = tf[6 * k + 1], w2r = tf[6 * k + 2], w2i = tf[6 * k + 3];
+        const w3r = tf[6 * k + 4], w3i = tf[6 * k + 5];
+        re[i1] = xr * w1r - xi * w1i;
+        im[i1] = xr * w1i + xi * w1r;
+        re[i2] = yr * w2r - yi * w2i;
+        im[i2] = yr * w2i + yi * w2r;
+        re[i3] = zr * w3r - zi * w3i;
+        im[i3] = zr * w3i + zi * w3r;
+      }
+    }
+    this.#difPasses(re, im, off, false, last - 1);
   }
 
   /**

@@ -100,6 +100,47 @@ Deno.test("radix4: column transforms are the row transforms of every column, bit
   }
 });
 
+Deno.test("radix4: squares = dit (inverse), (v² − u²) + i·uv, dif (forward), bit for bit and against a direct DFT", () => {
+  for (const n of SIZES) {
+    const f = new Radix4(n), rev = f.rev, [xr, xi] = random(3 * n, 11 * n);
+    // at an offset, the rest untouched
+    const re = xr.slice(), im = xi.slice();
+    f.squares(re, im, n);
+    const r = xr.slice(n, 2 * n), i = xi.slice(n, 2 * n);
+    f.dit(r, i, 0, true);
+    const u = r.slice(), v = i.slice(); // natural order, the inverse without 1/N
+    for (let j = 0; j < n; j++) {
+      const a = r[j], b = i[j];
+      r[j] = b * b - a * a;
+      i[j] = a * b;
+    }
+    f.dif(r, i, 0, false);
+    for (let j = 0; j < 3 * n; j++) {
+      const inside = j >= n && j < 2 * n;
+      const er = inside ? r[j - n] : xr[j], ei = inside ? i[j - n] : xi[j];
+      check(Object.is(re[j], er) && Object.is(im[j], ei), `n=${n} j=${j}: not bit for bit`);
+    }
+    // the mathematics: the DIT of the bit-reversed input is the inverse DFT of the spectrum
+    const sr = new Float64Array(n), si = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      sr[k] = xr[n + rev[k]];
+      si[k] = xi[n + rev[k]];
+    }
+    const [ur, ui] = dft(sr, si, 1);
+    const pr = ur.map((a, j) => ui[j] * ui[j] - a * a), pi = ur.map((a, j) => a * ui[j]);
+    const [wr, wi] = dft(pr, pi, -1);
+    const scale = wr.reduce((m, x, k) => Math.max(m, Math.abs(x), Math.abs(wi[k])), 1);
+    for (let k = 0; k < n; k++) {
+      check(Math.abs(ur[k] - u[k]) < 1e-12 * n && Math.abs(ui[k] - v[k]) < 1e-12 * n, `u n=${n}`);
+      check(
+        Math.abs(re[n + k] - wr[rev[k]]) < 1e-13 * scale * n &&
+          Math.abs(im[n + k] - wi[rev[k]]) < 1e-13 * scale * n,
+        `squares n=${n} k=${k}`,
+      );
+    }
+  }
+});
+
 Deno.test("radix4: Parseval Σ|x|² = Σ|X|²/N", () => {
   const n = 256, f = new Radix4(n), [xr, xi] = random(n, 5);
   const re = xr.slice(), im = xi.slice();
