@@ -11,7 +11,7 @@ import { runCli } from "../../fixtures/cli.ts";
 const cli = (args: string[]) => runCli(args, "\n");
 
 Deno.test("help: every command answers --help and -h with usage, every flag with its meaning, examples", async () => {
-  assert.equal(COMMANDS.length, 11);
+  assert.equal(COMMANDS.length, 12);
   for (const c of COMMANDS) {
     for (const h of ["--help", "-h"]) {
       const r = await cli([c.name, h]);

@@ -22,6 +22,7 @@ import { leaderboardCommand } from "./leaderboard.ts";
 import { submissionsCommand } from "./submissions.ts";
 import { demoCommand } from "./demo.ts";
 import { generateCommand } from "./generate.ts";
+import { cacheCommand } from "./cache.ts";
 
 export { Status } from "./status.ts";
 
@@ -37,6 +38,7 @@ export const COMMANDS: readonly Command<FlagTable>[] = [
   leaderboardCommand,
   submissionsCommand,
   generateCommand,
+  cacheCommand,
   demoCommand,
 ] as readonly Command<FlagTable>[];
 
