@@ -113,6 +113,44 @@ export function vrmse(pred: ArrayLike<number>, ref: ArrayLike<number>): number {
   return sv > 0 ? Math.sqrt(se / sv) : NaN;
 }
 
+/**
+ * {@link bias}, {@link vrmse} and {@link maxError} of one field in two passes instead of four
+ * (the anchors tracker's every step): each sum is added in the same order with the same
+ * operations as in those functions, so the three numbers are theirs to the bit.
+ *
+ * @example
+ * ```ts
+ * import { bias, maxError, pointAnchors, vrmse } from "./anchors.ts";
+ * const p = [0.5, 2, -1, 3], y = [0, 1, 1, 2];
+ * const a = pointAnchors(p, y);
+ * if (a.bias !== bias(p, y) || a.vrmse !== vrmse(p, y) || a.maxError !== maxError(p, y)) {
+ *   throw new Error(JSON.stringify(a));
+ * }
+ * if (a.maxError !== 2 || a.bias !== 0.125) throw new Error("|−1 − 1|, (0.5 + 1 − 2 + 1) / 4");
+ * ```
+ */
+export function pointAnchors(
+  pred: ArrayLike<number>,
+  ref: ArrayLike<number>,
+): { bias: number; vrmse: number; maxError: number } {
+  const n = checkPair("compute the anchors' pointwise errors", pred, ref);
+  let sd = 0, sy = 0, m = 0, nan = false;
+  for (let i = 0; i < n; i++) {
+    sd += pred[i] - ref[i];
+    sy += ref[i];
+    const e = Math.abs(pred[i] - ref[i]);
+    if (e !== e) nan = true;
+    else if (e > m) m = e;
+  }
+  const mean = sy / n;
+  let se = 0, sv = 0;
+  for (let i = 0; i < n; i++) {
+    se += (pred[i] - ref[i]) ** 2;
+    sv += (ref[i] - mean) ** 2;
+  }
+  return { bias: sd / n, vrmse: sv > 0 ? Math.sqrt(se / sv) : NaN, maxError: nan ? NaN : m };
+}
+
 /** PDEBench's default band edges (`metric_func(..., iLow=4, iHigh=12)`). */
 export const PDEBENCH_BAND_EDGES = { iLow: 4, iHigh: 12 } as const;
 
@@ -127,9 +165,10 @@ export const PDEBENCH_BAND_EDGES = { iLow: 4, iHigh: 12 } as const;
  *   Only the quadrant of non-negative wavenumbers enters, as in PDEBench (the mirrored
  *   negative-frequency bins are left out and modes beyond min(n₀,n₁)/2 − 1 dropped).
  *
- * PDEBench takes √(batch mean of e²) per mode; for one sample that is `e` itself. Throws
- * `TypeError` on a length that does not match `shape` and `RangeError` unless every extent is
- * a power of two ≥ 2.
+ * PDEBench takes √(batch mean of e²) per mode; for one sample that is `e` itself. With `out`
+ * (exactly as many values as the result), the errors are written there and `out` is returned
+ * (no allocation, the same bits). Throws `TypeError` on a length that does not match `shape` or
+ * an `out` of another length, and `RangeError` unless every extent is a power of two ≥ 2.
  *
  * @example
  * ```ts
@@ -145,6 +184,7 @@ export function pdebenchFourierErrors(
   ref: ArrayLike<number>,
   shape: readonly number[],
   lengths: readonly number[],
+  out?: Float64Array,
 ): Float64Array {
   const action = "compute PDEBench Fourier errors";
   if (shape.length !== lengths.length || shape.length < 1 || shape.length > 2) {
@@ -163,11 +203,17 @@ export function pdebenchFourierErrors(
   if (n !== size) {
     throw new TypeError(`Cannot ${action}: expected ${size} values [${shape}], found ${n}`);
   }
+  const count = shape.length === 1 ? shape[0] / 2 + 1 : Math.min(shape[0], shape[1]) / 2;
+  if (out && out.length !== count) {
+    throw new TypeError(
+      `Cannot ${action}: expected an out of ${count} values, found ${out.length}`,
+    );
+  }
   if (shape.length === 1) {
     // D of the real signal p − y from one half-length complex FFT (`rfftInto`): bins 0..n/2.
     const w = workspace(n, n / 2);
     for (let j = 0; j < n; j++) w.d[j] = pred[j] - ref[j];
-    const half = n / 2, scale = lengths[0] / n, e = new Float64Array(half + 1);
+    const half = n / 2, scale = lengths[0] / n, e = out ?? new Float64Array(half + 1);
     if (n === 2) {
       w.re[0] = w.d[0] + w.d[1];
       w.im[0] = 0;
@@ -190,7 +236,7 @@ export function pdebenchFourierErrors(
   }
   for (let i = 0; i < n0; i++) fftAt(re, im, i * n1, n1);
   const shells = Math.min(n0, n1) / 2;
-  const sums = new Float64Array(shells);
+  const sums = out ? out.fill(0) : new Float64Array(shells);
   for (let j = 0; j < n1 / 2; j++) {
     for (let i = 0; i < n0; i++) {
       colRe[i] = re[i * n1 + j];
@@ -203,7 +249,8 @@ export function pdebenchFourierErrors(
     }
   }
   const scale = (lengths[0] * lengths[1]) / n;
-  return sums.map((v) => Math.sqrt(v) * scale);
+  for (let s = 0; s < shells; s++) sums[s] = Math.sqrt(sums[s]) * scale;
+  return sums;
 }
 
 /** Scratch of {@link pdebenchFourierErrors} per (size, column or half length): no allocation per call. */

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import {
   bias,
   conservedDifference,
@@ -5,6 +6,7 @@ import {
   PDEBENCH_BAND_EDGES,
   pdebenchBands,
   pdebenchFourierErrors,
+  pointAnchors,
   vrmse,
 } from "./anchors.ts";
 import { type AnchorsState, AnchorsTracker, fourierShape } from "./anchors_tracker.ts";
@@ -200,4 +202,37 @@ Deno.test("AnchorsTracker rows against a direct computation, divergence and merg
     RangeError,
     "state 0",
   );
+});
+
+Deno.test("pointAnchors: bias, vrmse and maxError of the three functions, to the bit", () => {
+  for (let seed = 0; seed < 5; seed++) {
+    const p = Float32Array.from(randomArray(1024, 60 + seed)),
+      y = Float32Array.from(randomArray(1024, 70 + seed));
+    const a = pointAnchors(p, y);
+    assert.ok(Object.is(a.bias, bias(p, y)) && Object.is(a.vrmse, vrmse(p, y)), `seed ${seed}`);
+    assert.ok(Object.is(a.maxError, maxError(p, y)), `seed ${seed}`);
+  }
+  // definitions on a small case: p − y = (1, −3, 0) against a constant reference
+  const a = pointAnchors([2, -2, 1], [1, 1, 1]);
+  assert.equal(a.bias, -2 / 3);
+  assert.equal(a.maxError, 3);
+  assert.ok(Number.isNaN(a.vrmse), "constant reference");
+  const b = pointAnchors([1, NaN, 0], [0, 1, 2]);
+  assert.ok(Number.isNaN(b.maxError) && Number.isNaN(b.bias) && Number.isNaN(b.vrmse));
+  assertThrowsType(() => pointAnchors([1], [1, 2]), TypeError);
+});
+
+Deno.test("pdebenchFourierErrors: into out, the same values (1D and 2D); out of another length refused", () => {
+  const p = Float32Array.from(randomArray(64, 80)), y = Float32Array.from(randomArray(64, 81));
+  for (const [shape, lengths] of [[[64], [1]], [[8, 8], [1, 2]], [[4, 16], [2, 1]]]) {
+    const want = pdebenchFourierErrors(p, y, shape, lengths);
+    const out = new Float64Array(want.length).fill(7);
+    assert.equal(pdebenchFourierErrors(p, y, shape, lengths, out), out);
+    assert.deepEqual([...out], [...want], `[${shape}]`);
+    assertThrowsType(
+      () => pdebenchFourierErrors(p, y, shape, lengths, new Float64Array(want.length + 1)),
+      TypeError,
+      "out",
+    );
+  }
 });

@@ -46,7 +46,7 @@ import {
   checkCoverage,
   f64ToBase64,
 } from "./state_codec.ts";
-import { bias, maxError, pdebenchBands, pdebenchFourierErrors, vrmse } from "./anchors.ts";
+import { pdebenchBands, pdebenchFourierErrors, pointAnchors } from "./anchors.ts";
 
 /** Schema tag of an {@link AnchorsState}. */
 export const ANCHORS_STATE_SCHEMA = "emubench.anchors-state/1";
@@ -116,6 +116,8 @@ export class AnchorsTracker implements Tracker {
   readonly #observed: Uint8Array;
   readonly #divergedAt: Float64Array;
   #seconds = 0;
+  /** Scratch of the Fourier errors of one field (`pdebenchFourierErrors`' `out`), if scored. */
+  readonly #fourierErrors: Float64Array | undefined;
 
   /** Validate the options and allocate `6·N·T·C` numbers. */
   constructor(o: AnchorsOptions) {
@@ -153,6 +155,13 @@ export class AnchorsTracker implements Tracker {
     this.#values = new Float64Array(o.ics * o.steps * o.fields.length * M).fill(NaN);
     this.#observed = new Uint8Array(o.ics * o.steps);
     this.#divergedAt = new Float64Array(o.ics).fill(Infinity);
+    // As many values as pdebenchFourierErrors returns (a shape it refuses: no scratch, and
+    // observe gets its error).
+    const shape = o.fourier?.shape ?? [];
+    const count = shape.length === 1 ? shape[0] / 2 + 1 : Math.min(shape[0], shape[1]) / 2;
+    this.#fourierErrors = shape.length > 0 && Number.isInteger(count) && count >= 1
+      ? new Float64Array(count)
+      : undefined;
   }
 
   /** Seconds spent in {@link AnchorsTracker.observe}. */
@@ -182,11 +191,13 @@ export class AnchorsTracker implements Tracker {
     for (let c = 0; c < C; c++) {
       const p = pred.subarray(c * X, (c + 1) * X), y = ref.subarray(c * X, (c + 1) * X);
       const at = ((ic * steps + step - 1) * C + c) * M, v = this.#values;
-      v[at + BIAS] = bias(p, y);
-      v[at + VRMSE] = vrmse(p, y);
-      v[at + MAX] = maxError(p, y);
+      const a = pointAnchors(p, y);
+      v[at + BIAS] = a.bias;
+      v[at + VRMSE] = a.vrmse;
+      v[at + MAX] = a.maxError;
       if (fourier) {
-        const b = pdebenchBands(pdebenchFourierErrors(p, y, fourier.shape, fourier.lengths));
+        const e = pdebenchFourierErrors(p, y, fourier.shape, fourier.lengths, this.#fourierErrors);
+        const b = pdebenchBands(e);
         v[at + FLOW] = b.low;
         v[at + FLOW + 1] = b.mid;
         v[at + FLOW + 2] = b.high;

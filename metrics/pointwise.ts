@@ -101,8 +101,31 @@ export function rmse(pred: ArrayLike<number>, ref: ArrayLike<number>): number {
  * ```
  */
 export function nrmse(pred: ArrayLike<number>, ref: ArrayLike<number>): number {
-  const n = checkPair("compute nrmse", pred, ref);
-  const err = sumSquares(pred, ref), norm = sumSquares(ref);
+  checkPair("compute nrmse", pred, ref);
+  return nrmseOfSums(sumSquares(pred, ref), sumSquares(ref), pred, ref);
+}
+
+/**
+ * {@link nrmse} from its two sums, where a caller already has them (`metrics/split.ts` `mseSplit`
+ * sums both in its pass): `√(err / norm)` with `err = sumSquares(pred, ref)` and
+ * `norm = sumSquares(ref)`, and the same rescaled sums over `pred`, `ref` when `norm` underflowed
+ * or is 0, so the same bits as `nrmse(pred, ref)` whenever `err` and `norm` are those sums.
+ *
+ * @example
+ * ```ts
+ * import { nrmse, nrmseOfSums, sumSquares } from "./pointwise.ts";
+ * const p = [3, 5], y = [3, 4];
+ * if (nrmseOfSums(sumSquares(p, y), sumSquares(y), p, y) !== nrmse(p, y)) throw new Error();
+ * if (nrmseOfSums(4, 1, p, y) !== 2) throw new Error("√(4 / 1)");
+ * ```
+ */
+export function nrmseOfSums(
+  err: number,
+  norm: number,
+  pred: ArrayLike<number>,
+  ref: ArrayLike<number>,
+): number {
+  const n = ref.length;
   if (norm >= TINY || Number.isNaN(norm)) return Math.sqrt(err / norm);
   // ‖y‖² underflowed (|y| ≲ 1e-145) or y = 0: rescale by max|y| (as BLAS nrm2 does).
   let scale = 0;

@@ -66,10 +66,10 @@ import {
   f64ToBase64,
 } from "./state_codec.ts";
 import type { ResultRow } from "./rows.ts";
-import { nrmse } from "./pointwise.ts";
+import { nrmseOfSums } from "./pointwise.ts";
 import { quartileFields } from "./bootstrap.ts";
 import { mseSplit } from "./split.ts";
-import { spectrum1d, spectrumErrorBands } from "./spectrum.ts";
+import { spectrum1d, spectrum1dInto, spectrumErrorBands } from "./spectrum.ts";
 import type { ReferenceFeatures, TrackerContext, TrackerFamily } from "./tracker.ts";
 
 /** What the scorer is scoring: shapes, horizon, and the suite's derived quantities. */
@@ -207,6 +207,12 @@ export class RolloutScorer {
   readonly #summarySlot: Int32Array;
   readonly #energy: (state: Float32Array | Float64Array) => number;
   readonly #spectrum: (field: Float32Array | Float64Array) => Float64Array;
+  /**
+   * With the default spectrum (`spectrum1d`): the scratch that `observe` writes the prediction's
+   * and the reference's spectra to (`spectrum1dInto`, the same bits), instead of two new arrays
+   * per field and step.
+   */
+  readonly #scratch: { pred: Float64Array; ref: Float64Array } | undefined;
   /** Shells per spectrum. */
   readonly #k: number;
   readonly #kMax: number | undefined;
@@ -260,6 +266,10 @@ export class RolloutScorer {
     this.#summary.forEach((s, i) => (this.#summarySlot[s] = i));
     this.#energy = options.energy;
     this.#spectrum = options.spectrum ?? spectrum1d;
+    this.#scratch = options.spectrum ? undefined : {
+      pred: new Float64Array((pointsPerField >> 1) + 1),
+      ref: new Float64Array((pointsPerField >> 1) + 1),
+    };
     // Probe the spectrum once: shell count, and a non-power-of-two X fails here, not mid-run.
     this.#k = this.#spectrum(new Float64Array(pointsPerField)).length;
     if (this.#k < 2) throw bad("spectrum", "at least 2 shells", `${this.#k}`);
@@ -335,9 +345,13 @@ export class RolloutScorer {
       }
       for (let f = 0; f < c; f++) {
         const p = pred.subarray(f * x, (f + 1) * x), y = ref.subarray(f * x, (f + 1) * x);
-        const split = mseSplit(p, y);
-        const ep = this.#spectrum(p);
-        const ey = features ? features.subarray(f * k, (f + 1) * k) : this.#spectrum(y);
+        const split = mseSplit(p, y), scratch = this.#scratch;
+        const ep = scratch ? spectrum1dInto(p, scratch.pred) : this.#spectrum(p);
+        const ey = features
+          ? features.subarray(f * k, (f + 1) * k)
+          : scratch
+          ? spectrum1dInto(y, scratch.ref)
+          : this.#spectrum(y);
         if (ep.length !== this.#k || ey.length !== this.#k) {
           throw new TypeError(
             `Cannot observe IC ${ic} at step ${step}: the spectrum of field ` +
@@ -348,7 +362,7 @@ export class RolloutScorer {
         const at = ((ic * this.#t + step - 1) * c + f) * M;
         const v = this.#values;
         v[at + MSE] = split.mse;
-        v[at + NRMSE] = nrmse(p, y);
+        v[at + NRMSE] = nrmseOfSums(split.sumSquaredError, split.refSumSquares, p, y); // nrmse(p, y)
         v[at + DISSIPATION] = split.dissipation;
         v[at + DISPERSION] = split.dispersion;
         v[at + SPEC] = bands.all;

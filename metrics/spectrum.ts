@@ -33,11 +33,33 @@ import { fftAt, rfft, rfftInto, wavenumber } from "./fft.ts";
  * ```
  */
 export function spectrum1d(u: ArrayLike<number>): Float64Array {
+  return spectrum1dInto(u, new Float64Array(Math.max(1, (u.length >> 1) + 1)));
+}
+
+/**
+ * {@link spectrum1d} of `u` written to `out` (its first `N/2 + 1` values), with no allocation:
+ * the same arithmetic, so the same bits; for callers that take a spectrum at every step (the
+ * scorer). Returns `out`. Throws `RangeError` unless N is a power of two and `TypeError` when
+ * `out` is shorter than `N/2 + 1`.
+ *
+ * @example
+ * ```ts
+ * import { spectrum1d, spectrum1dInto } from "./spectrum.ts";
+ * const u = [1, 2, 3, 4], out = new Float64Array(3);
+ * if (spectrum1dInto(u, out) !== out || out.join() !== spectrum1d(u).join()) throw new Error();
+ * ```
+ */
+export function spectrum1dInto(u: ArrayLike<number>, out: Float64Array): Float64Array {
   const n = u.length;
   if (n < 1 || (n & (n - 1)) !== 0) {
     throw new RangeError(`Cannot compute spectrum1d: expected a power-of-two length, found ${n}`);
   }
   const half = n >> 1, scale = 1 / (n * n);
+  if (out.length < half + 1) {
+    throw new TypeError(
+      `Cannot compute spectrum1d: expected an output of ≥ ${half + 1} values, found ${out.length}`,
+    );
+  }
   let re: Float64Array, im: Float64Array;
   if (n <= 2) {
     ({ re, im } = rfft(u));
@@ -46,13 +68,12 @@ export function spectrum1d(u: ArrayLike<number>): Float64Array {
     ({ re, im } = w);
     rfftInto(u, 0, n, re, im, 0, 1, w.zr, w.zi);
   }
-  const e = new Float64Array(half + 1);
   for (let k = 0; k <= half; k++) {
     const power = (re[k] * re[k] + im[k] * im[k]) * scale; // |û_k|²
     // Bins 0 and N/2 have no distinct mirror bin: ½|û|². Others pair k with −k: |û_k|².
-    e[k] = k === 0 || k === half ? 0.5 * power : power;
+    out[k] = k === 0 || k === half ? 0.5 * power : power;
   }
-  return e;
+  return out;
 }
 
 /** Scratch of {@link spectrum1d} per length (module state; each worker has its own). */

@@ -1,6 +1,8 @@
+import assert from "node:assert/strict";
 import {
   spectralBand,
   spectrum1d,
+  spectrum1dInto,
   spectrum2d,
   spectrumError,
   spectrumErrorBands,
@@ -240,4 +242,20 @@ Deno.test("spectrum2d and spectrum1d reuse scratch per shape without leaking bet
     if (first[i] === again[i]) throw new Error("a result must not alias a workspace");
     if (first[i].some((v, k) => !Object.is(v, again[i][k]))) throw new Error(`result ${i} moved`);
   }
+});
+
+Deno.test("spectrum1dInto: spectrum1d's values in the caller's array (Parseval); a short one refused", () => {
+  for (const n of [1, 2, 8, 1024]) {
+    const u = Float32Array.from(randomArray(n, 90 + n));
+    const out = new Float64Array((n >> 1) + 1).fill(-1);
+    assert.equal(spectrum1dInto(u, out), out);
+    assert.deepEqual([...out], [...spectrum1d(u)], `N=${n}`);
+    assertClose(sum(out), halfMeanSquare(u), 1e-12 * halfMeanSquare(u), `Parseval, N=${n}`);
+  }
+  assertThrowsType(
+    () => spectrum1dInto(new Float32Array(8), new Float64Array(4)),
+    TypeError,
+    "≥ 5",
+  );
+  assertThrowsType(() => spectrum1dInto(new Float32Array(6), new Float64Array(4)), RangeError);
 });

@@ -31,6 +31,10 @@ export interface MseSplit {
   dissipation: number;
   /** `2(1 − ρ)σₚσᵧ = 2(σₚσᵧ − cov) ≥ 0`; `0` when either field is constant (σ = 0). */
   dispersion: number;
+  /** `Σ(p − y)²` in index order: `sumSquares(pred, ref)` of `pointwise.ts`, so `mse · N`. */
+  sumSquaredError: number;
+  /** `Σ y²` in index order: `sumSquares(ref)`, the norm `nrmse` divides by (`nrmseOfSums`). */
+  refSumSquares: number;
 }
 
 /**
@@ -46,6 +50,9 @@ export interface MseSplit {
  *
  * When σₚ = 0 or σᵧ = 0, ρ is undefined but `cov = 0` and `σₚσᵧ = 0`, so `dispersion = 0` and
  * the identity still holds: `mse = σ² + (μₚ − μᵧ)² = dissipation`.
+ *
+ * The same pass also sums `Σ(p − y)²` and `Σ y²` (in index order, as `pointwise.sumSquares`
+ * does), so a caller gets `nrmse` from `nrmseOfSums` without two more passes over the field.
  *
  * Throws `TypeError` on a length mismatch, `RangeError` on empty input; NaN propagates.
  *
@@ -66,11 +73,13 @@ export function mseSplit(pred: ArrayLike<number>, ref: ArrayLike<number>): MseSp
     sd += pred[i] - ref[i];
   }
   const mp = sp / n, my = sy / n, md = sd / n;
-  // Same summation order as pointwise.sumSquares, so `mse` matches `mse()` bit for bit.
-  let sse = 0, spp = 0, syy = 0, sds = 0;
+  // Same summation order as pointwise.sumSquares, so `mse` matches `mse()` bit for bit, and
+  // `sse`, `yy` equal `sumSquares(pred, ref)`, `sumSquares(ref)`.
+  let sse = 0, spp = 0, syy = 0, sds = 0, yy = 0;
   for (let i = 0; i < n; i++) {
     const d = pred[i] - ref[i];
     sse += d * d;
+    yy += ref[i] * ref[i];
     const p1 = pred[i] - mp, y1 = ref[i] - my, d1 = d - md;
     spp += p1 * p1;
     syy += y1 * y1;
@@ -83,7 +92,8 @@ export function mseSplit(pred: ArrayLike<number>, ref: ArrayLike<number>): MseSp
   const dissipation = dSigma * dSigma + md * md;
   if (!(sigmaP > 0 && sigmaY > 0)) {
     // σ = 0 (or NaN input): ρ undefined, cov = 0, dispersion = 0. NaN stays NaN through mse.
-    return { mse, dissipation, dispersion: Number.isNaN(sse) ? NaN : 0 };
+    const dispersion = Number.isNaN(sse) ? NaN : 0;
+    return { mse, dissipation, dispersion, sumSquaredError: sse, refSumSquares: yy };
   }
   const slope = dSigma / sigmaY;
   let srr = 0;
@@ -92,5 +102,6 @@ export function mseSplit(pred: ArrayLike<number>, ref: ArrayLike<number>): MseSp
     const r = pred[i] - ref[i] - md - y1 * slope;
     srr += r * r;
   }
-  return { mse, dissipation, dispersion: ((sigmaY / sigmaP) * srr) / n };
+  const dispersion = ((sigmaY / sigmaP) * srr) / n;
+  return { mse, dissipation, dispersion, sumSquaredError: sse, refSumSquares: yy };
 }

@@ -1,5 +1,6 @@
+import assert from "node:assert/strict";
 import { mseSplit } from "./split.ts";
-import { mse } from "./pointwise.ts";
+import { mse, nrmse, nrmseOfSums, sumSquares } from "./pointwise.ts";
 import { assertClose, assertThrowsType, gaussianArray, randomArray } from "./_test_util.ts";
 
 /** Population moments computed the textbook way, for cross-checks on well-conditioned data. */
@@ -114,4 +115,33 @@ Deno.test("mseSplit validates lengths and propagates NaN", () => {
   assertThrowsType(() => mseSplit([], []), RangeError, "empty");
   const s = mseSplit([NaN, 1], [0, 1]);
   if (!Number.isNaN(s.mse) || !Number.isNaN(s.dispersion)) throw new Error("NaN dropped");
+});
+
+Deno.test("mseSplit: its two sums are Σ(p − y)² and Σy², so nrmseOfSums gives nrmse to the bit", () => {
+  const n = 1024;
+  const cases: [string, Float32Array, Float32Array][] = [
+    ["random", Float32Array.from(randomArray(n, 3)), Float32Array.from(randomArray(n, 4))],
+    // Σy² underflows: nrmse rescales by max|y| (the same path from the sums)
+    [
+      "tiny",
+      Float32Array.from(randomArray(n, 5), (v) => 1e-30 * v),
+      new Float32Array(n).fill(1e-40),
+    ],
+    ["zero reference", Float32Array.from(randomArray(n, 6)), new Float32Array(n)],
+    ["both zero", new Float32Array(n), new Float32Array(n)],
+  ];
+  for (const [name, p, y] of cases) {
+    const s = mseSplit(p, y);
+    assert.equal(s.sumSquaredError, sumSquares(p, y), name);
+    assert.equal(s.refSumSquares, sumSquares(y), name);
+    assert.equal(s.mse, s.sumSquaredError / n, name);
+    assert.ok(
+      Object.is(nrmseOfSums(s.sumSquaredError, s.refSumSquares, p, y), nrmse(p, y)),
+      `${name}: ${nrmse(p, y)}`,
+    );
+  }
+  // the sums themselves: 3² + 4² = 25 and (1 − 3)² + (2 − 4)² = 8
+  const small = mseSplit([1, 2], [3, 4]);
+  assert.equal(small.refSumSquares, 25);
+  assert.equal(small.sumSquaredError, 8);
 });
