@@ -16,7 +16,10 @@
  * band columns only, the x-transforms of all n rows, and the work array stored n × (2K + 1) (the
  * columns outside the band are zero on the way in and not needed on the way out).
  * {@link BandSpectral2D.squares} fuses an inverse, a pointwise product and a forward transform
- * row by row (the `jet2d` nonlinear term).
+ * row by row (the `jet2d` nonlinear term). Where log₂ n is even and WebAssembly SIMD is there,
+ * `squares` and `advection` run those transforms in the kernels of `radix4_simd.ts` (two columns,
+ * or two of eight rows, per instruction; the same bits as the TypeScript path, about half the
+ * time); {@link BandSpectral2D.simd} says which path a grid takes.
  *
  * @example
  * ```ts
@@ -36,6 +39,7 @@
 
 import { wavenumber } from "../../metrics/fft.ts";
 import { Radix4 } from "./radix4.ts";
+import { type BandKernels, bandKernels } from "./radix4_simd.ts";
 
 /**
  * Band-layout spectral transforms of real fields (see module docs). Allocates its work arrays
@@ -71,11 +75,23 @@ export class BandSpectral2D {
   readonly invK2: Float64Array;
 
   /**
-   * Work array n × rows, re and im: band column c' (full-layout column `q(c')`) of each row.
-   * Spectral rows (k_y) are kept in bit-reversed order, physical rows (y) in natural order.
+   * Whether the hot path (`squares`, `advection`) runs the WebAssembly SIMD kernels of
+   * `radix4_simd.ts` (the same bits as the TypeScript transforms, about twice as fast) rather
+   * than `Radix4`.
+   */
+  readonly simd: boolean;
+
+  /**
+   * Work array n × ws, re and im: band column c' < rows (full-layout column `q(c')`) of each
+   * row (ws = rows, or rows + 1 with the SIMD kernels: one spare column, always 0). Spectral
+   * rows (k_y) are kept in bit-reversed order, physical rows (y) in natural order.
    */
   readonly #wr: Float64Array;
   readonly #wi: Float64Array;
+  /** Values per work-array row. */
+  readonly #ws: number;
+  /** The SIMD kernels on the work array, or null. */
+  readonly #kernels: BandKernels | null;
   /** One row of n values (spectral: bit-reversed order). */
   readonly #sr: Float64Array;
   readonly #si: Float64Array;
@@ -88,8 +104,12 @@ export class BandSpectral2D {
   /** Row buffer positions `rev(q)` of the k_x outside the band (zero before an inverse). */
   readonly #zeroPos: Uint32Array;
 
-  /** Layout, wavenumbers and work arrays for n×n points on a box of side `length`. */
-  constructor(n: number, length = 2 * Math.PI) {
+  /**
+   * Layout, wavenumbers and work arrays for n×n points on a box of side `length`; `simd: false`
+   * keeps the hot path in TypeScript (by default it uses WebAssembly SIMD where available and
+   * log₂ n is even, see {@link BandSpectral2D.simd}).
+   */
+  constructor(n: number, length = 2 * Math.PI, options: { simd?: boolean } = {}) {
     if (!Number.isInteger(n) || n < 8 || (n & (n - 1)) !== 0) {
       throw new RangeError(
         `Cannot build BandSpectral2D: expected n a power of two ≥ 8, found ${n}`,
@@ -120,8 +140,6 @@ export class BandSpectral2D {
         this.invK2[i] = i === 0 ? 0 : 1 / this.k2[i];
       }
     }
-    this.#wr = new Float64Array(n * this.rows);
-    this.#wi = new Float64Array(n * this.rows);
     this.#sr = new Float64Array(n);
     this.#si = new Float64Array(n);
     this.#fft = new Radix4(n);
@@ -129,6 +147,14 @@ export class BandSpectral2D {
     this.#colPos = Uint32Array.from({ length: this.rows }, (_, c) => rev[this.q(c)]);
     this.#zeroRows = Uint32Array.from({ length: n - this.rows }, (_, i) => rev[k + 1 + i]);
     this.#zeroPos = this.#zeroRows.slice();
+    const kernels = options.simd === false
+      ? null
+      : bandKernels(n, this.rows, this.#colPos, this.#zeroPos);
+    this.#kernels = kernels;
+    this.simd = kernels !== null;
+    this.#ws = kernels?.stride ?? this.rows;
+    this.#wr = kernels?.wr ?? new Float64Array(n * this.rows);
+    this.#wi = kernels?.wi ?? new Float64Array(n * this.rows);
   }
 
   /** Grid coordinate `iL/n` of column (or row) i. */
@@ -228,14 +254,14 @@ export class BandSpectral2D {
     bRe: ArrayLike<number> | null,
     bIm: ArrayLike<number> | null,
   ): void {
-    const n = this.n, rows = this.rows, cols = this.cols, rev = this.#fft.rev;
+    const n = this.n, rows = this.rows, cols = this.cols, rev = this.#fft.rev, ws = this.#ws;
     const wr = this.#wr, wi = this.#wi, z = this.#zeroRows, sc = 1 / (n * n); // the inverse's 1/n²
     for (let i = 0; i < z.length; i++) {
-      wr.fill(0, z[i] * rows, (z[i] + 1) * rows);
-      wi.fill(0, z[i] * rows, (z[i] + 1) * rows);
+      wr.fill(0, z[i] * ws, (z[i] + 1) * ws);
+      wi.fill(0, z[i] * ws, (z[i] + 1) * ws);
     }
     for (let r = 0; r < rows; r++) {
-      const q = this.q(r), o = rev[q] * rows, m = rev[(n - q) % n] * rows, s = r * cols;
+      const q = this.q(r), o = rev[q] * ws, m = rev[(n - q) % n] * ws, s = r * cols;
       for (let p = 0; p < cols; p++) {
         const ar = sc * aRe[s + p], ai = sc * aIm[s + p];
         const br = bRe === null ? 0 : sc * bRe[s + p], bi = bIm === null ? 0 : sc * bIm[s + p];
@@ -255,9 +281,9 @@ export class BandSpectral2D {
    */
   #split(aRe: Float64Array, aIm: Float64Array, bRe: Float64Array | null, bIm: Float64Array | null) {
     const n = this.n, rows = this.rows, cols = this.cols, wr = this.#wr, wi = this.#wi;
-    const rev = this.#fft.rev;
+    const rev = this.#fft.rev, ws = this.#ws;
     for (let r = 0; r < rows; r++) {
-      const q = this.q(r), o = rev[q] * rows, m = rev[(n - q) % n] * rows, s = r * cols;
+      const q = this.q(r), o = rev[q] * ws, m = rev[(n - q) % n] * ws, s = r * cols;
       for (let p = 0; p < cols; p++) {
         const j = m + (p === 0 ? 0 : rows - p);
         const xr = wr[o + p], xi = wi[o + p], yr = wr[j], yi = -wi[j]; // Z(k), conj Z(−k)
@@ -273,7 +299,7 @@ export class BandSpectral2D {
 
   /** Band columns of row j of the work array into the row buffer, bit-reversed, zeros between. */
   #loadRow(j: number): void {
-    const rows = this.rows, o = j * rows, pos = this.#colPos, zero = this.#zeroPos;
+    const rows = this.rows, o = j * this.#ws, pos = this.#colPos, zero = this.#zeroPos;
     const wr = this.#wr, wi = this.#wi, sr = this.#sr, si = this.#si;
     for (let z = 0; z < zero.length; z++) {
       sr[zero[z]] = 0;
@@ -287,7 +313,7 @@ export class BandSpectral2D {
 
   /** Band columns of the (bit-reversed) row buffer back into row j of the work array. */
   #storeRow(j: number): void {
-    const rows = this.rows, o = j * rows, pos = this.#colPos;
+    const rows = this.rows, o = j * this.#ws, pos = this.#colPos;
     const wr = this.#wr, wi = this.#wi, sr = this.#sr, si = this.#si;
     for (let c = 0; c < rows; c++) {
       wr[o + c] = sr[pos[c]];
@@ -353,7 +379,7 @@ export class BandSpectral2D {
   ): void {
     const n = this.n, sr = this.#sr, si = this.#si, f = this.#fft;
     this.#fill(aRe, aIm, bRe, bIm);
-    f.ditColumns(this.#wr, this.#wi, this.rows, true);
+    f.ditColumns(this.#wr, this.#wi, this.#ws, true);
     for (let j = 0; j < n; j++) {
       this.#loadRow(j);
       f.dit(sr, si, 0, true);
@@ -384,7 +410,7 @@ export class BandSpectral2D {
     bRe: Float64Array,
     bIm: Float64Array,
   ): void {
-    const n = this.n, rows = this.rows, sr = this.#sr, si = this.#si;
+    const n = this.n, sr = this.#sr, si = this.#si;
     this.#check("run forward band transform", n * n, a, b);
     this.#check("write forward band transform", this.size, aRe, aIm, bRe, bIm);
     for (let j = 0; j < n; j++) {
@@ -396,7 +422,7 @@ export class BandSpectral2D {
       this.#fft.dif(sr, si, 0, false);
       this.#storeRow(j);
     }
-    this.#fft.difColumns(this.#wr, this.#wi, rows, false);
+    this.#fft.difColumns(this.#wr, this.#wi, this.#ws, false);
     this.#split(aRe, aIm, bRe, bIm);
   }
 
@@ -468,15 +494,15 @@ export class BandSpectral2D {
    * `C(k) = κ_y ψ_i − κ_x ψ_r + i(−κ_y ψ_r − κ_x ψ_i)`, `C(−k) = κ_y ψ_i + κ_x ψ_r + i(κ_y ψ_r − κ_x ψ_i)`.
    */
   #fillVelocity(wRe: ArrayLike<number>, wIm: ArrayLike<number>): void {
-    const n = this.n, rows = this.rows, cols = this.cols, rev = this.#fft.rev;
+    const n = this.n, rows = this.rows, cols = this.cols, rev = this.#fft.rev, ws = this.#ws;
     const kx = this.kx, ky = this.ky, inv = this.invK2;
     const wr = this.#wr, wi = this.#wi, z = this.#zeroRows, sc = -1 / (n * n); // ∇⁻², 1/n²
     for (let i = 0; i < z.length; i++) {
-      wr.fill(0, z[i] * rows, (z[i] + 1) * rows);
-      wi.fill(0, z[i] * rows, (z[i] + 1) * rows);
+      wr.fill(0, z[i] * ws, (z[i] + 1) * ws);
+      wi.fill(0, z[i] * ws, (z[i] + 1) * ws);
     }
     for (let r = 0; r < rows; r++) {
-      const q = this.q(r), o = rev[q] * rows, m = rev[(n - q) % n] * rows, s = r * cols;
+      const q = this.q(r), o = rev[q] * ws, m = rev[(n - q) % n] * ws, s = r * cols;
       for (let p = 0; p < cols; p++) {
         const t = sc * inv[s + p], pr = t * wRe[s + p], pi = t * wIm[s + p];
         const a = kx[s + p], b = ky[s + p];
@@ -493,9 +519,9 @@ export class BandSpectral2D {
   /** `#split` into d̂, p̂ and then `Ĵ = −κ_xκ_y d̂ + (κ_y² − κ_x²) p̂`. */
   #splitAdvection(jRe: Float64Array, jIm: Float64Array): void {
     const n = this.n, rows = this.rows, cols = this.cols, wr = this.#wr, wi = this.#wi;
-    const rev = this.#fft.rev, kx = this.kx, ky = this.ky;
+    const rev = this.#fft.rev, kx = this.kx, ky = this.ky, ws = this.#ws;
     for (let r = 0; r < rows; r++) {
-      const q = this.q(r), o = rev[q] * rows, m = rev[(n - q) % n] * rows, s = r * cols;
+      const q = this.q(r), o = rev[q] * ws, m = rev[(n - q) % n] * ws, s = r * cols;
       for (let p = 0; p < cols; p++) {
         const j = m + (p === 0 ? 0 : rows - p);
         const xr = wr[o + p], xi = wi[o + p], yr = wr[j], yi = -wi[j]; // Z(k), conj Z(−k)
@@ -509,14 +535,21 @@ export class BandSpectral2D {
 
   /** The passes of `squares` on the filled work array (the x pass fused with the products). */
   #squares(): void {
-    const n = this.n, rows = this.rows, sr = this.#sr, si = this.#si, wr = this.#wr, wi = this.#wi;
+    const k = this.#kernels;
+    if (k !== null) {
+      k.ditColumns();
+      k.rows();
+      k.difColumns();
+      return;
+    }
+    const n = this.n, ws = this.#ws, sr = this.#sr, si = this.#si, wr = this.#wr, wi = this.#wi;
     const f = this.#fft;
-    f.ditColumns(wr, wi, rows, true);
+    f.ditColumns(wr, wi, ws, true);
     for (let j = 0; j < n; j++) {
       this.#loadRow(j);
       f.squares(sr, si, 0);
       this.#storeRow(j);
     }
-    f.difColumns(wr, wi, rows, false);
+    f.difColumns(wr, wi, ws, false);
   }
 }

@@ -92,6 +92,29 @@ export class Radix4 {
   }
 
   /**
+   * The twiddle tables of the radix-4 passes, in DIT order, one after another: per pass of
+   * quarter m, for k < m, (ω², ω, ω³) as re, im pairs (6 values), ω = e^{∓2πik/4m} (upper sign
+   * forward). A copy (for `radix4_simd.ts`).
+   *
+   * @example
+   * ```ts
+   * import { Radix4 } from "./radix4.ts";
+   * const t = new Radix4(16).twiddles(false); // passes m = 1 and 4: 6 + 24 values
+   * if (t.length !== 30 || t[0] !== 1 || Math.abs(t[12] - Math.SQRT1_2) > 1e-15) throw new Error("ω²");
+   * ```
+   */
+  twiddles(inverse: boolean): Float64Array {
+    const tables = inverse ? this.#inv : this.#fwd;
+    const out = new Float64Array(tables.reduce((s, t) => s + t.length, 0));
+    let o = 0;
+    for (const t of tables) {
+      out.set(t, o);
+      o += t.length;
+    }
+    return out;
+  }
+
+  /**
    * DIT transform of the N values from `off`, in place: bit-reversed input, natural output,
    * forward or (with `inverse`) the inverse without the 1/N.
    *
