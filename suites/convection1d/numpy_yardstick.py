@@ -12,7 +12,7 @@ transform of ONE IC, then per step the product with that step's multipliers, the
 complex transform and the real part stored as a float32 row of the [steps + 1, n] trajectory
 (`numpy.fft.ifft` per step, mode `loop`). The IC is u0 = sin(2 pi x), the one
 `yardstick_bench.ts` gives the TypeScript solver. After a warm-up of one trajectory it takes
-`samples` trajectories and prints one JSON line: the median CPU and wall seconds per IC-step,
+`samples` trajectories (each a new array, as a script returns one) and prints one JSON line: the median CPU and wall seconds per IC-step,
 the fastest and slowest sample (CPU), and the energy 1/2 <u^2> of the last state (a sanity
 value). For comparison only, two other ways a NumPy script could write it, each with all
 `steps` rows in ONE NumPy call (the per-call overhead shared by the steps, which the solver

@@ -173,6 +173,36 @@ export function convectionTrajectories(
   params: ConvectionParams = {},
   progress?: Progress,
 ): Float32Array {
+  const size = count * (steps + 1) * n;
+  const out = new Float32Array(Number.isSafeInteger(size) && size > 0 ? size : 0);
+  return convectionTrajectoriesInto(out, ics, count, n, steps, dt, params, progress);
+}
+
+/**
+ * {@link convectionTrajectories} written into `out` (float32 `[count, steps + 1, n]`, every value
+ * overwritten), for callers that reuse one buffer (`yardstick_bench.ts` times the steps without a
+ * fresh trajectory's allocation, as the other suites' cases step a state they keep). The same
+ * values. Throws `TypeError` when `out` has another length.
+ *
+ * @example
+ * ```ts
+ * import { convectionTrajectories, convectionTrajectoriesInto } from "./solver.ts";
+ * const ics = new Float32Array([0, 1, 0, -1]), out = new Float32Array(3 * 4);
+ * convectionTrajectoriesInto(out, ics, 1, 4, 2, 0.25);
+ * const fresh = convectionTrajectories(ics, 1, 4, 2, 0.25);
+ * if (out.some((v, k) => v !== fresh[k])) throw new Error("same values");
+ * ```
+ */
+export function convectionTrajectoriesInto(
+  out: Float32Array,
+  ics: Float32Array | Float64Array,
+  count: number,
+  n: number,
+  steps: number,
+  dt: number,
+  params: ConvectionParams = {},
+  progress?: Progress,
+): Float32Array {
   const beta = params.beta ?? 1, length = params.length ?? 1;
   checkFinite("dt", dt);
   checkFinite("beta", beta);
@@ -188,7 +218,13 @@ export function convectionTrajectories(
       } IC values, found ${ics.length}`,
     );
   }
-  const out = new Float32Array(count * (steps + 1) * n);
+  if (out.length !== count * (steps + 1) * n) {
+    throw new TypeError(
+      `Cannot solve convection: expected an output of ${count}·${
+        steps + 1
+      }·${n} values, found ${out.length}`,
+    );
+  }
   const { tr, ti } = multiplierTable(n, steps, dt, beta, length);
   const rev = bitReversal(n), scale = 1 / n;
   const zr = new Float64Array(n), zi = new Float64Array(n);

@@ -155,15 +155,19 @@ Deno.test("rotation of the synthetic fields keeps the mean and C_ℓ, and return
 
 /**
  * The per-lead-time sum written plainly, one pixel at a time, as `rotateBandLimited` formed it
- * before the evaluation ran four pixels (and two fields) side by side.
+ * before the evaluation ran four pixels (and two fields) side by side (with cos ψ, sin ψ by angle
+ * addition since era5 1.1.1).
  */
 function plainEvaluate(
   r: { n: number; lmax: number; gr: Float64Array; gi: Float64Array; py: Float64Array },
   hours: number,
 ): Float64Array {
   const { n, lmax: L, gr, gi, py } = r, out = new Float64Array(n), shift = OMEGA_PER_HOUR * hours;
+  const ct = Math.cos(shift), st = Math.sin(shift);
   for (let p = 0; p < n; p++) {
-    const ang = py[p] - shift, c1 = Math.cos(ang), s1 = Math.sin(ang);
+    // cos, sin of ψ = φ_y − ωt by angle addition (era5 1.1.1)
+    const cp = Math.cos(py[p]), sp = Math.sin(py[p]);
+    const c1 = cp * ct + sp * st, s1 = sp * ct - cp * st;
     const b = p * (L + 1);
     let c = 1, s = 0, v = gr[b];
     for (let m = 1; m <= L; m++) {
@@ -189,16 +193,21 @@ Deno.test("evaluateTilted / evaluateTiltedFields: bit for bit the plain per-pixe
     })
   );
   const rs = [tiltedRotation(t2m, o), tiltedRotation(z500, o)];
-  assert(rs[0].py === rs[1].py, "the fields of one frame share py");
+  assert(rs[0].cosPy === rs[1].cosPy, "the fields of one frame share its arrays");
+  assert(rs[0].cosPy.every((c, p) => c === Math.cos(rs[0].py[p])), "cos φ_y");
+  assert(rs[0].sinPy.every((c, p) => c === Math.sin(rs[0].py[p])), "sin φ_y");
   // the suite's pixel count, and cut to 1 … 7 pixels (the 4-pixel blocks and the remainder)
   for (const n of [rs[0].n, 1, 2, 3, 5, 7]) {
     const py = rs[0].py.subarray(0, n); // one shared frame
+    const cosPy = rs[0].cosPy.subarray(0, n), sinPy = rs[0].sinPy.subarray(0, n);
     const cut = rs.map((r) => ({
       n,
       lmax: r.lmax,
       gr: r.gr.subarray(0, n * (r.lmax + 1)),
       gi: r.gi.subarray(0, n * (r.lmax + 1)),
       py,
+      cosPy,
+      sinPy,
     }));
     for (const hours of [0, 6, 240, -13.5]) {
       const want = cut.map((r) => plainEvaluate(r, hours));
@@ -215,7 +224,7 @@ Deno.test("evaluateTilted / evaluateTiltedFields: bit for bit the plain per-pixe
   // one field at a time for other counts; a frame not shared, or wrong outputs, are refused
   const three = evaluateTiltedFields([rs[0], rs[1], rs[0]], 6);
   assert(three[2].every((v, p) => Object.is(v, three[0][p])), "three fields");
-  const other = { ...rs[1], py: Float64Array.from(rs[1].py) };
+  const other = { ...rs[1], cosPy: Float64Array.from(rs[1].cosPy) };
   for (
     const bad of [
       () => evaluateTiltedFields([rs[0], other], 6),

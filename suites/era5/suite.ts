@@ -177,7 +177,7 @@ export function makeEra5Suite(o: Era5Options = {}): Suite {
   const grid: HealpixGrid = { kind: "healpix", nside, ordering: "nested" };
   return {
     id: "era5",
-    version: "1.1.0",
+    version: "1.1.1",
     title: "ERA5-style weather fields on HEALPix",
     description: `2 m temperature and 500 hPa geopotential on HEALPix level ${level} (nside ` +
       `${nside}, ${n} pixels, nested), 6-hourly steps (dt in hours), 10-day horizon; built-in ` +
