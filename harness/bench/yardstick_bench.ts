@@ -33,7 +33,7 @@
  *   G_m·e^{imψ} at every pixel by the angle-addition recurrence (`evaluateTiltedFields`, what
  *   `era5.reference` does per lead time; the truth is an exact rotation, so this evaluation is
  *   its whole per-step work), each field stored as float32; samples of the standard tier's 40
- *   lead times, the median of 11. The per-IC preparation (analysis, tilted frame: about 2/3 of a
+ *   lead times, the median of 11. The per-IC preparation (analysis, tilted frame: about 3/4 of a
  *   standard-tier reference's CPU) is not timed on either side; the yardstick's tables are
  *   random numbers of the suite's sizes (the work does not depend on their values).
  *
@@ -43,14 +43,15 @@
  * `deno run -A harness/bench/yardstick_bench.ts --rounds 3`
  * (`--json` adds a last line `JSON: {...}` with the same figures, for `speed_table.ts`)
  *
- * Latest figures in docs/benchmarks.md ("Solvers vs NumPy"): all four above 1.5×. burgers1d on
+ * Latest figures in docs/benchmarks.md ("Solvers vs NumPy"): burgers1d, hasegawa_wakatani, jet2d
+ * and shallow_water2d above 1.5×. burgers1d on
  * 2026-12-03 13:10–13:12 UTC (main 3bf78dc, numpy 2.4.6, load 1.2–1.5), three runs in a row of
  * `uptime; deno run -A harness/bench/yardstick_bench.ts --rounds 3 --python python3`:
  * TS 0.032 / 0.033 / 0.034 ms, NumPy 0.082 / 0.082 / 0.083 ms, 2.53× / 2.53× / 2.44× (1.80× with
  * the solver before its loops were fused, 2.21× with numpy 1.24.2). jet2d 1.1.0 (band layout,
  * Basdevant form, radix-4): about 4.1–4.2 ms against NumPy's 6.4–7.2 ms, 1.56–1.70× (0.68× for
- * 1.0.0 in the same conditions; load 3.7–6.5). convection1d and era5 (yardsticks since
- * 2026-12-03 15:40 UTC): see "Solvers vs NumPy: convection1d and era5" in docs/benchmarks.md.
+ * 1.0.0 in the same conditions; load 3.7–6.5). convection1d and era5 (yardsticks since 6f67ad0,
+ * 2026-12-03): see "Solvers vs NumPy: convection1d and era5" in docs/benchmarks.md.
  * @module
  */
 import { parseArgs } from "node:util";
