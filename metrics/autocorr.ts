@@ -80,7 +80,32 @@ export function autocorrelationError(
 ): number {
   const action = "compute an autocorrelation error";
   checkLag(action, tauMax, 1, Math.min(checkNonEmpty(action, pred), checkNonEmpty(action, ref)));
-  const cp = autocorrelation(pred, tauMax), cy = autocorrelation(ref, tauMax);
+  return autocorrelationCurveError(autocorrelation(pred, tauMax), autocorrelation(ref, tauMax));
+}
+
+/**
+ * {@link autocorrelationError} from the two curves `C_p`, `C_y` (τ = 0..τ_max, as
+ * {@link autocorrelation} returns them), for a caller that keeps the curves too:
+ * `(1/τ_max) Σ_{τ=1}^{τ_max} |C_p(τ) − C_y(τ)|`, the same arithmetic. Throws `TypeError` for
+ * curves of unequal length and `RangeError` unless τ_max ≥ 1.
+ *
+ * @example
+ * ```ts
+ * import { autocorrelation, autocorrelationCurveError, autocorrelationError } from "./autocorr.ts";
+ * const y = [1, -1, 1, -1, 1, -1], p = [1, 1, 1, -1, -1, -1];
+ * const e = autocorrelationCurveError(autocorrelation(p, 2), autocorrelation(y, 2));
+ * if (e !== autocorrelationError(p, y, 2)) throw new Error(String(e));
+ * ```
+ */
+export function autocorrelationCurveError(cp: ArrayLike<number>, cy: ArrayLike<number>): number {
+  const tauMax = cp.length - 1;
+  if (cy.length !== cp.length) {
+    throw new TypeError(
+      `Cannot compute an autocorrelation error: expected curves of equal length, found ` +
+        `${cp.length} and ${cy.length}`,
+    );
+  }
+  checkLag("compute an autocorrelation error", tauMax, 1, cp.length);
   let s = 0;
   for (let tau = 1; tau <= tauMax; tau++) s += Math.abs(cp[tau] - cy[tau]);
   return s / tauMax;

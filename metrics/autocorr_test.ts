@@ -1,5 +1,7 @@
+import assert from "node:assert/strict";
 import {
   autocorrelation,
+  autocorrelationCurveError,
   autocorrelationError,
   temporalSpectrum,
   temporalSpectrumError,
@@ -115,4 +117,16 @@ Deno.test("temporal functions validate their inputs", () => {
   assertThrowsType(() => autocorrelationError([1, 2], [1, 2], 0), RangeError, "found 0");
   assertThrowsType(() => temporalSpectrumError([1, 2], [1, 2, 3]), TypeError, "pred length 2");
   assertThrowsType(() => temporalSpectrumError([1], [1]), RangeError, "at least 2 steps");
+});
+
+Deno.test("autocorrelationCurveError: autocorrelationError from the two curves, to the bit", () => {
+  for (const [t, tmax] of [[200, 50], [20, 10], [7, 1]]) {
+    const p = randomArray(t, 100 + t), y = gaussianArray(t, 200 + t);
+    const e = autocorrelationCurveError(autocorrelation(p, tmax), autocorrelation(y, tmax));
+    assert.ok(Object.is(e, autocorrelationError(p, y, tmax)), `T ${t}, τ_max ${tmax}: ${e}`);
+  }
+  // C_y = (1, −1, 1) against C_p = (1, 0.6, 0): (|0.6 + 1| + |0 − 1|) / 2
+  assertClose(autocorrelationCurveError([1, 0.6, 0], [1, -1, 1]), 1.3, 1e-15, "(1.6 + 1) / 2");
+  assertThrowsType(() => autocorrelationCurveError([1], [1]), RangeError, "tauMax");
+  assertThrowsType(() => autocorrelationCurveError([1, 0], [1, 0, 0]), TypeError, "equal length");
 });

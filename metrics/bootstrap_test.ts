@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { bootstrapMean, quantileSorted } from "./bootstrap.ts";
+import {
+  bootstrapMean,
+  quantileSorted,
+  quartileFields,
+  quartileFieldsSorting,
+} from "./bootstrap.ts";
 import { Rng } from "../harness/core/rng.ts";
 
 Deno.test("bootstrapMean covers the true mean of N(2, 1) about 95% of the time", () => {
@@ -74,4 +79,17 @@ Deno.test("quantileSorted interpolates linearly between order statistics (type 7
   assert.equal(quantileSorted([7], 0.3), 7);
   assert.throws(() => quantileSorted([], 0.5), RangeError);
   assert.throws(() => quantileSorted(x, 1.5), RangeError);
+});
+
+Deno.test("quartileFieldsSorting: quartileFields' numbers, the array sorted in place", () => {
+  const draw = new Rng(7, 1);
+  for (const n of [1, 2, 5, 32, 33]) {
+    const xs = Float64Array.from({ length: n }, () => draw.uniform() - 0.5);
+    const want = quartileFields(xs), copy = xs.slice();
+    assert.deepEqual(quartileFieldsSorting(copy), want, `n ${n}`);
+    assert.deepEqual([...copy], [...xs].sort((a, b) => a - b), `n ${n}: sorted`);
+  }
+  // type-7 quartiles of 1..4: h = 0.75 and 2.25
+  assert.deepEqual(quartileFieldsSorting(new Float64Array([4, 2, 3, 1])), { q25: 1.75, q75: 3.25 });
+  assert.deepEqual(quartileFieldsSorting(new Float64Array(0)), {});
 });

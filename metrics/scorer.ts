@@ -67,7 +67,7 @@ import {
 } from "./state_codec.ts";
 import type { ResultRow } from "./rows.ts";
 import { nrmseOfSums } from "./pointwise.ts";
-import { quartileFields } from "./bootstrap.ts";
+import { quartileFieldsSorting } from "./bootstrap.ts";
 import { mseSplit } from "./split.ts";
 import { spectrum1d, spectrum1dInto, spectrumErrorBands } from "./spectrum.ts";
 import type { ReferenceFeatures, TrackerContext, TrackerFamily } from "./tracker.ts";
@@ -624,9 +624,12 @@ export class RolloutScorer {
     // values (the spread across ICs; `quartiles` sorts a copy, the sums are untouched).
     const sums = new Float64Array(M), counts = new Float64Array(M);
     const live = Array.from({ length: M }, () => new Float64Array(n));
+    // Quartiles of a copy (mapped, for rmse) sorted in one scratch array: no array per row.
+    const scratch = new Float64Array(n);
     const spread = (m: number, map?: (x: number) => number) => {
-      const xs = live[m].subarray(0, counts[m]);
-      return quartileFields(map ? xs.map(map) : xs);
+      const xs = live[m], k = counts[m];
+      for (let i = 0; i < k; i++) scratch[i] = map ? map(xs[i]) : xs[i];
+      return quartileFieldsSorting(scratch.subarray(0, k));
     };
     for (let step = 1; step <= t; step++) {
       for (let f = 0; f < c; f++) {
@@ -707,7 +710,7 @@ export class RolloutScorer {
           value: countErr > 0 ? se / countErr : null,
           n: countErr,
           reduction: "mean_over_ics",
-          ...quartileFields(errs.subarray(0, countErr)),
+          ...quartileFieldsSorting(errs.subarray(0, countErr)), // errs is scratch: sorted here
         });
       }
     }

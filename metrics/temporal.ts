@@ -63,7 +63,7 @@ import {
   type TrackerContext,
   type TrackerFamily,
 } from "./tracker.ts";
-import { autocorrelation, autocorrelationError, temporalSpectrumError } from "./autocorr.ts";
+import { autocorrelation, autocorrelationCurveError, temporalSpectrumError } from "./autocorr.ts";
 import { spectrumError } from "./spectrum.ts";
 import {
   base64ToBytes,
@@ -692,8 +692,9 @@ export function scalarTemporalRows(
     const p = pred.slice(firstStep), y = ref.slice(firstStep);
     if (p.some((v) => v === null) || y.some((v) => v === null)) return;
     const pp = p as number[], yy = y as number[];
-    const ac = autocorrelationError(pp, yy, tmax), sp = temporalSpectrumError(pp, yy);
+    // Each curve once: the error is autocorrelationError(pp, yy, tmax) from them.
     const a = autocorrelation(pp, tmax), b = autocorrelation(yy, tmax);
+    const ac = autocorrelationCurveError(a, b), sp = temporalSpectrumError(pp, yy);
     for (let tau = 0; tau <= tmax; tau++) {
       cp[tau] += a[tau];
       cy[tau] += b[tau];
