@@ -63,7 +63,7 @@ Deno.test("registry: refuses duplicate ids unless told to override", () => {
 for (const suite of [convection1d, burgers1d]) {
   Deno.test(`${suite.id}: declaration is consistent with SPEC §3`, () => {
     // The data card states the version whose numbers it documents (burgers1d 1.0.1: one IC per
-    // transform; convection1d 1.0.0).
+    // transform; convection1d 1.1.0: real-input transforms, one IC at a time).
     const card = Deno.readTextFileSync(new URL(`./${suite.id}/README.md`, import.meta.url));
     check(/^\d+\.\d+\.\d+$/.test(suite.version), `version ${suite.version}`);
     check(card.includes(`Data card, version \`${suite.version}\``), "version vs data card");

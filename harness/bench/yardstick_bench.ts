@@ -25,10 +25,11 @@
  * - shallow_water2d: one SSP-RK3 sub-step (three HLL/MC right-hand sides) at 128², periodic, flat
  *   bottom, from the same two Gaussian bumps at rest, averaged over two model steps Δt = 0.02;
  * - convection1d: one step of the exact spectral shift for one IC at n = 1024 (a reference job
- *   holds one IC): the product with the step's row of the multiplier table (made once and kept,
- *   on both sides), the inverse complex FFT and a float32 row, timed as whole trajectories of
- *   200 steps from u₀ = sin 2πx (the forward FFT of the IC included), the median of 21; the
- *   yardstick calls `numpy.fft.ifft` per step;
+ *   holds one IC): the product of the IC's half spectrum with the step's row of the multiplier
+ *   table (made once and kept, on both sides), the inverse real transform and a float32 row
+ *   (suite 1.1.0), timed as whole trajectories of 200 steps from u₀ = sin 2πx (the forward
+ *   transform of the IC included), the median of 21; the yardstick calls `numpy.fft.irfft` per
+ *   step;
  * - era5: one lead time of one IC, both fields at nside 32, ℓ ≤ 32: the sum over orders m of
  *   G_m·e^{imψ} at every pixel by the angle-addition recurrence (`evaluateTiltedFields`, what
  *   `era5.reference` does per lead time; the truth is an exact rotation, so this evaluation is
@@ -154,8 +155,8 @@ const cases: Case[] = [
     suite: "convection1d",
     unit: "exact-shift step per IC, n = 1024",
     ts() {
-      // What a reference job runs: one IC's trajectory of 200 steps (forward FFT once, then per
-      // step the multiplier row, the inverse complex FFT, a float32 row), its multiplier table
+      // What a reference job runs: one IC's trajectory of 200 steps (its half spectrum once, then
+      // per step the multiplier row, the inverse real transform, a float32 row), its table
       // kept from the previous call, written into one buffer; the median of 21 trajectories, as
       // `numpy_yardstick.py 1024 21 200` does.
       const samples: number[] = [];

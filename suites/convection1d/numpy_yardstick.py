@@ -7,26 +7,25 @@ straightforward NumPy script writes it. Optional: emubench does not need Python.
 
     python3 suites/convection1d/numpy_yardstick.py [n=1024] [samples=21] [steps=200] [mode=loop]
 
-times what `convectionTrajectories` does for a reference job (one IC per job): the forward
-transform of ONE IC, then per step the product with that step's multipliers, the inverse
-complex transform and the real part stored as a float32 row of the [steps + 1, n] trajectory
-(`numpy.fft.ifft` per step, mode `loop`). The IC is u0 = sin(2 pi x), the one
+times what `convectionTrajectories` (suite 1.1.0) does for a reference job (one IC per job): the
+half spectrum of ONE IC (`numpy.fft.rfft`), then per step the product with that step's
+multipliers (k = 0 ... n/2) and the inverse real transform (`numpy.fft.irfft`) stored as a float32
+row of the [steps + 1, n] trajectory (mode `loop`). The IC is u0 = sin(2 pi x), the one
 `yardstick_bench.ts` gives the TypeScript solver. After a warm-up of one trajectory it takes
-`samples` trajectories (each a new array, as a script returns one) and prints one JSON line: the median CPU and wall seconds per IC-step,
-the fastest and slowest sample (CPU), and the energy 1/2 <u^2> of the last state (a sanity
-value). For comparison only, two other ways a NumPy script could write it, each with all
-`steps` rows in ONE NumPy call (the per-call overhead shared by the steps, which the solver
-does not have to amortise):
+`samples` trajectories (each a new array, as a script returns one) and prints one JSON line: the
+median CPU and wall seconds per IC-step, the fastest and slowest sample (CPU), and the energy
+1/2 <u^2> of the last state (a sanity value). For comparison only:
 
-- mode `batch`: numpy.fft.ifft of the [steps, n] product, axis 1, real part;
-- mode `rbatch`: numpy.fft.irfft of the [steps, n/2 + 1] half spectrum (a real transform, half
-  the work of the solver's complex one).
+- mode `cloop`: suite 1.0.0's scheme, complex transforms of length n (`numpy.fft.fft`, `ifft` per
+  step, real part);
+- mode `rbatch`: all `steps` rows in ONE call (`numpy.fft.irfft` of the [steps, n/2 + 1] product),
+  the per-call overhead shared by the steps, which the solver does not have to amortise.
 
     python3 suites/convection1d/numpy_yardstick.py check IN OUT [n] [s]
 
 reads a state (n float64) from IN, shifts it by s domain lengths (s = beta t / L, default
-0.004, one suite step) and writes the float64 result to OUT: `numpy_yardstick_test.ts`
-compares it with the solver.
+0.004, one suite step) with rfft, the multipliers and irfft, and writes the float64 result to OUT:
+`numpy_yardstick_test.ts` compares it with the solver.
 """
 import json
 import sys
@@ -57,12 +56,12 @@ def multipliers(s):
 if check:
     s = float(args[1]) if len(args) > 1 else beta * dt / length
     u0 = np.fromfile(sys.argv[2], dtype="<f8")
-    np.fft.ifft(np.fft.fft(u0) * multipliers(np.array([s]))[0]).real.astype("<f8").tofile(
-        sys.argv[3])
+    half = multipliers(np.array([s]))[0, : n // 2 + 1]
+    np.fft.irfft(np.fft.rfft(u0) * half, n).astype("<f8").tofile(sys.argv[3])
     sys.exit(0)
 
-if mode not in ("loop", "batch", "rbatch"):
-    sys.exit(f"numpy_yardstick.py: mode: expected loop, batch or rbatch, found {mode}")
+if mode not in ("loop", "cloop", "rbatch"):
+    sys.exit(f"numpy_yardstick.py: mode: expected loop, cloop or rbatch, found {mode}")
 table = multipliers(beta * np.arange(1, steps + 1) * dt / length)  # made once, kept
 half = np.ascontiguousarray(table[:, : n // 2 + 1])
 u0 = np.sin(2 * np.pi * np.arange(n) / n)
@@ -72,11 +71,13 @@ def trajectory(u0):
     out = np.empty((steps + 1, n), dtype=np.float32)
     out[0] = u0
     if mode == "loop":
+        z = np.fft.rfft(u0)
+        for m in range(steps):
+            out[m + 1] = np.fft.irfft(z * half[m], n)
+    elif mode == "cloop":
         z = np.fft.fft(u0)
         for m in range(steps):
             out[m + 1] = np.fft.ifft(z * table[m]).real
-    elif mode == "batch":
-        out[1:] = np.fft.ifft(np.fft.fft(u0) * table, axis=1).real
     else:
         out[1:] = np.fft.irfft(np.fft.rfft(u0) * half, n, axis=1)
     return out

@@ -12,8 +12,10 @@
  * the exact solution at the grid points, up to FFT rounding (≈ 1e-15 relative). The phase is
  * reduced as `2π (ks − round(ks))`, so whole periods (integer s) return the IC to rounding.
  *
- * Two real states are advanced per complex FFT (`z = u₁ + i u₂`): every multiplier is Hermitian
- * (`m_{−k} = conj(m_k)`, Nyquist real), so the two parts never mix.
+ * Every multiplier is Hermitian (`m_{−k} = conj(m_k)`, Nyquist real), so a real state stays
+ * real: reference trajectories keep one IC's half spectrum k = 0 … n/2 and use real-input
+ * transforms (`rfftInto`, `irfftInto`: a complex FFT of length n/2 each), one IC at a time (suite
+ * 1.1.0; 1.0.0 packed two ICs into one complex FFT of length n, `z = u₁ + i u₂`).
  *
  * @example
  * ```ts
@@ -25,7 +27,7 @@
  * @module
  */
 
-import { fft, fftPassesAt, fftTables, wavenumber } from "../../metrics/fft.ts";
+import { fft, irfftInto, rfftInto, wavenumber } from "../../metrics/fft.ts";
 import type { Progress } from "../common/types.ts";
 
 /** Physical parameters of linear convection. */
@@ -102,22 +104,12 @@ export function convectionShift(
 let lastTable: { key: string; tr: Float64Array; ti: Float64Array } | undefined;
 
 /**
- * The bit reversal of a length-n transform (`rev[i]` is i with its log₂ n bits reversed, the
- * permutation `fft` applies before its butterflies); the identity for n < 2, where `fft` does
- * nothing.
- */
-function bitReversal(n: number): Uint32Array {
-  return n < 2 ? Uint32Array.from({ length: n }, (_, i) => i) : fftTables(n).rev;
-}
-
-/**
- * Shift multipliers of steps 1..`steps`, one row of n per step (`û_k(t_m) = û_k(0)·m_k(m·dt)`),
- * each row stored in bit-reversed order (`row[i] = m_{rev i}`, the order the inverse transform's
- * butterflies read), shared by all ICs of a call and kept for the next call with the same
- * arguments: the reference pool computes one IC per job, and without the cache each IC paid the
- * whole table again (2·n trigonometric calls per step, about 3/4 of a lone IC's time at
- * n = 1024). The same numbers either way, so the same bits. Held: `steps·n` pairs of float64
- * (3.3 MB at 200 × 1024).
+ * Shift multipliers of steps 1..`steps` for the half spectrum k = 0 … n/2, one row of n/2 + 1 per
+ * step (`û_k(t_m) = û_k(0)·m_k(m·dt)`), shared by all ICs of a call and kept for the next call
+ * with the same arguments: the reference pool computes one IC per job, and without the cache each
+ * IC paid the whole table again (trigonometric calls per step, about 3/4 of a lone IC's time at
+ * n = 1024). The same numbers either way, so the same bits. Held: `steps·(n/2 + 1)` pairs of
+ * float64 (1.6 MB at 200 × 1024).
  */
 function multiplierTable(
   n: number,
@@ -128,15 +120,12 @@ function multiplierTable(
 ): { tr: Float64Array; ti: Float64Array } {
   const key = `${n} ${steps} ${dt} ${beta} ${length}`;
   if (lastTable?.key === key) return lastTable;
-  const tr = new Float64Array(steps * n), ti = new Float64Array(steps * n);
-  const mr = new Float64Array(n), mi = new Float64Array(n), rev = bitReversal(n);
+  const h = (n >> 1) + 1, tr = new Float64Array(steps * h), ti = new Float64Array(steps * h);
+  const mr = new Float64Array(n), mi = new Float64Array(n);
   for (let m = 1; m <= steps; m++) {
     shiftMultipliers(n, (beta * m * dt) / length, mr, mi);
-    const o = (m - 1) * n;
-    for (let i = 0; i < n; i++) {
-      tr[o + i] = mr[rev[i]];
-      ti[o + i] = mi[rev[i]];
-    }
+    tr.set(mr.subarray(0, h), (m - 1) * h);
+    ti.set(mi.subarray(0, h), (m - 1) * h);
   }
   lastTable = { key, tr, ti };
   return lastTable;
@@ -149,12 +138,11 @@ function multiplierTable(
  * stepping, so there is no accumulation). Step 0 is the IC itself.
  * `progress(done, total)` counts IC-steps.
  *
- * Per step: the product with the step's multipliers, written in bit-reversed order (spectrum
- * and table rows are kept permuted, so the loop runs straight through both), the inverse
- * transform's butterflies (`fftPassesAt`), and its 1/n applied while the float32 row is written.
- * The same operations on the same values as `fft(w, inverse)` followed by a float32 copy (the
- * permutation only moves values; x·(1/n) is the transform's own scaling), hence the same bits
- * (`solver_test.ts` compares with that plain chain).
+ * Per IC (n a power of two): the half spectrum of the IC (`rfftInto`, once); per step the product
+ * with the step's row of multipliers (k = 0 … n/2) and the inverse real transform (`irfftInto`,
+ * which writes the float32 row). Since suite 1.1.0 (2026-12-03); 1.0.0 ran complex transforms of
+ * length n on two ICs at once, whose round-off coupled the pair. Not one float32 value of the
+ * smoke or standard tier's reference moved (the float64 round-off did).
  *
  * @example
  * ```ts
@@ -225,45 +213,32 @@ export function convectionTrajectoriesInto(
       }·${n} values, found ${out.length}`,
     );
   }
+  if (count === 0 || n === 0) return out;
+  if (n === 1) {
+    // one point: the only mode k = 0 has multiplier 1
+    for (let i = 0; i < count; i++) out.fill(ics[i], i * (steps + 1), (i + 1) * (steps + 1));
+    progress?.(count * steps, count * steps);
+    return out;
+  }
   const { tr, ti } = multiplierTable(n, steps, dt, beta, length);
-  const rev = bitReversal(n), scale = 1 / n;
-  const zr = new Float64Array(n), zi = new Float64Array(n);
-  const br = new Float64Array(n), bi = new Float64Array(n); // the spectrum, bit-reversed
-  const wr = new Float64Array(n), wi = new Float64Array(n);
+  const h = (n >> 1) + 1;
+  const zr = new Float64Array(h), zi = new Float64Array(h); // the IC's half spectrum
+  const wr = new Float64Array(h), wi = new Float64Array(h); // the step's
+  const sr = new Float64Array(n >> 1), si = new Float64Array(n >> 1); // the transforms' work
   const total = count * steps;
-  let done = 0;
-  for (let i = 0; i < count; i += 2) {
-    const pair = i + 1 < count;
-    const a = ics.subarray(i * n, (i + 1) * n);
-    const b = pair ? ics.subarray((i + 1) * n, (i + 2) * n) : undefined;
-    for (let j = 0; j < n; j++) {
-      zr[j] = a[j];
-      zi[j] = b ? b[j] : 0;
-    }
-    const rowA = i * (steps + 1) * n, rowB = rowA + (steps + 1) * n;
-    out.set(a, rowA);
-    if (b) out.set(b, rowB);
-    fft(zr, zi);
-    for (let j = 0; j < n; j++) {
-      br[j] = zr[rev[j]];
-      bi[j] = zi[rev[j]];
-    }
+  for (let i = 0; i < count; i++) {
+    const row = i * (steps + 1) * n;
+    out.set(ics.subarray(i * n, (i + 1) * n), row);
+    rfftInto(ics, i * n, n, zr, zi, 0, 1, sr, si);
     for (let m = 1; m <= steps; m++) {
-      const o = (m - 1) * n;
-      for (let k = 0; k < n; k++) {
+      const o = (m - 1) * h;
+      for (let k = 0; k < h; k++) {
         const mr = tr[o + k], mi = ti[o + k];
-        wr[k] = br[k] * mr - bi[k] * mi;
-        wi[k] = br[k] * mi + bi[k] * mr;
+        wr[k] = zr[k] * mr - zi[k] * mi;
+        wi[k] = zr[k] * mi + zi[k] * mr;
       }
-      if (n >= 2) fftPassesAt(wr, wi, 0, n, true, true, false);
-      const oa = rowA + m * n;
-      for (let j = 0; j < n; j++) out[oa + j] = wr[j] * scale;
-      if (b) {
-        const ob = rowB + m * n;
-        for (let j = 0; j < n; j++) out[ob + j] = wi[j] * scale;
-      }
-      done += pair ? 2 : 1;
-      progress?.(done, total);
+      irfftInto(wr, wi, 0, 1, n, out, row + m * n, sr, si);
+      progress?.(i * steps + m, total);
     }
   }
   return out;

@@ -2,6 +2,7 @@ import { fourierSeriesIc } from "../common/ics.ts";
 import { fft, wavenumber } from "../../metrics/fft.ts";
 import { Rng } from "../../harness/core/rng.ts";
 import { convectionShift, convectionTrajectories } from "./solver.ts";
+import { BETA, convection1d } from "./suite.ts";
 
 function check(cond: boolean, msg: string): void {
   if (!cond) throw new Error(msg);
@@ -151,11 +152,10 @@ Deno.test("convectionTrajectories: calls with other arguments never reuse the la
 });
 
 /**
- * The plain chain of the solver before its per-step loop was fused (2026-12-03): natural-order
- * multiplier rows (`shiftMultipliers` verbatim), the product, `fft(·, inverse)` (bit reversal,
- * butterflies, 1/n) and a float32 copy; two ICs per complex transform.
+ * The suite 1.0.0 reference chain, verbatim: natural-order multiplier rows over all n bins, two
+ * ICs per complex FFT of length n (`fft`, product, `fft(·, inverse)`, float32 copy).
  */
-function plainTrajectories(
+function complexTrajectories(
   ics: Float32Array,
   count: number,
   n: number,
@@ -204,22 +204,52 @@ function plainTrajectories(
   return out;
 }
 
-Deno.test("convectionTrajectories: bit for bit the plain chain (fft, product, fft⁻¹, float32)", () => {
+/** Distance in float32 ulps (same sign assumed near a value; zeros of either sign are 0 apart). */
+function ulps(a: number, b: number): number {
+  if (a === b) return 0;
+  const ia = new Int32Array(Float32Array.of(a).buffer)[0],
+    ib = new Int32Array(Float32Array.of(b).buffer)[0];
+  return Math.abs(ia - ib);
+}
+
+Deno.test("convectionTrajectories (1.1.0, real-input transforms) against the 1.0.0 complex chain", () => {
+  // the suite's own ICs: every float32 value the same as 1.0.0's (its smoke tier, 40 steps)
+  const n = 1024, smoke = convection1d.initialConditions(4, convection1d.seed);
+  for (let i = 0; i < 4; i++) {
+    const ic = smoke.subarray(i * n, (i + 1) * n);
+    const got = convectionTrajectories(ic, 1, n, 40, 0.01, { beta: BETA, length: 1 });
+    const want = complexTrajectories(ic, 1, n, 40, 0.01, BETA, 1);
+    for (let k = 0; k < want.length; k++) {
+      if (got[k] !== want[k]) throw new Error(`smoke IC ${i}: value ${k} ${got[k]} ≠ ${want[k]}`);
+    }
+  }
+  // rough data (every bin), other sizes, batches, odd dt and L: within 1 float32 ulp
   const rng = new Rng(5, 0);
-  for (const n of [1, 2, 4, 8, 32, 128, 1024, 2048]) {
+  for (const n of [1, 2, 4, 8, 32, 128, 2048]) {
     for (const count of [1, 2, 3]) {
-      // rough data (every bin), signed zeros, and the suite's β with an odd dt and L
       const ics = Float32Array.from({ length: count * n }, () => rng.normal());
-      if (n > 1) ics[1] = -0;
       for (const [dt, beta, length] of [[0.01, 0.4, 1], [0.0123, 0.7, 1.3]]) {
         const got = convectionTrajectories(ics, count, n, 7, dt, { beta, length });
-        const want = plainTrajectories(ics, count, n, 7, dt, beta, length);
+        const want = complexTrajectories(ics, count, n, 7, dt, beta, length);
         for (let k = 0; k < want.length; k++) {
-          if (!Object.is(got[k], want[k])) {
+          if (ulps(got[k], want[k]) > 1 && Math.abs(got[k] - want[k]) > 1e-6) {
             throw new Error(`n ${n}, count ${count}, dt ${dt}: value ${k} ${got[k]} ≠ ${want[k]}`);
           }
         }
       }
     }
+  }
+});
+
+Deno.test("convectionTrajectories: an IC's trajectory does not depend on its batch", () => {
+  const n = 256, rng = new Rng(9, 0);
+  const ics = Float32Array.from({ length: 3 * n }, () => rng.normal());
+  const batch = convectionTrajectories(ics, 3, n, 5, 0.01, { beta: BETA });
+  for (let i = 0; i < 3; i++) {
+    const alone = convectionTrajectories(ics.subarray(i * n, (i + 1) * n), 1, n, 5, 0.01, {
+      beta: BETA,
+    });
+    const part = batch.subarray(i * 6 * n, (i + 1) * 6 * n);
+    if (alone.some((v, k) => !Object.is(v, part[k]))) throw new Error(`IC ${i}`);
   }
 });

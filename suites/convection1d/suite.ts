@@ -33,7 +33,7 @@ const N = 1024;
 /** The `convection1d` suite declaration (SPEC §3). */
 export const convection1d: Suite = {
   id: "convection1d",
-  version: "1.0.0",
+  version: "1.1.0",
   title: "1D linear convection",
   description:
     "u_t + β u_x = 0 with β = 0.4 on the periodic interval [0, 1), 1024 points, Δt = 0.01; " +
