@@ -452,7 +452,21 @@ function name(s: string): number[] {
   return [...uleb(b.length), ...b];
 }
 
-/** The module's bytes: imports memory `e.m`; exports `dit` (0), `dif` (1), `rows` (2). */
+/**
+ * The module's bytes: imports memory `e.m`; exports `dit` (0) and `dif` (1), each
+ * `(re, im, cols, tw, n, s)` on the n × cols block of f64 at byte offsets re, im (cols even) with
+ * the twiddle tables at tw and the sign s = ∓1 of {@link Radix4.dit}/{@link Radix4.dif}, and
+ * `rows` (2), the row pipeline of {@link BandKernels.rows}.
+ *
+ * @example
+ * ```ts
+ * import { radix4SimdModule } from "./radix4_simd.ts";
+ * const bytes = radix4SimdModule();
+ * if (bytes[0] !== 0 || bytes[1] !== 0x61 || !WebAssembly.validate(bytes as BufferSource)) {
+ *   throw new Error("not a valid module");
+ * }
+ * ```
+ */
 export function radix4SimdModule(): Uint8Array {
   const passType = [0x60, ...vec(PASS_PARAMS.map(([, t]) => [t])), 0];
   const rowsType = [0x60, ...vec(new Array(12).fill([I32])), 0];

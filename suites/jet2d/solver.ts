@@ -40,7 +40,8 @@
  * the half plane k_x ≥ 0 of ω̂, 171 × 86 bins at 256²), and Ĵ comes from
  * `BandSpectral2D.advection` in Basdevant's form `J = ∂x∂y(v² − u²) + (∂x² − ∂y²)(uv)`: two
  * complex 2D transforms per N instead of the three of `Spectral2D.jacobian`, the same dealiased
- * Jacobian in exact arithmetic (band-limited u, v: alias-free products). `step` keeps the full
+ * Jacobian in exact arithmetic (band-limited u, v: alias-free products); at 256² its transforms
+ * run in WebAssembly SIMD (`radix4_simd.ts`, the same bits as the TypeScript path). `step` keeps the full
  * `Spectral2D` layout of 1.0.0 for callers and copies through the band layout; `stepBand`,
  * `toBand` and `bandToPhysical` work on the band layout directly (references, `trajectory`).
  *
