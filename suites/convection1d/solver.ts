@@ -27,7 +27,7 @@
  * @module
  */
 
-import { fft, irfftInto, rfftInto, wavenumber } from "../../metrics/fft.ts";
+import { fft, fftPassesAt, fftTables, rfftInto, wavenumber } from "../../metrics/fft.ts";
 import type { Progress } from "../common/types.ts";
 
 /** Physical parameters of linear convection. */
@@ -100,6 +100,44 @@ export function convectionShift(
   return re;
 }
 
+/**
+ * `irfftInto(wr, wi, 0, 1, n, out, x0, zr, zi)` of `metrics/fft.ts` with the same arithmetic in
+ * the same order, two of its passes folded into neighbours: the half-spectrum unpacking writes
+ * each value straight to its bit-reversed position (`fftPassesAt` then runs the butterflies alone),
+ * and the inverse's 1/m (m = n/2) is applied while the float32 row is written (x·(1/m), exact for
+ * m = 2^b, is the transform's own scaling). The same bits (`solver_test.ts` compares with
+ * `irfftInto`). n ≥ 4, a power of two; `zr`, `zi` of length n/2.
+ */
+export function irfftRow(
+  wr: Float64Array,
+  wi: Float64Array,
+  n: number,
+  out: Float32Array,
+  x0: number,
+  zr: Float64Array,
+  zi: Float64Array,
+): void {
+  const { cos, sin } = fftTables(n), m = n >> 1, { rev } = fftTables(m);
+  for (let k = 0; k < m; k++) {
+    const a = wr[k], c = wr[m - k];
+    // Bins 0 and n/2 are real (their imaginary parts are dropped).
+    const b = k === 0 ? 0 : wi[k], d = k === 0 ? 0 : wi[m - k];
+    const er = 0.5 * (a + c), ei = 0.5 * (b - d);
+    const dr = 0.5 * (a - c), di = 0.5 * (b + d);
+    const cr = cos[k], ci = sin[k]; // e^{+2πik/n}
+    const or = dr * cr - di * ci, oi = dr * ci + di * cr;
+    const r = rev[k];
+    zr[r] = er - oi;
+    zi[r] = ei + or;
+  }
+  fftPassesAt(zr, zi, 0, m, true, true, false);
+  const s = 1 / m;
+  for (let j = 0; j < m; j++) {
+    out[x0 + 2 * j] = zr[j] * s;
+    out[x0 + 2 * j + 1] = zi[j] * s;
+  }
+}
+
 /** The last {@link multiplierTable}: reference jobs of one IC each reuse it. */
 let lastTable: { key: string; tr: Float64Array; ti: Float64Array } | undefined;
 
@@ -139,8 +177,8 @@ function multiplierTable(
  * `progress(done, total)` counts IC-steps.
  *
  * Per IC (n a power of two): the half spectrum of the IC (`rfftInto`, once); per step the product
- * with the step's row of multipliers (k = 0 … n/2) and the inverse real transform (`irfftInto`,
- * which writes the float32 row). Since suite 1.1.0 (2026-12-03); 1.0.0 ran complex transforms of
+ * with the step's row of multipliers (k = 0 … n/2) and the inverse real transform
+ * ({@link irfftRow}: `irfftInto`'s arithmetic, writing the float32 row). Since suite 1.1.0 (2026-12-03); 1.0.0 ran complex transforms of
  * length n on two ICs at once, whose round-off coupled the pair. Not one float32 value of the
  * smoke or standard tier's reference moved (the float64 round-off did).
  *
@@ -237,7 +275,7 @@ export function convectionTrajectoriesInto(
         wr[k] = zr[k] * mr - zi[k] * mi;
         wi[k] = zr[k] * mi + zi[k] * mr;
       }
-      irfftInto(wr, wi, 0, 1, n, out, row + m * n, sr, si);
+      irfftRow(wr, wi, n, out, row + m * n, sr, si);
       progress?.(i * steps + m, total);
     }
   }

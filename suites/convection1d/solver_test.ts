@@ -1,7 +1,7 @@
 import { fourierSeriesIc } from "../common/ics.ts";
-import { fft, wavenumber } from "../../metrics/fft.ts";
+import { fft, irfftInto, wavenumber } from "../../metrics/fft.ts";
 import { Rng } from "../../harness/core/rng.ts";
-import { convectionShift, convectionTrajectories } from "./solver.ts";
+import { convectionShift, convectionTrajectories, irfftRow } from "./solver.ts";
 import { BETA, convection1d } from "./suite.ts";
 
 function check(cond: boolean, msg: string): void {
@@ -251,5 +251,22 @@ Deno.test("convectionTrajectories: an IC's trajectory does not depend on its bat
     });
     const part = batch.subarray(i * 6 * n, (i + 1) * 6 * n);
     if (alone.some((v, k) => !Object.is(v, part[k]))) throw new Error(`IC ${i}`);
+  }
+});
+
+Deno.test("irfftRow: bit for bit irfftInto (random half spectra, signed zeros, n = 2 … 4096)", () => {
+  const rng = new Rng(13, 0);
+  for (let n = 2; n <= 4096; n *= 2) {
+    const h = n / 2 + 1;
+    const wr = Float64Array.from({ length: h }, () => rng.normal() * 10 ** (rng.normal() * 3));
+    const wi = Float64Array.from({ length: h }, () => rng.normal());
+    wr[1 % h] = -0;
+    wi[h - 1] = -0;
+    const got = new Float32Array(n + 3), want = new Float32Array(n + 3);
+    irfftRow(wr, wi, n, got, 3, new Float64Array(n / 2), new Float64Array(n / 2));
+    irfftInto(wr, wi, 0, 1, n, want, 3, new Float64Array(n / 2), new Float64Array(n / 2));
+    for (let j = 0; j < n + 3; j++) {
+      if (!Object.is(got[j], want[j])) throw new Error(`n ${n}, x ${j}: ${got[j]} ≠ ${want[j]}`);
+    }
   }
 });
