@@ -10,13 +10,14 @@
  * `d_t = x_t − x_{s₀}` (a shift, for accuracy), the lagged sums `Σ d_t d_{t−τ}` (τ = 0..τ_max),
  * `Σ d_t`, the first τ_max values and the last τ_max values (with up to {@link LAG_BLOCK} steps
  * not yet added to the lagged sums), from which the centred sums follow exactly at the end.
- * Memory per IC in flight: `(3τ_max + 19) · P` float64 for prediction and reference each (shift,
- * total, τ_max + 1 lagged sums, τ_max head values, τ_max + 16 last values),
+ * Memory per IC in flight, for prediction and reference each: `(τ_max + 3) · P` float64 (shift,
+ * total, τ_max + 1 lagged sums) and `(2τ_max + 16) · P` values kept (τ_max head values, τ_max + 16
+ * last ones; float32 for float32 states, as a run's are, else float64),
  * `P = C · min(X, maxPoints)` points (default `maxPoints` 256 per field;
  * on larger grids the subset of {@link samplePoints}: flat indices `(j·s) mod X` with a stride
  * `s` coprime to X near 0.618·X, which spreads over both axes of a 2D grid without knowing its
  * shape; the curve is then the mean over that subset; with τ_max = 50 and C = 3 that is
- * 2 × 169 × 768 × 8 B ≈ 2.1 MB per IC, 66 MB for a batch of 32 ICs in flight). Whole rollouts
+ * 2 × 768 × (53 × 8 + 116 × 4) B ≈ 1.4 MB per IC, 44 MB for a batch of 32 ICs in flight). Whole rollouts
  * are never stored. Finished ICs keep only their curves.
  *
  * The field's **temporal spectrum** is the Blackman–Tukey estimate from the point-mean biased
@@ -89,7 +90,8 @@ export function defaultTauMax(length: number): number {
 /**
  * Streaming lagged sums of `P` series (one per point), enough to give at the end each point's
  * `C(τ)` and biased autocovariance `γ(τ)` for τ = 0..τ_max exactly as from the whole series
- * (module documentation). Memory `(3τ_max + B + 3)·P` float64 ({@link LAG_BLOCK} `= B`).
+ * (module documentation). Memory `(τ_max + 3)·P` float64 and `(2τ_max + B)·P` values kept, float32
+ * while every state pushed is a `Float32Array`, else float64 ({@link LAG_BLOCK} `= B`).
  *
  * The lagged sums `S_τ = Σ_t d_t d_{t−τ}` are added in time order, but B steps at a time: the
  * last τ_max values and up to B new ones of a point lie side by side (`[P, τ_max + B]`), and
@@ -119,10 +121,15 @@ export class LagAccumulator {
   readonly #total: Float64Array;
   /** `[P, τ_max + 1]`: `S_τ` of each point. */
   readonly #lag: Float64Array;
-  /** `[τ_max, P]`: the first τ_max values. */
-  readonly #head: Float64Array;
-  /** `[P, τ_max + B]`: each point's last τ_max values (oldest first), then the pending ones. */
-  readonly #hist: Float64Array;
+  /**
+   * The series' own values `x_t` (each `d_t = x_t − shift` is computed again where it is used:
+   * the same subtraction, the same number), float32 while every state pushed was a
+   * `Float32Array` (its values are float32, kept exactly in half the memory), else float64;
+   * made at the first push. `head`: `[τ_max, P]`, the first τ_max values; `hist`:
+   * `[P, τ_max + B]`, each point's last τ_max values (oldest first), then the pending ones.
+   */
+  #head: Float32Array | Float64Array | undefined;
+  #hist: Float32Array | Float64Array | undefined;
 
   /** `points` series, lags up to `tauMax` (integers ≥ 1 and ≥ 0; `RangeError` otherwise). */
   constructor(points: number, tauMax: number) {
@@ -137,8 +144,17 @@ export class LagAccumulator {
     this.#shift = new Float64Array(points);
     this.#total = new Float64Array(points);
     this.#lag = new Float64Array((tauMax + 1) * points);
-    this.#head = new Float64Array(tauMax * points);
-    this.#hist = new Float64Array((tauMax + LAG_BLOCK) * points);
+  }
+
+  /** Float32 or float64 storage of the values (a float32 one copied over exactly). */
+  #store(float32: boolean): void {
+    const p = this.#p, tmax = this.#tau;
+    const make = (n: number) => (float32 ? new Float32Array(n) : new Float64Array(n));
+    const head = make(tmax * p), hist = make((tmax + LAG_BLOCK) * p);
+    if (this.#head) head.set(this.#head);
+    if (this.#hist) hist.set(this.#hist);
+    this.#head = head;
+    this.#hist = hist;
   }
 
   /** Values pushed so far (the series length L). */
@@ -148,15 +164,17 @@ export class LagAccumulator {
 
   /** Append one time step: point `j` takes `state[index[j]]`. */
   push(state: ArrayLike<number>, index: ArrayLike<number>): void {
+    const f32 = state instanceof Float32Array;
+    if (!this.#hist || (!f32 && this.#hist instanceof Float32Array)) this.#store(f32);
     const p = this.#p, t = this.#n, tmax = this.#tau, w = tmax + LAG_BLOCK;
-    const shift = this.#shift, total = this.#total, hist = this.#hist;
+    const shift = this.#shift, total = this.#total, hist = this.#hist!, heads = this.#head!;
     if (t === 0) { for (let j = 0; j < p; j++) shift[j] = state[index[j]]; }
     const head = t < tmax ? t * p : -1, at = tmax + this.#pending;
     for (let j = 0; j < p; j++) {
-      const d = state[index[j]] - shift[j];
-      total[j] += d;
-      hist[j * w + at] = d;
-      if (head >= 0) this.#head[head + j] = d;
+      const x = state[index[j]];
+      total[j] += x - shift[j];
+      hist[j * w + at] = x;
+      if (head >= 0) heads[head + j] = x;
     }
     this.#n++;
     if (++this.#pending === LAG_BLOCK) this.#flush();
@@ -171,10 +189,10 @@ export class LagAccumulator {
     const q = this.#pending;
     if (q === 0) return;
     const p = this.#p, tmax = this.#tau, r = tmax + 1, w = tmax + LAG_BLOCK;
-    const t0 = this.#n - q, hist = this.#hist, lag = this.#lag;
+    const t0 = this.#n - q, hist = this.#hist!, lag = this.#lag, shift = this.#shift;
     for (let j = 0; j < p; j++) {
-      // hist[b + i]: the value of step t₀ + i (i ≥ −τ_max); step t takes lags τ ≤ t only.
-      const b = j * w + tmax, l = j * r;
+      // hist[b + i] − sh: d of step t₀ + i (i ≥ −τ_max); step t takes lags τ ≤ t only.
+      const b = j * w + tmax, l = j * r, sh = shift[j];
       let tau = 0;
       // Four lags τ..τ+3 per pass: each new value times the four older ones, in registers.
       for (; tau + 3 <= tmax; tau += 4) {
@@ -182,18 +200,20 @@ export class LagAccumulator {
         let s3 = lag[l + tau + 3];
         // Steps i < lo (t₀ + i < τ + 3) have lag τ + 3 not yet: the lower lags take them first.
         const lo = Math.min(q, Math.max(0, tau + 3 - t0));
-        for (let i = Math.max(0, tau - t0); i < lo; i++) s0 += hist[b + i] * hist[b + i - tau];
+        for (let i = Math.max(0, tau - t0); i < lo; i++) {
+          s0 += (hist[b + i] - sh) * (hist[b + i - tau] - sh);
+        }
         for (let i = Math.max(0, tau + 1 - t0); i < lo; i++) {
-          s1 += hist[b + i] * hist[b + i - tau - 1];
+          s1 += (hist[b + i] - sh) * (hist[b + i - tau - 1] - sh);
         }
         for (let i = Math.max(0, tau + 2 - t0); i < lo; i++) {
-          s2 += hist[b + i] * hist[b + i - tau - 2];
+          s2 += (hist[b + i] - sh) * (hist[b + i - tau - 2] - sh);
         }
         if (lo < q) {
-          let x1 = hist[b + lo - tau - 1], x2 = hist[b + lo - tau - 2];
-          let x3 = hist[b + lo - tau - 3];
+          let x1 = hist[b + lo - tau - 1] - sh, x2 = hist[b + lo - tau - 2] - sh;
+          let x3 = hist[b + lo - tau - 3] - sh;
           for (let i = lo; i < q; i++) {
-            const h = hist[b + i], x0 = hist[b + i - tau];
+            const h = hist[b + i] - sh, x0 = hist[b + i - tau] - sh;
             s0 += h * x0;
             s1 += h * x1;
             s2 += h * x2;
@@ -210,7 +230,9 @@ export class LagAccumulator {
       }
       for (; tau <= tmax; tau++) {
         let s = lag[l + tau];
-        for (let i = Math.max(0, tau - t0); i < q; i++) s += hist[b + i] * hist[b + i - tau];
+        for (let i = Math.max(0, tau - t0); i < q; i++) {
+          s += (hist[b + i] - sh) * (hist[b + i - tau] - sh);
+        }
         lag[l + tau] = s;
       }
       hist.copyWithin(j * w, j * w + q, j * w + q + tmax);
@@ -242,15 +264,16 @@ export class LagAccumulator {
     }
     this.#flush();
     const c = new Float64Array(tmax + 1), gamma = new Float64Array(tmax + 1);
+    const heads = this.#head!, hist = this.#hist!;
     for (let j = first; j < first + count; j++) {
-      const total = this.#total[j], m = total / L, lag = this.#lag, l = j * r;
+      const total = this.#total[j], m = total / L, lag = this.#lag, l = j * r, sh = this.#shift[j];
       const variance = (lag[l] - L * m * m) / L;
       const constant = lag[l] === 0;
       let head = 0, tail = 0;
       for (let tau = 0; tau <= tmax; tau++) {
         if (tau > 0) {
-          head += this.#head[(tau - 1) * p + j];
-          tail += this.#hist[j * w + tmax - tau]; // d_{L−τ}
+          head += heads[(tau - 1) * p + j] - sh; // d_{τ−1}
+          tail += hist[j * w + tmax - tau] - sh; // d_{L−τ}
         }
         const a = lag[l + tau] - m * (total - tail + total - head) + (L - tau) * m * m;
         c[tau] += constant ? 1 : a / (L - tau) / variance;

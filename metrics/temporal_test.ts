@@ -74,6 +74,34 @@ Deno.test("LagAccumulator: exact at every length, across its blocks of LAG_BLOCK
   }
 });
 
+Deno.test("LagAccumulator: float32 states (kept as float32) give the bits of the same values as numbers", () => {
+  // Float32Array pushes keep their values in float32 until a float64 state arrives (then the
+  // kept values are copied to float64): the results must not depend on the storage.
+  const P = 3, tmax = 6, L = 2 * LAG_BLOCK + 9;
+  const values = Array.from(
+    { length: L },
+    (_, t) =>
+      Float32Array.from(
+        { length: P },
+        (_, j) => 100 + Math.sin(1.7 * t + j) + (j === 2 ? 1e-3 * t : 0),
+      ),
+  );
+  for (const switchAt of [L, 0, 5, LAG_BLOCK + 3]) {
+    const a = new LagAccumulator(P, tmax), b = new LagAccumulator(P, tmax);
+    for (let t = 0; t < L; t++) {
+      a.push(t < switchAt ? values[t] : Array.from(values[t]), [0, 1, 2]);
+      b.push(Array.from(values[t]), [0, 1, 2]);
+    }
+    const ra = a.result(), rb = b.result();
+    for (let tau = 0; tau <= tmax; tau++) {
+      assert.ok(
+        Object.is(ra.c[tau], rb.c[tau]) && Object.is(ra.gamma[tau], rb.gamma[tau]),
+        `${switchAt} ${tau}`,
+      );
+    }
+  }
+});
+
 Deno.test("LagAccumulator: AR(1) x_t = φx_{t−1} + ε has C(τ) → φ^τ", () => {
   const phi = 0.8, L = 40000, eps = gaussianArray(L, 5);
   const acc = new LagAccumulator(1, 10);
