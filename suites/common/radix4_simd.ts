@@ -113,6 +113,8 @@ const vsplat = (a: Code, off = 0): Code => [...a, ...simd(10), 3, ...uleb(off)];
 const vstore = (a: Code, v: Code, off = 0): Code => [...a, ...v, ...simd(11), 4, ...uleb(off)];
 const vzero: Code = [...simd(12), ...new Array(16).fill(0)];
 const fsplat = (a: Code): Code => [...a, ...simd(20)];
+/** i8x16.shuffle of the two v128 on the stack by the 16 byte indices (0–15 first, 16–31 second). */
+const shuffle = (lanes: number[]): Code => [...simd(13), ...lanes];
 const vadd = (a: Code, b: Code): Code => [...a, ...b, ...simd(240)];
 const vsub = (a: Code, b: Code): Code => [...a, ...b, ...simd(241)];
 const vmul = (a: Code, b: Code): Code => [...a, ...b, ...simd(242)];
@@ -349,9 +351,9 @@ function rowsFunction(): Code {
       ["twf", I32],
     ],
     [
-      ...["j", "c", "t", "o", "row", "u8", "end"].map((x): [string, number] => [x, I32]),
+      ...["j", "c", "t", "t1", "o", "row", "u8", "end"].map((x): [string, number] => [x, I32]),
       ...Array.from({ length: 2 * R }, (_, i): [string, number] => [`r${i}`, I32]),
-      ...V("u", "v"),
+      ...V("u", "v", "a2", "b2"),
     ],
   );
   const g = (x: string) => f.get(x);
@@ -368,23 +370,56 @@ function rowsFunction(): Code {
   ]);
   const src = (base: string, r: number): Code => add(g(`r${base === "wr" ? r : R + r}`), g("u8"));
   // pos holds byte offsets pos[c]·8R in the row buffer
-  const perC = (body: Code): Code => [
+  // pairs of columns c, c + 1 and pairs of rows r, r + 1 as 2 × 2 blocks: two v128 loads along
+  // the rows, two shuffles (lanes 0 of both, lanes 1 of both), two v128 stores along the buffer
+  const lo = shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+  const hi = shuffle([8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]);
+  const rowPairs = (at: (r: number) => Code): Code => lanes((r) => (r % 2 === 0 ? at(r) : []));
+  const perPair = (body: Code): Code => [
     ...f.set("c", i32(0)),
-    ...whileDo(ltU(g("c"), g("bands")), [
+    ...whileDo(ltU(add(g("c"), i32(1)), g("bands")), [
+      ...f.set("t", load32(add(g("pos"), mul(g("c"), i32(4))))),
+      ...f.set("t1", load32(add(g("pos"), mul(g("c"), i32(4))), 4)),
+      ...f.set("u8", mul(g("c"), i32(8))),
+      ...body,
+      ...f.set("c", add(g("c"), i32(2))),
+    ]),
+  ];
+  // the last column when bands is odd, one value at a time
+  const lastC = (body: Code): Code =>
+    ifElse(ltU(g("c"), g("bands")), [
       ...f.set("t", load32(add(g("pos"), mul(g("c"), i32(4))))),
       ...f.set("u8", mul(g("c"), i32(8))),
       ...body,
-      ...f.set("c", add(g("c"), i32(1))),
+    ], []);
+  const gatherPair = (w: string, b: string): Code =>
+    rowPairs((r) => [
+      ...f.set("a2", vload(src(w, r))),
+      ...f.set("b2", vload(src(w, r + 1))),
+      ...vstore(add(g(b), g("t")), [...g("a2"), ...g("b2"), ...lo], 8 * r),
+      ...vstore(add(g(b), g("t1")), [...g("a2"), ...g("b2"), ...hi], 8 * r),
+    ]);
+  const scatterPair = (w: string, b: string): Code =>
+    rowPairs((r) => [
+      ...f.set("a2", vload(add(g(b), g("t")), 8 * r)),
+      ...f.set("b2", vload(add(g(b), g("t1")), 8 * r)),
+      ...vstore(src(w, r), [...g("a2"), ...g("b2"), ...lo]),
+      ...vstore(src(w, r + 1), [...g("a2"), ...g("b2"), ...hi]),
+    ]);
+  const gather = [
+    ...perPair([...gatherPair("wr", "br"), ...gatherPair("wi", "bi")]),
+    ...lastC([
+      ...lanes((r) => storeF(add(g("br"), g("t")), loadF(src("wr", r)), 8 * r)),
+      ...lanes((r) => storeF(add(g("bi"), g("t")), loadF(src("wi", r)), 8 * r)),
     ]),
   ];
-  const gather = perC([
-    ...lanes((r) => storeF(add(g("br"), g("t")), loadF(src("wr", r)), 8 * r)),
-    ...lanes((r) => storeF(add(g("bi"), g("t")), loadF(src("wi", r)), 8 * r)),
-  ]);
-  const scatter = perC([
-    ...lanes((r) => storeF(src("wr", r), loadF(add(g("br"), g("t")), 8 * r))),
-    ...lanes((r) => storeF(src("wi", r), loadF(add(g("bi"), g("t")), 8 * r))),
-  ]);
+  const scatter = [
+    ...perPair([...scatterPair("wr", "br"), ...scatterPair("wi", "bi")]),
+    ...lastC([
+      ...lanes((r) => storeF(src("wr", r), loadF(add(g("br"), g("t")), 8 * r))),
+      ...lanes((r) => storeF(src("wi", r), loadF(add(g("bi"), g("t")), 8 * r))),
+    ]),
+  ];
   const zero = [
     ...f.set("c", i32(0)),
     ...whileDo(ltU(g("c"), g("nz")), [
