@@ -52,9 +52,9 @@
  * the solver before its loops were fused, 2.21× with numpy 1.24.2). jet2d 1.1.0 (band layout,
  * Basdevant form, radix-4): about 4.1–4.2 ms against NumPy's 6.4–7.2 ms, 1.56–1.70× (0.68× for
  * 1.0.0 in the same conditions; load 3.7–6.5); since 104fce5 (its transforms in WebAssembly SIMD,
- * the same bits) 2.4–4.2 ms against NumPy's 6.4–13 ms at load 2.2–6.6, 1.86–3.72× in seven runs
- * (the solver before it, in the same hours: 5.6–6.7 ms, 1.23–1.61×; "jet2d: the transforms in
- * WebAssembly SIMD" in docs/benchmarks.md). convection1d and era5 (yardsticks since 6f67ad0,
+ * the same bits; 1b49c65 the last of it) 2.2–4.2 ms against NumPy's 6.1–13 ms at load 2.2–6.6,
+ * 1.86–3.72× in ten runs (the solver before it, in the same hours: 4.2–6.7 ms, 1.23–1.68×;
+ * "jet2d: the transforms in WebAssembly SIMD" in docs/benchmarks.md). convection1d and era5 (yardsticks since 6f67ad0,
  * 2026-12-03): see "Solvers vs NumPy: convection1d and era5" in docs/benchmarks.md.
  * @module
  */
