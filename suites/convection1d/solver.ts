@@ -138,6 +138,63 @@ export function irfftRow(
   }
 }
 
+/**
+ * One step of a trajectory: the product of the half spectrum (`zr`, `zi`, k = 0 … n/2) with the
+ * multiplier row at `o` of (`tr`, `ti`), then {@link irfftRow} of it into `out` from `x0`, the
+ * product formed where the unpacking reads it: each bin's product w_k feeds the unpacked values
+ * k and n/2 − k, so bins k and n/2 − k are taken together and each product is formed once, with
+ * the same operations as the separate product loop (w = z·m: re z·re m − im z·im m,
+ * re z·im m + im z·re m). The same bits as that loop followed by `irfftRow` (`solver_test.ts`).
+ * n ≥ 2, a power of two; `sr`, `si` of length n/2.
+ */
+export function shiftRow(
+  zr: Float64Array,
+  zi: Float64Array,
+  tr: Float64Array,
+  ti: Float64Array,
+  o: number,
+  n: number,
+  out: Float32Array,
+  x0: number,
+  sr: Float64Array,
+  si: Float64Array,
+): void {
+  const { cos, sin } = fftTables(n), m = n >> 1, { rev } = fftTables(m);
+  for (let k = 0; 2 * k <= m; k++) {
+    const j = m - k;
+    const ar = tr[o + k], ai = ti[o + k], br = tr[o + j], bi = ti[o + j];
+    const pr = zr[k] * ar - zi[k] * ai, pi = zr[k] * ai + zi[k] * ar; // w_k
+    const qr = zr[j] * br - zi[j] * bi, qi = zr[j] * bi + zi[j] * br; // w_{m−k}
+    {
+      // unpacked value k: a = re w_k, c = re w_{m−k}; bins 0 and n/2 real
+      const b = k === 0 ? 0 : pi, d = k === 0 ? 0 : qi;
+      const er = 0.5 * (pr + qr), ei = 0.5 * (b - d);
+      const dr = 0.5 * (pr - qr), di = 0.5 * (b + d);
+      const cr = cos[k], ci = sin[k];
+      const or = dr * cr - di * ci, oi = dr * ci + di * cr;
+      const r = rev[k];
+      sr[r] = er - oi;
+      si[r] = ei + or;
+    }
+    if (k !== 0 && j !== k) {
+      // unpacked value m − k: a = re w_{m−k}, c = re w_k
+      const er = 0.5 * (qr + pr), ei = 0.5 * (qi - pi);
+      const dr = 0.5 * (qr - pr), di = 0.5 * (qi + pi);
+      const cr = cos[j], ci = sin[j];
+      const or = dr * cr - di * ci, oi = dr * ci + di * cr;
+      const r = rev[j];
+      sr[r] = er - oi;
+      si[r] = ei + or;
+    }
+  }
+  fftPassesAt(sr, si, 0, m, true, true, false);
+  const s = 1 / m;
+  for (let j = 0; j < m; j++) {
+    out[x0 + 2 * j] = sr[j] * s;
+    out[x0 + 2 * j + 1] = si[j] * s;
+  }
+}
+
 /** The last {@link multiplierTable}: reference jobs of one IC each reuse it. */
 let lastTable: { key: string; tr: Float64Array; ti: Float64Array } | undefined;
 
@@ -177,8 +234,8 @@ function multiplierTable(
  * `progress(done, total)` counts IC-steps.
  *
  * Per IC (n a power of two): the half spectrum of the IC (`rfftInto`, once); per step the product
- * with the step's row of multipliers (k = 0 … n/2) and the inverse real transform
- * ({@link irfftRow}: `irfftInto`'s arithmetic, writing the float32 row). Since suite 1.1.0 (2026-12-03); 1.0.0 ran complex transforms of
+ * with the step's row of multipliers (k = 0 … n/2) and the inverse real transform, writing the
+ * float32 row ({@link shiftRow}: the product and `irfftInto`'s arithmetic, fused). Since suite 1.1.0 (2026-12-03); 1.0.0 ran complex transforms of
  * length n on two ICs at once, whose round-off coupled the pair. Not one float32 value of the
  * smoke or standard tier's reference moved (the float64 round-off did).
  *
@@ -261,7 +318,6 @@ export function convectionTrajectoriesInto(
   const { tr, ti } = multiplierTable(n, steps, dt, beta, length);
   const h = (n >> 1) + 1;
   const zr = new Float64Array(h), zi = new Float64Array(h); // the IC's half spectrum
-  const wr = new Float64Array(h), wi = new Float64Array(h); // the step's
   const sr = new Float64Array(n >> 1), si = new Float64Array(n >> 1); // the transforms' work
   const total = count * steps;
   for (let i = 0; i < count; i++) {
@@ -269,13 +325,7 @@ export function convectionTrajectoriesInto(
     out.set(ics.subarray(i * n, (i + 1) * n), row);
     rfftInto(ics, i * n, n, zr, zi, 0, 1, sr, si);
     for (let m = 1; m <= steps; m++) {
-      const o = (m - 1) * h;
-      for (let k = 0; k < h; k++) {
-        const mr = tr[o + k], mi = ti[o + k];
-        wr[k] = zr[k] * mr - zi[k] * mi;
-        wi[k] = zr[k] * mi + zi[k] * mr;
-      }
-      irfftRow(wr, wi, n, out, row + m * n, sr, si);
+      shiftRow(zr, zi, tr, ti, (m - 1) * h, n, out, row + m * n, sr, si);
       progress?.(i * steps + m, total);
     }
   }
