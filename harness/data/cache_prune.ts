@@ -24,9 +24,10 @@
  * Safe beside a run of the current code, which reads and writes only current entries and the
  * current layout: a folder is first renamed to `<name>.pruning-<pid>-<id>` (readers see it whole
  * or not at all), then removed; a prune that was interrupted leaves such a folder, which the next
- * prune removes once its process is gone. A features file of the current name (`EBFEAT01`) is
+ * prune removes once its process is gone (likewise a features file it had renamed aside). A
+ * features file of the current name in another format (`EBFEAT01`, or too short for a magic) is
  * renamed aside and checked again, and put back if a run replaced it meanwhile with a current one
- * (without overwriting a newer one). A run of an older emubench that shares the cache may need
+ * (without overwriting a newer one, where the file system has hard links). A run of an older emubench that shares the cache may need
  * what a prune removes: it computes it again.
  *
  * @example
@@ -107,9 +108,15 @@ async function entries(dir: string): Promise<Deno.DirEntry[]> {
   }
 }
 
-/** Bytes of the regular files under `path` (links not followed). */
+/** Bytes of the regular files under `path` (links not followed; 0 for what is gone meanwhile). */
 async function sizeOf(path: string): Promise<number> {
-  const st = await Deno.lstat(path);
+  let st: Deno.FileInfo;
+  try {
+    st = await Deno.lstat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return 0; // removed by another prune meanwhile
+    throw e;
+  }
   if (st.isFile) return st.size;
   if (!st.isDirectory) return 0;
   let n = 0;
@@ -171,7 +178,13 @@ export async function planCachePrune(
   }
   const out: PruneItem[] = [];
   const add = async (path: string, kind: PruneItem["kind"], why: string, magic?: string) =>
-    out.push({ path, bytes: await sizeOf(path), kind, why, ...(magic ? { magic } : {}) });
+    out.push({
+      path,
+      bytes: await sizeOf(path),
+      kind,
+      why,
+      ...(magic !== undefined ? { magic } : {}),
+    });
   /** Folders (not links) of `dir`, and the leftovers of interrupted prunes in it. */
   const folders = async (dir: string) => {
     const found: Deno.DirEntry[] = [];
@@ -214,9 +227,14 @@ export async function planCachePrune(
         const keep = cur.features(request);
         const featuresDir = join(entry, "features");
         for (const f of await entries(featuresDir)) {
+          const path = join(featuresDir, f.name);
+          const left = PRUNING.exec(f.name);
+          if (f.isFile && left && !running(Number(left[1]))) {
+            await add(path, "leftover", "left by a prune that was interrupted");
+            continue;
+          }
           const fm = FEATURES.exec(f.name);
           if (!f.isFile || !fm) continue;
-          const path = join(featuresDir, f.name);
           const magic = await magicOf(path);
           if (!keep.has(fm[1])) {
             await add(path, "features", "a features layout the current code does not read");
@@ -253,6 +271,22 @@ async function renameAside(path: string): Promise<string> {
 }
 
 /**
+ * File `aside` back at `path` unless a file took that place meanwhile (then `aside` is removed):
+ * a hard link, which never replaces; where the file system has none, a rename.
+ */
+async function putBack(aside: string, path: string): Promise<void> {
+  try {
+    await Deno.link(aside, path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AlreadyExists)) {
+      await Deno.rename(aside, path); // no hard links here: both files are of the current format
+      return;
+    }
+  }
+  await Deno.remove(aside);
+}
+
+/**
  * Remove what {@link planCachePrune} listed: each folder renamed aside then removed, each file
  * removed; a features file listed for its older format only if it still has that format (else it
  * is put back, unless a newer one took its place). Things already gone are skipped. Returns what
@@ -271,8 +305,7 @@ export async function removePruned(
           const aside = await renameAside(item.path);
           if ((await magicOf(aside)) !== item.magic) {
             // A run wrote the current format meanwhile: back in place, never over a newer file.
-            await Deno.link(aside, item.path).catch(() => {});
-            await Deno.remove(aside);
+            await putBack(aside, item.path);
             continue;
           }
           await Deno.remove(aside);

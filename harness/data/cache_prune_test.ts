@@ -131,6 +131,54 @@ Deno.test("removePruned puts back a current-layout file a run rewrote in the cur
   }
 });
 
+Deno.test("removePruned: a current-layout file too short for a magic is listed, and put back if a run rewrote it meanwhile", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "prune_" });
+  try {
+    const rel = `toy/v2/seed1-n2-t5-p0000abcd.zarr/features/${CUR}.bin`, path = join(dir, rel);
+    await put(dir, "toy/v2/seed1-n2-t5-p0000abcd.zarr/zarr.json", "{}");
+    await put(dir, rel, "EBF"); // cut short: 3 bytes
+    const plan = await planCachePrune(dir, current);
+    assert.deepEqual(plan.map((i) => [i.kind, i.bytes, i.magic]), [["features", 3, ""]]);
+    await Deno.writeFile(`${path}.new`, featureBytes("EBFEAT02", 40));
+    await Deno.rename(`${path}.new`, path);
+    const { removed } = await removePruned(plan);
+    assert.deepEqual(removed, []);
+    assert.equal((await Deno.readFile(path)).length, 48, "the rewritten file is in place");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("planCachePrune: a features file an interrupted prune renamed aside is removed once its process is gone", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "prune_" });
+  try {
+    const features = "toy/v2/seed1-n2-t5-p0000abcd.zarr/features";
+    await put(dir, "toy/v2/seed1-n2-t5-p0000abcd.zarr/zarr.json", "{}");
+    await put(dir, `${features}/${CUR}.bin`, featureBytes("EBFEAT02", 8)); // current: kept
+    await put(
+      dir,
+      `${features}/${OLD}.bin.pruning-999999999-0123abcd`,
+      featureBytes("EBFEAT01", 4),
+    );
+    await put(dir, `${features}/${OLD}.bin.pruning-${Deno.pid}-0123abcd`, "x"); // running: kept
+    const plan = await planCachePrune(dir, current);
+    const got = plan.map((i) => [i.path.slice(dir.length + 1), i.kind, i.bytes]);
+    assert.deepEqual(
+      got,
+      Deno.build.os === "linux"
+        ? [[`${features}/${OLD}.bin.pruning-999999999-0123abcd`, "leftover", 12]]
+        : [],
+    );
+    await removePruned(plan);
+    assert.deepEqual(await files(join(dir, features)), [
+      `${CUR}.bin`,
+      `${OLD}.bin.pruning-${Deno.pid}-0123abcd`,
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("planCachePrune: a leftover of an interrupted prune is removed once its process is gone; links are not followed", async () => {
   const dir = await Deno.makeTempDir({ prefix: "prune_" });
   const outside = await Deno.makeTempDir({ prefix: "prune_outside_" });
