@@ -101,50 +101,17 @@ export function convectionShift(
 }
 
 /**
- * `irfftInto(wr, wi, 0, 1, n, out, x0, zr, zi)` of `metrics/fft.ts` with the same arithmetic in
- * the same order, two of its passes folded into neighbours: the half-spectrum unpacking writes
- * each value straight to its bit-reversed position (`fftPassesAt` then runs the butterflies alone),
- * and the inverse's 1/m (m = n/2) is applied while the float32 row is written (x·(1/m), exact for
- * m = 2^b, is the transform's own scaling). The same bits (`solver_test.ts` compares with
- * `irfftInto`). n ≥ 4, a power of two; `zr`, `zi` of length n/2.
- */
-export function irfftRow(
-  wr: Float64Array,
-  wi: Float64Array,
-  n: number,
-  out: Float32Array,
-  x0: number,
-  zr: Float64Array,
-  zi: Float64Array,
-): void {
-  const { cos, sin } = fftTables(n), m = n >> 1, { rev } = fftTables(m);
-  for (let k = 0; k < m; k++) {
-    const a = wr[k], c = wr[m - k];
-    // Bins 0 and n/2 are real (their imaginary parts are dropped).
-    const b = k === 0 ? 0 : wi[k], d = k === 0 ? 0 : wi[m - k];
-    const er = 0.5 * (a + c), ei = 0.5 * (b - d);
-    const dr = 0.5 * (a - c), di = 0.5 * (b + d);
-    const cr = cos[k], ci = sin[k]; // e^{+2πik/n}
-    const or = dr * cr - di * ci, oi = dr * ci + di * cr;
-    const r = rev[k];
-    zr[r] = er - oi;
-    zi[r] = ei + or;
-  }
-  fftPassesAt(zr, zi, 0, m, true, true, false);
-  const s = 1 / m;
-  for (let j = 0; j < m; j++) {
-    out[x0 + 2 * j] = zr[j] * s;
-    out[x0 + 2 * j + 1] = zi[j] * s;
-  }
-}
-
-/**
  * One step of a trajectory: the product of the half spectrum (`zr`, `zi`, k = 0 … n/2) with the
- * multiplier row at `o` of (`tr`, `ti`), then {@link irfftRow} of it into `out` from `x0`, the
- * product formed where the unpacking reads it: each bin's product w_k feeds the unpacked values
- * k and n/2 − k, so bins k and n/2 − k are taken together and each product is formed once, with
- * the same operations as the separate product loop (w = z·m: re z·re m − im z·im m,
- * re z·im m + im z·re m). The same bits as that loop followed by `irfftRow` (`solver_test.ts`).
+ * multiplier row at `o` of (`tr`, `ti`), then the inverse real transform of it into `out` from
+ * `x0`: `irfftInto(w, 0, 1, n, out, x0)` of `metrics/fft.ts` with the same arithmetic in the same
+ * order, three of its passes folded into neighbours. The product is formed where the
+ * half-spectrum unpacking reads it: each bin's product w_k feeds the unpacked values k and
+ * n/2 − k, so bins k and n/2 − k are taken together and each product is formed once, with the
+ * same operations as a separate product loop (w = z·m: re z·re m − im z·im m,
+ * re z·im m + im z·re m); the unpacking writes each value straight to its bit-reversed position
+ * (`fftPassesAt` then runs the butterflies alone); the inverse's 1/m (m = n/2) is applied while
+ * the float32 row is written (x·(1/m), exact for m = 2^b, is the transform's own scaling). The
+ * same bits as that product loop followed by `irfftInto` (`solver_test.ts`).
  * n ≥ 2, a power of two; `sr`, `si` of length n/2.
  */
 export function shiftRow(
