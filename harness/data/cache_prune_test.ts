@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { filesUnder } from "../../fixtures/files.ts";
 import { type CacheCurrent, planCachePrune, removePruned } from "./cache_prune.ts";
 import { isInputError } from "../core/errors.ts";
 
@@ -18,17 +19,6 @@ async function put(dir: string, rel: string, bytes: Uint8Array | string): Promis
   await Deno.mkdir(join(path, ".."), { recursive: true });
   if (typeof bytes === "string") await Deno.writeTextFile(path, bytes);
   else await Deno.writeFile(path, bytes);
-}
-
-/** Every file under `dir`, relative, sorted. */
-async function files(dir: string, rel = ""): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(join(dir, rel))) {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory) out.push(...await files(dir, r));
-    else out.push(r);
-  }
-  return out.sort();
 }
 
 /** The suite "toy" at version 2, tag -p0000abcd, whose requests read the layout CUR only. */
@@ -80,7 +70,7 @@ Deno.test("planCachePrune lists exactly what the current code never reads, with 
   const dir = await Deno.makeTempDir({ prefix: "prune_" });
   try {
     const keep = await populate(dir);
-    const before = await files(dir);
+    const before = await filesUnder(dir);
     const plan = await planCachePrune(dir, current);
     const got = plan.map((i) => [i.path.slice(dir.length + 1), i.kind, i.bytes]);
     assert.deepEqual(
@@ -95,11 +85,11 @@ Deno.test("planCachePrune lists exactly what the current code never reads, with 
         [`toy/v2/seed3-n1-t7-p0000abcd.zarr/features/${CUR}.bin`, "features", 16],
       ].sort(),
     );
-    assert.deepEqual(await files(dir), before, "a plan changes nothing");
+    assert.deepEqual(await filesUnder(dir), before, "a plan changes nothing");
     const { removed, bytes } = await removePruned(plan);
     assert.equal(removed.length, plan.length);
     assert.equal(bytes, 2 + 102 + 32 + 2 + 2 + 16 + 16);
-    const after = await files(dir);
+    const after = await filesUnder(dir);
     assert.deepEqual(after, keep);
     // Nothing left to remove; nothing renamed aside left behind.
     assert.deepEqual(await planCachePrune(dir, current), []);
@@ -123,7 +113,7 @@ Deno.test("removePruned puts back a current-layout file a run rewrote in the cur
     const { removed } = await removePruned(plan);
     assert.deepEqual(removed, []);
     assert.equal((await Deno.readFile(path)).length, 48, "the new file is in place");
-    assert.deepEqual(await files(join(dir, "toy/v2/seed1-n2-t5-p0000abcd.zarr/features")), [
+    assert.deepEqual(await filesUnder(join(dir, "toy/v2/seed1-n2-t5-p0000abcd.zarr/features")), [
       `${CUR}.bin`,
     ]);
   } finally {
@@ -170,7 +160,7 @@ Deno.test("planCachePrune: a features file an interrupted prune renamed aside is
         : [],
     );
     await removePruned(plan);
-    assert.deepEqual(await files(join(dir, features)), [
+    assert.deepEqual(await filesUnder(join(dir, features)), [
       `${CUR}.bin`,
       `${OLD}.bin.pruning-${Deno.pid}-0123abcd`,
     ]);
@@ -194,7 +184,7 @@ Deno.test("planCachePrune: a leftover of an interrupted prune is removed once it
       : [];
     assert.deepEqual(got, leftovers);
     await removePruned(plan);
-    assert.deepEqual(await files(outside), ["v1/seed1-n2-t5.zarr/zarr.json"]);
+    assert.deepEqual(await filesUnder(outside), ["v1/seed1-n2-t5.zarr/zarr.json"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
     await Deno.remove(outside, { recursive: true });

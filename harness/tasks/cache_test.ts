@@ -1,21 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { filesUnder } from "../../fixtures/files.ts";
 import { evaluate } from "./run.ts";
 import { currentCache } from "./cache.ts";
 import { planCachePrune } from "../data/cache_prune.ts";
 import { sequentialReference } from "../data/reference_store.ts";
 import { getSuite } from "../../suites/mod.ts";
-
-/** Every file under `dir`, relative, sorted. */
-async function files(dir: string, rel = ""): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(join(dir, rel))) {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory) out.push(...await files(dir, r));
-    else out.push(r);
-  }
-  return out.sort();
-}
 
 Deno.test("currentCache: what real runs write (references, features) is current, so a prune keeps it; an older version and layout are not", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cache_current_" });
@@ -39,7 +29,7 @@ Deno.test("currentCache: what real runs write (references, features) is current,
         scoring: "inline",
       });
     }
-    const written = await files(dir);
+    const written = await filesUnder(dir);
     const features = written.filter((f) => /\/features\/features-[0-9a-f]{16}\.bin$/.test(f));
     assert.ok(features.length >= 3, `features written: ${written.join("\n")}`);
     assert.deepEqual(await planCachePrune(dir, currentCache()), [], "nothing a run wrote is stale");
