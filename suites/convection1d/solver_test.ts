@@ -99,7 +99,7 @@ Deno.test("linearity and the semigroup property", () => {
   check(maxAbsDiff(twice, once) < 1e-13, `semigroup ${maxAbsDiff(twice, once)}`);
 });
 
-Deno.test("batch trajectories: layout, pairing does not mix ICs, odd counts", () => {
+Deno.test("batch trajectories: layout, each IC its own exact shift, odd counts", () => {
   const n = 128, count = 3, steps = 5, dt = 0.01;
   const ics = new Float32Array(count * n);
   for (let i = 0; i < count; i++) ics.set(fourierSeriesIc(n, 5, 8, i), i * n);

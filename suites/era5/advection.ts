@@ -421,7 +421,11 @@ export function evaluateTiltedFields(
   }
   const [ra, rb] = rs, [oa, ob] = outs;
   if (rb.cosPy !== ra.cosPy || rb.sinPy !== ra.sinPy || rb.lmax !== ra.lmax || rb.n !== ra.n) {
-    throw new TypeError("Cannot evaluate the rotations together: expected one shared frame");
+    throw new TypeError(
+      `Cannot evaluate the rotations together: expected one shared frame (the same nside and α, ` +
+        `tiltedRotation's cosPy and sinPy arrays), found ${ra.n} and ${rb.n} pixels, lmax ` +
+        `${ra.lmax} and ${rb.lmax}, ${rb.cosPy === ra.cosPy ? "the same" : "other"} frame arrays`,
+    );
   }
   const { n, lmax: L, cosPy: cp, sinPy: sp } = ra, w = L + 1;
   const shift = OMEGA_PER_HOUR * hours, ct = Math.cos(shift), st = Math.sin(shift);

@@ -1,4 +1,4 @@
-import { assert, assertAlmostEquals } from "./_asserts.ts";
+import { assert, assertAlmostEquals, assertThrows } from "./_asserts.ts";
 import {
   applyMat3,
   BELL_CENTRE,
@@ -225,6 +225,11 @@ Deno.test("evaluateTilted / evaluateTiltedFields: bit for bit the plain per-pixe
   const three = evaluateTiltedFields([rs[0], rs[1], rs[0]], 6);
   assert(three[2].every((v, p) => Object.is(v, three[0][p])), "three fields");
   const other = { ...rs[1], cosPy: Float64Array.from(rs[1].cosPy) };
+  assertThrows(
+    () => evaluateTiltedFields([rs[0], other], 6),
+    TypeError,
+    "found 768 and 768 pixels, lmax 8 and 8, other frame arrays",
+  );
   for (
     const bad of [
       () => evaluateTiltedFields([rs[0], other], 6),
