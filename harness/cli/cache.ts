@@ -50,8 +50,10 @@ export const cacheCommand = defineCommand({
   notes: [
     "Removed: folders of other versions of a built-in suite (references, spin-ups, features),",
     "entries of other physics tags, feature files of other layouts or of the older format",
-    "(EBFEAT01), frontier timings of other versions. Kept: everything this version reads, other",
-    "suites' folders, files it does not recognise. A run of this version may go on meanwhile;",
+    "(EBFEAT01), frontier timings of other versions, what an interrupted prune left renamed",
+    "aside (<name>.pruning-<pid>-<id>, once its process is gone). Kept: everything this version",
+    "reads, other suites' folders, files it does not recognise. A run of this version may go on",
+    "meanwhile;",
     "a run of an older version sharing the cache computes again what it needs.",
   ],
   run: async (v, positionals) => {
