@@ -2,6 +2,7 @@
  * Web Worker of {@link ScoringThread} (`./scoring.ts`): builds a registered suite's trackers
  * (`suiteTrackers`, exactly as the calling thread would) and applies the observations it is sent,
  * in the order they were made, so its rows are bit for bit those of scoring in the calling thread.
+ * On suites with small states it first warms its fresh isolate up (`warmUpTrackers`).
  *
  * Messages in: `{ kind: "init", suite, run, ring }`, then batches (see {@link OP_FIELDS}): `{ kind:
  * "block", at, meta, data, features, bytes }` in the shared `ring`, or `{ kind: "ops", meta, data,
@@ -14,7 +15,7 @@
  */
 import { loadBuiltInSuite } from "../../suites/loaders.ts";
 import type { TrackerSet } from "../../metrics/tracker.ts";
-import { suiteTrackers, type TrackedRun } from "./suite_trackers.ts";
+import { suiteTrackers, type TrackedRun, warmUpTrackers } from "./suite_trackers.ts";
 import { OP_DIVERGED, OP_FIELDS, OP_INITIAL, OP_STEP, type ScoringMessage } from "./scoring_ops.ts";
 
 const scope = self as unknown as {
@@ -59,7 +60,15 @@ async function handle(msg: ScoringMessage): Promise<void> {
   try {
     if (msg.kind === "init") {
       ring = msg.ring;
-      trackers = suiteTrackers(await loadBuiltInSuite(msg.suite), msg.run as TrackedRun);
+      const suite = await loadBuiltInSuite(msg.suite);
+      trackers = suiteTrackers(suite, msg.run as TrackedRun);
+      // Compile the trackers' code (the rows' above all) before the run needs it; batches
+      // arriving meanwhile wait in the ring.
+      try {
+        warmUpTrackers(suite, msg.run as TrackedRun);
+      } catch {
+        // Synthetic states a suite's trackers refuse: the run's own states are what count.
+      }
     } else if (msg.kind === "block") {
       if (!failed) {
         const { at, features: nf, data: nd, meta: nm } = msg, d = at + 8 * nf;
