@@ -304,6 +304,7 @@ function inlineDevice(d: DeviceScoring): Scoring {
     observe: (ic, step, pred, ref) => d.observe(ic, step, pred, ref),
     diverged: (ic, step) => d.diverged(ic, step),
     settle: () => Promise.resolve(),
+    ready: () => Promise.resolve(),
     finish: () => Promise.resolve(d.finish()),
     close: () => {},
   };
@@ -378,6 +379,18 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     seed,
     data: { startHours, latLon },
   });
+  // The scoring opens as soon as the run it tracks is known (N, T and a data file's dates), before
+  // the reference and the sessions: a worker loads its suite, warms up and builds its trackers
+  // meanwhile. Device reductions score inline, with trackers of the opened reductions (below).
+  let scoring: Scoring | undefined, opened = 0;
+  const openEarly = () => {
+    if (onDevice) return;
+    opened = performance.now();
+    scoring = openScoring(suite, tracked(), o.scoring);
+  };
+  // Closed on every way out of this function (a failed reference, backend or session too), so no
+  // worker is left running; after the rollout's own close this does nothing.
+  using _closeScoring = { [Symbol.dispose]: () => scoring?.close() };
   // The reference by step windows (the cache's chunk files, or a data file's array); whole
   // (`reference`) only where a caller needs every step at once: data files, --save-trajectories,
   // --frontier.
@@ -396,12 +409,14 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     ({ count: N, steps: T, reference, startHours, latLon } = ds);
     source = arrayReferenceSource(reference, N, T, S);
     dataSource = ds.note ? `${o.data} (${ds.note})` : o.data;
+    openEarly();
   } else {
     N = positiveInt(o.ics, "--ics") ?? tier.ics;
     T = positiveInt(o.steps, "--steps") ?? tier.steps;
     checkReferenceFits(N, T, S);
     // Before the reference is solved: a history window longer than the horizon cannot run.
     checkHistoryFits(model, plan.history, T);
+    openEarly();
     log(`reference: ${suite.id} v${suite.version}, ${N} ICs × ${T} steps (seed ${seed})`);
     const store = o.referenceStore ??
       (await import("../data/reference_cache.ts")).fileReferenceStore(
@@ -497,7 +512,9 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       }`,
     );
   }
-  const trackers = device ? inlineDevice(device) : openScoring(suite, trackedRun, o.scoring);
+  const trackers = device ? inlineDevice(device) : scoring!;
+  let readyMs: number | undefined;
+  trackers.ready().then(() => readyMs = performance.now() - opened, () => {});
   // The reference read together with its features, which go to the trackers with each state.
   const partSource = sliceReferenceSource(source, part.first, part.count);
   const featured = features &&
@@ -534,6 +551,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     }
   }
   let stats: Awaited<ReturnType<typeof rollout>>, scored: ScoredRun;
+  const setUpMs = performance.now() - opened;
   try {
     stats = await rollout({
       sessions,
@@ -598,6 +616,14 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   } finally {
     trackers.close();
     await reductions?.close();
+  }
+  if (trackers.where === "worker" && readyMs !== undefined) {
+    log(
+      `scoring worker ready after ${readyMs.toFixed(0)} ms of a ${setUpMs.toFixed(0)} ms ` +
+        `set-up (from its start to the rollout's${
+          readyMs <= setUpMs ? "" : "; the rollout started first, its states queued in the ring"
+        })`,
+    );
   }
   const rows = scored.rows;
   let frontier: Result["frontier"];

@@ -81,6 +81,13 @@ export interface Scoring {
   settle(): Promise<void>;
   /** Rows, seconds and (with `ics`) states, once every observation was applied. */
   finish(ics?: readonly number[]): Promise<ScoredRun>;
+  /**
+   * Resolves once the trackers are built and ready for the run: on a worker, when it has loaded
+   * its suite, warmed its isolate up and built them (rejects with the worker's error, or when it
+   * is closed first); inline, at once. Optional to await: observations sent before it wait in
+   * the ring.
+   */
+  ready(): Promise<void>;
   /** Stop the worker, if any (idempotent; call in `finally`). */
   close(): void;
 }
@@ -190,6 +197,7 @@ export function inlineScoring(trackers: TrackerSet): Scoring {
     observe: (ic, step, pred, ref, features) => trackers.observe(ic, step, pred, ref, features),
     diverged: (ic, step) => trackers.diverged(ic, step),
     settle: () => Promise.resolve(),
+    ready: () => Promise.resolve(),
     finish: (ics) =>
       Promise.resolve({
         rows: trackers.rows(),
@@ -254,6 +262,9 @@ export class ScoringThread implements Scoring {
   #error: Error | undefined;
   #done: { resolve: (r: ScoredRun) => void; reject: (e: Error) => void } | undefined;
   #closed = false;
+  readonly #ready: Promise<void>;
+  #readyResolve: (() => void) | undefined;
+  #readyReject: ((e: Error) => void) | undefined;
   #batches = 0;
   #transferred = 0;
 
@@ -266,6 +277,11 @@ export class ScoringThread implements Scoring {
     this.#maxQueued = options.maxQueuedBytes ?? 8 * 2 ** 20;
     this.#flushValues = options.flushValues ?? 2 ** 19;
     this.#data = new Float32Array(Math.min(this.#flushValues, 2 ** 16));
+    this.#ready = new Promise<void>((resolve, reject) => {
+      this.#readyResolve = resolve;
+      this.#readyReject = reject;
+    });
+    this.#ready.catch(() => {}); // not awaiting it is fine: the error shows at settle/finish
     const shared = typeof SharedArrayBuffer === "function" &&
       (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
     const ringBytes = 8 * Math.ceil((this.#maxQueued + 8 * this.#flushValues) / 8);
@@ -292,6 +308,8 @@ export class ScoringThread implements Scoring {
       this.#queued -= msg.bytes as number;
       if (this.#inRing.shift()) this.#blocks.shift();
       this.#wake();
+    } else if (msg.kind === "ready") {
+      this.#readyResolve?.();
     } else if (msg.kind === "error") {
       this.#failed(rebuilt(msg as unknown as { name: string; message: string; stack?: string }));
     } else if (msg.kind === "done") {
@@ -303,6 +321,7 @@ export class ScoringThread implements Scoring {
 
   #failed(err: Error): void {
     this.#error ??= err;
+    this.#readyReject?.(this.#error);
     this.#wake();
     this.#done?.reject(this.#error);
     this.#done = undefined;
@@ -440,6 +459,10 @@ export class ScoringThread implements Scoring {
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
     if (this.#error) throw this.#error;
+  }
+
+  ready(): Promise<void> {
+    return this.#ready;
   }
 
   finish(ics?: readonly number[]): Promise<ScoredRun> {

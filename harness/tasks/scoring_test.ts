@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { evaluate, type EvaluateOptions } from "./run.ts";
 import { openScoring, ScoringThread } from "./scoring.ts";
+import { memoryReferenceStore } from "../data/reference_store.ts";
 import { suiteTrackers } from "./context.ts";
 import { blowUpGraph } from "../../fixtures/graphs.ts";
 import { assertSameRows } from "../../fixtures/rows.ts";
@@ -202,4 +203,70 @@ Deno.test("batches through a small ring (wrapping, full, too small) give the inl
       s.close();
     }
   }
+});
+
+Deno.test("a run failing after its scoring worker started stops the worker and rejects with the error", async () => {
+  // evaluate() opens the scoring before it reads the reference: a failed reference must not
+  // leave the worker running. Workers are counted through a subclass of the global Worker.
+  const Original = globalThis.Worker;
+  let started = 0, terminated = 0;
+  globalThis.Worker = class extends Original {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      started++;
+    }
+    override terminate(): void {
+      terminated++;
+      super.terminate();
+    }
+  };
+  // A reference that fails to generate (an empty store: a miss).
+  const broken = new Error("the reference solver failed");
+  try {
+    let caught: unknown;
+    const t = performance.now();
+    try {
+      await evaluate({
+        ...smoke,
+        suite: "convection1d",
+        model: "baseline:persistence",
+        scoring: "worker",
+        referenceStore: memoryReferenceStore(),
+        generateReference: () => Promise.reject(broken),
+      });
+    } catch (e) {
+      caught = e;
+    }
+    const ms = performance.now() - t;
+    if (caught !== broken) throw new Error(`expected the store's error, found ${caught}`);
+    if (started !== 1) throw new Error(`${started} workers started, expected 1 (opened early)`);
+    if (terminated !== 1) throw new Error(`${terminated} of ${started} workers terminated`);
+    if (ms > 10_000) throw new Error(`rejected after ${ms.toFixed(0)} ms`);
+  } finally {
+    globalThis.Worker = Original;
+  }
+});
+
+Deno.test("ready(): resolves once the worker built its trackers, rejects when closed first", async () => {
+  const run = { ics: 1, steps: 1, history: 1, summarySteps: [], seed: 0 };
+  const s = new ScoringThread("convection1d", run);
+  let early: unknown;
+  try {
+    await s.ready();
+    // Ready: the trackers exist, so an observation is applied without waiting for a load.
+    const y = new Float32Array(1024);
+    s.observeInitial(0, y);
+    s.observe(0, 1, y, y);
+    await s.settle();
+    const { rows } = await s.finish();
+    if (rows.length === 0) throw new Error("no rows");
+  } finally {
+    s.close();
+  }
+  const closed = new ScoringThread("convection1d", run);
+  closed.close();
+  await closed.ready().catch((e) => (early = e));
+  if (!(early instanceof Error) || !/closed/.test(early.message)) throw new Error(`${early}`);
+  const inline = openScoring(getSuite("convection1d"), run, "inline");
+  await inline.ready();
 });
