@@ -14,8 +14,11 @@
  *   scores: mse/nrmse, split, energy, spectra, diagnostics, stability, temporal, anchors), per
  *   IC·step, in the thread that runs the model (`--scoring inline`);
  * - engine+metrics worker: the same trackers on a worker thread (`harness/tasks/scoring.ts`,
- *   `--scoring worker`), its start (about 0.2–0.3 s of CPU) counted in every round, as a run
- *   pays it once.
+ *   `--scoring worker`), its start (loading the suite, warming up, building the trackers)
+ *   counted in every round, as a run that opened it with the rollout would pay it once;
+ * - engine+metrics worker, started during set-up: the same, the worker opened before the clock
+ *   starts and its `ready()` awaited, as `emubench run` opens it (`evaluate()` starts it before
+ *   reading the reference and opening the sessions, so its start overlaps that set-up);
  * - engine+metrics worker, cached features: the same, handed the reference features
  *   (`harness/tasks/suite_trackers.ts` `suiteFeatures`: the reference's spectra, energy and
  *   diagnostics), as `emubench run` does once a reference's features are in the cache, where
@@ -131,6 +134,7 @@ for (const name of chosen) {
     engine: [] as Timing[],
     metrics: [] as Timing[],
     worker: [] as Timing[],
+    started: [] as Timing[],
     featured: [] as Timing[],
     device: [] as Timing[],
   };
@@ -168,11 +172,18 @@ for (const name of chosen) {
     featureValues.set(features.compute(ics.subarray(i * S, (i + 1) * S)), i * F);
   }
   const featuresOf = (ic: number) => featureValues.subarray(ic * F, (ic + 1) * F);
-  const engine = async (scoring: "none" | "inline" | "worker", featured = false) => {
+  const engine = async (
+    scoring: "none" | "inline" | "worker",
+    featured = false,
+    startedBefore = false,
+  ) => {
     const withMetrics = scoring !== "none";
+    // startedBefore: opened and ready before the clock, as evaluate() opens it during its set-up.
+    const early = withMetrics && startedBefore ? openScoring(suite, run, scoring) : undefined;
+    await early?.ready();
     const t0 = performance.now(), c0 = cpuMs();
-    // The worker's start (loading the suites) is counted: evaluate() pays it once per run.
-    const trackers = withMetrics ? openScoring(suite, run, scoring) : undefined;
+    // Otherwise the worker's start (loading its suite, warming up) is counted.
+    const trackers = early ?? (withMetrics ? openScoring(suite, run, scoring) : undefined);
     await rollout({
       ...rolloutBase,
       observer: trackers
@@ -212,6 +223,7 @@ for (const name of chosen) {
   await bare(); // warm-up
   await engine("inline");
   await engine("worker");
+  await engine("worker", false, true);
   await engine("worker", true);
   await onDevice();
   // Rotate the order every round so no variant always runs after another (GC, caches, turbo).
@@ -220,6 +232,7 @@ for (const name of chosen) {
     async () => times.engine.push(await engine("none")),
     async () => times.metrics.push(await engine("inline")),
     async () => times.worker.push(await engine("worker")),
+    async () => times.started.push(await engine("worker", false, true)),
     async () => times.featured.push(await engine("worker", true)),
     async () => times.device.push(await onDevice()),
   ];
@@ -234,6 +247,7 @@ for (const name of chosen) {
   const mb = wall(times.bare), me = wall(times.engine);
   const mm = wall(times.metrics),
     mw = wall(times.worker),
+    ms = wall(times.started),
     mf = wall(times.featured),
     md = wall(times.device);
   // Share of bare throughput kept, per round (variants of one round ran back to back), median.
@@ -246,17 +260,21 @@ for (const name of chosen) {
     engineStepsPerSecond: (B * T) / (me / 1000),
     inlineStepsPerSecond: (B * T) / (mm / 1000),
     workerStepsPerSecond: (B * T) / (mw / 1000),
+    workerStartedStepsPerSecond: (B * T) / (ms / 1000),
     workerFeaturesStepsPerSecond: (B * T) / (mf / 1000),
     deviceReductionsStepsPerSecond: (B * T) / (md / 1000),
     engineOverhead: me / mb - 1,
     keptInline: kept(times.metrics),
     keptWorker: kept(times.worker),
+    // The worker started during the set-up, as evaluate() runs it.
+    keptWorkerStarted: kept(times.started),
     keptWorkerFeatures: kept(times.featured),
     // Whether `emubench run` hands the worker these features by default (featuresPayOff).
     workerFeaturesByDefault: featuresPayOff(F, S, "worker"),
     keptDeviceReductions: kept(times.device),
     metricsCpuUsPerIcStepInline: cpuUs(times.metrics),
     metricsCpuUsPerIcStepWorker: cpuUs(times.worker),
+    metricsCpuUsPerIcStepWorkerStarted: cpuUs(times.started),
     metricsCpuUsPerIcStepWorkerFeatures: cpuUs(times.featured),
   });
   rows.push([
@@ -265,11 +283,13 @@ for (const name of chosen) {
     sps(me),
     sps(mm),
     sps(mw),
+    sps(ms),
     sps(mf),
     sps(md),
     `${((me / mb - 1) * 100).toFixed(1)}%`,
     `${(kept(times.metrics) * 100).toFixed(0)}%`,
     `${(kept(times.worker) * 100).toFixed(0)}%`,
+    `${(kept(times.started) * 100).toFixed(0)}%`,
     `${(kept(times.featured) * 100).toFixed(0)}%`,
     `${(kept(times.device) * 100).toFixed(0)}%`,
     perStep(times.metrics),
@@ -284,11 +304,13 @@ const header = [
   "engine steps/s",
   "+metrics inline",
   "+metrics worker",
+  "+worker started in set-up",
   "+worker, features",
   "+metrics device reductions",
   "engine overhead",
   "kept inline",
   "kept worker",
+  "kept worker started in set-up",
   "kept worker, features",
   "kept device",
   "metrics CPU/IC-step inline",

@@ -60,6 +60,21 @@ Deno.test("benchRows: kept shares against 90%, inline and worker judged apart", 
   assertEquals(benchRows({ bench: "bench", backends: [] }, 1)[0].figure.startsWith("failed"), true);
 });
 
+Deno.test("benchRows: the worker started during set-up is judged, its start counted is a figure", () => {
+  const j = parseJsonLine(
+    'JSON: {"bench":"bench","suite":"burgers1d","model":"cnn1d_untrained","batch":32,' +
+      '"steps":200,"rounds":7,"backends":[{"backend":"native","bareStepsPerSecond":4000,' +
+      '"keptInline":0.62,"keptWorker":0.86,"keptWorkerStarted":0.92}]}',
+    "bench",
+  );
+  const rows = benchRows(j, 1);
+  assertEquals(rows.map((r) => r.figure), ["4000 IC-steps/s", "62%", "92%", "86%"]);
+  assertEquals(rows.map((r) => r.met), [null, false, true, null]);
+  assertEquals(rows.map((r) => r.target), ["—", "≥ 90%", "≥ 90%", "—"]);
+  assertEquals(rows[2].measurement.includes("set-up"), true);
+  assertEquals(rows[3].measurement.includes("start counted"), true);
+});
+
 Deno.test("yardstickRows: NumPy ÷ TS per case of the suite; no case, no verdict", () => {
   const j = {
     bench: "yardstick",
