@@ -180,8 +180,11 @@ Deno.test({
             timeout: 15_000,
           });
           assert.match(second.result.config.data, /cache hit/, "second run reads IndexedDB");
-          // The reference features too: stored in IndexedDB by the first run, read by this one.
-          assert.match(first.log, /reference features: computed and stored/, first.log);
+          // The reference features too: stored in IndexedDB, read by this run. Usually the first
+          // run stores them; on a slow machine the cancelled evaluation above may already have
+          // stored the reference and its features before the cancel reached its worker, and then
+          // the first run reads them too.
+          assert.match(first.log, /reference features: (computed and stored|read)/, first.log);
           assert.match(second.log, /reference features: read/, second.log);
           assert.doesNotMatch(first.log + second.log, /warning/, "no features warning");
           assert.deepEqual(second.result.rows, cli.rows);
