@@ -513,8 +513,6 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     );
   }
   const trackers = device ? inlineDevice(device) : scoring!;
-  let readyMs: number | undefined;
-  trackers.ready().then(() => readyMs = performance.now() - opened, () => {});
   // The reference read together with its features, which go to the trackers with each state.
   const partSource = sliceReferenceSource(source, part.first, part.count);
   const featured = features &&
@@ -617,6 +615,10 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     trackers.close();
     await reductions?.close();
   }
+  // The worker's own clock: this thread may get to its message late (a blocking session open).
+  const readyMs = trackers.readyAt === undefined
+    ? undefined
+    : trackers.readyAt - (performance.timeOrigin + opened);
   if (trackers.where === "worker" && readyMs !== undefined) {
     log(
       `scoring worker ready after ${readyMs.toFixed(0)} ms of a ${setUpMs.toFixed(0)} ms ` +

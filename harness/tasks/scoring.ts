@@ -88,6 +88,12 @@ export interface Scoring {
    * the ring.
    */
   ready(): Promise<void>;
+  /**
+   * Once ready, when (ms since the epoch: `performance.timeOrigin + performance.now()` of the
+   * thread that built the trackers): the worker's own clock, not when this thread got to its
+   * message (a blocking call here, e.g. opening an ONNX session, delays that). Inline: undefined.
+   */
+  readonly readyAt?: number;
   /** Stop the worker, if any (idempotent; call in `finally`). */
   close(): void;
 }
@@ -265,6 +271,7 @@ export class ScoringThread implements Scoring {
   readonly #ready: Promise<void>;
   #readyResolve: (() => void) | undefined;
   #readyReject: ((e: Error) => void) | undefined;
+  #readyAt: number | undefined;
   #batches = 0;
   #transferred = 0;
 
@@ -309,6 +316,7 @@ export class ScoringThread implements Scoring {
       if (this.#inRing.shift()) this.#blocks.shift();
       this.#wake();
     } else if (msg.kind === "ready") {
+      this.#readyAt = msg.at as number;
       this.#readyResolve?.();
     } else if (msg.kind === "error") {
       this.#failed(rebuilt(msg as unknown as { name: string; message: string; stack?: string }));
@@ -463,6 +471,10 @@ export class ScoringThread implements Scoring {
 
   ready(): Promise<void> {
     return this.#ready;
+  }
+
+  get readyAt(): number | undefined {
+    return this.#readyAt;
   }
 
   finish(ics?: readonly number[]): Promise<ScoredRun> {

@@ -249,10 +249,16 @@ Deno.test("a run failing after its scoring worker started stops the worker and r
 
 Deno.test("ready(): resolves once the worker built its trackers, rejects when closed first", async () => {
   const run = { ics: 1, steps: 1, history: 1, summarySteps: [], seed: 0 };
+  const before = performance.timeOrigin + performance.now();
   const s = new ScoringThread("convection1d", run);
   let early: unknown;
   try {
     await s.ready();
+    // The worker's clock: after it was started, before this thread saw the message.
+    const at = s.readyAt, after = performance.timeOrigin + performance.now();
+    if (!(at !== undefined && at >= before - 5 && at <= after + 5)) {
+      throw new Error(`readyAt ${at} not in [${before}, ${after}]`);
+    }
     // Ready: the trackers exist, so an observation is applied without waiting for a load.
     const y = new Float32Array(1024);
     s.observeInitial(0, y);
@@ -269,4 +275,5 @@ Deno.test("ready(): resolves once the worker built its trackers, rejects when cl
   if (!(early instanceof Error) || !/closed/.test(early.message)) throw new Error(`${early}`);
   const inline = openScoring(getSuite("convection1d"), run, "inline");
   await inline.ready();
+  if (inline.readyAt !== undefined) throw new Error("inline: no readyAt");
 });

@@ -8,7 +8,8 @@
  * "block", at, meta, data, features, bytes }` in the shared `ring`, or `{ kind: "ops", meta, data,
  * features, bytes }` transferred, then `{ kind: "finish", states }`. The states a tracker is
  * handed are views of the batch: valid during the call only (trackers keep numbers, never the
- * arrays). Out: `{ kind: "ready" }` once the trackers are built and warmed up,
+ * arrays). Out: `{ kind: "ready", at }` once the trackers are built and warmed up (`at`:
+ * `performance.timeOrigin + performance.now()` here),
  * `{ kind: "ack", bytes }` per batch, once it was applied,
  * `{ kind: "error", ... }` once on the first failure (later ops are dropped), and
  * `{ kind: "done", rows, seconds, states }` for the finish.
@@ -70,7 +71,7 @@ async function handle(msg: ScoringMessage): Promise<void> {
       } catch {
         // Synthetic states a suite's trackers refuse: the run's own states are what count.
       }
-      scope.postMessage({ kind: "ready" });
+      scope.postMessage({ kind: "ready", at: performance.timeOrigin + performance.now() });
     } else if (msg.kind === "block") {
       if (!failed) {
         const { at, features: nf, data: nd, meta: nm } = msg, d = at + 8 * nf;
