@@ -3,7 +3,7 @@
  * `yardstick_bench.ts` times against it): one ETDRK4 sub-step of the suite's physics from the
  * same state agrees to rounding. Ignored (never passed) where no Python with NumPy is installed.
  */
-import { numpyPython, runYardstickCheck } from "../../fixtures/numpy.ts";
+import { numpyPython, runYardstickCheck, stepAgreement } from "../../fixtures/numpy.ts";
 import { BurgersEtdrk4 } from "./solver.ts";
 
 const exe = numpyPython();
@@ -32,12 +32,7 @@ Deno.test({
       u0,
       [String(n), String(h)],
     );
-    let diff = 0, change = 0, scale = 0;
-    for (let j = 0; j < n; j++) {
-      diff = Math.max(diff, Math.abs(py[j] - u1[j]));
-      change = Math.max(change, Math.abs(u1[j] - u0[j]));
-      scale = Math.max(scale, Math.abs(u1[j]));
-    }
+    const { diff, change, scale } = stepAgreement(u0, u1, py);
     if (!(diff <= 1e-13 * scale)) throw new Error(`max |NumPy − TS| = ${diff}, max |u| = ${scale}`);
     // the step is far from the identity, so the comparison tests the scheme
     if (!(change > 1e-2 * scale)) throw new Error(`step changed u by only ${change}`);

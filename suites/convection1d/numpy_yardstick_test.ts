@@ -5,7 +5,7 @@
  * and the reference's float32 row (real-input transforms) is that shift to float32 rounding.
  * Ignored (never passed) where no Python with NumPy is installed.
  */
-import { numpyPython, runYardstickCheck } from "../../fixtures/numpy.ts";
+import { numpyPython, runYardstickCheck, stepAgreement } from "../../fixtures/numpy.ts";
 import { Rng } from "../../harness/core/rng.ts";
 import { convectionShift, convectionTrajectories } from "./solver.ts";
 import { BETA } from "./suite.ts";
@@ -29,12 +29,7 @@ Deno.test({
       u0,
       [String(n), String(BETA * dt)],
     );
-    let diff = 0, change = 0, scale = 0;
-    for (let j = 0; j < n; j++) {
-      diff = Math.max(diff, Math.abs(py[j] - u1[j]));
-      change = Math.max(change, Math.abs(u1[j] - u0[j]));
-      scale = Math.max(scale, Math.abs(u1[j]));
-    }
+    const { diff, change, scale } = stepAgreement(u0, u1, py);
     if (!(diff <= 1e-12 * scale)) throw new Error(`max |NumPy − TS| = ${diff}, max |u| = ${scale}`);
     // a shift by 4.096 cells of rough data: far from the identity, so the comparison tests it
     if (!(change > 0.5 * scale)) throw new Error(`step changed u by only ${change}`);

@@ -3,7 +3,7 @@
  * the suite's physics from the same band-limited vorticity agrees to rounding. Ignored (never
  * passed) where no Python with NumPy is installed.
  */
-import { numpyPython, runYardstickCheck } from "../../fixtures/numpy.ts";
+import { numpyPython, runYardstickCheck, stepAgreement } from "../../fixtures/numpy.ts";
 import { Rng } from "../../harness/core/rng.ts";
 import { Jet2D } from "./solver.ts";
 import { PHYSICS } from "./suite.ts";
@@ -30,12 +30,7 @@ Deno.test({
       w0,
       [String(n), String(h)],
     );
-    let diff = 0, change = 0, scale = 0;
-    for (let k = 0; k < size; k++) {
-      diff = Math.max(diff, Math.abs(py[k] - w1[k]));
-      change = Math.max(change, Math.abs(w1[k] - w0[k]));
-      scale = Math.max(scale, Math.abs(w1[k]));
-    }
+    const { diff, change, scale } = stepAgreement(w0, w1, py);
     if (!(diff <= 1e-13 * scale)) throw new Error(`max |NumPy − TS| = ${diff}, max |ω| = ${scale}`);
     // the step is far from the identity, so the comparison tests the scheme
     if (!(change > 1e-3 * scale)) throw new Error(`step changed ω by only ${change}`);

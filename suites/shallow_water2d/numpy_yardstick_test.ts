@@ -4,7 +4,7 @@
  * same state takes the same sub-steps and agrees to rounding. Ignored (never passed) where no
  * Python with NumPy is installed.
  */
-import { numpyPython, runYardstickCheck } from "../../fixtures/numpy.ts";
+import { numpyPython, runYardstickCheck, stepAgreement } from "../../fixtures/numpy.ts";
 import { gaussianBumps, ShallowWater2D } from "./solver.ts";
 
 const exe = numpyPython();
@@ -36,12 +36,7 @@ Deno.test({
     if (substeps !== solver.lastSubsteps || substeps < 3) {
       throw new Error(`sub-steps: NumPy ${substeps}, TS ${solver.lastSubsteps}`);
     }
-    let diff = 0, change = 0, scale = 0;
-    for (let k = 0; k < s1.length; k++) {
-      diff = Math.max(diff, Math.abs(py[k] - s1[k]));
-      change = Math.max(change, Math.abs(s1[k] - s0[k]));
-      scale = Math.max(scale, Math.abs(s1[k]));
-    }
+    const { diff, change, scale } = stepAgreement(s0, s1, py);
     if (!(diff <= 1e-13 * scale)) throw new Error(`max |NumPy − TS| = ${diff}, max = ${scale}`);
     if (!(change > 1e-2 * scale)) throw new Error(`the step changed the state by only ${change}`);
   },
