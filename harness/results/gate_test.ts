@@ -190,9 +190,9 @@ Deno.test("curves: a candidate with no value where the baseline has one fails; t
   assert.equal(back.pass, true);
 });
 
-Deno.test("curves: a candidate run with device reductions says why a row is missing", () => {
-  const base = small();
-  const device: Result = {
+/** `base` as a device-reduction run that did not compute spectrum_error, nor `other`'s family. */
+function deviceRun(base: Result, other: { family: string; because: string }): Result {
+  return {
     ...base,
     rows: base.rows.filter((r) => r.metric !== "spectrum_error"),
     reductions: {
@@ -202,10 +202,18 @@ Deno.test("curves: a candidate run with device reductions says why a row is miss
       note: "",
       omitted: [
         { family: "scorer", metrics: ["spectrum_error"], because: "needs every spectrum" },
-        { family: "diagnostics", because: "it needs the full state of every step" },
+        other,
       ],
     },
   };
+}
+
+Deno.test("curves: a candidate run with device reductions says why a row is missing", () => {
+  const base = small();
+  const device = deviceRun(base, {
+    family: "diagnostics",
+    because: "it needs the full state of every step",
+  });
   const rules: GateRules = {
     ...DEFAULT_GATE_RULES,
     divergence: null,
@@ -221,21 +229,10 @@ Deno.test("curves: a candidate run with device reductions says why a row is miss
 
 Deno.test("a baseline run with device reductions: a curve rule on what it lacks says why; a missing stability rate too", () => {
   const base = small();
-  const reductions: Result["reductions"] = {
-    where: "device",
-    precision: "float32",
-    backend: "webgpu",
-    note: "",
-    omitted: [
-      { family: "scorer", metrics: ["spectrum_error"], because: "needs every spectrum" },
-      { family: "stability", because: "it needs the energy of every state" },
-    ],
-  };
-  const device: Result = {
-    ...base,
-    rows: base.rows.filter((r) => r.metric !== "spectrum_error"),
-    reductions,
-  };
+  const device = deviceRun(base, {
+    family: "stability",
+    because: "it needs the energy of every state",
+  });
   const rules: GateRules = {
     ...DEFAULT_GATE_RULES,
     curves: [{ metric: "spectrum_error", steps: [20], maxRatio: 1.5 }],
