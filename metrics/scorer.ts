@@ -233,6 +233,20 @@ export class RolloutScorer {
   readonly #spectraPred: Float64Array;
   readonly #spectraRef: Float64Array;
   #seconds = 0;
+  /** Steps 1..`#final` are final and their rows kept in `#cache` (`prepare()`). */
+  #final = 0;
+  /** Rows `prepare()` computed: curves and energies by step, spectra by summary slot. */
+  readonly #cache: {
+    curves: (ResultRow[] | undefined)[];
+    energies: (ResultRow[] | undefined)[];
+    spectra: (ResultRow[] | undefined)[];
+  } = { curves: [], energies: [], spectra: [] };
+  /** Scratch of `#curveRows` (made at the first call). */
+  #work:
+    | { sums: Float64Array; counts: Float64Array; live: Float64Array[]; scratch: Float64Array }
+    | undefined;
+  /** Scratch of `#energyRows`. */
+  #errs: Float64Array | undefined;
 
   /** Validate the options and allocate the per-IC storage. */
   constructor(options: ScorerOptions) {
@@ -334,6 +348,7 @@ export class RolloutScorer {
     try {
       this.#checkIc("observe", ic);
       this.#checkStep("observe", ic, step);
+      this.#unprepare(step);
       this.#checkState(ic, step, "pred", pred);
       this.#checkState(ic, step, "ref", ref);
       const x = this.#x, c = this.#fields.length, k = this.#k;
@@ -395,6 +410,7 @@ export class RolloutScorer {
   diverged(ic: number, step: number): void {
     this.#checkIc("mark divergence of", ic);
     this.#checkStep("mark divergence of", ic, step);
+    if (step < this.#divergedAt[ic]) this.#unprepare(step);
     this.#divergedAt[ic] = Math.min(this.#divergedAt[ic], step);
   }
 
@@ -527,6 +543,7 @@ export class RolloutScorer {
 
   /** Copy state `j` into this scorer; `owner[ic]` records which state held IC `ic`. */
   #absorb(state: ScorerState, j: number, owner: Int32Array): void {
+    this.#unprepare(1);
     const where = `state ${j}`;
     if (typeof state !== "object" || state === null || state.schema !== SCORER_STATE_SCHEMA) {
       throw new TypeError(
@@ -621,98 +638,15 @@ export class RolloutScorer {
     const at = (ic: number, step: number, f: number) => ((ic * t + step - 1) * c + f) * M;
 
     // Curves: mean over contributing ICs at every step, with the quartiles of the same per-IC
-    // values (the spread across ICs; `quartiles` sorts a copy, the sums are untouched).
-    const sums = new Float64Array(M), counts = new Float64Array(M);
-    const live = Array.from({ length: M }, () => new Float64Array(n));
-    // Quartiles of a copy (mapped, for rmse) sorted in one scratch array: no array per row.
-    const scratch = new Float64Array(n);
-    const spread = (m: number, map?: (x: number) => number) => {
-      const xs = live[m], k = counts[m];
-      for (let i = 0; i < k; i++) scratch[i] = map ? map(xs[i]) : xs[i];
-      return quartileFieldsSorting(scratch.subarray(0, k));
-    };
+    // values (the spread across ICs); those of steps `prepare()` found final are kept rows.
     for (let step = 1; step <= t; step++) {
-      for (let f = 0; f < c; f++) {
-        sums.fill(0);
-        counts.fill(0);
-        for (let ic = 0; ic < n; ic++) {
-          if (!this.#contributes(ic, step)) continue;
-          const base = at(ic, step, f);
-          for (let m = 0; m < M; m++) {
-            const value = v[base + m];
-            if (!Number.isFinite(value)) continue; // undefined nrmse, empty band
-            sums[m] += value;
-            live[m][counts[m]] = value;
-            counts[m]++;
-          }
-        }
-        const field = this.#fields[f];
-        const mean = (m: number) => (counts[m] > 0 ? sums[m] / counts[m] : null);
-        for (let m = 0; m < M; m++) {
-          if (m >= LOW && !this.#bands[m - LOW]) continue;
-          rows.push({
-            metric: STEP_METRICS[m],
-            field,
-            step,
-            value: mean(m),
-            n: counts[m],
-            reduction: "mean_over_ics",
-            ...spread(m),
-          });
-          if (m === MSE) {
-            const mse = mean(MSE);
-            rows.push({
-              metric: "rmse",
-              field,
-              step,
-              value: mse === null ? null : Math.sqrt(mse),
-              n: counts[MSE],
-              reduction: "mean_over_ics_then_sqrt",
-              ...spread(MSE, Math.sqrt),
-            });
-          }
-        }
-      }
+      for (const r of this.#cache.curves[step] ?? this.#curveRows(step)) rows.push(r);
     }
 
     // Energies of the whole state, steps 0..T, and the relative energy error |Eₚ − Eᵧ| / Eᵧ
     // per IC (mean over ICs; ICs with Eᵧ = 0 are left out of that mean).
-    const errs = new Float64Array(n);
     for (let step = 0; step <= t; step++) {
-      let sp = 0, sr = 0, se = 0, count = 0, countErr = 0;
-      for (let ic = 0; ic < n; ic++) {
-        if (!this.#contributes(ic, step)) continue;
-        const ep = this.#energyPred[ic * (t + 1) + step], er = this.#energyRef[ic * (t + 1) + step];
-        sp += ep;
-        sr += er;
-        count++;
-        if (er > 0) {
-          const e = Math.abs(ep - er) / er;
-          se += e;
-          errs[countErr++] = e;
-        }
-      }
-      for (const [metric, total] of [["energy_pred", sp], ["energy_ref", sr]] as const) {
-        rows.push({
-          metric,
-          field: "*",
-          step,
-          value: count > 0 ? total / count : null,
-          n: count,
-          reduction: "mean_over_ics",
-        });
-      }
-      if (step >= 1) {
-        rows.push({
-          metric: "energy_error",
-          field: "*",
-          step,
-          value: countErr > 0 ? se / countErr : null,
-          n: countErr,
-          reduction: "mean_over_ics",
-          ...quartileFieldsSorting(errs.subarray(0, countErr)), // errs is scratch: sorted here
-        });
-      }
+      for (const r of this.#cache.energies[step] ?? this.#energyRows(step)) rows.push(r);
     }
 
     // Per-IC values at summary steps (null once diverged or where undefined).
@@ -772,37 +706,204 @@ export class RolloutScorer {
     }
 
     // Mean spectra at summary steps.
-    const k = this.#k, nS = this.#summary.length;
-    const meanP = new Float64Array(k), meanR = new Float64Array(k);
     this.#summary.forEach((step, slot) => {
-      for (let f = 0; f < c; f++) {
-        meanP.fill(0);
-        meanR.fill(0);
-        let count = 0;
+      for (const r of this.#cache.spectra[slot] ?? this.#spectraRows(step, slot)) rows.push(r);
+    });
+    return rows;
+  }
+
+  /**
+   * Compute now the rows of the steps that are final: every step up to the first one some IC
+   * has neither been observed at nor diverged by (steps before the first predicted one count as
+   * final), their curves, energies and, at summary steps, mean spectra. `rows()` then uses them
+   * instead of computing them at the end: the same code on the same numbers, so the same rows,
+   * only earlier (a scoring worker calls this between the run's batches, where it has time, so
+   * that less is left to do after the last step). An observation or divergence at a step that
+   * was prepared drops what was kept from that step on, so the rows stay exact in any call order.
+   *
+   * @example
+   * ```ts
+   * import { RolloutScorer } from "./scorer.ts";
+   * import { halfMeanSquare } from "./energy.ts";
+   * const make = () => new RolloutScorer({
+   *   fields: ["u"], pointsPerField: 4, ics: 2, steps: 2, summarySteps: [1], energy: halfMeanSquare,
+   * });
+   * const a = make(), b = make(), y = new Float32Array([1, -1, 1, -1]);
+   * for (const s of [a, b]) {
+   *   s.observe(0, 1, y.map((v) => v + 0.5), y);
+   *   s.observe(1, 1, y.map((v) => v * 2), y);
+   *   s.prepare();
+   *   s.observe(0, 2, y, y);
+   *   s.diverged(1, 2);
+   * }
+   * a.prepare();
+   * if (JSON.stringify(a.rows()) !== JSON.stringify(b.rows())) throw new Error("rows differ");
+   * ```
+   */
+  prepare(): void {
+    const t = this.#t, n = this.#n;
+    while (this.#final < t) {
+      const step = this.#final + 1;
+      if (step >= this.#first) {
         for (let ic = 0; ic < n; ic++) {
-          if (!this.#contributes(ic, step)) continue;
-          const s = ((ic * nS + slot) * c + f) * k;
-          for (let q = 0; q < k; q++) {
-            meanP[q] += this.#spectraPred[s + q];
-            meanR[q] += this.#spectraRef[s + q];
-          }
-          count++;
-        }
-        for (const [metric, sum] of [["spectrum_pred", meanP], ["spectrum_ref", meanR]] as const) {
-          for (let q = 0; q < k; q++) {
-            rows.push({
-              metric,
-              field: this.#fields[f],
-              step,
-              k: q,
-              value: count > 0 ? sum[q] / count : null,
-              n: count,
-              reduction: "mean_over_ics",
-            });
-          }
+          if (this.#divergedAt[ic] > step && this.#observed[ic * t + step - 1] !== 1) return;
         }
       }
+      this.#cache.curves[step] = this.#curveRows(step);
+      this.#cache.energies[step] = this.#energyRows(step);
+      const slot = this.#summarySlot[step];
+      if (slot >= 0) this.#cache.spectra[slot] = this.#spectraRows(step, slot);
+      this.#final = step;
+    }
+  }
+
+  /** Drop the rows `prepare()` kept of steps ≥ `step` (data of those steps changed). */
+  #unprepare(step: number): void {
+    if (step > this.#final) return;
+    for (let s = Math.max(step, 1); s <= this.#final; s++) {
+      this.#cache.curves[s] = undefined;
+      this.#cache.energies[s] = undefined;
+      const slot = this.#summarySlot[s];
+      if (slot >= 0) this.#cache.spectra[slot] = undefined;
+    }
+    this.#final = Math.max(step, 1) - 1;
+  }
+
+  /** The curve rows of one step (every field), in row order. */
+  #curveRows(step: number): ResultRow[] {
+    const rows: ResultRow[] = [];
+    const n = this.#n, t = this.#t, c = this.#fields.length, v = this.#values;
+    const w = (this.#work ??= {
+      sums: new Float64Array(M),
+      counts: new Float64Array(M),
+      live: Array.from({ length: M }, () => new Float64Array(n)),
+      scratch: new Float64Array(n),
     });
+    const { sums, counts, live, scratch } = w;
+    // Quartiles of a copy (mapped, for rmse) sorted in one scratch array: no array per row.
+    const spread = (m: number, map?: (x: number) => number) => {
+      const xs = live[m], k = counts[m];
+      for (let i = 0; i < k; i++) scratch[i] = map ? map(xs[i]) : xs[i];
+      return quartileFieldsSorting(scratch.subarray(0, k));
+    };
+    for (let f = 0; f < c; f++) {
+      sums.fill(0);
+      counts.fill(0);
+      for (let ic = 0; ic < n; ic++) {
+        if (!this.#contributes(ic, step)) continue;
+        const base = ((ic * t + step - 1) * c + f) * M;
+        for (let m = 0; m < M; m++) {
+          const value = v[base + m];
+          if (!Number.isFinite(value)) continue; // undefined nrmse, empty band
+          sums[m] += value;
+          live[m][counts[m]] = value;
+          counts[m]++;
+        }
+      }
+      const field = this.#fields[f];
+      const mean = (m: number) => (counts[m] > 0 ? sums[m] / counts[m] : null);
+      for (let m = 0; m < M; m++) {
+        if (m >= LOW && !this.#bands[m - LOW]) continue;
+        rows.push({
+          metric: STEP_METRICS[m],
+          field,
+          step,
+          value: mean(m),
+          n: counts[m],
+          reduction: "mean_over_ics",
+          ...spread(m),
+        });
+        if (m === MSE) {
+          const mse = mean(MSE);
+          rows.push({
+            metric: "rmse",
+            field,
+            step,
+            value: mse === null ? null : Math.sqrt(mse),
+            n: counts[MSE],
+            reduction: "mean_over_ics_then_sqrt",
+            ...spread(MSE, Math.sqrt),
+          });
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** The energy rows of one step (0..T): `energy_pred`, `energy_ref`, and from step 1 on `energy_error`. */
+  #energyRows(step: number): ResultRow[] {
+    const rows: ResultRow[] = [];
+    const n = this.#n, t = this.#t;
+    const errs = (this.#errs ??= new Float64Array(n));
+    let sp = 0, sr = 0, se = 0, count = 0, countErr = 0;
+    for (let ic = 0; ic < n; ic++) {
+      if (!this.#contributes(ic, step)) continue;
+      const ep = this.#energyPred[ic * (t + 1) + step], er = this.#energyRef[ic * (t + 1) + step];
+      sp += ep;
+      sr += er;
+      count++;
+      if (er > 0) {
+        const e = Math.abs(ep - er) / er;
+        se += e;
+        errs[countErr++] = e;
+      }
+    }
+    for (const [metric, total] of [["energy_pred", sp], ["energy_ref", sr]] as const) {
+      rows.push({
+        metric,
+        field: "*",
+        step,
+        value: count > 0 ? total / count : null,
+        n: count,
+        reduction: "mean_over_ics",
+      });
+    }
+    if (step >= 1) {
+      rows.push({
+        metric: "energy_error",
+        field: "*",
+        step,
+        value: countErr > 0 ? se / countErr : null,
+        n: countErr,
+        reduction: "mean_over_ics",
+        ...quartileFieldsSorting(errs.subarray(0, countErr)), // errs is scratch: sorted here
+      });
+    }
+    return rows;
+  }
+
+  /** The mean spectra rows of summary step `step` (slot `slot` of the summary steps). */
+  #spectraRows(step: number, slot: number): ResultRow[] {
+    const rows: ResultRow[] = [];
+    const n = this.#n, c = this.#fields.length, k = this.#k, nS = this.#summary.length;
+    const meanP = new Float64Array(k), meanR = new Float64Array(k);
+    for (let f = 0; f < c; f++) {
+      meanP.fill(0);
+      meanR.fill(0);
+      let count = 0;
+      for (let ic = 0; ic < n; ic++) {
+        if (!this.#contributes(ic, step)) continue;
+        const s = ((ic * nS + slot) * c + f) * k;
+        for (let q = 0; q < k; q++) {
+          meanP[q] += this.#spectraPred[s + q];
+          meanR[q] += this.#spectraRef[s + q];
+        }
+        count++;
+      }
+      for (const [metric, sum] of [["spectrum_pred", meanP], ["spectrum_ref", meanR]] as const) {
+        for (let q = 0; q < k; q++) {
+          rows.push({
+            metric,
+            field: this.#fields[f],
+            step,
+            k: q,
+            value: count > 0 ? sum[q] / count : null,
+            n: count,
+            reduction: "mean_over_ics",
+          });
+        }
+      }
+    }
     return rows;
   }
 

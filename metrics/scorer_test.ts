@@ -545,3 +545,52 @@ Deno.test("reference features: the same rows as without them, and a wrong length
     "reference features",
   );
 });
+
+Deno.test("prepare(): rows the same bits in any call order (batches, divergence, history k, re-observed steps)", () => {
+  const X = 16, T = 9, N = 5;
+  const options = {
+    fields: ["u", "v"],
+    pointsPerField: X,
+    ics: N,
+    steps: T,
+    firstStep: 2,
+    summarySteps: [2, 5, 9],
+  };
+  const state = (ic: number, step: number, off: number) =>
+    Float32Array.from(randomArray(2 * X, 1000 * ic + 10 * step + off), (v) => v + off);
+  // ICs in batches of two (as a rollout with maxBatch 2 sends them), IC 3 diverges at step 6;
+  // `prepare` after every call or never.
+  const drive = (s: RolloutScorer, eager: boolean) => {
+    const tick = () => eager && s.prepare();
+    for (let b = 0; b < N; b += 2) {
+      for (let ic = b; ic < Math.min(N, b + 2); ic++) s.observeInitial(ic, state(ic, 0, 0));
+      for (let step = 2; step <= T; step++) {
+        for (let ic = b; ic < Math.min(N, b + 2); ic++) {
+          if (ic === 3 && step >= 6) {
+            if (step === 6) s.diverged(ic, step);
+            continue;
+          }
+          s.observe(ic, step, state(ic, step, 0.5), state(ic, step, 0));
+          tick();
+        }
+      }
+    }
+  };
+  const lazy = scorer(options), eager = scorer(options);
+  drive(lazy, false);
+  drive(eager, true);
+  assertSameRows(eager.rows(), lazy.rows(), "prepared after every call");
+  // Data of a prepared step changes: an observation again, an earlier divergence.
+  for (const s of [lazy, eager]) s.observe(1, 4, state(1, 4, 2), state(1, 4, 0));
+  eager.prepare();
+  assertSameRows(eager.rows(), lazy.rows(), "a prepared step observed again");
+  for (const s of [lazy, eager]) s.diverged(0, 3);
+  eager.prepare();
+  assertSameRows(eager.rows(), lazy.rows(), "an earlier divergence");
+  // A fresh scorer fed the final data in one go, never prepared: the same rows again.
+  const once = scorer(options);
+  drive(once, false);
+  once.observe(1, 4, state(1, 4, 2), state(1, 4, 0));
+  once.diverged(0, 3);
+  assertSameRows(eager.rows(), once.rows(), "against one pass");
+});

@@ -181,6 +181,16 @@ export class LagAccumulator {
   }
 
   /**
+   * Add the values pushed so far to the lagged sums now instead of at the next block of
+   * {@link LAG_BLOCK} or at `result` (each lagged sum still takes its products in the order of t,
+   * so the sums are the same bits whenever this is called). A tracker calls it a step before a
+   * series ends, so that the last step has one value left to add.
+   */
+  flush(): void {
+    this.#flush();
+  }
+
+  /**
    * Add the pending values' products to the lagged sums: for each point and lag τ, the values
    * `d_t` of steps `t = t₀..t₀ + q − 1` with `t ≥ τ` times `d_{t−τ}`, in order of t (as pushed
    * one by one); then keep the last τ_max values.
@@ -313,16 +323,39 @@ export function blackmanTukey(gamma: ArrayLike<number>): Float64Array {
       `Cannot compute a Blackman–Tukey spectrum: expected lags 0..τ_max with τ_max ≥ 1, found ${gamma.length} values`,
     );
   }
+  const { weight, cos } = bartlettCosines(tmax);
   const out = new Float64Array(tmax + 1);
   for (let j = 0; j <= tmax; j++) {
     let s = gamma[0];
-    for (let tau = 1; tau < tmax; tau++) {
-      s += 2 * (1 - tau / tmax) * gamma[tau] * Math.cos((Math.PI * j * tau) / tmax);
-    }
+    const row = j * tmax;
+    for (let tau = 1; tau < tmax; tau++) s += weight[tau] * gamma[tau] * cos[row + tau];
     out[j] = s;
   }
   return out;
 }
+
+/**
+ * {@link blackmanTukey}'s factors for one τ_max, made once: `weight[τ] = 2 · (1 − τ/τ_max)` and
+ * `cos[j·τ_max + τ] = cos(π j τ / τ_max)`, each the very number the sum's terms
+ * `2 * (1 - τ/τ_max) * γ(τ) * cos(π j τ / τ_max)` compute (the products in the same order), so
+ * the spectra are the same bits, without τ_max² cosines per call.
+ */
+function bartlettCosines(tmax: number): { weight: Float64Array; cos: Float64Array } {
+  let t = BARTLETT.get(tmax);
+  if (!t) {
+    const weight = new Float64Array(tmax), cos = new Float64Array((tmax + 1) * tmax);
+    for (let tau = 1; tau < tmax; tau++) weight[tau] = 2 * (1 - tau / tmax);
+    for (let j = 0; j <= tmax; j++) {
+      for (let tau = 1; tau < tmax; tau++) {
+        cos[j * tmax + tau] = Math.cos((Math.PI * j * tau) / tmax);
+      }
+    }
+    t = { weight, cos };
+    if (BARTLETT.size < 64) BARTLETT.set(tmax, t);
+  }
+  return t;
+}
+const BARTLETT = new Map<number, { weight: Float64Array; cos: Float64Array }>();
 
 /** Options of a {@link TemporalTracker}. */
 export interface TemporalOptions {
@@ -491,6 +524,12 @@ export class TemporalTracker {
     acc.pred.push(pred, this.#index);
     acc.ref.push(ref, this.#index);
     if (step === steps) this.#finish(ic, acc);
+    else if (step === steps - 1) {
+      // The series' last step then adds one value, not up to LAG_BLOCK: less to do at the end
+      // of a run, where nothing overlaps it (the same sums: `LagAccumulator.flush`).
+      acc.pred.flush();
+      acc.ref.flush();
+    }
   }
 
   /** IC `ic` went non-finite: its series is incomplete and it contributes to no row. */

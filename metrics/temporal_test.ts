@@ -312,3 +312,35 @@ Deno.test("TemporalTracker: on a 2D grid the curve is not that of one column", (
   const want = (-1 + 255 * Math.cos(omega)) / 256; // one of the 256 points is in column 0
   assert.ok(Math.abs(c1 - want) < 0.02, `C(1) ${c1}, expected ≈ ${want}`);
 });
+
+Deno.test("LagAccumulator: flush() at any step leaves every lagged sum the same bits", () => {
+  for (const tmax of [1, 4, 7]) {
+    const L = 3 * LAG_BLOCK + 3, P = 3;
+    const series = Array.from({ length: P }, (_, j) => randomArray(L, 70 + 10 * tmax + j));
+    const plain = new LagAccumulator(P, tmax), flushed = new LagAccumulator(P, tmax);
+    for (let t = 0; t < L; t++) {
+      const x = series.map((s) => s[t]);
+      plain.push(x, [0, 1, 2]);
+      flushed.push(x, [0, 1, 2]);
+      if (t % 3 === 1 || t === L - 2) flushed.flush();
+    }
+    const a = plain.result(), b = flushed.result();
+    for (let tau = 0; tau <= tmax; tau++) {
+      assert.ok(Object.is(a.c[tau], b.c[tau]) && Object.is(a.gamma[tau], b.gamma[tau]), `τ ${tau}`);
+    }
+  }
+});
+
+Deno.test("blackmanTukey: the same bits as the sum written out, for every τ_max (its factors are cached)", () => {
+  for (const tmax of [1, 2, 7, 50, 7]) {
+    const gamma = randomArray(tmax + 1, 900 + tmax);
+    const got = blackmanTukey(gamma);
+    for (let j = 0; j <= tmax; j++) {
+      let s = gamma[0];
+      for (let tau = 1; tau < tmax; tau++) {
+        s += 2 * (1 - tau / tmax) * gamma[tau] * Math.cos((Math.PI * j * tau) / tmax);
+      }
+      assert.ok(Object.is(got[j], s), `τ_max ${tmax}, j ${j}: ${got[j]} vs ${s}`);
+    }
+  }
+});

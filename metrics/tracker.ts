@@ -81,6 +81,13 @@ export interface Tracker {
   diverged(ic: number, step: number): void;
   /** The tidy rows. */
   rows(): ResultRow[];
+  /**
+   * Compute now what `rows()` will need that can no longer change (e.g. the curves of the steps
+   * every IC has passed), so that less is left for the end of the run; `rows()` must give the
+   * same rows whether or not, and however often, this was called. A scoring worker calls it
+   * between batches.
+   */
+  prepare?(): void;
   /** JSON-safe numbers of ICs `ics` (ascending), for a shard file; merged by the family. */
   toState?(ics: readonly number[]): unknown;
   /** Seconds spent observing, counted into the result's `metricSeconds`, where measured. */
@@ -400,6 +407,11 @@ export class TrackerSet {
   /** IC `ic` diverged at `step`, to every tracker. */
   diverged(ic: number, step: number): void {
     for (const [, t] of this.#entries) t.diverged(ic, step);
+  }
+
+  /** Let every tracker that can compute now what its rows will need (`Tracker.prepare`). */
+  prepare(): void {
+    for (const [, t] of this.#entries) t.prepare?.();
   }
 
   /** Every tracker's rows, in family order. */

@@ -2,7 +2,8 @@
  * Web Worker of {@link ScoringThread} (`./scoring.ts`): builds a registered suite's trackers
  * (`suiteTrackers`, exactly as the calling thread would) and applies the observations it is sent,
  * in the order they were made, so its rows are bit for bit those of scoring in the calling thread.
- * On suites with small states it first warms its fresh isolate up (`warmUpTrackers`).
+ * On suites with small states it first warms its fresh isolate up (`warmUpTrackers`). After
+ * each batch it lets the trackers prepare their rows (`TrackerSet.prepare`).
  *
  * Messages in: `{ kind: "init", suite, run, ring }`, then batches (see {@link OP_FIELDS}): `{ kind:
  * "block", at, meta, data, features, bytes }` in the shared `ring`, or `{ kind: "ops", meta, data,
@@ -49,6 +50,21 @@ function apply(meta: Int32Array, data: Float32Array, features: Float64Array): vo
   }
 }
 
+/**
+ * After a batch (acknowledged first, so the caller's queue is not held up): let the trackers
+ * compute now what their rows need (`TrackerSet.prepare`: the scorer's curves of the steps every
+ * IC has passed), in the time the worker has between batches, so that less is left after the
+ * run's last step, where the caller waits for the rows.
+ */
+function prepareRows(): void {
+  if (failed) return;
+  try {
+    trackers!.prepare();
+  } catch (e) {
+    fail(e);
+  }
+}
+
 // Messages are handled in order on one promise chain: "init" loads the suite's module alone
 // (`suites/loaders.ts`, less than half the start-up of loading every suite), and batches that
 // arrive meanwhile wait for it.
@@ -82,9 +98,11 @@ async function handle(msg: ScoringMessage): Promise<void> {
         );
       }
       scope.postMessage({ kind: "ack", bytes: msg.bytes });
+      prepareRows();
     } else if (msg.kind === "ops") {
       if (!failed) apply(msg.meta, msg.data, msg.features);
       scope.postMessage({ kind: "ack", bytes: msg.bytes });
+      prepareRows();
     } else if (msg.kind === "finish") {
       if (failed) return;
       const t = trackers!;
