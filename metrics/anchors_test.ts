@@ -236,3 +236,44 @@ Deno.test("pdebenchFourierErrors: into out, the same values (1D and 2D); out of 
     );
   }
 });
+
+Deno.test("AnchorsTracker.prepare(): the same rows in any call order (batches, divergence, history k, re-observed steps)", () => {
+  const X = 16, N = 5, T = 7, fields = ["a", "b"];
+  const o = {
+    fields,
+    pointsPerField: X,
+    ics: N,
+    steps: T,
+    fourier: { shape: [X], lengths: [1] },
+    conserved: ["b"],
+    firstStep: 2,
+  };
+  const state = (ic: number, step: number, off: number) =>
+    Float32Array.from(randomArray(2 * X, 100 * ic + 10 * step + off), (v) => v + off);
+  const drive = (t: AnchorsTracker, eager: boolean) => {
+    for (let b = 0; b < N; b += 2) {
+      for (let step = 2; step <= T; step++) {
+        for (let ic = b; ic < Math.min(N, b + 2); ic++) {
+          if (ic === 3 && step >= 5) {
+            if (step === 5) t.diverged(ic, step);
+            continue;
+          }
+          t.observe(ic, step, state(ic, step, 0.5), state(ic, step, 0));
+          if (eager) t.prepare();
+        }
+      }
+    }
+  };
+  const lazy = new AnchorsTracker(o), eager = new AnchorsTracker(o);
+  drive(lazy, false);
+  drive(eager, true);
+  const same = (label: string) =>
+    assert.equal(JSON.stringify(eager.rows()), JSON.stringify(lazy.rows()), label);
+  same("prepared after every call");
+  for (const t of [lazy, eager]) t.observe(1, 4, state(1, 4, 2), state(1, 4, 0));
+  eager.prepare();
+  same("a prepared step observed again");
+  for (const t of [lazy, eager]) t.diverged(0, 3);
+  eager.prepare();
+  same("an earlier divergence");
+});

@@ -89,6 +89,19 @@ export interface AnchorsOptions {
     | null;
   /** Fields scored by `crmse`. */
   readonly conserved: readonly string[];
+  /** First predicted step s₀ (default 1): `prepare` counts the steps before it as final. */
+  readonly firstStep?: number;
+}
+
+/** One kind of row of {@link AnchorsTracker.rows}. */
+interface AnchorRowKind {
+  readonly metric: string;
+  /** Slot in the stored numbers. */
+  readonly m: number;
+  readonly reduction: string;
+  readonly reduce: (xs: number[]) => number;
+  /** Only these fields (crmse: the conserved ones); absent: every field. */
+  readonly only?: readonly string[];
 }
 
 /** The Fourier shape of a suite's grid for fRMSE, or null where there is none here. */
@@ -116,6 +129,10 @@ export class AnchorsTracker implements Tracker {
   readonly #observed: Uint8Array;
   readonly #divergedAt: Float64Array;
   #seconds = 0;
+  /** Steps 1..`#final` are final and their rows kept in `#cache` (`prepare()`). */
+  #final = 0;
+  /** Rows `prepare()` computed, by step. */
+  readonly #cache: (ResultRow[] | undefined)[] = [];
   /** Scratch of the Fourier errors of one field (`pdebenchFourierErrors`' `out`), if scored. */
   readonly #fourierErrors: Float64Array | undefined;
 
@@ -188,6 +205,7 @@ export class AnchorsTracker implements Tracker {
       );
     }
     const t0 = performance.now();
+    this.#unprepare(step);
     for (let c = 0; c < C; c++) {
       const p = pred.subarray(c * X, (c + 1) * X), y = ref.subarray(c * X, (c + 1) * X);
       const at = ((ic * steps + step - 1) * C + c) * M, v = this.#values;
@@ -209,56 +227,106 @@ export class AnchorsTracker implements Tracker {
 
   /** IC `ic` diverged at `step`: it leaves every reduction from that step on. */
   diverged(ic: number, step: number): void {
+    if (step < this.#divergedAt[ic]) this.#unprepare(step);
     this.#divergedAt[ic] = Math.min(this.#divergedAt[ic], step);
   }
 
   /** The rows (module doc). */
   rows(): ResultRow[] {
-    const { fields, ics: N, steps: T, fourier, conserved } = this.#o, C = fields.length;
+    const { fields, steps: T } = this.#o;
     const rows: ResultRow[] = [];
-    const v = this.#values;
-    const over = (step: number, c: number, m: number) => {
-      const out: number[] = [];
-      for (let ic = 0; ic < N; ic++) {
-        if (step >= this.#divergedAt[ic] || this.#observed[ic * T + step - 1] !== 1) continue;
-        const x = v[((ic * T + step - 1) * C + c) * M + m];
-        if (Number.isFinite(x)) out.push(x);
-      }
-      return out;
-    };
-    const emit = (
-      metric: string,
-      m: number,
-      reduction: string,
-      reduce: (xs: number[]) => number,
-      only?: readonly string[],
-    ) => {
-      fields.forEach((field, c) => {
-        if (only && !only.includes(field)) return;
+    const kinds = this.#kinds();
+    // Metric by metric, field by field, step by step; the rows of steps `prepare()` found final
+    // are kept ones (a step's rows in this same metric and field order).
+    let k = 0;
+    for (const kind of kinds) {
+      for (let c = 0; c < fields.length; c++) {
+        if (kind.only && !kind.only.includes(fields[c])) continue;
         for (let step = 1; step <= T; step++) {
-          const xs = over(step, c, m);
-          rows.push({
-            metric,
-            field,
-            step,
-            value: xs.length > 0 ? reduce(xs) : null,
-            n: xs.length,
-            reduction,
-          });
+          rows.push(this.#cache[step]?.[k] ?? this.#row(kind, c, step));
         }
-      });
-    };
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    emit("bias", BIAS, "mean_over_ics", mean);
-    emit("crmse", BIAS, "rms_over_ics", (xs) => Math.sqrt(mean(xs.map((x) => x * x))), conserved);
-    emit("max_error", MAX, "max_over_ics", (xs) => Math.max(...xs));
-    emit("vrmse", VRMSE, "mean_over_ics", mean);
-    if (fourier) {
-      emit("frmse_low", FLOW, "mean_over_ics", mean);
-      emit("frmse_mid", FLOW + 1, "mean_over_ics", mean);
-      emit("frmse_high", FLOW + 2, "mean_over_ics", mean);
+        k++;
+      }
     }
     return rows;
+  }
+
+  /**
+   * Compute now the rows of the steps that are final (every IC observed there or diverged at or
+   * before it; steps before the first predicted one count as final), as `RolloutScorer.prepare`
+   * does: `rows()` then uses them, the same rows; an observation or divergence at a prepared
+   * step drops what was kept from that step on.
+   */
+  prepare(): void {
+    const { ics: N, steps: T, fields } = this.#o, first = this.#o.firstStep ?? 1;
+    const kinds = this.#kinds();
+    while (this.#final < T) {
+      const step = this.#final + 1;
+      if (step >= first) {
+        for (let ic = 0; ic < N; ic++) {
+          if (this.#divergedAt[ic] > step && this.#observed[ic * T + step - 1] !== 1) return;
+        }
+      }
+      const rows: ResultRow[] = [];
+      for (const kind of kinds) {
+        for (let c = 0; c < fields.length; c++) {
+          if (!kind.only || kind.only.includes(fields[c])) rows.push(this.#row(kind, c, step));
+        }
+      }
+      this.#cache[step] = rows;
+      this.#final = step;
+    }
+  }
+
+  /** Drop the rows `prepare()` kept of steps ≥ `step`. */
+  #unprepare(step: number): void {
+    for (let s = Math.max(step, 1); s <= this.#final; s++) this.#cache[s] = undefined;
+    this.#final = Math.min(this.#final, Math.max(step, 1) - 1);
+  }
+
+  /** The row kinds in row order: metric, stored slot, reduction, reducer, fields (all: none). */
+  #kinds(): readonly AnchorRowKind[] {
+    const { fourier, conserved } = this.#o;
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const kinds: AnchorRowKind[] = [
+      { metric: "bias", m: BIAS, reduction: "mean_over_ics", reduce: mean },
+      {
+        metric: "crmse",
+        m: BIAS,
+        reduction: "rms_over_ics",
+        reduce: (xs) => Math.sqrt(mean(xs.map((x) => x * x))),
+        only: conserved,
+      },
+      { metric: "max_error", m: MAX, reduction: "max_over_ics", reduce: (xs) => Math.max(...xs) },
+      { metric: "vrmse", m: VRMSE, reduction: "mean_over_ics", reduce: mean },
+    ];
+    if (fourier) {
+      kinds.push(
+        { metric: "frmse_low", m: FLOW, reduction: "mean_over_ics", reduce: mean },
+        { metric: "frmse_mid", m: FLOW + 1, reduction: "mean_over_ics", reduce: mean },
+        { metric: "frmse_high", m: FLOW + 2, reduction: "mean_over_ics", reduce: mean },
+      );
+    }
+    return kinds;
+  }
+
+  /** The row of `kind` for field `c` at `step`, over the ICs that contribute there. */
+  #row(kind: AnchorRowKind, c: number, step: number): ResultRow {
+    const { fields, ics: N, steps: T } = this.#o, C = fields.length, v = this.#values;
+    const xs: number[] = [];
+    for (let ic = 0; ic < N; ic++) {
+      if (step >= this.#divergedAt[ic] || this.#observed[ic * T + step - 1] !== 1) continue;
+      const x = v[((ic * T + step - 1) * C + c) * M + kind.m];
+      if (Number.isFinite(x)) xs.push(x);
+    }
+    return {
+      metric: kind.metric,
+      field: fields[c],
+      step,
+      value: xs.length > 0 ? kind.reduce(xs) : null,
+      n: xs.length,
+      reduction: kind.reduction,
+    };
   }
 
   #header(): Omit<AnchorsState, "schema" | "covered" | "divergedAt" | "values" | "observed"> {
@@ -406,6 +474,7 @@ function anchorsOptions(ctx: TrackerContext): AnchorsOptions {
       ? fourier
       : null,
     conserved: suite.conservedFields ?? suite.fields,
+    firstStep: ctx.firstStep,
   };
 }
 
