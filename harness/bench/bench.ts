@@ -128,7 +128,8 @@ const records: Record<string, string | number | boolean>[] = [];
 for (const name of chosen) {
   const backend = await openBackend(name);
   const sessions = await openSessions(backend, model, plan, 3);
-  type Timing = { wall: number; cpu: number };
+  /** wall, CPU (ms); tail: the wait for the rows after the rollout's last step (ms). */
+  type Timing = { wall: number; cpu: number; tail?: number };
   const times = {
     bare: [] as Timing[],
     engine: [] as Timing[],
@@ -197,11 +198,13 @@ for (const name of chosen) {
         }
         : { step: () => {}, diverged: () => {} },
     });
+    const t1 = performance.now();
     if (trackers) {
       const { rows } = await trackers.finish();
       if (rows.length === 0) throw new Error("no rows");
     }
-    return { wall: performance.now() - t0, cpu: cpuMs() - c0 };
+    const t2 = performance.now();
+    return { wall: t2 - t0, cpu: cpuMs() - c0, tail: t2 - t1 };
   };
   const onDevice = async () => {
     const t0 = performance.now(), c0 = cpuMs();
@@ -254,6 +257,7 @@ for (const name of chosen) {
   const kept = (xs: Timing[]) => median(xs.map((m, r) => times.bare[r].wall / m.wall));
   const cpuUs = (xs: Timing[]) => (cpu(xs) - cpu(times.engine)) * 1000 / (B * T);
   const perStep = (xs: Timing[]) => `${cpuUs(xs).toFixed(0)} µs`;
+  const tail = (xs: Timing[]) => median(xs.map((x) => x.tail ?? 0));
   records.push({
     backend: name,
     bareStepsPerSecond: (B * T) / (mb / 1000),
@@ -276,6 +280,9 @@ for (const name of chosen) {
     metricsCpuUsPerIcStepWorker: cpuUs(times.worker),
     metricsCpuUsPerIcStepWorkerStarted: cpuUs(times.started),
     metricsCpuUsPerIcStepWorkerFeatures: cpuUs(times.featured),
+    // The wait for the rows after the last step, worker started in set-up (median, ms).
+    workerStartedTailMs: tail(times.started),
+    inlineTailMs: tail(times.metrics),
   });
   rows.push([
     name + (backend.fallbackAdapter ? " (software adapter)" : ""),
@@ -295,6 +302,7 @@ for (const name of chosen) {
     perStep(times.metrics),
     perStep(times.worker),
     perStep(times.featured),
+    `${tail(times.started).toFixed(0)} ms`,
   ]);
 }
 
@@ -316,6 +324,7 @@ const header = [
   "metrics CPU/IC-step inline",
   "worker",
   "worker, features",
+  "rows wait, worker started in set-up",
 ];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
