@@ -42,7 +42,8 @@
  * same state agrees to rounding); that test is ignored where Python with NumPy is missing.
  *
  * `deno run -A harness/bench/yardstick_bench.ts --rounds 3`
- * (`--json` adds a last line `JSON: {...}` with the same figures, for `speed_table.ts`)
+ * (`--json` adds a last line `JSON: {...}` with the same figures, for `speed_table.ts`;
+ * `--suites era5,convection1d` runs those cases only)
  *
  * Latest figures in docs/benchmarks.md ("Solvers vs NumPy"): burgers1d, hasegawa_wakatani, jet2d
  * and shallow_water2d above 1.5×. burgers1d on
@@ -83,9 +84,11 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     python: { type: "string", default: "python3" },
     json: { type: "boolean", default: false },
+    suites: { type: "string" },
   },
 });
 const R = Number(values.rounds);
+const only = values.suites === undefined ? undefined : new Set(values.suites.split(","));
 
 const cpuMs = () => {
   const c = process.cpuUsage();
@@ -292,6 +295,7 @@ console.log(
 console.log("| suite | unit | TS ms | NumPy ms | NumPy ÷ TS |\n| --- | --- | --- | --- | --- |");
 const json: { suite: string; unit: string; tsMs: number; numpyMs: number | null }[] = [];
 for (const c of cases) {
+  if (only !== undefined && !only.has(c.suite)) continue;
   // warm-up: at least 3 units and 0.5 s of CPU, so that the JIT has settled (V8 compiles the
   // long loops on stack before all their code has run, and recompiles them a few times)
   for (let w = 0, t0 = cpuMs(); w < 3 || cpuMs() - t0 < 500; w++) c.ts();

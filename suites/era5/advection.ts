@@ -24,6 +24,7 @@
  * @module
  */
 import { npix, pixelCentresNest } from "./healpix.ts";
+import { TiltedKernel } from "./tilted_simd.ts";
 import {
   type Alm,
   almSize,
@@ -389,9 +390,15 @@ export function evaluateTilted(
  * same nside and α, as {@link tiltedRotation} gives the fields of one IC: one `cosPy` and one
  * `sinPy` array): the cos ψ, sin ψ and the recurrence of cos mψ, sin mψ are computed once per pixel for all fields,
  * each field's sum exactly as {@link evaluateTilted} forms it, so each output has the bits of
- * `evaluateTilted` on its own. Two fields (the suite's) run four pixels side by side; other
- * counts fall back to one field at a time. Throws `TypeError` for rotations that do not share
- * a frame or outputs of the wrong count or length.
+ * `evaluateTilted` on its own. Two fields (the suite's) run in WebAssembly SIMD where it is
+ * available (`tilted_simd.ts`: two pixels per instruction, two pairs side by side, each lane the
+ * same IEEE operations in the same order, so the same bits; about 3–4× faster than the
+ * TypeScript loop), else (or with `simd` false) four pixels side by side in TypeScript; other
+ * counts fall back to one field at a time. The kernel copies the two fields' tables into its
+ * memory on the first call with them and keeps that copy (and the arrays) until a call with other
+ * arrays: tables changed in place after a call are not seen by later calls with the same arrays
+ * (`tiltedRotation` makes new ones). Throws `TypeError` for rotations that do not share a frame
+ * or outputs of the wrong count or length.
  *
  * @example
  * ```ts
@@ -409,6 +416,7 @@ export function evaluateTiltedFields(
   rs: readonly TiltedRotation[],
   hours: number,
   outs: readonly Float64Array[] = rs.map((r) => new Float64Array(r.n)),
+  simd = true,
 ): readonly Float64Array[] {
   if (outs.length !== rs.length) {
     throw new TypeError(
@@ -436,6 +444,13 @@ export function evaluateTiltedFields(
   }
   const ar = ra.gr, ai = ra.gi, br = rb.gr, bi = rb.gi;
   let p = 0;
+  const kernel = simd && L >= 1 ? TiltedKernel.shared() : null;
+  if (kernel !== null) {
+    const pair = { n, lmax: L, cosPy: cp, sinPy: sp, ar, ai, br, bi };
+    if (!kernel.holds(pair)) kernel.load(pair);
+    kernel.evaluate(L, ct, st, oa, ob);
+    p = kernel.covered();
+  }
   for (; p + 3 < n; p += 4) {
     const cA1 = cp[p] * ct + sp[p] * st, sA1 = sp[p] * ct - cp[p] * st;
     const cB1 = cp[p + 1] * ct + sp[p + 1] * st, sB1 = sp[p + 1] * ct - cp[p + 1] * st;

@@ -17,6 +17,7 @@ import {
   toCartesian,
 } from "./advection.ts";
 import { pixelCentresNest } from "./healpix.ts";
+import { TiltedKernel, tiltedSimdModule } from "./tilted_simd.ts";
 import { analyseHealpix, powerFromAlm } from "./spectrum.ts";
 import { syntheticFields } from "./fields.ts";
 
@@ -196,8 +197,9 @@ Deno.test("evaluateTilted / evaluateTiltedFields: bit for bit the plain per-pixe
   assert(rs[0].cosPy === rs[1].cosPy, "the fields of one frame share its arrays");
   assert(rs[0].cosPy.every((c, p) => c === Math.cos(rs[0].py[p])), "cos φ_y");
   assert(rs[0].sinPy.every((c, p) => c === Math.sin(rs[0].py[p])), "sin φ_y");
-  // the suite's pixel count, and cut to 1 … 7 pixels (the 4-pixel blocks and the remainder)
-  for (const n of [rs[0].n, 1, 2, 3, 5, 7]) {
+  // the suite's pixel count, and cut to 1 … 7 pixels (the 4-pixel blocks and the remainder;
+  // the WebAssembly kernel's groups of 4 and the TypeScript rest)
+  for (const n of [rs[0].n, 1, 2, 3, 5, 7, 766]) {
     const py = rs[0].py.subarray(0, n); // one shared frame
     const cosPy = rs[0].cosPy.subarray(0, n), sinPy = rs[0].sinPy.subarray(0, n);
     const cut = rs.map((r) => ({
@@ -213,10 +215,34 @@ Deno.test("evaluateTilted / evaluateTiltedFields: bit for bit the plain per-pixe
       const want = cut.map((r) => plainEvaluate(r, hours));
       const one = cut.map((r) => evaluateTilted(r, hours));
       const both = evaluateTiltedFields(cut, hours);
+      const scalar = evaluateTiltedFields(cut, hours, undefined, false);
       for (let k = 0; k < 2; k++) {
         for (let p = 0; p < n; p++) {
           assert(Object.is(one[k][p], want[k][p]), `one field ${k}, n ${n}, t ${hours}, p ${p}`);
           assert(Object.is(both[k][p], want[k][p]), `two fields ${k}, n ${n}, t ${hours}, p ${p}`);
+          assert(Object.is(scalar[k][p], want[k][p]), `TS path ${k}, n ${n}, t ${hours}, p ${p}`);
+        }
+      }
+    }
+  }
+  assert(TiltedKernel.shared() !== null, "WebAssembly SIMD under Deno");
+  assert(WebAssembly.validate(tiltedSimdModule() as BufferSource), "the module validates");
+  // lmax 1 and 0 (no order for the kernel); pairs alternating (the kernel reloads its tables,
+  // and sees tables of the same shape at other arrays); the tables of a pair changed by a copy
+  for (const L of [0, 1, 3]) {
+    const o2 = { nside: 4, lmax: L, alpha: 0.3, iterations: 1 };
+    const { theta, phi } = pixelCentresNest(4);
+    const pa = [
+      tiltedRotation(Float64Array.from(theta, Math.cos), o2),
+      tiltedRotation(Float64Array.from(phi, (x, i) => Math.sin(theta[i]) * Math.cos(x)), o2),
+    ];
+    const pb = [pa[1], { ...pa[0], gr: pa[0].gr.map((x) => 2 * x), gi: pa[0].gi.map((x) => -x) }];
+    for (let rep = 0; rep < 2; rep++) {
+      for (const pr of [pa, pb]) {
+        const got = evaluateTiltedFields(pr, 17 * rep + 5);
+        for (let k = 0; k < 2; k++) {
+          const want = plainEvaluate(pr[k], 17 * rep + 5);
+          assert(got[k].every((v, p) => Object.is(v, want[p])), `lmax ${L}, rep ${rep}, ${k}`);
         }
       }
     }
