@@ -1,7 +1,13 @@
 import { fourierSeriesIc } from "../common/ics.ts";
 import { fft, irfftInto, wavenumber } from "../../metrics/fft.ts";
 import { Rng } from "../../harness/core/rng.ts";
-import { convectionShift, convectionTrajectories, shiftRow } from "./solver.ts";
+import {
+  convectionShift,
+  convectionTrajectories,
+  convectionTrajectoriesInto,
+  shiftRow,
+} from "./solver.ts";
+import { ShiftKernel, shiftSimdModule } from "./shift_simd.ts";
 import { BETA, convection1d } from "./suite.ts";
 
 function check(cond: boolean, msg: string): void {
@@ -275,5 +281,50 @@ Deno.test("shiftRow: bit for bit the product loop followed by irfftInto (random 
     for (let j = 0; j <= n; j++) {
       if (!Object.is(got[j], want[j])) throw new Error(`n ${n}, x ${j}: ${got[j]} ≠ ${want[j]}`);
     }
+  }
+});
+
+Deno.test("ShiftKernel (WebAssembly SIMD, two steps per instruction): bit for bit shiftRow, n = 16 … 4096", () => {
+  check(WebAssembly.validate(shiftSimdModule(1024) as BufferSource), "the module validates");
+  check(ShiftKernel.make(8, 4, new Float64Array(20), new Float64Array(20)) === null, "n < 16");
+  check(ShiftKernel.make(16, 1, new Float64Array(9), new Float64Array(9)) === null, "one step");
+  const rng = new Rng(23, 0);
+  for (let n = 16; n <= 4096; n *= 2) {
+    for (const steps of [2, 5]) {
+      const h = n / 2 + 1;
+      const zr = Float64Array.from({ length: h }, () => rng.normal() * 10 ** (rng.normal() * 3));
+      const zi = Float64Array.from({ length: h }, () => rng.normal());
+      const tr = Float64Array.from({ length: steps * h }, () => rng.normal());
+      const ti = Float64Array.from({ length: steps * h }, () => rng.normal());
+      zi[0] = -0;
+      const k = ShiftKernel.make(n, steps, tr, ti);
+      check(k !== null && k.pairs === steps >> 1, `a kernel under Deno, n ${n}`);
+      const got = new Float32Array(1 + steps * n), want = new Float32Array(1 + steps * n);
+      const scratch = () => [new Float64Array(n / 2), new Float64Array(n / 2)] as const;
+      for (let m = 1; m <= 2 * k!.pairs; m++) {
+        shiftRow(zr, zi, tr, ti, (m - 1) * h, n, want, 1 + (m - 1) * n, ...scratch());
+      }
+      for (let rep = 0; rep < 2; rep++) {
+        k!.rowsInto(zr, zi, got, 1);
+        for (let j = 0; j < got.length; j++) {
+          if (!Object.is(got[j], want[j])) throw new Error(`n ${n}, ${j}: ${got[j]} ≠ ${want[j]}`);
+        }
+      }
+    }
+  }
+  // through the trajectories (odd step counts end with one TypeScript row), against simd false
+  for (const [n, steps] of [[16, 7], [1024, 200], [64, 1], [2, 3]]) {
+    const count = 3, ics = Float32Array.from({ length: count * n }, () => rng.normal());
+    const a = new Float32Array(count * (steps + 1) * n), b = a.slice();
+    let calls = 0, last = 0;
+    const progress = (done: number) => {
+      calls++;
+      check(done === last + 1, "progress in steps of one");
+      last = done;
+    };
+    convectionTrajectoriesInto(a, ics, count, n, steps, 0.01, { beta: BETA }, progress);
+    check(calls === count * steps, "progress once per IC-step");
+    convectionTrajectoriesInto(b, ics, count, n, steps, 0.01, { beta: BETA }, undefined, false);
+    check(a.every((v, j) => Object.is(v, b[j])), `trajectories n ${n}, ${steps} steps`);
   }
 });
