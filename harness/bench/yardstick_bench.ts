@@ -56,7 +56,9 @@
  * the same bits; 1b49c65 the last of it) 2.2–4.2 ms against NumPy's 6.1–13 ms at load 2.2–6.6,
  * 1.86–3.72× in ten runs (the solver before it, in the same hours: 4.2–6.7 ms, 1.23–1.68×;
  * "jet2d: the transforms in WebAssembly SIMD" in docs/benchmarks.md). convection1d and era5 (yardsticks since 6f67ad0,
- * 2026-12-03): see "Solvers vs NumPy: convection1d and era5" in docs/benchmarks.md.
+ * 2026-12-03): see "Solvers vs NumPy: convection1d and era5" in docs/benchmarks.md; since
+ * 440478c/60afe29 both solvers run in WebAssembly SIMD (the same bits): era5 4.2–5.5×,
+ * convection1d 3.4–3.7× at load ~6 ("era5 and convection1d in WebAssembly SIMD" there).
  * @module
  */
 import { parseArgs } from "node:util";
