@@ -395,9 +395,10 @@ export function evaluateTilted(
  * same IEEE operations in the same order, so the same bits; about 3–4× faster than the
  * TypeScript loop), else (or with `simd` false) four pixels side by side in TypeScript; other
  * counts fall back to one field at a time. The kernel copies the two fields' tables into its
- * memory on the first call with them and keeps that copy (and the arrays) until a call with other
- * arrays: tables changed in place after a call are not seen by later calls with the same arrays
- * (`tiltedRotation` makes new ones). Throws `TypeError` for rotations that do not share a frame
+ * memory on the first call with them and keeps that copy (13 MB at nside 32; weak references to
+ * the arrays, which it does not keep alive) until a call with other arrays: tables changed in
+ * place after a call are not seen by later calls with the same arrays (`tiltedRotation` makes new
+ * ones). Throws `TypeError` for rotations that do not share a frame
  * or outputs of the wrong count or length.
  *
  * @example

@@ -190,7 +190,8 @@ export interface TiltedPair {
 export class TiltedKernel {
   readonly #memory: WebAssembly.Memory;
   readonly #eval: (...args: number[]) => void;
-  #loaded: TiltedPair | undefined;
+  /** What was loaded: n, lmax and weak references to the six arrays (not kept alive here). */
+  #loaded: { n: number; lmax: number; arrays: WeakRef<Float64Array>[] } | undefined;
   #groups = 0;
   #out = 0;
 
@@ -212,8 +213,10 @@ export class TiltedKernel {
   /** Whether `t` is the pair last loaded (the same arrays). */
   holds(t: TiltedPair): boolean {
     const l = this.#loaded;
-    return l !== undefined && l.n === t.n && l.lmax === t.lmax && l.cosPy === t.cosPy &&
-      l.sinPy === t.sinPy && l.ar === t.ar && l.ai === t.ai && l.br === t.br && l.bi === t.bi;
+    if (l === undefined || l.n !== t.n || l.lmax !== t.lmax) return false;
+    const a = l.arrays;
+    return a[0].deref() === t.cosPy && a[1].deref() === t.sinPy && a[2].deref() === t.ar &&
+      a[3].deref() === t.ai && a[4].deref() === t.br && a[5].deref() === t.bi;
   }
 
   /** Pixels the kernel covers: the whole groups of 2·{@link PAIRS}; the rest is the caller's. */
@@ -262,7 +265,11 @@ export class TiltedKernel {
     }
     this.#groups = groups;
     this.#out = groups * gb;
-    this.#loaded = t;
+    this.#loaded = {
+      n,
+      lmax: L,
+      arrays: [cosPy, sinPy, ar, ai, br, bi].map((x) => new WeakRef(x)),
+    };
   }
 
   /**
