@@ -227,8 +227,14 @@ function rebuilt(e: { name: string; message: string; stack?: string }): Error {
 
 /**
  * A run's trackers on a Web Worker (`./scoring_worker.ts`). Observations are copied into a
- * batch (staging arrays of this thread, reused) and sent at each {@link ScoringThread.settle}
- * (or when the batch passes `flushValues`); the worker applies them in order. At most
+ * batch (staging arrays of this thread, reused) and sent every `batchSteps` (default 4) calls of
+ * {@link ScoringThread.settle}, at each of the horizon's last `batchSteps` steps (so that little
+ * is left for the worker after the last step), at `finish`, or when the batch passes
+ * `flushValues`; the worker applies them in order. Each message wakes the worker, and on two cores
+ * a woken worker took the core from the thread that feeds the model: sent every step, burgers1d's
+ * standard run (`cnn1d_untrained`, native, 2026-12-03, another session loading the machine) spent
+ * 380–400 ms of a 2.9–3.4 s rollout inside `settle` (almost all in `postMessage`), every fourth
+ * step 57–154 ms. At most
  * `maxQueuedBytes` (default 8 MiB) may be sent and not yet applied: `settle` waits beyond that,
  * so a slow scorer slows the rollout instead of filling memory (with 64 MiB, a 10× longer run
  * peaked 60 MiB higher). `flushValues` defaults to 2^19 (2 MiB of states).
@@ -274,15 +280,24 @@ export class ScoringThread implements Scoring {
   #readyAt: number | undefined;
   #batches = 0;
   #transferred = 0;
+  /** Rollout steps (`settle` calls) a batch collects before it is sent. */
+  readonly #batchSteps: number;
+  /** The run's horizon T: the last `batchSteps` steps are sent one by one. */
+  readonly #horizon: number;
+  /** `settle` calls since the last batch was sent; the latest step observed. */
+  #settled = 0;
+  #lastStep = 0;
 
   /** Start the worker for registered suite `suiteId` and run `run`. */
   constructor(
     suiteId: string,
     run: TrackedRun,
-    options: { maxQueuedBytes?: number; flushValues?: number } = {},
+    options: { maxQueuedBytes?: number; flushValues?: number; batchSteps?: number } = {},
   ) {
     this.#maxQueued = options.maxQueuedBytes ?? 8 * 2 ** 20;
     this.#flushValues = options.flushValues ?? 2 ** 19;
+    this.#batchSteps = Math.max(1, Math.floor(options.batchSteps ?? 4));
+    this.#horizon = run.steps;
     this.#data = new Float32Array(Math.min(this.#flushValues, 2 ** 16));
     this.#ready = new Promise<void>((resolve, reject) => {
       this.#readyResolve = resolve;
@@ -424,6 +439,7 @@ export class ScoringThread implements Scoring {
     this.#meta = [];
     this.#used = 0;
     this.#featuresUsed = 0;
+    this.#settled = 0;
   }
 
   /** Batches sent so far (one per `settle` with something to send, more for large steps). */
@@ -454,6 +470,7 @@ export class ScoringThread implements Scoring {
     this.#data.set(ref, at + pred.length);
     const n = features?.length ?? 0, f = n > 0 ? this.#addFeatures(features!) : 0;
     this.#op(OP_STEP, ic, step, at, pred.length, ref.length, f, n);
+    this.#lastStep = step;
   }
 
   diverged(ic: number, step: number): void {
@@ -462,7 +479,11 @@ export class ScoringThread implements Scoring {
 
   async settle(): Promise<void> {
     if (this.#error) throw this.#error;
-    this.#flush();
+    // Send every `batchSteps` steps, and each of the horizon's last ones (so little waits for
+    // the worker after the last step); `#op` sends earlier when the batch is full.
+    if (++this.#settled >= this.#batchSteps || this.#lastStep > this.#horizon - this.#batchSteps) {
+      this.#flush();
+    }
     while (this.#queued > this.#maxQueued && !this.#error) {
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }

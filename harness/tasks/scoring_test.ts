@@ -3,6 +3,7 @@
  * in the calling thread; a tracker's error on the worker reaches the caller with its class and
  * message; a slow worker holds the sender back instead of queueing without bound.
  */
+import assert from "node:assert/strict";
 import { join } from "node:path";
 import { evaluate, type EvaluateOptions } from "./run.ts";
 import { openScoring, ScoringThread } from "./scoring.ts";
@@ -202,6 +203,32 @@ Deno.test("batches through a small ring (wrapping, full, too small) give the inl
     } finally {
       s.close();
     }
+  }
+});
+
+Deno.test("batchSteps: a batch every few steps, the horizon's last ones one by one; the inline rows", async () => {
+  const run = { ics: 3, steps: 10, history: 1, summarySteps: [5, 10], seed: 0 };
+  const state = (ic: number, step: number, shift: number) =>
+    new Float32Array(1024).map((_, j) => Math.cos(0.02 * (j + 5 * ic) + 0.2 * step) + shift);
+  const inline = suiteTrackers(getSuite("convection1d"), run);
+  const s = new ScoringThread("convection1d", run, { batchSteps: 4 });
+  try {
+    const sent: number[] = [];
+    for (let step = 0; step <= run.steps; step++) {
+      for (const t of [inline, s]) {
+        for (let ic = 0; ic < run.ics; ic++) {
+          if (step === 0) t.observeInitial(ic, state(ic, 0, 0));
+          else t.observe(ic, step, state(ic, step, 0.02 * ic), state(ic, step, 0));
+        }
+      }
+      await s.settle();
+      sent.push(s.batches);
+    }
+    // Steps 0–3 and 4–7 in one batch each (4 settles), then 8, 9 and 10 (T − 4 < step) alone.
+    assert.deepEqual(sent, [0, 0, 0, 1, 1, 1, 1, 2, 3, 4, 5]);
+    assertSameRows((await s.finish()).rows, inline.rows(), "batches of 4 steps");
+  } finally {
+    s.close();
   }
 });
 
