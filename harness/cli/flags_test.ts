@@ -98,7 +98,7 @@ Deno.test("did you mean: flags, suites, baselines, choices and commands; exit 2 
   assert.ok(c.err.includes('unknown command "rnu"') && c.err.includes("Did you mean run?"), c.err);
 });
 
-Deno.test("flags are refused before any work: no reference is generated for a bad --backend", async () => {
+Deno.test("flags are refused before any work: no reference is generated for a bad --backend or --batch", async () => {
   const cache = await Deno.makeTempDir({ prefix: "emubench-flags-" });
   const out = `${cache}/out`;
   try {
@@ -109,6 +109,7 @@ Deno.test("flags are refused before any work: no reference is generated for a ba
         ["--ics", "two"],
         ["--task", "reconstrct"],
         ["--lmax", "3"],
+        ["--batch", "0"],
       ]
     ) {
       const t0 = performance.now();

@@ -321,6 +321,8 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const privateSeedSha256 = o.privateSeed === undefined
     ? undefined
     : await privateSeedHash(o.privateSeed);
+  // Checked before any work: a bad --batch solves no reference.
+  const maxBatch = positiveInt(o.batch, "--batch") ?? 32;
   if (o.shard && o.saveTrajectories) {
     throw new ValueRangeError({
       field: "--save-trajectories",
@@ -465,7 +467,6 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       : `solver (sha256 ${ref.sha256.slice(0, 12)})`;
   }
   const referenceSeconds = (performance.now() - tr) / 1000;
-  const maxBatch = positiveInt(o.batch, "--batch") ?? 32;
   const batch = plan.batch === "dynamic" ? Math.min(maxBatch, N) : plan.batch;
   // Shards, output files and data files need the file system: loaded only where used.
   const sharding = o.shard ? await import("./shard.ts") : undefined;
