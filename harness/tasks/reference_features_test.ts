@@ -8,11 +8,8 @@ import { gridSize, type Suite } from "../../suites/common/types.ts";
 import { suiteFeatures, suiteTrackers, type TrackedRun } from "./suite_trackers.ts";
 import { openScoring } from "./scoring.ts";
 import { evaluate } from "./run.ts";
-import {
-  memoryReferenceStore,
-  type ReferenceStore,
-  sequentialReference,
-} from "../data/reference_store.ts";
+import { memoryReferenceStore, type ReferenceStore } from "../data/reference_store.ts";
+import { sharedReference } from "../../fixtures/references.ts";
 import { assertSameRows } from "../../fixtures/rows.ts";
 import { Rng } from "../core/rng.ts";
 import { featureSet, type TrackerFamily } from "../../metrics/tracker.ts";
@@ -92,7 +89,10 @@ function doctoredStore() {
   return { memory, store, hook };
 }
 
-/** What a burgers1d smoke run of the persistence baseline on `store` is given. */
+/**
+ * What a burgers1d smoke run of the persistence baseline on `store` is given. The reference is
+ * solved once for the module (`sharedReference`); each test's store starts empty.
+ */
 function smoke(store: ReferenceStore) {
   return {
     suite: "burgers1d",
@@ -100,7 +100,7 @@ function smoke(store: ReferenceStore) {
     tier: "smoke",
     backend: "wasm",
     referenceStore: store,
-    generateReference: sequentialReference,
+    generateReference: sharedReference,
   } as const;
 }
 
@@ -205,7 +205,7 @@ Deno.test("evaluate: computed, then read back, the features leave every row as i
         tier: "smoke",
         backend: "wasm",
         referenceStore: store,
-        generateReference: sequentialReference,
+        generateReference: sharedReference,
         referenceFeatures,
         scoring: "inline",
       });
