@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { evaluate, type EvaluateOptions } from "./run.ts";
 import { openScoring, ScoringThread } from "./scoring.ts";
 import { memoryReferenceStore } from "../data/reference_store.ts";
+import { defaultCacheDir, loadOrGenerateReference } from "../data/reference_cache.ts";
 import { suiteTrackers } from "./context.ts";
 import { blowUpGraph } from "../../fixtures/graphs.ts";
 import { assertSameRows } from "../../fixtures/rows.ts";
@@ -59,6 +60,12 @@ Deno.test("a shard scored on a worker carries the same tracker states as inline"
     batch: 1,
     shard: { index: 2, count: 2 },
   };
+  // Both runs read the reference from the cache: a run that solves it records "solver (sha256 …)"
+  // as config.data, one that reads it "solver (cache hit, …)" (a cold cache failed this test).
+  const suite = getSuite("convection1d");
+  await loadOrGenerateReference(suite, { seed: suite.seed, ...suite.tiers.smoke }, {
+    cacheDir: defaultCacheDir(),
+  });
   const inline = await evaluate({ ...base, scoring: "inline" });
   const worker = await evaluate({ ...base, scoring: "worker" });
   // Everything but the clocks (`created`, `timings`, the trackers' `seconds`).
