@@ -1,7 +1,8 @@
 /**
  * The test command (`deno task test`): format check, lint, type check of every tracked `.ts`
- * file and of every JSDoc/Markdown example, then every test (the examples run as tests too with
- * `EMUBENCH_SLOW=1`, which also runs the slow tier), ending with one plain line `N passed, N failed, N skipped` that CI reads. Exits non-zero when
+ * file (and untracked ones git does not ignore) and of every JSDoc/Markdown example, then every
+ * test, one module at a time and without a second type check (the examples run as tests too
+ * with `EMUBENCH_SLOW=1`, which also runs the slow tier), ending with one plain line `N passed, N failed, N skipped` that CI reads. Exits non-zero when
  * anything failed.
  *
  * Extra arguments are passed to `deno test` (e.g. a path to run one folder).
@@ -20,15 +21,23 @@ async function step(args: string[]): Promise<boolean> {
 }
 
 let passed = 0, failed = 0, skipped = 0;
+/**
+ * Whether the check step type-checked every `.ts` file here (test modules and the workers they
+ * start included): `deno test` then skips its own second check of the same files (~10 s).
+ */
+let typeChecked = false;
 if (extra.length === 0) {
   const steps: [string, string[]][] = [["fmt", ["fmt", "--check"]], ["lint", ["lint"]]];
-  // Every tracked TypeScript file type-checks, also those no test imports (the web page's entry
-  // points). Skipped outside a git checkout.
+  // Every TypeScript file git tracks (or would add) type-checks, also those no test imports (the
+  // web page's entry points). Skipped outside a git checkout.
   // The JSDoc and Markdown examples are type-checked here; they run as tests in the slow tier.
   try {
+    // Tracked files and untracked ones git does not ignore (a new test not yet added).
     const ls = (pattern: string) => {
-      const o = new Deno.Command("git", { args: ["ls-files", pattern], stdout: "piped" })
-        .outputSync();
+      const o = new Deno.Command("git", {
+        args: ["ls-files", "--cached", "--others", "--exclude-standard", pattern],
+        stdout: "piped",
+      }).outputSync();
       return o.success ? new TextDecoder().decode(o.stdout).split("\n").filter((f) => f) : [];
     };
     const ts = ls("*.ts"), md = ls("*.md");
@@ -40,6 +49,7 @@ if (extra.length === 0) {
     console.log(`${name}: ${ok ? "ok" : "FAILED"}`);
     if (ok) passed++;
     else failed++;
+    if (name === "check") typeChecked = ok;
   }
 }
 await Deno.mkdir(".test-results", { recursive: true });
@@ -49,11 +59,18 @@ await Deno.remove(junit).catch(() => {});
 // alone would cost two minutes of the 8-minute budget: they run with EMUBENCH_SLOW=1 or when
 // paths are given, and are always type-checked above.
 const slow = Deno.env.get("EMUBENCH_SLOW") === "1";
+// One module at a time by default. On the 2-core machine this project is timed on, `--parallel`
+// (two modules at once in one process) cost twice the CPU and more wall time: 18 modules (browser,
+// child-process and wasm tests) took 153 s wall and 252 s CPU with DENO_JOBS=2, 107 s and 125 s
+// one at a time (2026-12-03, warm cache, docs/benchmarks.md). EMUBENCH_TEST_JOBS=N runs N at once.
+const jobs = Number(Deno.env.get("EMUBENCH_TEST_JOBS") ?? "1");
+if (jobs > 1) Deno.env.set("DENO_JOBS", String(Math.floor(jobs)));
 const testsOk = await step([
   "test",
   "--allow-all",
   ...(slow || extra.length > 0 ? ["--doc"] : []),
-  "--parallel",
+  ...(typeChecked ? ["--no-check"] : []),
+  ...(jobs > 1 ? ["--parallel"] : []),
   `--junit-path=${junit}`,
   ...extra,
 ]);
