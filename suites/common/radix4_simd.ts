@@ -29,97 +29,40 @@
  */
 
 import { Radix4 } from "./radix4.ts";
+import {
+  add,
+  type Code,
+  doWhile,
+  F64,
+  Fn,
+  fsplat,
+  I32,
+  i32,
+  load32,
+  ltU,
+  mul,
+  name,
+  section,
+  simd,
+  uleb,
+  V128,
+  vadd,
+  vec,
+  vload,
+  vmul,
+  vsplat,
+  vstore,
+  vsub,
+  vzero,
+} from "./wasm_asm.ts";
 
-const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
-
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-type Code = number[];
-
-/** One function's locals by name and its code (a tiny assembler for the kernels below). */
-class Fn {
-  readonly #index = new Map<string, number>();
-  readonly #locals: [number, number][] = [];
-  #count = 0;
-  readonly params: number[] = [];
-
-  constructor(params: [string, number][], locals: [string, number][]) {
-    for (const [name, type] of params) {
-      this.#index.set(name, this.#count++);
-      this.params.push(type);
-    }
-    for (const [name, type] of locals) {
-      this.#index.set(name, this.#count++);
-      this.#locals.push([1, type]);
-    }
-  }
-
-  #at(name: string): number {
-    const i = this.#index.get(name);
-    if (i === undefined) throw new Error(`radix4_simd: no local ${name}`);
-    return i;
-  }
-
-  get(name: string): Code {
-    return [0x20, ...uleb(this.#at(name))];
-  }
-
-  set(name: string, value: Code): Code {
-    return [...value, 0x21, ...uleb(this.#at(name))];
-  }
-
-  body(code: Code): Code {
-    const locals = [...uleb(this.#locals.length)];
-    for (const [n, t] of this.#locals) locals.push(...uleb(n), t);
-    const b = [...locals, ...code, 0x0b];
-    return [...uleb(b.length), ...b];
-  }
-}
-
-const i32 = (v: number): Code => [0x41, ...sleb(v)];
-const add = (a: Code, b: Code): Code => [...a, ...b, 0x6a];
-const mul = (a: Code, b: Code): Code => [...a, ...b, 0x6c];
-const ltU = (a: Code, b: Code): Code => [...a, ...b, 0x49];
 const leU = (a: Code, b: Code): Code => [...a, ...b, 0x4d];
 const eqz = (a: Code): Code => [...a, 0x45];
-const load32 = (a: Code, off = 0): Code => [...a, 0x28, 2, ...uleb(off)];
 const loadF = (a: Code, off = 0): Code => [...a, 0x2b, 3, ...uleb(off)];
 const storeF = (a: Code, v: Code, off = 0): Code => [...a, ...v, 0x39, 3, ...uleb(off)];
-const simd = (op: number): Code => [0xfd, ...uleb(op)];
-const vload = (a: Code, off = 0): Code => [...a, ...simd(0), 4, ...uleb(off)];
-const vsplat = (a: Code, off = 0): Code => [...a, ...simd(10), 3, ...uleb(off)]; // load64_splat
-const vstore = (a: Code, v: Code, off = 0): Code => [...a, ...v, ...simd(11), 4, ...uleb(off)];
-const vzero: Code = [...simd(12), ...new Array(16).fill(0)];
-const fsplat = (a: Code): Code => [...a, ...simd(20)];
 /** i8x16.shuffle of the two v128 on the stack by the 16 byte indices (0–15 first, 16–31 second). */
 const shuffle = (lanes: number[]): Code => [...simd(13), ...lanes];
-const vadd = (a: Code, b: Code): Code => [...a, ...b, ...simd(240)];
-const vsub = (a: Code, b: Code): Code => [...a, ...b, ...simd(241)];
-const vmul = (a: Code, b: Code): Code => [...a, ...b, ...simd(242)];
 /** `do { body } while (cond)` */
-const doWhile = (body: Code, cond: Code): Code => [0x03, 0x40, ...body, ...cond, 0x0d, 0, 0x0b];
 /** `while (cond) { body }` */
 const whileDo = (
   cond: Code,
@@ -472,19 +415,6 @@ function rowsFunction(): Code {
       ltU(g("j"), g("n")),
     ),
   ]);
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function name(s: string): number[] {
-  const b = [...new TextEncoder().encode(s)];
-  return [...uleb(b.length), ...b];
 }
 
 /**

@@ -53,9 +53,14 @@ export class Fn {
   readonly #index = new Map<string, number>();
   readonly #locals: [number, number][] = [];
   #count = 0;
+  /** The parameters' value types, in order. */
+  readonly params: number[] = [];
 
   constructor(params: [string, number][], locals: [string, number][]) {
-    for (const [name] of params) this.#index.set(name, this.#count++);
+    for (const [name, type] of params) {
+      this.#index.set(name, this.#count++);
+      this.params.push(type);
+    }
     for (const [name, type] of locals) {
       this.#index.set(name, this.#count++);
       this.#locals.push([1, type]);
@@ -99,7 +104,8 @@ export const ltU = (a: Code, b: Code): Code => [...a, ...b, 0x49];
 export const load32 = (a: Code, off = 0): Code => [...a, 0x28, 2, ...uleb(off)];
 /** `f64.const`. */
 export const f64 = (v: number): Code => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)];
-const simd = (op: number): Code => [0xfd, ...uleb(op)];
+/** The SIMD prefix and opcode `op`. */
+export const simd = (op: number): Code => [0xfd, ...uleb(op)];
 /** `v128.load`. */
 export const vload = (a: Code, off = 0): Code => [...a, ...simd(0), 4, ...uleb(off)];
 /** `v128.load64_splat`: an f64 in both lanes. */
@@ -153,15 +159,18 @@ export const doWhile = (body: Code, cond: Code): Code => [
 /** `if (cond) { body }` */
 export const ifThen = (cond: Code, body: Code): Code => [...cond, 0x04, 0x40, ...body, 0x0b];
 
-function section(id: number, content: number[]): number[] {
+/** A module section: id, byte length, content. */
+export function section(id: number, content: number[]): number[] {
   return [id, ...uleb(content.length), ...content];
 }
 
-function vec(items: number[][]): number[] {
+/** A vector: count, then the items. */
+export function vec(items: number[][]): number[] {
   return [...uleb(items.length), ...items.flat()];
 }
 
-function name(s: string): number[] {
+/** A name: UTF-8 length, then the bytes. */
+export function name(s: string): number[] {
   const b = [...new TextEncoder().encode(s)];
   return [...uleb(b.length), ...b];
 }
