@@ -47,6 +47,7 @@ import {
   f64ToBase64,
 } from "./state_codec.ts";
 import { pdebenchBands, pdebenchFourierErrors, pointAnchors } from "./anchors.ts";
+import { PreparedSteps } from "./prepared_steps.ts";
 
 /** Schema tag of an {@link AnchorsState}. */
 export const ANCHORS_STATE_SCHEMA = "emubench.anchors-state/1";
@@ -129,10 +130,8 @@ export class AnchorsTracker implements Tracker {
   readonly #observed: Uint8Array;
   readonly #divergedAt: Float64Array;
   #seconds = 0;
-  /** Steps 1..`#final` are final and their rows kept in `#cache` (`prepare()`). */
-  #final = 0;
-  /** Rows `prepare()` computed, by step. */
-  readonly #cache: (ResultRow[] | undefined)[] = [];
+  /** Rows `prepare()` computed for the final steps (a step's rows in `rows()`' kind and field order). */
+  readonly #kept: PreparedSteps<ResultRow[]>;
   /** Scratch of the Fourier errors of one field (`pdebenchFourierErrors`' `out`), if scored. */
   readonly #fourierErrors: Float64Array | undefined;
 
@@ -172,6 +171,7 @@ export class AnchorsTracker implements Tracker {
     this.#values = new Float64Array(o.ics * o.steps * o.fields.length * M).fill(NaN);
     this.#observed = new Uint8Array(o.ics * o.steps);
     this.#divergedAt = new Float64Array(o.ics).fill(Infinity);
+    this.#kept = new PreparedSteps(o.steps, o.firstStep ?? 1);
     // As many values as pdebenchFourierErrors returns (a shape it refuses: no scratch, and
     // observe gets its error).
     const shape = o.fourier?.shape ?? [];
@@ -205,7 +205,7 @@ export class AnchorsTracker implements Tracker {
       );
     }
     const t0 = performance.now();
-    this.#unprepare(step);
+    this.#kept.drop(step);
     for (let c = 0; c < C; c++) {
       const p = pred.subarray(c * X, (c + 1) * X), y = ref.subarray(c * X, (c + 1) * X);
       const at = ((ic * steps + step - 1) * C + c) * M, v = this.#values;
@@ -227,7 +227,7 @@ export class AnchorsTracker implements Tracker {
 
   /** IC `ic` diverged at `step`: it leaves every reduction from that step on. */
   diverged(ic: number, step: number): void {
-    if (step < this.#divergedAt[ic]) this.#unprepare(step);
+    if (step < this.#divergedAt[ic]) this.#kept.drop(step);
     this.#divergedAt[ic] = Math.min(this.#divergedAt[ic], step);
   }
 
@@ -243,7 +243,7 @@ export class AnchorsTracker implements Tracker {
       for (let c = 0; c < fields.length; c++) {
         if (kind.only && !kind.only.includes(fields[c])) continue;
         for (let step = 1; step <= T; step++) {
-          rows.push(this.#cache[step]?.[k] ?? this.#row(kind, c, step));
+          rows.push(this.#kept.get(step)?.[k] ?? this.#row(kind, c, step));
         }
         k++;
       }
@@ -258,30 +258,16 @@ export class AnchorsTracker implements Tracker {
    * step drops what was kept from that step on.
    */
   prepare(): void {
-    const { ics: N, steps: T, fields } = this.#o, first = this.#o.firstStep ?? 1;
-    const kinds = this.#kinds();
-    while (this.#final < T) {
-      const step = this.#final + 1;
-      if (step >= first) {
-        for (let ic = 0; ic < N; ic++) {
-          if (this.#divergedAt[ic] > step && this.#observed[ic * T + step - 1] !== 1) return;
-        }
-      }
+    const { fields } = this.#o, kinds = this.#kinds();
+    this.#kept.advance(this.#observed, this.#divergedAt, (step) => {
       const rows: ResultRow[] = [];
       for (const kind of kinds) {
         for (let c = 0; c < fields.length; c++) {
           if (!kind.only || kind.only.includes(fields[c])) rows.push(this.#row(kind, c, step));
         }
       }
-      this.#cache[step] = rows;
-      this.#final = step;
-    }
-  }
-
-  /** Drop the rows `prepare()` kept of steps ≥ `step`. */
-  #unprepare(step: number): void {
-    for (let s = Math.max(step, 1); s <= this.#final; s++) this.#cache[s] = undefined;
-    this.#final = Math.min(this.#final, Math.max(step, 1) - 1);
+      return rows;
+    });
   }
 
   /** The row kinds in row order: metric, stored slot, reduction, reducer, fields (all: none). */

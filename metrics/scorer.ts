@@ -70,6 +70,7 @@ import { nrmseOfSums } from "./pointwise.ts";
 import { quartileFieldsSorting } from "./bootstrap.ts";
 import { mseSplit } from "./split.ts";
 import { spectrum1d, spectrum1dInto, spectrumErrorBands } from "./spectrum.ts";
+import { PreparedSteps } from "./prepared_steps.ts";
 import type { ReferenceFeatures, TrackerContext, TrackerFamily } from "./tracker.ts";
 
 /** What the scorer is scoring: shapes, horizon, and the suite's derived quantities. */
@@ -233,14 +234,10 @@ export class RolloutScorer {
   readonly #spectraPred: Float64Array;
   readonly #spectraRef: Float64Array;
   #seconds = 0;
-  /** Steps 1..`#final` are final and their rows kept in `#cache` (`prepare()`). */
-  #final = 0;
-  /** Rows `prepare()` computed: curves and energies by step, spectra by summary slot. */
-  readonly #cache: {
-    curves: (ResultRow[] | undefined)[];
-    energies: (ResultRow[] | undefined)[];
-    spectra: (ResultRow[] | undefined)[];
-  } = { curves: [], energies: [], spectra: [] };
+  /** Rows `prepare()` computed for the final steps: curves, energies, spectra at summary steps. */
+  readonly #kept: PreparedSteps<
+    { curves: ResultRow[]; energies: ResultRow[]; spectra?: ResultRow[] }
+  >;
   /** Scratch of `#curveRows` (made at the first call). */
   #work:
     | { sums: Float64Array; counts: Float64Array; live: Float64Array[]; scratch: Float64Array }
@@ -278,6 +275,7 @@ export class RolloutScorer {
       .sort((a, b) => a - b);
     this.#summarySlot = new Int32Array(steps + 1).fill(-1);
     this.#summary.forEach((s, i) => (this.#summarySlot[s] = i));
+    this.#kept = new PreparedSteps(steps, first);
     this.#energy = options.energy;
     this.#spectrum = options.spectrum ?? spectrum1d;
     this.#scratch = options.spectrum ? undefined : {
@@ -348,7 +346,7 @@ export class RolloutScorer {
     try {
       this.#checkIc("observe", ic);
       this.#checkStep("observe", ic, step);
-      this.#unprepare(step);
+      this.#kept.drop(step);
       this.#checkState(ic, step, "pred", pred);
       this.#checkState(ic, step, "ref", ref);
       const x = this.#x, c = this.#fields.length, k = this.#k;
@@ -410,7 +408,7 @@ export class RolloutScorer {
   diverged(ic: number, step: number): void {
     this.#checkIc("mark divergence of", ic);
     this.#checkStep("mark divergence of", ic, step);
-    if (step < this.#divergedAt[ic]) this.#unprepare(step);
+    if (step < this.#divergedAt[ic]) this.#kept.drop(step);
     this.#divergedAt[ic] = Math.min(this.#divergedAt[ic], step);
   }
 
@@ -543,7 +541,7 @@ export class RolloutScorer {
 
   /** Copy state `j` into this scorer; `owner[ic]` records which state held IC `ic`. */
   #absorb(state: ScorerState, j: number, owner: Int32Array): void {
-    this.#unprepare(1);
+    this.#kept.drop(1);
     const where = `state ${j}`;
     if (typeof state !== "object" || state === null || state.schema !== SCORER_STATE_SCHEMA) {
       throw new TypeError(
@@ -640,13 +638,13 @@ export class RolloutScorer {
     // Curves: mean over contributing ICs at every step, with the quartiles of the same per-IC
     // values (the spread across ICs); those of steps `prepare()` found final are kept rows.
     for (let step = 1; step <= t; step++) {
-      for (const r of this.#cache.curves[step] ?? this.#curveRows(step)) rows.push(r);
+      for (const r of this.#kept.get(step)?.curves ?? this.#curveRows(step)) rows.push(r);
     }
 
     // Energies of the whole state, steps 0..T, and the relative energy error |Eₚ − Eᵧ| / Eᵧ
     // per IC (mean over ICs; ICs with Eᵧ = 0 are left out of that mean).
     for (let step = 0; step <= t; step++) {
-      for (const r of this.#cache.energies[step] ?? this.#energyRows(step)) rows.push(r);
+      for (const r of this.#kept.get(step)?.energies ?? this.#energyRows(step)) rows.push(r);
     }
 
     // Per-IC values at summary steps (null once diverged or where undefined).
@@ -707,7 +705,7 @@ export class RolloutScorer {
 
     // Mean spectra at summary steps.
     this.#summary.forEach((step, slot) => {
-      for (const r of this.#cache.spectra[slot] ?? this.#spectraRows(step, slot)) rows.push(r);
+      for (const r of this.#kept.get(step)?.spectra ?? this.#spectraRows(step, slot)) rows.push(r);
     });
     return rows;
   }
@@ -741,32 +739,14 @@ export class RolloutScorer {
    * ```
    */
   prepare(): void {
-    const t = this.#t, n = this.#n;
-    while (this.#final < t) {
-      const step = this.#final + 1;
-      if (step >= this.#first) {
-        for (let ic = 0; ic < n; ic++) {
-          if (this.#divergedAt[ic] > step && this.#observed[ic * t + step - 1] !== 1) return;
-        }
-      }
-      this.#cache.curves[step] = this.#curveRows(step);
-      this.#cache.energies[step] = this.#energyRows(step);
+    this.#kept.advance(this.#observed, this.#divergedAt, (step) => {
       const slot = this.#summarySlot[step];
-      if (slot >= 0) this.#cache.spectra[slot] = this.#spectraRows(step, slot);
-      this.#final = step;
-    }
-  }
-
-  /** Drop the rows `prepare()` kept of steps ≥ `step` (data of those steps changed). */
-  #unprepare(step: number): void {
-    if (step > this.#final) return;
-    for (let s = Math.max(step, 1); s <= this.#final; s++) {
-      this.#cache.curves[s] = undefined;
-      this.#cache.energies[s] = undefined;
-      const slot = this.#summarySlot[s];
-      if (slot >= 0) this.#cache.spectra[slot] = undefined;
-    }
-    this.#final = Math.max(step, 1) - 1;
+      return {
+        curves: this.#curveRows(step),
+        energies: this.#energyRows(step),
+        ...(slot >= 0 ? { spectra: this.#spectraRows(step, slot) } : {}),
+      };
+    });
   }
 
   /** The curve rows of one step (every field), in row order. */
