@@ -344,3 +344,75 @@ Deno.test("blackmanTukey: the same bits as the sum written out, for every τ_max
     }
   }
 });
+
+Deno.test("LagAccumulator: reset() makes it a new one (the same bits), whatever it held", () => {
+  const P = 3, tmax = 5, idx = [0, 1, 2];
+  const series = (L: number, seed: number, f32: boolean) =>
+    Array.from({ length: L }, (_, t) => {
+      const r = randomArray(P, seed + t);
+      return f32 ? Float32Array.from(r) : Array.from(r, (v) => v + 1e-9 * t);
+    });
+  // Before the reset: float64 or float32 values, a series ended mid-block or on a block edge.
+  for (
+    const [before, f32Before] of [[7, false], [LAG_BLOCK * 2, true], [LAG_BLOCK + 3, true]] as const
+  ) {
+    for (const f32 of [true, false]) {
+      const used = new LagAccumulator(P, tmax), fresh = new LagAccumulator(P, tmax);
+      for (const s of series(before, 100, f32Before)) used.push(s, idx);
+      used.reset();
+      assert.equal(used.length, 0);
+      for (const s of series(LAG_BLOCK + 9, 7, f32)) {
+        used.push(s, idx);
+        fresh.push(s, idx);
+      }
+      const a = used.result(), b = fresh.result();
+      for (let i = 0; i < a.c.length; i++) {
+        assert.ok(
+          Object.is(a.c[i], b.c[i]) && Object.is(a.gamma[i], b.gamma[i]),
+          `${before} ${f32}`,
+        );
+      }
+    }
+  }
+  // reserve(): made and written ahead, the sums the same as a new one's.
+  const r = new LagAccumulator(P, tmax), fresh = new LagAccumulator(P, tmax);
+  r.reserve();
+  for (const s of series(12, 3, true)) {
+    r.push(s, idx);
+    fresh.push(s, idx);
+  }
+  assert.deepEqual(r.result(), fresh.result());
+});
+
+Deno.test("TemporalTracker: accumulators handed from IC to IC (reserve, restarts, divergence) give the rows of fresh ones", () => {
+  const options = { fields: ["a", "b"], pointsPerField: 5, ics: 4, firstStep: 1, steps: 24 };
+  const data = randomArray(4 * 24 * 10 * 2, 31);
+  const state = (ic: number, n: number, k: 0 | 1) => {
+    const at = (((ic * 24 + n - 1) * 2) + k) * 10;
+    return Float32Array.from(data.subarray(at, at + 10));
+  };
+  // All ICs at once: every IC's series has accumulators of its own.
+  const together = new TemporalTracker(options);
+  for (let n = 1; n <= 24; n++) {
+    for (let ic = 0; ic < 4; ic++) {
+      if (ic === 1 && n > 9) continue;
+      together.observe(ic, n, state(ic, n, 0), state(ic, n, 1));
+    }
+    if (n === 10) together.diverged(1, 10);
+  }
+  // One IC after another, one pair reserved: each series reuses the one before's accumulators;
+  // IC 3 is started, abandoned after 6 steps and started again from s₀.
+  const inTurn = new TemporalTracker(options);
+  inTurn.reserve(1);
+  for (const ic of [1, 0, 3, 2]) {
+    if (ic === 3) {
+      for (let n = 1; n <= 6; n++) inTurn.observe(3, n, state(2, n, 1), state(0, n, 0));
+    }
+    for (let n = 1; n <= (ic === 1 ? 9 : 24); n++) {
+      inTurn.observe(ic, n, state(ic, n, 0), state(ic, n, 1));
+    }
+    if (ic === 1) inTurn.diverged(1, 10);
+  }
+  assert.deepEqual(inTurn.rows(), together.rows());
+  assert.equal(find(inTurn.rows(), "autocorr_error", "a")!.n, 3);
+});

@@ -88,6 +88,12 @@ export interface Tracker {
    * between batches.
    */
   prepare?(): void;
+  /**
+   * Make now the working memory that `live` ICs observed at once will need (a scoring worker
+   * calls it during the run's set-up, off the rollout's clock), so that their first steps do not
+   * allocate it; the rows are the same whether or not this was called.
+   */
+  reserve?(live: number): void;
   /** JSON-safe numbers of ICs `ics` (ascending), for a shard file; merged by the family. */
   toState?(ics: readonly number[]): unknown;
   /** Seconds spent observing, counted into the result's `metricSeconds`, where measured. */
@@ -412,6 +418,11 @@ export class TrackerSet {
   /** Let every tracker that can compute now what its rows will need (`Tracker.prepare`). */
   prepare(): void {
     for (const [, t] of this.#entries) t.prepare?.();
+  }
+
+  /** Let every tracker that can make its working memory for `live` ICs now (`Tracker.reserve`). */
+  reserve(live: number): void {
+    for (const [, t] of this.#entries) t.reserve?.(live);
   }
 
   /** Every tracker's rows, in family order. */

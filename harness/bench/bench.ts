@@ -156,7 +156,7 @@ for (const name of chosen) {
   };
   // The reference features of each IC (the bench's reference repeats the IC at every step).
   // The run as the trackers see it, and the rollout every variant but bare runs.
-  const run = { ics: B, steps: T, history: plan.history, summarySteps, seed: suite.seed };
+  const run = { ics: B, steps: T, history: plan.history, summarySteps, seed: suite.seed, live: B };
   const rolloutBase = {
     sessions,
     channels: C,

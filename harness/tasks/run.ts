@@ -380,6 +380,9 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     summarySteps: suite.summarySteps.filter((s) => s <= T),
     seed,
     data: { startHours, latLon },
+    // ICs observed at once: the rollout's batch (below), whose working memory the trackers make
+    // during the set-up.
+    live: Math.min(N, plan.batch === "dynamic" ? maxBatch : plan.batch),
   });
   // The scoring opens as soon as the run it tracks is known (N, T and a data file's dates), before
   // the reference and the sessions: a worker loads its suite, warms up and builds its trackers

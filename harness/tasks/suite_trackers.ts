@@ -39,6 +39,12 @@ export interface TrackedRun {
   readonly seed: number;
   /** Extras of a data file, for a run (not a merge). */
   readonly data?: SuiteTrackerContext["data"];
+  /**
+   * ICs observed at once (the rollout's batch), for a run: {@link suiteTrackers} has the
+   * trackers make their working memory for that many now (`TrackerSet.reserve`), while the run
+   * is set up, instead of at the first steps. Absent: nothing is reserved.
+   */
+  readonly live?: number;
 }
 
 /**
@@ -53,12 +59,14 @@ export function suiteTrackers(
   shards?: readonly ShardStates[],
   partial = false,
 ): TrackerSet {
-  return buildTrackers(
+  const set = buildTrackers(
     forecastFamilies(suite.trackers ?? []),
     trackerContext(suite, run),
     shards,
     partial,
   );
+  if (run.live !== undefined && !shards) set.reserve(run.live);
+  return set;
 }
 
 /**
